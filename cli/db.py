@@ -1,0 +1,82 @@
+"""``cchc db``: bring a database to the code's schema (``upgrade``) or show where it stands (``current``).
+
+Storage problems (bad URL, server down, newer schema, locked file) are printed as one line and the
+command exits 2, so scripts and cron mails show what to do instead of a traceback.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from storage import StorageError, migrate, schema_status, upgrade_database
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DB_OPTION_HELP = "Database URL or SQLite path (default: $CCHC_DB, else ./data/cchc.sqlite)."
+
+
+def storage_errors_exit_2(func: F) -> F:
+    """Turn a StorageError into "error: …" on stderr and exit status 2 (shared with ``cli.export``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StorageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema: upgrade to this version's schema, or show the current revision."""
+
+
+@db_group.command("upgrade")
+@click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)
+@storage_errors_exit_2
+def upgrade_cmd(db_url: str | None) -> None:
+    """Create the schema in a new database or migrate an older one to head (one transaction)."""
+    before, after = upgrade_database(db_url)
+    status = schema_status(db_url)
+    if before == after:
+        click.echo(f"{status['url']}: already at {', '.join(after)} (head)")
+    else:
+        click.echo(f"{status['url']}: upgraded from {', '.join(before) or '(empty)'} to {', '.join(after)} (head)")
+
+
+@db_group.command("current")
+@click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)
+@storage_errors_exit_2
+def current_cmd(db_url: str | None) -> None:
+    """Print the database's schema revision and whether it is at this code's head."""
+    status = schema_status(db_url)
+    current = ", ".join(status["current"]) or "(none)"
+    if status["state"] == "current":
+        click.echo(f"{status['url']}: {current} (head)")
+    elif status["state"] == "outdated":
+        click.echo(f"{status['url']}: {current} (head is {status['head']}; run `cchc db upgrade`)")
+    else:
+        click.echo(
+            f"error: {status['url']}: {current} is newer than this CCHC Watch (head {status['head']}); "
+            "upgrade CCHC Watch or use another database",
+            err=True,
+        )
+        raise SystemExit(2)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the revision changes (becomes its file name).")
+@storage_errors_exit_2
+def revision_cmd(message: str) -> None:
+    """For developers: autogenerate a migration from the models (review it before committing)."""
+    path = migrate.new_revision(message)
+    click.echo(f"wrote {path}; review it (plain sa types only, batch ops for SQLite) before committing")
+
+
+COMMANDS = [db_group]

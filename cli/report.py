@@ -1,0 +1,390 @@
+"""``cchc report …`` and ``cchc review …``: the questions users ask of the database (issue 6).
+
+Every report takes ``--format table|csv|json|xlsx`` and ``--out FILE``: tables for people (Vietnamese
+number formats), CSV/JSON for machines (plain values), xlsx (plain values, one sheet per table) for
+spreadsheets. Bad input (unknown unit/province/level/year, a run that does not exist, a future date, an
+empty database) prints ``error: …`` and exits 2; reports only read (``search`` refreshes its own index,
+``review`` writes its own table).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from cli.db import DB_OPTION_HELP
+from reports.base import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError, open_store
+from reports.formatting import FORMATS, Table, dumps_json, render_text, write_csv, write_xlsx
+from storage.errors import StorageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_errors_exit_2(func: F) -> F:
+    """ReportError/StorageError -> one ``error:`` line on stderr and exit status 2 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ReportError, StorageError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_option(func: F) -> F:
+    return click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)(func)  # type: ignore[return-value]
+
+
+def output_options(func: F) -> F:
+    func = click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+                        help="Write to FILE instead of standard output (required for xlsx).")(func)
+    func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="table for people; csv/json for machines; xlsx for spreadsheets.")(func)
+    return func  # type: ignore[return-value]
+
+
+def units_option(func: F) -> F:
+    return click.option("--as-units", "as_units", type=click.Choice(AS_UNITS), default="historical", show_default=True,
+                        help="historical: units as registered; current: by the unit each became after the "
+                             "2025 reorganisation, former names kept.")(func)  # type: ignore[return-value]
+
+
+def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tuple[str, Sequence[str], Sequence[dict]]],
+         table: Table | None = None, text: str | None = None) -> None:
+    """Write one report in the chosen format; the first sheet is also what CSV holds."""
+    if fmt == "xlsx":
+        if not out_path:
+            raise ReportError("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
+        write_xlsx(sheets, out_path)
+        click.echo(f"written to {out_path}", err=True)
+        return
+    if fmt == "json":
+        payload = dumps_json(json_value)
+    elif fmt == "csv":
+        import io
+
+        buf = io.StringIO()
+        name, keys, rows = sheets[0]
+        write_csv(rows, keys, buf)
+        payload = buf.getvalue()
+    else:
+        payload = text if text is not None else render_text(table) if table is not None else ""
+    if out_path:
+        with open(out_path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(payload)
+        click.echo(f"written to {out_path}", err=True)
+    else:
+        sys.stdout.write(payload)
+
+
+@click.group("report")
+def report_group() -> None:
+    """Reports: coverage, compliance, trend, diff, search, and a static HTML report."""
+
+
+@report_group.command("coverage")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)} (all by default).")
+@click.option("--province", default=None, help="Province name (diacritics-insensitive; all by default).")
+@click.option("--organ", type=click.Choice(ORGANS), default="government", show_default=True,
+              help="Whose plans count: a Party committee's plan and a People's Committee's are different documents.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Answer as the database knew it on DATE (YYYY-MM-DD).")
+@units_option
+@output_options
+@db_option
+@report_errors_exit_2
+def coverage_cmd(year: int, kind: str, level: str | None, province: str | None, organ: str, as_of: str | None,
+                 as_units: str, fmt: str, out_path: str | None, db_url: str | None) -> None:
+    """Which units published a plan of KIND for YEAR, with the evidence, and totals per province and level."""
+    from reports.coverage import ROW_KEYS, TOTAL_KEYS, coverage
+
+    with open_store(db_url) as store:
+        result = coverage(store.engine, year, kind=kind, level=level, province=province, organ=organ, as_of=as_of,
+                          as_units=as_units)
+    emit(fmt, out_path, json_value=result.rows, table=result.table(),
+         sheets=[("coverage", ROW_KEYS, result.rows), ("totals", TOTAL_KEYS, result.totals)])
+
+
+@report_group.command("diff")
+@click.option("--from", "run_from", required=True, metavar="RUN|DATE", help="The older snapshot: a run id or a date.")
+@click.option("--to", "run_to", required=True, metavar="RUN|DATE", help="The newer snapshot: a run id or a date.")
+@click.option("--year", type=int, default=None, help="Plan year for coverage gained/lost (default: the --to run's year).")
+@click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@output_options
+@db_option
+@report_errors_exit_2
+def diff_cmd(run_from: str, run_to: str, year: int | None, kind: str, fmt: str, out_path: str | None,
+             db_url: str | None) -> None:
+    """New, changed and removed documents; coverage gained/lost; portals down/up; widgets whose late count rose."""
+    from reports.diff import DOC_KEYS, diff
+
+    with open_store(db_url) as store:
+        result = diff(store.engine, run_from, run_to, year=year, kind=kind)
+    d = result.data
+    doc_rows = [{"change": k, **row} for k in ("new", "changed", "removed") for row in d[k]]
+    emit(fmt, out_path, json_value=d, text=result.text(),
+         sheets=[("documents", ("change", *DOC_KEYS), doc_rows),
+                 ("coverage_gained", ("portal", "unit", "doc_number", "url"), d["coverage_gained"]),
+                 ("coverage_lost", ("portal", "unit", "doc_number", "url"), d["coverage_lost"]),
+                 ("portals_down", ("portal", "unit", "status_from", "status_to", "error"), d["portals_down"]),
+                 ("portals_up", ("portal", "unit", "status_from", "status_to", "error"), d["portals_up"]),
+                 ("widgets_late_rose", ("portal", "unit", "late_from", "late_to", "increase"), d["widgets_late_rose"])])
+
+
+@report_group.command("trend")
+@click.option("--unit", default=None, help="A registry portal id or unit name (one unit's series).")
+@click.option("--province", default=None, help="Every unit of a province, plus the province's summed series.")
+@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)}.")
+@click.option("--by", type=click.Choice(["run", "month"]), default="run", show_default=True,
+              help="One point per run, or the last reading of each month.")
+@units_option
+@output_options
+@db_option
+@report_errors_exit_2
+def trend_cmd(unit: str | None, province: str | None, level: str | None, by: str, as_units: str, fmt: str,
+              out_path: str | None, db_url: str | None) -> None:
+    """Widget series (on-time rate, dossiers, late) per run or month, and plans found per month."""
+    from reports.formatting import render_text
+    from reports.trend import POINT_KEYS, flat_points, tables, trend
+
+    with open_store(db_url) as store:
+        result = trend(store.engine, unit=unit, province=province, level=level, by=by, as_units=as_units)
+    emit(fmt, out_path, json_value=result, text="\n".join(render_text(t) for t in tables(result)),
+         sheets=[("points", POINT_KEYS, flat_points(result)),
+                 ("combined", ("run", "observed_on", "portals", "total", "on_time", "late", "on_time_rate", "late_rate"),
+                  result["combined"]),
+                 ("plans_per_month", ("month", "propaganda_plan", "plan", "total"), result["plans_per_month"])])
+
+
+@report_group.command("compliance")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)} (all by default).")
+@click.option("--province", default=None, help="Province name (diacritics-insensitive; all by default).")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Answer as the database knew it on DATE.")
+@click.option("--deadlines", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Deadline configuration (default: reports/data/deadlines.yaml).")
+@click.option("--fresh-days", type=int, default=None, help="A widget updated more days ago than this is stale.")
+@units_option
+@output_options
+@db_option
+@report_errors_exit_2
+def compliance_cmd(year: int, kind: str, level: str | None, province: str | None, as_of: str | None,
+                   config_path: str | None, fresh_days: int | None, as_units: str, fmt: str, out_path: str | None,
+                   db_url: str | None) -> None:
+    """Per unit: plan issued by a known deadline, sections, citation of the superior's plan, widget health."""
+    from reports.compliance import ROW_KEYS, compliance, table
+    from reports.coverage import validate_year
+    from reports.base import load_runs
+
+    with open_store(db_url) as store:
+        validate_year(year, load_runs(store.engine))
+        result = compliance(store.engine, year, kind=kind, level=level, province=province, as_of=as_of,
+                            config_path=config_path, fresh_days=fresh_days, as_units=as_units)
+    emit(fmt, out_path, json_value=result["rows"], table=table(result), sheets=[("compliance", ROW_KEYS, result["rows"])])
+
+
+@report_group.command("html")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write index.html into.")
+@click.option("--year", type=int, default=None, help="Plan year (default: the year of the last run).")
+@click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@db_option
+@report_errors_exit_2
+def html_cmd(out_dir: str, year: int | None, kind: str, db_url: str | None) -> None:
+    """A static, offline report: coverage matrix, compliance, widget trend charts, latest diff."""
+    from reports.base import load_runs
+    from reports.coverage import validate_year
+    from reports.html import write_html
+
+    with open_store(db_url) as store:
+        if year is not None:
+            validate_year(year, load_runs(store.engine))
+        click.echo("building the report (coverage, compliance, trends, diff)…", err=True)
+        index = write_html(store.engine, out_dir, year, kind)
+    click.echo(str(index))
+
+
+@report_group.command("search")
+@click.argument("query")
+@click.option("--limit", type=int, default=20, show_default=True, help="How many documents to show.")
+@click.option("--province", default=None, help="Only documents of this province's portals.")
+@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)}.")
+@output_options
+@db_option
+@report_errors_exit_2
+def search_cmd(query: str, limit: int, province: str | None, level: str | None, fmt: str, out_path: str | None,
+               db_url: str | None) -> None:
+    """Full-text search over documents and attachments, diacritics-insensitive, ranked, with snippets."""
+    from reports.search import ROW_KEYS, search, table
+
+    with open_store(db_url) as store:
+        rows = search(store.engine, query, limit=limit, province=province, level=level)
+    emit(fmt, out_path, json_value=rows, table=table(query, rows), sheets=[("search", ROW_KEYS, rows)])
+
+
+@click.group("review")
+def review_cmd() -> None:
+    """Corrections by a person: not CCHC, another category, another unit, or a plan found offline.
+
+    Stored apart from crawled data (they survive re-crawls); every report applies the active ones and
+    lists their ids in its `corrections` column.
+    """
+
+
+def _reviewer_options(func: F) -> F:
+    func = click.option("--note", default=None, help="Why (kept with the correction).")(func)
+    func = click.option("--reviewer", default=None, help="Who decided.")(func)
+    return db_option(func)  # type: ignore[return-value]
+
+
+def _day(value: str | None, what: str) -> dt.date | None:
+    from reports.base import parse_day
+
+    return parse_day(value, what) if value else None
+
+
+@review_cmd.command("not-cchc")
+@click.argument("url")
+@_reviewer_options
+@report_errors_exit_2
+def review_not_cchc(url: str, note: str | None, reviewer: str | None, db_url: str | None) -> None:
+    """Mark the document at URL as not about administrative reform."""
+    from reports.review import add_correction
+
+    with open_store(db_url) as store:
+        click.echo(f"correction {add_correction(store.engine, 'not_cchc', document_url=url, note=note, reviewer=reviewer)} stored")
+
+
+@review_cmd.command("category")
+@click.argument("url")
+@click.argument("category", type=click.Choice(["propaganda_plan", "plan", "report", "other"]))
+@click.option("--year", type=int, default=None, help="Also correct the plan year.")
+@_reviewer_options
+@report_errors_exit_2
+def review_category(url: str, category: str, year: int | None, note: str | None, reviewer: str | None,
+                    db_url: str | None) -> None:
+    """Set the document's category (and optionally its plan year)."""
+    from reports.review import add_correction
+
+    with open_store(db_url) as store:
+        cid = add_correction(store.engine, "category", document_url=url, category=category, plan_year=year, note=note,
+                             reviewer=reviewer)
+    click.echo(f"correction {cid} stored")
+
+
+@review_cmd.command("link")
+@click.argument("url")
+@click.option("--unit", required=True, help="Registry portal id of the unit the document belongs to.")
+@_reviewer_options
+@report_errors_exit_2
+def review_link(url: str, unit: str, note: str | None, reviewer: str | None, db_url: str | None) -> None:
+    """Count the document for another unit (e.g. a commune's plan posted on its district's site)."""
+    from reports.review import add_correction
+
+    with open_store(db_url) as store:
+        cid = add_correction(store.engine, "link", document_url=url, unit=unit, note=note, reviewer=reviewer)
+    click.echo(f"correction {cid} stored")
+
+
+@review_cmd.command("add-offline")
+@click.option("--unit", required=True, help="Registry portal id of the issuing unit.")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@click.option("--doc-number", default=None, help="Số/ký hiệu, e.g. 38/KH-UBND.")
+@click.option("--doc-date", default=None, metavar="DATE", help="Issue date (YYYY-MM-DD).")
+@click.option("--published", default=None, metavar="DATE", help="Publication date, if any (YYYY-MM-DD).")
+@click.option("--title", default=None)
+@click.option("--organ", type=click.Choice(["government", "party", "council", "mass_organisation"]), default="government",
+              show_default=True)
+@click.option("--evidence", required=True, help="Where it was seen: a file path, a letter's reference, a URL.")
+@_reviewer_options
+@report_errors_exit_2
+def review_add_offline(unit: str, year: int, kind: str, doc_number: str | None, doc_date: str | None,
+                       published: str | None, title: str | None, organ: str, evidence: str, note: str | None,
+                       reviewer: str | None, db_url: str | None) -> None:
+    """Add a plan found offline, with its evidence; coverage counts it and says so."""
+    from reports.review import add_correction
+
+    with open_store(db_url) as store:
+        cid = add_correction(store.engine, "offline", unit=unit, category=kind, plan_year=year, organ=organ,
+                             doc_number=doc_number, doc_date=_day(doc_date, "--doc-date"),
+                             published_on=_day(published, "--published"), title=title, evidence=evidence,
+                             note=note, reviewer=reviewer)
+    click.echo(f"correction {cid} stored")
+
+
+@review_cmd.command("list")
+@click.option("--all", "include_inactive", is_flag=True, help="Include withdrawn corrections.")
+@output_options
+@db_option
+@report_errors_exit_2
+def review_list(include_inactive: bool, fmt: str, out_path: str | None, db_url: str | None) -> None:
+    """List corrections."""
+    from reports.formatting import Column
+    from reports.review import REVIEW_KEYS, list_corrections
+
+    with open_store(db_url) as store:
+        rows = list_corrections(store.engine, include_inactive)
+    cols = [Column("id", "#", "int"), Column("created_at", "Lúc"), Column("action", "Việc"),
+            Column("document_url", "Văn bản"), Column("unit_portal_id", "Đơn vị"), Column("category", "Loại"),
+            Column("evidence", "Chứng cứ"), Column("active", "Hiệu lực", "bool")]
+    emit(fmt, out_path, json_value=rows, table=Table("Hiệu chỉnh", cols, rows), sheets=[("corrections", REVIEW_KEYS, rows)])
+
+
+@review_cmd.command("withdraw")
+@click.argument("correction_id", type=int)
+@db_option
+@report_errors_exit_2
+def review_withdraw(correction_id: int, db_url: str | None) -> None:
+    """Withdraw a correction (kept for the record, no longer applied)."""
+    from reports.review import withdraw
+
+    with open_store(db_url) as store:
+        withdraw(store.engine, correction_id)
+    click.echo(f"correction {correction_id} withdrawn")
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--export-sqlite", "export_path", type=click.Path(dir_okay=False), default=None,
+              help="PostgreSQL: copy the database into this new SQLite file and serve the copy.")
+@report_errors_exit_2
+def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None) -> None:
+    """Open the database in Datasette with canned queries (coverage, late widgets, recent plans)."""
+    import tempfile
+    from pathlib import Path
+
+    from reports.serve import export_sqlite, write_metadata
+
+    with open_store(db_url) as store:
+        backend = store.engine.dialect.name
+        if backend != "sqlite":
+            if not export_path:
+                raise ReportError(f"Datasette reads SQLite only and {store.display_url} is {backend}: run "
+                                  f"`cchc serve --db {store.display_url} --export-sqlite copy.sqlite` to serve a SQLite copy")
+            click.echo(f"copying {store.display_url} into {export_path}…", err=True)
+            path = export_sqlite(store.engine, export_path)
+        else:
+            path = Path(store.engine.url.database or "")
+    # Served in place (not through a link: SQLite finds its -wal file next to the path it is given), in
+    # this process, so stopping `cchc serve` (Ctrl+C, SIGTERM) stops Datasette's server with it.
+    from datasette.cli import cli as datasette_cli
+
+    with tempfile.TemporaryDirectory() as tmp:
+        meta = write_metadata(Path(tmp), Path(path).stem)
+        click.echo(f"Datasette on http://{host}:{port}/{Path(path).stem} (Ctrl+C to stop)", err=True)
+        datasette_cli.main(["serve", str(path), "--metadata", str(meta), "--host", host, "--port", str(port)],
+                           standalone_mode=False)
+
+
+COMMANDS = [report_group, review_cmd, serve_cmd]

@@ -1,0 +1,247 @@
+"""`cchc sources list|validate|add`: read, check and extend the portal registry from the command line.
+
+`add` exists so that a person never has to hand-edit quoting in the CSV; it runs the very same
+validator as `validate` over the file *with* the new row, so a row that `add` accepts is a row
+that every later `load_registry()` accepts, and a refused row leaves the file byte-identical.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from crawler.registry import (
+    CMS_FAMILIES,
+    COLUMNS,
+    DEFAULT_REGISTRY_PATH,
+    LEVELS,
+    Portal,
+    Registry,
+    RegistryError,
+    RegistryInvalid,
+    UnknownPortalError,
+    load_registry,
+    validate_file,
+    validate_text,
+)
+
+_FILE_OPTION = click.option(
+    "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Registry CSV to use instead of the bundled crawler/data/portals.csv.",
+)
+
+
+def _load_or_exit(path: Path | None) -> Registry:
+    """Load the registry, or print every problem and exit 1 (no traceback for a data error)."""
+    try:
+        return load_registry(path)
+    except RegistryInvalid as exc:
+        for e in exc.errors:
+            click.echo(str(e), err=True)
+        click.echo(f"registry refused: {len(exc.errors)} error(s)", err=True)
+        raise SystemExit(1) from None
+    except RegistryError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+
+
+@click.group("sources")
+def sources_group() -> None:
+    """The portal registry: list, validate, add portals."""
+
+
+# --------------------------------------------------------------------------------------------- list
+def _portal_json(p: Portal) -> dict[str, object]:
+    return {
+        "id": p.id, "name": p.name, "level": p.level, "province": p.province, "parent": p.parent,
+        "base_url": p.base_url, "host": p.host, "cms": p.cms,
+        "feeds": list(p.feeds), "sitemaps": list(p.sitemaps), "listings": list(p.listings),
+        "registers": list(p.registers), "hosts": list(p.hosts), "widget_url": p.widget_url,
+        "unit_code": p.unit_code, "unverified": p.unverified, "notes": p.notes,
+        "allowed_hosts": list(p.allowed_hosts),
+    }
+
+
+def _table(portals: list[Portal]) -> str:
+    headers = ("id", "level", "province", "cms", "host", "unverified")
+    rows = [(p.id, p.level or "", p.province, p.cms, p.host, "yes" if p.unverified else "")
+            for p in portals]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in (headers, *rows)]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@sources_group.command("list")
+@click.option("--province", default=None, help='Province name, diacritics-insensitive ("tuyen quang").')
+@click.option("--level", type=click.Choice(LEVELS), default=None, help="Only portals of this level.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json", "csv")), default="table",
+              show_default=True, help="Output format.")
+@_FILE_OPTION
+def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | None) -> None:
+    """List registry portals (a province matches its own rows and rows under them by parent)."""
+    registry = _load_or_exit(file_)
+    try:
+        portals = registry.select(province=province, level=level)
+    except (UnknownPortalError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps([_portal_json(p) for p in portals], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for p in portals:
+            writer.writerow(p.to_row())
+        click.echo(out.getvalue(), nl=False)
+    else:
+        click.echo(_table(portals))
+        click.echo(f"{len(portals)} portal(s)")
+
+
+# --------------------------------------------------------------------------------------------- validate
+@sources_group.command("validate")
+@_FILE_OPTION
+def validate_cmd(file_: Path | None) -> None:
+    """Check the registry; print "OK: N portals" or every problem (exit 1)."""
+    path = file_ if file_ is not None else DEFAULT_REGISTRY_PATH
+    errors = validate_file(path)
+    if errors:
+        for e in errors:
+            click.echo(str(e))
+        click.echo(f"FAILED: {len(errors)} error(s)")
+        raise SystemExit(1)
+    registry = load_registry(path)
+    # every portal must link to exactly one administrative unit (or department) that still exists
+    from units import check_portal_units
+
+    unit_messages = check_portal_units(registry)
+    unit_errors = [m for m in unit_messages if m.startswith("error:")]
+    for m in unit_messages:
+        click.echo(m)
+    if unit_errors:
+        click.echo(f"FAILED: {len(unit_errors)} portal(s) without exactly one unit")
+        raise SystemExit(1)
+    click.echo(f"OK: {len(registry)} portals")
+
+
+# --------------------------------------------------------------------------------------------- add
+def _multi(values: tuple[str, ...]) -> str:
+    """Repeated options and `a|b` values both work: `--feeds /rss --feeds /atom` or `--feeds '/rss|/atom'`."""
+    items: list[str] = []
+    for v in values:
+        items.extend(x.strip() for x in v.split("|") if x.strip())
+    return "|".join(items)
+
+
+def _header_of(text: str) -> list[str] | None:
+    """The file's header columns (first line that is not a comment or blank), to write the row in that order."""
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return [c.strip() for c in next(csv.reader([line]))]
+    return None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory and os.replace, so readers never see half a file."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@sources_group.command("add")
+@click.option("--id", "id_", required=True, help="Stable slug, e.g. d-snv-dienbien.")
+@click.option("--name", required=True, help='Unit as it names itself ("Sở Nội vụ tỉnh Điện Biên").')
+@click.option("--level", required=True, help=f"One of: {', '.join(LEVELS)}.")
+@click.option("--province", required=True, help="Province as constituted when the portal is registered.")
+@click.option("--base-url", required=True, help="http(s)://host/ of the home page.")
+@click.option("--cms", required=True, help=f"One of: {', '.join(CMS_FAMILIES)}.")
+@click.option("--parent", default="", help="Id of the parent portal's row.")
+@click.option("--feeds", multiple=True, help="Feed URL or path on base_url (repeatable, or a|b).")
+@click.option("--sitemaps", multiple=True, help="Sitemap URL or path (repeatable).")
+@click.option("--listings", multiple=True, help="CCHC category listing URL or path (repeatable).")
+@click.option("--registers", multiple=True, help="Document-register URL or path (repeatable).")
+@click.option("--hosts", multiple=True, help="Other host the portal uses (repeatable).")
+@click.option("--widget-url", default="", help="Where the TTHC widget is read when not on the home page.")
+@click.option("--unit-code", default="", help="General Statistics Office code of the unit.")
+@click.option("--unverified", is_flag=True, help="The hostname is a best guess, not confirmed.")
+@click.option("--notes", default="", help="Free text.")
+@_FILE_OPTION
+def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: str, parent: str,
+            feeds: tuple[str, ...], sitemaps: tuple[str, ...], listings: tuple[str, ...],
+            registers: tuple[str, ...], hosts: tuple[str, ...], widget_url: str, unit_code: str,
+            unverified: bool, notes: str, file_: Path | None) -> None:
+    """Append one portal; refused (file unchanged) if the file with the new row would not validate."""
+    path = file_ if file_ is not None else DEFAULT_REGISTRY_PATH
+    try:
+        original = path.read_bytes()
+    except FileNotFoundError:
+        raise click.UsageError(f"no such registry file: {path}") from None
+    except OSError as exc:
+        raise click.UsageError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = original.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{path} is not UTF-8 text") from None
+
+    existing = validate_text(text, path)
+    if existing:
+        for e in existing:
+            click.echo(str(e), err=True)
+        click.echo(f"refused: {path} already has {len(existing)} error(s); fix them first", err=True)
+        raise SystemExit(1)
+
+    header = _header_of(text)
+    if header is None:  # validate_text would have reported it; kept for the type checker
+        raise click.UsageError(f"{path} has no header row")
+    cells = {
+        "id": id_, "name": name, "level": level, "province": province, "parent": parent,
+        "base_url": base_url, "cms": cms, "feeds": _multi(feeds), "sitemaps": _multi(sitemaps),
+        "listings": _multi(listings), "registers": _multi(registers), "hosts": _multi(hosts),
+        "widget_url": widget_url, "unit_code": unit_code, "unverified": "1" if unverified else "",
+        "notes": notes,
+    }
+    dropped = [c for c in COLUMNS if cells[c] and c not in header]
+    if dropped:
+        raise click.UsageError(f"{path} has no column(s) {', '.join(dropped)}; add them to its header first")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([cells.get(c, "") for c in header])
+    new_line = out.getvalue()
+
+    sep = "" if text.endswith("\n") or not text else "\n"
+    new_text = text + sep + new_line
+    errors = validate_text(new_text, path)
+    if errors:
+        for e in errors:
+            click.echo(str(e), err=True)
+        click.echo(f"refused: {len(errors)} error(s); {path} left unchanged", err=True)
+        raise SystemExit(1)
+
+    data = original + (sep + new_line).encode("utf-8")
+    try:
+        _atomic_write(path, data)
+    except OSError as exc:
+        click.echo(f"cannot write {path}: {exc.strerror}; file left unchanged", err=True)
+        raise SystemExit(1) from None
+    line_no = len(text.splitlines()) + 1
+    click.echo(f"added {id_} at {path}:{line_no}")
+
+
+COMMANDS = [sources_group]

@@ -1,0 +1,1 @@
+"""Shared, dependency-free helpers: the one place that normalises Vietnamese text and decides "now"."""

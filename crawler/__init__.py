@@ -1,0 +1,1 @@
+"""Discovery: the portal registry, CMS-family profiles, spiders (one per discovery method) and middlewares."""

@@ -1,0 +1,92 @@
+"""Items the spiders yield. Spiders know no database: these plain dataclasses are all they hand on.
+
+Every item carries `portal_id` so a pipeline can attribute it, and is turned into the dict shape
+`storage.Store.save_items` documents by `as_storage_dict`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def utcnow_iso() -> str:
+    return dt.datetime.now(tz=dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class FetchItem:
+    """One fetched URL (any kind): the crawl's audit trail of what was asked and what answered."""
+
+    portal_id: str
+    url: str
+    status: int | None
+    discovered_by: str
+    content_hash: str | None = None
+    error: str | None = None
+    fetched_at: str = field(default_factory=utcnow_iso)
+    type: str = "fetch"
+
+
+@dataclass
+class PageItem:
+    """An article (or a document-register row) to extract and store as a document."""
+
+    portal_id: str
+    url: str
+    requested_url: str
+    status: int
+    html: str
+    discovered_by: str
+    hints: dict[str, Any] = field(default_factory=dict)
+    file_urls: list[str] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    record: dict[str, Any] | None = None
+    fetched_at: str = field(default_factory=utcnow_iso)
+    type: str = "page"
+
+
+@dataclass
+class RemovedItem:
+    """A known document whose re-fetch answered 404/410."""
+
+    portal_id: str
+    url: str
+    status: int
+    type: str = "removed"
+
+
+@dataclass
+class WidgetItem:
+    """The portal's TTHC widget reading (one per portal per run) and its visitor counter."""
+
+    portal_id: str
+    url: str
+    source: str
+    widget: dict[str, Any] | None
+    widget_issues: list[str] = field(default_factory=list)
+    visitors: dict[str, Any] | None = None
+    fetched_at: str = field(default_factory=utcnow_iso)
+    type: str = "widget"
+
+
+@dataclass
+class HealthItem:
+    """How the portal answered in this run; later items for the same portal fill in more fields."""
+
+    portal_id: str
+    url: str
+    status: int | None = None
+    latency_ms: float | None = None
+    error: str | None = None
+    waf_blocked: bool | None = None
+    redirected_to: str | None = None
+    has_feed: bool | None = None
+    has_widget: bool | None = None
+    type: str = "health"
+
+
+def as_storage_dict(item: Any) -> dict[str, Any]:
+    """The dict `Store.save_items` takes."""
+    return dataclasses.asdict(item)

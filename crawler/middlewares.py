@@ -1,0 +1,115 @@
+"""Downloader middlewares: the one place that decides which hosts a crawl may reach.
+
+* `HostGuardMiddleware` refuses any request outside its portal's hosts (registry row), and any
+  request to a loopback, private or link-local address literal.
+* `GuardedRedirectMiddleware` replaces Scrapy's RedirectMiddleware: a redirect to an allowed host is
+  followed (http→https, old domain→new domain listed in the registry); one elsewhere is recorded in
+  stats and on the response (`meta["redirect_refused"]`), never followed.
+
+Spiders mark every request with `meta["portal_id"]`; requests Scrapy makes on its own behalf
+(robots.txt) are attributed by host.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def is_forbidden_address(host: str) -> bool:
+    """Loopback, private, link-local, unspecified or reserved addresses, and the name localhost."""
+    if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
+        return True
+    try:
+        addr = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return bool(
+        addr.is_loopback or addr.is_private or addr.is_link_local or addr.is_unspecified
+        or addr.is_reserved or addr.is_multicast
+    )
+
+
+def host_allowed(host: str, allowed: set[str]) -> bool:
+    """Exact host, or a `www.` variant of an allowed host."""
+    if host in allowed:
+        return True
+    if host.startswith("www.") and host[4:] in allowed:
+        return True
+    return f"www.{host}" in allowed
+
+
+class HostGuardMiddleware:
+    """Refuses requests outside the portal's registered hosts or to internal addresses."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "HostGuardMiddleware":
+        return cls(crawler.stats)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        host = host_of(request.url)
+        if is_forbidden_address(host):
+            self.stats.inc_value("cchc/refused/internal_address")
+            raise IgnoreRequest(f"refused: {request.url} points to an internal address")
+        allowed_for = getattr(spider, "allowed_hosts_for", None)
+        if allowed_for is None:
+            return None
+        portal_id = request.meta.get("portal_id") or spider.portal_for_host(host)
+        if portal_id is None or not host_allowed(host, allowed_for(portal_id)):
+            self.stats.inc_value("cchc/refused/off_registry_host")
+            logger.info("refused off-registry request %s (portal %s)", request.url, portal_id)
+            raise IgnoreRequest(f"refused: host {host} is not one of portal {portal_id}'s hosts")
+        return None
+
+
+class GuardedRedirectMiddleware:
+    """Follows redirects only to allowed hosts; records the others."""
+
+    def __init__(self, stats: Any, max_times: int) -> None:
+        self.stats = stats
+        self.max_times = max_times
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "GuardedRedirectMiddleware":
+        return cls(crawler.stats, crawler.settings.getint("REDIRECT_MAX_TIMES", 5))
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+        if response.status not in REDIRECT_STATUSES or b"Location" not in response.headers:
+            return response
+        if request.meta.get("dont_redirect"):
+            return response
+        location = response.headers.get(b"Location", b"").decode("latin-1")
+        target = urljoin(request.url, location)
+        host = host_of(target)
+        portal_id = request.meta.get("portal_id")
+        allowed_for = getattr(spider, "allowed_hosts_for", None)
+        allowed = allowed_for(portal_id) if (allowed_for and portal_id) else {host_of(request.url)}
+        hops = request.meta.get("redirect_times", 0) + 1
+        if is_forbidden_address(host) or not host_allowed(host, allowed) or hops > self.max_times:
+            self.stats.inc_value("cchc/redirect/refused")
+            request.meta["redirect_refused"] = target  # the spider reads it from response.meta
+            logger.info("redirect of %s to %s recorded, not followed", request.url, target)
+            return response
+        self.stats.inc_value("cchc/redirect/followed")
+        redirected = request.replace(url=target, method="GET" if response.status in {301, 302, 303} else request.method)
+        redirected.meta["redirect_times"] = hops
+        redirected.meta.setdefault("redirect_urls", []).append(request.url)
+        redirected.meta["redirected_from"] = request.meta.get("redirected_from", request.url)
+        redirected.dont_filter = True
+        return redirected

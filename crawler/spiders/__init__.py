@@ -1,0 +1,1 @@
+"""One spider per discovery method; portals are registry rows, never spider classes."""

@@ -1,0 +1,259 @@
+"""The shared base of every discovery spider: portal selection, host allow-lists, fetch records,
+health, and the one article parse all discovery methods share.
+
+A spider is a discovery *method*; the portals it visits are registry rows chosen by arguments
+(`sources`, `province`, `level`, or `url` for an ad-hoc portal), so a new portal is data, not code.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from core.vntext import fold
+from crawler.families import is_article_url, profile
+from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem
+from crawler.middlewares import host_of
+from crawler.registry import Portal, for_url, load_registry
+from pipelines.extract import is_waf_block
+
+# Articles already requested in this process, shared by every spider of one crawl so an article found
+# by a feed and by a listing is fetched and stored once. Each crawl runs in its own process.
+_REQUESTED_ARTICLES: set[str] = set()
+
+CCHC_WORDS = (
+    "cai cach hanh chinh", "cchc", "thu tuc hanh chinh", "tthc", "mot cua", "dich vu cong",
+    "chinh quyen dien tu", "chinh quyen so", "tuyen truyen cai cach",
+)
+
+
+def is_cchc_text(text: str) -> bool:
+    """Cheap relevance test on a title or link text (the extractor decides for real)."""
+    f = fold(text)
+    return any(w in f for w in CCHC_WORDS)
+
+
+def canonical(url: str) -> str:
+    """Drop the fragment; keep the query (SharePoint ids live there)."""
+    return url.split("#", 1)[0]
+
+
+class PortalSpider(scrapy.Spider):
+    """Base class: subclasses implement `start_portal(portal)` for their discovery method."""
+
+    name: str = None  # type: ignore[assignment]  # abstract: not listed by `scrapy list`
+    discovery = "base"
+    custom_settings: dict[str, Any] = {}
+
+    def __init__(
+        self,
+        sources: str | None = None,
+        province: str | None = None,
+        level: str | None = None,
+        url: str | None = None,
+        registry: str | None = None,
+        max_pages: str | int | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_pages = int(max_pages or 5)
+        if url:
+            self.adhoc = True
+            portals = [for_url(url)]
+        else:
+            self.adhoc = False
+            reg = load_registry(registry)
+            ids = [s for s in (sources or "").split(",") if s] or None
+            portals = list(reg.select(ids=ids, province=province, level=level))
+        self.portals: dict[str, Portal] = {p.id: p for p in portals}
+        self._allowed: dict[str, set[str]] = {p.id: set(p.allowed_hosts) for p in portals}
+        self._host_index: dict[str, str] = {}
+        for pid, hosts in self._allowed.items():
+            for h in hosts:
+                self._host_index.setdefault(h, pid)
+
+    # ---- host policy (used by HostGuardMiddleware) -------------------------------------------
+    def allowed_hosts_for(self, portal_id: str | None) -> set[str]:
+        return self._allowed.get(portal_id or "", set())
+
+    def portal_for_host(self, host: str) -> str | None:
+        return self._host_index.get(host) or self._host_index.get(host.removeprefix("www."))
+
+    def admit_host(self, portal_id: str, url: str, why: str) -> None:
+        """Ad-hoc crawls only: admit a widget or file host the portal's own pages point to."""
+        host = host_of(url)
+        if not self.adhoc or not host or host in self._allowed[portal_id]:
+            return
+        self._allowed[portal_id].add(host)
+        self._host_index.setdefault(host, portal_id)
+        self.crawler.stats.inc_value("cchc/adhoc/admitted_hosts")
+        self.logger.info("ad-hoc portal %s: admitted host %s (%s)", portal_id, host, why)
+
+    # ---- requests ----------------------------------------------------------------------------
+    async def start(self):  # type: ignore[override]
+        for portal in self.portals.values():
+            for req in self.start_portal(portal):
+                yield req
+
+    def start_portal(self, portal: Portal) -> Iterable[Request]:
+        raise NotImplementedError
+
+    def req(self, url: str, portal: Portal, callback: Any, *, priority: int = 0, dont_filter: bool = False, **meta: Any) -> Request:
+        meta.update(portal_id=portal.id, handle_httpstatus_all=True)
+        return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority, dont_filter=dont_filter)
+
+    def article_request(self, url: str, portal: Portal, hints: dict[str, Any] | None = None) -> Request | None:
+        url = canonical(url)
+        if url in _REQUESTED_ARTICLES:
+            self.crawler.stats.inc_value("cchc/articles/duplicate_discoveries")
+            return None
+        _REQUESTED_ARTICLES.add(url)
+        self.crawler.stats.inc_value(f"cchc/articles/discovered/{self.discovery}")
+        return self.req(url, portal, self.parse_article, priority=10, hints=hints or {})
+
+    # ---- responses ---------------------------------------------------------------------------
+    def portal_of(self, response: Response) -> Portal:
+        return self.portals[response.meta["portal_id"]]
+
+    def fetch_item(self, response: Response, error: str | None = None) -> FetchItem:
+        body = response.body or b""
+        return FetchItem(
+            portal_id=response.meta["portal_id"],
+            url=response.url,
+            status=response.status,
+            discovered_by=self.discovery,
+            content_hash=hashlib.sha256(body).hexdigest() if body else None,
+            error=error,
+        )
+
+    def problem(self, response: Response) -> str | None:
+        """Why this response cannot be used as a page, or None when it can."""
+        if response.meta.get("redirect_refused"):
+            return f"redirect to {response.meta['redirect_refused']} refused (not one of the portal's hosts)"
+        if response.status >= 400:
+            return f"HTTP {response.status}"
+        if response.status >= 300:
+            return f"HTTP {response.status} without a usable Location"
+        if not isinstance(response, TextResponse):
+            return f"not a text page ({response.headers.get('Content-Type', b'').decode('latin-1')})"
+        if is_waf_page(response.text):
+            return "WAF block page (status 200)"
+        return None
+
+    def health_item(self, response: Response, **extra: Any) -> HealthItem:
+        problem = self.problem(response)
+        redirected = response.meta.get("redirect_refused") or (
+            response.url if response.meta.get("redirected_from") else None
+        )
+        return HealthItem(
+            portal_id=response.meta["portal_id"],
+            url=response.meta.get("redirected_from", response.url),
+            status=response.status,
+            latency_ms=round(1000 * float(response.meta.get("download_latency", 0.0)), 1),
+            error=problem,
+            waf_blocked=bool(problem and problem.startswith("WAF")),
+            redirected_to=redirected,
+            **extra,
+        )
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        pid = request.meta.get("portal_id")
+        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        self.crawler.stats.inc_value(f"cchc/errors/{failure.type.__name__}")
+        if pid is None:
+            return
+        yield FetchItem(portal_id=pid, url=request.url, status=None, discovered_by=self.discovery, error=reason)
+        if request.meta.get("is_home"):
+            yield HealthItem(portal_id=pid, url=request.url, status=None, error=reason, waf_blocked=False)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        """The one article parse every discovery method shares: checks, then hands the page on."""
+        problem = self.problem(response)
+        yield self.fetch_item(response, problem)
+        if response.status in (404, 410):
+            # a page that is gone: storage marks its document removed if it knew it
+            yield RemovedItem(portal_id=response.meta["portal_id"], url=canonical(response.url), status=response.status)
+        if problem:
+            self.crawler.stats.inc_value("cchc/articles/unusable")
+            return
+        portal = self.portal_of(response)
+        assert isinstance(response, TextResponse)
+        yield PageItem(
+            portal_id=portal.id,
+            url=canonical(response.url),
+            requested_url=response.meta.get("redirected_from", response.request.url if response.request else response.url),
+            status=response.status,
+            html=page_text(response),
+            discovered_by=self.discovery,
+            hints=response.meta.get("hints", {}),
+            file_urls=self.attachment_urls(response, portal),
+        )
+
+    def attachment_urls(self, response: TextResponse, portal: Portal) -> list[str]:
+        """Links to PDF/DOC/DOCX files, and "Tải file"-style download links with no extension."""
+        urls: list[str] = []
+        for a in response.css("a[href]"):
+            href = a.attrib.get("href", "").strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            absu = urljoin(response.url, href)
+            path = urlsplit(absu).path.lower()
+            text = fold(" ".join(a.css("::text").getall()))
+            is_file = path.endswith((".pdf", ".doc", ".docx"))
+            is_download = any(w in text for w in ("tai file", "tai ve", "tai ke hoach", "download", "dinh kem", "xem file"))
+            if is_file or (is_download and not is_article_url(absu, portal.cms)):
+                self.admit_host(portal.id, absu, "attachment")
+                if absu not in urls:
+                    urls.append(absu)
+        return urls[:10]
+
+    # ---- helpers for discovery ---------------------------------------------------------------
+    def cchc_menu_links(self, response: TextResponse, portal: Portal) -> list[str]:
+        """Menu/category links whose visible text is about CCHC/TTHC (not articles)."""
+        out: list[str] = []
+        allowed = self.allowed_hosts_for(portal.id)
+        for a in response.css("a[href]"):
+            text = " ".join(a.css("::text").getall()).strip()
+            if not text or len(text) > 80 or not is_cchc_text(text):
+                continue
+            u = canonical(urljoin(response.url, a.attrib["href"].strip()))
+            if host_of(u) in allowed and not is_article_url(u, portal.cms) and u not in out:
+                out.append(u)
+        return out[:5]
+
+    def family_urls(self, portal: Portal, kind: str) -> list[str]:
+        """Registry values first; the family's default paths when the registry has none."""
+        own = list(getattr(portal, kind) or ())
+        if own:
+            return own
+        return [urljoin(portal.base_url, p) for p in getattr(profile(portal.cms), kind)]
+
+
+def is_waf_page(text: str) -> bool:
+    """WAF block pages answer 200 (see `pipelines.extract.is_waf_block`)."""
+    return is_waf_block(text)
+
+
+_LATIN_FAMILY = {"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii", "us-ascii"}
+
+
+def page_text(response: TextResponse) -> str:
+    """The page as text, correcting the commonest charset lie of Vietnamese portals: UTF-8 bytes
+    declared as ISO-8859-1/windows-1252. Bytes that decode as UTF-8 and contain non-ASCII are UTF-8
+    (a real Latin-1 page almost never is valid UTF-8); anything else keeps Scrapy's decision
+    (header, then <meta charset>, then detection), which already handles windows-1258."""
+    if (response.encoding or "").lower() in _LATIN_FAMILY:
+        try:
+            text = response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return response.text
+        if any(ord(ch) > 127 for ch in text):
+            return text
+    return response.text

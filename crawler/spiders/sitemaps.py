@@ -1,0 +1,118 @@
+"""Sitemaps: robots.txt `Sitemap:` lines, /sitemap.xml, sitemap indexes and urlsets, read with
+Scrapy's sitemap support (`scrapy.utils.sitemap`).
+
+A province sitemap lists every page the portal ever published, so entries are kept when they look
+like articles of the portal's family and are not older than the date window (by `lastmod`). When
+more remain than the per-portal cap (`max_urls`), those whose slug may be about CCHC (a URL with words
+in it must contain a CCHC or plan word; an opaque URL such as `?nid=123` may be anything) come first,
+newest first within each group.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from scrapy.http import Response
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from core.clock import observed_on
+from core.vntext import fold
+from crawler.families import is_article_url
+from crawler.middlewares import host_of
+from crawler.registry import Portal
+from crawler.spiders.base import PortalSpider
+
+SLUG_WORDS = (
+    "cai-cach-hanh-chinh", "cchc", "tthc", "thu-tuc-hanh-chinh", "tuyen-truyen", "ke-hoach", "mot-cua",
+    "dich-vu-cong", "chinh-quyen-dien-tu", "chinh-quyen-so", "bao-cao", "van-ban",
+)
+_WORDY = re.compile(r"[a-z]{2,}-[a-z]{2,}-[a-z]{2,}")
+
+
+def slug_may_be_cchc(url: str) -> bool:
+    parts = urlsplit(url)
+    slug = fold(unquote(parts.path + " " + parts.query)).replace(" ", "-").replace("_", "-")
+    if not _WORDY.search(slug):
+        return True
+    return any(w in slug for w in SLUG_WORDS)
+
+
+class SitemapsSpider(PortalSpider):
+    name = "sitemaps"
+    discovery = "sitemaps"
+
+    def __init__(self, *args: Any, since_years: str | int = 7, max_urls: str | int = 500, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cutoff = dt.date(observed_on().year - int(since_years), 1, 1)
+        self.max_urls = int(max_urls)
+        self._taken: dict[str, int] = {}
+
+    def start_portal(self, portal: Portal):
+        if portal.sitemaps:
+            for url in portal.sitemaps:
+                yield self.req(url, portal, self.parse_sitemap)
+        else:
+            yield self.req(urljoin(portal.base_url, "/robots.txt"), portal, self.parse_robots)
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        portal = self.portal_of(response)
+        yield self.fetch_item(response, None if response.status < 400 else f"HTTP {response.status}")
+        found: list[str] = []
+        if response.status == 200:
+            found = [urljoin(response.url, u) for u in sitemap_urls_from_robots(response.body, base_url=response.url)]
+        if not found:
+            found = self.family_urls(portal, "sitemaps") or [urljoin(portal.base_url, "/sitemap.xml")]
+        for url in dict.fromkeys(found):
+            yield self.req(url, portal, self.parse_sitemap)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        portal = self.portal_of(response)
+        problem = None if response.status == 200 and not response.meta.get("redirect_refused") else (
+            response.meta.get("redirect_refused") and "redirect refused" or f"HTTP {response.status}"
+        )
+        body = response.body
+        if problem is None and (body[:2] == b"\x1f\x8b"):
+            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemap = None
+        if problem is None:
+            try:
+                sitemap = Sitemap(body)
+            except Exception as exc:  # lxml raises several kinds on broken XML
+                problem = f"not a sitemap ({type(exc).__name__})"
+        yield self.fetch_item(response, problem)
+        if sitemap is None:
+            return
+        allowed = self.allowed_hosts_for(portal.id)
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                loc = urljoin(response.url, entry["loc"])
+                if host_of(loc) in allowed:
+                    yield self.req(loc, portal, self.parse_sitemap)
+            return
+        entries = []
+        for entry in sitemap:
+            loc = urljoin(response.url, entry["loc"].strip())
+            if host_of(loc) not in allowed or not is_article_url(loc, portal.cms):
+                continue
+            lastmod = (entry.get("lastmod") or "")[:10]
+            if lastmod:
+                try:
+                    if dt.date.fromisoformat(lastmod) < self.cutoff:
+                        continue
+                except ValueError:
+                    pass
+            entries.append((lastmod, loc))
+        entries.sort(key=lambda e: (slug_may_be_cchc(e[1]), e[0]), reverse=True)
+        for lastmod, loc in entries:
+            taken = self._taken.get(portal.id, 0)
+            if taken >= self.max_urls:
+                self.crawler.stats.inc_value("cchc/sitemaps/capped")
+                break
+            self._taken[portal.id] = taken + 1
+            req = self.article_request(loc, portal, {"lastmod": lastmod or None})
+            if req is not None:
+                yield req

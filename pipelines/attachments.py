@@ -1,0 +1,39 @@
+"""Attachments (PDF, DOC, DOCX) linked from a plan, downloaded with Scrapy's FilesPipeline.
+
+Download requests carry the page's portal id so the host guard applies the same registry hosts,
+and the size cap of the settings applies to them like to every download.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Request
+from scrapy.pipelines.files import FilesPipeline
+
+
+class AttachmentsPipeline(FilesPipeline):
+    """Stores each file once (path = hash of its URL) and records its MD5 checksum and status."""
+
+    def get_media_requests(self, item: Any, info: Any):
+        adapter = ItemAdapter(item)
+        for url in adapter.get("file_urls") or []:
+            yield Request(url, meta={"portal_id": adapter.get("portal_id"), "attachment_of": adapter.get("url")})
+
+    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if "files" not in adapter.field_names():
+            return item
+        stats = info.spider.crawler.stats if info.spider else None
+        files: list[dict[str, Any]] = []
+        for url, (ok, value) in zip(adapter.get("file_urls") or [], results):
+            if ok:
+                files.append({"url": url, "path": value["path"], "checksum": value["checksum"], "status": value.get("status")})
+                if stats:
+                    stats.inc_value("cchc/attachments/downloaded")
+            else:
+                files.append({"url": url, "path": None, "checksum": None, "status": "failed", "error": str(value.value)[:300]})
+                if stats:
+                    stats.inc_value("cchc/attachments/failed")
+        adapter["files"] = files
+        return item

@@ -1,0 +1,107 @@
+"""Field-by-field comparison of a record with a fixture's hand-written expectations.
+
+Shared by the golden test, the quality gate (tests/extract/baseline.json) and bench/extract_bench.py
+so all three count accuracy the same way. Exact equality, except where the expectation file says
+what a person checks:
+- `text`: {"starts_with": str, "contains": [str], "not_contains": [str]} (the whole body is not
+  retyped by hand; its first words, key sentences and what must NOT leak in are);
+- `sections`: the list of section names in order; `deadlines`: the list of dates in order;
+- `warnings`: each expected string occurs in one warning, and there are as many warnings as expected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dates import VN_OFFSET
+from .extractor import extract
+from .record import RECORD_KEYS, Record
+
+META_KEYS = frozenset({"url", "captured", "family", "source", "note", "context", "bytes"})
+FIELDS = tuple(k for k in RECORD_KEYS if k != "url")
+
+
+@dataclass
+class Fixture:
+    name: str
+    html_path: Path
+    expected: dict[str, Any]
+
+    @property
+    def url(self) -> str:
+        return self.expected["url"]
+
+    @property
+    def fetched_at(self) -> dt.datetime:
+        d = dt.date.fromisoformat(self.expected["captured"])
+        return dt.datetime(d.year, d.month, d.day, 12, 0, tzinfo=VN_OFFSET)
+
+    def html(self) -> str | bytes:
+        data = self.html_path.read_bytes()
+        return data if self.expected.get("bytes") else data.decode("utf-8")
+
+    def context(self) -> Any:
+        from .issuer import PortalContext
+
+        ctx = self.expected.get("context")
+        return PortalContext(**ctx) if ctx else None
+
+    def extract(self) -> Record:
+        return extract(self.html(), self.url, self.context(), fetched_at=self.fetched_at)
+
+
+def load_corpus(directory: Path) -> list[Fixture]:
+    """Every <name>.html with a <name>.json beside it, sorted by name."""
+    out = []
+    for html in sorted(directory.glob("*.html")):
+        js = html.with_suffix(".json")
+        if js.exists():
+            out.append(Fixture(html.stem, html, json.loads(js.read_text(encoding="utf-8"))))
+    return out
+
+
+def field_ok(name: str, actual: Any, expected: Any) -> bool:
+    """Does `actual` (from the record) satisfy the expectation for field `name`?"""
+    if name == "text" and isinstance(expected, dict):
+        if not isinstance(actual, str):
+            return False
+        if "starts_with" in expected and not actual.startswith(expected["starts_with"]):
+            return False
+        if any(s not in actual for s in expected.get("contains", [])):
+            return False
+        return not any(s in actual for s in expected.get("not_contains", []))
+    if name == "sections":
+        return [s["name"] for s in actual] == expected
+    if name == "deadlines":
+        return [d["date"] for d in actual] == expected
+    if name == "warnings":
+        return len(actual) == len(expected) and all(any(e in w for w in actual) for e in expected)
+    return actual == expected
+
+
+def compare(record: Record, expected: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
+    """{field: (ok, actual, expected)} for each field the expectation file names."""
+    got = record.to_dict()
+    out = {}
+    for k, v in expected.items():
+        if k in META_KEYS:
+            continue
+        out[k] = (field_ok(k, got[k], v), got[k], v)
+    return out
+
+
+def accuracy(corpus: list[Fixture]) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Per-field accuracy over a corpus, and the fixtures each field failed on."""
+    hits: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    fails: dict[str, list[str]] = {}
+    for fx in corpus:
+        for k, (ok, _, _) in compare(fx.extract(), fx.expected).items():
+            totals[k] = totals.get(k, 0) + 1
+            hits[k] = hits.get(k, 0) + int(ok)
+            if not ok:
+                fails.setdefault(k, []).append(fx.name)
+    return {k: hits[k] / totals[k] for k in sorted(totals, key=FIELDS.index)}, fails

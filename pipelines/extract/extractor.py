@@ -1,0 +1,468 @@
+"""extract(html, url) -> Record: one parse, one trafilatura call, then the Vietnamese layer.
+
+Order matters for speed (issue 3: the whole record at ≥ 0.8 × trafilatura alone): the page is parsed
+once (page.py); trafilatura gets that tree (it copies it before cleaning); everything else reads
+the visible lines made once from the same tree, with precompiled regexes on an aligned fold.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import unquote, urljoin, urlparse
+
+import trafilatura
+from lxml import etree
+
+from core.vntext import clean_space, fold_aligned
+
+from .attachments import AttachmentText, find_attachments, kind_from_name
+from .dates import VN_OFFSET, default_now, find_dates, parse_iso
+from .document import analyse
+from .issuer import PortalContext, complete_issuer, organ_of
+from .numbers import find_numbers, number_from_filename, type_from_code
+from .page import Page, element_lines, key_of, load_page
+from .record import Record
+from .visitors import visitors_in_page
+from .waf import is_waf_block, support_id
+from .widget import widget_in_page
+
+# The same options serve the benchmark's "trafilatura alone" column.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "with_metadata": False,
+    "deduplicate": False,
+    "favor_precision": True,
+}
+
+# A line that starts a list of other articles, a widget, a counter or a footer: the text ends there.
+_TEXT_END_RE = re.compile(
+    r"^(?:tin moi nhat|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|bai viet khac|"
+    r"cac bai viet khac|xem them|tin da dua|tin bai khac|tien ich thong tin|ket qua giai quyet tthc|"
+    r"dang truy cap|so nguoi online|thong ke truy cap|so luong truy cap|chia se|ban quyen|"
+    r"trang thong tin dien tu xa|truong ban bien tap|qr code|nguon tin$|chung toi tren mang xa hoi)\b"
+)
+# Page furniture that trafilatura sometimes keeps at the top of the text.
+_FURNITURE_RE = re.compile(r"^(?:(?:tai (?:file|ve|xuong|ke hoach|van ban)|file dinh kem|tai lieu dinh kem|tep dinh kem)\b.{0,80}$|print|in bai|goc|xem co chu|co chu|a\+|a-|\d{1,3}%|chia se|lay link|(?:luot xem|view count)(?:\s*:?\s*[\d.,]+)?)[\s:a+\-]*$")
+_TITLE_BAD_RE = re.compile(r"^(?:trang chu|tin tuc|tin tuc - su kien|thong bao)$|^(?:chi tiet bai viet|qr code)\b")
+# a line that only dates the page ("Đăng ngày 29 - 01 - 2022", "Thứ ba - 01/03/2022 13:20", "27/04/2022 | 09:46 AM")
+_DATE_LINE_RE = re.compile(
+    r"^(?:dang ngay|ngay dang|ngay xuat ban|publish date|cap nhat(?: luc)?|thu (?:hai|ba|tu|nam|sau|bay)|chu nhat)?"
+    r"[\s,:|-]*[\d/:.\s|-]{8,}(?:sa|ch|am|pm)?[\s)|]*(?:(?:view count|luot xem|so lan xem)\s*:?\s*[\d.,]+)?\s*$")
+_HAS_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}|th[aá]ng")
+_SITE_SUFFIX_RE = re.compile(r"\s+[-|–»]\s+[^-|–»]{2,}$")
+
+
+def _meta(tree: Any, *names: str) -> str | None:
+    for el in tree.iter("meta"):
+        n = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if n in names and el.get("content"):
+            return el.get("content")
+    return None
+
+
+_TITLE_CANDIDATES = etree.XPath(
+    "//h1|//h2|//h3|//h4|//*[@itemprop='headline']|//*[contains(@class,'title') or contains(@class,'Title')]")
+
+
+def find_title(page: Page) -> str | None:
+    """The article's headline, chosen among headings by evidence rather than by one template's class.
+
+    Evidence: it agrees with <title>/og:title (which add " - site name"); it is marked as a
+    headline (itemprop, a *title* class); a date line follows it. A banner ("UBND XÃ LINH TRƯỜNG",
+    all capitals) or a list heading is not a headline. <title> itself is the last resort.
+    """
+    tree = page.tree
+    if tree is None:
+        return None
+    og = _meta(tree, "og:title", "twitter:title", "dc.title")
+    head = tree.find(".//title")
+    head_t = clean_space(head.text_content()) if head is not None else ""
+    refs = [key_of(_SITE_SUFFIX_RE.sub("", x)) for x in (og or "", head_t) if x]
+    refs += [key_of(x) for x in (og or "", head_t) if x]
+    line_index: dict[str, int] = {}
+    for i, line in enumerate(page.lines):
+        line_index.setdefault(line, i)
+    best: str | None = None
+    best_el = None
+    best_score = 0
+    for el in _TITLE_CANDIDATES(tree):
+        cls = (el.get("class") or "").lower()
+        marked = el.get("itemprop") == "headline" or ("title" in cls and "subtitle" not in cls and "portlet" not in cls)
+        if el.tag not in ("h1", "h2", "h3", "h4") and not marked:
+            continue
+        if len(el) > 3:
+            continue
+        raw = el.text_content()
+        if len(raw) < 15 or len(raw) > 1500:
+            continue
+        txt = clean_space(raw)
+        if not 15 <= len(txt) <= 400:
+            continue
+        fc = key_of(txt)
+        if _TITLE_BAD_RE.match(fc) or _TEXT_END_RE.match(fc) or txt.upper() == txt:
+            continue
+        score = 1 + (2 if marked else 0) + (1 if el.tag == "h1" else 0)
+        if any(fc and ((fc in r and len(fc) * 2 >= len(r)) or (len(r) > 15 and r in fc)) for r in refs):
+            score += 3
+        i = line_index.get(txt)
+        if i is not None and any(_HAS_DATE_RE.search(l) and find_dates(l) for l in page.lines[i + 1:i + 3] if len(l) < 140):
+            score += 2
+        if score > best_score:
+            best, best_score, best_el = txt, score, el
+    if best:
+        page.title_el = best_el
+        return best
+    for r in (og, head_t):
+        if r:
+            r = clean_space(r)
+            stripped = _SITE_SUFFIX_RE.sub("", r)
+            return stripped if len(stripped) >= 15 else r
+    return None
+
+
+_PUBLISHED_EL = etree.XPath("//*[@itemprop='datePublished']|//time[contains(@class,'published')]")
+
+
+def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]]:
+    """The page's own publication date: a meta/itemprop date, else the date line next to the title.
+
+    Dates in "Tin mới nhất"/"Tin khác" lists, in the widget ("Cập nhật lúc") and inside the body
+    ("Ngày 18/4/2022 Đảng ủy …") are not the page's date.
+    """
+    tree = page.tree
+    warnings: list[str] = []
+    if tree is not None:
+        raw = _meta(tree, "article:published_time", "datepublished", "dc.date.issued", "dc.date", "pubdate")
+        if raw is None:
+            for el in _PUBLISHED_EL(tree):
+                raw = el.get("datetime") or el.get("content") or el.text_content()
+                break
+        if raw:
+            d = parse_iso(raw) or (find_dates(raw)[0] if find_dates(raw) else None)
+            if d:
+                return d.iso(), warnings
+    lines = page.lines
+    tkey = key_of(title) if title else None
+    ti = None
+    if tkey:
+        for i, line in enumerate(lines):
+            lk = key_of(line)
+            if lk == tkey or (len(tkey) > 20 and tkey in lk and len(lk) < len(tkey) + 40):
+                ti = i
+                break
+    order: list[int]
+    if ti is not None:
+        order = list(range(ti, min(len(lines), ti + 7))) + list(range(ti - 1, max(-1, ti - 4), -1))
+    else:
+        order = list(range(0, min(len(lines), 60)))
+    for i in order:
+        line = lines[i]
+        if len(line) > 140:
+            continue
+        key = fold_aligned(line)
+        if re.search(r"cap\s*nhat\s*luc|tu\s*dong\s*cap\s*nhat", key):
+            continue
+        found = find_dates(line, key)
+        if found:
+            if ti is None:
+                warnings.append("published_at: no headline found; took the first dated line of the page")
+            return found[0].iso(), warnings
+    return None, warnings
+
+
+def clean_text(raw: str | None, title: str | None = None) -> str | None:
+    """trafilatura's text without the headline and the date/print/font-size furniture at its top,
+    cut before related-article lists, widgets, counters and footers."""
+    if not raw:
+        return None
+    tkey = key_of(title) if title else None
+    out: list[str] = []
+    for line in raw.split("\n"):
+        line = line.strip()   # trafilatura already collapsed whitespace; the page was NFC'd at load
+        if not line:
+            continue
+        if len(line) > 120:          # a paragraph: never a list heading, counter or footer line
+            if not (not out and tkey and key_of(line) == tkey):   # (a long headline repeated on top)
+                out.append(line)
+            continue
+        key = key_of(line[:80])
+        if _TEXT_END_RE.match(key) and out:
+            break
+        if not out and len(line) <= 80 and (_FURNITURE_RE.match(key) or _DATE_LINE_RE.match(key)):
+            continue
+        if not out and tkey and key_of(line) == tkey:
+            continue
+        out.append(line)
+    return "\n".join(out) or None
+
+
+_BOX_TITLE_RE = re.compile(
+    r"^(?:tin moi nhat|tin moi|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|"
+    r"bai viet khac|cac bai viet khac|xem them|tin da dua|tin bai khac|tien ich thong tin|"
+    r"ket qua giai quyet (?:tthc|thu tuc hanh chinh|ho so)|tinh hinh giai quyet ho so|thong ke (?:truy cap|ho so)|"
+    r"so luong truy cap|luot truy cap|qr code|chung toi tren mang xa hoi|lien ket website|van ban moi)$"
+)
+# a box title contains one of these (lowercase, accented or not): a cheap test before folding
+_BOX_CUES = ("tin", "bài", "bai", "xem", "kết", "ket", "tình", "tinh", "thống", "thong", "lượt", "luot", "lượng",
+             "luong", "tiện", "tien", "qr", "mạng", "mang", "liên", "lien", "văn", "van")
+
+
+def _ancestors(el: Any) -> list[Any]:
+    """The headline element and its ancestors: pruning never removes them."""
+    out = []
+    while el is not None:
+        out.append(el)
+        el = el.getparent()
+    return out
+
+
+_CHROME_TAGS = ("nav", "footer", "script", "style", "noscript", "form", "select", "iframe", "svg")
+_CHROME_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:menu|nav|navbar|navigation|footer|footer-wrapper|banner|breadcrumbs?|sitemap|top-links?)(?:$|[\s_-])", re.I)
+
+
+_CHROME_CANDIDATES = etree.XPath(
+    "//*[self::div or self::ul or self::header or self::section or self::table]"
+    "[contains(@class,'menu') or contains(@class,'nav') or contains(@class,'footer') or contains(@class,'banner')"
+    " or contains(@class,'breadcrumb') or contains(@class,'sitemap') or contains(@class,'top-link')"
+    " or contains(@id,'menu') or contains(@id,'nav') or contains(@id,'footer') or contains(@id,'banner')]")
+
+
+def prune_chrome(page: Page, title: str | None) -> None:
+    """Drop page chrome (navigation, footers, scripts, forms) before trafilatura sees the tree.
+
+    trafilatura would discard it too; removing it here costs less than letting trafilatura score it,
+    and the widget, counter, title and date have already been read from the full tree.
+    """
+    tree = page.tree
+    if tree is None:
+        return
+    head = title[:40] if title else None
+    keep = _ancestors(page.title_el)
+    doomed = list(tree.iter(*_CHROME_TAGS))
+    for el in _CHROME_CANDIDATES(tree):
+        cls = el.get("class") or el.get("id")
+        if cls and _CHROME_CLASS_RE.search(cls):
+            # a "menu"/"nav"-classed wrapper that holds the article's headline stays
+            if el in keep or (page.title_el is None and head and head in el.text_content()):
+                continue
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree() if hasattr(el, "drop_tree") else parent.remove(el)
+
+
+# parents of short text nodes: the string-length tests run on small text nodes, not on whole divs
+_BOX_CANDIDATES = etree.XPath("//text()[string-length(.) < 90][string-length(normalize-space(.)) > 1]/parent::*")
+
+
+def prune_boxes(page: Page, title: str | None) -> int:
+    """Remove side boxes (related news, TTHC widget, visitor counter, QR code) from the page tree.
+
+    They are found by their visible heading, not by template classes, and removed whole (the
+    nearest ancestor that holds more than the heading) so trafilatura never sees their lists and
+    figures. Runs after the widget, counter, title and date have been read from the same tree.
+    """
+    tree = page.tree
+    if tree is None:
+        return 0
+    tkey = key_of(title) if title else None
+    keep = _ancestors(page.title_el)
+    doomed = []
+    seen: set[int] = set()
+    for el in _BOX_CANDIDATES(tree):
+        if len(el) > 2 or id(el) in seen:
+            continue
+        seen.add(id(el))
+        direct = el.text
+        if direct is None or not direct.strip():
+            if not len(el):
+                continue
+            txt = el.text_content()           # heading text inside a child span/a
+        else:
+            txt = direct if not len(el) else el.text_content()
+        if not txt or len(txt) > 60:
+            continue
+        low = txt.lower()
+        if not any(c in low for c in _BOX_CUES) or not _BOX_TITLE_RE.match(key_of(txt).strip(" :")):
+            continue
+        box, hlen = el, len(txt.strip())
+        while box.getparent() is not None and box.getparent().tag not in ("body", "html"):
+            box = box.getparent()
+            if len(box.text_content().strip()) > hlen + 15:
+                break
+        if box in keep:
+            continue
+        body_text = box.text_content()
+        if len(body_text) > 5000 or (page.title_el is None and tkey and tkey in key_of(body_text)):
+            continue
+        doomed.append(box)
+    n = 0
+    for box in doomed:
+        parent = box.getparent()
+        if parent is not None:
+            tail = box.tail
+            parent.remove(box)
+            if tail and tail.strip():
+                prev = parent[-1] if len(parent) else None
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+            n += 1
+    return n
+
+
+def _article_root(page: Page, title: str | None) -> Any:
+    """The smallest ancestor of the headline that also holds the body (600 characters beyond the
+    headline and at least half of the text pruning left): trafilatura then scores one article
+    block instead of the whole page. The whole (pruned) tree when there is no headline element."""
+    el = page.title_el
+    if el is None or page.tree is None:
+        return page.tree
+    body = page.tree.find("body")
+    total = len((body if body is not None else page.tree).text_content())
+    # it must hold the body: enough text beyond the headline, and most of what pruning left
+    need = max(len(title or "") + 600, total // 2)
+    while el is not None and el.getparent() is not None and el.tag not in ("body", "html"):
+        if len(el.text_content()) >= need:
+            return el
+        el = el.getparent()
+    return page.tree
+
+
+def _lines_after_title(page: Page, title: str | None) -> str | None:
+    """Fallback body: the (pruned) page's visible lines after the headline, to the first end marker."""
+    if page.tree is None or not title:
+        return None
+    lines = element_lines(page.tree)
+    try:
+        start = lines.index(title) + 1
+    except ValueError:
+        return None
+    return clean_text("\n".join(lines[start:]), title)
+
+
+def build_record(page: Page, context: PortalContext | None, now: dt.datetime, text: str | None,
+                 title: str | None, published: str | None) -> Record:
+    """Fill a Record from a page's text and title (shared by articles and register rows)."""
+    rec = Record(url=page.url, title=title, published_at=published, text=text)
+    a = analyse(title, text, context)
+    rec.is_cchc, rec.category = a.is_cchc, a.category
+    rec.doc_number, rec.doc_type, rec.doc_date = a.own.number, a.own.type, a.own.date
+    rec.issuer, rec.issuer_as_written, rec.organ = a.issuer, a.own.issuer_as_written, a.organ
+    rec.plan_year = a.plan_year
+    rec.citations = [c.to_dict() for c in a.citations]
+    rec.deadlines, rec.channels, rec.sections = a.deadlines, a.channels, a.sections
+    rec.warnings.extend(a.warnings)
+    return rec
+
+
+def extract(html: str | bytes, url: str, context: PortalContext | None = None, *,
+            fetched_at: dt.datetime | None = None) -> Record:
+    """The record of one fetched page (see record.RECORD_KEYS and issue 3 for the contract)."""
+    now = fetched_at or default_now()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=VN_OFFSET)
+    page = load_page(html, url)
+    if page.tree is None:
+        return Record(url=url, warnings=page.warnings + ["page: empty or unparsable HTML"])
+    if is_waf_block(page.html):
+        sid = support_id(page.html)
+        return Record(url=url, warnings=page.warnings + [
+            "waf_block: the portal's firewall rejected the request"
+            + (f" (support ID {sid})" if sid else "") + "; not an article"])
+    widget, widget_issues = widget_in_page(page, now)
+    visitors = visitors_in_page(page)
+    title = find_title(page)
+    published, pub_warn = find_published(page, title)
+    prune_boxes(page, title)
+    prune_chrome(page, title)
+    doc = trafilatura.bare_extraction(_article_root(page, title), url=url, **TRAFILATURA_OPTIONS)
+    raw_text = getattr(doc, "text", None) if doc is not None else None
+    text = clean_text(raw_text, title)
+    fallback_warning = None
+    if text is None:
+        text = _lines_after_title(page, title)
+        if text:
+            fallback_warning = "text: trafilatura found no main text; took the visible lines after the headline"
+    rec = build_record(page, context, now, text, title, published)
+    rec.widget, rec.widget_issues, rec.visitors = widget, widget_issues, visitors
+    rec.warnings = page.warnings + pub_warn + rec.warnings
+    if fallback_warning:
+        rec.warnings.append(fallback_warning)
+    elif text is None:
+        rec.warnings.append("text: trafilatura found no main text")
+    if title is None:
+        rec.warnings.append("title: no headline found")
+    # related lists and sidebars were pruned above, so the page's remaining file links are its own
+    rec.attachments = find_attachments(page.tree, url)
+    if rec.doc_number is None:
+        for att in rec.attachments:
+            cand = number_from_filename(str(att.get("name") or "")) or number_from_filename(str(att.get("url") or ""))
+            if cand:
+                rec.warnings.append(
+                    f"doc_number: candidate {cand!r} appears only in the attachment file name "
+                    f"{att.get('name')!r}; not taken as the page's own number")
+    return rec
+
+
+def register_record(row: dict[str, Any], url: str, attachment: AttachmentText | None,
+                    context: PortalContext | None = None, *, fetched_at: dt.datetime | None = None) -> Record:
+    """A record from a document-register row (Số ký hiệu, Ngày ban hành, Trích yếu, Cơ quan, file).
+
+    The row states the number, so it is the document's own; the attachment's text is the record's
+    text (and is searched for citations, deadlines, sections and channels).
+    """
+    by_key = {key_of(str(k)): v for k, v in row.items()}
+
+    def pick(*names: str) -> str | None:
+        for n in names:
+            for k, v in by_key.items():
+                if k == n or k.startswith(n):
+                    if v is not None and str(v).strip():
+                        return clean_space(str(v))
+        return None
+
+    number_raw = pick("so ky hieu", "so/ky hieu", "so, ky hieu", "ky hieu", "so hieu", "number", "so")
+    date_raw = pick("ngay ban hanh", "ngay ky", "ngay", "date")
+    summary = pick("trich yeu", "tieu de", "ten van ban", "summary", "title")
+    issuer_raw = pick("co quan ban hanh", "noi ban hanh", "don vi ban hanh", "issuer")
+    file_url = pick("file", "tep", "tai ve", "dinh kem", "url")
+    text = attachment.text if attachment is not None and attachment.text.strip() else None
+    page = Page(html="", url=url, tree=None)
+    rec = build_record(page, context, fetched_at or default_now(), text, summary, None)
+    nums = find_numbers(number_raw or "")
+    if nums:
+        rec.doc_number = nums[0].number
+        rec.doc_type = rec.doc_type or type_from_code(nums[0].code)
+    elif number_raw:
+        rec.doc_number = number_raw
+        rec.warnings.append(f"doc_number: register value {number_raw!r} does not follow the number grammar")
+    rec.citations = [c for c in rec.citations if c["number"] != rec.doc_number]
+    if date_raw:
+        ds = find_dates(date_raw) or ([parse_iso(date_raw)] if parse_iso(date_raw) else [])
+        if ds:
+            rec.doc_date = ds[0].date.isoformat()
+        else:
+            rec.warnings.append(f"doc_date: register value {date_raw!r} is not a date")
+    if issuer_raw:
+        rec.issuer_as_written = issuer_raw
+        rec.issuer = complete_issuer(issuer_raw, summary, context)
+        rec.organ = organ_of(rec.issuer)
+    if rec.plan_year is None and rec.doc_date and rec.doc_type == "Kế hoạch":
+        rec.plan_year = int(rec.doc_date[:4])
+    if file_url:
+        absu = urljoin(url, file_url)
+        kind = attachment.kind if attachment is not None else kind_from_name(absu)
+        fname = unquote(urlparse(absu).path).rsplit("/", 1)[-1]
+        rec.attachments = [{"url": absu, "name": fname or None, "kind": kind}]
+    if attachment is not None:
+        rec.warnings.extend(attachment.warnings)
+    elif file_url:
+        rec.warnings.append("text: the register row's file was not downloaded; text is empty")
+    return rec

@@ -1,0 +1,122 @@
+"""Who issued a document, which kind of organ it is, and how to complete "UBND tỉnh".
+
+Portals write the issuer the way a local reader needs it ("UBND tỉnh vừa ban hành …"); an auditor
+needs the full name. The full name is completed from the document's own subject ("… tỉnh Tuyên
+Quang năm 2020") or, failing that, from the portal's unit (PortalContext); `issuer_as_written`
+keeps the text's words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.vntext import fold, fold_aligned
+
+# Folded prefixes that start an organ's name, most specific first, with the organ kind.
+_ORGAN_PREFIXES: list[tuple[str, str]] = [
+    ("ban thuong vu", "party"), ("thuong truc huyen uy", "party"), ("thuong truc tinh uy", "party"),
+    ("thuong truc thanh uy", "party"), ("thuong truc dang uy", "party"), ("ban tuyen giao", "party"),
+    ("ban chap hanh dang bo", "party"), ("dang uy", "party"), ("dang bo", "party"), ("chi bo", "party"),
+    ("huyen uy", "party"), ("tinh uy", "party"), ("thanh uy", "party"), ("thi uy", "party"),
+    ("quan uy", "party"), ("ban dan van", "party"), ("ban to chuc", "party"), ("trung uong", "party"),
+    ("ban bi thu", "party"), ("bo chinh tri", "party"),
+    ("hdnd", "council"), ("hoi dong nhan dan", "council"), ("thuong truc hdnd", "council"),
+    ("uy ban mat tran", "mass_organisation"), ("uy ban mttq", "mass_organisation"), ("mttq", "mass_organisation"),
+    ("mat tran to quoc", "mass_organisation"), ("doan thanh nien", "mass_organisation"),
+    ("hoi lien hiep phu nu", "mass_organisation"), ("hoi phu nu", "mass_organisation"),
+    ("hoi nong dan", "mass_organisation"), ("hoi cuu chien binh", "mass_organisation"),
+    ("lien doan lao dong", "mass_organisation"), ("cong doan", "mass_organisation"),
+    ("ubnd", "government"), ("uy ban nhan dan", "government"), ("chu tich ubnd", "government"),
+    ("chu tich uy ban", "government"), ("so ", "government"), ("phong ", "government"),
+    ("van phong", "government"), ("chinh phu", "government"), ("thu tuong", "government"),
+    ("bo ", "government"), ("ban chi dao", "government"), ("ban quan ly", "government"),
+    ("trung tam", "government"), ("cuc ", "government"), ("chi cuc", "government"),
+    ("cong an", "government"), ("tong cuc", "government"),
+]
+ORGAN_START_RE = re.compile(
+    r"(?<![a-z])(?:" + "|".join(re.escape(p.strip()) + (r"(?=\s)" if p.endswith(" ") else r"(?![a-z])")
+                                  for p, _ in _ORGAN_PREFIXES) + ")"
+)
+# "UBND tỉnh", "Ủy ban nhân dân thành phố", "HĐND huyện" with no name after the level word.
+_BARE_LEVEL_RE = re.compile(r"^(ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)$")
+# "tỉnh Tuyên Quang", "thành phố Hải Phòng": a level word then capitalised words (original text).
+_LEVEL_WORD_RE = re.compile(r"(?<![a-z])(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+(?=\S)")
+
+
+def places(text: str) -> list[tuple[str, str]]:
+    """(folded level word, proper name) pairs: "tỉnh Tuyên Quang năm 2020" -> [("tinh", "Tuyên Quang")]."""
+    key = fold_aligned(text)
+    out: list[tuple[str, str]] = []
+    for m in _LEVEL_WORD_RE.finditer(key):
+        words: list[str] = []
+        for w in text[m.end():m.end() + 60].split(" "):
+            w = w.strip(",.;:()\u201c\u201d\"")
+            if w and (w[0].isupper() or (words and w.isdigit())):
+                words.append(w)
+            else:
+                break
+            if w != text[m.end():m.end() + 60].split(" ")[len(words) - 1]:
+                break  # punctuation ended the name
+        if words:
+            out.append((m.group(1), " ".join(words)))
+    return out
+
+
+def organ_of(issuer: str | None) -> str | None:
+    """party / government / council / mass_organisation for an issuer name, or None."""
+    if not issuer:
+        return None
+    key = fold(issuer) + " "
+    for prefix, kind in _ORGAN_PREFIXES:
+        if key.startswith(prefix):
+            return kind
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PortalContext:
+    """The portal a page came from: lets "UBND tỉnh" become "UBND tỉnh Tuyên Quang".
+
+    unit_name is the portal's unit as it names itself ("UBND tỉnh Tuyên Quang", "Sở Lao động -
+    Thương binh và Xã hội tỉnh Điện Biên"); level is province/department/district/commune.
+    """
+
+    portal_id: str | None = None
+    unit_name: str | None = None
+    level: str | None = None
+    province: str | None = None
+
+
+def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None) -> str:
+    """Complete a bare "UBND tỉnh"/"UBND thành phố" from the subject, else from the portal's unit."""
+    key = fold(as_written)
+    m = _BARE_LEVEL_RE.match(key)
+    if not m:
+        return as_written
+    level = m.group(2)
+    if subject:
+        for lvl, name in places(subject):
+            if lvl == level:
+                return f"{as_written} {name}"
+    if context is not None:
+        if context.unit_name:
+            for lvl, name in places(context.unit_name):
+                if lvl == level:
+                    return f"{as_written} {name}"
+        if level in ("tinh", "thanh pho") and context.province and context.level in ("province", "department"):
+            return f"{as_written} {context.province}"
+    return as_written
+
+
+def issuer_in_clause(clause: str) -> str | None:
+    """The organ named in a clause before a verb ("Ngày 18/4/2022 Đảng ủy xã Ngọc Liên ")."""
+    key = fold_aligned(clause)
+    # organ names are capitalised ("Sở", "UBND", "Đảng ủy"); "số 38" is not "Sở"
+    m = next((m for m in ORGAN_START_RE.finditer(key) if clause[m.start()].isupper()), None)
+    if m is None:
+        return None
+    name = clause[m.start():].strip(" ,-–")
+    name = re.sub(r"\s+(vừa|đã|sẽ|chính thức)$", "", name).strip()
+    if not name or len(name) > 120:
+        return None
+    return name

@@ -1,0 +1,126 @@
+"""Coverage: for a year and a kind of plan, which units published one, by which organ, and when.
+
+Every figure carries its evidence: the document's number, issue and publication dates, its URL, its
+content hash and the first run that saw it. Totals are per province and level. ``as_of`` answers as the
+database knew it on that observed date (snapshots up to that day), not from today's state.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from reports.base import (
+    KINDS, ORGANS, DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, organ_matches,
+    parse_day, run_as_of,
+)
+from reports.formatting import Column, Table, pct
+
+#: The machine-readable contract (issue 6): these keys, in this order, in JSON/CSV/xlsx.
+ROW_KEYS = (
+    "unit", "portal", "level", "province", "found", "organ", "doc_number", "doc_date", "published_at", "url",
+    "first_seen_run", "first_seen_on", "content_hash", "title", "documents", "former_names", "corrections",
+)
+TOTAL_KEYS = ("province", "level", "units", "found", "missing", "found_pct")
+
+COLUMNS = [
+    Column("unit", "Đơn vị"), Column("level", "Cấp"), Column("province", "Tỉnh"), Column("found", "Có KH", "bool"),
+    Column("organ", "Cơ quan"), Column("doc_number", "Số/Ký hiệu"), Column("doc_date", "Ngày ban hành", "date"),
+    Column("published_at", "Ngày đăng", "date"), Column("first_seen_run", "Lần quét đầu", "int"),
+    Column("url", "URL"),
+]
+TOTAL_COLUMNS = [
+    Column("province", "Tỉnh"), Column("level", "Cấp"), Column("units", "Số đơn vị", "int"),
+    Column("found", "Có KH", "int"), Column("missing", "Chưa có", "int"), Column("found_pct", "Tỷ lệ", "pct"),
+]
+
+
+@dataclass
+class CoverageResult:
+    """Rows (one per unit), totals per province and level, and what was asked."""
+
+    year: int
+    kind: str
+    organ: str
+    as_of: dt.date | None
+    run: Run
+    rows: list[dict[str, Any]]
+    totals: list[dict[str, Any]]
+
+    def table(self) -> Table:
+        title = (f"Độ phủ kế hoạch {'tuyên truyền CCHC' if self.kind == 'propaganda_plan' else 'CCHC'} năm {self.year}"
+                 f" — dữ liệu đến lần quét {self.run.id} ({self.run.observed_on.strftime('%d/%m/%Y')})")
+        return Table(title, COLUMNS, self.rows, totals=Table("Tổng hợp theo tỉnh và cấp", TOTAL_COLUMNS, self.totals))
+
+
+def _sort_key(d: DocState) -> tuple:
+    issued = d.doc_date or d.published_on or dt.date.max
+    return (issued, d.first_seen_run, d.url)
+
+
+def validate_year(year: int, runs: Sequence[Run]) -> None:
+    """Plans are yearly; a year far outside what the runs could hold is a typo, not an empty answer."""
+    latest = max(r.observed_on for r in runs)
+    if year < 2000 or year > latest.year + 1:
+        raise ReportError(f"year {year} is out of range: plans are looked for from 2000 to {latest.year + 1}")
+
+
+def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level: str | None = None,
+             province: str | None = None, organ: str = "government", as_of: str | dt.date | None = None,
+             as_units: str = "historical", runs: Sequence[Run] | None = None,
+             units: Sequence[UnitInfo] | None = None) -> CoverageResult:
+    """One row per unit: found or not, and the evidence for it (see module docstring)."""
+    if kind not in KINDS:
+        raise ReportError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    if organ not in ORGANS:
+        raise ReportError(f"unknown organ {organ!r}: choose one of {', '.join(ORGANS)}")
+    runs = list(runs) if runs is not None else load_runs(engine)
+    validate_year(year, runs)
+    day = parse_day(as_of, "--as-of") if isinstance(as_of, str) else as_of
+    run = run_as_of(runs, day, "--as-of") if day is not None else runs[-1]
+    units = list(units) if units is not None else load_units(engine, level=level, province=province, as_units=as_units)
+    docs = load_documents(engine, runs, as_of=day, cchc_only=True)
+    matches: dict[str, list[DocState]] = {}
+    for d in docs:
+        if d.removed_run is not None or d.category != kind or d.plan_year != year or not organ_matches(d.organ, organ):
+            continue
+        matches.setdefault(d.linked_portal or d.portal_id, []).append(d)
+    rows: list[dict[str, Any]] = []
+    for u in units:
+        found = sorted(matches.get(u.portal_id, []), key=_sort_key)
+        best = found[0] if found else None
+        rows.append({
+            "unit": u.unit, "portal": u.portal_id, "level": u.level, "province": u.province, "found": best is not None,
+            "organ": best.organ if best else None, "doc_number": best.doc_number if best else None,
+            "doc_date": best.doc_date if best else None, "published_at": best.published_at if best else None,
+            "url": best.url if best else None,
+            "first_seen_run": (best.first_seen_run or None) if best else None,
+            "first_seen_on": best.first_seen_on if best and best.first_seen_run else None,
+            "content_hash": (best.content_hash or None) if best else None, "title": best.title if best else None,
+            "documents": len(found), "former_names": u.former_names,
+            "corrections": sorted({c for d in found for c in d.corrections}),
+        })
+    return CoverageResult(year, kind, organ, day, run, rows, totals(rows))
+
+
+def totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Units, found, missing and share found per (province, level), then per province, then overall."""
+    groups: dict[tuple[str, str], list[bool]] = {}
+    for r in rows:
+        groups.setdefault((r["province"], r["level"]), []).append(r["found"])
+        groups.setdefault((r["province"], "*"), []).append(r["found"])
+        groups.setdefault(("*", "*"), []).append(r["found"])
+    out = []
+    for (prov, lv), flags in groups.items():
+        n, f = len(flags), sum(flags)
+        out.append({"province": "Tất cả" if prov == "*" else prov, "level": "tất cả" if lv == "*" else lv,
+                    "units": n, "found": f, "missing": n - f, "found_pct": pct(f, n), "_key": (prov == "*", prov, lv == "*", lv)})
+    from core.vntext import fold
+
+    out.sort(key=lambda r: (r["_key"][0], fold(r["_key"][1]), r["_key"][2], r["_key"][3]))
+    for r in out:
+        del r["_key"]
+    return out

@@ -1,0 +1,133 @@
+"""Diff between two snapshots: documents new, changed and removed; units that gained or lost coverage;
+portals that went down or came back; widgets whose late count rose.
+
+A snapshot is everything known up to a run (by run id, so two runs on one day are ordered too). A
+portal that a run did not crawl is not "down": only portals with a health row in both runs are compared.
+"""
+from __future__ import annotations
+
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from reports.base import ReportError, Run, load_documents, load_runs, load_units, resolve_run
+from reports.coverage import coverage
+from reports.formatting import Column, Table
+from storage.models import PortalHealth, WidgetReading
+
+#: Contract (issue 6): the object has at least these lists.
+LIST_KEYS = ("new", "changed", "removed", "coverage_gained", "coverage_lost", "portals_down", "portals_up",
+             "widgets_late_rose")
+DOC_KEYS = ("portal", "unit", "url", "title", "category", "doc_number", "plan_year", "version_from", "version_to",
+            "content_hash", "first_seen_run", "removed_run")
+
+
+@dataclass
+class DiffResult:
+    run_from: Run
+    run_to: Run
+    data: dict[str, Any]
+
+    def tables(self) -> list[Table]:
+        doc_cols = [Column("portal", "Cổng"), Column("category", "Loại"), Column("doc_number", "Số/Ký hiệu"),
+                    Column("title", "Tiêu đề"), Column("url", "URL")]
+        names = {"new": "Văn bản mới", "changed": "Văn bản thay đổi", "removed": "Văn bản bị gỡ"}
+        out = [Table(f"{names[k]} ({len(self.data[k])})", doc_cols, self.data[k]) for k in ("new", "changed", "removed")]
+        unit_cols = [Column("portal", "Cổng"), Column("unit", "Đơn vị"), Column("doc_number", "Số/Ký hiệu")]
+        out.append(Table(f"Đơn vị có thêm kế hoạch năm {self.data['year']} ({len(self.data['coverage_gained'])})",
+                         unit_cols, self.data["coverage_gained"]))
+        out.append(Table(f"Đơn vị mất kế hoạch năm {self.data['year']} ({len(self.data['coverage_lost'])})",
+                         unit_cols, self.data["coverage_lost"]))
+        health_cols = [Column("portal", "Cổng"), Column("unit", "Đơn vị"), Column("status_from", "Trước", "int"),
+                       Column("status_to", "Sau", "int"), Column("error", "Lỗi")]
+        out.append(Table(f"Cổng ngừng hoạt động ({len(self.data['portals_down'])})", health_cols, self.data["portals_down"]))
+        out.append(Table(f"Cổng hoạt động trở lại ({len(self.data['portals_up'])})", health_cols, self.data["portals_up"]))
+        w_cols = [Column("portal", "Cổng"), Column("late_from", "Trễ hạn trước", "int"),
+                  Column("late_to", "Trễ hạn sau", "int"), Column("increase", "Tăng", "int")]
+        out.append(Table(f"Widget có số hồ sơ trễ hạn tăng ({len(self.data['widgets_late_rose'])})", w_cols,
+                         self.data["widgets_late_rose"]))
+        return out
+
+    def text(self) -> str:
+        from reports.formatting import render_text
+
+        head = (f"Thay đổi từ lần quét {self.run_from.id} ({self.run_from.observed_on:%d/%m/%Y}) "
+                f"đến lần quét {self.run_to.id} ({self.run_to.observed_on:%d/%m/%Y})\n\n")
+        return head + "\n".join(render_text(t) for t in self.tables())
+
+
+def _doc_row(d: Any, names: dict[str, str], before: Any | None) -> dict[str, Any]:
+    return {"portal": d.portal_id, "unit": names.get(d.portal_id, d.portal_id), "url": d.url, "title": d.title,
+            "category": d.category, "doc_number": d.doc_number, "plan_year": d.plan_year,
+            "version_from": before.version if before is not None else None, "version_to": d.version,
+            "content_hash": d.content_hash, "first_seen_run": d.first_seen_run, "removed_run": d.removed_run}
+
+
+def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None, kind: str = "propaganda_plan",
+         runs: Sequence[Run] | None = None) -> DiffResult:
+    """What changed between the snapshot at `run_from` and the one at `run_to` (RUN id or DATE each)."""
+    runs = list(runs) if runs is not None else load_runs(engine)
+    a = resolve_run(runs, run_from, "--from")
+    b = resolve_run(runs, run_to, "--to")
+    if a.id > b.id:
+        raise ReportError(f"--from (run {a.id}) is after --to (run {b.id}): give the older snapshot first")
+    year = year if year is not None else b.observed_on.year
+    units = load_units(engine)
+    names = {u.portal_id: u.unit for u in units}
+    before = {d.document_id: d for d in load_documents(engine, runs, upto_run=a)}
+    after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b)}
+    live_before = {k: d for k, d in before.items() if d.removed_run is None}
+    new, changed, removed = [], [], []
+    for doc_id, d in after.items():
+        old = live_before.get(doc_id)
+        if d.removed_run is None and old is None and doc_id not in before:
+            new.append(_doc_row(d, names, None))
+        elif d.removed_run is None and old is not None and old.version != d.version:
+            changed.append(_doc_row(d, names, old))
+        elif d.removed_run is not None and old is not None:
+            removed.append(_doc_row(d, names, old))
+    key = lambda r: (r["portal"], r["url"])  # noqa: E731
+    cov_a = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= a.id], units=units).rows}
+    cov_b = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= b.id], units=units).rows}
+    gained = [{"portal": p, "unit": r["unit"], "doc_number": r["doc_number"], "url": r["url"]}
+              for p, r in cov_b.items() if r["found"] and not cov_a[p]["found"]]
+    lost = [{"portal": p, "unit": r["unit"], "doc_number": cov_a[p]["doc_number"], "url": cov_a[p]["url"]}
+            for p, r in cov_b.items() if not r["found"] and cov_a[p]["found"]]
+    with engine.connect() as conn:
+        health = {(h.run_id, h.portal_id): h for h in conn.execute(
+            select(PortalHealth.run_id, PortalHealth.portal_id, PortalHealth.reachable, PortalHealth.status,
+                   PortalHealth.error).where(PortalHealth.run_id.in_([a.id, b.id])))}
+        widgets = {(w.run_id, w.portal_id): w for w in conn.execute(
+            select(WidgetReading.run_id, WidgetReading.portal_id, WidgetReading.late, WidgetReading.total)
+            .where(WidgetReading.run_id.in_([a.id, b.id])))}
+    down, up = [], []
+    for (run_id, pid), h in sorted(health.items()):
+        if run_id != b.id or (a.id, pid) not in health or a.id == b.id:
+            continue
+        h0 = health[(a.id, pid)]
+        row = {"portal": pid, "unit": names.get(pid, pid), "status_from": h0.status, "status_to": h.status,
+               "error": h.error or h0.error}
+        if h0.reachable and h.reachable is False:
+            down.append(row)
+        elif h0.reachable is False and h.reachable:
+            up.append(row)
+    rose = []
+    for (run_id, pid), w in sorted(widgets.items()):
+        w0 = widgets.get((a.id, pid))
+        if run_id == b.id and w0 is not None and w0.late is not None and w.late is not None and w.late > w0.late:
+            rose.append({"portal": pid, "unit": names.get(pid, pid), "late_from": w0.late, "late_to": w.late,
+                         "increase": w.late - w0.late})
+    data: dict[str, Any] = {
+        "from": {"run": a.id, "observed_on": a.observed_on}, "to": {"run": b.id, "observed_on": b.observed_on},
+        "year": year, "kind": kind,
+        "new": sorted(new, key=key), "changed": sorted(changed, key=key), "removed": sorted(removed, key=key),
+        "coverage_gained": gained, "coverage_lost": lost, "portals_down": down, "portals_up": up,
+        "widgets_late_rose": rose,
+    }
+    return DiffResult(a, b, data)
+
+
+

@@ -1,0 +1,151 @@
+"""Trend: the TTHC widget series of one unit or a whole province, and plans found per month.
+
+One point per run that read the widget (``--by run``), or the last reading of each month
+(``--by month``: the figures are cumulative for the year to the month the widget names, so the last
+reading of a month is that month's figure). A province's series sums dossiers over its portals that
+report counts; its on-time rate is recomputed from the sums, never averaged.
+"""
+from __future__ import annotations
+
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from core.vntext import fold
+from reports.base import ReportError, Run, UnitInfo, load_documents, load_runs, load_units
+from reports.formatting import Column, Table, pct
+
+POINT_KEYS = ("portal", "unit", "run", "observed_on", "period", "total", "on_time", "late", "on_time_rate",
+              "late_rate", "updated_at", "source")
+PLAN_KINDS = ("propaganda_plan", "plan")
+
+
+def find_unit(units: Sequence[UnitInfo], query: str) -> UnitInfo:
+    """A unit by portal id or by name (diacritics-insensitive); unknown or ambiguous is an error."""
+    by_id = {u.portal_id: u for u in units}
+    if query in by_id:
+        return by_id[query]
+    key = fold(query)
+    exact = [u for u in units if fold(u.unit) == key or fold(u.name) == key]
+    if len(exact) == 1:
+        return exact[0]
+    partial = exact or [u for u in units if key in fold(u.unit) or key in fold(u.name)]
+    if len(partial) == 1:
+        return partial[0]
+    if not partial:
+        raise ReportError(f"unknown unit {query!r}: give a registry portal id or the unit's name (see `cchc export portals`)")
+    raise ReportError(f"unit {query!r} is ambiguous: " + ", ".join(f"{u.portal_id} ({u.unit})" for u in partial[:8]))
+
+
+def _rate(on_time: int | None, total: int | None, stored: float | None) -> float | None:
+    if stored is not None:
+        return round(stored, 2)
+    return pct(on_time, total) if on_time is not None and total else None
+
+
+def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Readings per portal, one per run, oldest first."""
+    from storage.models import WidgetReading
+
+    observed = {r.id: r.observed_on for r in runs}
+    out: dict[str, list[dict[str, Any]]] = {p: [] for p in portals}
+    with engine.connect() as conn:
+        rows = conn.execute(select(WidgetReading).where(WidgetReading.portal_id.in_(list(portals)))
+                            .order_by(WidgetReading.portal_id, WidgetReading.run_id)).all()
+    for w in rows:
+        if w.run_id not in observed:
+            continue
+        late_rate = round(w.late_rate, 2) if w.late_rate is not None else (pct(w.late, w.total) if w.late is not None and w.total else None)
+        out[w.portal_id].append({
+            "run": w.run_id, "observed_on": observed[w.run_id], "period": w.period, "total": w.total,
+            "on_time": w.on_time, "late": w.late, "on_time_rate": _rate(w.on_time, w.total, w.on_time_rate),
+            "late_rate": late_rate, "updated_at": w.updated_at, "source": w.source, "issues": w.issues or [],
+        })
+    return out
+
+
+def by_month(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The last reading of each observed month."""
+    last: dict[str, dict[str, Any]] = {}
+    for p in points:
+        last[p["observed_on"].strftime("%Y-%m")] = p
+    return [dict(p, month=m) for m, p in sorted(last.items())]
+
+
+def trend(engine: Engine, *, unit: str | None = None, province: str | None = None, level: str | None = None,
+          by: str = "run", runs: Sequence[Run] | None = None, as_units: str = "historical") -> dict[str, Any]:
+    """Series for one unit (``unit``) or every unit of a province (and the province's summed series)."""
+    if by not in ("run", "month"):
+        raise ReportError(f"unknown --by {by!r}: choose run or month")
+    runs = list(runs) if runs is not None else load_runs(engine)
+    units = load_units(engine, province=province, level=level, as_units=as_units)
+    if unit is not None:
+        units = [find_unit(units, unit)]
+    points = widget_points(engine, runs, [u.portal_id for u in units])
+    series = []
+    for u in units:
+        pts = points[u.portal_id]
+        if by == "month":
+            pts = by_month(pts)
+        series.append({"portal": u.portal_id, "unit": u.unit, "level": u.level, "province": u.province, "points": pts})
+    combined: list[dict[str, Any]] = []
+    if unit is None:
+        for r in runs:
+            reading = [p for s in series for p in s["points"] if p["run"] == r.id and p["total"] is not None]
+            if not reading:
+                continue
+            total = sum(p["total"] for p in reading)
+            on_time = sum(p["on_time"] or 0 for p in reading)
+            late = sum(p["late"] or 0 for p in reading)
+            combined.append({"run": r.id, "observed_on": r.observed_on, "portals": len(reading), "total": total,
+                             "on_time": on_time, "late": late, "on_time_rate": pct(on_time, total),
+                             "late_rate": pct(late, total)})
+        if by == "month":
+            combined = by_month(combined)
+    docs = load_documents(engine, runs, portals=[u.portal_id for u in units], cchc_only=True)
+    months: dict[str, dict[str, int]] = {}
+    seen: set[tuple] = set()
+    for d in sorted(docs, key=lambda d: d.url):
+        if d.category not in PLAN_KINDS or d.removed_run is not None:
+            continue
+        # one plan published as an article and listed in the register is one plan
+        key = (d.linked_portal or d.portal_id, d.category, d.doc_number or d.url)
+        if key in seen:
+            continue
+        seen.add(key)
+        day = d.published_on or d.doc_date
+        if day is None:
+            continue
+        m = months.setdefault(day.strftime("%Y-%m"), {"propaganda_plan": 0, "plan": 0})
+        m[d.category] += 1
+    plans = [{"month": m, **c, "total": sum(c.values())} for m, c in sorted(months.items())]
+    return {"scope": {"unit": units[0].portal_id if unit else None, "province": province, "level": level, "by": by},
+            "runs": [{"run": r.id, "observed_on": r.observed_on} for r in runs],
+            "series": series, "combined": combined, "plans_per_month": plans}
+
+
+def flat_points(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per point (CSV/xlsx), keys `POINT_KEYS`."""
+    return [{"portal": s["portal"], "unit": s["unit"], **{k: p.get(k) for k in POINT_KEYS[2:]}}
+            for s in result["series"] for p in s["points"]]
+
+
+def tables(result: dict[str, Any]) -> list[Table]:
+    cols = [Column("unit", "Đơn vị"), Column("run", "Lần quét", "int"), Column("observed_on", "Ngày", "date"),
+            Column("period", "Kỳ"), Column("total", "Hồ sơ", "int"), Column("on_time", "Đúng hạn", "int"),
+            Column("late", "Trễ hạn", "int"), Column("on_time_rate", "Tỷ lệ đúng hạn", "pct"),
+            Column("updated_at", "Cập nhật lúc")]
+    out = [Table("Kết quả giải quyết TTHC theo lần quét", cols, flat_points(result))]
+    if result["combined"]:
+        ccols = [Column("run", "Lần quét", "int"), Column("observed_on", "Ngày", "date"),
+                 Column("portals", "Số cổng", "int"), Column("total", "Hồ sơ", "int"),
+                 Column("late", "Trễ hạn", "int"), Column("on_time_rate", "Tỷ lệ đúng hạn", "pct")]
+        out.append(Table("Cộng dồn", ccols, result["combined"]))
+    pcols = [Column("month", "Tháng"), Column("propaganda_plan", "KH tuyên truyền", "int"),
+             Column("plan", "KH CCHC", "int"), Column("total", "Tổng", "int")]
+    out.append(Table("Kế hoạch theo tháng đăng", pcols, result["plans_per_month"]))
+    return out
+
+

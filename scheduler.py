@@ -1,0 +1,213 @@
+"""The daily crawl, run by APScheduler without a person.
+
+Design points:
+* Each run is a fresh `cchc crawl --trigger schedule` process: Twisted's reactor cannot restart, and
+  a crash in one run must not take the scheduler down. This module never imports the crawler.
+* Never two crawls at once, across processes: a lock that dies with its holder (an flock file next
+  to a SQLite database; a session-level advisory lock on PostgreSQL).
+* The daemon keeps its jobs in the same database (APScheduler's SQLAlchemy job store) so a restart
+  knows when the next run is due; missed runs are coalesced into one within a grace time.
+* `run_once` (``cchc schedule --once``) does not load that job store: job stores must not be shared
+  between schedulers.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
+
+from core.clock import VN_TZ
+from storage.engine import resolve_url
+
+log = logging.getLogger("cchc.scheduler")
+
+JOBS_TABLE = "apscheduler_jobs"
+DAILY_JOB = "daily-crawl"
+WIDGET_JOB = "widget-readings"
+_current_child: subprocess.Popen | None = None
+
+
+class SchedulerError(Exception):
+    """A problem the scheduler reports before starting (the message says what to do)."""
+
+
+@contextlib.contextmanager
+def crawl_lock(url: URL) -> Iterator[bool]:
+    """Yield True when this process holds the crawl lock, False when another process does."""
+    if url.get_backend_name() == "sqlite":
+        from filelock import FileLock, Timeout
+
+        db = Path(url.database or "data/cchc.sqlite")
+        lock = FileLock(str(db.with_name(db.name + ".crawl.lock")))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
+        return
+    key = int.from_bytes(hashlib.sha256(b"cchc-watch crawl").digest()[:8], "big", signed=True)
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+        try:
+            yield got
+        finally:
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+    engine.dispose()
+
+
+def scheduled_crawl(db: str, spiders: tuple[str, ...] = (), extra: tuple[str, ...] = (), trigger: str = "schedule") -> int | None:
+    """One scheduled crawl in a fresh process; returns its exit code, or None when skipped."""
+    global _current_child
+    url = resolve_url(db)
+    with crawl_lock(url) as mine:
+        if not mine:
+            log.warning("scheduled crawl skipped: another crawl holds the lock")
+            return None
+        cmd = [sys.executable, "-m", "cli", "crawl", "--trigger", trigger, "--db", db]
+        for s in spiders:
+            cmd += ["--spider", s]
+        cmd += list(extra)
+        started = time.monotonic()
+        log.info("scheduled crawl starting: %s", " ".join(cmd[2:]))
+        _current_child = subprocess.Popen(cmd)
+        try:
+            rc = _current_child.wait()
+        finally:
+            _current_child = None
+        log.info("scheduled crawl finished: exit %s after %.1f s", rc, time.monotonic() - started)
+        return rc
+
+
+def run_once(db: str | None, registry: str | None = None) -> int | None:
+    """`cchc schedule --once`: the scheduled job now, without the daemon's job store."""
+    extra = ("--registry", registry) if registry else ()
+    return scheduled_crawl(str(resolve_url(db).render_as_string(hide_password=False)), (), extra)
+
+
+def check_job_store(url: URL) -> None:
+    """Refuse to start on jobs this version cannot read (APScheduler would silently drop them)."""
+    engine = create_engine(url)
+    try:
+        if JOBS_TABLE not in inspect(engine).get_table_names():
+            return
+        with engine.connect() as conn:
+            rows = conn.execute(text(f"SELECT id, job_state FROM {JOBS_TABLE}")).all()
+        for job_id, state in rows:
+            try:
+                job = pickle.loads(state)
+                if not isinstance(job, dict) or "version" not in job or job["version"] > 1:
+                    raise ValueError(f"unsupported job state version {job.get('version') if isinstance(job, dict) else '?'}")
+            except Exception as exc:  # pickle raises many kinds on foreign data
+                raise SchedulerError(
+                    f"the scheduler's job store ({JOBS_TABLE}) holds job {job_id!r} written by an incompatible "
+                    f"version ({type(exc).__name__}: {exc}); nothing was changed. Remove the jobs with "
+                    f"`cchc schedule --reset-jobs` and start again."
+                ) from None
+    finally:
+        engine.dispose()
+
+
+def reset_jobs(db: str | None) -> int:
+    url = resolve_url(db)
+    engine = create_engine(url)
+    try:
+        if JOBS_TABLE not in inspect(engine).get_table_names():
+            return 0
+        with engine.begin() as conn:
+            return conn.execute(text(f"DELETE FROM {JOBS_TABLE}")).rowcount or 0
+    finally:
+        engine.dispose()
+
+
+def run_daemon(
+    db: str | None,
+    *,
+    at: str = "02:00",
+    widgets_every_hours: float | None = None,
+    grace_hours: float = 12.0,
+    max_runs: int | None = None,
+    registry: str | None = None,
+) -> None:
+    """`cchc schedule`: the foreground daemon. Stops cleanly on SIGTERM/Ctrl-C."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    url = resolve_url(db)
+    db_str = url.render_as_string(hide_password=False)
+    try:
+        hour, minute = (int(x) for x in at.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise SchedulerError(f"--at {at!r} is not a time of day HH:MM") from None
+    check_job_store(url)
+    extra = ("--registry", registry) if registry else ()
+    sched = BackgroundScheduler(
+        timezone=VN_TZ,
+        jobstores={"default": SQLAlchemyJobStore(url=db_str, tablename=JOBS_TABLE)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(grace_hours * 3600)},
+    )
+    runs = {"n": 0}
+    done = threading.Event()
+
+    def on_event(event: Any) -> None:
+        runs["n"] += 1
+        if max_runs is not None and runs["n"] >= max_runs:
+            done.set()
+
+    sched.add_listener(on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("signal %s: stopping the scheduler (a running crawl is asked to stop and is marked)", signum)
+        if _current_child is not None and _current_child.poll() is None:
+            _current_child.send_signal(signal.SIGTERM)
+        done.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    sched.start(paused=True)
+    daily = CronTrigger(hour=hour, minute=minute, timezone=VN_TZ)
+    existing = sched.get_job(DAILY_JOB)
+    if existing is None or str(existing.trigger) != str(daily) or tuple(existing.args) != (db_str, (), extra):
+        # A job kept in the store keeps its next run time, so runs missed while down are coalesced.
+        sched.add_job(scheduled_crawl, daily, id=DAILY_JOB, args=[db_str, (), extra], replace_existing=True)
+    else:
+        # keep its next run time (missed runs coalesce into one) but apply this start's policies
+        sched.modify_job(DAILY_JOB, coalesce=True, max_instances=1, misfire_grace_time=int(grace_hours * 3600))
+    if widgets_every_hours:
+        trig = IntervalTrigger(hours=widgets_every_hours, timezone=VN_TZ)
+        if sched.get_job(WIDGET_JOB) is None:
+            sched.add_job(scheduled_crawl, trig, id=WIDGET_JOB, args=[db_str, ("widget",), extra], replace_existing=True)
+    elif sched.get_job(WIDGET_JOB) is not None:
+        sched.remove_job(WIDGET_JOB)
+    for job in sched.get_jobs():
+        log.info("job %s: next run %s", job.id, job.next_run_time)
+    sched.resume()
+    try:
+        while not done.wait(1.0):
+            pass
+    finally:
+        sched.shutdown(wait=True)  # waits for a running crawl to finish (it was asked to stop)
+        log.info("scheduler stopped after %d run(s)", runs["n"])

@@ -1,0 +1,98 @@
+"""Scrapy settings for CCHC Watch: polite by default, resumable, overridable from the environment.
+
+Every value a user may want to change is read from a ``CCHC_*`` environment variable so the scheduler,
+the benchmark and the tests change behaviour through configuration, never through code branches.
+"""
+from __future__ import annotations
+
+import os
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+BOT_NAME = "cchc-watch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = os.environ.get(
+    "CCHC_USER_AGENT",
+    "CCHCWatch/0.1 (+https://github.com/cchc-watch/cchc-watch; contact: cchc-watch@example.org)",
+)
+
+# Politeness: robots.txt, a per-host concurrency limit, AutoThrottle and a base delay.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = _env_int("CCHC_CONCURRENT_REQUESTS", 32)
+CONCURRENT_REQUESTS_PER_DOMAIN = _env_int("CCHC_PER_HOST", 2)
+DOWNLOAD_DELAY = _env_float("CCHC_DOWNLOAD_DELAY", 0.5)
+DOWNLOAD_DELAY_JITTER = 0.5
+AUTOTHROTTLE_ENABLED = _env_bool("CCHC_AUTOTHROTTLE", True)
+AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY or 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Failures: retries with back-off on the statuses government portals give under load.
+RETRY_ENABLED = True
+RETRY_TIMES = _env_int("CCHC_RETRY_TIMES", 2)
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = _env_int("CCHC_DOWNLOAD_TIMEOUT", 30)
+
+# Size caps on every download (pages and attachments).
+DOWNLOAD_MAXSIZE = _env_int("CCHC_MAX_BYTES", 25 * 1024 * 1024)
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+
+# Redirects are handled by our own middleware so off-registry targets are recorded, not followed.
+REDIRECT_MAX_TIMES = 5
+
+COOKIES_ENABLED = False
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_INSTALL_ROOT_HANDLER = True
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("CCHC_LOG_LEVEL", "INFO")
+
+# Resumable pauses: Scrapy writes JOBDIR state on a clean stop (crashes resume from the database).
+if os.environ.get("CCHC_JOBDIR"):
+    JOBDIR = os.environ["CCHC_JOBDIR"]
+
+# Where the crawl stores (see storage.Store.open): CCHC_DB or the default SQLite file.
+CCHC_DB = os.environ.get("CCHC_DB", "")
+CCHC_RUN_ID = os.environ.get("CCHC_RUN_ID", "")
+CCHC_EXTRACT_WORKERS = _env_int("CCHC_EXTRACT_WORKERS", 2)
+CCHC_BATCH = _env_int("CCHC_BATCH", 50)
+
+FILES_STORE = os.environ.get("CCHC_FILES_STORE", "data/files")
+FILES_EXPIRES = 30
+MEDIA_ALLOW_REDIRECTS = True
+
+DOWNLOADER_MIDDLEWARES = {
+    # the host guard runs before the proxy middleware (750) and before anything leaves the process
+    "crawler.middlewares.HostGuardMiddleware": 50,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.GuardedRedirectMiddleware": 600,
+}
+
+# One concern per pipeline, gapped priorities so later concerns slot in between.
+ITEM_PIPELINES = {
+    "pipelines.attachments.AttachmentsPipeline": 100,
+    "pipelines.extraction.ExtractPipeline": 300,
+    "pipelines.storage.StoragePipeline": 900,
+}
+
+EXTENSIONS = {"crawler.progress.Progress": 500}
+CCHC_PROGRESS = _env_bool("CCHC_PROGRESS", False)

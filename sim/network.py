@@ -1,0 +1,210 @@
+"""SimNetwork: the simulated portal network behind an HTTP(S) proxy on 127.0.0.1.
+
+    net = SimNetwork(day=1, seed=0).start()
+    env = net.env()        # http_proxy, https_proxy, CCHC_OBSERVED_ON for a crawl process
+    net.world              # ground truth of the current day
+    net.set_day(2)         # the network moves to the next simulated day
+    net.stop()
+
+One CA per network (trustme); one leaf certificate names every served host, so a client that trusts
+`net.ca_pem_path` verifies every https portal. Nothing here depends on wall time: pages are a function
+of (seed, day), and rendered bytes are cached per (day, url).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import ssl
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+
+import trustme
+
+from sim.calendar import date_of_day
+from sim.registry import read_registry, write_registry
+from sim.server import ProxyHandler, ProxyServer
+from sim.site import Response, respond
+from sim.world import OLD_DOMAINS, World
+
+SLOW_ENV = "CCHC_SIM_SLOW_SECONDS"
+DEFAULT_SLOW_SECONDS = 40.0
+FLAKY_FAILURES = 2  # a flaky portal answers 503 this many times per URL (and day), then 200
+CACHE_LIMIT = 50_000
+
+
+class SimNetwork:
+    """The network: a registry's portals (plus generated extras and unlisted hosts) behind one proxy."""
+
+    def __init__(self, day: int = 1, seed: int = 0, registry_path: str | Path | None = None,
+                 extra_portals: int = 0, extra_scheme: str = "https") -> None:
+        self.seed = seed
+        self.extra_portals = extra_portals
+        self.extra_scheme = extra_scheme
+        self.registry_path = registry_path
+        self._rows = read_registry(registry_path)
+        self._day = day
+        self._lock = threading.RLock()
+        self._worlds: dict[int, World] = {}
+        self._cache: dict[tuple[int, str, str, str], Response] = {}
+        self._hits: dict[tuple[int, str, str], int] = {}
+        self._server: ProxyServer | None = None
+        self._thread: threading.Thread | None = None
+        self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
+        self.ca = trustme.CA(key_type=trustme.KeyType.ECDSA)
+        self.server_ssl_context: ssl.SSLContext | None = None
+        self.ca_pem_path: str | None = None
+        self.slow_seconds = float(os.environ.get(SLOW_ENV, DEFAULT_SLOW_SECONDS))
+        self._hosts: set[str] = set()
+
+    # ---------------------------------------------------------------- world and days
+    def _world_for(self, day: int) -> World:
+        with self._lock:
+            w = self._worlds.get(day)
+            if w is None:
+                w = World(seed=self.seed, day=day, rows=self._rows, extra_portals=self.extra_portals,
+                          extra_scheme=self.extra_scheme)
+                # keep the current day and its neighbours only
+                for old in [d for d in self._worlds if abs(d - day) > 1]:
+                    del self._worlds[old]
+                self._worlds[day] = w
+            return w
+
+    @property
+    def day(self) -> int:
+        return self._day
+
+    @property
+    def world(self) -> World:
+        """Ground truth of the current day."""
+        return self._world_for(self._day)
+
+    @property
+    def observed_on(self) -> dt.date:
+        """Calendar date of the current simulated day (day 1 = 2026-03-02)."""
+        return date_of_day(self._day)
+
+    def set_day(self, n: int) -> None:
+        """Move the network to day `n` (thread-safe; the next request sees the new day)."""
+        date_of_day(n)  # validates
+        world = self._world_for(n)
+        with self._lock:
+            self._day = n
+            self._cache = {k: v for k, v in self._cache.items() if k[0] == n}
+        del world
+
+    # ---------------------------------------------------------------- lifecycle
+    def start(self, port: int = 0) -> "SimNetwork":
+        """Bind 127.0.0.1 (a free port unless given) and serve in a daemon thread."""
+        if self._server is not None:
+            return self
+        world = self.world
+        hosts = {p.host for p in world.portals.values()} | set(world.widget_hosts) | set(OLD_DOMAINS)
+        self._hosts = hosts
+        leaf = self.ca.issue_cert(*sorted(hosts), "*.gov.vn", key_type=trustme.KeyType.ECDSA)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        leaf.configure_cert(ctx)
+        self.server_ssl_context = ctx
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="cchc-sim-")
+        self.ca_pem_path = os.path.join(self._tmpdir.name, "ca.pem")
+        self.ca.cert_pem.write_to_path(self.ca_pem_path)
+        server = ProxyServer(("127.0.0.1", port), ProxyHandler)
+        server.net = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="cchc-sim-proxy", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
+
+    def __enter__(self) -> "SimNetwork":
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("SimNetwork is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def proxy_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """Environment for a crawl process: the proxy for http and https, and the observed date."""
+        url = self.proxy_url
+        return {"http_proxy": url, "https_proxy": url, "HTTP_PROXY": url, "HTTPS_PROXY": url,
+                "CCHC_OBSERVED_ON": self.observed_on.isoformat(), "no_proxy": ""}
+
+    def client_ssl_context(self) -> ssl.SSLContext:
+        """An SSL context trusting this network's CA (for urllib and other Scrapy-free clients)."""
+        ctx = ssl.create_default_context()
+        self.ca.configure_trust(ctx)
+        return ctx
+
+    def write_registry(self, path: str | Path, only_extra: bool = False) -> None:
+        """Write a registry CSV of every portal meant to be crawled (registry rows plus extras);
+        `only_extra` keeps just the generated benchmark portals (no faults, no seeds)."""
+        rows = self.world.registry_rows()
+        if only_extra:
+            extra = {pid for pid, p in self.world.portals.items() if p.extra}
+            # their parents are not in the file, and a registry may only name parents it has
+            rows = [dict(r, parent="", notes=f"{r.get('notes', '')}; parent {r['parent']}".strip("; "))
+                    for r in rows if r["id"] in extra]
+        write_registry(rows, path)
+
+    # ---------------------------------------------------------------- used by the handler
+    def serves_host(self, host: str) -> bool:
+        return host.lower() in self._hosts
+
+    def host_down(self, host: str) -> bool:
+        """True on the day a portal is down: the proxy cannot reach it at all (502)."""
+        portal = self.world.portal_for_host(host)
+        return portal is not None and not portal.base_path and self.world.fault(portal.id) == "down_day2"
+
+    def delay_for(self, host: str) -> float:
+        portal = self.world.portal_for_host(host)
+        if portal is not None and "timeout" in portal.faults:
+            return self.slow_seconds
+        return 0.0
+
+    def handle(self, scheme: str, host: str, target: str) -> Response | None:
+        """The response for one request, from the (day, url) cache when already rendered."""
+        with self._lock:
+            day = self._day
+        world = self._world_for(day)
+        portal = world.portal_for_host(host, target.split("?", 1)[0])
+        if portal is not None and "flaky_503" in portal.faults:
+            key = (day, host, target)
+            with self._lock:
+                n = self._hits.get(key, 0)
+                self._hits[key] = n + 1
+            if n < FLAKY_FAILURES:
+                return Response(503, b"<html><body><h1>503 Service Unavailable</h1>Server too busy</body></html>",
+                                [("Content-Type", "text/html"), ("Retry-After", "1")], cacheable=False)
+        ckey = (day, scheme, host, target)
+        resp = self._cache.get(ckey)
+        if resp is None:
+            resp = respond(world, scheme, host, target)
+            if resp is not None and resp.cacheable:
+                with self._lock:
+                    if len(self._cache) >= CACHE_LIMIT:
+                        self._cache.clear()
+                    self._cache[ckey] = resp
+        return resp

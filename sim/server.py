@@ -1,0 +1,128 @@
+"""The HTTP proxy: absolute-URI requests for http, CONNECT + TLS (trustme certificates) for https.
+
+Scrapy reaches it exactly as it reaches the web through a proxy (HttpProxyMiddleware with
+`http_proxy`/`https_proxy`), so nothing in the crawler knows it is talking to a simulator. A
+threading server: each client connection gets a thread; per-request work is a cache lookup once a
+page has been rendered for the day.
+"""
+from __future__ import annotations
+
+import socket
+import socketserver
+import ssl
+import time
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING
+
+from sim.site import Response, split_absolute
+
+if TYPE_CHECKING:
+    from sim.network import SimNetwork
+
+
+class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """Threading TCP server bound to 127.0.0.1; `net` is the SimNetwork it serves."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+    net: "SimNetwork"
+
+
+class ProxyHandler(BaseHTTPRequestHandler):
+    """One client connection: plain proxy requests, or a CONNECT tunnel carrying TLS requests."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+    timeout = 120
+    tunnel_host: str | None = None
+    server: ProxyServer
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        """Quiet: a crawl makes thousands of requests."""
+
+    # ---------------------------------------------------------------- CONNECT
+    def do_CONNECT(self) -> None:
+        host, _, port = self.path.rpartition(":")
+        host = host.strip("[]").lower()
+        net = self.server.net
+        if not port.isdigit() or not net.serves_host(host) or net.host_down(host):
+            self._send_bad_gateway(host)
+            return
+        self.send_response(200, "Connection Established")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            tls = net.server_ssl_context.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
+            return
+        self.connection = tls
+        self.rfile = tls.makefile("rb", -1)
+        self.wfile = socketserver._SocketWriter(tls)  # type: ignore[attr-defined]
+        self.tunnel_host = host
+        self.close_connection = False
+        try:
+            while not self.close_connection:
+                self.handle_one_request()
+        except (ssl.SSLError, OSError, socket.timeout):
+            pass
+        self.close_connection = True
+
+    # ---------------------------------------------------------------- requests
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._write(Response(405, b"Method Not Allowed", [("Content-Type", "text/plain")]), head=False)
+
+    def _serve(self, head: bool) -> None:
+        net = self.server.net
+        if self.tunnel_host is not None:
+            scheme, host, target = "https", self.tunnel_host, self.path
+        elif self.path.startswith(("http://", "https://")):
+            scheme, host, target = split_absolute(self.path)
+            target = target or "/"
+        else:
+            self._write(Response(400, b"Bad Request: this is a proxy, send absolute URIs", [("Content-Type", "text/plain")]), head)
+            return
+        if not target.startswith("/"):
+            target = "/" + target
+        if net.host_down(host) or not net.serves_host(host):
+            self._send_bad_gateway(host)
+            return
+        delay = net.delay_for(host)
+        if delay:
+            time.sleep(delay)
+        resp = net.handle(scheme, host, target)
+        if resp is None:
+            self._send_bad_gateway(host)
+            return
+        self._write(resp, head)
+
+    def _send_bad_gateway(self, host: str) -> None:
+        body = f"502 Bad Gateway: cannot resolve or connect to {host}\n".encode("utf-8")
+        self.close_connection = True
+        self._write(Response(502, body, [("Content-Type", "text/plain; charset=utf-8")]), head=False, close=True)
+
+    def _write(self, resp: Response, head: bool, close: bool = False) -> None:
+        try:
+            self.send_response(resp.status)
+            for k, v in resp.headers:
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(resp.body)))
+            if close:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if not head and resp.body:
+                self.wfile.write(resp.body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            self.close_connection = True

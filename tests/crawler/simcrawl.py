@@ -1,0 +1,53 @@
+"""Helpers of the end-to-end crawl tests (a module with a unique name: `conftest` names collide
+across test folders)."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.network import SimNetwork
+from storage import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FAST = {
+    # politeness off and short timeouts, through the same settings users have
+    "CCHC_DOWNLOAD_DELAY": "0",
+    "CCHC_AUTOTHROTTLE": "0",
+    "CCHC_PER_HOST": "4",
+    "CCHC_DOWNLOAD_TIMEOUT": "10",
+    "CCHC_SIM_SLOW_SECONDS": "14",
+    "CCHC_EXTRACT_WORKERS": "1",
+}
+
+
+class Crawl:
+    """Runs `cchc crawl` against a network and reads back what it stored."""
+
+    def __init__(self, net: SimNetwork, tmp: Path) -> None:
+        self.net = net
+        self.tmp = tmp
+
+    def run(self, db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        env = {**os.environ, **self.net.env(), **FAST, "CCHC_FILES_STORE": str(self.tmp / "files"),
+               "CCHC_LOG_DIR": str(self.tmp / "logs")}
+        env.pop("CCHC_DB", None)
+        proc = subprocess.run([sys.executable, "-m", "cli", "crawl", "--db", str(db), *args],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"crawl failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        return proc
+
+    @staticmethod
+    def export(db: Path, kind: str) -> list[dict]:
+        store = Store.open(str(db))
+        try:
+            buf = io.StringIO()
+            store.export(kind, "jsonl", buf)
+        finally:
+            store.close()
+        return [json.loads(line) for line in buf.getvalue().splitlines() if line.strip()]

@@ -1,0 +1,40 @@
+"""Every spider module imports, defines one spider named after its file, and Scrapy lists them."""
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import scrapy
+
+import crawler.spiders
+from crawler.spiders.base import PortalSpider
+
+HELPERS = {"base", "paging"}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def spider_modules():
+    return sorted(m.name for m in pkgutil.iter_modules(crawler.spiders.__path__) if m.name not in HELPERS)
+
+
+def test_the_discovery_methods_exist():
+    assert spider_modules() == ["feeds", "listings", "recheck", "registers", "sitemaps", "widget"]
+
+
+def test_each_module_defines_one_spider_named_after_its_file():
+    for name in spider_modules():
+        mod = importlib.import_module(f"crawler.spiders.{name}")
+        spiders = [
+            obj for obj in vars(mod).values()
+            if isinstance(obj, type) and issubclass(obj, scrapy.Spider) and obj.__module__ == mod.__name__
+        ]
+        assert len(spiders) == 1, name
+        assert spiders[0].name == name
+        assert issubclass(spiders[0], PortalSpider)
+        assert spiders[0].discovery == name
+
+
+def test_scrapy_list_from_the_root():
+    out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["feeds", "listings", "recheck", "registers", "sitemaps", "widget"]

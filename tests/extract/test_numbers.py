@@ -1,0 +1,80 @@
+"""Document-number grammar (state and party forms) and citations with type, date and issuer."""
+from __future__ import annotations
+
+import pytest
+
+from core.vntext import fold_aligned
+from pipelines.extract.document import analyse
+from pipelines.extract.numbers import dedupe, find_citations, find_numbers, number_from_filename
+
+
+@pytest.mark.parametrize("number", [
+    "38/KH-UBND", "61/2018/NĐ-CP", "30c/NQ-CP", "209/UBND-VP", "766/QĐ-TTg", "136/KH-SLĐTBXH", "42/KH-STTTT",
+    "41-KH/ĐU", "08-ĐA/HU", "600-TB/TU", "11-KH/BTGHU", "57-NQ/TW",
+])
+def test_numbers_by_grammar(number: str) -> None:
+    found = find_numbers(f"theo văn bản số {number}, ngày 5/01/2021")
+    assert [n.number for n in found] == [number]
+
+
+@pytest.mark.parametrize("text", ["giai đoạn 2021-2030", "ngày 18/4/2022", "Cổng/trang thông tin", "1.254/1.240", "A4/B5"])
+def test_not_numbers(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_citation_parts() -> None:
+    text = ("Thông báo số 600-TB/TU, ngày 28/02/2022 của Ban Thường vụ Tỉnh ủy Hải Dương về kết quả đánh giá;"
+            "Kế hoạch số 135/KH-UBND ngày 28/12/2021 về thực hiện cải cách thủ tục hành chính năm 2022;"
+            "theo Nghị định 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ.")
+    cits = [c.to_dict() for c in find_citations(text, fold_aligned(text))]
+    assert cits == [
+        {"type": "Thông báo", "number": "600-TB/TU", "date": "2022-02-28", "issuer": "Ban Thường vụ Tỉnh ủy Hải Dương"},
+        {"type": "Kế hoạch", "number": "135/KH-UBND", "date": "2021-12-28", "issuer": None},
+        {"type": "Nghị định", "number": "61/2018/NĐ-CP", "date": "2018-04-23", "issuer": "Chính phủ"},
+    ]
+
+
+def test_dedupe_keeps_first_mention() -> None:
+    text = "Kế hoạch số 4289/KH-UBND ngày 21/12/2021 của UBND tỉnh Điện Biên; kế hoạch số 4289/KH-UBND ngày 21/12/2021"
+    cits = dedupe(find_citations(text, fold_aligned(text)))
+    assert [(c.type, c.number) for c in cits] == [("Kế hoạch", "4289/KH-UBND")]
+
+
+@pytest.mark.parametrize("text, own, cited", [
+    ("Ngày 18/4/2022 Đảng ủy xã Ngọc Liên xây dựng Kế hoạch số 41-KH/ĐU Tuyên truyền công tác cải cách hành chính.",
+     "41-KH/ĐU", []),
+    ("Thực hiện Kế hoạch số 11-KH/BTGHU ngày 06/4/2022 của Ban Tuyên giáo Huyện ủy Cẩm Giàng về tuyên truyền cải cách hành chính.",
+     None, ["11-KH/BTGHU"]),
+    ("Thực hiện Kế hoạch số 4289/KH-UBND ngày 21/12/2021 của UBND tỉnh Điện Biên về việc ban hành Kế hoạch Cải cách hành chính năm 2022.",
+     None, ["4289/KH-UBND"]),
+    ("UBND tỉnh vừa ban hành Kế hoạch số 06/KH-UBND về tuyên truyền cải cách hành chính tỉnh Tuyên Quang năm 2020.",
+     "06/KH-UBND", []),
+    ("Căn cứ Quyết định số 618/QĐ-UBND ngày 07/3/2022 của UBND tỉnh Hải Dương, UBND xã ban hành Kế hoạch số 20/KH-UBND về cải cách hành chính.",
+     "20/KH-UBND", ["618/QĐ-UBND"]),
+])
+def test_own_document_told_from_cited_by_the_sentence(text: str, own: str | None, cited: list[str]) -> None:
+    a = analyse("", text, None)
+    assert a.own.number == own
+    assert [c.number for c in a.citations] == cited
+
+
+def test_own_statement_date_and_issuer() -> None:
+    a = analyse("", "UBND thành phố vừa ban hành Kế hoạch số 38/KH-UBND, ngày 23/02/2022 về việc tuyên truyền cải cách "
+                    "hành chính nhà nước thành phố Hải Phòng năm 2022.", None)
+    assert (a.own.number, a.own.date, a.own.issuer_as_written, a.issuer, a.plan_year, a.category) == (
+        "38/KH-UBND", "2022-02-23", "UBND thành phố", "UBND thành phố Hải Phòng", 2022, "propaganda_plan")
+
+
+def test_issuer_completed_from_portal_context() -> None:
+    from pipelines.extract import PortalContext
+    ctx = PortalContext("p-tuyenquang", "UBND tỉnh Tuyên Quang", "province", "Tuyên Quang")
+    a = analyse("", "UBND tỉnh vừa ban hành Kế hoạch số 06/KH-UBND về cải cách hành chính năm 2020.", ctx)
+    assert (a.issuer, a.own.issuer_as_written, a.organ) == ("UBND tỉnh Tuyên Quang", "UBND tỉnh", "government")
+
+
+@pytest.mark.parametrize("name, cand", [
+    ("KH-18-UBND-2023.pdf", "18/KH-UBND"), ("38_KH-UBND.pdf", "38/KH-UBND"), ("224.pdf", "224"),
+    ("Ke-hoach-38-KH-UBND.pdf", "38/KH-UBND"), ("bao-cao.pdf", None),
+])
+def test_number_candidates_in_file_names(name: str, cand: str | None) -> None:
+    assert number_from_filename(name) == cand
