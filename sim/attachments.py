@@ -1,4 +1,4 @@
-"""Real attachment files: text PDFs (fpdf2 + DejaVu so Vietnamese is in the text layer), DOCX
+"""Real attachment files: text PDFs (reportlab + DejaVu so Vietnamese is in the text layer), DOCX
 (python-docx), an image-only "scanned" PDF with no text layer, and a legacy Word 97 .doc committed
 under sim/data/ (made once by sim/data/make_legacy_doc.py).
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from pathlib import Path
 
 from sim.model import SimFile
@@ -16,7 +17,7 @@ from sim.model import SimFile
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGACY_DOC = DATA_DIR / "ke-hoach-cchc-legacy.doc"
-FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)  # PDF metadata: never wall time
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)  # file metadata: never wall time
 
 CONTENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -27,30 +28,50 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
-def text_pdf(title: str, paragraphs: list[str]) -> bytes:
-    """A PDF whose text layer carries the Vietnamese text (DejaVu is embedded as a TTF subset)."""
-    from fpdf import FPDF
+_FONTS_READY = False
+# reportlab's TTFont keeps per-document subset state on the shared font object: one PDF at a time
+_PDF_LOCK = threading.Lock()
 
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(FIXED_DATE)
-    pdf.set_title(title)
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(0, 7, title, align="C")
-    pdf.ln(3)
-    pdf.set_font("DejaVu", "", 11)
-    for para in paragraphs:
-        pdf.multi_cell(0, 6, para)
-        pdf.ln(1)
-    return bytes(pdf.output())
+
+def _register_fonts() -> None:
+    """Register DejaVu once per process: reportlab keeps fonts in a global registry, so the TTF is
+    parsed once and every later PDF costs milliseconds (fpdf2 re-parsed it per file, ~0.3 s a PDF,
+    which made the simulator, not the portals it models, the slow part of a crawl)."""
+    global _FONTS_READY
+    if _FONTS_READY:
+        return
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    _FONTS_READY = True
+
+
+def text_pdf(title: str, paragraphs: list[str]) -> bytes:
+    """A PDF whose text layer carries the Vietnamese text (DejaVu embedded as a TTF subset);
+    `invariant` pins the creation date and document id so equal input gives equal bytes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from xml.sax.saxutils import escape
+
+    heading = ParagraphStyle("heading", fontName="DejaVu-Bold", fontSize=13, leading=17, alignment=1)
+    body = ParagraphStyle("body", fontName="DejaVu", fontSize=11, leading=15, spaceAfter=4)
+    buf = io.BytesIO()
+    with _PDF_LOCK:
+        _register_fonts()
+        doc = SimpleDocTemplate(buf, pagesize=A4, title=title, invariant=1)
+        doc.build([Paragraph(escape(title), heading), Spacer(1, 8)] + [Paragraph(escape(p), body) for p in paragraphs])
+    return buf.getvalue()
 
 
 def scanned_pdf(title: str) -> bytes:
     """An image-only PDF, like a scanned signed plan: a page picture with no text layer at all."""
-    from fpdf import FPDF
     from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
 
     img = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(img)
@@ -65,12 +86,11 @@ def scanned_pdf(title: str) -> bytes:
         draw.line((160, y, 160 + width, y), fill=70, width=6)
     draw.ellipse((820, 1450, 1060, 1690), outline=0, width=8)  # the red stamp, in grey
     buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(FIXED_DATE)
-    pdf.add_page()
-    pdf.image(io.BytesIO(buf.getvalue()), x=0, y=0, w=210, h=297)
-    return bytes(pdf.output())
+    page = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    page.drawImage(ImageReader(img), 0, 0, width=A4[0], height=A4[1])
+    page.showPage()
+    page.save()
+    return buf.getvalue()
 
 
 def docx_bytes(title: str, paragraphs: list[str]) -> bytes:

@@ -12,16 +12,18 @@ FILES = Path(__file__).resolve().parent.parent / "fixtures" / "files"
 
 
 def _pdf(text: str | None) -> bytes:
-    from fpdf import FPDF
+    from reportlab.pdfgen import canvas
 
-    pdf = FPDF()
-    pdf.add_page()
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf)
     if text is not None:
-        pdf.set_font("helvetica", size=12)
-        pdf.cell(0, 10, text)
+        page.setFont("Helvetica", 12)
+        page.drawString(72, 720, text)
     else:
-        pdf.rect(20, 20, 100, 60, style="F")   # a "scan": graphics, no text layer
-    return bytes(pdf.output())
+        page.rect(60, 500, 280, 170, fill=1)   # a "scan": graphics, no text layer
+    page.showPage()
+    page.save()
+    return buf.getvalue()
 
 
 def _docx(paragraphs: list[str]) -> bytes:
