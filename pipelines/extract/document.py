@@ -18,7 +18,7 @@ from .classify import is_cchc as classify_is_cchc
 from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
-from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
+from .issuer import PortalContext, complete_issuer, header_issuer, issuer_in_clause, organ_of
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
 
@@ -128,7 +128,7 @@ def own_from_header(text: str, key: str) -> OwnDocument | None:
         return None
     number = nums[0].number
     first_line = text.split("\n", 1)[0].strip()
-    issuer = first_line if first_line and issuer_in_clause(first_line) == first_line else None
+    issuer = header_issuer(first_line) if first_line else None
     dates = [d for d in find_dates(text[:800], head_key) if d.start > m.end()]
     tm = _HEADER_TYPE_RE.search(key, m.end(), 1200)
     dtype = DOC_TYPES[tm["type"]] if tm else type_from_code(nums[0].code)

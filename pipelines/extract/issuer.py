@@ -87,8 +87,61 @@ class PortalContext:
     province: str | None = None
 
 
+# An all-capitals header ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP") in the spelling the running text uses
+# ("UBND xã Tân Lập"): an organ word, a level word where it has one, then a place name.
+_CAPS_ORGANS: dict[str, str] = {
+    "uy ban nhan dan": "UBND", "ubnd": "UBND", "hoi dong nhan dan": "HĐND", "hdnd": "HĐND",
+    "dang uy": "Đảng ủy", "dang bo": "Đảng bộ", "huyen uy": "Huyện ủy", "tinh uy": "Tỉnh ủy",
+    "thanh uy": "Thành ủy", "thi uy": "Thị ủy", "quan uy": "Quận ủy",
+}
+_CAPS_LEVELS: dict[str, str] = {
+    "thanh pho": "thành phố", "thi xa": "thị xã", "thi tran": "thị trấn", "dac khu": "đặc khu",
+    "tinh": "tỉnh", "huyen": "huyện", "quan": "quận", "xa": "xã", "phuong": "phường",
+}
+_CAPS_NAME_RE = re.compile(
+    r"^(?P<organ>" + "|".join(map(re.escape, sorted(_CAPS_ORGANS, key=len, reverse=True))) + r")\s+"
+    r"(?:(?P<level>" + "|".join(map(re.escape, sorted(_CAPS_LEVELS, key=len, reverse=True))) + r")\s+)?"
+    r"(?P<place>\S.*)$"
+)
+# The national motto that shares the header's first line when its two columns are flattened.
+_MOTTO_RE = re.compile(r"\s*(?:cong hoa xa hoi chu nghia viet nam|dang cong san viet nam|doc lap\s*-).*$", re.S)
+
+
+def header_issuer(line: str) -> str | None:
+    """The issuing organ of a document header line, without the national motto column that
+    flattening puts beside it ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP CỘNG HÒA XÃ HỘI …" -> "ỦY BAN NHÂN DÂN
+    XÃ TÂN LẬP"), or None when the line is not an organ's name."""
+    key = fold_aligned(line)
+    m = _MOTTO_RE.search(key)
+    name = line[:m.start()].strip(" ,-–") if m else line.strip(" ,-–")
+    if not name or issuer_in_clause(name) != name:
+        return None
+    return name
+
+
+def conventional_name(as_written: str) -> str:
+    """An organ of a place written in capitals, in the spelling the running text uses ("ỦY BAN NHÂN
+    DÂN XÃ TÂN LẬP" -> "UBND xã Tân Lập", "HUYỆN ỦY CẨM GIÀNG" -> "Huyện ủy Cẩm Giàng"). Anything
+    else (ordinary case, or an agency name whose capitalisation cannot be restored by rule, such as
+    "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") is returned unchanged."""
+    letters = [c for c in as_written if c.isalpha()]
+    if not letters or any(c.islower() for c in letters):
+        return as_written
+    text = re.sub(r"\s+", " ", as_written).strip()
+    m = _CAPS_NAME_RE.match(fold_aligned(text).lower())
+    if m is None:
+        return as_written
+    parts = [_CAPS_ORGANS[m["organ"]]]
+    if m["level"]:
+        parts.append(_CAPS_LEVELS[m["level"]])
+    parts.append(text[m.start("place"):].title())
+    return " ".join(parts)
+
+
 def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None) -> str:
-    """Complete a bare "UBND tỉnh"/"UBND thành phố" from the subject, else from the portal's unit."""
+    """Complete a bare "UBND tỉnh"/"UBND thành phố" from the subject, else from the portal's unit;
+    an organ written in capitals (a document header) gets the running text's spelling first."""
+    as_written = conventional_name(as_written)
     key = fold(as_written)
     m = _BARE_LEVEL_RE.match(key)
     if not m:

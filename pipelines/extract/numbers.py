@@ -17,7 +17,9 @@ from core.vntext import fold_aligned
 from .dates import find_dates
 
 _UP = "A-ZĐÂĂÊÔƠƯ"
-_STATE = rf"(?P<sn>\d{{1,5}}[a-z]?)/(?:(?P<sy>(?:19|20)\d{{2}})/)?(?P<ss>[{_UP}][{_UP}a-z&]*(?:-[{_UP}][{_UP}a-z&0-9]*)+)"
+# a typed header often pads the number ("Số: 25 /KH-UBND", "Số: 125/ KH-UBND"): up to two spaces
+# either side of the first slash are allowed and dropped from the number as stored
+_STATE = rf"(?P<sn>\d{{1,5}}[a-z]?)[ \xa0]{{0,2}}/[ \xa0]{{0,2}}(?:(?P<sy>(?:19|20)\d{{2}})/)?(?P<ss>[{_UP}][{_UP}a-z&]*(?:-[{_UP}][{_UP}a-z&0-9]*)+)"
 _PARTY = rf"(?P<pn>\d{{1,5}}[a-z]?)-(?P<pt>[{_UP}]{{1,5}})/(?P<pi>[{_UP}][{_UP}a-z]*(?:-[{_UP}][{_UP}a-z]*)?)"
 NUMBER_RE = re.compile(rf"(?<![\w/.-])(?:{_STATE}|{_PARTY})(?![\w/])")
 
@@ -64,7 +66,8 @@ class NumberMatch:
     party: bool
 
 
-_QUICK_RE = re.compile(rf"\d[a-z]?[/-](?:(?:19|20)\d\d/)?[{_UP}]")
+_QUICK_RE = re.compile(rf"\d[a-z]?(?:[ \xa0]{{0,2}}/[ \xa0]{{0,2}}|-)(?:(?:19|20)\d\d/)?[{_UP}]")
+_PAD_RE = re.compile(r"[ \xa0]+")
 _DIGITS_BEFORE_RE = re.compile(r"\d{0,5}$")
 
 
@@ -90,7 +93,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
             first = m["ss"].split("-")[0]
             code = fold_aligned(first).lower()
             code = code if code in TYPE_CODES else None
-            out.append(NumberMatch(m.start(), m.end(), m.group(0), code, False))
+            out.append(NumberMatch(m.start(), m.end(), _PAD_RE.sub("", m.group(0)), code, False))
         else:
             code = fold_aligned(m["pt"]).lower()
             out.append(NumberMatch(m.start(), m.end(), m.group(0), code if code in TYPE_CODES else None, True))

@@ -78,3 +78,34 @@ def test_issuer_completed_from_portal_context() -> None:
 ])
 def test_number_candidates_in_file_names(name: str, cand: str | None) -> None:
     assert number_from_filename(name) == cand
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("Số: 25 /KH-UBND        Tân Lập, ngày 04 tháng 3 năm 2024", ["25/KH-UBND"]),
+    ("Số: 125/ KH-UBND", ["125/KH-UBND"]),
+    ("Số:   /KH-UBND (chưa vào số)", []),            # a blank left for the number: not a number
+    ("giai đoạn 2021 / 2025 và trang 3 / KH", []),
+])
+def test_padded_header_numbers_are_read_and_stored_without_padding(text: str, numbers: list[str]) -> None:
+    assert [n.number for n in find_numbers(text)] == numbers
+
+
+def test_flattened_capitals_header_gives_the_running_text_spelling() -> None:
+    text = ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 25 /KH-UBND Tân Lập, ngày 04 tháng 3 năm 2024\nKẾ HOẠCH\n"
+            "Tuyên truyền công tác cải cách hành chính năm 2024\n")
+    a = analyse("", text, None)
+    assert (a.own.number, a.own.date, a.own.issuer_as_written, a.issuer, a.organ) == (
+        "25/KH-UBND", "2024-03-04", "ỦY BAN NHÂN DÂN XÃ TÂN LẬP", "UBND xã Tân Lập", "government")
+
+
+@pytest.mark.parametrize("written, conventional", [
+    ("ĐẢNG ỦY XÃ NGỌC LIÊN", "Đảng ủy xã Ngọc Liên"),
+    ("HUYỆN ỦY CẨM GIÀNG", "Huyện ủy Cẩm Giàng"),
+    ("UBND THÀNH PHỐ HẢI PHÒNG", "UBND thành phố Hải Phòng"),
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),  # no rule restores it: kept
+    ("UBND tỉnh Tuyên Quang", "UBND tỉnh Tuyên Quang"),
+])
+def test_conventional_name_of_a_capitals_organ(written: str, conventional: str) -> None:
+    from pipelines.extract.issuer import conventional_name
+    assert conventional_name(written) == conventional
