@@ -25,10 +25,11 @@ _LABEL_PATTERNS: list[tuple[str, str]] = [
     ("period", r"den\s*(?:het\s*)?thang\s*\d{1,2}(?:\s*(?:/|-|nam)\s*(?:19|20)\d{2})?"),
     ("on_time_rate", r"da\s*giai\s*quyet(?=\s*:?\s*\d+(?:[.,]\d+)?\s*%\s*(?:cac\s*)?(?:ho\s*so\s*)?(?:truoc\s*(?:&|va)\s*)?dung\s*han)"),
     ("late_rate", r"t[iy]\s*le\s*(?:xu\s*ly\s*|giai\s*quyet\s*|ho\s*so\s*)?(?:tre|qua)\s*han"),
-    ("on_time_rate", r"t[iy]\s*le\s*(?:xu\s*ly\s*|giai\s*quyet\s*|ho\s*so\s*)?(?:(?:truoc\s*(?:&|va|,)?\s*)?dung\s*han|dung\s*(?:&|va)\s*truoc\s*han|truoc\s*han|dung\s*hen)"),
-    ("_ignore", r"dang\s*(?:xu\s*ly|giai\s*quyet)(?:\s*(?:tre|qua|trong)\s*han)?|(?:so\s*ho\s*so\s*)?(?:da\s*|moi\s*)?tiep\s*nhan(?:\s*moi)?|ky\s*truoc\s*chuyen\s*sang"),
+    ("on_time_rate", r"t[iy]\s*le\s*(?:xu\s*ly\s*|giai\s*quyet\s*|ho\s*so\s*)?(?:dung\s*(?:han\s*)?(?:&|va|,)\s*truoc\s*han|(?:truoc\s*(?:han\s*)?(?:&|va|,)?\s*)?dung\s*han|truoc\s*han|dung\s*hen)"),
+    ("_ignore", r"dang\s*(?:xu\s*ly|giai\s*quyet)(?:\s*(?:tre|qua|trong)\s*han)?|(?:tong\s*)?(?:so\s*)?(?:ho\s*so\s*)?(?:da\s*|moi\s*)?tiep\s*nhan(?:\s*moi)?|ky\s*truoc\s*chuyen\s*sang"),
     ("total", r"(?:tong\s*)?so\s*ho\s*so(?:\s*da)?\s*(?:xu\s*ly|giai\s*quyet)|tong\s*so\s*ho\s*so|tong\s*so\s*da\s*giai\s*quyet|(?<![a-z])da\s*xu\s*ly|tong\s*so"),
-    ("on_time", r"(?:ho\s*so\s*)?(?:truoc\s*(?:&|va|,)\s*)?dung\s*han|(?:ho\s*so\s*)?dung\s*(?:&|va)\s*truoc\s*han|trong\s*han|dung\s*hen"),
+    # the longer "đúng hạn và trước hạn" first: alternation takes the first that matches, not the longest
+    ("on_time", r"(?:ho\s*so\s*)?dung\s*(?:han\s*)?(?:&|va|,)\s*truoc\s*han|(?:ho\s*so\s*)?(?:truoc\s*(?:han\s*)?(?:&|va|,)\s*)?dung\s*han|trong\s*han|dung\s*hen"),
     ("early", r"(?:ho\s*so\s*)?truoc\s*han"),
     ("late", r"(?:ho\s*so\s*)?(?:tre|qua)\s*han"),
     ("updated_at", r"(?:tu\s*dong\s*)?cap\s*nhat(?:\s*(?:vao\s*)?(?:luc|ngay))?"),
@@ -55,13 +56,15 @@ _WIDGET_URL_RE = re.compile(
 _SCRIPT_URL_RE = re.compile(r"""["']((?:https?:)?//[^"'\s]+|/[^"'\s]+)["']""")
 
 
-def _assign(tokens: list[Token]) -> dict[str, Any]:
-    """Give each number to the oldest waiting label; dates go to "updated_at"."""
+def _assign(tokens: list[Token], key: str) -> dict[str, Any]:
+    """Give each number to the oldest waiting label; dates go to "updated_at". A label right after a
+    number on the same line with no number of its own is that number's suffix ("99,5% hồ sơ đúng
+    hạn"); after a line break it heads a column (a table's header row)."""
     values: dict[str, Any] = {}
     queue: list[str] = []
     for i, tok in enumerate(tokens):
         if tok.kind == "label":
-            prev_num = i > 0 and tokens[i - 1].kind == "num"
+            prev_num = i > 0 and tokens[i - 1].kind == "num" and "\n" not in key[tokens[i - 1].start:tok.start]
             next_num = i + 1 < len(tokens) and tokens[i + 1].kind == "num"
             if prev_num and not next_num and tok.name not in ("updated_at",):
                 continue  # a suffix ("99,5% hồ sơ đúng hạn"), not a label waiting for a value
@@ -88,6 +91,9 @@ def _assign(tokens: list[Token]) -> dict[str, Any]:
         if target is None:
             continue
         queue.remove(target)
+        if target == "processed_pct" and not tok.percent and isinstance(tok.value, int):
+            # "Đã giải quyết: 3.400" is a count of dossiers processed, not the share processed
+            target = "total" if "total" not in values else "_ignore"
         if target != "_ignore":
             values[target] = tok.value
     return values
@@ -139,7 +145,7 @@ def check_widget(w: dict[str, Any], now: dt.datetime) -> list[str]:
 
 
 def _widget_from_region(text: str, key: str, now: dt.datetime) -> dict[str, Any] | None:
-    vals = _assign(tokenize(text, key, _LABELS_RE, _LABEL_NAMES))
+    vals = _assign(tokenize(text, key, _LABELS_RE, _LABEL_NAMES), key)
     early = vals.pop("early", None)
     if early is not None:
         vals["on_time"] = (vals.get("on_time") or 0) + early

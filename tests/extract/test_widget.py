@@ -125,3 +125,19 @@ def test_now_is_the_observed_day(monkeypatch) -> None:  # type: ignore[no-untype
     assert issues == ["updated_at 2022-08-12T13:15:32+07:00 is in the future"]
     monkeypatch.setenv("CCHC_OBSERVED_ON", "2022-08-12")
     assert extract_widget(SEED000, "https://x.gov.vn/")[1] == []
+
+
+def test_received_is_not_processed_and_a_processed_count_is_the_total() -> None:
+    html = ("<div><h4>KẾT QUẢ GIẢI QUYẾT HỒ SƠ</h4><p>Tổng số hồ sơ tiếp nhận: 3.512</p><p>Đã giải quyết: 3.400</p>"
+            "<p>Giải quyết đúng hạn: 3.390</p><p>Quá hạn: 10</p><p>Tỷ lệ giải quyết đúng hạn: 99,71%</p></div>")
+    w, issues = extract_widget(html, "https://x.gov.vn/", now=NOW)
+    assert (w["total"], w["on_time"], w["late"], w["on_time_rate"], w["processed_pct"]) == (3400, 3390, 10, 99.71, None)
+    assert issues == []
+
+
+def test_header_row_after_a_caption_that_ends_in_a_year() -> None:
+    html = ("<table><caption>Thống kê giải quyết hồ sơ TTHC năm 2026</caption><tr><th>Tiếp nhận</th><th>Đã giải quyết</th>"
+            "<th>Đúng hạn</th><th>Trễ hạn</th></tr><tr><td>1,020</td><td>1,000</td><td>990</td><td>10</td></tr></table>")
+    w, issues = extract_widget(html, "https://x.gov.vn/", now=NOW)
+    assert (w["total"], w["on_time"], w["late"], w["period"]) == (1000, 990, 10, None)
+    assert issues == []
