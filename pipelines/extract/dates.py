@@ -4,7 +4,7 @@ Forms handled (all local time, Asia/Ho_Chi_Minh, UTC+7 without daylight saving):
 "27/04/2022 09:46:55", "Đăng ngày 29 - 01 - 2022", "Thứ Ba, 01/03/2022 13:20",
 "Thứ ba - 01/03/2022 13:20", "27/01/2023 5:35 CH" (SA = AM, CH = PM), "01/03/2022 01:20:00 PM",
 "21/07/2022 | 10:00 AM", "5:35:12 CH 27/1/2023", "00:00 ngày 12/08/2022",
-"ngày 18 tháng 4 năm 2022", "ngày 5/01/2021", ISO "2022-03-01T13:20:00+07:00".
+"09:15, Thứ hai, 18/04/2022", "ngày 18 tháng 4 năm 2022", "ngày 5/01/2021", "18 Tháng Tư 2022", ISO "2022-03-01T13:20:00+07:00".
 
 Matching runs on the aligned fold (`core.vntext.fold_aligned`) so "Tháng"/"tháng"/"THÁNG" and
 NFD input all look alike; spans map straight back to the published text.
@@ -22,11 +22,17 @@ VN_OFFSET = dt.timezone(dt.timedelta(hours=7))
 _TIME = r"(?P<{p}h>\d{{1,2}})\s*[:h]\s*(?P<{p}m>\d{{2}})(?:\s*:\s*(?P<{p}s>\d{{2}}))?(?:\s*(?P<{p}ap>sa|ch|am|pm)(?![a-z]))?"
 _DMY = r"(?<![\d/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<mo>\d{1,2})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{2})(?![\d/])"
 _VERBOSE = r"ngay\s+(?P<vd>\d{1,2})\s+thang\s+(?P<vmo>\d{1,2})\s*,?\s+nam\s+(?P<vy>(?:19|20)\d{2})"
+# month names as words ("18 Tháng Tư 2022", the Vietnamese WordPress locale's long date)
+_MONTH_WORDS = {"gieng": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
+                "chin": 9, "muoi": 10, "muoi mot": 11, "muoi hai": 12, "chap": 12}
+_WORDY = (r"(?P<wd>\d{1,2})\s+thang\s+(?P<wmo>muoi\s+mot|muoi\s+hai|gieng|mot|hai|ba|tu|nam|sau|bay|tam|chin|muoi|chap)"
+          r"\s*,?\s+(?P<wy>(?:19|20)\d{2})(?!\d)")
+_WEEKDAY = r"(?:(?:thu\s+(?:hai|ba|tu|nam|sau|bay|2|3|4|5|6|7)|chu\s+nhat)\s*,?\s*)?"
 _ISO = r"(?P<iy>(?:19|20)\d{2})-(?P<imo>\d{2})-(?P<id>\d{2})(?:[t ](?P<ih>\d{2}):(?P<im>\d{2})(?::(?P<is>\d{2}))?(?:\.\d+)?(?P<itz>z|[+-]\d{2}:?\d{2})?)?"
 
 _DATE_RE = re.compile(
-    "(?:" + _TIME.format(p="b") + r"\s*(?:,|-|\|)?\s*(?:ngay\s+)?)?"   # time before the date
-    + "(?:" + _DMY + "|" + _VERBOSE + ")"
+    "(?:" + _TIME.format(p="b") + r"\s*(?:,|-|\|)?\s*" + _WEEKDAY + r"(?:ngay\s+)?)?"   # time before the date
+    + "(?:" + _DMY + "|" + _VERBOSE + "|" + _WORDY + ")"
     + r"(?:\s*(?:,|-|\||luc|vao luc)?\s*" + _TIME.format(p="a") + ")?"    # time after the date
 )
 _ISO_RE = re.compile(_ISO)
@@ -82,7 +88,7 @@ def _mk_time(h: str | None, m: str | None, s: str | None, ampm: str | None) -> d
 
 # The part every date has (d/m/yyyy or "tháng"): long texts are scanned with this cheap pattern and
 # the full grammar runs only around its hits, which keeps the Vietnamese layer cheap (issue 3 speed).
-_CORE_RE = re.compile(r"\d\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d|thang\s+\d")
+_CORE_RE = re.compile(r"\d\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d|thang\s+\d|\d\s+thang\s+[a-z]")
 
 
 def _matches(key: str):  # type: ignore[no-untyped-def]
@@ -112,8 +118,10 @@ def find_dates(text: str, folded: str | None = None) -> list[DateMatch]:
         g = m.groupdict()
         if g["d"] is not None:
             d, mo, y = g["d"], g["mo"], g["y"]
-        else:
+        elif g["vd"] is not None:
             d, mo, y = g["vd"], g["vmo"], g["vy"]
+        else:
+            d, mo, y = g["wd"], str(_MONTH_WORDS[re.sub(r"\s+", " ", g["wmo"])]), g["wy"]
         try:
             date = dt.date(int(y), int(mo), int(d))
         except ValueError:

@@ -25,6 +25,9 @@ from pipelines.extract.dates import find_dates, parse_date, parse_iso
     ("Đề án số 08-ĐA/HU, ngày 5/01/2021 của Huyện ủy", "2021-01-05"),
     ("(24/08/2022)", "2022-08-24"),
     ("(29/06/2026, 14:49)", "2026-06-29T14:49:00+07:00"),
+    ("Cập nhật lúc 09:15, Thứ hai, 18/04/2022", "2022-04-18T09:15:00+07:00"),
+    ("Thứ Hai, 18 Tháng Tư 2022", "2022-04-18"),
+    ("18 tháng Mười Hai, 2021", "2021-12-18"),
 ])
 def test_forms(text: str, iso: str) -> None:
     d = parse_date(text)
@@ -50,3 +53,25 @@ def test_iso_meta_converted_to_vietnam_time() -> None:
     assert parse_iso("2022-03-01T06:20:00Z").iso() == "2022-03-01T13:20:00+07:00"
     assert parse_iso("2022-04-27T09:46:55+07:00").iso() == "2022-04-27T09:46:55+07:00"
     assert parse_iso("2022-04-27").iso() == "2022-04-27"
+
+
+_BODY = ("<p>UBND huyện Hàm Yên vừa ban hành Kế hoạch số 112/KH-UBND về cải cách hành chính năm 2022 nhằm nâng "
+         "cao chất lượng phục vụ người dân, doanh nghiệp trên địa bàn huyện.</p>") * 3
+_LATEST = ("<div><h3>Tin mới nhất</h3><ul><li><a href='/a'>Tin A</a> (20/05/2022)</li>"
+           "<li><a href='/b'>Tin B</a> 19/05/2022 10:00</li></ul></div>")
+
+
+def _published(meta: str) -> str | None:
+    from pipelines.extract import extract
+    html = (f"<html><body><h1>Hàm Yên ban hành kế hoạch CCHC năm 2022</h1>{meta}{_BODY}{_LATEST}</body></html>")
+    return extract(html, "https://hamyen.tuyenquang.gov.vn/tin-tuc/ke-hoach-cchc-2022-123.html").published_at
+
+
+@pytest.mark.parametrize("meta, iso", [
+    ("<span>Cập nhật lúc 09:15, Thứ hai, 18/04/2022</span>", "2022-04-18T09:15:00+07:00"),
+    ("<time datetime='2022-04-18T09:15:00+07:00'>18/04/2022</time>", "2022-04-18T09:15:00+07:00"),
+    ("<p>Thứ Hai, 18 Tháng Tư 2022</p>", "2022-04-18"),
+    ("", None),   # no date of its own: never a date from the "Tin mới nhất" list below
+])
+def test_published_is_the_page_own_date_never_the_latest_news_list(meta: str, iso: str | None) -> None:
+    assert _published(meta) == iso
