@@ -92,7 +92,7 @@ def apply_corrections(engine: Engine, docs: list[DocState]) -> list[DocState]:
             if c["portal_id"] and c["portal_id"] != d.portal_id:
                 continue
             if c["action"] == "not_cchc":
-                d.is_cchc, d.category = False, None
+                d.is_cchc, d.category = False, "other"
             elif c["action"] == "category":
                 d.is_cchc, d.category = True, c["category"]
                 if c["plan_year"] is not None:

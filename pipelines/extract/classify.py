@@ -31,14 +31,15 @@ def is_cchc(title_key: str, subject_key: str, text_key: str) -> bool:
     return hits >= 3 and hits * 400 >= len(text_key)
 
 
-def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool) -> str | None:
-    """propaganda_plan / plan / report / other (None when the page is not about reform).
+def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool) -> str:
+    """propaganda_plan / plan / report / other; a page that is not about reform is "other" (the
+    contract's four values, so a consumer never meets a fifth, null).
 
     The document's own subject decides first ("về việc tuyên truyền cải cách hành chính …"); the
     title is only used when the text states no subject (seed 003's only headline sits in a QR box).
     """
     if not cchc:
-        return None
+        return "other"
     key = subject_key or title_key
     dt_key = (doc_type or "").lower()
     is_plan = dt_key == "kế hoạch" or bool(PLAN_RE.search(title_key if not subject_key else subject_key + " " + title_key))

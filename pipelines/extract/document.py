@@ -22,7 +22,7 @@ from .issuer import PortalContext, complete_issuer, header_issuer, issuer_in_cla
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
 
-_VERB_END_RE = re.compile(r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh|xay\s*dung)\s*$")
+_VERB_END_RE = re.compile(r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh|xay\s*dung|ky(?:\s+ban\s*hanh)?)\s*$")
 _CITE_CUE_RE = re.compile(r"(?:ve\s*viec|(?<![a-z])ve|(?<![a-z])de|nham|viec)\s*$")
 _CLAUSE_CUT_RE = re.compile(r"[.;:\n]")
 _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
@@ -91,7 +91,8 @@ def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | 
     """(issuer, leading date) when the words before `type_start` are "<organ> ban hành|xây dựng"."""
     lo = max(0, type_start - 220)
     near = key[max(0, type_start - 40):type_start]
-    if "ban hanh" not in near and "xay dung" not in near and "banhanh" not in near and "xaydung" not in near:
+    if ("ban hanh" not in near and "xay dung" not in near and "banhanh" not in near and "xaydung" not in near
+            and not re.search(r"(?<![a-z])ky\s*$", near)):
         return None, None, False
     vm = _VERB_END_RE.search(key, max(0, type_start - 40), type_start)
     if not vm:

@@ -161,6 +161,10 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     return as_written
 
 
+_NAME_END_RE = re.compile(
+    r"\s(?:ky|vua|da|se|ban\s+hanh|xay\s+dung|to\s+chuc|trien\s+khai|thuc\s+hien|phe\s+duyet|ngay\s+\d|so\s+\d)(?![a-z])")
+
+
 def issuer_in_clause(clause: str) -> str | None:
     """The organ named in a clause before a verb ("Ngày 18/4/2022 Đảng ủy xã Ngọc Liên ")."""
     key = fold_aligned(clause)
@@ -169,6 +173,13 @@ def issuer_in_clause(clause: str) -> str | None:
     if m is None:
         return None
     name = clause[m.start():].strip(" ,-–")
+    # the name ends where the sentence goes on: a verb in lower case ("Sở Xây dựng" keeps its
+    # capitalised "Xây dựng"), a number or a date ("Chủ tịch UBND huyện ký Quyết định số 150/…")
+    nkey = fold_aligned(name)
+    for vm in _NAME_END_RE.finditer(nkey):
+        if vm.start() > 0 and not name[vm.start() + 1].isupper():
+            name = name[:vm.start()].strip(" ,-–")
+            break
     name = re.sub(r"\s+(vừa|đã|sẽ|chính thức)$", "", name).strip()
     if not name or len(name) > 120:
         return None

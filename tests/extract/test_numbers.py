@@ -109,3 +109,17 @@ def test_flattened_capitals_header_gives_the_running_text_spelling() -> None:
 def test_conventional_name_of_a_capitals_organ(written: str, conventional: str) -> None:
     from pipelines.extract.issuer import conventional_name
     assert conventional_name(written) == conventional
+
+
+def test_a_signed_decision_is_the_page_own_and_its_signer_the_issuer() -> None:
+    a = analyse("Quyết định ban hành Kế hoạch cải cách hành chính năm 2024",
+                "Chủ tịch UBND huyện ký Quyết định số 150/QĐ-UBND ngày 05/01/2024 ban hành Kế hoạch cải cách "
+                "hành chính năm 2024 của huyện.", None)
+    assert (a.own.number, a.own.type, a.own.date, a.issuer, a.category, a.plan_year) == (
+        "150/QĐ-UBND", "Quyết định", "2024-01-05", "Chủ tịch UBND huyện", "plan", 2024)
+
+
+def test_news_not_about_reform_is_category_other() -> None:
+    a = analyse("Kế hoạch tuyên truyền phổ biến, giáo dục pháp luật năm 2024",
+                "UBND xã ban hành Kế hoạch số 10/KH-UBND về tuyên truyền phổ biến, giáo dục pháp luật năm 2024.", None)
+    assert (a.is_cchc, a.category, a.plan_year, a.own.number) == (False, "other", None, "10/KH-UBND")
