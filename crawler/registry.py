@@ -12,6 +12,7 @@ Only `core` is imported (see the dependency table in docs/ARCHITECTURE.md).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -69,6 +70,9 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
 _DIGITS = re.compile(r"^[0-9]+$")
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+#: placeholders a widget_url may carry, filled from the crawl's observed date
+WIDGET_PLACEHOLDERS = frozenset({"year", "month", "date"})
 # Prefixes a person may type before a province name: "tỉnh Tuyên Quang", "TP. Hồ Chí Minh".
 _PROVINCE_PREFIX = re.compile(r"^(?:tinh|thanh pho|tp\.?)\s+")
 
@@ -179,6 +183,14 @@ class Portal:
             raise ValueError(f"portal {self.id!r}: unknown level {self.level!r}")
         if self.cms not in CMS_FAMILIES:
             raise ValueError(f"portal {self.id!r}: unknown cms family {self.cms!r}")
+
+    def widget_url_on(self, day: dt.date) -> str | None:
+        """The widget URL for a crawl observing `day`: a one-door API often takes the period in its
+        query ("getthongketoantinh?nam=2026"), so the registry writes it as a placeholder
+        (``{year}``, ``{month}``, ``{date}``) instead of a value that goes stale on 1 January."""
+        if not self.widget_url:
+            return None
+        return self.widget_url.format(year=f"{day.year:04d}", month=f"{day.month:02d}", date=day.isoformat())
 
     @property
     def host(self) -> str:
@@ -541,7 +553,14 @@ def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_o
 
     widget_url = row.get("widget_url", "") or None
     if widget_url:
-        widget_url = resolve("widget_url", widget_url)
+        unknown = sorted(set(_PLACEHOLDER.findall(widget_url)) - WIDGET_PLACEHOLDERS)
+        stray = _PLACEHOLDER.sub("", widget_url)
+        if unknown or "{" in stray or "}" in stray:
+            bad("widget_url", f"unknown placeholder {', '.join('{' + u + '}' for u in unknown) or 'or unbalanced brace'}"
+                f" in '{widget_url}' (allowed: {{year}}, {{month}}, {{date}})")
+            widget_url = None
+        else:
+            widget_url = resolve("widget_url", widget_url)
 
     unit_code = row.get("unit_code", "") or None
     if unit_code and not _DIGITS.match(unit_code):

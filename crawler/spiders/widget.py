@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy.http import Response, TextResponse
 
+from core.clock import observed_on
 from crawler.items import HealthItem, WidgetItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, page_text
@@ -40,8 +41,9 @@ class WidgetSpider(PortalSpider):
             yield from self._reading(portal, response.url, "inline", widget, issues, visitors)
             return
         sources = list(widget_source_urls(html, response.url))
-        if portal.widget_url and portal.widget_url not in sources:
-            sources.append(portal.widget_url)
+        configured = portal.widget_url_on(observed_on())
+        if configured and configured not in sources:
+            sources.append(configured)
         for url in sources:
             self.admit_host(portal.id, url, "widget source")
         if not sources:

@@ -33,6 +33,17 @@ def test_allowed_hosts_include_widget_and_lists(write_registry):
     assert p.allowed_hosts == ("camau.gov.vn", "files-vnportal.camau.gov.vn", "www.camau.gov.vn", "dvctt.camau.gov.vn")
 
 
+def test_widget_url_placeholders_follow_the_observed_date(write_registry):
+    import datetime as dt
+    row = ("p-camau,UBND tỉnh Cà Mau,province,Cà Mau,,https://camau.gov.vn/,vnportal,,,,,,"
+           "https://dvctt.camau.gov.vn/api/thongke/getthongketoantinh?nam={year}&thang={month}&den={date},96,0,")
+    p = load_registry(write_registry(row)).get("p-camau")
+    assert p.widget_url_on(dt.date(2027, 1, 5)) == (
+        "https://dvctt.camau.gov.vn/api/thongke/getthongketoantinh?nam=2027&thang=01&den=2027-01-05")
+    assert p.allowed_hosts == ("camau.gov.vn", "dvctt.camau.gov.vn")
+    assert load_registry().get("p-camau").widget_url_on(dt.date(2026, 3, 2)).endswith("getthongketoantinh?nam=2026")
+
+
 def test_relative_path_resolves_under_base_path(write_registry):
     row = "d-sxd-quangninh,Sở Xây dựng,department,Quảng Ninh,,https://quangninh.gov.vn/So/soxaydung/,sharepoint_vn,,,Trang/TinTuc.aspx|/Trang/Default.aspx,,,,,,"
     p = load_registry(write_registry(row)).get("d-sxd-quangninh")
