@@ -159,11 +159,12 @@ def resumable_run(store: Any, *, trigger: str, observed_on: Any, args: dict[str,
 
 def run_notes(store: Any, run_id: int) -> dict[str, list[str]]:
     """What a person should know about portals that did answer: URLs robots.txt kept us from, other
-    failed fetches (404s of probed default paths aside), redirects followed to another host."""
+    failed fetches (404s of probed default paths aside), redirects followed to another host, URLs
+    that answered only after retries (from the run's per-spider stats)."""
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from storage.models import Fetch, PortalHealth
+    from storage.models import CrawlRun, Fetch, PortalHealth
 
     notes: dict[str, list[str]] = {}
     with Session(store.engine) as session:
@@ -181,6 +182,18 @@ def run_notes(store: Any, run_id: int) -> dict[str, list[str]]:
             .where(PortalHealth.run_id == run_id, PortalHealth.redirected_to.is_not(None), PortalHealth.error.is_(None))
         ):
             notes.setdefault(portal, []).append(f"{url} redirected to {target} (one of the portal's hosts: followed)")
+        run = session.get(CrawlRun, run_id)
+        retried: dict[str, list[int]] = {}
+        for spider_stats in ((run.stats or {}) if run is not None else {}).values():
+            if not isinstance(spider_stats, dict):
+                continue
+            for key, value in spider_stats.items():
+                for prefix, slot in (("cchc/retried_ok/", 0), ("cchc/retries/", 1)):
+                    if key.startswith(prefix):
+                        retried.setdefault(key[len(prefix):], [0, 0])[slot] += int(value)
+        for portal, (ok, spent) in sorted(retried.items()):
+            if ok:
+                notes.setdefault(portal, []).append(f"{ok} URL(s) answered only after retrying ({spent} retries in all)")
     return notes
 
 

@@ -121,7 +121,20 @@ class PortalSpider(scrapy.Spider):
     def portal_of(self, response: Response) -> Portal:
         return self.portals[response.meta["portal_id"]]
 
+    def count_retries(self, meta: dict[str, Any], ok: bool) -> None:
+        """Per-portal retry counts in the crawl's stats (``cchc/retried_ok/<portal>``: URLs that
+        answered only after retrying, ``cchc/retries/<portal>``: retries spent), so a portal that
+        answers 503 until the third try is recorded even though the crawl got its pages."""
+        n = meta.get("retry_times") or 0
+        pid = meta.get("portal_id")
+        if not n or pid is None:
+            return
+        self.crawler.stats.inc_value(f"cchc/retries/{pid}", n)
+        if ok:
+            self.crawler.stats.inc_value(f"cchc/retried_ok/{pid}")
+
     def fetch_item(self, response: Response, error: str | None = None) -> FetchItem:
+        self.count_retries(response.meta, ok=error is None and response.status < 400)
         body = response.body or b""
         return FetchItem(
             portal_id=response.meta["portal_id"],
@@ -167,6 +180,7 @@ class PortalSpider(scrapy.Spider):
         pid = request.meta.get("portal_id")
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
         self.crawler.stats.inc_value(f"cchc/errors/{failure.type.__name__}")
+        self.count_retries(request.meta, ok=False)
         if pid is None:
             return
         yield FetchItem(portal_id=pid, url=request.url, status=None, discovered_by=self.discovery, error=reason)

@@ -78,6 +78,11 @@ def test_faults_are_recorded_and_the_crawl_goes_on(full_crawl):
     assert "p-sonla" in problems and "Timeout" in problems
     assert "p-quangninh" in problems and "HTTP 500" in problems
     assert "p-thanhhoa" in problems and "WAF block page" in problems
+    # p-langson answers 503 twice per URL: each URL is retried twice, then stored, and the note says so
+    langson = [line for line in noted.splitlines() if "p-langson:" in line]
+    assert len(langson) == 1 and "answered only after retrying" in langson[0], langson
+    n_urls = int(langson[0].split("p-langson: ")[1].split(" ")[0])
+    assert f"({2 * n_urls} retries in all)" in langson[0]
     # flaky 503s are retried and do not end up as problems; the other faults are not failures
     for pid in ("p-langson", "p-nghean", "p-thainguyen", "p-caobang", "p-laocai", "p-gialai", "x-ngoclien-camgiang-haiduong"):
         assert pid not in problems
