@@ -14,13 +14,15 @@ from urllib.parse import unquote, urljoin, urlparse
 import trafilatura
 from lxml import etree
 
-from core.vntext import clean_space, fold_aligned
+from core.vntext import clean_space, fold, fold_aligned
 
 from .attachments import AttachmentText, find_attachments, kind_from_name
 from .dates import VN_OFFSET, DateMatch, default_now, find_dates, parse_iso
 from .document import analyse
 from .issuer import PortalContext, complete_issuer, organ_of
-from .numbers import find_numbers, number_from_filename, type_from_code
+from .classify import category as classify_category
+from .docfields import detail_fields
+from .numbers import DOC_TYPES, find_numbers, number_from_filename, type_from_code
 from .page import Page, element_lines, key_of, load_page
 from .record import Record
 from .visitors import visitors_in_page
@@ -420,6 +422,15 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
     title = find_title(page)
     published, pub_warn = find_published(page, title)
     prune_boxes(page, title)
+    fields = detail_fields(page.tree)
+    register = bool(find_numbers(fields.get("number", ""))) and bool(fields.get("date") or fields.get("summary"))
+    if register and fields.get("summary") and (title is None or _GENERIC_TITLE_RE.search(key_of(title))):
+        title = fields["summary"]
+    if register and published is not None and published[:10] in _register_dates(page):
+        # the date line found is the register's "Ngày ban hành"/"Ngày hiệu lực": the issue date
+        # (doc_date), not when the portal published the entry
+        published = None
+        pub_warn.append("published_at: the register entry states issue and effective dates only; no publication date")
     prune_chrome(page, title)
     doc = trafilatura.bare_extraction(_article_root(page, title), url=url, **TRAFILATURA_OPTIONS)
     raw_text = getattr(doc, "text", None) if doc is not None else None
@@ -430,6 +441,12 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
         if text:
             fallback_warning = "text: trafilatura found no main text; took the visible lines after the headline"
     rec = build_record(page, context, now, text, title, published)
+    if register:
+        # a document's detail page: its labelled fields are the document's own
+        apply_register_fields(rec, fields.get("number"), fields.get("date"), fields.get("issuer"),
+                              fields.get("summary"), context, fields.get("type"))
+        rec.category = classify_category(rec.doc_type, key_of(title or ""), key_of(fields.get("summary") or ""),
+                                         bool(rec.is_cchc))
     rec.widget, rec.widget_issues, rec.visitors = widget, widget_issues, visitors
     rec.warnings = page.warnings + pub_warn + rec.warnings
     if fallback_warning:
@@ -448,6 +465,54 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
                     f"doc_number: candidate {cand!r} appears only in the attachment file name "
                     f"{att.get('name')!r}; not taken as the page's own number")
     return rec
+
+
+_GENERIC_TITLE_RE = re.compile(r"^(?:chi tiet|thong tin|noi dung|xem)?\s*(?:van ban|tai lieu)(?:\s+chi dao dieu hanh)?\s*(?:chi tiet)?$")
+
+
+_REGISTER_DATE_LINE_RE = re.compile(r"^\s*(?:ngay\s*(?:ban\s*hanh|ky|van\s*ban|co\s*hieu\s*luc|hieu\s*luc|het\s*hieu\s*luc))")
+
+
+def _register_dates(page: Page) -> set[str]:
+    """ISO dates on the page's register date lines (issue, signature, effect)."""
+    out: set[str] = set()
+    for line in page.lines:
+        key = fold_aligned(line)
+        if _REGISTER_DATE_LINE_RE.match(key.lstrip("| ")):
+            out.update(d.date.isoformat() for d in find_dates(line, key))
+    return out
+
+
+def doc_type_named(raw: str | None) -> str | None:
+    """"Kế hoạch" / "KẾ HOẠCH" / "Ke hoach" as a register's "Loại văn bản" writes it -> canonical name."""
+    return DOC_TYPES.get(fold(raw)) if raw else None
+
+
+def apply_register_fields(rec: Record, number_raw: str | None, date_raw: str | None, issuer_raw: str | None,
+                          summary: str | None, context: PortalContext | None, type_raw: str | None = None) -> None:
+    """Set the document's own number, type, date and issuer from a register's labelled values (a
+    register row, or a document detail page): the register states them, so they beat anything
+    inferred from the running text."""
+    nums = find_numbers(number_raw or "")
+    if nums:
+        rec.doc_number = nums[0].number
+        rec.doc_type = doc_type_named(type_raw) or rec.doc_type or type_from_code(nums[0].code)
+    elif number_raw:
+        rec.doc_number = number_raw
+        rec.warnings.append(f"doc_number: register value {number_raw!r} does not follow the number grammar")
+    rec.citations = [c for c in rec.citations if c["number"] != rec.doc_number]
+    if date_raw:
+        ds = find_dates(date_raw) or ([parse_iso(date_raw)] if parse_iso(date_raw) else [])
+        if ds:
+            rec.doc_date = ds[0].date.isoformat()
+        else:
+            rec.warnings.append(f"doc_date: register value {date_raw!r} is not a date")
+    if issuer_raw:
+        rec.issuer_as_written = issuer_raw
+        rec.issuer = complete_issuer(issuer_raw, summary, context)
+        rec.organ = organ_of(rec.issuer)
+    if rec.plan_year is None and rec.doc_date and rec.doc_type == "Kế hoạch":
+        rec.plan_year = int(rec.doc_date[:4])
 
 
 def register_record(row: dict[str, Any], url: str, attachment: AttachmentText | None,
@@ -475,26 +540,7 @@ def register_record(row: dict[str, Any], url: str, attachment: AttachmentText | 
     text = attachment.text if attachment is not None and attachment.text.strip() else None
     page = Page(html="", url=url, tree=None)
     rec = build_record(page, context, fetched_at or default_now(), text, summary, None)
-    nums = find_numbers(number_raw or "")
-    if nums:
-        rec.doc_number = nums[0].number
-        rec.doc_type = rec.doc_type or type_from_code(nums[0].code)
-    elif number_raw:
-        rec.doc_number = number_raw
-        rec.warnings.append(f"doc_number: register value {number_raw!r} does not follow the number grammar")
-    rec.citations = [c for c in rec.citations if c["number"] != rec.doc_number]
-    if date_raw:
-        ds = find_dates(date_raw) or ([parse_iso(date_raw)] if parse_iso(date_raw) else [])
-        if ds:
-            rec.doc_date = ds[0].date.isoformat()
-        else:
-            rec.warnings.append(f"doc_date: register value {date_raw!r} is not a date")
-    if issuer_raw:
-        rec.issuer_as_written = issuer_raw
-        rec.issuer = complete_issuer(issuer_raw, summary, context)
-        rec.organ = organ_of(rec.issuer)
-    if rec.plan_year is None and rec.doc_date and rec.doc_type == "Kế hoạch":
-        rec.plan_year = int(rec.doc_date[:4])
+    apply_register_fields(rec, number_raw, date_raw, issuer_raw, summary, context)
     if file_url:
         absu = urljoin(url, file_url)
         kind = attachment.kind if attachment is not None else kind_from_name(absu)
