@@ -38,12 +38,23 @@ def _value_after(el: Any, own_text: str, label_end: int) -> str:
     return clean_space(el.tail or "").lstrip(":").strip()
 
 
-def detail_fields(tree: Any) -> dict[str, str]:
-    """{number, date, type, issuer, summary} as labelled on the page (first value of each), or {}."""
-    if tree is None:
+_LINE_CUE_RE = re.compile(r"^\s*\|?\s*(?:so\s*(?:/|,)?\s*ky\s*hieu|so\s*hieu|trich\s*yeu)")
+
+
+def has_detail_labels(lines: list[str]) -> bool:
+    """Cheap test on a page's visible lines: does any line start with a number or summary label?"""
+    return any(_LINE_CUE_RE.match(fold_aligned(line).lower()) for line in lines)
+
+
+def detail_fields(tree: Any, lines: list[str] | None = None) -> dict[str, str]:
+    """{number, date, type, issuer, summary} as labelled on the page (first value of each), or {}.
+    Pass the page's visible `lines` to skip pages that have no such label at all."""
+    if tree is None or (lines is not None and not has_detail_labels(lines)):
         return {}
     out: dict[str, str] = {}
     for el in tree.iter(*_TAGS):
+        if len(el) > 3:
+            continue  # a label is a leaf or nearly one; skipping containers keeps this linear
         text = clean_space(el.text_content() or "")
         if not text or len(text) > 400:
             continue

@@ -422,7 +422,7 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
     title = find_title(page)
     published, pub_warn = find_published(page, title)
     prune_boxes(page, title)
-    fields = detail_fields(page.tree)
+    fields = detail_fields(page.tree, page.lines)
     register = bool(find_numbers(fields.get("number", ""))) and bool(fields.get("date") or fields.get("summary"))
     if register and fields.get("summary") and (title is None or _GENERIC_TITLE_RE.search(key_of(title))):
         title = fields["summary"]
