@@ -38,11 +38,16 @@ def _value_after(el: Any, own_text: str, label_end: int) -> str:
     return clean_space(el.tail or "").lstrip(":").strip()
 
 
+# substrings (NFC, lower case, with and without diacritics) one of which every label line contains
+_QUICK_CUES = ("ký hiệu", "ky hieu", "số hiệu", "so hieu", "trích yếu", "trich yeu")
 _LINE_CUE_RE = re.compile(r"^\s*\|?\s*(?:so\s*(?:/|,)?\s*ky\s*hieu|so\s*hieu|trich\s*yeu)")
 
 
 def has_detail_labels(lines: list[str]) -> bool:
     """Cheap test on a page's visible lines: does any line start with a number or summary label?"""
+    low = "\n".join(lines).lower()
+    if not any(cue in low for cue in _QUICK_CUES):
+        return False
     return any(_LINE_CUE_RE.match(fold_aligned(line).lower()) for line in lines)
 
 

@@ -18,7 +18,7 @@ from .classify import is_cchc as classify_is_cchc
 from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
-from .issuer import PortalContext, complete_issuer, header_issuer, issuer_in_clause, organ_of
+from .issuer import PortalContext, complete_issuer, header_organ, issuer_in_clause, organ_of
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
 
@@ -44,6 +44,7 @@ class OwnDocument:
     date: str | None = None
     issuer_as_written: str | None = None
     subject: str | None = None
+    superior: str | None = None  # the header line above the issuer ("UBND TỈNH ĐIỆN BIÊN"), if any
 
 
 @dataclass
@@ -113,28 +114,31 @@ def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | 
     return _issuer_from_clause(clause), lead_date, True
 
 
-_HEADER_NO_RE = re.compile(r"(?:^|\n)\s*so\s*(?:/\s*ky\s*hieu\s*)?:\s*")
+_HEADER_NO_RE = re.compile(r"(?:^|\n)\s*so\s*(?:/\s*ky\s*hieu\s*)?:?\s*")
 _HEADER_TYPE_RE = re.compile(rf"(?:^|\n)\s*(?P<type>{_TYPES_ALT})\s*(?:\n|\s+)(?P<subj>[^\n]{{5,300}})")
 
 
 def own_from_header(text: str, key: str) -> OwnDocument | None:
     """The official document header ("UBND THÀNH PHỐ CẦN THƠ / Số: 27/KH-UBND / Cần Thơ, ngày 05
-    tháng 02 năm 2022 / KẾ HOẠCH Tuyên truyền …"), as an attachment's text or a register file has it."""
+    tháng 02 năm 2022 / KẾ HOẠCH Tuyên truyền …"), as an attachment's text or a register file has it.
+    Party documents write "Số 41-KH/ĐU" without the colon; the organ block above the number may hold a
+    superior ("ĐẢNG BỘ HUYỆN …" over "ĐẢNG ỦY XÃ …") or split one name over two lines."""
     head_key = key[:800]
-    m = _HEADER_NO_RE.search(head_key)
-    if not m:
-        return None
-    nums = [n for n in find_numbers(text[m.end():m.end() + 40]) if n.start == 0]
-    if not nums:
+    m = nums = None
+    for cand in _HEADER_NO_RE.finditer(head_key):
+        found = [n for n in find_numbers(text[cand.end():cand.end() + 40]) if n.start == 0]
+        if found:
+            m, nums = cand, found
+            break
+    if m is None or not nums:
         return None
     number = nums[0].number
-    first_line = text.split("\n", 1)[0].strip()
-    issuer = header_issuer(first_line) if first_line else None
+    issuer, superior = header_organ(text[:m.start()].split("\n"))
     dates = [d for d in find_dates(text[:800], head_key) if d.start > m.end()]
     tm = _HEADER_TYPE_RE.search(key, m.end(), 1200)
     dtype = DOC_TYPES[tm["type"]] if tm else type_from_code(nums[0].code)
     subject = text[tm.start("subj"):tm.end("subj")].strip() if tm else None
-    return OwnDocument(number, dtype, dates[0].date.isoformat() if dates else None, issuer, subject)
+    return OwnDocument(number, dtype, dates[0].date.isoformat() if dates else None, issuer, subject, superior)
 
 
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None) -> OwnDocument | None:
@@ -181,7 +185,8 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
             own.type = DOC_TYPES[tm["type"]]
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
-    issuer = complete_issuer(own.issuer_as_written, own.subject or title, context) if own.issuer_as_written else None
+    issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior)
+              if own.issuer_as_written else None)
     subject_key = fold_aligned(own.subject) if own.subject else ""
     cchc = classify_is_cchc(tkey, subject_key, key)
     plan_year = None

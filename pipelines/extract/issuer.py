@@ -119,18 +119,87 @@ def header_issuer(line: str) -> str | None:
     return name
 
 
+_BARE_ORGAN_RE = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)$")
+_LEVEL_START_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\s+\S")
+
+
+def header_organ(lines: list[str]) -> tuple[str | None, str | None]:
+    """The issuing organ of a document header, from the lines above its number.
+
+    Headers put the superior first and the issuer last ("ĐẢNG BỘ HUYỆN CẨM GIÀNG" over "ĐẢNG ỦY XÃ
+    NGỌC LIÊN"; "UBND TỈNH ĐIỆN BIÊN" over "SỞ LAO ĐỘNG - …"), may split one name over two lines
+    ("ỦY BAN NHÂN DÂN" over "XÃ NGỌC LIÊN"), and, flattened, share lines with the national motto.
+    Returns (issuer as written, the superior line above it or None)."""
+    organs: list[str] = []
+    for raw in lines:
+        line = raw.strip(" *-–_|")
+        if not line:
+            continue
+        key = fold_aligned(line).lower()
+        mm = _MOTTO_RE.search(key)
+        if mm is not None:
+            line = line[:mm.start()].strip(" *-–_|")
+        if line:
+            organs.append(line)
+    organs = organs[-3:]
+    if not organs:
+        return None, None
+    last = organs[-1]
+    if len(organs) >= 2 and _BARE_ORGAN_RE.match(fold(organs[-2])) and _LEVEL_START_RE.match(fold(last)):
+        return header_issuer(f"{organs[-2]} {last}"), (organs[-3] if len(organs) >= 3 else None)
+    return header_issuer(last), (organs[-2] if len(organs) >= 2 else None)
+
+
+def _names_province(name: str) -> bool:
+    return any(lvl in ("tinh", "thanh pho") for lvl, _ in places(name))
+
+
+# Provincial departments (Sở) and offices as the law names them (Nghị định 24/2014/NĐ-CP,
+# 107/2020/NĐ-CP and the 2025 mergers of 45/2025/NĐ-CP); no package ships them. Longest first.
+_DEPARTMENTS = sorted((
+    "Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Công Thương",
+    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp và Môi trường", "Sở Giao thông vận tải",
+    "Sở Xây dựng", "Sở Tài nguyên và Môi trường", "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa và Thể thao",
+    "Sở Du lịch", "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Ngoại vụ",
+    "Sở Dân tộc và Tôn giáo", "Sở Quy hoạch - Kiến trúc", "Ban Dân tộc", "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh",
+), key=len, reverse=True)
+_DEPARTMENT_KEYS = [(re.sub(r"[^a-z0-9]+", " ", fold(d)).strip(), d) for d in _DEPARTMENTS]
+
+
+def _department_name(text: str) -> str | None:
+    """"SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH ĐIỆN BIÊN" -> "Sở Lao động - Thương binh và Xã hội
+    tỉnh Điện Biên"; None when the text does not start with a department's legal name."""
+    words = fold_aligned(text).lower()
+    plain = re.sub(r"[^a-z0-9]+", " ", words).strip()
+    for dkey, name in _DEPARTMENT_KEYS:
+        if plain == dkey or plain.startswith(dkey + " "):
+            # map the end of the department's words back onto the original text
+            n_words = len(dkey.split())
+            spans = [m.end() for m in re.finditer(r"[a-z0-9]+", words)]
+            rest = text[spans[n_words - 1]:].strip(" ,-–")
+            if not rest:
+                return name
+            rm = _CAPS_NAME_RE.match("ubnd " + fold_aligned(rest).lower())
+            if rm is not None and rm["level"]:
+                return f"{name} {_CAPS_LEVELS[rm['level']]} {rest[rm.start('place') - 5:].title()}"
+            return f"{name} {rest}"
+    return None
+
+
 def conventional_name(as_written: str) -> str:
     """An organ of a place written in capitals, in the spelling the running text uses ("ỦY BAN NHÂN
     DÂN XÃ TÂN LẬP" -> "UBND xã Tân Lập", "HUYỆN ỦY CẨM GIÀNG" -> "Huyện ủy Cẩm Giàng"). Anything
-    else (ordinary case, or an agency name whose capitalisation cannot be restored by rule, such as
-    "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") is returned unchanged."""
+    else (ordinary case; a department's legal name comes from the list above, "SỞ LAO ĐỘNG - THƯƠNG BINH
+    VÀ XÃ HỘI" -> "Sở Lao động - Thương binh và Xã hội"; an unknown agency) is returned unchanged."""
     letters = [c for c in as_written if c.isalpha()]
     if not letters or any(c.islower() for c in letters):
         return as_written
     text = re.sub(r"\s+", " ", as_written).strip()
     m = _CAPS_NAME_RE.match(fold_aligned(text).lower())
     if m is None:
-        return as_written
+        return _department_name(text) or as_written
     parts = [_CAPS_ORGANS[m["organ"]]]
     if m["level"]:
         parts.append(_CAPS_LEVELS[m["level"]])
@@ -138,10 +207,17 @@ def conventional_name(as_written: str) -> str:
     return " ".join(parts)
 
 
-def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None) -> str:
+def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None,
+                    superior: str | None = None) -> str:
     """Complete a bare "UBND tỉnh"/"UBND thành phố" from the subject, else from the portal's unit;
-    an organ written in capitals (a document header) gets the running text's spelling first."""
+    an organ written in capitals (a document header) gets the running text's spelling first; a
+    department named without its province takes it from the header's superior ("UBND TỈNH ĐIỆN
+    BIÊN" over "SỞ LAO ĐỘNG - …")."""
     as_written = conventional_name(as_written)
+    if superior and fold(as_written).startswith("so ") and not _names_province(as_written):
+        for lvl, name in places(conventional_name(superior)):
+            if lvl in ("tinh", "thanh pho"):
+                return f"{as_written} {_CAPS_LEVELS[lvl]} {name}"
     key = fold(as_written)
     m = _BARE_LEVEL_RE.match(key)
     if not m:

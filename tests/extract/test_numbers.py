@@ -103,7 +103,9 @@ def test_flattened_capitals_header_gives_the_running_text_spelling() -> None:
     ("ĐẢNG ỦY XÃ NGỌC LIÊN", "Đảng ủy xã Ngọc Liên"),
     ("HUYỆN ỦY CẨM GIÀNG", "Huyện ủy Cẩm Giàng"),
     ("UBND THÀNH PHỐ HẢI PHÒNG", "UBND thành phố Hải Phòng"),
-    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),  # no rule restores it: kept
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"),    # the legal name
+    ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG TỈNH ĐIỆN BIÊN", "Sở Thông tin và Truyền thông tỉnh Điện Biên"),
+    ("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),      # no rule restores it: kept
     ("UBND tỉnh Tuyên Quang", "UBND tỉnh Tuyên Quang"),
 ])
 def test_conventional_name_of_a_capitals_organ(written: str, conventional: str) -> None:
@@ -123,3 +125,24 @@ def test_news_not_about_reform_is_category_other() -> None:
     a = analyse("Kế hoạch tuyên truyền phổ biến, giáo dục pháp luật năm 2024",
                 "UBND xã ban hành Kế hoạch số 10/KH-UBND về tuyên truyền phổ biến, giáo dục pháp luật năm 2024.", None)
     assert (a.is_cchc, a.category, a.plan_year, a.own.number) == (False, "other", None, "10/KH-UBND")
+
+
+@pytest.mark.parametrize("header, number, date, as_written, issuer, organ", [
+    ("ĐẢNG BỘ HUYỆN CẨM GIÀNG\nĐẢNG ỦY XÃ NGỌC LIÊN\n*\nSố 41-KH/ĐU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+     "Ngọc Liên, ngày 18 tháng 4 năm 2022\n",
+     "41-KH/ĐU", "2022-04-18", "ĐẢNG ỦY XÃ NGỌC LIÊN", "Đảng ủy xã Ngọc Liên", "party"),
+    ("ỦY BAN NHÂN DÂN\nXÃ NGỌC LIÊN\nSố: 12/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\nNgọc Liên, ngày 10 tháng 01 năm 2023\n",
+     "12/KH-UBND", "2023-01-10", "ỦY BAN NHÂN DÂN XÃ NGỌC LIÊN", "UBND xã Ngọc Liên", "government"),
+    ("UBND TỈNH ĐIỆN BIÊN\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 136/KH-SLĐTBXH\n"
+     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐiện Biên, ngày 25 tháng 01 năm 2022\n",
+     "136/KH-SLĐTBXH", "2022-01-25", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+     "Sở Lao động - Thương binh và Xã hội tỉnh Điện Biên", "government"),
+    ("UBND HUYỆN HÀM YÊN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nUBND XÃ TÂN THÀNH Độc lập - Tự do - Hạnh phúc\n"
+     "Số: 05/KH-UBND Tân Thành, ngày 05 tháng 01 năm 2024\n",
+     "05/KH-UBND", "2024-01-05", "UBND XÃ TÂN THÀNH", "UBND xã Tân Thành", "government"),
+])
+def test_document_headers_superior_first_issuer_last(header: str, number: str, date: str, as_written: str,
+                                                     issuer: str, organ: str) -> None:
+    a = analyse("", header + "KẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2023\n", None)
+    assert (a.own.number, a.own.date, a.own.issuer_as_written, a.issuer, a.organ) == (number, date, as_written, issuer, organ)
