@@ -790,8 +790,19 @@ class Store:
             health = PortalHealth(run_id=run.id, portal_id=portal_id, **values)
             session.add(health)
         else:
-            for key, value in values.items():  # later items merge: a non-null field overrides
-                if value is not None:
+            # Several spiders fetch a portal's home page in one run. One usable answer means the
+            # portal was reachable that day: a success replaces an earlier failure's outcome, and a
+            # failure after a success (a timeout under load, a rate-limiting WAF) does not undo it.
+            # Fields that are not about the outcome (has_feed, has_widget, …) merge: non-null wins.
+            was_ok = _reachable(health.status, health.waf_blocked, health.error) is True
+            is_ok = _reachable(values["status"], values["waf_blocked"], values["error"]) is True
+            outcome = ("status", "latency_ms", "error", "waf_blocked", "url", "redirected_to")
+            for key, value in values.items():
+                if key in outcome and was_ok and not is_ok:
+                    continue
+                if key in outcome and is_ok and not was_ok:
+                    setattr(health, key, value)
+                elif value is not None:
                     setattr(health, key, value)
         health.reachable = _reachable(health.status, health.waf_blocked, health.error)
 

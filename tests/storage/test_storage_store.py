@@ -249,8 +249,8 @@ def test_health_items_merge_and_summary_names_the_fault(store: Store) -> None:
     store.sync_portals(REGISTRY_ROWS)
     run = store.start_run(trigger="manual", observed_on=DAY1, args={})
     store.save_items(run, [
-        health(TQ, url="https://tuyenquang.gov.vn/", status=200, latency_ms=120.5, has_feed=True),
-        health(TQ, waf_blocked=True, error="WAF block page (status 200)"),
+        health(TQ, url="https://tuyenquang.gov.vn/", latency_ms=120.5, has_feed=True),
+        health(TQ, status=200, waf_blocked=True, error="WAF block page (status 200)"),
         health(NL, url="https://ngoclien.camgiang.haiduong.gov.vn/", status=None, error="TimeoutError"),
         widget(NL),
     ])
@@ -273,6 +273,29 @@ def test_health_items_merge_and_summary_names_the_fault(store: Store) -> None:
                                  "changed_documents": 0, "removed_documents": 0, "widgets": 1, "waf_blocked": 1,
                                  "failing": 2}
     assert summary["run"]["status"] == "incomplete"
+
+
+def test_one_usable_home_page_makes_the_portal_reachable_that_day(store: Store) -> None:
+    store.sync_portals(REGISTRY_ROWS)
+    run = store.start_run(trigger="manual", observed_on=DAY1, args={})
+    store.save_items(run, [
+        # TQ: one spider timed out, a later one got the page
+        health(TQ, url="https://tuyenquang.gov.vn/", error="DownloadTimeoutError: took longer than 30.0 seconds"),
+        health(TQ, url="https://tuyenquang.gov.vn/", status=200, latency_ms=80.0),
+        # NL: the page first, then a rate-limiting WAF on another spider's request, then a flag
+        health(NL, url="https://ngoclien.camgiang.haiduong.gov.vn/", status=200, latency_ms=95.0),
+        health(NL, url="https://ngoclien.camgiang.haiduong.gov.vn/", status=200, waf_blocked=True,
+               error="WAF block page (status 200)"),
+        health(NL, has_widget=True),
+    ])
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(PortalHealth.portal_id, PortalHealth.status, PortalHealth.latency_ms,
+                                   PortalHealth.waf_blocked, PortalHealth.has_widget, PortalHealth.reachable,
+                                   PortalHealth.error).order_by(PortalHealth.portal_id)).all()
+    assert [tuple(r) for r in rows] == [
+        (TQ, 200, 80.0, None, None, True, None),
+        (NL, 200, 95.0, None, True, True, None),
+    ]
 
 
 def test_runs_lifecycle_and_stale_runs(store: Store, db_url: str) -> None:
