@@ -75,3 +75,16 @@ def _published(meta: str) -> str | None:
 ])
 def test_published_is_the_page_own_date_never_the_latest_news_list(meta: str, iso: str | None) -> None:
     assert _published(meta) == iso
+
+
+@pytest.mark.parametrize("text, dates", [
+    ("Các đơn vị gửi báo cáo về UBND huyện trước ngày 15/11/2022.", ["2022-11-15"]),
+    ("Báo cáo kết quả chậm nhất là ngày 20/12/2023.", ["2023-12-20"]),
+    ("Gửi kế hoạch về Sở Nội vụ trước ngày 15 tháng 01 năm 2024 để tổng hợp.", ["2024-01-15"]),
+    ("Báo cáo trước 05/12/2022.", ["2022-12-05"]),
+    ("Rà soát trước khi ban hành, ngày 5/1/2022 họp.", []),     # "trước" not followed by its date
+])
+def test_deadlines_in_every_date_form(text: str, dates: list[str]) -> None:
+    from core.vntext import fold_aligned
+    from pipelines.extract.deadlines import find_deadlines
+    assert [d["date"] for d in find_deadlines(text, fold_aligned(text))] == dates
