@@ -127,9 +127,17 @@ def own_from_header(text: str, key: str) -> OwnDocument | None:
     m = nums = None
     for cand in _HEADER_NO_RE.finditer(head_key):
         found = [n for n in find_numbers(text[cand.end():cand.end() + 40]) if n.start == 0]
-        if found:
-            m, nums = cand, found
-            break
+        if not found:
+            continue
+        if ":" not in head_key[cand.start():cand.end()]:
+            # without the colon only a header's own line ("Số 41-KH/ĐU", capital S, nothing after the
+            # number but the place and date): a wrapped sentence line "số 4/KH-SKHVCN về …" is not one
+            so = text[cand.start():cand.end()].lstrip()
+            after = text[cand.end() + found[0].end:].split("\n", 1)[0].strip()
+            if not so.startswith("S") or (after and not after[0].isupper()):
+                continue
+        m, nums = cand, found
+        break
     if m is None or not nums:
         return None
     number = nums[0].number

@@ -146,3 +146,14 @@ def test_document_headers_superior_first_issuer_last(header: str, number: str, d
                                                      issuer: str, organ: str) -> None:
     a = analyse("", header + "KẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2023\n", None)
     assert (a.own.number, a.own.date, a.own.issuer_as_written, a.issuer, a.organ) == (number, date, as_written, issuer, organ)
+
+
+def test_a_wrapped_sentence_line_starting_with_so_is_not_a_header() -> None:
+    # PDF text wraps lines anywhere: "… ban hành Kế hoạch\nsố 4/KH-SKHVCN về …" is the sentence, not a header
+    text = ("Kế hoạch tuyên truyền công tác cải cách hành chính nhà\n nước năm 2025\n"
+            "Ngày 4/2/2025, Sở Khoa học và Công nghệ tỉnh Điện Biên ban hành Kế hoạch\n"
+            "số 4/KH-SKHVCN về tuyên truyền công tác cải cách hành chính nhà nước năm\n2025.\n"
+            "Căn cứ Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ ban hành\n"
+            "Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2011-2020.\n")
+    a = analyse("Kế hoạch số 4/KH-SKHVCN về tuyên truyền cải cách hành chính năm 2025", text, None)
+    assert (a.own.number, a.own.type, a.own.date, a.category) == ("4/KH-SKHVCN", "Kế hoạch", "2025-02-04", "propaganda_plan")
