@@ -83,7 +83,9 @@ def test_faults_are_recorded_and_the_crawl_goes_on(full_crawl):
     assert len(langson) == 1 and "answered only after retrying" in langson[0], langson
     n_urls = int(langson[0].split("p-langson: ")[1].split(" ")[0])
     spent = int(langson[0].split("retrying (")[1].split(" ")[0])
-    assert n_urls > 0 and spent >= 2 * n_urls   # two 503s before each 200 (more if the machine is slow)
+    # the simulator answers 503 to the first two requests of each URL, whoever sends them: a URL two
+    # spiders ask for at once may need one retry each, so at least one retry per URL is all that holds
+    assert n_urls > 0 and spent >= n_urls
     # flaky 503s are retried and do not end up as problems; the other faults are not failures
     for pid in ("p-langson", "p-nghean", "p-thainguyen", "p-caobang", "p-laocai", "p-gialai", "x-ngoclien-camgiang-haiduong"):
         assert pid not in problems
