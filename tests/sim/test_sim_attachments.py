@@ -71,3 +71,21 @@ def test_tai_file_link_without_extension(net: SimNetwork, client: Client) -> Non
     assert got.headers["content-disposition"] == 'attachment; filename="KH-tuyen-truyen-CCHC-2024.pdf"'
     assert got.body[:5] == b"%PDF-"
     assert "Kế hoạch tuyên truyền CCHC xã Linh trường năm 2024" in " ".join(pdf_text(got.body).split())
+
+
+def test_pdfs_are_deterministic_even_when_made_concurrently() -> None:
+    """The proxy renders attachments on many threads; reportlab's shared font state is locked, so
+    the same file gives the same bytes whatever else is being rendered at the same moment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim.attachments import scanned_pdf, text_pdf
+
+    def make(i: int) -> bytes:
+        return text_pdf(f"Kế hoạch {i % 4}", [f"Tuyên truyền cải cách hành chính năm 202{i % 4}, đoạn {k}." for k in range(30)])
+
+    alone = [make(i) for i in range(4)]
+    with ThreadPoolExecutor(16) as pool:
+        together = list(pool.map(make, range(64)))
+    assert all(together[i] == alone[i % 4] for i in range(64))
+    assert len(set(alone)) == 4
+    assert scanned_pdf("Kế hoạch") == scanned_pdf("Kế hoạch")
