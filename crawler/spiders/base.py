@@ -104,6 +104,18 @@ class PortalSpider(scrapy.Spider):
     def start_portal(self, portal: Portal) -> Iterable[Request]:
         raise NotImplementedError
 
+    def registry_or_discover(self, portal: Portal, urls: Iterable[str], callback: Any,
+                             discover: Request | None = None, **meta: Any) -> Iterator[Request]:
+        """The registry row's URLs for this method when it lists some; otherwise one request that
+        discovers them (by default the home page, to `parse_home`): a portal differs by data."""
+        urls = list(urls)
+        if urls:
+            for url in urls:
+                yield self.req(url, portal, callback, **meta)
+        else:
+            yield discover if discover is not None else self.req(
+                portal.base_url, portal, self.parse_home, is_home=True)  # type: ignore[attr-defined]
+
     def req(self, url: str, portal: Portal, callback: Any, *, priority: int = 0, dont_filter: bool = False, **meta: Any) -> Request:
         meta.update(portal_id=portal.id, handle_httpstatus_all=True)
         return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority, dont_filter=dont_filter)

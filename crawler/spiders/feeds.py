@@ -26,11 +26,7 @@ class FeedsSpider(PortalSpider):
     discovery = "feeds"
 
     def start_portal(self, portal: Portal):
-        if portal.feeds:
-            for url in portal.feeds:
-                yield self.req(url, portal, self.parse_feed)
-        else:
-            yield self.req(portal.base_url, portal, self.parse_home, is_home=True)
+        return self.registry_or_discover(portal, portal.feeds, self.parse_feed)
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)

@@ -25,11 +25,7 @@ class ListingsSpider(PortalSpider):
         self._pages_per_portal: dict[str, int] = {}
 
     def start_portal(self, portal: Portal):
-        if portal.listings:
-            for url in portal.listings:
-                yield self.req(url, portal, self.parse_listing, listing_depth=1)
-        else:
-            yield self.req(portal.base_url, portal, self.parse_home, is_home=True)
+        return self.registry_or_discover(portal, portal.listings, self.parse_listing, listing_depth=1)
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)

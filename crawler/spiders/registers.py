@@ -81,11 +81,7 @@ class RegistersSpider(PortalSpider):
     discovery = "registers"
 
     def start_portal(self, portal: Portal):
-        if portal.registers:
-            for url in portal.registers:
-                yield self.req(url, portal, self.parse_register, listing_depth=1)
-        else:
-            yield self.req(portal.base_url, portal, self.parse_home, is_home=True)
+        return self.registry_or_discover(portal, portal.registers, self.parse_register, listing_depth=1)
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)

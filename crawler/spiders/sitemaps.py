@@ -52,11 +52,8 @@ class SitemapsSpider(PortalSpider):
         self._taken: dict[str, int] = {}
 
     def start_portal(self, portal: Portal):
-        if portal.sitemaps:
-            for url in portal.sitemaps:
-                yield self.req(url, portal, self.parse_sitemap)
-        else:
-            yield self.req(urljoin(portal.base_url, "/robots.txt"), portal, self.parse_robots)
+        return self.registry_or_discover(portal, portal.sitemaps, self.parse_sitemap,
+                                         self.req(urljoin(portal.base_url, "/robots.txt"), portal, self.parse_robots))
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
