@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from storage import exports
+
 FORMATS = ("table", "csv", "json", "xlsx")
 
 
@@ -140,17 +142,8 @@ def plain(value: Any) -> Any:
 
 
 def csv_cell(value: Any) -> str:
-    """CSV text of a plain value: "" for None, true/false, "|"-joined lists, JSON objects."""
-    value = plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
-        return "|".join("" if v is None else str(v) for v in value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    """CSV text of a report value: made plain (dates, decimals), then the exports' CSV rule."""
+    return exports.csv_cell(plain(value))
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], out: IO[str]) -> None:

@@ -147,7 +147,9 @@ def rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
     return _ROWS[kind](session)
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """CSV text of a JSON-safe value: "" for None, true/false, "|"-joined lists of scalars, JSON
+    for objects (the rule of every CSV this project writes: exports and reports)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -173,6 +175,6 @@ def write(session: Session, kind: str, fmt: str, out: IO[str]) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(KEYS[kind])
     for row in source:
-        writer.writerow([_csv_cell(row[key]) for key in KEYS[kind]])
+        writer.writerow([csv_cell(row[key]) for key in KEYS[kind]])
         count += 1
     return count
