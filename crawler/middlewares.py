@@ -1,7 +1,10 @@
 """Downloader middlewares: the one place that decides which hosts a crawl may reach.
 
-* `HostGuardMiddleware` refuses any request outside its portal's hosts (registry row), and any
-  request to a loopback, private or link-local address literal.
+* `HostGuardMiddleware` refuses any request that is not http(s), outside its portal's hosts
+  (registry row), or to a forbidden address in any form the C resolver reads (`crawler.guard`:
+  loopback, private, link-local, reserved, metadata…), before anything leaves the process. After the
+  download, a response whose connection reached a forbidden address without a proxy is dropped, and
+  a name the guarded resolver refused is reported as such rather than as a plain DNS failure.
 * `GuardedRedirectMiddleware` replaces Scrapy's RedirectMiddleware: a redirect to an allowed host is
   followed (http→https, old domain→new domain listed in the registry); one elsewhere is recorded in
   stats and on the response (`meta["redirect_refused"]`), never followed.
@@ -11,7 +14,6 @@ Spiders mark every request with `meta["portal_id"]`; requests Scrapy makes on it
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -19,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from crawler.guard import connected_problem, host_problem, is_forbidden_host, refused_resolution
 
 logger = logging.getLogger(__name__)
 
@@ -30,17 +34,9 @@ def host_of(url: str) -> str:
 
 
 def is_forbidden_address(host: str) -> bool:
-    """Loopback, private, link-local, unspecified or reserved addresses, and the name localhost."""
-    if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
-        return True
-    try:
-        addr = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return bool(
-        addr.is_loopback or addr.is_private or addr.is_link_local or addr.is_unspecified
-        or addr.is_reserved or addr.is_multicast
-    )
+    """Loopback, private, link-local, reserved, multicast or metadata, in any `inet_aton` form, and
+    the name localhost (`crawler.guard.is_forbidden_host`; kept under this name for callers)."""
+    return is_forbidden_host(host)
 
 
 def host_allowed(host: str, allowed: set[str]) -> bool:
@@ -63,10 +59,16 @@ class HostGuardMiddleware:
         return cls(crawler.stats)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        scheme = urlsplit(request.url).scheme
+        if scheme not in ("http", "https"):
+            self.stats.inc_value("cchc/refused/scheme")
+            raise IgnoreRequest(f"refused: {request.url} is not an http(s) URL")
         host = host_of(request.url)
-        if is_forbidden_address(host):
+        problem = host_problem(host)
+        if problem:
             self.stats.inc_value("cchc/refused/internal_address")
-            raise IgnoreRequest(f"refused: {request.url} points to an internal address")
+            logger.info("refused request to an internal address: %s (%s)", request.url, problem)
+            raise IgnoreRequest(f"refused: {request.url} points to an internal address ({problem})")
         allowed_for = getattr(spider, "allowed_hosts_for", None)
         if allowed_for is None:
             return None
@@ -75,6 +77,24 @@ class HostGuardMiddleware:
             self.stats.inc_value("cchc/refused/off_registry_host")
             logger.info("refused off-registry request %s (portal %s)", request.url, portal_id)
             raise IgnoreRequest(f"refused: host {host} is not one of portal {portal_id}'s hosts")
+        return None
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        """Without a proxy the peer is the server itself: it must not be an internal address (a name
+        may resolve anywhere; the guarded resolver refuses it first, this catches any other path)."""
+        problem = connected_problem(response.ip_address, via_proxy=bool(request.meta.get("proxy")))
+        if problem:
+            self.stats.inc_value("cchc/refused/connected_address")
+            raise IgnoreRequest(f"refused: {request.url} {problem}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        """A name the guarded resolver refused reaches here as Twisted's bare "no results" DNS
+        error; say instead what it resolved to, so the fetch row names the refusal."""
+        why = refused_resolution(host_of(request.url))
+        if why is not None:
+            self.stats.inc_value("cchc/refused/resolved_address")
+            raise IgnoreRequest(f"refused: {request.url}: {why}") from exception
         return None
 
 
@@ -101,7 +121,7 @@ class GuardedRedirectMiddleware:
         allowed_for = getattr(spider, "allowed_hosts_for", None)
         allowed = allowed_for(portal_id) if (allowed_for and portal_id) else {host_of(request.url)}
         hops = request.meta.get("redirect_times", 0) + 1
-        if is_forbidden_address(host) or not host_allowed(host, allowed) or hops > self.max_times:
+        if is_forbidden_host(host) or not host_allowed(host, allowed) or hops > self.max_times:
             self.stats.inc_value("cchc/redirect/refused")
             request.meta["redirect_refused"] = target  # the spider reads it from response.meta
             logger.info("redirect of %s to %s recorded, not followed", request.url, target)
