@@ -56,8 +56,8 @@ DOWNLOAD_MAXSIZE = _env_int("CCHC_MAX_BYTES", 25 * 1024 * 1024)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 # Names are resolved by the guarded resolver: a name resolving to a loopback, private, link-local or
-# metadata address is refused before any connection (crawler/guard.py; the proxy's own name is not).
-TWISTED_DNS_RESOLVER = "crawler.guard.GuardedResolver"
+# metadata address is refused before any connection (crawler/resolver.py; the proxy's own name is not).
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 
 # Redirects are handled by our own middleware so off-registry targets are recorded, not followed.
 REDIRECT_MAX_TIMES = 5

@@ -11,25 +11,21 @@ and `0` all connect to loopback although only `127.0.0.1` looks like it. IPv6 li
 when they carry an IPv4 address (mapped `::ffff:127.0.0.1`, compatible, 6to4, Teredo, NAT64), and
 `localhost` / `*.localhost` are loopback by definition (RFC 6761), whatever DNS says.
 
-A name that is not an address literal is decided on the address it resolves to: `GuardedResolver`
-(installed through Scrapy's `TWISTED_DNS_RESOLVER` setting) refuses a name resolving to a forbidden
-address, and the host-guard middleware checks `response.ip_address` after download. The proxy named
-by http_proxy/https_proxy is the one exception: it is configured by the operator, not by a page.
+A name that is not an address literal is decided on the address it resolves to:
+`crawler.resolver.GuardedResolver` (Scrapy's `TWISTED_DNS_RESOLVER` setting) refuses a name resolving
+to a forbidden address, and the host-guard middleware checks `response.ip_address` after download.
+The proxy named by http_proxy/https_proxy is the one exception: the operator chose it, not a page.
 
-Used by the host-guard and redirect middlewares, the registry validator, `cchc sources add`,
-`cchc crawl --url` and `crawler.fetch`: one function, so no path is guarded differently.
+Used by the host-guard and redirect middlewares, the resolver, the registry validator (so also
+`cchc sources add` and `cchc crawl --url`) and `crawler.fetch`: one function, so no path is guarded
+differently. Standard library only, because the registry may import nothing heavier.
 """
 from __future__ import annotations
 
 import ipaddress
 import urllib.request
-from collections.abc import Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.resolver import CachingThreadedResolver
-from twisted.internet.defer import Deferred
-from twisted.internet.error import DNSLookupError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -137,9 +133,11 @@ def _category(addr: IPAddress) -> str | None:
         return "shared address space (100.64.0.0/10)"
     if addr == ipaddress.IPv4Address("255.255.255.255"):
         return "broadcast address"
+    if addr.is_reserved:
+        return "reserved address"
     if addr.is_private:
         return "private address"
-    if addr.is_reserved or not addr.is_global:
+    if not addr.is_global:
         return "reserved address"
     return None
 
@@ -223,51 +221,3 @@ def connected_problem(ip: str | IPAddress | None, *, via_proxy: bool) -> str | N
         return None
     why = address_problem(addr)
     return f"connected to {why}" if why else None
-
-
-# Names the resolver refused in this process, with why: Twisted reports a refused lookup only as "no
-# results", so the host-guard middleware looks the reason up here to record it.
-_REFUSED_NAMES: dict[str, str] = {}
-
-
-def refused_resolution(host: str) -> str | None:
-    """Why the guarded resolver refused `host` in this process ("x resolves to private address
-    10.0.0.5"), or None."""
-    return _REFUSED_NAMES.get(normalise_host(host))
-
-
-class GuardedResolver(CachingThreadedResolver):
-    """Scrapy's caching resolver that refuses a name resolving to a forbidden address.
-
-    Installed with `TWISTED_DNS_RESOLVER = "crawler.guard.GuardedResolver"` (settings.py). A name
-    like `intranet.example.gov.vn` that resolves to 10.0.0.5 fails as a DNS lookup error naming the
-    address, so the fetch is recorded with that error and nothing is connected. The configured
-    proxies' own names are resolved without the check. Tests inject answers by overriding `lookup`.
-    """
-
-    def __init__(self, reactor: Any, cache_size: int, timeout: float) -> None:
-        super().__init__(reactor, cache_size, timeout)
-        self.allowed_names = proxy_hosts()
-
-    def lookup(self, name: str, timeout: Sequence[int]) -> Deferred[str]:
-        """The address `name` resolves to (Scrapy's cached threaded lookup)."""
-        return super().getHostByName(name, timeout)
-
-    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 - Twisted's name
-        d = self.lookup(name, timeout)
-        d.addCallback(self._check, name)
-        return d
-
-    def _check(self, address: str, name: str) -> str:
-        if normalise_host(name) in self.allowed_names:
-            return address
-        try:
-            addr = ipaddress.ip_address(address)
-        except ValueError:
-            return address
-        why = address_problem(addr)
-        if why is not None:
-            message = f"{name} resolves to {why}"
-            _REFUSED_NAMES[normalise_host(name)] = message
-            raise DNSLookupError(f"refused: {message}")
-        return address

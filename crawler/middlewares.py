@@ -22,7 +22,8 @@ from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.guard import connected_problem, host_problem, is_forbidden_host, refused_resolution
+from crawler.guard import connected_problem, host_problem, is_forbidden_host
+from crawler.resolver import refused_resolution
 
 logger = logging.getLogger(__name__)
 
