@@ -267,3 +267,19 @@ def test_fetch_pages_through_a_proxy_lets_the_proxy_resolve(monkeypatch: pytest.
     assert (pages[0].status, pages[0].error, pages[0].ip_address, pages[0].body) == (
         200, None, "127.0.0.1", b"<html><body>canary</body></html>")
     assert pages[1].status is None and "loopback address 127.0.0.1" in (pages[1].error or "")
+
+
+# ---- `cchc crawl --url`: refused up front -------------------------------------------------------------
+@pytest.mark.parametrize("url", ["http://2130706433/", "http://0x7f000001:8080/", "http://0177.0.0.1/", "http://127.1/",
+                                 "http://0/", "http://[::ffff:169.254.169.254]/"])
+def test_crawl_url_at_an_internal_address_is_refused_before_anything(url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from cli.crawl import crawl_cmd
+
+    db = tmp_path / "c.sqlite"
+    result = CliRunner().invoke(crawl_cmd, ["--url", url, "--db", str(db)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: field 'url': bad URL '{url}' (internal address, never crawled: ")
+    assert not db.exists()   # no database created, no run recorded
