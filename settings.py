@@ -59,6 +59,11 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 # metadata address is refused before any connection (crawler/resolver.py; the proxy's own name is not).
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 
+# Sitemaps are bounded per portal, as listings are (crawler/spiders/sitemaps.py): index depth below the
+# sitemaps the registry or robots.txt name, and sitemap documents requested per portal.
+CCHC_SITEMAP_MAX_DEPTH = _env_int("CCHC_SITEMAP_MAX_DEPTH", 3)
+CCHC_SITEMAP_MAX_FILES = _env_int("CCHC_SITEMAP_MAX_FILES", 50)
+
 # Redirects are handled by our own middleware so off-registry targets are recorded, not followed.
 REDIRECT_MAX_TIMES = 5
 
