@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -42,7 +42,7 @@ def normalise_host(host: str) -> str:
     """The host as the resolver will see it: brackets, zone id and trailing dots dropped, lower
     case, and IDNA-mapped (so fullwidth digits `１２７.０.０.１` read as `127.0.0.1`, as Scrapy's own
     URL normalisation turns them)."""
-    h = host.strip().strip("[]").lower()
+    h = unquote(host).strip().strip("[]").lower()   # a proxy may decode %31%32%37.0.0.1
     h = h.split("%", 1)[0] if ":" in h else h   # IPv6 zone id (fe80::1%eth0)
     h = h.rstrip(".")
     if h and not h.isascii():
@@ -170,7 +170,8 @@ def host_problem(host: str) -> str | None:
     why = address_problem(addr)
     if why is None:
         return None
-    return why if str(addr) == h else f"{why}, written {host.strip()!r}"
+    as_written = host.strip()
+    return why if as_written.lower() in (str(addr), f"[{addr}]") else f"{why}, written {as_written!r}"
 
 
 def is_forbidden_host(host: str) -> bool:
@@ -180,17 +181,25 @@ def is_forbidden_host(host: str) -> bool:
 
 
 def url_problem(url: str) -> str | None:
-    """Why `url` must never be fetched: not http(s), no host, or a forbidden host; None when it may."""
+    """Why `url` must never be fetched: not http(s), no host, or a forbidden host; None when it may.
+
+    The host is read both as Python reads it and as Scrapy (like a browser) will, with `\\` as `/`:
+    `http://127.0.0.1\\@portal.gov.vn/` is portal.gov.vn to urlsplit but 127.0.0.1 to the crawl."""
+    url = url.strip()
     try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
+        parts = urlsplit(url)
+        hosts = [parts.hostname, urlsplit(url.replace("\\", "/")).hostname]
     except ValueError as exc:
         return f"not a valid URL ({exc})"
     if parts.scheme not in ("http", "https"):
         return f"not an http(s) URL (scheme {parts.scheme or 'missing'!r})"
-    if not host:
+    if not parts.hostname:
         return "no host in URL"
-    return host_problem(host)
+    for host in dict.fromkeys(h for h in hosts if h):
+        problem = host_problem(host)
+        if problem:
+            return problem
+    return None
 
 
 # ---- the address actually connected ------------------------------------------------------------

@@ -386,6 +386,8 @@ def _check_url(url: str) -> str | None:
     """Why `url` is not an acceptable absolute http(s) URL, or None when it is."""
     if any(ch.isspace() for ch in url):
         return "contains whitespace"
+    if "\\" in url:
+        return "contains a backslash (read as '/' by browsers and Scrapy, so the host is not what it seems)"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a malformed port

@@ -132,6 +132,8 @@ def test_parse_address_reads_names_as_names() -> None:
     ("http://0x7f000001:8080/admin", "loopback address 127.0.0.1, written '0x7f000001'"),
     ("http://user@2130706433/", "loopback address 127.0.0.1"),
     ("https://[::ffff:10.0.0.1]/", "private address 10.0.0.1"),
+    ("http://127.0.0.1\\@portal.gov.vn/", "loopback address 127.0.0.1"),      # Scrapy reads \\ as /
+    ("http://%31%32%37.0.0.1/", "loopback address 127.0.0.1, written '%31%32%37.0.0.1'"),  # a proxy may decode it
 ])
 def test_url_problem(url: str, words: str) -> None:
     assert words in (url_problem(url) or "")

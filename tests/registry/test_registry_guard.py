@@ -25,7 +25,7 @@ def errors_of(path) -> list[str]:
     ("http://127.1/", "loopback address 127.0.0.1, written '127.1'"),
     ("http://0/", "unspecified address (connects to this machine) 0.0.0.0, written '0'"),
     ("http://10.1.1/", "private address 10.1.0.1, written '10.1.1'"),
-    ("http://192.168.1.1./", "private address 192.168.1.1"),
+    ("http://192.168.1.1./", "private address 192.168.1.1, written '192.168.1.1.'"),
     ("http://169.254.169.254/latest/meta-data/", "cloud metadata address 169.254.169.254"),
     ("http://[fd00:ec2::254]/", "cloud metadata address fd00:ec2::254"),
     ("http://[::ffff:127.0.0.1]/", "loopback address 127.0.0.1 (inside IPv6 ::ffff:7f00:1), written '::ffff:127.0.0.1'"),
