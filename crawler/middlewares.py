@@ -11,6 +11,10 @@
 
 Spiders mark every request with `meta["portal_id"]`; requests Scrapy makes on its own behalf
 (robots.txt) are attributed by host.
+
+Scrapy 2.19 no longer passes the spider to a middleware method whose `spider` argument is optional,
+so both middlewares read the running spider from their crawler (`crawling_spider`); without that the
+host allow-list would silently allow every host.
 """
 from __future__ import annotations
 
@@ -40,6 +44,12 @@ def is_forbidden_address(host: str) -> bool:
     return is_forbidden_host(host)
 
 
+def crawling_spider(crawler: Any, spider: Spider | None) -> Any:
+    """The spider whose host policy applies: the one passed (unit tests, older Scrapy) or the
+    crawler's own."""
+    return spider if spider is not None else getattr(crawler, "spider", None)
+
+
 def host_allowed(host: str, allowed: set[str]) -> bool:
     """Exact host, or a `www.` variant of an allowed host."""
     if host in allowed:
@@ -52,12 +62,13 @@ def host_allowed(host: str, allowed: set[str]) -> bool:
 class HostGuardMiddleware:
     """Refuses requests outside the portal's registered hosts or to internal addresses."""
 
-    def __init__(self, stats: Any) -> None:
+    def __init__(self, stats: Any, crawler: Any = None) -> None:
         self.stats = stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "HostGuardMiddleware":
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         scheme = urlsplit(request.url).scheme
@@ -70,6 +81,7 @@ class HostGuardMiddleware:
             self.stats.inc_value("cchc/refused/internal_address")
             logger.info("refused request to an internal address: %s (%s)", request.url, problem)
             raise IgnoreRequest(f"refused: {request.url} points to an internal address ({problem})")
+        spider = crawling_spider(self.crawler, spider)
         allowed_for = getattr(spider, "allowed_hosts_for", None)
         if allowed_for is None:
             return None
@@ -102,13 +114,14 @@ class HostGuardMiddleware:
 class GuardedRedirectMiddleware:
     """Follows redirects only to allowed hosts; records the others."""
 
-    def __init__(self, stats: Any, max_times: int) -> None:
+    def __init__(self, stats: Any, max_times: int, crawler: Any = None) -> None:
         self.stats = stats
         self.max_times = max_times
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "GuardedRedirectMiddleware":
-        return cls(crawler.stats, crawler.settings.getint("REDIRECT_MAX_TIMES", 5))
+        return cls(crawler.stats, crawler.settings.getint("REDIRECT_MAX_TIMES", 5), crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
         if response.status not in REDIRECT_STATUSES or b"Location" not in response.headers:
@@ -119,7 +132,7 @@ class GuardedRedirectMiddleware:
         target = urljoin(request.url, location)
         host = host_of(target)
         portal_id = request.meta.get("portal_id")
-        allowed_for = getattr(spider, "allowed_hosts_for", None)
+        allowed_for = getattr(crawling_spider(self.crawler, spider), "allowed_hosts_for", None)
         allowed = allowed_for(portal_id) if (allowed_for and portal_id) else {host_of(request.url)}
         hops = request.meta.get("redirect_times", 0) + 1
         if is_forbidden_host(host) or not host_allowed(host, allowed) or hops > self.max_times:

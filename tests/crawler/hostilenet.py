@@ -3,9 +3,10 @@ a small loopback HTTP proxy, whose pages try every way out of the crawl's fences
 (guardnet.py) that every forbidden link points at.
 
 What the portal serves (numeric links all name the canary's port, so a request that got in is counted):
-- `/robots.txt`: `Sitemap:` lines for the canary (`2130706433`), an endless index chain, two gzip
-  sitemap bombs and a real urlset;
-- `/`: a feed `<link rel=alternate>` at `0x7f000001`, a CCHC menu link to an endless listing;
+- `/robots.txt`: `Sitemap:` lines for the canary (`2130706433`), another host, an endless index
+  chain, two gzip sitemap bombs and a real urlset;
+- `/`: feed `<link rel=alternate>`s at `0x7f000001` and on another host, a CCHC menu link to an
+  endless listing;
 - `/sitemap.xml?n=k`: an index naming `?n=k+1`, forever;
 - `/bomb.xml.gz` (a gzip file that unpacks to 16 MB), `/bomb-encoded.xml` (the same as
   Content-Encoding: gzip);
@@ -41,6 +42,7 @@ REDIRECTS = {
 SLOW = "/tin-tuc/trang-rat-cham-1001.html"
 HUGE = "/tin-tuc/trang-qua-lon-1002.html"
 LISTING = "/chuyen-muc/cai-cach-hanh-chinh"
+OFFSITE = "http://tracker.example.com"   # not the portal's host: the allow-list must keep the crawl off it
 
 
 def _html(title: str, body: str, head: str = "") -> bytes:
@@ -117,7 +119,7 @@ class HostileNetwork:
     def serve(self, h: Any, path: str, query: dict[str, list[str]]) -> None:
         c = self.canary_port
         if path == "/robots.txt":
-            text = (f"User-agent: *\nAllow: /\nSitemap: http://2130706433:{c}/sitemap.xml\n"
+            text = (f"User-agent: *\nAllow: /\nSitemap: http://2130706433:{c}/sitemap.xml\nSitemap: {OFFSITE}/sitemap.xml\n"
                     f"Sitemap: {BASE}sitemap.xml?n=0\nSitemap: {BASE}bomb.xml.gz\nSitemap: {BASE}bomb-encoded.xml\n"
                     f"Sitemap: {BASE}sitemap-bai-viet.xml\n")
             h._send(200, text.encode(), "text/plain")
@@ -125,7 +127,8 @@ class HostileNetwork:
             h._send(200, _html(
                 "Cổng thông tin điện tử thử nghiệm",
                 f'<nav><a href="{LISTING}?page=1">Cải cách hành chính</a></nav><main><p>Trang chủ</p></main>',
-                head=f'<link rel="alternate" type="application/rss+xml" title="Tin mới" href="http://0x7f000001:{c}/rss.xml">',
+                head=(f'<link rel="alternate" type="application/rss+xml" title="Tin mới" href="http://0x7f000001:{c}/rss.xml">'
+                      f'<link rel="alternate" type="application/rss+xml" title="Đối tác" href="{OFFSITE}/rss.xml">'),
             ), "text/html; charset=utf-8")
         elif path == "/sitemap.xml" and "n" in query:
             n = int(query["n"][0])

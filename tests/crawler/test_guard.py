@@ -182,6 +182,23 @@ def test_redirect_to_a_numeric_loopback_form_is_recorded_not_followed(host: str,
     assert req.meta["redirect_refused"] == f"http://{host}/admin"
 
 
+def test_the_allow_list_applies_when_scrapy_does_not_pass_the_spider() -> None:
+    """Scrapy 2.19 calls middleware methods without the spider: the policy comes from the crawler."""
+    crawler = get_crawler()
+    crawler.spider = OnePortal()  # type: ignore[assignment]
+    stats = MemoryStatsCollector(crawler)
+    guard = HostGuardMiddleware.from_crawler(crawler)
+    guard.stats = stats
+    with pytest.raises(IgnoreRequest, match="not one of portal p1's hosts"):
+        guard.process_request(Request("https://tracker.example.com/", meta={"portal_id": "p1"}))
+    assert guard.process_request(Request("https://portal.gov.vn/x", meta={"portal_id": "p1"})) is None
+    crawler.spider.hosts.add("new.portal.gov.vn")  # type: ignore[attr-defined]
+    redirect = GuardedRedirectMiddleware.from_crawler(crawler)
+    req = Request("https://portal.gov.vn/a", meta={"portal_id": "p1"})
+    moved = redirect.process_response(req, HtmlResponse(req.url, status=301, headers={"Location": "https://new.portal.gov.vn/a"}, request=req))
+    assert isinstance(moved, Request) and moved.url == "https://new.portal.gov.vn/a"
+
+
 def test_host_guard_refuses_other_schemes(stats: MemoryStatsCollector) -> None:
     with pytest.raises(IgnoreRequest, match="not an http"):
         HostGuardMiddleware(stats).process_request(Request("file:///etc/passwd", meta={"portal_id": "p1"}), OnePortal())

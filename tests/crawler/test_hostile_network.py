@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from guardnet import Canary
-from hostilenet import ATTACHMENT_ARTICLE, BASE, HUGE, REDIRECTS, SLOW, HostileNetwork
+from hostilenet import ATTACHMENT_ARTICLE, BASE, HUGE, OFFSITE, REDIRECTS, SLOW, HostileNetwork
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_PAGES = 3
@@ -71,6 +71,12 @@ def test_numeric_loopback_links_from_page_content_are_refused_and_recorded(hosti
         assert error is not None and "refused" in error and "loopback address 127.0.0.1" in error
     stats = rows(hostile["db"], "select stats from crawl_runs")[0][0]
     assert '"cchc/refused/internal_address"' in stats
+
+
+def test_links_to_other_hosts_are_refused_and_recorded(hostile: dict[str, Any]) -> None:
+    errors = fetch_errors(hostile["db"])
+    for url in (f"{OFFSITE}/rss.xml", f"{OFFSITE}/sitemap.xml"):
+        assert errors[url] == f"IgnoreRequest: refused: host tracker.example.com is not one of portal adhoc-hostile-gov-vn's hosts"
 
 
 def test_attachments_at_internal_addresses_are_not_downloaded(hostile: dict[str, Any]) -> None:
