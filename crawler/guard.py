@@ -26,7 +26,6 @@ import ipaddress
 import urllib.request
 from urllib.parse import unquote, urlsplit
 
-
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 #: Cloud instance-metadata services (AWS, GCP, Azure, OpenStack: 169.254.169.254; AWS over IPv6).
@@ -119,6 +118,8 @@ def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 
 
 def _category(addr: IPAddress) -> str | None:
+    """The forbidden range `addr` falls in, most specific first (metadata before link-local,
+    shared before private), so the message says what the address is; None when it is public."""
     if addr in METADATA_ADDRESSES:
         return "cloud metadata address"
     if addr.is_loopback:
@@ -206,7 +207,7 @@ def url_problem(url: str) -> str | None:
 def proxy_hosts() -> frozenset[str]:
     """Hosts of the proxies configured in the environment (http_proxy, https_proxy…), which the
     operator chose and which may well be on the local network."""
-    hosts = set()
+    hosts: set[str] = set()
     for scheme, proxy in urllib.request.getproxies().items():
         if scheme == "no":
             continue

@@ -302,3 +302,17 @@ def test_crawl_url_at_an_internal_address_is_refused_before_anything(url: str, t
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: field 'url': bad URL '{url}' (internal address, never crawled: ")
     assert not db.exists()   # no database created, no run recorded
+
+
+def test_fetch_pages_redirects_stay_within_the_urls_hosts(network, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """thuathienhue.gov.vn moved to hue.gov.vn (301): reported, not followed, unless hue.gov.vn is
+    one of the extra hosts."""
+    for key, value in network.env().items():
+        monkeypatch.setenv(key, value)
+    fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+    [moved] = fetch_pages(["https://thuathienhue.gov.vn/"], settings=fast)
+    assert (moved.status, moved.final_url, moved.headers.get("Location")) == (301, "https://thuathienhue.gov.vn/", "https://hue.gov.vn/")
+    assert moved.error == "redirect to https://hue.gov.vn/ refused (not one of the allowed hosts)"
+    [followed] = fetch_pages(["https://thuathienhue.gov.vn/"], extra_hosts=["hue.gov.vn"], settings=fast)
+    assert (followed.status, followed.final_url, followed.error, followed.ip_address) == (200, "https://hue.gov.vn/", None, "127.0.0.1")
+    assert b"<html" in followed.body.lower() and followed.headers["Content-Type"].startswith("text/html")
