@@ -7,11 +7,12 @@ What the portal serves (numeric links all name the canary's port, so a request t
   chain, two gzip sitemap bombs and a real urlset;
 - `/`: feed `<link rel=alternate>`s at `0x7f000001` and on another host, a CCHC menu link to an
   endless listing;
-- `/sitemap.xml?n=k`: an index naming `?n=k+1`, forever;
+- `/sitemap.xml?n=k`: an index naming `?n=k+1`, forever, and a sitemap at `0x7f.1`;
 - `/bomb.xml.gz` (a gzip file that unpacks to 16 MB), `/bomb-encoded.xml` (the same as
   Content-Encoding: gzip);
 - `/sitemap-bai-viet.xml`: articles that redirect to `0`, `[::ffff:127.0.0.1]` and the metadata
-  address, an article with attachments at `0177.0.0.1` and `127.1`, an oversized page and a slow one;
+  address, an article with attachments at `0177.0.0.1` and `127.1`, an oversized page, a slow one,
+  and an article at `127.1`;
 - `/chuyen-muc/cai-cach-hanh-chinh?page=k`: a listing whose "Trang sau" never ends.
 
 The proxy counts every request by path (`hits`); anything for another host is answered 502 and
@@ -133,7 +134,8 @@ class HostileNetwork:
         elif path == "/sitemap.xml" and "n" in query:
             n = int(query["n"][0])
             body = ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                    f"<sitemap><loc>{BASE}sitemap.xml?n={n + 1}</loc></sitemap></sitemapindex>")
+                    f"<sitemap><loc>{BASE}sitemap.xml?n={n + 1}</loc></sitemap>"
+                    f"<sitemap><loc>http://0x7f.1:{c}/sitemap-{n}.xml</loc></sitemap></sitemapindex>")
             h._send(200, body.encode(), "application/xml")
         elif path == "/bomb.xml.gz":
             h._send(200, self._bomb, "application/x-gzip")
@@ -142,7 +144,8 @@ class HostileNetwork:
         elif path == "/sitemap-bai-viet.xml":
             locs = [SLOW, HUGE, *REDIRECTS, ATTACHMENT_ARTICLE]
             body = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                    + "".join(f"<url><loc>{BASE.rstrip('/')}{loc}</loc></url>" for loc in locs) + "</urlset>")
+                    + "".join(f"<url><loc>{BASE.rstrip('/')}{loc}</loc></url>" for loc in locs)
+                    + f"<url><loc>http://127.1:{c}/tin-tuc/bai-viet-noi-bo-1007.html</loc></url></urlset>")
             h._send(200, body.encode(), "application/xml")
         elif path in REDIRECTS:
             h._send(302, b"", "text/html", {"Location": REDIRECTS[path].format(canary=c)})
