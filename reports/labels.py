@@ -1,0 +1,385 @@
+"""The one vocabulary of human labels (Vietnamese by default, English on request).
+
+Why one module: the stored values (``province``, ``propaganda_plan``, ``government``…) are the machine
+contract and never change, but people — Home Affairs staff filling the PAR-index sheets, journalists —
+read "tỉnh", "Kế hoạch tuyên truyền CCHC", "Chính quyền". Tables, xlsx headers, the HTML report and
+Datasette labels must all say the same thing, so every human output asks this module (``label``,
+``header``, ``sheet_title``, ``text``) instead of writing its own words. JSON, JSONL and ``--format csv``
+never pass through it.
+
+It also holds the two other things every human output needs: Vietnamese collation (``vn_sort_key``:
+the Vietnamese alphabet a ă â b c d đ e ê …, tone marks as a secondary key, so "Cà Mau" sorts before
+"Cao Bằng") and display times in Asia/Ho_Chi_Minh (``local_time``, ``vn_datetime``): instants are
+stored in UTC, people read local time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class UnknownLanguage(ValueError):
+    """A language other than vi/en was asked for (the CLI restricts the choice; library callers may not)."""
+
+
+def check_lang(lang: str | None) -> str:
+    """`lang`, or the default when None; an unknown language is an error rather than a silent fallback."""
+    if lang is None:
+        return DEFAULT_LANG
+    if lang not in LANGS:
+        raise UnknownLanguage(f"unknown language {lang!r}: choose one of {', '.join(LANGS)}")
+    return lang
+
+
+# --- values -------------------------------------------------------------------------------------
+#: kind -> stored value -> (vi, en). A value not listed is shown as stored (it is data, not a code).
+VALUES: dict[str, dict[Any, tuple[str, str]]] = {
+    "level": {
+        "province": ("tỉnh", "province"),
+        "department": ("sở", "department"),
+        "district": ("huyện", "district"),
+        "commune": ("xã/phường", "commune"),
+        "*": ("tất cả", "all"),
+    },
+    "organ": {
+        "government": ("Chính quyền", "Government"),
+        "party": ("Đảng", "Party"),
+        "council": ("HĐND", "People's Council"),
+        "mass_organisation": ("Đoàn thể", "Mass organisation"),
+        "any": ("Tất cả", "Any"),
+    },
+    "category": {
+        "propaganda_plan": ("Kế hoạch tuyên truyền CCHC", "CCHC propaganda plan"),
+        "plan": ("Kế hoạch CCHC", "CCHC plan"),
+        "report": ("Báo cáo", "Report"),
+        "other": ("Khác", "Other"),
+    },
+    "bool": {True: ("Có", "Yes"), False: ("Không", "No")},
+    # compliance status (reports.compliance.STATUSES)
+    "status": {
+        "on_time": ("Đúng hạn", "On time"),
+        "late": ("Trễ hạn", "Late"),
+        "missing_past_deadline": ("Chưa có, quá hạn", "Missing, past deadline"),
+        "not_yet_due": ("Chưa có, chưa đến hạn", "Missing, not yet due"),
+        "no_deadline_known": ("Chưa biết hạn", "No deadline known"),
+    },
+    "judged_by": {
+        "doc_date": ("Ngày ban hành", "Issue date"),
+        "published_at": ("Ngày đăng", "Publication date"),
+    },
+    "run_status": {
+        "running": ("Đang chạy", "Running"),
+        "complete": ("Hoàn tất", "Complete"),
+        "incomplete": ("Chưa trọn vẹn", "Incomplete"),
+        "failed": ("Thất bại", "Failed"),
+    },
+    "trigger": {
+        "manual": ("Thủ công", "Manual"),
+        "schedule": ("Theo lịch", "Scheduled"),
+        "demo": ("Thử nghiệm", "Demo"),
+    },
+    # portal health as people read it (a portal's state in a run)
+    "health": {
+        "ok": ("Hoạt động", "Up"),
+        "down": ("Không truy cập được", "Down"),
+        "waf": ("Bị tường lửa chặn", "Blocked by a firewall"),
+        "timeout": ("Quá thời gian chờ", "Timed out"),
+        "http_error": ("Lỗi HTTP", "HTTP error"),
+        "redirected": ("Chuyển hướng", "Redirected"),
+        "no_widget": ("Không có widget", "No widget"),
+    },
+    "change": {
+        "new": ("Mới", "New"),
+        "changed": ("Thay đổi", "Changed"),
+        "removed": ("Bị gỡ", "Removed"),
+    },
+    "matched_in": {
+        "document": ("Bài viết", "Document"),
+        "attachment": ("Tệp đính kèm", "Attachment"),
+    },
+    "widget_source": {
+        "inline": ("Trên trang", "On the page"),
+        "iframe": ("Khung nhúng", "Iframe"),
+        "json": ("API JSON", "JSON API"),
+    },
+    "review_action": {
+        "not_cchc": ("Không phải CCHC", "Not CCHC"),
+        "category": ("Đổi loại", "Category"),
+        "link": ("Gán đơn vị", "Linked to a unit"),
+        "offline": ("Bổ sung ngoài mạng", "Found offline"),
+    },
+    "as_units": {
+        "historical": ("Như đăng ký", "As registered"),
+        "current": ("Đơn vị hiện nay", "Current units"),
+    },
+}
+#: Which value vocabulary a row key uses, so a table can label its cells from the key alone.
+KEY_KINDS: dict[str, str] = {
+    "level": "level", "organ": "organ", "category": "category", "kind": "category", "status": "status",
+    "judged_by": "judged_by", "trigger": "trigger", "change": "change", "matched_in": "matched_in",
+    "source": "widget_source", "action": "review_action", "health": "health", "run_status": "run_status",
+}
+
+
+def label(kind: str, value: Any, lang: str | None = DEFAULT_LANG) -> str:
+    """The human label of a stored `value` of vocabulary `kind` ("level", "organ", "category", …).
+
+    None is "" (unknown is shown blank, never as a made-up word); a value the vocabulary does not list
+    is shown as stored, because it is data (a province name, a new status) rather than a code to hide.
+    """
+    lang = check_lang(lang)
+    if value is None:
+        return ""
+    if kind not in VALUES:
+        raise KeyError(f"unknown label vocabulary {kind!r}")
+    pair = VALUES[kind].get(value)
+    if pair is None:
+        return str(value)
+    return pair[LANGS.index(lang)]
+
+
+def value_label(key: str, value: Any, lang: str | None = DEFAULT_LANG) -> Any:
+    """`value` of row key `key` as a person reads it when the key has a vocabulary, else unchanged."""
+    kind = KEY_KINDS.get(key)
+    if kind is None or value is None:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return value
+    return label(kind, value, lang)
+
+
+# --- headers ------------------------------------------------------------------------------------
+#: row key -> (vi, en): the column headers of every report and export.
+HEADERS: dict[str, tuple[str, str]] = {
+    # units and places
+    "unit": ("Đơn vị", "Unit"), "portal": ("Cổng", "Portal"), "level": ("Cấp", "Level"),
+    "province": ("Tỉnh", "Province"), "name": ("Tên", "Name"), "id": ("Mã", "ID"),
+    "parent": ("Đơn vị cấp trên", "Parent"), "base_url": ("Địa chỉ", "Address"), "cms": ("Nền tảng", "CMS"),
+    "feeds": ("RSS", "Feeds"), "sitemaps": ("Sơ đồ trang", "Sitemaps"), "listings": ("Chuyên mục", "Listings"),
+    "registers": ("Sổ văn bản", "Registers"), "hosts": ("Tên miền khác", "Other hosts"),
+    "widget_url": ("Địa chỉ widget", "Widget URL"), "unit_code": ("Mã đơn vị", "Unit code"),
+    "unverified": ("Chưa xác minh", "Unverified"), "notes": ("Ghi chú", "Notes"),
+    "in_registry": ("Trong danh mục", "In registry"), "former_names": ("Tên cũ", "Former names"),
+    "current_province": ("Tỉnh hiện nay", "Current province"),
+    # documents
+    "url": ("Liên kết", "Link"), "title": ("Tiêu đề", "Title"), "published_at": ("Ngày đăng", "Published"),
+    "is_cchc": ("Về CCHC", "About CCHC"), "category": ("Loại", "Category"), "kind": ("Loại kế hoạch", "Plan kind"),
+    "doc_number": ("Số/Ký hiệu", "Number"), "doc_type": ("Loại văn bản", "Document type"),
+    "doc_date": ("Ngày ban hành", "Issue date"), "issuer": ("Cơ quan ban hành", "Issuer"),
+    "issuer_as_written": ("Cơ quan ban hành (nguyên văn)", "Issuer as written"), "organ": ("Cơ quan", "Organ"),
+    "plan_year": ("Năm kế hoạch", "Plan year"), "year": ("Năm", "Year"),
+    "first_seen_run": ("Lần quét đầu", "First seen (run)"), "last_seen_run": ("Lần quét cuối", "Last seen (run)"),
+    "version": ("Phiên bản", "Version"), "removed_run": ("Gỡ ở lần quét", "Removed (run)"),
+    "content_hash": ("Mã băm nội dung", "Content hash"), "first_seen_on": ("Thấy lần đầu", "First seen on"),
+    "last_seen_on": ("Thấy lần cuối", "Last seen on"), "removed_on": ("Ngày gỡ", "Removed on"),
+    "documents": ("Số văn bản", "Documents"), "corrections": ("Hiệu chỉnh", "Corrections"),
+    "found": ("Có KH", "Plan found"), "version_from": ("Phiên bản trước", "Version from"),
+    "version_to": ("Phiên bản sau", "Version to"), "change": ("Thay đổi", "Change"),
+    # widgets
+    "run": ("Lần quét", "Run"), "observed_on": ("Ngày quét", "Observed on"), "period": ("Kỳ", "Period"),
+    "total": ("Hồ sơ", "Dossiers"), "on_time": ("Đúng hạn", "On time"), "late": ("Trễ hạn", "Late"),
+    "late_rate": ("Tỷ lệ trễ hạn", "Late rate"), "on_time_rate": ("Tỷ lệ đúng hạn", "On-time rate"),
+    "processed_pct": ("Đã giải quyết", "Processed"), "updated_at": ("Cập nhật lúc", "Updated at"),
+    "source": ("Nguồn", "Source"), "fetched_at": ("Đọc lúc", "Fetched at"), "issues": ("Vấn đề", "Issues"),
+    "portals": ("Số cổng", "Portals"),
+    # runs
+    "trigger": ("Khởi chạy", "Trigger"), "status": ("Trạng thái", "Status"), "started_at": ("Bắt đầu", "Started"),
+    "finished_at": ("Kết thúc", "Finished"), "stats": ("Thống kê", "Statistics"), "args": ("Tham số", "Arguments"),
+    # coverage totals
+    "units": ("Số đơn vị", "Units"), "missing": ("Chưa có", "Missing"), "found_pct": ("Tỷ lệ có KH", "Found (%)"),
+    # compliance
+    "judged_on": ("Ngày xét", "Judged on"), "judged_by": ("Xét theo", "Judged by"), "deadline": ("Hạn", "Deadline"),
+    "deadline_source": ("Căn cứ hạn", "Deadline source"), "days_late": ("Số ngày trễ", "Days late"),
+    "superior_portal": ("Cổng cấp trên", "Superior portal"),
+    "superior_doc_number": ("Số KH cấp trên", "Superior plan number"),
+    "superior_date": ("Ngày KH cấp trên", "Superior plan date"),
+    "days_since_superior_plan": ("Ngày từ KH cấp trên", "Days since superior plan"),
+    "sections_present": ("Mục có", "Sections present"), "sections_missing": ("Thiếu mục", "Sections missing"),
+    "cites_superior": ("Dẫn KH cấp trên", "Cites superior plan"), "widget_present": ("Có widget", "Widget present"),
+    "widget_period": ("Kỳ widget", "Widget period"), "widget_updated_at": ("Widget cập nhật lúc", "Widget updated at"),
+    "widget_age_days": ("Tuổi widget (ngày)", "Widget age (days)"), "widget_frozen": ("Widget đứng yên", "Widget frozen"),
+    "widget_fresh": ("Widget cập nhật", "Widget fresh"), "widget_total": ("Hồ sơ (widget)", "Dossiers (widget)"),
+    "widget_late": ("Trễ hạn (widget)", "Late (widget)"),
+    "widget_on_time_rate": ("Tỷ lệ đúng hạn", "On-time rate"), "widget_problems": ("Vấn đề widget", "Widget problems"),
+    # diff
+    "status_from": ("Trạng thái trước", "Status before"), "status_to": ("Trạng thái sau", "Status after"),
+    "error": ("Lỗi", "Error"), "late_from": ("Trễ hạn trước", "Late before"), "late_to": ("Trễ hạn sau", "Late after"),
+    "increase": ("Tăng", "Increase"),
+    # trend
+    "month": ("Tháng", "Month"), "propaganda_plan": ("KH tuyên truyền", "Propaganda plans"),
+    "plan": ("KH CCHC", "CCHC plans"),
+    # search
+    "rank": ("Hạng", "Rank"), "score": ("Điểm", "Score"), "matched_in": ("Khớp ở", "Matched in"),
+    "attachment": ("Tệp đính kèm", "Attachment"), "snippet": ("Trích đoạn", "Snippet"),
+    # review
+    "created_at": ("Lúc", "Created at"), "action": ("Việc", "Action"), "document_url": ("Văn bản", "Document"),
+    "unit_portal_id": ("Đơn vị", "Unit"), "evidence": ("Chứng cứ", "Evidence"), "active": ("Hiệu lực", "Active"),
+    "note": ("Ghi chú", "Note"), "reviewer": ("Người duyệt", "Reviewer"),
+    # scorecard
+    "stt": ("STT", "No."), "plan_found": ("Có kế hoạch", "Plan found"),
+    "on_time_deadline": ("Đúng hạn theo quy định", "On time against deadline"),
+    "widget_late_count": ("Số hồ sơ trễ hạn", "Late dossiers"), "evidence_url": ("Minh chứng", "Evidence"),
+    # deadlines
+    "deadline_row": ("Dòng", "Row"),
+}
+#: (part, key) -> (vi, en) where one key means something else in one report part.
+PART_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
+    ("totals", "found"): ("Có KH", "Found"),
+    ("totals", "level"): ("Cấp", "Level"),
+    ("portals_down", "status_from"): ("Mã HTTP trước", "HTTP before"),
+    ("portals_down", "status_to"): ("Mã HTTP sau", "HTTP after"),
+    ("portals_up", "status_from"): ("Mã HTTP trước", "HTTP before"),
+    ("portals_up", "status_to"): ("Mã HTTP sau", "HTTP after"),
+    ("scorecard", "total"): ("Tổng hồ sơ", "Dossiers"),
+    ("scorecard", "widget_on_time_rate"): ("Tỷ lệ giải quyết đúng hạn", "On-time rate"),
+    ("deadlines", "source"): ("Căn cứ", "Source"),
+}
+
+
+def header(key: str, lang: str | None = DEFAULT_LANG, part: str | None = None) -> str:
+    """The column header people read for row key `key` (optionally as used in report part `part`).
+
+    A key no vocabulary lists keeps its machine name: a header is never blank.
+    """
+    lang = check_lang(lang)
+    pair = PART_HEADERS.get((part, key)) if part else None
+    if pair is None:
+        pair = HEADERS.get(key)
+    return pair[LANGS.index(lang)] if pair else key
+
+
+# --- sheet titles and sentences -------------------------------------------------------------------
+#: report part (sheet) -> (vi, en). Excel caps a sheet name at 31 characters and forbids []:*?/\ .
+SHEETS: dict[str, tuple[str, str]] = {
+    "coverage": ("Độ phủ", "Coverage"), "totals": ("Tổng hợp", "Totals"),
+    "compliance": ("Tuân thủ", "Compliance"), "documents": ("Văn bản", "Documents"),
+    "coverage_gained": ("Độ phủ tăng", "Coverage gained"), "coverage_lost": ("Độ phủ giảm", "Coverage lost"),
+    "portals_down": ("Cổng ngừng", "Portals down"), "portals_up": ("Cổng hoạt động lại", "Portals up"),
+    "widgets_late_rose": ("Trễ hạn tăng", "Late rose"), "points": ("Widget theo lần quét", "Widget readings"),
+    "combined": ("Cộng dồn", "Combined"), "plans_per_month": ("Kế hoạch theo tháng", "Plans per month"),
+    "search": ("Tìm kiếm", "Search"), "corrections": ("Hiệu chỉnh", "Corrections"),
+    "widgets": ("Widget TTHC", "Widgets"), "runs": ("Lần quét", "Runs"), "portals": ("Cổng", "Portals"),
+    "scorecard": ("Chấm điểm", "Scorecard"), "deadlines": ("Hạn ban hành", "Deadlines"),
+}
+
+
+def sheet_title(part: str, lang: str | None = DEFAULT_LANG) -> str:
+    """The worksheet name of a report part, safe for Excel (≤ 31 characters, no []:*?/\\)."""
+    lang = check_lang(lang)
+    pair = SHEETS.get(part)
+    name = pair[LANGS.index(lang)] if pair else part
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "-")
+    return name[:31]
+
+
+#: sentences of human outputs (titles, summaries, warnings); `{}` fields are filled by `text`.
+TEXTS: dict[str, tuple[str, str]] = {
+    "total": ("Tổng cộng", "Total"),
+    "all": ("Tất cả", "All"),
+    "written_to": ("đã ghi vào {path}", "written to {path}"),
+    "coverage_title": ("Độ phủ {kind} năm {year} — dữ liệu đến lần quét {run} ({day})",
+                       "Coverage of {kind} {year} — data up to run {run} ({day})"),
+    "totals_title": ("Tổng hợp theo tỉnh và cấp", "Totals by province and level"),
+    "compliance_title": ("Tuân thủ năm {year} — lần quét {run} ({day})", "Compliance {year} — run {run} ({day})"),
+    "scorecard_title": ("Chấm điểm CCHC — {province} — năm {year} — {kind} — lần quét {run} ({day})",
+                        "CCHC scorecard — {province} — {year} — {kind} — run {run} ({day})"),
+    "warning_no_deadline": ("Chưa biết hạn ban hành: nhập hạn bằng `cchc deadlines import`.",
+                            "No deadline known: enter deadlines with `cchc deadlines import`."),
+    "warning_widget_stale": ("Widget không cập nhật", "Widget not updated"),
+    "warning_widget_frozen": ("Widget đứng yên (không đổi từ lần đọc trước)",
+                              "Widget frozen (unchanged since the previous reading)"),
+    "warning_portal_down": ("Cổng không truy cập được", "Portal down"),
+    "warning_waf": ("Trang bị tường lửa chặn (WAF)", "Page blocked by a firewall (WAF)"),
+}
+
+
+def text(key: str, lang: str | None = DEFAULT_LANG, **fields: Any) -> str:
+    """A sentence of a human output in `lang`, with its fields filled."""
+    lang = check_lang(lang)
+    return TEXTS[key][LANGS.index(lang)].format(**fields)
+
+
+def labelled_row(row: Mapping[str, Any], lang: str | None = DEFAULT_LANG) -> dict[str, Any]:
+    """A copy of `row` with every coded value (level, organ, category, status…) as people read it."""
+    return {k: value_label(k, v, lang) for k, v in row.items()}
+
+
+# --- collation ----------------------------------------------------------------------------------
+#: The Vietnamese alphabet (with f, j, w, z where Latin puts them, for foreign names).
+ALPHABET = ("a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+            "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z")
+_LETTER_RANK = {ch: i for i, ch in enumerate(ALPHABET)}
+#: tone marks in dictionary order: ngang (none), huyền, hỏi, ngã, sắc, nặng
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+#: marks that make a letter of its own (ă â ê ô ơ ư), recomposed with the base letter
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def _split(ch: str) -> tuple[str, int]:
+    """A character as (its letter with letter-forming marks, its tone rank)."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    base = decomposed[0]
+    marks = [m for m in decomposed[1:] if m in _LETTER_MARKS]
+    tone = max((_TONES.get(m, 0) for m in decomposed[1:]), default=0)
+    return unicodedata.normalize("NFC", base + "".join(marks)), tone
+
+
+def vn_sort_key(name: str | None) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
+    """Sort key in Vietnamese order: letters by the Vietnamese alphabet (a ă â b c d đ e ê …), then tone
+    marks (none, huyền, hỏi, ngã, sắc, nặng), then case; spaces sort before letters, so "Cà Mau" comes
+    before "Cao Bằng" and "Đà Nẵng" after every "D…". Digits come before letters, other signs by code point.
+    """
+    primary: list[int] = []
+    secondary: list[int] = []
+    tertiary: list[int] = []
+    for ch in unicodedata.normalize("NFC", name or ""):
+        if ch.isspace():
+            if primary and primary[-1] == 0:
+                continue  # runs of spaces sort as one
+            primary.append(0)
+            secondary.append(0)
+            tertiary.append(0)
+            continue
+        letter, tone = _split(ch)
+        low = letter.lower()
+        if low in _LETTER_RANK:
+            primary.append(1000 + _LETTER_RANK[low])
+        elif ch.isdigit():
+            primary.append(100 + int(unicodedata.digit(ch, 0)))
+        else:
+            primary.append(1 + min(ord(ch), 98) if ord(ch) < 128 else 2000 + ord(ch))
+        secondary.append(tone)
+        tertiary.append(0 if letter == low else 1)
+    return tuple(primary), tuple(secondary), tuple(tertiary), name or ""
+
+
+# --- times --------------------------------------------------------------------------------------
+def local_time(value: dt.datetime | str | None) -> dt.datetime | None:
+    """An instant in Asia/Ho_Chi_Minh. Stored instants are UTC; a naive one is taken as UTC (how the
+    database stores them), an ISO string is parsed first. None and unparsable text give None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(TZ)
+
+
+def vn_datetime(value: dt.datetime | str | None, seconds: bool = False) -> str:
+    """"04/03/2026 14:05" in Asia/Ho_Chi_Minh; "" for None; text that is not an instant is kept as written."""
+    local = local_time(value)
+    if local is None:
+        return "" if value in (None, "") else str(value)
+    return local.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
