@@ -243,6 +243,10 @@ def compliance(engine: Engine, year: int, *, kind: str = "propaganda_plan", leve
 
 
 def table(result: dict[str, Any]) -> Table:
-    rows = [dict(r, status=STATUS_VI.get(r["status"], r["status"])) for r in result["rows"]]
-    return Table(f"Tuân thủ năm {result['year']} — lần quét {result['run']} ({result['observed_on']:%d/%m/%Y})",
-                 COLUMNS, rows)
+    """The table people read, in the command's --lang (statuses and yes/no labelled by reports.labels)."""
+    from reports.formatting import current_lang
+    from reports.labels import text
+
+    title = text("compliance_title", current_lang(), year=result["year"], run=result["run"],
+                 day=f"{result['observed_on']:%d/%m/%Y}")
+    return Table(title, COLUMNS, result["rows"], part="compliance")
