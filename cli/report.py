@@ -200,6 +200,35 @@ def compliance_cmd(year: int, kind: str, level: str | None, province: str | None
     emit(fmt, out_path, json_value=result["rows"], table=table(result), sheets=[("compliance", ROW_KEYS, result["rows"])])
 
 
+@report_group.command("scorecard")
+@click.option("--province", type=NAME, required=True, help="The province (diacritics- and case-insensitive).")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="Answer as the database knew it on DATE (dd/mm/yyyy or YYYY-MM-DD).")
+@click.option("--deadlines", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Deadline configuration (default: reports/data/deadlines.yaml, under your `cchc deadlines import`).")
+@output_options
+@db_option
+@report_errors_exit_2
+def scorecard_cmd(province: str, year: int, kind: str, as_of: str | None, config_path: str | None, fmt: str,
+                  out_path: str | None, db_url: str | None) -> None:
+    """One province's units as its Home Affairs staff score them: plan found, number, issue date, on time,
+    sections, widget on-time rate and late count, evidence link; a totals row. Best as --format xlsx."""
+    from reports.base import load_runs
+    from reports.coverage import validate_year
+    from reports.formatting import current_lang
+    from reports.labels import text
+    from reports.scorecard import ROW_KEYS, scorecard, table
+
+    with open_store(db_url) as store:
+        validate_year(year, load_runs(store.engine))
+        result = scorecard(store.engine, province, year, kind=kind, as_of=as_of, config_path=config_path)
+    totals_row = dict(result["totals"], unit=text("total_units", current_lang(), n=result["totals"]["units"]))
+    emit(fmt, out_path, json_value=result, table=table(result),
+         sheets=[("scorecard", ROW_KEYS, result["rows"], totals_row)])
+
+
 @report_group.command("html")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write index.html into.")
 @click.option("--year", type=int, default=None, help="Plan year (default: the year of the last run).")

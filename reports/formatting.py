@@ -103,12 +103,14 @@ class Column:
             return vn_number(value)
         if self.kind == "date":
             return vn_date(value)
-        if self.kind == "bool" or isinstance(value, bool):
-            return labels.label("bool", bool(value), lang)
+        if isinstance(value, bool):
+            return labels.label("bool", value, lang)
+        if self.kind == "bool":  # a count in a yes/no column (a totals row)
+            return vn_int(value) if isinstance(value, (int, float)) else str(value)
         if self.kind == "datetime":
             return labels.vn_datetime(value)
         if isinstance(value, (list, tuple)):
-            return ", ".join(str(v) for v in value)
+            return ", ".join(str(v) for v in labels.value_label(self.key, list(value), lang))
         return str(labels.value_label(self.key, value, lang))
 
     def title(self, lang: str | None = None, part: str | None = None) -> str:
@@ -189,12 +191,11 @@ def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], out: IO[st
         writer.writerow([csv_cell(row.get(k)) for k in keys])
 
 
-def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Mapping[str, Any]]]], path: str,
-               lang: str | None = None) -> None:
-    """One worksheet per (part, keys, rows), through the one xlsx writer (reports/xlsx.py)."""
+def write_xlsx(sheets: Sequence[tuple[Any, ...]], path: str, lang: str | None = None) -> None:
+    """One worksheet per (part, keys, rows[, totals row]), through the one xlsx writer (reports/xlsx.py)."""
     from reports.xlsx import Sheet, write_workbook
 
-    write_workbook([Sheet(name, keys, rows) for name, keys, rows in sheets], path, lang or current_lang())
+    write_workbook([Sheet(*sheet) for sheet in sheets], path, lang or current_lang())
 
 
 def dumps_json(value: Any) -> str:

@@ -302,6 +302,7 @@ def sheet_title(part: str, lang: str | None = DEFAULT_LANG) -> str:
 #: sentences of human outputs (titles, summaries, warnings); `{}` fields are filled by `text`.
 TEXTS: dict[str, tuple[str, str]] = {
     "total": ("Tổng cộng", "Total"),
+    "total_units": ("Tổng cộng ({n} đơn vị)", "Total ({n} units)"),
     "all": ("Tất cả", "All"),
     "written_to": ("đã ghi vào {path}", "written to {path}"),
     "coverage_title": ("Độ phủ {kind} năm {year} — dữ liệu đến lần quét {run} ({day})",

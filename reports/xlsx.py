@@ -128,7 +128,9 @@ def cell_value(key: str, value: Any, lang: str = labels.DEFAULT_LANG) -> tuple[A
         return value / 100.0, PCT_FORMAT, None
     if isinstance(value, (int, float)):
         return value, (COUNT_FORMAT if key in COUNT_KEYS and isinstance(value, int) else None), None
-    if isinstance(value, (list, tuple, dict)):
+    if isinstance(value, (list, tuple)):
+        return _text(csv_cell(plain(labels.value_label(key, list(value), lang)))), None, None
+    if isinstance(value, dict):
         return _text(csv_cell(plain(value))), None, None
     if isinstance(value, (dt.date, dt.datetime)):
         return value, DATE_FORMAT if not isinstance(value, dt.datetime) else DATETIME_FORMAT, None
