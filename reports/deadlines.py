@@ -173,7 +173,7 @@ def parse_sheet(path: str | Path, known_provinces: set[str] | None = None) -> li
 
     p = Path(path)
     rows = _read_rows(p)
-    name = p.name
+    name = str(path)
     header_at = next((i for i, r in enumerate(rows) if any(not _blank(v) for v in r)), None)
     if header_at is None:
         raise ReportError(f"{name}: the sheet is empty: it needs a header row ({', '.join(COLUMNS)}) and one row a deadline")
