@@ -47,6 +47,7 @@ VALUES: dict[str, dict[Any, tuple[str, str]]] = {
         "district": ("huyện", "district"),
         "commune": ("xã/phường", "commune"),
         "*": ("tất cả", "all"),
+        "tất cả": ("tất cả", "all"),  # the coverage totals' "every level" row
     },
     "organ": {
         "government": ("Chính quyền", "Government"),
