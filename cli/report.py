@@ -74,7 +74,7 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
         import io
 
         buf = io.StringIO()
-        name, keys, rows = sheets[0]
+        name, keys, rows = sheets[0][:3]
         write_csv(rows, keys, buf, excel=excel_requested())
         payload = (BOM if excel_requested() else "") + buf.getvalue()
     else:
