@@ -309,8 +309,7 @@ def write_template(path: str | Path, lang: str | None = labels.DEFAULT_LANG) -> 
     for v, rng in ((levels, "B2:B1000"), (kinds, "D2:D1000"), (dates, "E2:E1000")):
         ws.add_data_validation(v)
         v.add(rng)
-    for row in range(2, 1001):
-        ws.cell(row=row, column=5).number_format = "dd/mm/yyyy"
+    ws.column_dimensions["E"].number_format = "dd/mm/yyyy"  # a column style: no pre-filled rows
     help_ws = wb.create_sheet("Hướng dẫn" if lang == "vi" else "Help")
     help_ws.append(["Cột" if lang == "vi" else "Column", "Ghi gì" if lang == "vi" else "What to write"])
     for cell in help_ws[1]:
