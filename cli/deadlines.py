@@ -80,6 +80,8 @@ def list_cmd(fmt: str, config_path: str | None) -> None:
     from reports.formatting import Column, Table, current_lang, dumps_json, render_text, write_csv
     from reports.labels import vn_sort_key
 
+    if excel_requested() and fmt != "csv":
+        raise ReportError(f"--excel applies to --format csv (CSV for Excel), not to --format {fmt}")
     entries = sorted(load_config(config_path)["deadlines"],
                      key=lambda e: (e["origin"] != "user", e["year"], vn_sort_key(e["province"]), e["level"], e["kind"]))
     rows = [{k: e.get(k) for k in LIST_KEYS} for e in entries]

@@ -29,6 +29,8 @@ from storage.exports import FORMATS, KINDS
 @storage_errors_exit_2
 def export_cmd(kind: str, db_url: str | None, fmt: str, out_path: str | None) -> None:
     """Export documents, widgets, runs or portals: one row per stored record, in a fixed order."""
+    if excel_requested() and fmt != "csv":
+        refuse(f"--excel applies to --format csv (CSV for Excel), not to --format {fmt}")
     if fmt == "xlsx" and out_path is None:
         refuse("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
     store = Store.open(db_url, upgrade=False, create=False)

@@ -62,6 +62,8 @@ def units_option(func: F) -> F:
 def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tuple[str, Sequence[str], Sequence[dict]]],
          table: Table | None = None, text: str | None = None) -> None:
     """Write one report in the chosen format; the first sheet is also what CSV holds."""
+    if excel_requested() and fmt != "csv":
+        raise ReportError(f"--excel applies to --format csv (CSV for Excel), not to --format {fmt}")
     if fmt == "xlsx":
         if not out_path:
             raise ReportError("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
@@ -366,15 +368,16 @@ def review_add_offline(unit: str, year: int, kind: str, doc_number: str | None, 
 @report_errors_exit_2
 def review_list(include_inactive: bool, fmt: str, out_path: str | None, db_url: str | None) -> None:
     """List corrections."""
-    from reports.formatting import Column
+    from reports.formatting import Column, current_lang
+    from reports.labels import sheet_title
     from reports.review import REVIEW_KEYS, list_corrections
 
     with open_store(db_url) as store:
         rows = list_corrections(store.engine, include_inactive)
-    cols = [Column("id", "#", "int"), Column("created_at", "Lúc"), Column("action", "Việc"),
+    cols = [Column("id", "#", "int"), Column("created_at", "Lúc", "datetime"), Column("action", "Việc"),
             Column("document_url", "Văn bản"), Column("unit_portal_id", "Đơn vị"), Column("category", "Loại"),
             Column("evidence", "Chứng cứ"), Column("active", "Hiệu lực", "bool")]
-    emit(fmt, out_path, json_value=rows, table=Table("Hiệu chỉnh", cols, rows), sheets=[("corrections", REVIEW_KEYS, rows)])
+    emit(fmt, out_path, json_value=rows, table=Table(sheet_title("corrections", current_lang()), cols, rows), sheets=[("corrections", REVIEW_KEYS, rows)])
 
 
 @review_cmd.command("withdraw")

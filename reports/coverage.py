@@ -123,9 +123,9 @@ def totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         n, f = len(flags), sum(flags)
         out.append({"province": "Tất cả" if prov == "*" else prov, "level": "tất cả" if lv == "*" else lv,
                     "units": n, "found": f, "missing": n - f, "found_pct": pct(f, n), "_key": (prov == "*", prov, lv == "*", lv)})
-    from core.vntext import fold
+    from reports.labels import vn_sort_key
 
-    out.sort(key=lambda r: (r["_key"][0], fold(r["_key"][1]), r["_key"][2], r["_key"][3]))
+    out.sort(key=lambda r: (r["_key"][0], vn_sort_key(r["_key"][1])[:3], r["_key"][2], r["_key"][3]))
     for r in out:
         del r["_key"]
     return out

@@ -28,7 +28,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -74,8 +74,14 @@ class Sheet:
     totals: Mapping[str, Any] | None = None
 
 
+#: Excel refuses a workbook whose cell holds more characters than this (a run's stats can be long)
+MAX_CELL_CHARS = 32767
+
+
 def _text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    """Text an xlsx cell can hold: no control characters, at most Excel's cell length (cut with "…")."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS - 1] + "…"
 
 
 def _date(value: Any) -> dt.date | None:
@@ -158,7 +164,6 @@ class _Writer:
         self.ws = ws
         self.bold = Font(bold=True)
         self.link_font = Font(color="0563C1", underline="single")
-        self.wrap = Alignment(vertical="top")
 
     def cell(self, value: Any, fmt: str | None = None, link: str | None = None, bold: bool = False) -> Any:
         c = WriteOnlyCell(self.ws, value=value)

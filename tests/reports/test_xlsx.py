@@ -138,6 +138,9 @@ def test_export_csv_for_excel_has_bom_and_crlf_and_the_same_rows(db: str, tmp_pa
 def test_report_csv_excel_and_xlsx_needs_out(db: str) -> None:
     proc = cchc("report", "coverage", "--db", db, "--year", "2026", "--format", "csv", "--excel")
     assert proc.returncode == 0 and proc.stdout.startswith("\ufeff")
+    proc = cchc("export", "runs", "--db", db, "--excel")
+    assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.strip().splitlines() == [
+        "error: --excel applies to --format csv (CSV for Excel), not to --format jsonl"]
     proc = cchc("export", "runs", "--db", db, "--format", "xlsx")
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [
