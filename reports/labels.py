@@ -143,6 +143,11 @@ KEY_KINDS: dict[str, str] = {
 }
 
 
+#: (part, key) -> vocabulary where a key's values differ in one report part (a run's status is not a
+#: compliance status).
+PART_KEY_KINDS: dict[tuple[str, str], str] = {("runs", "status"): "run_status"}
+
+
 def label(kind: str, value: Any, lang: str | None = DEFAULT_LANG) -> str:
     """The human label of a stored `value` of vocabulary `kind` ("level", "organ", "category", …).
 
@@ -160,9 +165,11 @@ def label(kind: str, value: Any, lang: str | None = DEFAULT_LANG) -> str:
     return pair[LANGS.index(lang)]
 
 
-def value_label(key: str, value: Any, lang: str | None = DEFAULT_LANG) -> Any:
-    """`value` of row key `key` as a person reads it when the key has a vocabulary, else unchanged."""
-    kind = KEY_KINDS.get(key)
+def value_label(key: str, value: Any, lang: str | None = DEFAULT_LANG, part: str | None = None) -> Any:
+    """`value` of row key `key` (in report part `part`) as a person reads it when the key has a
+    vocabulary, else unchanged."""
+    kind = PART_KEY_KINDS.get((part, key)) if part else None
+    kind = kind or KEY_KINDS.get(key)
     if kind is None or value is None:
         return value
     if isinstance(value, list):

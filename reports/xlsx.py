@@ -103,7 +103,8 @@ def _local_naive(value: Any) -> dt.datetime | None:
     return local.replace(tzinfo=None) if local is not None else None
 
 
-def cell_value(key: str, value: Any, lang: str = labels.DEFAULT_LANG) -> tuple[Any, str | None, str | None]:
+def cell_value(key: str, value: Any, lang: str = labels.DEFAULT_LANG,
+               part: str | None = None) -> tuple[Any, str | None, str | None]:
     """(value, number format, hyperlink) of one cell of row key `key`.
 
     The value is what the CSV holds, typed: dates as dates, percents as fractions, coded values as
@@ -140,7 +141,7 @@ def cell_value(key: str, value: Any, lang: str = labels.DEFAULT_LANG) -> tuple[A
         return _text(csv_cell(plain(value))), None, None
     if isinstance(value, (dt.date, dt.datetime)):
         return value, DATE_FORMAT if not isinstance(value, dt.datetime) else DATETIME_FORMAT, None
-    text = _text(str(labels.value_label(key, value, lang)))
+    text = _text(str(labels.value_label(key, value, lang, part)))
     link = text if key in URL_KEYS and text.startswith(("http://", "https://")) else None
     return text, None, link
 
@@ -179,8 +180,9 @@ class _Writer:
         return c
 
 
-def _row_cells(keys: Sequence[str], row: Mapping[str, Any], lang: str) -> list[tuple[Any, str | None, str | None]]:
-    return [cell_value(k, row.get(k), lang) for k in keys]
+def _row_cells(keys: Sequence[str], row: Mapping[str, Any], lang: str,
+               part: str | None = None) -> list[tuple[Any, str | None, str | None]]:
+    return [cell_value(k, row.get(k), lang, part) for k in keys]
 
 
 def write_sheet(wb: Workbook, sheet: Sheet, lang: str, part_headers: bool = True) -> int:
@@ -189,15 +191,15 @@ def write_sheet(wb: Workbook, sheet: Sheet, lang: str, part_headers: bool = True
     w = _Writer(ws)
     headers = [labels.header(k, lang, sheet.part) if part_headers else k for k in sheet.keys]
     source: Iterator[Mapping[str, Any]] = iter(sheet.rows)
-    sample = [_row_cells(sheet.keys, r, lang) for r in itertools.islice(source, SAMPLE_ROWS)]
-    totals = _row_cells(sheet.keys, sheet.totals, lang) if sheet.totals is not None else None
+    sample = [_row_cells(sheet.keys, r, lang, sheet.part) for r in itertools.islice(source, SAMPLE_ROWS)]
+    totals = _row_cells(sheet.keys, sheet.totals, lang, sheet.part) if sheet.totals is not None else None
     for i, head in enumerate(headers):
         width = max([len(head) + 2] + [_display_width(r[i][0], r[i][1]) + 1 for r in sample])
         ws.column_dimensions[get_column_letter(i + 1)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
     ws.freeze_panes = "A2"
     ws.append([w.cell(h, bold=True) for h in headers])
     count = 0
-    for cells in itertools.chain(sample, (_row_cells(sheet.keys, r, lang) for r in source)):
+    for cells in itertools.chain(sample, (_row_cells(sheet.keys, r, lang, sheet.part) for r in source)):
         ws.append([w.cell(v, f, link) for v, f, link in cells])
         count += 1
     last_col = get_column_letter(max(1, len(headers)))

@@ -101,3 +101,14 @@ def test_times_shown_in_ho_chi_minh() -> None:
     assert vn_datetime(dt.datetime(2026, 3, 3, 20, 30)) == "04/03/2026 03:30"  # naive = stored UTC
     assert local_time(instant).utcoffset() == dt.timedelta(hours=7)
     assert vn_datetime(None) == "" and vn_datetime("Cập nhật lúc 12/08") == "Cập nhật lúc 12/08"
+
+
+def test_row_values_labelled_by_key_and_part() -> None:
+    from reports.labels import labelled_row, value_label
+
+    assert labelled_row({"level": "commune", "organ": "party", "category": "plan", "unit": "UBND xã A", "total": 5}) == {
+        "level": "xã/phường", "organ": "Đảng", "category": "Kế hoạch CCHC", "unit": "UBND xã A", "total": 5}
+    assert value_label("status", "late") == "Trễ hạn"
+    assert value_label("status", "complete", part="runs") == "Hoàn tất"
+    assert value_label("sections_missing", ["purpose", "funding"], "en") == ["Purpose", "Funding"]
+    assert value_label("found", True) is True  # yes/no is the writer's (a count may share the column)
