@@ -82,19 +82,40 @@ def scheduled_crawl(db: str, spiders: tuple[str, ...] = (), extra: tuple[str, ..
         if not mine:
             log.warning("scheduled crawl skipped: another crawl holds the lock")
             return None
-        cmd = [sys.executable, "-m", "cli", "crawl", "--trigger", trigger, "--db", db]
+        # -P: the current directory is not put on sys.path, so a stray settings.py or cli/ in the
+        # folder the scheduler was started from cannot stand in for the installed package's.
+        cmd = [sys.executable, "-P", "-m", "cli", "crawl", "--trigger", trigger, "--db", db]
         for s in spiders:
             cmd += ["--spider", s]
         cmd += list(extra)
         started = time.monotonic()
-        log.info("scheduled crawl starting: %s", " ".join(cmd[2:]))
-        _current_child = subprocess.Popen(cmd)
+        log.info("scheduled crawl starting: %s", " ".join(cmd[3:]))
+        _current_child = child = subprocess.Popen(cmd)
         try:
-            rc = _current_child.wait()
+            rc = child.wait()
         finally:
             _current_child = None
         log.info("scheduled crawl finished: exit %s after %.1f s", rc, time.monotonic() - started)
+        if rc != 0:
+            close_runs_of_dead_crawl(db, child.pid, rc)
         return rc
+
+
+def close_runs_of_dead_crawl(db: str, pid: int, rc: int) -> list[int]:
+    """Mark "failed" any run the ended crawl process `pid` left "running" (it was killed, or died
+    before it could close its run); a crawl that ended normally has closed its own run already."""
+    from storage import StorageError, Store
+
+    how = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exited with code {rc}"
+    try:
+        with Store.open(db, upgrade=False) as store:
+            failed = store.fail_runs_of_process(pid, f"the crawl process {how} without closing its run")
+    except StorageError as exc:
+        log.warning("could not check the runs of the ended crawl process %s: %s", pid, exc)
+        return []
+    if failed:
+        log.warning("run(s) %s of the crawl process that %s marked failed", ", ".join(map(str, failed)), how)
+    return failed
 
 
 def run_once(db: str | None, registry: str | None = None) -> int | None:

@@ -451,6 +451,44 @@ class Store:
                 marked.append(run.id)
         return marked
 
+    def fail_runs_of_process(self, pid: int, reason: str) -> list[int]:
+        """Mark the runs still "running" that process `pid` of this host started as "failed"; return their ids.
+
+        For a parent that launched a crawl process and saw it end without closing its run (killed, or
+        dead before it could write): waiting for the next crawl's stale-run check would leave the run
+        "running" until then, and a run that died must never look like one in progress. The reason
+        is kept in the run's stats under ``error``.
+        """
+        host = socket.gethostname()
+        failed: list[int] = []
+        with self._write() as session:
+            runs = session.scalars(select(CrawlRun).where(
+                CrawlRun.status == "running", CrawlRun.pid == pid, CrawlRun.host == host).order_by(CrawlRun.id))
+            for run in runs:
+                run.status = "failed"
+                run.finished_at = utcnow()
+                run.stats = dict(run.stats or {}) | {"error": reason}
+                failed.append(run.id)
+        return failed
+
+    def answered_fetches(self, run_id: int) -> tuple[int, int, str | None]:
+        """(fetches recorded, fetches answered with a usable page, the most frequent error).
+
+        Usable: a 2xx/3xx status with no problem recorded (a WAF block page served with 200, or a
+        redirect refused, is not an answer).
+
+        A run in which nothing answered (every request refused by the guard, every host down or
+        failing) found nothing, and must not be recorded as a complete snapshot of the portals.
+        """
+        with self._read() as session:
+            total = session.scalar(select(func.count()).select_from(Fetch).where(Fetch.run_id == run_id)) or 0
+            answered = session.scalar(select(func.count()).select_from(Fetch).where(
+                Fetch.run_id == run_id, Fetch.status >= 200, Fetch.status < 400, Fetch.error.is_(None))) or 0
+            common = session.execute(
+                select(Fetch.error, func.count().label("n")).where(Fetch.run_id == run_id, Fetch.error.is_not(None))
+                .group_by(Fetch.error).order_by(func.count().desc(), Fetch.error).limit(1)).first()
+        return int(total), int(answered), (common[0] if common else None)
+
     # ------------------------------------------------------------------ items
     def save_items(self, run_id: int, items: Sequence[Mapping[str, Any]]) -> None:
         """Store a batch of items in one transaction, each item in its own savepoint (see module doc)."""
