@@ -7,6 +7,7 @@ starts this command as a fresh process.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -219,6 +220,7 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
     """Run the discovery spiders, then the re-check spider, in one Scrapy process; return the outcome."""
     from scrapy.crawler import CrawlerProcess
     from twisted.internet.defer import DeferredList
+    from twisted.internet.error import ReactorNotRunning
     from twisted.python.failure import Failure
 
     class _Process(CrawlerProcess):
@@ -230,6 +232,12 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
             self.stopped_by = signal.Signals(signum).name
             super()._signal_shutdown(signum, frame)
 
+    # From here until Scrapy's own handlers are installed (when the reactor has started), a signal
+    # must not raise: it would land inside a spider's start-up as that spider's failure and the
+    # crawl would go on. It is noted and turned into Scrapy's graceful stop as the reactor starts.
+    pending: list[int] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda received, _frame: pending.append(received))
     paths.create()
     process = _Process(scrapy_settings(store, run_id, paths, quiet=quiet))
     # Known documents that discovery did not reach are re-fetched afterwards (removal detection).
@@ -243,6 +251,7 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
                            f"spider modules: {', '.join(process.settings.getlist('SPIDER_MODULES'))})") from None
     recheck = crawlers[-1]
     failures: list[str] = []
+    from twisted.internet import reactor  # only now: the crawlers above installed the configured one
 
     def note(name: str, failure: Failure) -> None:
         failures.append(f"spider {name} failed: {failure.type.__name__}: {failure.getErrorMessage()}")
@@ -257,27 +266,34 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
         return process.crawl(recheck, known=str(paths.known), **kwargs).addErrback(lambda f: note(RECHECK, f))
 
     def stop(_: Any) -> None:
-        from twisted.internet import reactor
-
-        if reactor.running:
+        with contextlib.suppress(ReactorNotRunning):  # a signal may have begun stopping it already
             reactor.stop()
+
+    def stop_if_signalled() -> None:
+        if pending:
+            process._signal_shutdown(pending[0], None)
 
     discovery = [process.crawl(crawler, **kwargs) for crawler in crawlers[:-1]]
     DeferredList(discovery, consumeErrors=True).addCallback(after_discovery).addBoth(stop)
+    reactor.callWhenRunning(stop_if_signalled)  # runs before Scrapy installs its signal handlers
     process.start(stop_after_crawl=False)
 
     outcome = _Outcome()
+    unfinished: list[str] = []
     for name, crawler in zip(names, crawlers):
         try:
             st = crawler.stats.get_stats()
         except RuntimeError:  # never started (stopped before the re-check, or it failed to start)
+            unfinished.append(f"spider {name} did not run")
             continue
         outcome.stats[name] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in st.items()}
-        if st.get("finish_reason") not in (None, "finished"):
-            outcome.status = "incomplete"
-            outcome.error = f"spider {name} ended with {st.get('finish_reason')!r}"
-    if process.stopped_by is not None:
-        outcome.status, outcome.stopped = "incomplete", process.stopped_by
+        if st.get("finish_reason") != "finished":
+            unfinished.append(f"spider {name} ended with {st.get('finish_reason', 'no finish')!r}")
+    if unfinished:
+        outcome.status, outcome.error = "incomplete", "; ".join(unfinished)
+    stopped_by = process.stopped_by or (signal.Signals(pending[0]).name if pending else None)
+    if stopped_by is not None:
+        outcome.status, outcome.stopped, outcome.error = "incomplete", stopped_by, None
     elif failures:
         outcome.status, outcome.error = "failed", "; ".join(failures)
     return outcome
