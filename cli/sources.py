@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from core.paths import registry_to_read, user_registry_path
 from crawler.registry import (
     CMS_FAMILIES,
     COLUMNS,
@@ -32,8 +33,19 @@ from crawler.registry import (
 
 _FILE_OPTION = click.option(
     "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Registry CSV to use instead of the bundled crawler/data/portals.csv.",
+    help="Registry CSV to read (default: $CCHC_REGISTRY, else your own registry if `sources add` made one, "
+         "else the bundled crawler/data/portals.csv).",
 )
+_ADD_FILE_OPTION = click.option(
+    "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Your registry CSV to add to (default: $CCHC_REGISTRY, else portals.csv in $CCHC_DATA_DIR or "
+         "~/.local/share/cchc-watch, started as a copy of the bundled registry). Never the bundled file.",
+)
+
+
+def _reading_path(file_: Path | None) -> Path:
+    """The registry a reading command uses: --file, else the user's own (core.paths), else the bundled one."""
+    return file_ if file_ is not None else registry_to_read() or DEFAULT_REGISTRY_PATH
 
 
 def _load_or_exit(path: Path | None) -> Registry:
@@ -85,7 +97,7 @@ def _table(portals: list[Portal]) -> str:
 @_FILE_OPTION
 def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | None) -> None:
     """List registry portals (a province matches its own rows and rows under them by parent)."""
-    registry = _load_or_exit(file_)
+    registry = _load_or_exit(_reading_path(file_))
     try:
         portals = registry.select(province=province, level=level)
     except (UnknownPortalError, ValueError) as exc:
@@ -109,7 +121,7 @@ def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | No
 @_FILE_OPTION
 def validate_cmd(file_: Path | None) -> None:
     """Check the registry; print "OK: N portals" or every problem (exit 1)."""
-    path = file_ if file_ is not None else DEFAULT_REGISTRY_PATH
+    path = _reading_path(file_)
     errors = validate_file(path)
     if errors:
         for e in errors:
@@ -149,7 +161,8 @@ def _header_of(text: str) -> list[str] | None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same directory and os.replace, so readers never see half a file."""
-    mode = path.stat().st_mode & 0o7777
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -183,15 +196,26 @@ def _atomic_write(path: Path, data: bytes) -> None:
 @click.option("--unit-code", default="", help="General Statistics Office code of the unit.")
 @click.option("--unverified", is_flag=True, help="The hostname is a best guess, not confirmed.")
 @click.option("--notes", default="", help="Free text.")
-@_FILE_OPTION
+@_ADD_FILE_OPTION
 def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: str, parent: str,
             feeds: tuple[str, ...], sitemaps: tuple[str, ...], listings: tuple[str, ...],
             registers: tuple[str, ...], hosts: tuple[str, ...], widget_url: str, unit_code: str,
             unverified: bool, notes: str, file_: Path | None) -> None:
-    """Append one portal; refused (file unchanged) if the file with the new row would not validate."""
-    path = file_ if file_ is not None else DEFAULT_REGISTRY_PATH
+    """Append one portal to your own registry; refused (file unchanged) if the file with the new row
+    would not validate.
+
+    Never into the bundled registry: it belongs to the installed package (read-only for its users,
+    replaced by the next upgrade). Without --file the row goes to your registry (core.paths), which
+    the first `add` starts as a copy of the bundled one, so crawls that read it still see every portal.
+    """
+    path = file_ if file_ is not None else user_registry_path()
+    if _same_file(path, DEFAULT_REGISTRY_PATH):
+        click.echo(f"error: {path} is the registry bundled with the package and is read-only; add to your own "
+                   f"registry (--file PATH, or $CCHC_REGISTRY; default {user_registry_path()})", err=True)
+        raise SystemExit(2)
+    starting = file_ is None and not path.exists()
     try:
-        original = path.read_bytes()
+        original = (DEFAULT_REGISTRY_PATH if starting else path).read_bytes()
     except FileNotFoundError:
         raise click.UsageError(f"no such registry file: {path}") from None
     except OSError as exc:
@@ -241,7 +265,18 @@ def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: 
         click.echo(f"cannot write {path}: {exc.strerror}; file left unchanged", err=True)
         raise SystemExit(1) from None
     line_no = len(text.splitlines()) + 1
+    if starting:
+        click.echo(f"note: started your registry {path} as a copy of the bundled one; crawls read it by default",
+                   err=True)
     click.echo(f"added {id_} at {path}:{line_no}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when `a` names `b` (through any relative path or link)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 COMMANDS = [sources_group]
