@@ -251,7 +251,6 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
                            f"spider modules: {', '.join(process.settings.getlist('SPIDER_MODULES'))})") from None
     recheck = crawlers[-1]
     failures: list[str] = []
-    from twisted.internet import reactor  # only now: the crawlers above installed the configured one
 
     def note(name: str, failure: Failure) -> None:
         failures.append(f"spider {name} failed: {failure.type.__name__}: {failure.getErrorMessage()}")
@@ -266,6 +265,11 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
         return process.crawl(recheck, known=str(paths.known), **kwargs).addErrback(lambda f: note(RECHECK, f))
 
     def stop(_: Any) -> None:
+        from twisted.internet import reactor
+
+        if not reactor.running:  # every spider ended (failed to start) before the reactor ran
+            reactor.callWhenRunning(stop, None)
+            return
         with contextlib.suppress(ReactorNotRunning):  # a signal may have begun stopping it already
             reactor.stop()
 
@@ -275,6 +279,10 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
 
     discovery = [process.crawl(crawler, **kwargs) for crawler in crawlers[:-1]]
     DeferredList(discovery, consumeErrors=True).addCallback(after_discovery).addBoth(stop)
+    # Imported only now: starting the crawls above installed the reactor the settings ask for
+    # (importing it earlier would install Twisted's default one and no crawler could start).
+    from twisted.internet import reactor
+
     reactor.callWhenRunning(stop_if_signalled)  # runs before Scrapy installs its signal handlers
     process.start(stop_after_crawl=False)
 
