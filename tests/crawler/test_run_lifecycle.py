@@ -100,6 +100,27 @@ def test_a_crawl_in_which_nothing_answers_fails_and_says_why(crawl: Crawl, tmp_p
 
 
 @pytest.mark.slow
+def test_schedule_once_from_another_directory_reports_a_failed_crawl(crawl: Crawl, tmp_path: Path) -> None:
+    """The scheduler's crawl process is started from wherever the scheduler runs; its run is
+    closed like any crawl's, and the scheduler passes the failure on."""
+    registry = tmp_path / "dark.csv"
+    registry.write_text(HEADER + "p-khongco,UBND tỉnh Không Có,province,Tuyên Quang,,https://khongco.gov.vn/,"
+                        "vnportal,,,,,,,,,\n", encoding="utf-8")
+    cwd = tmp_path / "cron"
+    cwd.mkdir()
+    db = tmp_path / "sched.sqlite"
+    proc = subprocess.run(_cchc("schedule", "--once", "--db", str(db), "--registry", str(registry)), cwd=cwd,
+                          env=_env(crawl, tmp_path), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "Spider not found" not in proc.stderr and "Traceback" not in proc.stderr
+    assert len(_error_lines(proc.stderr)) == 1
+    (run,) = _runs(db)
+    assert (run["trigger"], run["status"]) == ("schedule", "failed")
+    assert run["stats"]["error"].startswith("no request got a usable answer")
+    assert list(cwd.iterdir()) == []
+
+
+@pytest.mark.slow
 def test_sigterm_stops_the_crawl_marks_its_run_and_exits_non_zero(crawl: Crawl, tmp_path: Path) -> None:
     db = tmp_path / "term.sqlite"
     proc = subprocess.Popen(_cchc("crawl", "--db", str(db)), cwd=tmp_path, env=_env(crawl, tmp_path),
