@@ -16,13 +16,20 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from core.clock import observed_on
 from core.paths import registry_to_read
 from crawler.registry import DEFAULT_REGISTRY_PATH, RegistryError, UnknownPortalError, for_url, load_registry
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+    from crawler.registry import Portal
+    from storage import Store
+    from storage.datadir import RunPaths
 
 SPIDERS = ("widget", "feeds", "sitemaps", "listings", "registers")
 RECHECK = "recheck"
@@ -89,7 +96,7 @@ def run_crawl(
     ``error:`` line, after the summary.
     """
     from storage import Store
-    from storage.datadir import run_paths
+    from storage.datadir import data_dir, run_paths
     from storage.errors import StorageError
 
     unknown = [s for s in spiders if s not in SPIDERS]
@@ -115,6 +122,7 @@ def run_crawl(
     signal.signal(signal.SIGTERM, _raise_stopped)
     try:
         store = Store.open(db)
+        data_dir(store.engine.url)  # a database without a folder for its run files is refused before any run
         store.sync_portals([p.to_row() for p in portals])
         stale = store.mark_stale_runs_incomplete()
         if stale:
@@ -179,7 +187,7 @@ def run_crawl(
     return run_id
 
 
-def answered_check(store: Any, run_id: int, outcome: _Outcome) -> None:
+def answered_check(store: Store, run_id: int, outcome: _Outcome) -> None:
     """Turn a run in which nothing answered into a failed one (it found nothing: not a snapshot)."""
     total, answered, common = store.answered_fetches(run_id)
     if answered:
@@ -192,7 +200,7 @@ def answered_check(store: Any, run_id: int, outcome: _Outcome) -> None:
         outcome.error = "no request got a usable answer: nothing was fetched (every request was refused or failed)"
 
 
-def scrapy_settings(store: Any, run_id: int, paths: Any, *, quiet: bool) -> Any:
+def scrapy_settings(store: Store, run_id: int, paths: RunPaths, *, quiet: bool) -> Settings:
     """The crawl's Scrapy settings, built from the project's `settings` module by name.
 
     Not `get_project_settings()`: that looks for scrapy.cfg in the current directory (so a crawl
@@ -215,8 +223,8 @@ def scrapy_settings(store: Any, run_id: int, paths: Any, *, quiet: bool) -> Any:
     return settings
 
 
-def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...], kwargs: dict[str, Any],
-           paths: Any, *, quiet: bool) -> _Outcome:
+def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str, ...], kwargs: dict[str, Any],
+           paths: RunPaths, *, quiet: bool) -> _Outcome:
     """Run the discovery spiders, then the re-check spider, in one Scrapy process; return the outcome."""
     from scrapy.crawler import CrawlerProcess
     from twisted.internet.defer import DeferredList
@@ -257,7 +265,7 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
         log.error("spider %s failed", name, exc_info=(failure.type, failure.value, failure.getTracebackObject()))
 
     def after_discovery(results: list[tuple[bool, Any]]) -> Any:
-        for name, (ok, value) in zip(names, results):
+        for name, (ok, value) in zip(names[:-1], results, strict=True):
             if not ok:
                 note(name, value)
         if process.stopped_by is not None:
@@ -288,7 +296,7 @@ def _crawl(store: Any, run_id: int, portals: list[Any], spiders: tuple[str, ...]
 
     outcome = _Outcome()
     unfinished: list[str] = []
-    for name, crawler in zip(names, crawlers):
+    for name, crawler in zip(names, crawlers, strict=True):
         try:
             st = crawler.stats.get_stats()
         except RuntimeError:  # never started (stopped before the re-check, or it failed to start)

@@ -44,9 +44,10 @@ def data_dir(url: URL) -> Path:
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
+            what = "an in-memory SQLite database" if url.database == ":memory:" else "SQLite without a file path"
             raise DatabaseURLError(
-                f"the database {url.render_as_string(hide_password=True)!r} has no file, so it has no data "
-                "folder for logs and attachments; give a file path with --db or CCHC_DB"
+                f"the database is {what}: nothing stored would outlive the command and there is no folder for "
+                "its logs and attachments; give a file path (e.g. --db data/cchc.sqlite) or set CCHC_DB"
             )
         db = Path(url.database).expanduser().absolute()
         return db.with_name(db.name + SQLITE_SUFFIX)

@@ -190,6 +190,16 @@ def test_a_spider_that_fails_to_start_fails_the_run_without_hanging(tmp_path: Pa
     assert run["status"] == "failed" and "spider feeds failed: ValueError: broken on purpose" in run["stats"]["error"]
 
 
+@pytest.mark.parametrize("db", ["sqlite:///:memory:", "sqlite:///"])
+def test_a_database_that_keeps_nothing_is_refused_before_any_run(tmp_path: Path, db: str) -> None:
+    proc = subprocess.run(_cchc("crawl", "--db", db, "--source", "p-tuyenquang"), cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env={k: v for k, v in os.environ.items() if k != "CCHC_DB"})
+    assert proc.returncode == 2
+    (line,) = proc.stderr.splitlines()  # one line; its wording may come from the database check on open
+    assert line.startswith("error: ") and "database" in line
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("value", ["-5", "0"])
 def test_max_pages_below_one_is_refused_before_any_run(tmp_path: Path, value: str) -> None:
     db = tmp_path / "x.sqlite"

@@ -62,7 +62,7 @@ def test_files_store_override_and_a_database_without_a_file(elsewhere: Path, mon
     paths = run_paths(resolve_url("a.sqlite"), 2)
     assert paths.files == elsewhere / "shared-files"
     assert paths.known.parent == elsewhere / "cwd" / "a.sqlite.d" / "runs"  # run files stay with the database
-    with pytest.raises(DatabaseURLError, match="has no file"):
+    with pytest.raises(DatabaseURLError, match="in-memory SQLite database: nothing stored would outlive"):
         data_dir_for("sqlite:///:memory:")
 
 
