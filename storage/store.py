@@ -472,22 +472,23 @@ class Store:
         return failed
 
     def answered_fetches(self, run_id: int) -> tuple[int, int, str | None]:
-        """(fetches recorded, fetches answered with a usable page, the most frequent error).
+        """(fetches recorded, usable answers, the most frequent fetch error) of a run.
 
-        Usable: a 2xx/3xx status with no problem recorded (a WAF block page served with 200, or a
-        redirect refused, is not an answer).
-
-        A run in which nothing answered (every request refused by the guard, every host down or
-        failing) found nothing, and must not be recorded as a complete snapshot of the portals.
+        Usable: a fetch answered 2xx/3xx with no problem recorded (a WAF block page served with 200
+        is not one), or a portal whose health the run found reachable (its home page answered, even
+        if only with a redirect to a host it may not follow). A run with none found nothing (every
+        request refused by the guard, every host down or failing) and is not a complete snapshot.
         """
         with self._read() as session:
             total = session.scalar(select(func.count()).select_from(Fetch).where(Fetch.run_id == run_id)) or 0
-            answered = session.scalar(select(func.count()).select_from(Fetch).where(
+            usable = session.scalar(select(func.count()).select_from(Fetch).where(
                 Fetch.run_id == run_id, Fetch.status >= 200, Fetch.status < 400, Fetch.error.is_(None))) or 0
+            usable += session.scalar(select(func.count()).select_from(PortalHealth).where(
+                PortalHealth.run_id == run_id, PortalHealth.reachable.is_(True))) or 0
             common = session.execute(
                 select(Fetch.error, func.count().label("n")).where(Fetch.run_id == run_id, Fetch.error.is_not(None))
                 .group_by(Fetch.error).order_by(func.count().desc(), Fetch.error).limit(1)).first()
-        return int(total), int(answered), (common[0] if common else None)
+        return int(total), int(usable), (common[0] if common else None)
 
     # ------------------------------------------------------------------ items
     def save_items(self, run_id: int, items: Sequence[Mapping[str, Any]]) -> None:

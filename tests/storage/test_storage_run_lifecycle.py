@@ -14,7 +14,7 @@ from sqlalchemy import select
 import scheduler
 from storage import Store
 from storage.models import CrawlRun
-from storage_factories import REGISTRY_ROWS, TQ, child_env, fetch
+from storage_factories import REGISTRY_ROWS, TQ, child_env, fetch, health
 
 DAY = dt.date(2026, 3, 2)
 
@@ -53,6 +53,21 @@ def test_answered_fetches_count_only_usable_answers(store: Store) -> None:
     assert store.answered_fetches(run) == (4, 0, refused)
     store.save_items(run, [fetch("https://tuyenquang.gov.vn/e", portal=TQ, status=200)])
     assert store.answered_fetches(run) == (5, 1, refused)
+
+
+def test_a_portal_that_answered_only_with_a_refused_redirect_counts_as_an_answer(store: Store) -> None:
+    """It is reachable (moved to a host the crawl may not follow): the run found that, not nothing."""
+    store.sync_portals(REGISTRY_ROWS)
+    run = store.start_run(trigger="manual", observed_on=DAY)
+    moved = "redirect to https://hue.gov.vn/ refused (not one of the portal's hosts)"
+    store.save_items(run, [fetch("https://tuyenquang.gov.vn/", status=301, content_hash=None, error=moved),
+                           health(TQ, url="https://tuyenquang.gov.vn/", status=301, error=moved, waf_blocked=False)])
+    assert store.answered_fetches(run) == (1, 1, moved)
+    waf = store.start_run(trigger="manual", observed_on=DAY)
+    blocked = "WAF block page (status 200)"
+    store.save_items(waf, [fetch("https://tuyenquang.gov.vn/", status=200, error=blocked),
+                           health(TQ, url="https://tuyenquang.gov.vn/", status=200, error=blocked, waf_blocked=True)])
+    assert store.answered_fetches(waf) == (1, 0, blocked)
 
 
 def _runs(store: Store) -> list[dict]:
