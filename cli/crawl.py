@@ -161,14 +161,14 @@ def run_crawl(
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         paths.known.unlink(missing_ok=True)
-    if outcome.status == "complete":
-        answered_check(store, run_id, outcome)
-    stats = dict(outcome.stats)
-    if outcome.error:
-        stats["error"] = outcome.error
-    if outcome.stopped:
-        stats["stopped"] = outcome.stopped
     try:
+        if outcome.status == "complete":
+            answered_check(store, run_id, outcome)
+        stats = dict(outcome.stats)
+        if outcome.error:
+            stats["error"] = outcome.error
+        if outcome.stopped:
+            stats["stopped"] = outcome.stopped
         store.finish_run(run_id, status=outcome.status, stats=stats)
         if not quiet:
             print_summary(store.run_summary(run_id), run_notes(store, run_id))

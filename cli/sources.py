@@ -262,7 +262,7 @@ def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: 
     try:
         _atomic_write(path, data)
     except OSError as exc:
-        click.echo(f"cannot write {path}: {exc.strerror}; file left unchanged", err=True)
+        click.echo(f"error: cannot write {path}: {exc.strerror}; file left unchanged", err=True)
         raise SystemExit(1) from None
     line_no = len(text.splitlines()) + 1
     if starting:

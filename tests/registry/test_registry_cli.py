@@ -157,3 +157,33 @@ def test_add_missing_option_and_missing_file(tmp_path):
     nofile = run(*ADD_OK, "--file", str(tmp_path / "nope.csv"))
     assert nofile.exit_code == 2 and "no such registry file" in nofile.output
     assert not (tmp_path / "nope.csv").exists()
+
+
+def test_add_without_file_goes_to_the_users_own_registry_never_the_bundled_one(tmp_path, monkeypatch):
+    from crawler.registry import DEFAULT_REGISTRY_PATH
+
+    monkeypatch.delenv("CCHC_REGISTRY", raising=False)
+    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "mine"))
+    bundled = DEFAULT_REGISTRY_PATH.read_bytes()
+    args = [a for a in ADD_OK if a != "--unverified"]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    own = tmp_path / "mine" / "portals.csv"
+    lines = bundled.decode("utf-8").count("\n")
+    assert result.stdout == f"added d-snv-x at {own}:{lines + 1}\n"
+    assert "started your registry" in result.stderr
+    assert DEFAULT_REGISTRY_PATH.read_bytes() == bundled
+    assert own.read_bytes().startswith(bundled)
+    assert load_registry(own).get("d-snv-x").parent == "p-dienbien"
+    # reading commands now default to it
+    listed = run("list", "--format", "json")
+    assert "d-snv-x" in {p["id"] for p in json.loads(listed.stdout)}
+    # the bundled file itself is refused, by --file as by $CCHC_REGISTRY, and stays byte-identical
+    for how in (["--file", str(DEFAULT_REGISTRY_PATH)], []):
+        if not how:
+            monkeypatch.setenv("CCHC_REGISTRY", str(DEFAULT_REGISTRY_PATH))
+        refused = run(*[a.replace("d-snv-x", "d-snv-y") for a in args], *how)
+        assert refused.exit_code == 2
+        (line,) = refused.stderr.splitlines()
+        assert line.startswith(f"error: {DEFAULT_REGISTRY_PATH} is the registry bundled with the package and is read-only")
+    assert DEFAULT_REGISTRY_PATH.read_bytes() == bundled
