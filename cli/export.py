@@ -24,7 +24,7 @@ from storage.exports import FORMATS, KINDS
 @storage_errors_exit_2
 def export_cmd(kind: str, db_url: str | None, fmt: str, out_path: str | None) -> None:
     """Export documents, widgets, runs or portals: one row per stored record, in a fixed order."""
-    store = Store.open(db_url, upgrade=False, create=False)
+    store = Store.open(db_url, read_only=True)
     try:
         if out_path is None:
             count = store.export(kind, fmt, sys.stdout)

@@ -225,7 +225,7 @@ def search_cmd(query: str, limit: int, province: str | None, level: str | None, 
     """Full-text search over documents and attachments, diacritics-insensitive, ranked, with snippets."""
     from reports.search import ROW_KEYS, search, table
 
-    with open_store(db_url) as store:
+    with open_store(db_url, read_only=False) as store:
         rows = search(store.engine, query, limit=limit, province=province, level=level)
     emit(fmt, out_path, json_value=rows, table=table(query, rows), sheets=[("search", ROW_KEYS, rows)])
 
@@ -259,7 +259,7 @@ def review_not_cchc(url: str, note: str | None, reviewer: str | None, db_url: st
     """Mark the document at URL as not about administrative reform."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
+    with open_store(db_url, read_only=False) as store:
         click.echo(f"correction {add_correction(store.engine, 'not_cchc', document_url=url, note=note, reviewer=reviewer)} stored")
 
 
@@ -274,7 +274,7 @@ def review_category(url: str, category: str, year: int | None, note: str | None,
     """Set the document's category (and optionally its plan year)."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
+    with open_store(db_url, read_only=False) as store:
         cid = add_correction(store.engine, "category", document_url=url, category=category, plan_year=year, note=note,
                              reviewer=reviewer)
     click.echo(f"correction {cid} stored")
@@ -289,7 +289,7 @@ def review_link(url: str, unit: str, note: str | None, reviewer: str | None, db_
     """Count the document for another unit (e.g. a commune's plan posted on its district's site)."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
+    with open_store(db_url, read_only=False) as store:
         cid = add_correction(store.engine, "link", document_url=url, unit=unit, note=note, reviewer=reviewer)
     click.echo(f"correction {cid} stored")
 
@@ -313,7 +313,7 @@ def review_add_offline(unit: str, year: int, kind: str, doc_number: str | None, 
     """Add a plan found offline, with its evidence; coverage counts it and says so."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
+    with open_store(db_url, read_only=False) as store:
         cid = add_correction(store.engine, "offline", unit=unit, category=kind, plan_year=year, organ=organ,
                              doc_number=doc_number, doc_date=_day(doc_date, "--doc-date"),
                              published_on=_day(published, "--published"), title=title, evidence=evidence,
@@ -347,7 +347,7 @@ def review_withdraw(correction_id: int, db_url: str | None) -> None:
     """Withdraw a correction (kept for the record, no longer applied)."""
     from reports.review import withdraw
 
-    with open_store(db_url) as store:
+    with open_store(db_url, read_only=False) as store:
         withdraw(store.engine, correction_id)
     click.echo(f"correction {correction_id} withdrawn")
 

@@ -206,7 +206,7 @@ def show_cmd(query: str, db_url: str | None, province: str | None, fmt: str) -> 
     """
     from units.db import load_catalog
 
-    with Store.open(db_url, upgrade=False, create=False) as store:
+    with Store.open(db_url, read_only=True) as store:
         try:
             with store.engine.connect() as conn:
                 catalog = load_catalog(conn)
@@ -243,7 +243,7 @@ def resolve_cmd(name: str, province: str | None, at: dt.date | None, db_url: str
         if db_url:
             from units.db import load_catalog
 
-            with Store.open(db_url, upgrade=False, create=False) as store:
+            with Store.open(db_url, read_only=True) as store:
                 catalog = load_catalog(store.engine)
         else:
             catalog = default_catalog()
@@ -291,7 +291,7 @@ def check_cmd(db_url: str | None, file_: str | None) -> None:
         _fail(str(exc), 1)
     try:
         if db_url:
-            with Store.open(db_url, upgrade=False, create=False) as store:
+            with Store.open(db_url, read_only=True) as store:
                 messages = check_portal_units(registry, store.engine)
         else:
             messages = check_portal_units(registry)
