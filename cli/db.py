@@ -1,4 +1,5 @@
-"""``cchc db``: bring a database to the code's schema (``upgrade``) or show where it stands (``current``).
+"""``cchc db``: bring a database to the code's schema (``upgrade``), show where it stands (``current``),
+or check that it is sound (``check``: SQLite's full integrity check, PostgreSQL's catalog; never writes).
 
 Storage problems (bad URL, server down, newer schema, locked file) are printed as one line and the
 command exits 2, so scripts and cron mails show what to do instead of a traceback.
@@ -34,7 +35,7 @@ def storage_errors_exit_2(func: F) -> F:
 
 @click.group("db")
 def db_group() -> None:
-    """Database schema: upgrade to this version's schema, or show the current revision."""
+    """Database schema and health: upgrade to this version's schema, show the current revision, check."""
 
 
 @db_group.command("upgrade")
@@ -68,6 +69,26 @@ def current_cmd(db_url: str | None) -> None:
             err=True,
         )
         raise SystemExit(2)
+
+
+@db_group.command("check")
+@click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)
+@storage_errors_exit_2
+def check_cmd(db_url: str | None) -> None:
+    """Check the database thoroughly (read-only): exit 0 when sound, 1 when something is wrong.
+
+    SQLite: header, PRAGMA integrity_check and foreign_key_check, schema revision, rows per table.
+    PostgreSQL: connection, schema revision, invalid indexes, unvalidated foreign keys, rows per table.
+    """
+    from storage.check import check_database, report_lines
+
+    report = check_database(db_url)
+    for line in report_lines(report):
+        click.echo(line)
+    if not report.ok:
+        click.echo(f"error: {report.url}: {len(report.problems)} problem(s): {'; '.join(report.problems)}", err=True)
+        raise SystemExit(1)
+    click.echo("ok: no problem found")
 
 
 @db_group.command("revision")

@@ -34,6 +34,7 @@ from storage.errors import (
     DatabaseCorruptError,
     DatabaseUnreachableError,
     DatabaseURLError,
+    corrupt_error,
     sqlite_problem,
 )
 
@@ -186,15 +187,12 @@ def check_sqlite_file(path: Path, where: str, *, read_only: bool) -> None:
         raise DatabaseCorruptError(
             f"{path} is not a SQLite database (its first bytes are not SQLite's header, or it is "
             "damaged): point --db / CCHC_DB at a CCHC Watch database or at a new file name. "
-            "Nothing was written to it."
+            "Nothing was written to it.",
+            "the first 16 bytes are not SQLite's header: not a SQLite database, or overwritten",
         )
     detail = _header_problem(header, info.st_size)
     if detail:
-        raise DatabaseCorruptError(
-            f"the SQLite database {where} is damaged ({detail}): nothing was written to it. Run "
-            f"`cchc db check --db {where}` for the details, then restore the file from a backup "
-            "(or point --db / CCHC_DB at another database)."
-        )
+        raise corrupt_error(where, detail)
 
 
 def _header_problem(header: bytes, file_size: int) -> str | None:

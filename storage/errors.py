@@ -29,8 +29,13 @@ class DatabaseCorruptError(DatabaseUnreachableError):
     """The SQLite file is damaged or is not a SQLite database at all; nothing is written into it.
 
     A subclass of `DatabaseUnreachableError` because, to a caller, it is a database that cannot be used;
-    its own class lets `cchc db check` and tests tell "damaged" from "absent".
+    its own class lets `cchc db check` and tests tell "damaged" from "absent". `detail` is the finding
+    alone (SQLite's words, or what the header check saw), without the advice around it.
     """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class DatabaseReadOnlyError(StorageError):
@@ -78,7 +83,8 @@ def corrupt_error(where: str, detail: str) -> DatabaseCorruptError:
     return DatabaseCorruptError(
         f"the SQLite database {where} is damaged ({detail}): nothing was written to it. Run "
         f"`cchc db check --db {where}` for the details, then restore the file from a backup "
-        "(or point --db / CCHC_DB at another database)."
+        "(or point --db / CCHC_DB at another database).",
+        detail,
     )
 
 
