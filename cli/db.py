@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cli.output import OutputError, check_out_file
 from storage import StorageError, migrate, schema_status, upgrade_database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,13 +21,19 @@ DB_OPTION_HELP = "Database URL or SQLite path (default: $CCHC_DB, else ./data/cc
 
 
 def storage_errors_exit_2(func: F) -> F:
-    """Turn a StorageError into "error: …" on stderr and exit status 2 (shared with ``cli.export``)."""
+    """Turn a StorageError into "error: …" on stderr and exit status 2 (shared with ``cli.export``).
+
+    A command's ``--out`` FILE (keyword ``out_path``) is checked here, before the command body opens
+    the database: an unwritable destination must fail before any work, in one line (`cli.output`).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if kwargs.get("out_path") is not None:
+                check_out_file(kwargs["out_path"], db_url=kwargs.get("db_url"))
             return func(*args, **kwargs)
-        except StorageError as exc:
+        except (StorageError, OutputError) as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(2) from None
 

@@ -32,11 +32,14 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from storage.errors import (
     DatabaseCorruptError,
+    DatabaseLockedError,
     DatabaseUnreachableError,
     DatabaseURLError,
     corrupt_error,
+    locked_error,
     sqlite_problem,
 )
+from storage.locks import sqlite_lock_holders
 
 ENV_VAR = "CCHC_DB"
 DEFAULT_SQLITE_PATH = Path("data") / "cchc.sqlite"
@@ -214,7 +217,8 @@ def _header_problem(header: bytes, file_size: int) -> str | None:
     return None
 
 
-def _install_sqlite_listeners(engine: Engine, busy_timeout_ms: int, *, read_only: bool, where: str) -> None:
+def _install_sqlite_listeners(engine: Engine, busy_timeout_ms: int, *, read_only: bool, where: str,
+                              path: Path) -> None:
     """Per-connection pragmas, explicit BEGIN handling and error translation for SQLite (module docstring)."""
 
     @event.listens_for(engine, "connect")
@@ -241,6 +245,8 @@ def _install_sqlite_listeners(engine: Engine, busy_timeout_ms: int, *, read_only
         original = context.original_exception
         if isinstance(original, sqlite3.Error):
             problem = sqlite_problem(str(original), where, busy_timeout_ms)
+            if isinstance(problem, DatabaseLockedError):
+                problem = locked_error(where, busy_timeout_ms / 1000, sqlite_lock_holders(path))
             if problem is not None:
                 raise problem from None
 
@@ -278,7 +284,8 @@ def build_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, re
             "use sqlite:///PATH or postgresql://USER@HOST/DBNAME"
         ) from None
     if url.get_backend_name() == "sqlite":
-        _install_sqlite_listeners(engine, busy_timeout_ms, read_only=read_only, where=display_url(url))
+        _install_sqlite_listeners(engine, busy_timeout_ms, read_only=read_only, where=display_url(url),
+                                  path=sqlite_path(url))
     return engine
 
 

@@ -51,7 +51,16 @@ class SchemaOutdatedError(StorageError):
 
 
 class DatabaseLockedError(StorageError):
-    """Another process holds the SQLite file locked for longer than the busy timeout."""
+    """Another process holds the SQLite file locked for longer than the busy timeout.
+
+    `where` is the database as printed and `holders` who holds the lock in words ("" when unknown), so
+    a caller that retries (`storage.locks.retry_while_locked`) can restate the error with its total wait.
+    """
+
+    def __init__(self, message: str, where: str = "", holders: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+        self.holders = holders
 
 
 class UnknownRunError(StorageError):
@@ -93,7 +102,9 @@ def locked_error(where: str, waited_s: float, holders: str = "") -> DatabaseLock
     who = holders or "another process (a crawl, an upgrade or an open transaction)"
     return DatabaseLockedError(
         f"the SQLite database {where} is locked by {who} and stayed locked for {waited_s:g} s. Wait for "
-        "that process to finish or stop it, then retry. Nothing was changed."
+        "that process to finish or stop it, then retry. Nothing was changed.",
+        where,
+        holders,
     )
 
 

@@ -130,6 +130,11 @@ def _translate(exc: DBAPIError, where: str, busy_timeout_ms: int) -> StorageErro
     )
 
 
+def describe_db_error(exc: DBAPIError, where: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> StorageError:
+    """The `StorageError` for a driver error met outside `Store` (the scheduler's lock and job store)."""
+    return _translate(exc, where, busy_timeout_ms)
+
+
 def _open_engine(url: str | None, busy_timeout_ms: int, create: bool,
                  read_only: bool = False) -> tuple[Engine, URL]:
     """Resolve the URL and build its engine after the file checks (`storage.engine` docstring).
