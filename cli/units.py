@@ -66,7 +66,11 @@ def sync_cmd(db_url: str | None, wait_s: float) -> None:
             return sync(store.engine, data, registry), store.display_url
 
     try:
-        # The reference data and registry are loaded once, outside the wait: only the write waits.
+        # The database is checked first (a bad URL, a damaged file or an outdated schema needs no
+        # reference data to be refused), then the reference data and registry are loaded once,
+        # outside the wait: only the write waits for a crawl.
+        retry_while_locked(lambda busy_timeout_ms: Store.open(db_url, busy_timeout_ms=busy_timeout_ms).close(),
+                           wait_s=wait_s)
         data, registry = load_reference(), load_registry()
         report, where = retry_while_locked(attempt, wait_s=wait_s)
     except UnitError as exc:
