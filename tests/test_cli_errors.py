@@ -142,6 +142,13 @@ CASES = [
          "cannot be written"),
     Case("serve-export-read-only", ["serve", "--db", "{db}", "--export-sqlite", "{ro}/copy.sqlite"], 2,
          "--export-sqlite {ro}/copy.sqlite: the folder {ro} cannot be written"),
+    # Usage errors (wrong type, unknown option, missing argument): one line too, not click's usage block.
+    Case("grace-not-a-number", ["schedule", "--grace-hours", "abc", "--db", "{db}"], 2,
+         "Invalid value for '--grace-hours': 'abc' is not a valid float. (see `cchc schedule --help`)"),
+    Case("wait-negative", ["units", "sync", "--wait", "-1", "--db", "{db}"], 2, "Invalid value for '--wait'"),
+    Case("export-no-kind", ["export", "--db", "{db}"], 2,
+         "Missing argument '{{documents|widgets|runs|portals}}'. Choose from: documents, widgets, runs, portals"),
+    Case("unknown-option", ["export", "runs", "--db", "{db}", "--bogus"], 2, "No such option '--bogus'"),
     # Plan years out of range, refused by review as the reports refuse them.
     Case("review-offline-year-1800", [*OFFLINE, "--year", "1800", "--db", "{db}"], 2,
          "year 1800 is out of range: plans are looked for from 2000 to 2023"),
@@ -270,7 +277,7 @@ def test_bad_input_gives_one_error_line_and_changes_nothing(case: Case, world: d
     holder = _hold_write_lock(world["db"]) if case.holds_lock else None
     before = state(case, world)  # the crawl's committed "running" row included, its open write not
     try:
-        result = CliRunner().invoke(main, args, env={"CCHC_DB": None, **case.env})
+        result = CliRunner().invoke(main, args, env={"CCHC_DB": None, **case.env}, prog_name="cchc")
     finally:
         if holder is not None:
             holder.execute("ROLLBACK")
