@@ -61,6 +61,8 @@ CASES = [
     Case("crawl-sqlite:///", ["crawl", "--source", factories.TQ, "--db", "sqlite:///"], 2, "names no file", "none"),
     Case("crawl-memory", ["crawl", "--source", factories.TQ, "--db", "sqlite:///:memory:"], 2,
          "in-memory database", "none"),
+    Case("demo-empty-db", ["demo", "--db", ""], 2, "--db is empty", "none"),
+    Case("demo-sqlite:///", ["demo", "--db", "sqlite:///"], 2, "names no file", "none"),
     Case("upgrade-memory", ["db", "upgrade", "--db", "sqlite:///:memory:"], 2, "in-memory database", "none"),
     Case("once-sqlite:///", ["schedule", "--once", "--db", "sqlite:///"], 2, "names no file", "none"),
     Case("env-empty-report", ["report", "coverage", "--year", "2022"], 2, "CCHC_DB is set but empty", "none",
