@@ -323,3 +323,26 @@ def test_state_counts_every_table(template: Path) -> None:
     finally:
         engine.dispose()
     assert counts["crawl_runs"] == 1 and counts["documents"] == 1 and counts["review_corrections"] == 1
+
+
+def test_an_export_that_fails_half_way_leaves_no_file_and_keeps_the_old_one(world: dict[str, Any]) -> None:
+    """`--out` is written beside its name and renamed when complete: a failure leaves nothing half-written."""
+    out = world["tmp"] / "documents.jsonl"
+    out.write_text("the previous export\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "documents", "--db", str(world["damaged"]), "--out", str(out)],
+                                env={"CCHC_DB": None}, prog_name="cchc")
+    assert result.exit_code == 2 and result.stderr.startswith("error: the SQLite database")
+    assert out.read_text(encoding="utf-8") == "the previous export\n"
+    assert not [p.name for p in world["tmp"].iterdir() if p.name.endswith(".part")]
+
+
+def test_out_is_written_whole_with_ordinary_permissions(world: dict[str, Any]) -> None:
+    out = world["tmp"] / "runs.csv"
+    result = CliRunner().invoke(main, ["export", "runs", "--db", str(world["db"]), "--format", "csv", "--out", str(out)],
+                                env={"CCHC_DB": None}, prog_name="cchc")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"1 runs written to {out}\n"
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "id,trigger,status,started_at,finished_at,observed_on,stats,args"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
