@@ -110,8 +110,7 @@ def resolve_url(url: str | None = None, *, create_folder: bool = True) -> URL:
     if backend == "sqlite":
         _refuse_fileless_sqlite(parsed, raw)
     if backend == "sqlite" and create_folder:
-        assert parsed.database is not None
-        folder = Path(parsed.database).expanduser().parent
+        folder = sqlite_path(parsed).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -143,8 +142,9 @@ def _refuse_fileless_sqlite(parsed: URL, raw: str) -> None:
 
 
 def sqlite_path(url: URL) -> Path:
-    """The SQLite file a resolved URL names (`resolve_url` refuses URLs without one)."""
-    return Path(url.database or "").expanduser()
+    """The SQLite file a resolved URL names, exactly as SQLite will open it (`resolve_url` refuses URLs
+    without one)."""
+    return Path(url.database or "")
 
 
 def check_sqlite_file(path: Path, where: str, *, read_only: bool) -> None:
