@@ -14,6 +14,7 @@ import click
 
 from cli.output import OutputError, check_out_file
 from storage import StorageError, migrate, schema_status, upgrade_database
+from storage.engine import display_url, resolve_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,11 +52,11 @@ def db_group() -> None:
 def upgrade_cmd(db_url: str | None) -> None:
     """Create the schema in a new database or migrate an older one to head (one transaction)."""
     before, after = upgrade_database(db_url)
-    status = schema_status(db_url)
+    where = display_url(resolve_url(db_url, create_folder=False))
     if before == after:
-        click.echo(f"{status['url']}: already at {', '.join(after)} (head)")
+        click.echo(f"{where}: already at {', '.join(after)} (head)")
     else:
-        click.echo(f"{status['url']}: upgraded from {', '.join(before) or '(empty)'} to {', '.join(after)} (head)")
+        click.echo(f"{where}: upgraded from {', '.join(before) or '(empty)'} to {', '.join(after)} (head)")
 
 
 @db_group.command("current")

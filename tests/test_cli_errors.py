@@ -346,3 +346,55 @@ def test_out_is_written_whole_with_ordinary_permissions(world: dict[str, Any]) -
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+PG_CASES = [
+    Case("pg-review-year-1800", [*OFFLINE, "--year", "1800", "--db", "{pg}"], 2, "year 1800 is out of range"),
+    Case("pg-export-out-read-only", ["export", "documents", "--db", "{pg}", "--out", "{ro}/d.jsonl"], 2,
+         "cannot be written"),
+    Case("pg-report-out-no-folder", ["report", "coverage", "--year", "2022", "--db", "{pg}", "--out",
+                                     "{tmp}/nofolder/c.csv"], 2, "does not exist"),
+    Case("pg-schedule-grace", ["schedule", "--once", "--grace-hours", "-5", "--db", "{pg}"], 2,
+         "--grace-hours -5 is out of range"),
+    Case("pg-serve-needs-a-copy", ["serve", "--db", "{pg}"], 2, "Datasette reads SQLite only"),
+]
+
+
+def pg_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            names = sorted(inspect(conn).get_table_names())
+            return {n: int(conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar() or 0) for n in names}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_filled(pg_admin: Any) -> Iterator[str]:
+    from pgtest import temporary_database
+
+    with temporary_database(pg_admin, "cchc_matrix") as url:
+        with Store.open(url) as store:
+            store.sync_portals(factories.REGISTRY_ROWS)
+            run = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 12), args={})
+            store.save_items(run, [factories.page(DOC_URL, "Kế hoạch cải cách hành chính năm 2022"),
+                                   factories.widget(factories.NL)])
+            store.finish_run(run, status="complete", stats={})
+        result = CliRunner().invoke(main, [*OFFLINE, "--year", "2022", "--db", url])
+        assert result.exit_code == 0, result.output
+        yield url
+
+
+@pytest.mark.parametrize("case", PG_CASES, ids=[c.id for c in PG_CASES])
+def test_bad_input_on_postgresql_changes_no_row(case: Case, pg_filled: str, world: dict[str, Any]) -> None:
+    fmt = {k: str(v) for k, v in world.items()} | {"pg": pg_filled}
+    args = [a.format(**fmt) for a in case.args]
+    before = pg_counts(pg_filled)
+    assert before["crawl_runs"] == 1 and before["review_corrections"] == 1
+    result = CliRunner().invoke(main, args, env={"CCHC_DB": None}, prog_name="cchc")
+    lines = result.stderr.splitlines()
+    assert result.exit_code == case.code, (args, result.output)
+    assert len(lines) == 1 and lines[0].startswith("error: ") and case.says.format(**fmt) in lines[0], result.stderr
+    assert "Traceback" not in result.output
+    assert pg_counts(pg_filled) == before
