@@ -20,7 +20,6 @@ from click.testing import CliRunner
 import scheduler
 from cli.schedule import schedule_cmd
 
-
 HANG_GUARD_S = 60
 
 

@@ -104,9 +104,9 @@ def test_a_damaged_page_met_by_a_query_is_one_sentence(damaged: Path) -> None:
         with pytest.raises(DatabaseCorruptError) as info:
             store.export("documents", "jsonl", io.StringIO())
         assert "is damaged (database disk image is malformed)" in str(info.value)
-        with pytest.raises(DatabaseCorruptError):  # a report's own SELECT through the engine, too
-            with store.engine.connect() as conn:
-                conn.exec_driver_sql("SELECT * FROM documents").fetchall()
+        # a report's own SELECT through the engine, too
+        with pytest.raises(DatabaseCorruptError), store.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT * FROM documents").fetchall()
 
 
 def test_db_check_on_a_sound_database(good: Path) -> None:
@@ -128,9 +128,10 @@ def test_db_check_names_damage_and_exits_1(damaged: Path) -> None:
     assert result.exit_code == 1
     assert "integrity_check:   DAMAGED" in result.stdout
     errors = result.stderr.splitlines()
-    assert errors == [f"error: sqlite:///{damaged}: 2 problem(s): "
-                      "integrity_check: the file is damaged (database disk image is malformed); "
-                      "foreign_key_check: the file is damaged (database disk image is malformed)"]
+    expected = (f"error: sqlite:///{damaged}: 2 problem(s): "
+                "integrity_check: the file is damaged (database disk image is malformed); "
+                "foreign_key_check: the file is damaged (database disk image is malformed)")
+    assert errors == [expected]
     assert digest(damaged) == before
 
 
@@ -139,8 +140,9 @@ def test_db_check_names_a_truncated_file(truncated: Path) -> None:
     page_size, pages = int.from_bytes(header[16:18], "big"), int.from_bytes(header[28:32], "big")
     report = check_database(str(truncated))
     assert not report.ok
-    assert report.problems == [f"the file is damaged: the header counts {pages} pages of {page_size} bytes but "
-                               f"the file holds {truncated.stat().st_size // page_size}: truncated"]
+    expected = (f"the file is damaged: the header counts {pages} pages of {page_size} bytes but "
+                f"the file holds {truncated.stat().st_size // page_size}: truncated")
+    assert report.problems == [expected]
 
 
 def test_db_check_finds_rows_pointing_at_missing_parents(good: Path) -> None:

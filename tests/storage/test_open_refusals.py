@@ -114,10 +114,9 @@ def test_read_only_open_never_converts_the_journal_mode(tmp_path: Path) -> None:
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
     before = path.read_bytes()
-    with Store.open(str(path), read_only=True) as store:
-        with store.engine.connect() as c:
-            assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
-            assert c.execute(text("SELECT count(*) FROM documents")).scalar() == 1
+    with Store.open(str(path), read_only=True) as store, store.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
+        assert c.execute(text("SELECT count(*) FROM documents")).scalar() == 1
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.sqlite"]
 
