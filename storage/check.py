@@ -29,6 +29,7 @@ from storage.engine import (
     build_engine,
     check_sqlite_file,
     display_url,
+    dispose,
     resolve_url,
     sqlite_path,
 )
@@ -93,7 +94,7 @@ def check_database(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUS
         message = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
         raise StorageError(f"cannot check the database {where}: {message}") from None
     finally:
-        engine.dispose()
+        dispose(engine)
     return report
 
 

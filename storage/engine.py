@@ -10,7 +10,8 @@ Nothing is lost silently: a URL that names no file (``sqlite:///`` from an unset
 ``--db ''``, an in-memory database) is refused, because a crawl into it would report "complete" and
 keep nothing. Read-only commands (exports, reports, ``units show``, ``serve``, ``db current``) open a
 SQLite file with the URI ``mode=ro`` (the file is never opened for writing, so it can be neither
-created, converted to WAL nor written) and never create its folder. Every SQLite open first reads the
+created, converted to WAL nor written) and never create its folder; `dispose` removes the empty -wal
+and -shm files such a reader needed, when it found none. Every SQLite open first reads the
 file's 100-byte header (`check_sqlite_file`): the magic string, a sane page size, and a file at least
 as long as the header says. That costs one small read whatever the database's size; deeper damage is
 met by the first query that reads a bad page, and the engine's ``handle_error`` hook turns SQLite's
@@ -22,6 +23,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import weakref
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -46,6 +48,8 @@ DEFAULT_SQLITE_PATH = Path("data") / "cchc.sqlite"
 DEFAULT_BUSY_TIMEOUT_MS = 30_000
 #: Execution option the SQLite ``begin`` listener reads: "DEFERRED" (default) or "IMMEDIATE".
 SQLITE_BEGIN_OPTION = "cchc_sqlite_begin"
+#: Read-only SQLite engines that found no -wal/-shm beside their file: `dispose` tidies what they made.
+_TIDY_AFTER: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 #: The first 16 bytes of every SQLite 3 database file.
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_HEADER_SIZE = 100
@@ -271,6 +275,7 @@ def build_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, re
         kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000.0, "check_same_thread": False}
         if read_only:
             kwargs["creator"] = _read_only_creator(sqlite_path(url), busy_timeout_ms)
+            companions_absent = not any(p.exists() for p in wal_companions(sqlite_path(url)))
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = {"connect_timeout": 10}
@@ -286,7 +291,41 @@ def build_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, re
     if url.get_backend_name() == "sqlite":
         _install_sqlite_listeners(engine, busy_timeout_ms, read_only=read_only, where=display_url(url),
                                   path=sqlite_path(url))
+        if read_only and companions_absent:
+            _TIDY_AFTER[engine] = sqlite_path(url)
     return engine
+
+
+def wal_companions(path: Path) -> tuple[Path, Path]:
+    """The -wal and -shm files SQLite keeps beside a WAL database while it is open."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def dispose(engine: Engine) -> None:
+    """Close every pooled connection; after a read-only SQLite engine, leave the folder as it was found.
+
+    A ``mode=ro`` connection to a WAL database creates the -wal and -shm files to read but may not
+    remove them (SQLite's last connection removes them only if it can write). When there were none
+    before, a last short connection does what SQLite's last reader would: it opens the file (read-write
+    at the OS level, ``query_only`` on, no statement that writes), reads the schema and closes; SQLite
+    then checkpoints an empty WAL (no page written, the database file's bytes and time unchanged) and
+    deletes both files. If another process has the database open meanwhile, SQLite keeps them for it.
+    """
+    engine.dispose()
+    path = _TIDY_AFTER.pop(engine, None)
+    if path is None or not any(p.exists() for p in wal_companions(path)):
+        return
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return  # write-protected: the files stay, as they would for any reader
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass  # a damaged schema: closing still lets SQLite drop its empty companions
+    finally:
+        conn.close()
 
 
 def _read_only_creator(path: Path, busy_timeout_ms: int) -> Any:

@@ -37,6 +37,7 @@ from storage.engine import (
     build_engine,
     check_sqlite_file,
     display_url,
+    dispose,
     resolve_url,
     sqlite_path,
     write_engine,
@@ -173,7 +174,7 @@ def _quick_check(resolved: URL, where: str, busy_timeout_ms: int) -> None:
     except DBAPIError as exc:
         raise _translate(exc, where, busy_timeout_ms) from None
     finally:
-        engine.dispose()
+        dispose(engine)
     if problems != ["ok"]:
         raise corrupt_error(where, "; ".join(problems[:2]))
 
@@ -192,7 +193,7 @@ def schema_status(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY
     except DBAPIError as exc:
         raise _translate(exc, where, busy_timeout_ms) from None
     finally:
-        engine.dispose()
+        dispose(engine)
     head = migrate.head_revision()
     try:
         migrate.check_known(current, where)
@@ -211,7 +212,7 @@ def upgrade_database(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_B
     except DBAPIError as exc:
         raise _translate(exc, where, busy_timeout_ms) from None
     finally:
-        engine.dispose()
+        dispose(engine)
     return list(before), list(after)
 
 
@@ -272,16 +273,16 @@ class Store:
                     )
                 migrate.upgrade(write_engine(engine), where)
         except DBAPIError as exc:
-            engine.dispose()
+            dispose(engine)
             raise _translate(exc, where, busy_timeout_ms) from None
         except BaseException:
-            engine.dispose()
+            dispose(engine)
             raise
         return cls(engine, resolved, busy_timeout_ms=busy_timeout_ms)
 
     def close(self) -> None:
         """Release every pooled connection (the SQLite WAL is checkpointed by the last one)."""
-        self.engine.dispose()
+        dispose(self.engine)
 
     def __enter__(self) -> Store:
         return self

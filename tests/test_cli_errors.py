@@ -265,14 +265,10 @@ def state(case: Case, world: dict[str, Any]) -> Any:
     if case.target == "none":
         return sorted(str(p.relative_to(world["tmp"])) for p in world["tmp"].rglob("*"))
     path: Path = world[case.target]
-    if case.target == "empty":  # refused before SQLite opens it: not even -wal or -shm appear
-        return path.stat().st_size, sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
-    if case.target in ("truncated", "damaged", "ro_db"):
-        # The file's bytes, and no journal beside it holding anything: a reader of a WAL database may
-        # leave SQLite's usual empty -wal and -shm companions (any SQLite reader does), never content.
-        wal = path.with_name(path.name + "-wal")
-        journal = path.with_name(path.name + "-journal")
-        return digest(path), wal.stat().st_size if wal.exists() else 0, journal.exists()
+    if case.target in ("empty", "truncated", "damaged", "ro_db"):
+        # The file's bytes and time, and nothing beside it: no -wal, -shm or -journal left behind.
+        siblings = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+        return digest(path), path.stat().st_mtime_ns, siblings
     return sqlite_counts(path)
 
 

@@ -7,6 +7,7 @@ database with -wal and -shm files.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sqlite3
 from pathlib import Path
 
@@ -104,6 +105,29 @@ def test_read_only_store_reads_but_cannot_write(tmp_path: Path) -> None:
             store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 13), args={})
         assert "cannot be written" in str(info.value) and "Nothing was changed" in str(info.value)
     assert path.read_bytes() == before
+
+
+def test_read_only_commands_leave_the_folder_as_they_found_it(tmp_path: Path) -> None:
+    """mode=ro readers of a WAL database create -wal/-shm; the store removes them again when it had
+    found none, without writing a byte of the database (its contents and time unchanged)."""
+    path = tmp_path / "wal.sqlite"
+    filled(str(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wal.sqlite"]
+    before, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    with Store.open(str(path), read_only=True) as store:
+        assert store.export("documents", "jsonl", io.StringIO()) == 1
+        assert (tmp_path / "wal.sqlite-shm").exists()  # SQLite's while reading
+    assert schema_status(str(path))["state"] == "current"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wal.sqlite"]
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
+    # While another connection has the database open, its companions are left to it.
+    other = sqlite3.connect(path)
+    other.execute("SELECT count(*) FROM documents").fetchone()
+    with Store.open(str(path), read_only=True) as store:
+        store.export("runs", "jsonl", io.StringIO())
+    assert (tmp_path / "wal.sqlite-wal").exists() and (tmp_path / "wal.sqlite-shm").exists()
+    other.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wal.sqlite"]
 
 
 def test_read_only_open_never_converts_the_journal_mode(tmp_path: Path) -> None:
