@@ -443,6 +443,13 @@ def demo_cmd(days: int, db: str | None, seed: int) -> None:
         # fresh means fresh: the old demo's logs and attachments went with its database
         shutil.rmtree(data_dir_for(str(DEMO_DB)), ignore_errors=True)
         db = str(DEMO_DB)
+    from storage.engine import resolve_url
+    from storage.errors import StorageError
+
+    try:  # a URL naming no file (`--db ''`, `sqlite:///`) is refused before the simulator starts
+        resolve_url(db)
+    except StorageError as exc:
+        _fail(str(exc))
     os.environ.setdefault("CCHC_SIM_SLOW_SECONDS", "15")
     with SimNetwork(day=1, seed=seed) as net:
         click.echo(f"Simulated portal network on {net.proxy_url}; database {db}")
