@@ -7,7 +7,7 @@ A spider is a discovery *method*; the portals it visits are registry rows chosen
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -16,10 +16,11 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from core.vntext import fold
-from crawler.families import is_article_url, profile
+from crawler.families import FAMILIES, is_article_url, profile
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal, for_url, load_registry
+from crawler.spiders.headlines import Link, PageLinks, category_links, featured_links
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found
@@ -36,6 +37,11 @@ def is_cchc_text(text: str) -> bool:
     """Cheap relevance test on a title or link text (the extractor decides for real)."""
     f = fold(text)
     return any(w in f for w in CCHC_WORDS)
+
+
+def _path_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (("?" + parts.query) if parts.query else "")
 
 
 def canonical(url: str) -> str:
@@ -241,18 +247,21 @@ class PortalSpider(scrapy.Spider):
         return urls[:10]
 
     # ---- helpers for discovery ---------------------------------------------------------------
-    def cchc_menu_links(self, response: TextResponse, portal: Portal) -> list[str]:
-        """Menu/category links whose visible text is about CCHC/TTHC (not articles)."""
-        out: list[str] = []
+    def same_site(self, portal: Portal) -> Callable[[str], bool]:
+        """Whether a URL is on one of the portal's allowed hosts (its own pages, not a link out)."""
         allowed = self.allowed_hosts_for(portal.id)
-        for a in response.css("a[href]"):
-            text = " ".join(a.css("::text").getall()).strip()
-            if not text or len(text) > 80 or not is_cchc_text(text):
-                continue
-            u = canonical(urljoin(response.url, a.attrib["href"].strip()))
-            if host_of(u) in allowed and not is_article_url(u, portal.cms) and u not in out:
-                out.append(u)
-        return out[:5]
+        return lambda url: host_of(url) in allowed
+
+    def cchc_listing_links(self, page: PageLinks, portal: Portal) -> list[str]:
+        """CCHC category pages a reader would open from this page (`headlines.category_links`); the
+        portal's family profile, when it has one, also rules out its own article URLs."""
+        known = portal.cms if portal.cms in FAMILIES and portal.cms != "unknown" else None
+        not_listing = (lambda u: bool(profile(known).article.search(_path_query(u)))) if known else None
+        return category_links(page, self.same_site(portal), is_cchc_text, not_listing)[:5]
+
+    def featured_cchc_links(self, page: PageLinks, portal: Portal, exclude: Iterable[str] = ()) -> list[Link]:
+        """Headlines about CCHC anywhere in the page's content (`headlines.featured_links`)."""
+        return featured_links(page, self.same_site(portal), is_cchc_text, exclude)
 
     def family_urls(self, portal: Portal, kind: str) -> list[str]:
         """Registry values first; the family's default paths when the registry has none."""
