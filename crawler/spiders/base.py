@@ -20,7 +20,7 @@ from crawler.families import FAMILIES, is_article_url, profile
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal, for_url, load_registry
-from crawler.spiders.headlines import Link, PageLinks, category_links, featured_links
+from crawler.headlines import Link, PageLinks, category_links, featured_links
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found
@@ -253,14 +253,14 @@ class PortalSpider(scrapy.Spider):
         return lambda url: host_of(url) in allowed
 
     def cchc_listing_links(self, page: PageLinks, portal: Portal) -> list[str]:
-        """CCHC category pages a reader would open from this page (`headlines.category_links`); the
+        """CCHC category pages a reader would open from this page (`crawler.headlines.category_links`); the
         portal's family profile, when it has one, also rules out its own article URLs."""
         known = portal.cms if portal.cms in FAMILIES and portal.cms != "unknown" else None
         not_listing = (lambda u: bool(profile(known).article.search(_path_query(u)))) if known else None
         return category_links(page, self.same_site(portal), is_cchc_text, not_listing)[:5]
 
     def featured_cchc_links(self, page: PageLinks, portal: Portal, exclude: Iterable[str] = ()) -> list[Link]:
-        """Headlines about CCHC anywhere in the page's content (`headlines.featured_links`)."""
+        """Headlines about CCHC anywhere in the page's content (`crawler.headlines.featured_links`)."""
         return featured_links(page, self.same_site(portal), is_cchc_text, exclude)
 
     def family_urls(self, portal: Portal, kind: str) -> list[str]:

@@ -19,7 +19,7 @@ from core.clock import observed_on
 from crawler.families import is_article_url, profile
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
-from crawler.spiders.headlines import PageLinks
+from crawler.headlines import PageLinks
 from crawler.spiders.paging import dates_in, item_links, next_page_links
 
 

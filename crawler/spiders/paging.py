@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from parsel import Selector
 
 from core.vntext import fold
-from crawler.spiders.headlines import Link, PageLinks
+from crawler.headlines import Link, PageLinks
 
 # Pager words, folded and without arrows: "Trang sau »", "Tiếp", "tiếp theo ›", "Sau", "Next".
 _NEXT_WORDS = {"tiep", "tiep theo", "sau", "trang sau", "trang tiep", "next", "next page", "trang ke tiep", "xem tiep"}
@@ -101,7 +101,7 @@ def next_page_links(sel: Selector, url: str, page_params: tuple[str, ...] = (), 
 
 def item_links(sel: Selector, url: str, same_site: Callable[[str], bool],
                family_article: Callable[[str], bool] | None = None) -> list[Link]:
-    """The listing's items: headlines of the page's main block (`PageLinks.main_block`), whatever
+    """The listing's items: headlines of the page's main block (`crawler.headlines.PageLinks.main_block`), whatever
     their URLs look like. A family profile is an optimisation: when it recognises some of those
     links as its article URLs, only those are kept (a pager or "Xem thêm" that slipped in goes); when
     it recognises none (a portal whose layout its profile does not match), every headline stays."""

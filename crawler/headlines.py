@@ -142,27 +142,43 @@ class PageLinks:
         return verdict
 
     def menu_anchors(self) -> set[etree._Element]:
-        """Anchors that sit in a list of short labels (a menu, a breadcrumb, a tag cloud): the nearest
-        ancestor holding at least three links is the list; its links average under ~4.5 words."""
+        """Anchors of menus, breadcrumbs and tag clouds: lists of at least three links that are
+        nothing but a link (no date, no summary beside them) and average under ~4.5 words.
+
+        A link's item is its largest ancestor holding no other link and no more text than the link;
+        the item's parent is the list. Text lengths and link counts per element come from one pass
+        over the page (children before parents), so this stays linear.
+        """
         if self._menu_anchor is not None:
             return self._menu_anchor
-        counts: dict[etree._Element, list[int]] = {}
+        tlen: dict[etree._Element, int] = {}
+        links: dict[etree._Element, int] = {}
+        for el in reversed(list(self.root.iter())):
+            if not isinstance(el.tag, str):
+                continue
+            n = len((el.text or "").strip())
+            k = 1 if el.tag == "a" else 0
+            for c in el:
+                if isinstance(c.tag, str):
+                    n += tlen[c]
+                    k += links[c]
+                n += len((c.tail or "").strip())
+            tlen[el], links[el] = n, k
+        lists: dict[etree._Element, list[int]] = {}
+        member: dict[etree._Element, etree._Element] = {}
         for a, _, text in self.anchors:
-            n = words(text)
-            for anc in a.iterancestors():
-                c = counts.setdefault(anc, [0, 0])
-                c[0] += 1
-                c[1] += n
-        menu: set[etree._Element] = set()
-        for a, _, _ in self.anchors:
-            for anc in a.iterancestors():
-                n, total = counts[anc]
-                if n >= 3:
-                    if total / n < MENU_MEAN_WORDS:
-                        menu.add(a)
-                    break
-        self._menu_anchor = menu
-        return menu
+            item, parent = a, a.getparent()
+            while parent is not None and links.get(parent) == 1 and tlen.get(parent, 0) <= tlen[a] + 3:
+                item, parent = parent, parent.getparent()
+            if parent is None:
+                continue
+            entry = lists.setdefault(parent, [0, 0])
+            entry[0] += 1
+            entry[1] += words(text)
+            member[a] = parent
+        self._menu_anchor = {a for a, lst in member.items()
+                             if lists[lst][0] >= 3 and lists[lst][1] / lists[lst][0] < MENU_MEAN_WORDS}
+        return self._menu_anchor
 
     def labelled_boxes(self, labels: frozenset[str], weight: dict[etree._Element, int]) -> set[etree._Element]:
         """Elements holding the links of a box introduced by one of `labels` ("Tin mới nhất"…).
@@ -249,22 +265,23 @@ class PageLinks:
         return [link for a, link in heads if a in inside]
 
     def more_links(self, el: etree._Element) -> Iterator[str]:
-        """"Xem thêm"/"Xem tất cả" links of the box that `el` (a box heading) titles."""
+        """"Xem thêm"/"Xem tất cả" links of the box that `el` (a box heading) titles: the box is the
+        heading's nearest ancestor (at most four levels up) that holds any link."""
         node = el
         for _ in range(4):
             parent = node.getparent()
             if parent is None:
                 return
             node = parent
-            found = False
-            for a in node.iter("a"):
-                key = label_key(anchor_text(a)) or (a.text or "").strip()
-                if key.startswith(MORE_TEXTS) or anchor_text(a) in ("»", ">>", "›"):
+            anchors = list(node.iter("a"))
+            for a in anchors:
+                text = anchor_text(a)
+                key = label_key(text)
+                if key in MORE_TEXTS or text in MORE_TEXTS or (key.startswith(MORE_TEXTS) and words(text) <= 3):
                     url = absolute(self.url, a.get("href"))
                     if url:
-                        found = True
                         yield url
-            if found:
+            if anchors:
                 return
 
 
@@ -289,15 +306,18 @@ def category_links(page: PageLinks, same_site: Callable[[str], bool], about: Cal
     entries and labels ("Cải cách hành chính", "Thủ tục hành chính") whose text passes `about`, and
     the "Xem thêm" link of a box headed by such a text.
 
-    A link whose text reads like a headline and sits outside menus and chrome is an article, not a
-    category; `not_listing` (a family profile's article pattern) may rule out more.
+    A link whose text reads like a headline and sits outside menus is an article, not a category,
+    sidebars included; `not_listing` (a family profile's article pattern) may rule out more.
     """
     out: list[str] = []
     menu = page.menu_anchors()
+    # a URL that some link on the page titles like a headline is an article, whatever its other
+    # links say ("Xem thêm: <title>", a date, an image)
+    articles = {url for a, url, text in page.anchors if a not in menu and is_headline_text(text)}
     for a, url, text in page.anchors:
         if not text or len(text) > 80 or not about(text) or not same_site(url) or is_home_url(url):
             continue
-        if not (a in menu or page.in_chrome(a) or not is_headline_text(text)):
+        if a not in menu and url in articles:
             continue
         if not_listing is not None and not_listing(url):
             continue
@@ -305,7 +325,7 @@ def category_links(page: PageLinks, same_site: Callable[[str], bool], about: Cal
             out.append(url)
     for heading in headings_about(page, about):
         for url in page.more_links(heading):
-            if same_site(url) and url not in out:
+            if same_site(url) and url not in out and url not in articles:
                 out.append(url)
     return out
 
