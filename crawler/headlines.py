@@ -167,9 +167,9 @@ class PageLinks:
         lists: dict[etree._Element, list[int]] = {}
         member: dict[etree._Element, etree._Element] = {}
         for a, _, text in self.anchors:
-            item, parent = a, a.getparent()
+            parent = a.getparent()
             while parent is not None and links.get(parent) == 1 and tlen.get(parent, 0) <= tlen[a] + 3:
-                item, parent = parent, parent.getparent()
+                parent = parent.getparent()  # still the link's own item: climb to the list
             if parent is None:
                 continue
             entry = lists.setdefault(parent, [0, 0])
@@ -294,9 +294,9 @@ def headings_about(links: PageLinks, test: Callable[[str], bool]) -> list[etree.
         own = clean_space(el.text or "")
         if not own or words(own) > 8:
             continue
-        if el.tag in HEADINGS or (el.tag in ("div", "span", "td", "th", "p", "strong", "b") and len(el) == 0):
-            if test(own):
-                out.append(el)
+        is_title = el.tag in HEADINGS or (el.tag in ("div", "span", "td", "th", "p", "strong", "b") and len(el) == 0)
+        if is_title and test(own):
+            out.append(el)
     return out
 
 

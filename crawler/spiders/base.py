@@ -17,10 +17,10 @@ from twisted.python.failure import Failure
 
 from core.vntext import fold
 from crawler.families import FAMILIES, is_article_url, profile
+from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal, for_url, load_registry
-from crawler.headlines import Link, PageLinks, category_links, featured_links
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found

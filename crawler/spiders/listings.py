@@ -17,9 +17,9 @@ from scrapy.http import Response, TextResponse
 
 from core.clock import observed_on
 from crawler.families import is_article_url, profile
+from crawler.headlines import PageLinks
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
-from crawler.headlines import PageLinks
 from crawler.spiders.paging import dates_in, item_links, next_page_links
 
 

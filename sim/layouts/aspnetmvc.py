@@ -8,6 +8,7 @@ document register `/van-ban?page=N`. No HTML5 chrome elements.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sim.families import body_html, file_links
 from sim.layouts.base import ThemeLayout
@@ -21,7 +22,7 @@ class AspNetMvc(ThemeLayout):
     has_register = True
     latest_label = "Tin mới"
     popular_label = "Tin đọc nhiều"
-    cat_slugs = {"cchc": "cai-cach-hanh-chinh", "news": "tin-tuc-su-kien"}
+    cat_slugs: ClassVar[dict[str, str]] = {"cchc": "cai-cach-hanh-chinh", "news": "tin-tuc-su-kien"}
 
     def article_path(self, art: SimArticle) -> str:
         return f"/{art.slug}-{art.aid}.html"

@@ -8,6 +8,7 @@ Sau Cuối" with `?PageIndex=N`; files under `/Portals/0/`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sim.families import body_html, file_links
 from sim.layouts.base import ThemeLayout
@@ -20,8 +21,8 @@ class DNN(ThemeLayout):
     id = "dnn"
     has_register = True
     page_size = 5
-    tab_ids = {"cchc": 231, "news": 230}
-    cat_paths = {"cchc": "/vi-VN/tin-tuc/cai-cach-hanh-chinh.aspx", "news": "/vi-VN/tin-tuc/tin-tong-hop.aspx"}
+    tab_ids: ClassVar[dict[str, int]] = {"cchc": 231, "news": 230}
+    cat_paths: ClassVar[dict[str, str]] = {"cchc": "/vi-VN/tin-tuc/cai-cach-hanh-chinh.aspx", "news": "/vi-VN/tin-tuc/tin-tong-hop.aspx"}
 
     def article_path(self, art: SimArticle) -> str:
         return f"/vi-VN/1/{art.aid}/17/{self.tab_ids[self.section_of(art)]}/tintuc/{art.slug}.aspx"

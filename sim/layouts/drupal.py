@@ -8,6 +8,7 @@ elements, a "Tin nổi bật" view of promoted nodes on the front page.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sim.families import body_html, file_links
 from sim.layouts.base import ThemeLayout
@@ -19,7 +20,7 @@ from sim.view import PortalView
 class Drupal(ThemeLayout):
     id = "drupal"
     latest_label = "Tin mới"
-    cat_paths = {"cchc": "/cai-cach-hanh-chinh", "news": "/tin-tuc-su-kien"}
+    cat_paths: ClassVar[dict[str, str]] = {"cchc": "/cai-cach-hanh-chinh", "news": "/tin-tuc-su-kien"}
 
     def article_path(self, art: SimArticle) -> str:
         return f"/node/{art.aid}"

@@ -9,6 +9,7 @@ the home page as the featured view ("Tin nổi bật").
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sim.families import body_html, file_links
 from sim.layouts.base import ThemeLayout
@@ -20,7 +21,7 @@ from sim.view import PortalView
 class Joomla(ThemeLayout):
     id = "joomla"
     popular_label = "Bài đọc nhiều"
-    cat_paths = {"cchc": "/index.php/tin-tuc/cai-cach-hanh-chinh", "news": "/index.php/tin-tuc/tin-dia-phuong"}
+    cat_paths: ClassVar[dict[str, str]] = {"cchc": "/index.php/tin-tuc/cai-cach-hanh-chinh", "news": "/index.php/tin-tuc/tin-dia-phuong"}
 
     def article_path(self, art: SimArticle) -> str:
         return f"{self.cat_paths[self.section_of(art)]}/{art.aid}-{art.slug}"

@@ -8,6 +8,7 @@ is the SharePoint `menu-horizontal` list. No HTML5 chrome elements.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sim.families import body_html, file_links
 from sim.layouts.base import ThemeLayout
@@ -19,7 +20,7 @@ from sim.view import PortalView
 class SharePointPages(ThemeLayout):
     id = "sharepoint-pages"
     latest_label = "Tin mới"
-    cat_pages = {"cchc": "/Pages/cai-cach-hanh-chinh.aspx", "news": "/Pages/tin-tuc.aspx"}
+    cat_pages: ClassVar[dict[str, str]] = {"cchc": "/Pages/cai-cach-hanh-chinh.aspx", "news": "/Pages/tin-tuc.aspx"}
 
     def article_path(self, art: SimArticle) -> str:
         return f"/Pages/{art.slug}.aspx"

@@ -9,6 +9,7 @@ register `?com=vanban&page=N`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sim.families import body_html, file_links
 from sim.layouts.base import CCHC_LABEL, NEWS_LABEL, ThemeLayout
@@ -21,7 +22,7 @@ class TablePHP(ThemeLayout):
     id = "tablephp"
     has_register = True
     page_size = 5
-    cat_ids = {"cchc": 10, "news": 3}
+    cat_ids: ClassVar[dict[str, int]] = {"cchc": 10, "news": 3}
 
     def article_path(self, art: SimArticle) -> str:
         return f"/index.php?com=tin_ct&id_category={self.cat_ids[self.section_of(art)]}&id_tin={art.aid}"

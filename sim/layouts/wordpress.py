@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import ClassVar
 
 from sim.families import body_html, file_links
 from sim.layouts.base import ThemeLayout
@@ -21,7 +22,7 @@ class WordPress(ThemeLayout):
     id = "wordpress"
     has_rss = True
     latest_label = "Bài viết mới"
-    cat_slugs = {"cchc": "cai-cach-hanh-chinh", "news": "tin-tuc"}
+    cat_slugs: ClassVar[dict[str, str]] = {"cchc": "cai-cach-hanh-chinh", "news": "tin-tuc"}
 
     def article_path(self, art: SimArticle) -> str:
         return f"/{self.cat_slugs[self.section_of(art)]}/{art.slug}.html"
@@ -134,7 +135,7 @@ class WordPressPlain(WordPress):
 
     id = "wordpress-plain"
     has_rss = False
-    cat_ids = {"cchc": 5, "news": 1}
+    cat_ids: ClassVar[dict[str, int]] = {"cchc": 5, "news": 1}
 
     def article_path(self, art: SimArticle) -> str:
         return f"/?p={art.aid}"

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.headlines import PageLinks, category_links, featured_links, is_headline_text
+from crawler.headlines import (
+    PageLinks,
+    category_links,
+    featured_links,
+    is_headline_text,
+)
 from crawler.spiders.base import is_cchc_text
 from crawler.spiders.paging import item_links, next_page_links
 
@@ -211,13 +216,13 @@ def test_home_page_of_a_table_layout_site_categories_by_heading_and_featured_cch
 
 @pytest.mark.parametrize(("pager", "current", "url", "expected"), [
     # ASP.NET MVC / Bootstrap: numbers and a bare "›", no rel
-    ('<ul class="pagination"><li class="disabled"><span>‹</span></li><li class="active"><span>1</span></li>'
-     '<li><a href="/chuyen-muc/cchc?page=2">2</a></li><li><a href="/chuyen-muc/cchc?page=2">›</a></li></ul>',
+    (('<ul class="pagination"><li class="disabled"><span>‹</span></li><li class="active"><span>1</span></li>'
+      '<li><a href="/chuyen-muc/cchc?page=2">2</a></li><li><a href="/chuyen-muc/cchc?page=2">›</a></li></ul>'),
      1, "https://a.gov.vn/chuyen-muc/cchc", "https://a.gov.vn/chuyen-muc/cchc?page=2"),
     # DNN: "Sau" among "Đầu / Trước / Sau / Cuối", PageIndex
-    ('<div class="PagingTable">Trang 2/4 <a href="/vi-VN/cchc.aspx">Đầu</a> <a href="/vi-VN/cchc.aspx">Trước</a> <a href="/vi-VN/cchc.aspx">1</a> '
-     '<span>2</span> <a href="/vi-VN/cchc.aspx?PageIndex=3">3</a> <a href="/vi-VN/cchc.aspx?PageIndex=3">Sau</a> '
-     '<a href="/vi-VN/cchc.aspx?PageIndex=4">Cuối</a></div>',
+    (('<div class="PagingTable">Trang 2/4 <a href="/vi-VN/cchc.aspx">Đầu</a> <a href="/vi-VN/cchc.aspx">Trước</a> '
+      '<a href="/vi-VN/cchc.aspx">1</a> <span>2</span> <a href="/vi-VN/cchc.aspx?PageIndex=3">3</a> '
+      '<a href="/vi-VN/cchc.aspx?PageIndex=3">Sau</a> <a href="/vi-VN/cchc.aspx?PageIndex=4">Cuối</a></div>'),
      2, "https://a.gov.vn/vi-VN/cchc.aspx?PageIndex=2", "https://a.gov.vn/vi-VN/cchc.aspx?PageIndex=3"),
     # an offset pager (`?start=10`) read by its numbers
     ('<div class="pages"><b>1</b> <a href="/tin?start=10">2</a> <a href="/tin?start=20">3</a></div>',
