@@ -67,16 +67,22 @@ def label_key(text: str) -> str:
 
 
 def words(text: str) -> int:
+    """How many words (Vietnamese syllables) a reader sees."""
     return len(label_key(text).split())
 
 
 def is_headline_text(text: str) -> bool:
     """Reads like a title: several words, and not "Xem thêm", "Chi tiết", "Trang sau"…"""
-    key = label_key(text)
-    return len(key.split()) >= MIN_HEADLINE_WORDS and not key.startswith(NOT_HEADLINE_PREFIXES)
+    return is_headline_key(label_key(text))
+
+
+def is_headline_key(key: str) -> bool:
+    """`is_headline_text` on a text already folded by `label_key`."""
+    return key.count(" ") + 1 >= MIN_HEADLINE_WORDS and not key.startswith(NOT_HEADLINE_PREFIXES)
 
 
 def anchor_text(a: etree._Element) -> str:
+    """An anchor's visible text, NFC, spaces collapsed."""
     return clean_space(" ".join(a.itertext()))
 
 
@@ -107,6 +113,7 @@ class PageLinks:
         self.root: etree._Element = root if isinstance(root, etree._Element) else etree.HTML("<html/>")
         self.order: dict[etree._Element, int] = {}
         self.anchors: list[tuple[etree._Element, str, str]] = []  # (element, url, text)
+        self.keys: dict[etree._Element, str] = {}  # each anchor's text through `label_key`, once
         for i, el in enumerate(self.root.iter()):
             if not isinstance(el.tag, str):
                 continue
@@ -114,7 +121,9 @@ class PageLinks:
             if el.tag == "a":
                 target = absolute(self.url, el.get("href"))
                 if target:
-                    self.anchors.append((el, target, anchor_text(el)))
+                    text = anchor_text(el)
+                    self.anchors.append((el, target, text))
+                    self.keys[el] = label_key(text)
         self._chrome: dict[etree._Element, bool] = {}
         self._menu_anchor: set[etree._Element] | None = None
 
@@ -166,7 +175,7 @@ class PageLinks:
             tlen[el], links[el] = n, k
         lists: dict[etree._Element, list[int]] = {}
         member: dict[etree._Element, etree._Element] = {}
-        for a, _, text in self.anchors:
+        for a, _, _ in self.anchors:
             parent = a.getparent()
             while parent is not None and links.get(parent) == 1 and tlen.get(parent, 0) <= tlen[a] + 3:
                 parent = parent.getparent()  # still the link's own item: climb to the list
@@ -174,7 +183,7 @@ class PageLinks:
                 continue
             entry = lists.setdefault(parent, [0, 0])
             entry[0] += 1
-            entry[1] += words(text)
+            entry[1] += len(self.keys[a].split())
             member[a] = parent
         self._menu_anchor = {a for a, lst in member.items()
                              if lists[lst][0] >= 3 and lists[lst][1] / lists[lst][0] < MENU_MEAN_WORDS}
@@ -188,8 +197,11 @@ class PageLinks:
         the content, in the same container), only what follows the label is the box.
         """
         boxes: set[etree._Element] = set()
+        longest = max(map(len, labels))
         for el in self.root.iter():
-            if not isinstance(el.tag, str) or not el.text or label_key(el.text) not in labels:
+            if not isinstance(el.tag, str) or not el.text or len(el.text.strip()) > longest + 4:
+                continue
+            if label_key(el.text) not in labels:
                 continue
             if len(label_key("".join(el.itertext()))) > len(label_key(el.text)) + 12:
                 continue  # the label is only the start of a longer text: a headline, not a box title
@@ -211,12 +223,14 @@ class PageLinks:
         """Headline-like anchors outside chrome, menus and labelled sidebar boxes (first of each URL)."""
         cands: list[tuple[etree._Element, str, str]] = []
         menu = self.menu_anchors()
-        menu_texts = {label_key(t) for a, _, t in self.anchors if a in menu}
+        menu_texts = {self.keys[a] for a, _, _ in self.anchors if a in menu}
+        menu_urls = {u for a, u, _ in self.anchors if a in menu}
         for a, url, text in self.anchors:
-            if url == self.url or not same_site(url) or not is_headline_text(text) or is_home_url(url):
+            key = self.keys[a]
+            if url == self.url or not is_headline_key(key) or not same_site(url) or is_home_url(url):
                 continue
-            if a in menu or self.in_chrome(a) or label_key(text) in menu_texts:
-                continue  # a menu entry, or a box title repeating one: a category, not an article
+            if a in menu or self.in_chrome(a) or key in menu_texts or url in menu_urls:
+                continue  # a menu entry, or a link repeating one (a category's name, its URL): not an article
             cands.append((a, url, text))
         weight: dict[etree._Element, int] = {}
         for a, _, _ in cands:
@@ -313,7 +327,7 @@ def category_links(page: PageLinks, same_site: Callable[[str], bool], about: Cal
     menu = page.menu_anchors()
     # a URL that some link on the page titles like a headline is an article, whatever its other
     # links say ("Xem thêm: <title>", a date, an image)
-    articles = {url for a, url, text in page.anchors if a not in menu and is_headline_text(text)}
+    articles = {url for a, url, _ in page.anchors if a not in menu and is_headline_key(page.keys[a])}
     for a, url, text in page.anchors:
         if not text or len(text) > 80 or not about(text) or not same_site(url) or is_home_url(url):
             continue

@@ -71,14 +71,16 @@ def next_page_links(sel: Selector, url: str, page_params: tuple[str, ...] = (), 
         target = urljoin(url, href).split("#", 1)[0]
         if target == url:
             continue
+        if "next" in (a.attrib.get("rel") or "").lower().split():
+            ranked.append((0, i, target))
+            continue
         raw = " ".join(a.css("::text").getall()).strip()
+        if len(raw) > 30:
+            continue  # a headline, not a pager: pager links say a number, an arrow or a word or two
         text = fold(raw)
         bare = " ".join(text.strip(_ARROW_CHARS + " ").split())
-        rel = (a.attrib.get("rel") or "").lower()
         rank = None
-        if "next" in rel.split():
-            rank = 0
-        elif not same_listing(url, target, page_params):
+        if not same_listing(url, target, page_params):
             continue
         elif bare in _NEXT_WORDS and not text.startswith(("<", "«", "‹", "←")):
             rank = 1
