@@ -255,9 +255,16 @@ class PortalSpider(scrapy.Spider):
     def cchc_listing_links(self, page: PageLinks, portal: Portal) -> list[str]:
         """CCHC category pages a reader would open from this page (`crawler.headlines.category_links`); the
         portal's family profile, when it has one, also rules out its own article URLs."""
-        known = portal.cms if portal.cms in FAMILIES and portal.cms != "unknown" else None
-        not_listing = (lambda u: bool(profile(known).article.search(_path_query(u)))) if known else None
-        return category_links(page, self.same_site(portal), is_cchc_text, not_listing)[:5]
+        return category_links(page, self.same_site(portal), is_cchc_text, self.own_article_test(portal))[:5]
+
+    def own_article_test(self, portal: Portal) -> Callable[[str], bool] | None:
+        """The portal's own family article pattern, as a test on URLs (None for `unknown`). Only the
+        portal's family: a registry row whose family is wrong (the site moved to WordPress) gets a
+        test that matches none of its links, so `item_links` keeps every headline."""
+        if portal.cms not in FAMILIES or portal.cms == "unknown":
+            return None
+        pattern = profile(portal.cms).article
+        return lambda url: bool(pattern.search(_path_query(url)))
 
     def featured_cchc_links(self, page: PageLinks, portal: Portal, exclude: Iterable[str] = ()) -> list[Link]:
         """Headlines about CCHC anywhere in the page's content (`crawler.headlines.featured_links`)."""

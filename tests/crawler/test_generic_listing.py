@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler.families import FAMILIES
 from crawler.headlines import (
     PageLinks,
     category_links,
@@ -92,6 +93,19 @@ def test_wordpress_category_items_and_next_page():
     ]
     assert next_page_links(resp.selector, resp.url, current=1)[0] == \
         "https://mucangchai.laocai.gov.vn/chuyen-muc/cai-cach-hanh-chinh/page/2/"
+
+
+def test_a_profile_that_does_not_fit_the_layout_loses_nothing():
+    """A registry row that still says tandan_sp for a site now on WordPress: its profile recognises
+    none of the links, so every headline stays; a profile that fits only narrows (optimisation)."""
+    resp = html_response(WORDPRESS, "https://mucangchai.laocai.gov.vn/chuyen-muc/cai-cach-hanh-chinh/")
+    same = on("mucangchai.laocai.gov.vn")
+    tandan = FAMILIES["tandan_sp"].article
+    generic = urls(item_links(resp.selector, resp.url, same))
+    assert urls(item_links(resp.selector, resp.url, same, lambda u: bool(tandan.search(u)))) == generic
+    assert len(generic) == 2
+    only_first = urls(item_links(resp.selector, resp.url, same, lambda u: "nam-2026" in u))
+    assert only_first == generic[:1]
 
 
 def drupal_listing(page: int, pages: int) -> str:
