@@ -37,7 +37,8 @@ SIDEBAR_LABELS: frozenset[str] = frozenset({
 # Link texts that point at something but are not its headline.
 NOT_HEADLINE_PREFIXES: tuple[str, ...] = (
     "xem them", "xem tiep", "xem chi tiet", "chi tiet", "doc tiep", "doc them", "xem tat ca", "tat ca",
-    "trang chu", "trang sau", "trang truoc", "ve dau trang", "in bai", "gui email", "chia se",
+    "trang chu", "trang sau", "trang truoc", "trang dau", "trang cuoi", "trang tiep", "tiep theo", "ve dau trang",
+    "quay lai", "in bai", "gui email", "chia se",
 )
 # "Xem thêm" style links that lead from a box to its whole category.
 MORE_TEXTS: tuple[str, ...] = ("xem them", "xem tat ca", "xem tiep", "tat ca", "»", ">>")
@@ -219,15 +220,24 @@ class PageLinks:
         return boxes
 
     # ---- what the page lists -------------------------------------------------------------------
-    def headlines(self, same_site: Callable[[str], bool], labels: frozenset[str] = SIDEBAR_LABELS) -> list[tuple[etree._Element, Link]]:
-        """Headline-like anchors outside chrome, menus and labelled sidebar boxes (first of each URL)."""
+    def headlines(self, same_site: Callable[[str], bool], labels: frozenset[str] = SIDEBAR_LABELS,
+                  article_url: Callable[[str], bool] | None = None) -> list[tuple[etree._Element, Link]]:
+        """Headline-like anchors outside chrome, menus and labelled sidebar boxes (first of each URL).
+
+        With `article_url` (a URL-shape test) the reading is the short-title one: any link of two
+        words or more whose URL passes the test counts, menus or not ("Bài 3", "KH 12/KH-UBND")."""
         cands: list[tuple[etree._Element, str, str]] = []
-        menu = self.menu_anchors()
+        menu = self.menu_anchors() if article_url is None else set()
         menu_texts = {self.keys[a] for a, _, _ in self.anchors if a in menu}
         menu_urls = {u for a, u, _ in self.anchors if a in menu}
         for a, url, text in self.anchors:
             key = self.keys[a]
-            if url == self.url or not is_headline_key(key) or not same_site(url) or is_home_url(url):
+            if article_url is None:
+                if not is_headline_key(key):
+                    continue
+            elif key.count(" ") < 1 or key.startswith(NOT_HEADLINE_PREFIXES) or not article_url(url):
+                continue
+            if url == self.url or not same_site(url) or is_home_url(url):
                 continue
             if a in menu or self.in_chrome(a) or key in menu_texts or url in menu_urls:
                 continue  # a menu entry, or a link repeating one (a category's name, its URL): not an article
@@ -257,11 +267,12 @@ class PageLinks:
             node, parent, steps = parent, parent.getparent(), steps + 1
         return clean_space(" ".join(node.itertext()))[:limit]
 
-    def main_block(self, same_site: Callable[[str], bool]) -> list[Link]:
+    def main_block(self, same_site: Callable[[str], bool], article_url: Callable[[str], bool] | None = None) -> list[Link]:
         """The listing's items: headlines inside the deepest element that holds more than half of the
         page's headlines. Two disjoint elements cannot both hold more than half, so the element is
-        unique; a lone item on the last page of a listing is its own block."""
-        heads = self.headlines(same_site)
+        unique; a lone item on the last page of a listing is its own block. `article_url`: see
+        `headlines` (the short-title reading)."""
+        heads = self.headlines(same_site, article_url=article_url)
         if not heads:
             return []
         weight: dict[etree._Element, int] = {}

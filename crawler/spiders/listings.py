@@ -16,7 +16,7 @@ from typing import Any
 from scrapy.http import Response, TextResponse
 
 from core.clock import observed_on
-from crawler.families import profile
+from crawler.families import is_article_url, profile
 from crawler.headlines import PageLinks
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
@@ -67,7 +67,8 @@ class ListingsSpider(PortalSpider):
         count = self._pages_per_portal.get(portal.id, 0) + 1
         self._pages_per_portal[portal.id] = count
         self.crawler.stats.inc_value("cchc/listings/pages")
-        items = item_links(response.selector, response.url, self.same_site(portal), self.own_article_test(portal))
+        items = item_links(response.selector, response.url, self.same_site(portal), self.own_article_test(portal),
+                           lambda u: is_article_url(u, portal.cms))
         fresh = 0
         for link in items:
             dates = dates_in(link.context)

@@ -102,12 +102,20 @@ def next_page_links(sel: Selector, url: str, page_params: tuple[str, ...] = (), 
 
 
 def item_links(sel: Selector, url: str, same_site: Callable[[str], bool],
-               family_article: Callable[[str], bool] | None = None) -> list[Link]:
+               family_article: Callable[[str], bool] | None = None,
+               article_shape: Callable[[str], bool] | None = None) -> list[Link]:
     """The listing's items: headlines of the page's main block (`crawler.headlines.PageLinks.main_block`), whatever
     their URLs look like. A family profile is an optimisation: when it recognises some of those
     links as its article URLs, only those are kept (a pager or "Xem thêm" that slipped in goes); when
-    it recognises none (a portal whose layout its profile does not match), every headline stays."""
-    links = PageLinks(sel, url).main_block(same_site)
+    it recognises none (a portal whose layout its profile does not match), every headline stays.
+
+    A listing whose titles are too short to read as headlines ("Bài 3", "KH 12/KH-UBND") is read
+    again with `article_shape`, a test of URL shapes (`crawler.families.is_article_url`): its links
+    of two words or more whose URLs look like articles."""
+    page = PageLinks(sel, url)
+    links = page.main_block(same_site)
+    if not links and article_shape is not None:
+        links = page.main_block(same_site, article_url=article_shape)
     if family_article is not None:
         own = [link for link in links if family_article(link.url)]
         if own:

@@ -272,3 +272,19 @@ def test_headline_text():
     assert not is_headline_text("Văn bản")
     assert not is_headline_text("Xem thêm: Kế hoạch cải cách hành chính năm 2026")
     assert not is_headline_text("Trang sau »")
+
+
+def test_short_titles_are_read_by_their_article_shaped_urls():
+    """A listing of "KH 12/KH-UBND"-style titles: too short for headlines, so it is read again taking
+    links whose URLs look like articles; the pager and the menu stay out."""
+    from crawler.families import is_article_url
+
+    body = ('<html><body><div id="menu"><a href="/">Trang chủ</a> <a href="/van-ban">Văn bản</a> <a href="/cchc">CCHC</a></div>'
+            '<ul class="news"><li><a href="/tin-tuc/kh-12-kh-ubnd-2010.html">KH 12/KH-UBND</a></li>'
+            '<li><a href="/tin-tuc/kh-40-kh-ubnd-2011.html">KH 40/KH-UBND</a></li></ul>'
+            '<div class="pager"><a href="/cchc?page=2">Trang sau</a></div></body></html>')
+    resp = html_response(body, "https://c.gov.vn/cchc?page=1")
+    same = on("c.gov.vn")
+    assert item_links(resp.selector, resp.url, same) == []
+    assert urls(item_links(resp.selector, resp.url, same, None, lambda u: is_article_url(u, None))) == [
+        "https://c.gov.vn/tin-tuc/kh-12-kh-ubnd-2010.html", "https://c.gov.vn/tin-tuc/kh-40-kh-ubnd-2011.html"]
