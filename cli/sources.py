@@ -1,8 +1,10 @@
-"""`cchc sources list|validate|add`: read, check and extend the portal registry from the command line.
+"""`cchc sources list|validate|add|detect`: read, check and extend the portal registry from the command line.
 
 `add` exists so that a person never has to hand-edit quoting in the CSV; it runs the very same
 validator as `validate` over the file *with* the new row, so a row that `add` accepts is a row
 that every later `load_registry()` accepts, and a refused row leaves the file byte-identical.
+`detect` fetches portals' pages through the crawl's own guarded downloads and says which CMS family
+they match, so a row's `cms` is checked rather than guessed.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -277,6 +280,85 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
+
+
+# --------------------------------------------------------------------------------------------- detect
+def _registry_row_for(registry: Registry | None, url: str) -> Portal | None:
+    """The registry portal serving `url`: same host (or one of its hosts), longest base_url first."""
+    if registry is None:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    rows = [p for p in registry if host == p.host or host in p.allowed_hosts]
+    rows.sort(key=lambda p: (not url.startswith(p.base_url.rstrip("/")), -len(p.base_url)))
+    return rows[0] if rows else None
+
+
+def _page_text(body: bytes, headers: dict[str, str]) -> str:
+    """The page as text, charset from the header, then <meta>, then detection (as Scrapy decides)."""
+    from w3lib.encoding import html_to_unicode
+
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return html_to_unicode(ctype, body)[1]
+
+
+@sources_group.command("detect")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Output format.")
+@_FILE_OPTION
+def detect_cmd(urls: tuple[str, ...], fmt: str, file_: Path | None) -> None:
+    """Which CMS family each URL's page matches (or `unknown`), with the evidence; a URL that cannot
+    be fetched gets an `error:` line (exit 1). Pages are fetched as a crawl fetches them."""
+    from crawler.families import detect
+    from crawler.fetch import FetchError, fetch_pages
+    from pipelines.extract import is_waf_block
+
+    try:
+        registry: Registry | None = load_registry(_reading_path(file_))
+    except RegistryError:
+        registry = None  # detection does not need the registry; it only compares with it
+    try:
+        pages = fetch_pages(list(urls))
+    except FetchError as exc:
+        for url in urls:
+            click.echo(f"error: {url}: cannot fetch ({exc})", err=True)
+        raise SystemExit(1) from None
+    results: list[dict[str, object]] = []
+    failed = 0
+    for url, page in zip(urls, pages):
+        problem = page.error or (None if page.status is not None and page.status < 400 else f"HTTP {page.status}")
+        text = "" if problem else _page_text(page.body, page.headers)
+        if not problem and is_waf_block(text):
+            problem = "WAF block page (status 200)"
+        if problem:
+            failed += 1
+            click.echo(f"error: {url}: {problem}", err=True)
+            results.append({"url": url, "error": problem})
+            continue
+        found = detect(text, page.final_url)
+        row = _registry_row_for(registry, page.final_url) or _registry_row_for(registry, url)
+        results.append({
+            "url": url, "final_url": page.final_url, "status": page.status, "family": found.family,
+            "generator": found.generator,
+            "evidence": [{"family": e.family, "signature": e.label, "count": e.count, "example": e.example}
+                         for e in found.evidence],
+            "registry": {"id": row.id, "cms": row.cms, "agrees": row.cms == found.family} if row else None,
+        })
+        if fmt == "text":
+            hint = f" (generator: {found.generator})" if found.generator else ""
+            click.echo(f"{url}: {found.family}{hint}")
+            if found.family == "unknown":
+                click.echo("  no family's signatures matched" + (" clearly" if found.evidence else ""))
+            for e in found.evidence:
+                prefix = "" if found.family != "unknown" else f"{e.family}: "
+                click.echo(f"  {prefix}{e.label} ×{e.count} (e.g. {e.example})")
+            if row is not None:
+                verdict = "agrees" if row.cms == found.family else "differs"
+                click.echo(f"  registry: {row.id} cms={row.cms} ({verdict})")
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    if failed:
+        raise SystemExit(1)
 
 
 COMMANDS = [sources_group]

@@ -25,7 +25,7 @@ def test_sources_group_is_registered_on_the_cchc_command():
     assert "cli.sources" in modules
     assert sources_group.name == "sources"
     assert COMMANDS == [sources_group]
-    assert sorted(sources_group.commands) == ["add", "list", "validate"]
+    assert sorted(sources_group.commands) == ["add", "detect", "list", "validate"]
 
 
 def test_list_json_with_province_filter():
@@ -43,13 +43,17 @@ def test_list_json_with_province_filter():
 
 def test_list_json_all_and_by_level():
     everything = json.loads(run("list", "--format", "json").stdout)
-    assert len(everything) == 61
+    assert len(everything) == 72
     assert everything[0]["id"] == "p-hanoi"
     communes = json.loads(run("list", "--level", "commune", "--format", "json").stdout)
     assert [c["id"] for c in communes] == [
         "x-ngoclien-camgiang-haiduong", "x-linhtruong-giolinh-quangtri", "x-sonlinh-hatinh",
         "x-hagiang1-tuyenquang", "x-haiduong-haiphong", "x-cathai-haiphong", "x-dienbienphu-dienbien",
-        "x-vandon-quangninh"]
+        "x-vandon-quangninh",
+        # layouts matching no family profile (cms=unknown, issue 11)
+        "x-mucangchai-laocai", "x-hoaphu-daklak", "x-anhson-nghean", "x-viettri-phutho", "x-nhatrang-khanhhoa",
+        "x-quynhon-gialai", "x-tinhkhe-quangngai", "x-phandinhphung-thainguyen", "x-ninhkieu-cantho",
+        "x-bienhoa-dongnai", "x-kyanh-hatinh"]
 
 
 def test_list_table_is_readable():
@@ -75,7 +79,7 @@ def test_validate_ok_and_errors(write_registry):
     ok = run("validate")
     assert ok.exit_code == 0
     lines = ok.stdout.splitlines()
-    assert lines[-1] == "OK: 61 portals"
+    assert lines[-1] == "OK: 72 portals"
     # portals whose unit no longer exists are reported with the proposed successor
     assert ("notice: x-ngoclien-camgiang-haiduong: unit Xã Ngọc Liên (10903; Huyện Cẩm Giàng, Tỉnh Hải Dương; "
             "until 2025-06-30) no longer exists; successor: Xã Cẩm Giàng (10903; Thành phố Hải Phòng; from 2025-07-01)") in lines
