@@ -199,6 +199,18 @@ def detect(html: str, url: str) -> Detection:
     return Detection(best, tuple(found[best]), generator)
 
 
+def may_be_page(url: str) -> bool:
+    """True unless `url` is plainly not an article: a file, a feed, a search or login page, the home page.
+
+    Used where the source already says "these are pages" (a sitemap's urlset) and a portal's family is
+    unknown or its profile matches none of them: slug-only URLs (`/Pages/<slug>.aspx`, `/<slug>.html`)
+    carry no number a URL-shape rule could recognise, and losing them would lose the portal.
+    """
+    parts = urlsplit(url)
+    path_q = parts.path + (("?" + parts.query) if parts.query else "")
+    return parts.path.strip("/") != "" and not _GENERIC_NOT_ARTICLE.search(path_q)
+
+
 def is_article_url(url: str, family: str | None) -> bool:
     """True when `url` looks like an article of `family` (or, failing that, of any family)."""
     parts = urlsplit(url)
