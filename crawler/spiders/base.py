@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from core.vntext import fold
 from crawler.families import FAMILIES, is_article_url, profile
+from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem
 from crawler.middlewares import host_of
@@ -95,6 +96,10 @@ class PortalSpider(scrapy.Spider):
         """Ad-hoc crawls only: admit a widget or file host the portal's own pages point to."""
         host = host_of(url)
         if not self.adhoc or not host or host in self._allowed[portal_id]:
+            return
+        if is_forbidden_host(host):  # never widen the allow-list to an internal address
+            self.crawler.stats.inc_value("cchc/adhoc/refused_hosts")
+            self.logger.info("ad-hoc portal %s: host %s not admitted (internal address; %s)", portal_id, host, why)
             return
         self._allowed[portal_id].add(host)
         self._host_index.setdefault(host, portal_id)
