@@ -85,7 +85,24 @@ CCHC_RUN_ID = os.environ.get("CCHC_RUN_ID", "")
 CCHC_EXTRACT_WORKERS = _env_int("CCHC_EXTRACT_WORKERS", 2)
 CCHC_BATCH = _env_int("CCHC_BATCH", 50)
 
-FILES_STORE = os.environ.get("CCHC_FILES_STORE", "data/files")
+
+def _files_store() -> str:
+    """Attachments: ``$CCHC_FILES_STORE``, else ``files/`` in the data folder of the database the
+    crawl writes (``DB.d/files`` beside a SQLite file; storage/datadir.py), never a folder relative
+    to wherever the command was started. `cchc crawl` sets it again for the database it opened."""
+    explicit = os.environ.get("CCHC_FILES_STORE")
+    if explicit:
+        return explicit
+    from storage.datadir import data_dir_for
+    from storage.errors import DatabaseURLError
+
+    try:
+        return str(data_dir_for(CCHC_DB or None) / "files")
+    except DatabaseURLError:
+        return ""  # the storage pipeline refuses the same URL with a message that says what to do
+
+
+FILES_STORE = _files_store()
 FILES_EXPIRES = 30
 MEDIA_ALLOW_REDIRECTS = True
 

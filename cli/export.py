@@ -1,16 +1,20 @@
 """``cchc export KIND``: every stored record of one kind as JSON lines or CSV (the machine-readable contract).
 
-The export only reads: it never creates a missing SQLite file and never migrates the schema (an
-older database is reported with the ``cchc db upgrade`` command to run).
+The export only reads: it opens the database read-only, never creates a missing SQLite file and
+never migrates the schema (an older database is reported with the ``cchc db upgrade`` command to run).
+``--out`` is checked before the database is opened and the file appears only when complete
+(`cli.output`).
 """
 from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import click
 
 from cli.db import DB_OPTION_HELP, storage_errors_exit_2
+from cli.output import open_out, replace_when_done
 from cli.params import excel_option, excel_requested, lang_option, refuse
 from storage import Store
 from storage.exports import FORMATS, KINDS
@@ -22,8 +26,8 @@ from storage.exports import FORMATS, KINDS
 @click.option("--format", "fmt", type=click.Choice((*FORMATS, "xlsx")), default="jsonl", show_default=True,
               help="jsonl: one JSON object a line; csv: a header row, then one row a record; "
                    "xlsx: a workbook for people (needs --out).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to FILE instead of standard output.")
+@click.option("--out", "out_path", default=None, metavar="FILE",
+              help="Write to FILE instead of standard output (its folder must exist and be writable).")
 @excel_option
 @lang_option
 @storage_errors_exit_2
@@ -33,14 +37,14 @@ def export_cmd(kind: str, db_url: str | None, fmt: str, out_path: str | None) ->
         refuse(f"--excel applies to --format csv (CSV for Excel), not to --format {fmt}")
     if fmt == "xlsx" and out_path is None:
         refuse("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
-    store = Store.open(db_url, upgrade=False, create=False)
+    store = Store.open(db_url, read_only=True)
     try:
         if fmt == "xlsx" or (fmt == "csv" and excel_requested()):
             _export_for_people(store, kind, fmt, out_path)
         elif out_path is None:
             count = store.export(kind, fmt, sys.stdout)
         else:
-            with open(out_path, "w", encoding="utf-8", newline="") as out:
+            with open_out(Path(out_path)) as out:
                 count = store.export(kind, fmt, out)
             click.echo(f"{count} {kind} written to {out_path}", err=True)
     finally:
@@ -53,7 +57,8 @@ def _export_for_people(store: Store, kind: str, fmt: str, out_path: str | None) 
     from reports.xlsx import export_csv_for_excel, export_workbook
 
     if fmt == "xlsx":
-        count = export_workbook(store.engine, kind, str(out_path), current_lang())
+        with replace_when_done(Path(str(out_path))) as tmp:
+            count = export_workbook(store.engine, kind, str(tmp), current_lang())
     elif out_path is None:
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="", write_through=True)
         count = export_csv_for_excel(store.engine, kind, out)
@@ -61,7 +66,8 @@ def _export_for_people(store: Store, kind: str, fmt: str, out_path: str | None) 
         out.detach()
         return
     else:
-        with open(out_path, "w", encoding="utf-8-sig", newline="") as fh:
+        with open_out(Path(out_path)) as fh:
+            fh.write("\ufeff")  # the byte-order mark that tells Excel the file is UTF-8
             count = export_csv_for_excel(store.engine, kind, fh)
     click.echo(f"{count} {kind} written to {out_path}", err=True)
 

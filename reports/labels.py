@@ -191,6 +191,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "widget_url": ("Địa chỉ widget", "Widget URL"), "unit_code": ("Mã đơn vị", "Unit code"),
     "unverified": ("Chưa xác minh", "Unverified"), "notes": ("Ghi chú", "Notes"),
     "in_registry": ("Trong danh mục", "In registry"), "former_names": ("Tên cũ", "Former names"),
+    "reachable": ("Truy cập được", "Reachable"), "http_status": ("Mã HTTP", "HTTP status"),
+    "waf_blocked": ("Bị tường lửa chặn", "Blocked by a firewall"), "health_run": ("Lần quét kiểm tra", "Health run"),
     "current_province": ("Tỉnh hiện nay", "Current province"),
     # documents
     "url": ("Liên kết", "Link"), "title": ("Tiêu đề", "Title"), "published_at": ("Ngày đăng", "Published"),

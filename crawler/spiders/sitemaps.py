@@ -30,7 +30,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from core.clock import observed_on
 from core.vntext import fold
-from crawler.families import is_article_url
+from crawler.families import is_article_url, may_be_page
 from crawler.items import FetchItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal
@@ -142,10 +142,15 @@ class SitemapsSpider(PortalSpider):
                 if host_of(loc) in allowed:
                     yield from self.sitemap_request(loc, portal, depth)
             return
+        # A profile only narrows: on a portal of unknown family, or when the family's article pattern
+        # matches none of the urlset's pages, every page-like entry is a candidate (bounded below).
+        listed = list(sitemap)  # scrapy's Sitemap iterates once
+        locs = [urljoin(response.url, entry["loc"].strip()) for entry in listed]
+        shaped = {loc for loc in locs if is_article_url(loc, portal.cms)}
+        generic = portal.cms == "unknown" or not shaped
         entries = []
-        for entry in sitemap:
-            loc = urljoin(response.url, entry["loc"].strip())
-            if host_of(loc) not in allowed or not is_article_url(loc, portal.cms):
+        for entry, loc in zip(listed, locs):
+            if host_of(loc) not in allowed or not (loc in shaped or (generic and may_be_page(loc))):
                 continue
             lastmod = (entry.get("lastmod") or "")[:10]
             if lastmod:

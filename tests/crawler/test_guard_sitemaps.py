@@ -97,3 +97,22 @@ def test_a_gzip_sitemap_under_the_cap_is_read() -> None:
     [req] = spider.sitemap_request(f"{BASE}sitemap.xml.gz", portal, 0)
     out = list(spider.parse_sitemap(respond(req, gzip.compress(index(f"{BASE}tin-tuc.xml")))))
     assert out[0].error is None and [o.url for o in out if isinstance(o, Request)] == [f"{BASE}tin-tuc.xml"]
+
+
+def urlset(*locs: str) -> bytes:
+    entries = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode()
+
+
+def test_an_unknown_family_keeps_slug_only_pages_of_its_urlset() -> None:
+    """A portal of no known family (an ad-hoc --url crawl is `unknown`) publishes `/Pages/<slug>.aspx`
+    and `/<slug>.html` with no number: the urlset says they are pages, so they are requested; files,
+    feeds and the home page are not."""
+    spider = make_spider()
+    portal = next(iter(spider.portals.values()))
+    assert portal.cms == "unknown"
+    [root] = spider.sitemap_request(f"{BASE}sitemap.xml", portal, 0)
+    pages = [f"{BASE}Pages/ke-hoach-tuyen-truyen-cai-cach-hanh-chinh-nam-2026.aspx", f"{BASE}tin-tuc/hoi-nghi-so-ket.html"]
+    not_pages = [BASE, f"{BASE}uploads/kh-12.pdf", f"{BASE}rss/tin-tuc"]
+    out = list(spider.parse_sitemap(respond(root, urlset(*pages, *not_pages))))
+    assert sorted(r.url for r in out if isinstance(r, Request)) == sorted(pages)
