@@ -206,6 +206,21 @@ def key_of(text: str) -> str:
     return _WS_RE.sub(" ", fold_aligned(text)).strip()
 
 
+# Characters XML cannot hold (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF). libxml2's
+# HTML parser lets some into the tree, and then lxml refuses to write any text next to them (a
+# ValueError out of drop_tree or a tail join), so they go before the parse: a form feed is
+# whitespace in HTML and becomes a space, NUL and the rest become U+FFFD as HTML parsers read them.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without characters an XML tree cannot hold (see _NOT_XML_RE); unchanged, at the cost
+    of one C-level search, when it has none."""
+    if _NOT_XML_RE.search(text) is None:
+        return text
+    return _NOT_XML_RE.sub(lambda m: " " if m.group() == "\x0c" else "\ufffd", text)
+
+
 # ---------------------------------------------------------------------------------------------
 # Caps. Extraction is linear in what it reads, and these bound what it reads, so a hostile or
 # broken page (a 50k-row table, 250k links, a tag with 100k attributes; issue 9) costs bounded time
@@ -348,7 +363,7 @@ def load_page(html: str | bytes, url: str) -> Page:
         html = html[:MAX_MARKUP_CHARS]
     html, attr_warnings = cap_attributes(html)
     warnings.extend(attr_warnings)
-    text = nfc(html)
+    text = xml_safe(nfc(html))
     tree = parse_html(text)
     if tree is not None:
         warnings.extend(cap_tree(tree))
