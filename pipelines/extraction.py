@@ -28,7 +28,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-
 from crawler.items import PageItem
 from pipelines.extract import PortalContext, attachment_text, extract, register_record
 
@@ -236,7 +235,7 @@ class ExtractPipeline:
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "ExtractPipeline":
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
         workers = int(os.environ.get("CCHC_EXTRACT_WORKERS", crawler.settings.getint("CCHC_EXTRACT_WORKERS", 2)))
         budget = float(os.environ.get("CCHC_EXTRACT_BUDGET")
                        or crawler.settings.getfloat("CCHC_EXTRACT_BUDGET", DEFAULT_BUDGET))
@@ -280,7 +279,7 @@ class ExtractPipeline:
             started = time.monotonic()
             try:
                 return await asyncio.wait_for(asyncio.wrap_future(fut), hard)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 log.warning("extraction of %s did not come back in %.0f s; restarting the worker pool", url, hard)
                 _SharedPool.restart(pool)
                 return "over_budget", time.monotonic() - started

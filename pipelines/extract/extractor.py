@@ -298,29 +298,34 @@ def prune_chrome(page: Page, title: str | None) -> None:
             el.drop_tree() if hasattr(el, "drop_tree") else parent.remove(el)
 
 
-_XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
-
-
-def _short_text(t: str | None) -> bool:
-    """XPath's `string-length(.) < 90 and string-length(normalize-space(.)) > 1` on one text node
-    (normalize-space folds XML whitespace only: a no-break space counts as text, as it did there)."""
-    return t is not None and len(t) < 90 and len(_XML_SPACE_RE.sub(" ", t).strip(" ")) > 1
+_XML_WS = " \t\r\n"
 
 
 def _box_candidates(tree: Any) -> Iterator[Any]:
     """Parents of short text nodes, in document order, each once; only those with at most two
     children (a heading is a leaf or nearly one; prune_boxes skips the rest anyway).
 
-    This was the XPath `//text()[…]/parent::*`: libxml2 merges the parent node-set with a
-    duplicate check per node, which is quadratic in the number of text nodes (30 s for a 20k-row
-    table). One pass over the elements gives the same nodes in linear time: a text node's parent is
-    the element whose `.text` it is, or the parent of the element whose `.tail` it is.
+    This was the XPath `//text()[string-length(.) < 90][string-length(normalize-space(.)) > 1]
+    /parent::*`: libxml2 merges the parent node-set with a duplicate check per node, which is
+    quadratic in the number of text nodes (30 s for a 20k-row table). One pass over the elements
+    gives the same nodes in linear time: a text node's parent is the element whose `.text` it is,
+    or the parent of the element whose `.tail` it is. The test on a text is the XPath's:
+    normalize-space folds XML whitespace only (a no-break space counts as text), and a string that
+    keeps two characters after trimming keeps two after folding its inner runs.
     """
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or len(el) > 2:
+    for el in tree.iter(etree.Element):
+        n = len(el)
+        if n > 2:
             continue
-        if _short_text(el.text) or any(_short_text(child.tail) for child in el):
+        t = el.text
+        if t is not None and len(t) < 90 and len(t.strip(_XML_WS)) > 1:
             yield el
+            continue
+        for child in el if n else ():
+            t = child.tail
+            if t is not None and len(t) < 90 and len(t.strip(_XML_WS)) > 1:
+                yield el
+                break
 
 
 def prune_boxes(page: Page, title: str | None) -> int:

@@ -250,6 +250,12 @@ _ATTR_RE = re.compile(r"""[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s"'
 _LONG_STRETCH = 4 * MAX_ATTRIBUTES
 
 
+# Below this size the tag scan is skipped: a tag needs ~3 bytes an attribute (a distinct name and a
+# separator), so a smaller page holds at most ~11k attributes on a tag, which libxml2 parses in
+# under a second. Most pages are smaller and pay nothing.
+_SCAN_FROM = 32_000
+
+
 def _maybe_many_attributes(html: str) -> bool:
     """Cheap (C-speed) test: could any tag hold more than MAX_ATTRIBUTES attributes?
 
@@ -258,10 +264,11 @@ def _maybe_many_attributes(html: str) -> bool:
     one with a long stretch between two "<". A tag whose every value holds a "<" can slip past;
     the pool's time budget (pipelines/extraction.py) is the backstop for what caps miss.
     """
+    if len(html) < _SCAN_FROM:
+        return False
     if len(html) > 512_000:
         return True
-    tags = html.count("<")
-    if html.count("=") > 3 * tags + MAX_ATTRIBUTES:
+    if html.count("=") > 3 * html.count("<") + MAX_ATTRIBUTES:
         return True
     return max(map(len, html.split("<"))) > _LONG_STRETCH
 
@@ -293,16 +300,19 @@ def cap_attributes(html: str) -> tuple[str, list[str]]:
         f"cap: {cut} tag(s) with more than {MAX_ATTRIBUTES} attributes (up to {worst}); kept the first {MAX_ATTRIBUTES} of each"]
 
 
-# one C-level test: is there anything for cap_tree to cut? (~35 µs on an ordinary page)
+# C-level tests: is there anything for cap_tree to cut? A page of at most MAX_CHILDREN elements
+# (every ordinary page) cannot be over any cap, and only the count is paid.
+_ELEMENT_COUNT = etree.XPath("count(/descendant::*)")
 _OVER_CAPS = etree.XPath(
-    f"count(/descendant::*) > {MAX_ELEMENTS} or count(//a) > {MAX_LINKS} or boolean(//*[count(*) > {MAX_CHILDREN}])")
+    f"count(/descendant::*) > {MAX_ELEMENTS} or count(//a) > {MAX_LINKS}"
+    f" or boolean(/descendant::*[count(*) > {MAX_CHILDREN}])")
 
 
 def cap_tree(root: etree._Element) -> list[str]:
     """Cut the parsed tree to MAX_CHILDREN children per element, MAX_LINKS links and MAX_ELEMENTS
     elements, keeping what comes first in document order (a page's headline and article come
     before the tail of an endless list). One pass; bulk cuts are C-level slice deletions."""
-    if not _OVER_CAPS(root):
+    if _ELEMENT_COUNT(root) <= min(MAX_CHILDREN, MAX_LINKS, MAX_ELEMENTS) or not _OVER_CAPS(root):
         return []
     warnings: list[str] = []
     wide = widest = links = links_cut = count = 0

@@ -23,10 +23,15 @@ import pytest
 from scrapy.settings import Settings
 from sqlalchemy import select
 
-import pipelines.extraction as extraction
 from core.clock import observed_on
 from crawler.items import PageItem, as_storage_dict
-from pipelines.extraction import ExtractPipeline, _SharedPool, build_record, run_with_budget
+from pipelines import extraction
+from pipelines.extraction import (
+    ExtractPipeline,
+    _SharedPool,
+    build_record,
+    run_with_budget,
+)
 from pipelines.storage import StoragePipeline
 from storage import Store
 from storage.models import Document, DocumentVersion, Fetch

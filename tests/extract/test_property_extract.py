@@ -18,8 +18,8 @@ import unicodedata
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-
 from page_strategies import page_input
+
 from pipelines.extract import extract
 from pipelines.extract.record import RECORD_KEYS
 from pipelines.extract.sections import SECTION_NAMES
