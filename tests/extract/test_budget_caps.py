@@ -177,3 +177,14 @@ def test_decode_html_bom_rules() -> None:
     got, warnings = decode_html(codecs.BOM_UTF8 + b"<p>ok \xff</p>")
     assert got == "<p>ok \ufffd</p>" and warnings == [
         "charset: byte-order mark says utf-8 but the bytes do not decode; undecodable bytes replaced"]
+
+
+def test_control_characters_do_not_break_pruning() -> None:
+    """Found by bench/fuzz_extract.py: libxml2 keeps C0 controls and U+FFFE in text, and lxml then
+    refuses to join a removed element's tail onto them (ValueError out of extract)."""
+    html = (HEAD + "<div class='menu'><a href='/'>Trang chủ</a></div>\x01 sau menu\x0c tiếp\ufffe"
+            "<div><h3>Tin khác</h3><ul><li><a href='/tin/1.html'>Tin một</a></li></ul></div>\x1f đuôi" + TAIL)
+    rec = extract(html.encode("utf-8"), URL)
+    assert_article_kept(rec)
+    page = load_page(html, URL)
+    assert "\ufffd sau menu tiếp\ufffd" in page.flat   # form feed read as a space, the rest as U+FFFD
