@@ -245,8 +245,9 @@ MAX_LINKS = 5_000
 _START_TAG_RE = re.compile(
     r"""<[A-Za-z][^\s/>]*((?:[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s"'>]*))?)*)""")
 _ATTR_RE = re.compile(r"""[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s"'>]*))?""")
-# a stretch this long without "<" is needed for a tag with more than MAX_ATTRIBUTES attributes
-# (unless its values hold "<"), or many more "=" than tags: cheap tests before the tag scan
+# a tag with enough attributes to cost the parser anything (thousands) shows as a stretch this long
+# without "<" (unless its values hold "<") or as many more "=" than tags: cheap tests before the
+# tag scan. (A tag just over MAX_ATTRIBUTES may be left whole when neither shows; it costs nothing.)
 _LONG_STRETCH = 4 * MAX_ATTRIBUTES
 
 
