@@ -65,8 +65,8 @@ def test_rows_over_the_children_cap_are_cut_and_named() -> None:
     rows = "".join(f"<tr><td>{i}/KH-UBND</td><td>Kế hoạch số {i}</td></tr>" for i in range(MAX_CHILDREN + 300))
     rec = extract(HEAD + "<table>" + rows + "</table>" + TAIL, URL)
     assert caps_of(rec.warnings) == [
-        f"cap: 1 element(s) with more than {MAX_CHILDREN:,} children (table rows, list items; "
-        f"up to {MAX_CHILDREN + 300:,}); kept the first {MAX_CHILDREN:,} of each"]
+        (f"cap: 1 element(s) with more than {MAX_CHILDREN:,} children (table rows, list items; "
+         f"up to {MAX_CHILDREN + 300:,}); kept the first {MAX_CHILDREN:,} of each")]
     assert_article_kept(rec)
     page = load_page(HEAD + "<table>" + rows + "</table>" + TAIL, URL)
     [table] = page.tree.iter("table")
@@ -104,8 +104,8 @@ def test_a_tag_with_too_many_attributes_keeps_the_first_ones() -> None:
     html = HEAD + f"<div id='box' {attrs}>Nội dung hộp</div>" + FILLER + TAIL
     rec = extract(html, URL)
     assert caps_of(rec.warnings) == [
-        f"cap: 1 tag(s) with more than {MAX_ATTRIBUTES} attributes (up to {MAX_ATTRIBUTES + 1001}); "
-        f"kept the first {MAX_ATTRIBUTES} of each"]
+        (f"cap: 1 tag(s) with more than {MAX_ATTRIBUTES} attributes (up to {MAX_ATTRIBUTES + 1001}); "
+         f"kept the first {MAX_ATTRIBUTES} of each")]
     assert_article_kept(rec)
     box = load_page(html, URL).tree.get_element_by_id("box")
     assert len(box.attrib) == MAX_ATTRIBUTES
