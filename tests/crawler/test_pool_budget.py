@@ -101,17 +101,32 @@ def test_inline_extraction_over_budget_gives_an_error_not_a_record() -> None:
 def test_pool_worker_stops_at_the_budget_and_takes_the_next_page() -> None:
     stats = Stats()
     restarts = _SharedPool.restarts
-    slow = ExtractPipeline(1, None, stats, budget=0.3, work=sleepy)
-    [late] = asyncio.run(run_pages(slow, [page_item()]))
+
+    async def crawl() -> tuple[PageItem, PageItem, list[PageItem]]:
+        slow = ExtractPipeline(1, None, stats, budget=0.3, work=sleepy)
+        fast = ExtractPipeline(1, None, stats, budget=30.0, work=quick)
+        fast.open_spider()
+        slow.open_spider()   # one shared pool, one worker
+        try:
+            # a first page starts the worker, so that no limit below counts its start-up
+            warm = await asyncio.wait_for(fast.process_item(page_item(f"{URL}?warm", html="W")), HANG_GUARD)
+            late = await asyncio.wait_for(slow.process_item(page_item()), HANG_GUARD)
+            after = await asyncio.wait_for(asyncio.gather(
+                *(fast.process_item(page_item(f"{URL}?p={i}", html=f"T{i}")) for i in range(3))), HANG_GUARD)
+        finally:
+            slow.close_spider()
+            fast.close_spider()
+        return warm, late, list(after)
+
+    warm, late, after = asyncio.run(crawl())
+    assert warm.record is not None and warm.record["title"] == "W"
     assert late.record is None and "exceeded its budget of 0.3 s" in (late.error or "")
     assert stats["cchc/extract/over_budget"] == 1
     assert _SharedPool.restarts == restarts   # the timer inside the worker ended it: no kill needed
-    # the crawl goes on: the same kind of pool extracts the next pages
-    fast = ExtractPipeline(1, None, stats, budget=5.0, work=quick)
-    items = asyncio.run(run_pages(fast, [page_item(f"{URL}?p={i}", html=f"T{i}") for i in range(3)]))
-    assert [i.record["title"] for i in items] == ["T0", "T1", "T2"]
-    assert all(i.error is None for i in items)
-    assert stats["cchc/extract/records"] == 3
+    # the crawl goes on: the same worker extracts the next pages
+    assert [i.record["title"] for i in after] == ["T0", "T1", "T2"]
+    assert all(i.error is None for i in after)
+    assert stats["cchc/extract/records"] == 4
 
 
 def test_a_worker_that_ignores_the_timer_is_killed_and_pages_in_flight_are_redone(
@@ -122,10 +137,11 @@ def test_a_worker_that_ignores_the_timer_is_killed_and_pages_in_flight_are_redon
 
     async def both() -> tuple[PageItem, PageItem]:
         stuck_pipe = ExtractPipeline(1, None, stats, budget=0.2, work=stubborn)
-        fine_pipe = ExtractPipeline(1, None, stats, budget=5.0, work=quick)
+        fine_pipe = ExtractPipeline(1, None, stats, budget=30.0, work=quick)
         stuck_pipe.open_spider()
         fine_pipe.open_spider()   # one shared pool, one worker: the quick page queues behind the stuck one
         try:
+            await asyncio.wait_for(fine_pipe.process_item(page_item(f"{URL}?warm", html="W")), HANG_GUARD)
             stuck_task = asyncio.ensure_future(stuck_pipe.process_item(page_item()))
             await asyncio.sleep(0.05)
             fine = await asyncio.wait_for(fine_pipe.process_item(page_item(f"{URL}?ok", html="OK")), HANG_GUARD)
