@@ -9,12 +9,17 @@ Design points:
   knows when the next run is due; missed runs are coalesced into one within a grace time.
 * `run_once` (``cchc schedule --once``) does not load that job store: job stores must not be shared
   between schedulers.
+* Every option is validated before anything starts (`validate_options`): APScheduler accepts a
+  negative or huge interval and only fails later, inside its own thread, which then dies while the
+  process lives on and no crawl ever runs again. For the same reason the daemon watches that thread:
+  if it stops for any reason the daemon exits non-zero instead of idling forever.
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import logging
+import math
 import pickle
 import signal
 import subprocess
@@ -40,8 +45,53 @@ WIDGET_JOB = "widget-readings"
 _current_child: subprocess.Popen | None = None
 
 
+#: Bounds of `--widgets-every`: more often than every 15 minutes hammers every portal (a widget run
+#: fetches each home page); past a week the daily run already reads every widget.
+MIN_WIDGET_HOURS = 0.25
+MAX_WIDGET_HOURS = 168.0
+#: Bounds of `--grace-hours`: a missed run is still worth running up to a week late, never "-5 h" late.
+MIN_GRACE_HOURS = 1 / 3600
+MAX_GRACE_HOURS = 168.0
+
+
 class SchedulerError(Exception):
     """A problem the scheduler reports before starting (the message says what to do)."""
+
+
+def validate_options(
+    *,
+    at: str = "02:00",
+    widgets_every_hours: float | None = None,
+    grace_hours: float = 12.0,
+    max_runs: int | None = None,
+) -> tuple[int, int]:
+    """Check every daemon option up front; returns the daily (hour, minute).
+
+    Called by `run_daemon` and by ``cchc schedule`` before anything else (also with ``--once``, so a
+    bad crontab line fails the first time it runs, not the day the daemon is started with it).
+    """
+    try:
+        hour_text, minute_text = at.strip().split(":")
+        hour, minute = int(hour_text), int(minute_text)
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise SchedulerError(f"--at {at!r} is not a time of day: write HH:MM (00:00 to 23:59, Asia/Ho_Chi_Minh)") from None
+    if widgets_every_hours is not None and not (
+        math.isfinite(widgets_every_hours) and MIN_WIDGET_HOURS <= widgets_every_hours <= MAX_WIDGET_HOURS
+    ):
+        raise SchedulerError(
+            f"--widgets-every {widgets_every_hours:g} is out of range: give hours from {MIN_WIDGET_HOURS:g} "
+            f"to {MAX_WIDGET_HOURS:g} (or leave it out: the daily run reads every widget)"
+        )
+    if not (math.isfinite(grace_hours) and MIN_GRACE_HOURS <= grace_hours <= MAX_GRACE_HOURS):
+        raise SchedulerError(
+            f"--grace-hours {grace_hours:g} is out of range: give hours from 1 second ({MIN_GRACE_HOURS:.6f}) "
+            f"to {MAX_GRACE_HOURS:g}; a run missed by less than this still runs, once"
+        )
+    if max_runs is not None and max_runs < 1:
+        raise SchedulerError(f"--max-runs {max_runs} is out of range: give 1 or more")
+    return hour, minute
 
 
 @contextlib.contextmanager
@@ -82,19 +132,40 @@ def scheduled_crawl(db: str, spiders: tuple[str, ...] = (), extra: tuple[str, ..
         if not mine:
             log.warning("scheduled crawl skipped: another crawl holds the lock")
             return None
-        cmd = [sys.executable, "-m", "cli", "crawl", "--trigger", trigger, "--db", db]
+        # -P: the current directory is not put on sys.path, so a stray settings.py or cli/ in the
+        # folder the scheduler was started from cannot stand in for the installed package's.
+        cmd = [sys.executable, "-P", "-m", "cli", "crawl", "--trigger", trigger, "--db", db]
         for s in spiders:
             cmd += ["--spider", s]
         cmd += list(extra)
         started = time.monotonic()
-        log.info("scheduled crawl starting: %s", " ".join(cmd[2:]))
-        _current_child = subprocess.Popen(cmd)
+        log.info("scheduled crawl starting: %s", " ".join(cmd[3:]))
+        _current_child = child = subprocess.Popen(cmd)
         try:
-            rc = _current_child.wait()
+            rc = child.wait()
         finally:
             _current_child = None
         log.info("scheduled crawl finished: exit %s after %.1f s", rc, time.monotonic() - started)
+        if rc != 0:
+            close_runs_of_dead_crawl(db, child.pid, rc)
         return rc
+
+
+def close_runs_of_dead_crawl(db: str, pid: int, rc: int) -> list[int]:
+    """Mark "failed" any run the ended crawl process `pid` left "running" (it was killed, or died
+    before it could close its run); a crawl that ended normally has closed its own run already."""
+    from storage import StorageError, Store
+
+    how = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exited with code {rc}"
+    try:
+        with Store.open(db, upgrade=False) as store:
+            failed = store.fail_runs_of_process(pid, f"the crawl process {how} without closing its run")
+    except StorageError as exc:
+        log.warning("could not check the runs of the ended crawl process %s: %s", pid, exc)
+        return []
+    if failed:
+        log.warning("run(s) %s of the crawl process that %s marked failed", ", ".join(map(str, failed)), how)
+    return failed
 
 
 def run_once(db: str | None, registry: str | None = None) -> int | None:
@@ -154,26 +225,36 @@ def run_daemon(
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
+    hour, minute = validate_options(at=at, widgets_every_hours=widgets_every_hours, grace_hours=grace_hours,
+                                    max_runs=max_runs)
     url = resolve_url(db)
     db_str = url.render_as_string(hide_password=False)
-    try:
-        hour, minute = (int(x) for x in at.split(":"))
-        if not (0 <= hour < 24 and 0 <= minute < 60):
-            raise ValueError
-    except ValueError:
-        raise SchedulerError(f"--at {at!r} is not a time of day HH:MM") from None
     check_job_store(url)
     extra = ("--registry", registry) if registry else ()
-    sched = BackgroundScheduler(
+    died: list[BaseException] = []
+    done = threading.Event()
+
+    class WatchedScheduler(BackgroundScheduler):
+        """APScheduler whose main loop reports its own death (it would otherwise end silently)."""
+
+        def _main_loop(self) -> None:
+            try:
+                super()._main_loop()
+            except BaseException as exc:  # noqa: BLE001 - any end of the loop but shutdown is fatal
+                died.append(exc)
+                done.set()
+
+    sched = WatchedScheduler(
         timezone=VN_TZ,
         jobstores={"default": SQLAlchemyJobStore(url=db_str, tablename=JOBS_TABLE)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(grace_hours * 3600)},
     )
     runs = {"n": 0}
-    done = threading.Event()
 
     def on_event(event: Any) -> None:
         runs["n"] += 1
+        if getattr(event, "exception", None) is not None:
+            log.error("job %s failed: %s: %s", event.job_id, type(event.exception).__name__, event.exception)
         if max_runs is not None and runs["n"] >= max_runs:
             done.set()
 
@@ -205,9 +286,18 @@ def run_daemon(
     for job in sched.get_jobs():
         log.info("job %s: next run %s", job.id, job.next_run_time)
     sched.resume()
+    thread = getattr(sched, "_thread", None)
     try:
         while not done.wait(1.0):
-            pass
+            if thread is not None and not thread.is_alive() and not died:
+                died.append(RuntimeError("the scheduler thread ended"))
+                break
     finally:
         sched.shutdown(wait=True)  # waits for a running crawl to finish (it was asked to stop)
         log.info("scheduler stopped after %d run(s)", runs["n"])
+    if died:
+        exc = died[0]
+        raise SchedulerError(
+            f"the scheduler's thread stopped ({type(exc).__name__}: {exc}), so no crawl would ever run "
+            "again: the scheduler exits. Check its options and the database, then start it again."
+        )

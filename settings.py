@@ -55,6 +55,15 @@ DOWNLOAD_TIMEOUT = _env_int("CCHC_DOWNLOAD_TIMEOUT", 30)
 DOWNLOAD_MAXSIZE = _env_int("CCHC_MAX_BYTES", 25 * 1024 * 1024)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
+# Names are resolved by the guarded resolver: a name resolving to a loopback, private, link-local or
+# metadata address is refused before any connection (crawler/resolver.py; the proxy's own name is not).
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+
+# Sitemaps are bounded per portal, as listings are (crawler/spiders/sitemaps.py): index depth below the
+# sitemaps the registry or robots.txt name, and sitemap documents requested per portal.
+CCHC_SITEMAP_MAX_DEPTH = _env_int("CCHC_SITEMAP_MAX_DEPTH", 3)
+CCHC_SITEMAP_MAX_FILES = _env_int("CCHC_SITEMAP_MAX_FILES", 50)
+
 # Redirects are handled by our own middleware so off-registry targets are recorded, not followed.
 REDIRECT_MAX_TIMES = 5
 
@@ -76,7 +85,24 @@ CCHC_RUN_ID = os.environ.get("CCHC_RUN_ID", "")
 CCHC_EXTRACT_WORKERS = _env_int("CCHC_EXTRACT_WORKERS", 2)
 CCHC_BATCH = _env_int("CCHC_BATCH", 50)
 
-FILES_STORE = os.environ.get("CCHC_FILES_STORE", "data/files")
+
+def _files_store() -> str:
+    """Attachments: ``$CCHC_FILES_STORE``, else ``files/`` in the data folder of the database the
+    crawl writes (``DB.d/files`` beside a SQLite file; storage/datadir.py), never a folder relative
+    to wherever the command was started. `cchc crawl` sets it again for the database it opened."""
+    explicit = os.environ.get("CCHC_FILES_STORE")
+    if explicit:
+        return explicit
+    from storage.datadir import data_dir_for
+    from storage.errors import DatabaseURLError
+
+    try:
+        return str(data_dir_for(CCHC_DB or None) / "files")
+    except DatabaseURLError:
+        return ""  # the storage pipeline refuses the same URL with a message that says what to do
+
+
+FILES_STORE = _files_store()
 FILES_EXPIRES = 30
 MEDIA_ALLOW_REDIRECTS = True
 

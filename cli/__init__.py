@@ -1,12 +1,48 @@
 """The `cchc` command: one click group; each area of the product adds its own sub-commands module.
 
-Sub-command modules are listed explicitly (not discovered) so a broken import fails loudly.
+Sub-command modules are listed explicitly (not discovered) so a broken import fails loudly. A usage
+error (an unknown option, a value of the wrong type, a missing argument) is one ``error:`` line and
+exit status 2 like every other bad input, not click's usage block (`CchcGroup`).
 """
 from __future__ import annotations
 
 import importlib
+from typing import IO, Any
 
 import click
+from click.exceptions import NoArgsIsHelpError
+
+
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as ONE ``error:`` line naming the command's help (exit status 2)."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        hint = f" (see `{self.ctx.command_path} --help`)" if self.ctx is not None else ""
+        message = " ".join(self.format_message().split())  # click lists choices on several lines
+        click.echo(f"error: {message}{hint}", err=True)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    if isinstance(exc, (OneLineUsageError, NoArgsIsHelpError)):
+        return exc  # `cchc report` alone: the help is the answer
+    return OneLineUsageError(exc.format_message(), exc.ctx)
+
+
+class CchcGroup(click.Group):
+    """The top-level group: its own and its sub-commands' usage errors become `OneLineUsageError`."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
 COMMAND_MODULES: list[str] = [
     "cli.db",
@@ -21,7 +57,7 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CchcGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cchc-watch")
 def main() -> None:
     """CCHC Watch: crawl Vietnamese government portals for administrative-reform plans and TTHC widgets."""

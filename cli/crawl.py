@@ -7,25 +7,71 @@ starts this command as a fresh process.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
+import shutil
+import signal
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from core.clock import observed_on
-from crawler.registry import RegistryError, UnknownPortalError, for_url, load_registry
+from core.paths import registry_to_read
+from crawler.registry import DEFAULT_REGISTRY_PATH, RegistryError, UnknownPortalError, for_url, load_registry
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+    from crawler.registry import Portal
+    from storage import Store
+    from storage.datadir import RunPaths
 
 SPIDERS = ("widget", "feeds", "sitemaps", "listings", "registers")
 RECHECK = "recheck"
 DEMO_DB = Path("data/demo.sqlite")
+#: Exit codes: a bad input (nothing was crawled, no run recorded) and a run that did not complete.
+EXIT_BAD_INPUT = 2
+EXIT_RUN_FAILED = 1
+
+log = logging.getLogger("cchc.crawl")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """One `error:` line on stderr and a non-zero exit (the project's one style for every failure)."""
     click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+    sys.exit(code)
+
+
+class _Stopped(BaseException):
+    """A shutdown signal that arrived while Scrapy's own handlers were not installed.
+
+    A BaseException, like KeyboardInterrupt, so no ``except Exception`` on the way swallows it.
+    """
+
+    def __init__(self, signame: str) -> None:
+        super().__init__(signame)
+        self.signame = signame
+
+
+def _raise_stopped(signum: int, _frame: Any) -> None:
+    raise _Stopped(signal.Signals(signum).name)
+
+
+@dataclass
+class _Outcome:
+    """How a run ends: its final status, why (when it did not complete) and per-spider stats."""
+
+    status: str = "complete"
+    stats: dict[str, Any] = field(default_factory=dict)
+    #: set when the run failed: kept in the run's stats under "error" and printed as the error line
+    error: str | None = None
+    #: the signal that stopped the run (it is then "incomplete": the next identical crawl resumes it)
+    stopped: str | None = None
 
 
 def run_crawl(
@@ -41,17 +87,26 @@ def run_crawl(
     max_pages: int,
     quiet: bool = False,
 ) -> int:
-    """Run one crawl in this process and return its run id."""
-    from scrapy.crawler import CrawlerProcess
-    from twisted.internet.defer import DeferredList
-    from scrapy.utils.project import get_project_settings
+    """Run one crawl in this process and return its run id.
 
+    Bad input exits 2 before a run is recorded. Once the run is recorded, it is always closed,
+    whatever happens: "failed" (with the reason in its stats under ``error``) when the crawl raised,
+    a spider could not be loaded or started, or no request got a usable answer; "incomplete" when a
+    signal stopped it (SIGTERM, Ctrl-C: resumable). Anything but "complete" exits 1 with one
+    ``error:`` line, after the summary.
+    """
     from storage import Store
+    from storage.datadir import data_dir, run_paths
     from storage.errors import StorageError
 
     unknown = [s for s in spiders if s not in SPIDERS]
     if unknown:
         _fail(f"unknown spider {', '.join(unknown)} (expected: {', '.join(SPIDERS)})")
+    if max_pages < 1:
+        _fail(f"--max-pages must be a whole number of pages, 1 or more (got {max_pages})")
+    if registry is None and url is None:
+        default = registry_to_read()
+        registry = str(default) if default is not None else None
     try:
         if url:
             portals = [for_url(url)]
@@ -62,8 +117,12 @@ def run_crawl(
         _fail(str(exc))
     if not portals:
         _fail("no portal in the registry matches the given --source/--province/--level")
+    # A signal before the reactor runs must still close the run: until Scrapy installs its own
+    # handlers, SIGTERM raises here like Ctrl-C does.
+    signal.signal(signal.SIGTERM, _raise_stopped)
     try:
         store = Store.open(db)
+        data_dir(store.engine.url)  # a database without a folder for its run files is refused before any run
         store.sync_portals([p.to_row() for p in portals])
         stale = store.mark_stale_runs_incomplete()
         if stale:
@@ -78,64 +137,182 @@ def run_crawl(
             run_id = store.start_run(trigger=trigger, observed_on=day, args=args)
     except StorageError as exc:
         _fail(str(exc))
+    except (_Stopped, KeyboardInterrupt):
+        _fail("stopped by a signal before the crawl started; nothing was crawled", EXIT_RUN_FAILED)
 
-    settings = get_project_settings()
-    settings.set("CCHC_DB", str(store.url), priority="cmdline")
-    settings.set("CCHC_RUN_ID", run_id, priority="cmdline")
-    # Scrapy's log goes to a file per run; the terminal gets progress and the summary.
-    log_file = Path(os.environ.get("CCHC_LOG_DIR", "data/logs")) / f"run-{run_id}.log"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    settings.set("LOG_FILE", str(log_file), priority="cmdline")
-    settings.set("LOG_LEVEL", os.environ.get("CCHC_LOG_LEVEL", "INFO"), priority="cmdline")
-    settings.set("CCHC_PROGRESS", sys.stderr.isatty() and not quiet, priority="cmdline")
-    process = CrawlerProcess(settings)
+    paths = run_paths(store.engine.url, run_id)
     kwargs: dict[str, Any] = {"max_pages": max_pages}
     if url:
         kwargs["url"] = url
     else:
         kwargs.update(sources=",".join(p.id for p in portals), registry=registry)
+    try:
+        outcome = _crawl(store, run_id, portals, spiders, kwargs, paths, quiet=quiet)
+    except _Stopped as exc:
+        outcome = _Outcome(status="incomplete", stopped=exc.signame)
+    except KeyboardInterrupt:
+        outcome = _Outcome(status="incomplete", stopped="SIGINT")
+    except Exception as exc:  # noqa: BLE001 - whatever broke, the run is closed as failed and says why
+        if logging.getLogger().handlers:  # the run's log file, once Scrapy set it up (never the terminal)
+            log.exception("crawl of run %s failed", run_id)
+        outcome = _Outcome(status="failed", error=f"{type(exc).__name__}: {exc}")
+    finally:
+        # closing the run takes milliseconds; a signal now must not leave it half-written
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        paths.known.unlink(missing_ok=True)
+    try:
+        if outcome.status == "complete":
+            answered_check(store, run_id, outcome)
+        stats = dict(outcome.stats)
+        if outcome.error:
+            stats["error"] = outcome.error
+        if outcome.stopped:
+            stats["stopped"] = outcome.stopped
+        store.finish_run(run_id, status=outcome.status, stats=stats)
+        if not quiet:
+            print_summary(store.run_summary(run_id), run_notes(store, run_id))
+            click.echo(f"Log: {paths.log}")
+    except StorageError as exc:
+        _fail(f"run {run_id} could not be closed: {exc}", EXIT_RUN_FAILED)
+    finally:
+        store.close()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if outcome.stopped:
+        _fail(f"run {run_id} stopped by {outcome.stopped} before it had finished; marked incomplete "
+              f"(the next identical crawl today resumes it)", EXIT_RUN_FAILED)
+    if outcome.status != "complete":
+        _fail(f"run {run_id} {outcome.status}: {outcome.error} (log: {paths.log})", EXIT_RUN_FAILED)
+    return run_id
+
+
+def answered_check(store: Store, run_id: int, outcome: _Outcome) -> None:
+    """Turn a run in which nothing answered into a failed one (it found nothing: not a snapshot)."""
+    total, answered, common = store.answered_fetches(run_id)
+    if answered:
+        return
+    outcome.status = "failed"
+    if total:
+        outcome.error = (f"no request got a usable answer: all {total} fetch(es) were refused or failed"
+                         + (f" (most often: {common})" if common else ""))
+    else:
+        outcome.error = "no request got a usable answer: nothing was fetched (every request was refused or failed)"
+
+
+def scrapy_settings(store: Store, run_id: int, paths: RunPaths, *, quiet: bool) -> Settings:
+    """The crawl's Scrapy settings, built from the project's `settings` module by name.
+
+    Not `get_project_settings()`: that looks for scrapy.cfg in the current directory (so a crawl
+    started anywhere else found no spiders) and would pick up another Scrapy project's scrapy.cfg
+    and SCRAPY_* variables. The module ships with the package, so this works from any directory and
+    from a plain install.
+    """
+    from scrapy.settings import Settings
+
+    import settings as project_settings
+
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("CCHC_DB", str(store.url), priority="cmdline")
+    settings.set("CCHC_RUN_ID", run_id, priority="cmdline")
+    # Scrapy's log goes to a file per run, beside the database; the terminal gets progress and the summary.
+    settings.set("LOG_FILE", str(paths.log), priority="cmdline")
+    settings.set("FILES_STORE", str(paths.files), priority="cmdline")
+    settings.set("CCHC_PROGRESS", sys.stderr.isatty() and not quiet, priority="cmdline")
+    return settings
+
+
+def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str, ...], kwargs: dict[str, Any],
+           paths: RunPaths, *, quiet: bool) -> _Outcome:
+    """Run the discovery spiders, then the re-check spider, in one Scrapy process; return the outcome."""
+    from scrapy.crawler import CrawlerProcess
+    from twisted.internet.defer import DeferredList
+    from twisted.internet.error import ReactorNotRunning
+    from twisted.python.failure import Failure
+
+    class _Process(CrawlerProcess):
+        """Remembers which signal asked it to stop, so the run can say so."""
+
+        stopped_by: str | None = None
+
+        def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            self.stopped_by = signal.Signals(signum).name
+            super()._signal_shutdown(signum, frame)
+
+    # From here until Scrapy's own handlers are installed (when the reactor has started), a signal
+    # must not raise: it would land inside a spider's start-up as that spider's failure and the
+    # crawl would go on. It is noted and turned into Scrapy's graceful stop as the reactor starts.
+    pending: list[int] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda received, _frame: pending.append(received))
+    paths.create()
+    process = _Process(scrapy_settings(store, run_id, paths, quiet=quiet))
     # Known documents that discovery did not reach are re-fetched afterwards (removal detection).
     known = {p.id: store.known_document_urls(p.id) for p in portals}
-    known_file = log_file.with_suffix(".known.json")
-    known_file.write_text(json.dumps(known), encoding="utf-8")
-    names = list(spiders)
-    crawlers = [process.create_crawler(name) for name in names]
-    discovery = [process.crawl(crawler, **kwargs) for crawler in crawlers]
-    recheck = process.create_crawler(RECHECK)
-    names.append(RECHECK)
-    crawlers.append(recheck)
+    paths.known.write_text(json.dumps(known), encoding="utf-8")
+    names = [*spiders, RECHECK]
+    try:
+        crawlers = [process.create_crawler(name) for name in names]
+    except KeyError as exc:
+        raise RuntimeError(f"a spider cannot be loaded ({exc.args[0] if exc.args else exc}; "
+                           f"spider modules: {', '.join(process.settings.getlist('SPIDER_MODULES'))})") from None
+    recheck = crawlers[-1]
+    failures: list[str] = []
 
-    def after_discovery(_: Any) -> Any:
-        return process.crawl(recheck, known=str(known_file), **kwargs)
+    def note(name: str, failure: Failure) -> None:
+        failures.append(f"spider {name} failed: {failure.type.__name__}: {failure.getErrorMessage()}")
+        log.error("spider %s failed", name, exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+
+    def after_discovery(results: list[tuple[bool, Any]]) -> Any:
+        for name, (ok, value) in zip(names[:-1], results, strict=True):
+            if not ok:
+                note(name, value)
+        if process.stopped_by is not None:
+            return None
+        return process.crawl(recheck, known=str(paths.known), **kwargs).addErrback(lambda f: note(RECHECK, f))
 
     def stop(_: Any) -> None:
         from twisted.internet import reactor
 
-        if reactor.running:
+        if not reactor.running:  # every spider ended (failed to start) before the reactor ran
+            reactor.callWhenRunning(stop, None)
+            return
+        with contextlib.suppress(ReactorNotRunning):  # a signal may have begun stopping it already
             reactor.stop()
 
-    DeferredList(discovery, consumeErrors=True).addBoth(after_discovery).addBoth(stop)
-    status = "complete"
-    try:
-        process.start(stop_after_crawl=False)
-    except KeyboardInterrupt:
-        status = "incomplete"
-    finally:
-        known_file.unlink(missing_ok=True)
-    stats: dict[str, Any] = {}
-    for name, crawler in zip(names, crawlers):
-        st = crawler.stats.get_stats()
-        stats[name] = {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in st.items()
-        }
-        if st.get("finish_reason") not in (None, "finished"):
-            status = "incomplete"
-    store.finish_run(run_id, status=status, stats=stats)
-    if not quiet:
-        print_summary(store.run_summary(run_id), run_notes(store, run_id))
-        click.echo(f"Log: {log_file}")
-    store.close()
-    return run_id
+    def stop_if_signalled() -> None:
+        if pending:
+            process._signal_shutdown(pending[0], None)
+
+    discovery = [process.crawl(crawler, **kwargs) for crawler in crawlers[:-1]]
+    DeferredList(discovery, consumeErrors=True).addCallback(after_discovery).addBoth(stop)
+    # Imported only now: starting the crawls above installed the reactor the settings ask for
+    # (importing it earlier would install Twisted's default one and no crawler could start).
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(stop_if_signalled)  # runs before Scrapy installs its signal handlers
+    process.start(stop_after_crawl=False)
+
+    outcome = _Outcome()
+    unfinished: list[str] = []
+    for name, crawler in zip(names, crawlers, strict=True):
+        try:
+            st = crawler.stats.get_stats()
+        except RuntimeError:  # never started (stopped before the re-check, or it failed to start)
+            unfinished.append(f"spider {name} did not run")
+            continue
+        outcome.stats[name] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in st.items()}
+        if st.get("finish_reason") != "finished":
+            unfinished.append(f"spider {name} ended with {st.get('finish_reason', 'no finish')!r}")
+    if unfinished:
+        outcome.status, outcome.error = "incomplete", "; ".join(unfinished)
+    stopped_by = process.stopped_by or (signal.Signals(pending[0]).name if pending else None)
+    if stopped_by is not None:
+        outcome.status, outcome.stopped, outcome.error = "incomplete", stopped_by, None
+    elif failures:
+        outcome.status, outcome.error = "failed", "; ".join(failures)
+    return outcome
 
 
 def resumable_run(store: Any, *, trigger: str, observed_on: Any, args: dict[str, Any]) -> int | None:
@@ -236,8 +413,10 @@ def print_summary(summary: dict[str, Any], notes: dict[str, list[str]] | None = 
 @click.option("--level", type=click.Choice(["province", "department", "district", "commune"]))
 @click.option("--url", help="Ad-hoc crawl of one portal that is not in the registry.")
 @click.option("--db", help="Database URL or SQLite path (default: CCHC_DB or ./data/cchc.sqlite).")
-@click.option("--registry", type=click.Path(dir_okay=False), help="Registry CSV (default: the bundled one).")
-@click.option("--max-pages", default=5, show_default=True, help="Pages per listing/register (bounds pagination).")
+@click.option("--registry", type=click.Path(dir_okay=False),
+              help="Registry CSV (default: $CCHC_REGISTRY, else your own registry if `sources add` made one, "
+                   "else the bundled one).")
+@click.option("--max-pages", default=5, show_default=True, help="Pages per listing/register (bounds pagination), 1 or more.")
 @click.option("--trigger", default="manual", type=click.Choice(["manual", "schedule", "demo"]), hidden=True)
 def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, trigger) -> None:
     """Crawl portals now and store what is found as one run."""
@@ -255,12 +434,22 @@ def demo_cmd(days: int, db: str | None, seed: int) -> None:
     """Start the simulated portal network, crawl it into a fresh SQLite file, print the summary."""
     import scheduler
     from sim.network import SimNetwork
+    from storage.datadir import data_dir_for
 
     if db is None:
         DEMO_DB.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
+        # fresh means fresh: the old demo's logs and attachments went with its database
+        shutil.rmtree(data_dir_for(str(DEMO_DB)), ignore_errors=True)
         db = str(DEMO_DB)
+    from storage.engine import resolve_url
+    from storage.errors import StorageError
+
+    try:  # a URL naming no file (`--db ''`, `sqlite:///`) is refused before the simulator starts
+        resolve_url(db)
+    except StorageError as exc:
+        _fail(str(exc))
     os.environ.setdefault("CCHC_SIM_SLOW_SECONDS", "15")
     with SimNetwork(day=1, seed=seed) as net:
         click.echo(f"Simulated portal network on {net.proxy_url}; database {db}")
@@ -271,11 +460,14 @@ def demo_cmd(days: int, db: str | None, seed: int) -> None:
             click.echo(f"\n== Day {day}: observed {net.observed_on.isoformat()} ==")
             os.environ.update(env)
             # the same path as a scheduled run: the crawl lock, then a fresh crawl process
-            rc = scheduler.scheduled_crawl(db, trigger="demo")
+            # the simulator serves the bundled registry's portals, whatever the user's own registry holds
+            rc = scheduler.scheduled_crawl(db, extra=("--registry", str(DEFAULT_REGISTRY_PATH)), trigger="demo")
             if rc is None:
                 _fail("another crawl holds the lock of this database; try again when it has finished")
+            if rc in (EXIT_RUN_FAILED, EXIT_BAD_INPUT):
+                sys.exit(rc)  # the crawl printed its own error line
             if rc != 0:
-                _fail(f"the crawl of day {day} failed (exit {rc})")
+                _fail(f"the crawl of day {day} died (exit {rc}); its run is marked failed", EXIT_RUN_FAILED)
     click.echo(
         f"\nWhat was found is in {db}. Next, for example:\n"
         f"  cchc export documents --db {db} --format csv --out documents.csv\n"

@@ -1,4 +1,5 @@
-"""``cchc db``: bring a database to the code's schema (``upgrade``) or show where it stands (``current``).
+"""``cchc db``: bring a database to the code's schema (``upgrade``), show where it stands (``current``),
+or check that it is sound (``check``: SQLite's full integrity check, PostgreSQL's catalog; never writes).
 
 Storage problems (bad URL, server down, newer schema, locked file) are printed as one line and the
 command exits 2, so scripts and cron mails show what to do instead of a traceback.
@@ -11,7 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
+from cli.output import OutputError, check_out_file
 from storage import StorageError, migrate, schema_status, upgrade_database
+from storage.engine import display_url, resolve_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,13 +22,19 @@ DB_OPTION_HELP = "Database URL or SQLite path (default: $CCHC_DB, else ./data/cc
 
 
 def storage_errors_exit_2(func: F) -> F:
-    """Turn a StorageError into "error: …" on stderr and exit status 2 (shared with ``cli.export``)."""
+    """Turn a StorageError into "error: …" on stderr and exit status 2 (shared with ``cli.export``).
+
+    A command's ``--out`` FILE (keyword ``out_path``) is checked here, before the command body opens
+    the database: an unwritable destination must fail before any work, in one line (`cli.output`).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if kwargs.get("out_path") is not None:
+                check_out_file(kwargs["out_path"], db_url=kwargs.get("db_url"))
             return func(*args, **kwargs)
-        except StorageError as exc:
+        except (StorageError, OutputError) as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(2) from None
 
@@ -34,7 +43,7 @@ def storage_errors_exit_2(func: F) -> F:
 
 @click.group("db")
 def db_group() -> None:
-    """Database schema: upgrade to this version's schema, or show the current revision."""
+    """Database schema and health: upgrade to this version's schema, show the current revision, check."""
 
 
 @db_group.command("upgrade")
@@ -43,11 +52,11 @@ def db_group() -> None:
 def upgrade_cmd(db_url: str | None) -> None:
     """Create the schema in a new database or migrate an older one to head (one transaction)."""
     before, after = upgrade_database(db_url)
-    status = schema_status(db_url)
+    where = display_url(resolve_url(db_url, create_folder=False))
     if before == after:
-        click.echo(f"{status['url']}: already at {', '.join(after)} (head)")
+        click.echo(f"{where}: already at {', '.join(after)} (head)")
     else:
-        click.echo(f"{status['url']}: upgraded from {', '.join(before) or '(empty)'} to {', '.join(after)} (head)")
+        click.echo(f"{where}: upgraded from {', '.join(before) or '(empty)'} to {', '.join(after)} (head)")
 
 
 @db_group.command("current")
@@ -68,6 +77,26 @@ def current_cmd(db_url: str | None) -> None:
             err=True,
         )
         raise SystemExit(2)
+
+
+@db_group.command("check")
+@click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)
+@storage_errors_exit_2
+def check_cmd(db_url: str | None) -> None:
+    """Check the database thoroughly (read-only): exit 0 when sound, 1 when something is wrong.
+
+    SQLite: header, PRAGMA integrity_check and foreign_key_check, schema revision, rows per table.
+    PostgreSQL: connection, schema revision, invalid indexes, unvalidated foreign keys, rows per table.
+    """
+    from storage.check import check_database, report_lines
+
+    report = check_database(db_url)
+    for line in report_lines(report):
+        click.echo(line)
+    if not report.ok:
+        click.echo(f"error: {report.url}: {len(report.problems)} problem(s): {'; '.join(report.problems)}", err=True)
+        raise SystemExit(1)
+    click.echo("ok: no problem found")
 
 
 @db_group.command("revision")

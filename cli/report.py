@@ -12,26 +12,40 @@ import datetime as dt
 import functools
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from cli.db import DB_OPTION_HELP
+from cli.output import OutputError, check_out_file, check_out_folder, open_out, replace_when_done
 from reports.base import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError, open_store
 from reports.formatting import FORMATS, Table, dumps_json, render_text, write_csv, write_xlsx
 from storage.errors import StorageError
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def report_errors_exit_2(func: F) -> F:
-    """ReportError/StorageError -> one ``error:`` line on stderr and exit status 2 (never a traceback)."""
+    """ReportError/StorageError -> one ``error:`` line on stderr and exit status 2 (never a traceback).
+
+    The destination is checked here, before the body opens the database or computes anything: a
+    ``--out`` FILE (keyword ``out_path``), ``report html``'s ``--out`` FOLDER (``out_dir``) and
+    ``serve --export-sqlite`` (``export_path``), see `cli.output`.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if kwargs.get("out_path") is not None:
+                check_out_file(kwargs["out_path"], db_url=kwargs.get("db_url"))
+            if kwargs.get("out_dir") is not None:
+                check_out_folder(kwargs["out_dir"])
+            if kwargs.get("export_path") is not None:
+                check_out_file(kwargs["export_path"], db_url=kwargs.get("db_url"), option="--export-sqlite")
             return func(*args, **kwargs)
-        except (ReportError, StorageError) as exc:
+        except (ReportError, StorageError, OutputError) as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(2) from None
 
@@ -43,8 +57,9 @@ def db_option(func: F) -> F:
 
 
 def output_options(func: F) -> F:
-    func = click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
-                        help="Write to FILE instead of standard output (required for xlsx).")(func)
+    func = click.option("--out", "out_path", default=None, metavar="FILE",
+                        help="Write to FILE instead of standard output (required for xlsx; its folder must "
+                             "exist and be writable).")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                         help="table for people; csv/json for machines; xlsx for spreadsheets.")(func)
     return func  # type: ignore[return-value]
@@ -62,7 +77,8 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
     if fmt == "xlsx":
         if not out_path:
             raise ReportError("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
-        write_xlsx(sheets, out_path)
+        with replace_when_done(Path(out_path)) as tmp:
+            write_xlsx(sheets, str(tmp))
         click.echo(f"written to {out_path}", err=True)
         return
     if fmt == "json":
@@ -77,7 +93,7 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
     else:
         payload = text if text is not None else render_text(table) if table is not None else ""
     if out_path:
-        with open(out_path, "w", encoding="utf-8", newline="") as fh:
+        with open_out(Path(out_path)) as fh:
             fh.write(payload)
         click.echo(f"written to {out_path}", err=True)
     else:
@@ -193,7 +209,8 @@ def compliance_cmd(year: int, kind: str, level: str | None, province: str | None
 
 
 @report_group.command("html")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write index.html into.")
+@click.option("--out", "out_dir", required=True, metavar="DIR",
+              help="Folder to write index.html into (created if missing; must be writable).")
 @click.option("--year", type=int, default=None, help="Plan year (default: the year of the last run).")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
 @db_option
@@ -208,7 +225,10 @@ def html_cmd(out_dir: str, year: int | None, kind: str, db_url: str | None) -> N
         if year is not None:
             validate_year(year, load_runs(store.engine))
         click.echo("building the report (coverage, compliance, trends, diff)…", err=True)
-        index = write_html(store.engine, out_dir, year, kind)
+        try:
+            index = write_html(store.engine, out_dir, year, kind)
+        except OSError as exc:
+            raise OutputError(f"cannot write the report into {out_dir} ({exc.strerror})") from None
     click.echo(str(index))
 
 
@@ -225,7 +245,7 @@ def search_cmd(query: str, limit: int, province: str | None, level: str | None, 
     """Full-text search over documents and attachments, diacritics-insensitive, ranked, with snippets."""
     from reports.search import ROW_KEYS, search, table
 
-    with open_store(db_url) as store:
+    with open_store(db_url, read_only=False) as store:
         rows = search(store.engine, query, limit=limit, province=province, level=level)
     emit(fmt, out_path, json_value=rows, table=table(query, rows), sheets=[("search", ROW_KEYS, rows)])
 
@@ -239,10 +259,19 @@ def review_cmd() -> None:
     """
 
 
+WAIT_HELP = "Seconds to wait for a crawl holding the SQLite write lock before giving up (then it is named)."
+
+
 def _reviewer_options(func: F) -> F:
     func = click.option("--note", default=None, help="Why (kept with the correction).")(func)
     func = click.option("--reviewer", default=None, help="Who decided.")(func)
+    func = _wait_option(func)
     return db_option(func)  # type: ignore[return-value]
+
+
+def _wait_option(func: F) -> F:
+    return click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=30.0, show_default=True,
+                        metavar="SECONDS", help=WAIT_HELP)(func)  # type: ignore[return-value]
 
 
 def _day(value: str | None, what: str) -> dt.date | None:
@@ -251,16 +280,38 @@ def _day(value: str | None, what: str) -> dt.date | None:
     return parse_day(value, what) if value else None
 
 
+def _write_review(db_url: str | None, wait_s: float, write: Callable[[Any], T], *, year: int | None = None) -> T:
+    """Open the database for a review write and run `write(engine)`, retried while a crawl holds the lock.
+
+    A review is a person's one-row write; during a crawl it waits for the writer (bounded by ``--wait``),
+    then names the running crawl that holds the lock (`storage.locks`). A plan year is checked against
+    the runs exactly as the reports check it, so ``--year 1800`` is refused, not stored.
+    """
+    from reports.base import load_runs
+    from reports.coverage import validate_year
+    from storage import Store
+    from storage.locks import retry_while_locked
+
+    def attempt(busy_timeout_ms: int) -> T:
+        with Store.open(db_url, upgrade=False, create=False, busy_timeout_ms=busy_timeout_ms) as store:
+            if year is not None:
+                validate_year(year, load_runs(store.engine))
+            return write(store.engine)
+
+    return retry_while_locked(attempt, wait_s=wait_s)
+
+
 @review_cmd.command("not-cchc")
 @click.argument("url")
 @_reviewer_options
 @report_errors_exit_2
-def review_not_cchc(url: str, note: str | None, reviewer: str | None, db_url: str | None) -> None:
+def review_not_cchc(url: str, note: str | None, reviewer: str | None, wait_s: float, db_url: str | None) -> None:
     """Mark the document at URL as not about administrative reform."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
-        click.echo(f"correction {add_correction(store.engine, 'not_cchc', document_url=url, note=note, reviewer=reviewer)} stored")
+    cid = _write_review(db_url, wait_s, lambda engine: add_correction(engine, "not_cchc", document_url=url, note=note,
+                                                                       reviewer=reviewer))
+    click.echo(f"correction {cid} stored")
 
 
 @review_cmd.command("category")
@@ -270,13 +321,13 @@ def review_not_cchc(url: str, note: str | None, reviewer: str | None, db_url: st
 @_reviewer_options
 @report_errors_exit_2
 def review_category(url: str, category: str, year: int | None, note: str | None, reviewer: str | None,
-                    db_url: str | None) -> None:
+                    wait_s: float, db_url: str | None) -> None:
     """Set the document's category (and optionally its plan year)."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
-        cid = add_correction(store.engine, "category", document_url=url, category=category, plan_year=year, note=note,
-                             reviewer=reviewer)
+    cid = _write_review(db_url, wait_s, lambda engine: add_correction(
+        engine, "category", document_url=url, category=category, plan_year=year, note=note, reviewer=reviewer),
+        year=year)
     click.echo(f"correction {cid} stored")
 
 
@@ -285,12 +336,13 @@ def review_category(url: str, category: str, year: int | None, note: str | None,
 @click.option("--unit", required=True, help="Registry portal id of the unit the document belongs to.")
 @_reviewer_options
 @report_errors_exit_2
-def review_link(url: str, unit: str, note: str | None, reviewer: str | None, db_url: str | None) -> None:
+def review_link(url: str, unit: str, note: str | None, reviewer: str | None, wait_s: float,
+                db_url: str | None) -> None:
     """Count the document for another unit (e.g. a commune's plan posted on its district's site)."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
-        cid = add_correction(store.engine, "link", document_url=url, unit=unit, note=note, reviewer=reviewer)
+    cid = _write_review(db_url, wait_s, lambda engine: add_correction(engine, "link", document_url=url, unit=unit,
+                                                                       note=note, reviewer=reviewer))
     click.echo(f"correction {cid} stored")
 
 
@@ -309,15 +361,15 @@ def review_link(url: str, unit: str, note: str | None, reviewer: str | None, db_
 @report_errors_exit_2
 def review_add_offline(unit: str, year: int, kind: str, doc_number: str | None, doc_date: str | None,
                        published: str | None, title: str | None, organ: str, evidence: str, note: str | None,
-                       reviewer: str | None, db_url: str | None) -> None:
+                       reviewer: str | None, wait_s: float, db_url: str | None) -> None:
     """Add a plan found offline, with its evidence; coverage counts it and says so."""
     from reports.review import add_correction
 
-    with open_store(db_url) as store:
-        cid = add_correction(store.engine, "offline", unit=unit, category=kind, plan_year=year, organ=organ,
-                             doc_number=doc_number, doc_date=_day(doc_date, "--doc-date"),
-                             published_on=_day(published, "--published"), title=title, evidence=evidence,
-                             note=note, reviewer=reviewer)
+    issued, published_on = _day(doc_date, "--doc-date"), _day(published, "--published")
+    cid = _write_review(db_url, wait_s, lambda engine: add_correction(
+        engine, "offline", unit=unit, category=kind, plan_year=year, organ=organ, doc_number=doc_number,
+        doc_date=issued, published_on=published_on, title=title, evidence=evidence, note=note, reviewer=reviewer),
+        year=year)
     click.echo(f"correction {cid} stored")
 
 
@@ -341,14 +393,14 @@ def review_list(include_inactive: bool, fmt: str, out_path: str | None, db_url: 
 
 @review_cmd.command("withdraw")
 @click.argument("correction_id", type=int)
+@_wait_option
 @db_option
 @report_errors_exit_2
-def review_withdraw(correction_id: int, db_url: str | None) -> None:
+def review_withdraw(correction_id: int, wait_s: float, db_url: str | None) -> None:
     """Withdraw a correction (kept for the record, no longer applied)."""
     from reports.review import withdraw
 
-    with open_store(db_url) as store:
-        withdraw(store.engine, correction_id)
+    _write_review(db_url, wait_s, lambda engine: withdraw(engine, correction_id))
     click.echo(f"correction {correction_id} withdrawn")
 
 
@@ -356,13 +408,12 @@ def review_withdraw(correction_id: int, db_url: str | None) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--export-sqlite", "export_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--export-sqlite", "export_path", default=None, metavar="FILE",
               help="PostgreSQL: copy the database into this new SQLite file and serve the copy.")
 @report_errors_exit_2
 def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None) -> None:
     """Open the database in Datasette with canned queries (coverage, late widgets, recent plans)."""
     import tempfile
-    from pathlib import Path
 
     from reports.serve import export_sqlite, write_metadata
 

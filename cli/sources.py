@@ -1,8 +1,10 @@
-"""`cchc sources list|validate|add`: read, check and extend the portal registry from the command line.
+"""`cchc sources list|validate|add|detect`: read, check and extend the portal registry from the command line.
 
 `add` exists so that a person never has to hand-edit quoting in the CSV; it runs the very same
 validator as `validate` over the file *with* the new row, so a row that `add` accepts is a row
 that every later `load_registry()` accepts, and a refused row leaves the file byte-identical.
+`detect` fetches portals' pages through the crawl's own guarded downloads and says which CMS family
+they match, so a row's `cms` is checked rather than guessed.
 """
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
+from core.paths import registry_to_read, user_registry_path
 from crawler.registry import (
     CMS_FAMILIES,
     COLUMNS,
@@ -32,8 +36,19 @@ from crawler.registry import (
 
 _FILE_OPTION = click.option(
     "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Registry CSV to use instead of the bundled crawler/data/portals.csv.",
+    help="Registry CSV to read (default: $CCHC_REGISTRY, else your own registry if `sources add` made one, "
+         "else the bundled crawler/data/portals.csv).",
 )
+_ADD_FILE_OPTION = click.option(
+    "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Your registry CSV to add to (default: $CCHC_REGISTRY, else portals.csv in $CCHC_DATA_DIR or "
+         "~/.local/share/cchc-watch, started as a copy of the bundled registry). Never the bundled file.",
+)
+
+
+def _reading_path(file_: Path | None) -> Path:
+    """The registry a reading command uses: --file, else the user's own (core.paths), else the bundled one."""
+    return file_ if file_ is not None else registry_to_read() or DEFAULT_REGISTRY_PATH
 
 
 def _load_or_exit(path: Path | None) -> Registry:
@@ -85,7 +100,7 @@ def _table(portals: list[Portal]) -> str:
 @_FILE_OPTION
 def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | None) -> None:
     """List registry portals (a province matches its own rows and rows under them by parent)."""
-    registry = _load_or_exit(file_)
+    registry = _load_or_exit(_reading_path(file_))
     try:
         portals = registry.select(province=province, level=level)
     except (UnknownPortalError, ValueError) as exc:
@@ -109,7 +124,7 @@ def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | No
 @_FILE_OPTION
 def validate_cmd(file_: Path | None) -> None:
     """Check the registry; print "OK: N portals" or every problem (exit 1)."""
-    path = file_ if file_ is not None else DEFAULT_REGISTRY_PATH
+    path = _reading_path(file_)
     errors = validate_file(path)
     if errors:
         for e in errors:
@@ -149,7 +164,8 @@ def _header_of(text: str) -> list[str] | None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same directory and os.replace, so readers never see half a file."""
-    mode = path.stat().st_mode & 0o7777
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -183,15 +199,26 @@ def _atomic_write(path: Path, data: bytes) -> None:
 @click.option("--unit-code", default="", help="General Statistics Office code of the unit.")
 @click.option("--unverified", is_flag=True, help="The hostname is a best guess, not confirmed.")
 @click.option("--notes", default="", help="Free text.")
-@_FILE_OPTION
+@_ADD_FILE_OPTION
 def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: str, parent: str,
             feeds: tuple[str, ...], sitemaps: tuple[str, ...], listings: tuple[str, ...],
             registers: tuple[str, ...], hosts: tuple[str, ...], widget_url: str, unit_code: str,
             unverified: bool, notes: str, file_: Path | None) -> None:
-    """Append one portal; refused (file unchanged) if the file with the new row would not validate."""
-    path = file_ if file_ is not None else DEFAULT_REGISTRY_PATH
+    """Append one portal to your own registry; refused (file unchanged) if the file with the new row
+    would not validate.
+
+    Never into the bundled registry: it belongs to the installed package (read-only for its users,
+    replaced by the next upgrade). Without --file the row goes to your registry (core.paths), which
+    the first `add` starts as a copy of the bundled one, so crawls that read it still see every portal.
+    """
+    path = file_ if file_ is not None else user_registry_path()
+    if _same_file(path, DEFAULT_REGISTRY_PATH):
+        click.echo(f"error: {path} is the registry bundled with the package and is read-only; add to your own "
+                   f"registry (--file PATH, or $CCHC_REGISTRY; default {user_registry_path()})", err=True)
+        raise SystemExit(2)
+    starting = file_ is None and not path.exists()
     try:
-        original = path.read_bytes()
+        original = (DEFAULT_REGISTRY_PATH if starting else path).read_bytes()
     except FileNotFoundError:
         raise click.UsageError(f"no such registry file: {path}") from None
     except OSError as exc:
@@ -238,10 +265,100 @@ def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: 
     try:
         _atomic_write(path, data)
     except OSError as exc:
-        click.echo(f"cannot write {path}: {exc.strerror}; file left unchanged", err=True)
+        click.echo(f"error: cannot write {path}: {exc.strerror}; file left unchanged", err=True)
         raise SystemExit(1) from None
     line_no = len(text.splitlines()) + 1
+    if starting:
+        click.echo(f"note: started your registry {path} as a copy of the bundled one; crawls read it by default",
+                   err=True)
     click.echo(f"added {id_} at {path}:{line_no}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when `a` names `b` (through any relative path or link)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------------------------- detect
+def _registry_row_for(registry: Registry | None, url: str) -> Portal | None:
+    """The registry portal serving `url`: same host (or one of its hosts), longest base_url first."""
+    if registry is None:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    rows = [p for p in registry if host == p.host or host in p.allowed_hosts]
+    rows.sort(key=lambda p: (not url.startswith(p.base_url.rstrip("/")), -len(p.base_url)))
+    return rows[0] if rows else None
+
+
+def _page_text(body: bytes, headers: dict[str, str]) -> str:
+    """The page as text, charset from the header, then <meta>, then detection (as Scrapy decides)."""
+    from w3lib.encoding import html_to_unicode
+
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return html_to_unicode(ctype, body)[1]
+
+
+@sources_group.command("detect")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Output format.")
+@_FILE_OPTION
+def detect_cmd(urls: tuple[str, ...], fmt: str, file_: Path | None) -> None:
+    """Which CMS family each URL's page matches (or `unknown`), with the evidence; a URL that cannot
+    be fetched gets an `error:` line (exit 1). Pages are fetched as a crawl fetches them."""
+    from crawler.families import detect
+    from crawler.fetch import FetchError, fetch_pages
+    from pipelines.extract import is_waf_block
+
+    try:
+        registry: Registry | None = load_registry(_reading_path(file_))
+    except RegistryError:
+        registry = None  # detection does not need the registry; it only compares with it
+    try:
+        pages = fetch_pages(list(urls))
+    except FetchError as exc:
+        for url in urls:
+            click.echo(f"error: {url}: cannot fetch ({exc})", err=True)
+        raise SystemExit(1) from None
+    results: list[dict[str, object]] = []
+    failed = 0
+    for url, page in zip(urls, pages):
+        problem = page.error or (None if page.status is not None and page.status < 400 else f"HTTP {page.status}")
+        text = "" if problem else _page_text(page.body, page.headers)
+        if not problem and is_waf_block(text):
+            problem = "WAF block page (status 200)"
+        if problem:
+            failed += 1
+            click.echo(f"error: {url}: {problem}", err=True)
+            results.append({"url": url, "error": problem})
+            continue
+        found = detect(text, page.final_url)
+        row = _registry_row_for(registry, page.final_url) or _registry_row_for(registry, url)
+        results.append({
+            "url": url, "final_url": page.final_url, "status": page.status, "family": found.family,
+            "generator": found.generator,
+            "evidence": [{"family": e.family, "signature": e.label, "count": e.count, "example": e.example}
+                         for e in found.evidence],
+            "registry": {"id": row.id, "cms": row.cms, "agrees": row.cms == found.family} if row else None,
+        })
+        if fmt == "text":
+            hint = f" (generator: {found.generator})" if found.generator else ""
+            click.echo(f"{url}: {found.family}{hint}")
+            if found.family == "unknown":
+                click.echo("  no family's signatures matched" + (" clearly" if found.evidence else ""))
+            for e in found.evidence:
+                prefix = "" if found.family != "unknown" else f"{e.family}: "
+                click.echo(f"  {prefix}{e.label} ×{e.count} (e.g. {e.example})")
+            if row is not None:
+                verdict = "agrees" if row.cms == found.family else "differs"
+                click.echo(f"  registry: {row.id} cms={row.cms} ({verdict})")
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    if failed:
+        raise SystemExit(1)
 
 
 COMMANDS = [sources_group]

@@ -47,15 +47,32 @@ def units_group() -> None:
 # ------------------------------------------------------------------------------------------ sync
 @units_group.command("sync")
 @click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)
+@click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+              help="Seconds to wait for a crawl holding the SQLite write lock before giving up (then it is named).")
 @storage_errors_exit_2
-def sync_cmd(db_url: str | None) -> None:
-    """Load units, successions and portal links into the database (idempotent: a rerun changes nothing)."""
+def sync_cmd(db_url: str | None, wait_s: float) -> None:
+    """Load units, successions and portal links into the database (idempotent: a rerun changes nothing).
+
+    During a crawl the sync waits for the crawl's write lock, retrying (it is one transaction, so a
+    locked attempt changed nothing) for at most ``--wait`` seconds; then it names the running crawl.
+    """
+    from crawler.registry import load_registry
+    from storage.locks import retry_while_locked
     from units.db import sync
+    from units.reference import load_reference
+
+    def attempt(busy_timeout_ms: int) -> tuple[Any, str]:
+        with Store.open(db_url, busy_timeout_ms=busy_timeout_ms) as store:
+            return sync(store.engine, data, registry), store.display_url
 
     try:
-        with Store.open(db_url) as store:
-            report = sync(store.engine)
-            where = store.display_url
+        # The database is checked first (a bad URL, a damaged file or an outdated schema needs no
+        # reference data to be refused), then the reference data and registry are loaded once,
+        # outside the wait: only the write waits for a crawl.
+        retry_while_locked(lambda busy_timeout_ms: Store.open(db_url, busy_timeout_ms=busy_timeout_ms).close(),
+                           wait_s=wait_s)
+        data, registry = load_reference(), load_registry()
+        report, where = retry_while_locked(attempt, wait_s=wait_s)
     except UnitError as exc:
         _fail(str(exc), 2)
     sources = ", ".join(f"{k} {v}" for k, v in sorted(report.sources.items()))
@@ -206,7 +223,7 @@ def show_cmd(query: str, db_url: str | None, province: str | None, fmt: str) -> 
     """
     from units.db import load_catalog
 
-    with Store.open(db_url, upgrade=False, create=False) as store:
+    with Store.open(db_url, read_only=True) as store:
         try:
             with store.engine.connect() as conn:
                 catalog = load_catalog(conn)
@@ -243,7 +260,7 @@ def resolve_cmd(name: str, province: str | None, at: dt.date | None, db_url: str
         if db_url:
             from units.db import load_catalog
 
-            with Store.open(db_url, upgrade=False, create=False) as store:
+            with Store.open(db_url, read_only=True) as store:
                 catalog = load_catalog(store.engine)
         else:
             catalog = default_catalog()
@@ -291,7 +308,7 @@ def check_cmd(db_url: str | None, file_: str | None) -> None:
         _fail(str(exc), 1)
     try:
         if db_url:
-            with Store.open(db_url, upgrade=False, create=False) as store:
+            with Store.open(db_url, read_only=True) as store:
                 messages = check_portal_units(registry, store.engine)
         else:
             messages = check_portal_units(registry)

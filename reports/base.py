@@ -36,10 +36,14 @@ class ReportError(Exception):
     """Bad input or a database that cannot answer: printed as one line, exit status 2."""
 
 
-def open_store(db_url: str | None) -> Store:
-    """Open an existing database without migrating or creating it (reports only read crawled data)."""
+def open_store(db_url: str | None, *, read_only: bool = True) -> Store:
+    """Open an existing database without migrating or creating it (reports only read crawled data).
+
+    Read-only by default (SQLite ``mode=ro``, read-only PostgreSQL sessions); the commands that write
+    their own tables (``review``, ``report search``'s index) pass ``read_only=False``.
+    """
     try:
-        return Store.open(db_url, upgrade=False, create=False)
+        return Store.open(db_url, read_only=read_only)
     except StorageError as exc:
         raise ReportError(str(exc)) from None
 

@@ -158,6 +158,7 @@ class Family:
     """Common page skeleton; subclasses fill URL patterns and markup."""
 
     id = "base"
+    page_size = PAGE_SIZE
     has_rss = False
     has_sitemap = False
     has_register = False
@@ -290,6 +291,10 @@ class Family:
             else:
                 links.append(f'<a href="{attr(self.listing_path(section, n))}">{n}</a>')
         return f'<div class="pager">{" ".join(links)}</div>'
+
+    def listing_items(self, view: PortalView, section: str) -> list[SimArticle]:
+        """What the `section` category listing shows, newest first (ground truth and pages agree)."""
+        return view.section_items(section)
 
     def render_listing(self, view: PortalView, section: str, page: int) -> str | None:
         items = view.section_items(section)

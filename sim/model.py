@@ -108,6 +108,8 @@ class SimPortal:
     file_host: str | None = None
     has_register: bool = False
     unit_code: str = ""
+    layout: str = ""  # a theme of sim/layouts when the simulator's layout table serves this cms=unknown row
+    options: tuple[str, ...] = ()  # the layout table's options (home_only, mixed, register)
 
     @property
     def scheme(self) -> str:

@@ -1,6 +1,8 @@
 """The five seed pages: real text of real portal pages, served unchanged by the simulator.
 
-The text lives outside the repository (``../shared/seeds`` relative to the repo root); a small
+The text ships with the package (``sim/data/seeds/*.txt``, byte-for-byte copies of the five pages in
+the project's shared material) so an installed simulator works from any directory; ``$CCHC_SEEDS_DIR``
+points at another folder of the same files (the originals, or edited ones) and wins when set. A small
 hand-made structure file (``sim/data/seeds.yaml``) says which lines are the title, the date line, the
 body, the sidebar widget and so on. Keeping the text out of the code means a test can compare what a
 spider extracted with the very text a real portal showed.
@@ -17,19 +19,21 @@ import yaml
 
 from sim.calendar import VN_TZ
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STRUCTURE_FILE = Path(__file__).resolve().parent / "data" / "seeds.yaml"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+STRUCTURE_FILE = DATA_DIR / "seeds.yaml"
+#: The seed texts as package data (found wherever the package is installed, whatever the cwd).
+PACKAGED_SEEDS = DATA_DIR / "seeds"
 SEEDS_ENV = "CCHC_SEEDS_DIR"
 
 
 class SeedsMissing(RuntimeError):
-    """The shared seed texts are not where the simulator expects them."""
+    """The seed texts are not where the simulator expects them."""
 
 
 def seeds_dir() -> Path:
-    """Where the seed texts are: $CCHC_SEEDS_DIR, else ../shared/seeds next to the repo root."""
+    """Where the seed texts are: $CCHC_SEEDS_DIR when set, else the package's own copy."""
     raw = os.environ.get(SEEDS_ENV)
-    return Path(raw) if raw else REPO_ROOT.parent / "shared" / "seeds"
+    return Path(raw).expanduser() if raw else PACKAGED_SEEDS
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,18 @@ def _one(all_lines: list[str], span: list[int] | None) -> str | None:
     return got[0] if got else None
 
 
-@functools.lru_cache(maxsize=None)
 def load_seeds() -> dict[int, SeedDoc]:
     """All seeds, keyed by seed number. Fails with a clear message when the texts are missing."""
-    folder = seeds_dir()
+    return _load_seeds_from(seeds_dir())
+
+
+@functools.lru_cache(maxsize=None)
+def _load_seeds_from(folder: Path) -> dict[int, SeedDoc]:
+    """Parsed once per folder (keyed by it, so changing $CCHC_SEEDS_DIR is seen at once)."""
     if not folder.is_dir():
         raise SeedsMissing(
-            f"seed texts not found: {folder} does not exist (expected ../shared/seeds next to the "
-            f"repository, or set {SEEDS_ENV})"
+            f"seed texts not found: {folder} does not exist (set {SEEDS_ENV} to a folder of the five "
+            f"seed pages, or unset it to use the copy installed with the package)"
         )
     structure = yaml.safe_load(STRUCTURE_FILE.read_text(encoding="utf-8"))["seeds"]
     out: dict[int, SeedDoc] = {}

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sim.attachments import file_bytes, file_headers
-from sim.families import Family, calendar_path, family, parse_target, widget_block
+from sim.families import Family, calendar_path, parse_target, widget_block
+from sim.layouts import family
 from sim.model import WidgetFigures
 from sim.textfmt import attr, dmy, esc, fmt_pct
 from sim.view import PortalView

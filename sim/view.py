@@ -61,7 +61,7 @@ class PortalView:
 
     def others(self, art: SimArticle, n: int = 5) -> list[SimArticle]:
         """The "Tin khác" list under an article: other items of the same section, newest first."""
-        same = [a for a in self.articles if a is not art and a.section == art.section]
+        same = [a for a in self.articles if a is not art and a.section == art.section and a.in_listing]
         return same[:n]
 
     def find_by_title(self, title: str) -> SimArticle | None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sim.calendar import DAY_ONE, VN_TZ, date_of_day
-from sim.families import PAGE_SIZE, family, seed_related_titles, target_of
+from sim.families import seed_related_titles, target_of
+from sim.layouts import family, layout_of
 from sim.model import SimArticle, SimFile, SimPortal, WidgetFigures
 from sim.registry import read_registry
 from sim.seeds import seed_for_portal
@@ -128,6 +129,8 @@ class World:
             self._add_portal(row, in_registry=True, extra=True)
         for pid, portal in self.portals.items():
             self._articles[pid] = self._base_articles(portal)
+            if "home_only" in portal.options:
+                self._link_from_home_only(portal)
         for k in range(2, day + 1):
             self._apply_day(k)
         for portal in self.portals.values():
@@ -166,17 +169,22 @@ class World:
 
     def _add_portal(self, row: dict[str, str], in_registry: bool, extra: bool = False) -> None:
         pid = row["id"]
-        fam = family(row.get("cms", ""))
+        layout = layout_of(pid, row.get("cms", ""))
+        fam = family(layout.theme if layout else row.get("cms", ""))
         base_url = row["base_url"] if row["base_url"].endswith("/") else row["base_url"] + "/"
         portal = SimPortal(
             id=pid, name=row["name"], level=row.get("level", ""), province=row.get("province", ""),
             host=host_of(base_url), base_url=base_url, family=fam.id, in_registry=in_registry, extra=extra,
             parent=row.get("parent", ""), unit_code=row.get("unit_code", ""),
+            layout=layout.theme if layout else "", options=layout.options if layout else (),
         )
         if pid in FAULTS:
             portal.faults.append(FAULTS[pid])
         rng = rng_for(self.seed, pid, "portal")
-        portal.has_register = fam.has_register and (rng.random() < 0.75 or pid in IFRAME_WIDGETS or seed_for_portal(pid) is not None)
+        if layout is not None:
+            portal.has_register = fam.has_register and "register" in layout.options
+        else:
+            portal.has_register = fam.has_register and (rng.random() < 0.75 or pid in IFRAME_WIDGETS or seed_for_portal(pid) is not None)
         if pid in IFRAME_WIDGETS:
             portal.widget_how, portal.widget_markup = "iframe", "igate"
             portal.widget_host = IFRAME_WIDGETS[pid][0]
@@ -258,6 +266,15 @@ class World:
             arts.extend(self._register_docs(portal, arts, unit, rng))
         return arts
 
+    def _link_from_home_only(self, portal: SimPortal) -> None:
+        """One CCHC article that the portal links only from its home page's featured block: in no
+        listing, feed or sitemap (the third newest, so it is not merely the newest item either)."""
+        cchc = sorted((a for a in self._articles[portal.id] if a.section == "cchc" and a.seed is None),
+                      key=lambda a: a.published, reverse=True)
+        if cchc:
+            art = cchc[min(2, len(cchc) - 1)]
+            art.in_listing = art.in_feed = art.in_sitemap = False
+
     def _seed_articles(self, portal: SimPortal, seed, unit, aid: int, rng: random.Random) -> list[SimArticle]:
         """The seed article and the items its "Tin mới nhất" list names, dated as the seed shows them."""
         out = []
@@ -334,8 +351,9 @@ class World:
     # ------------------------------------------------------------------ days
     def _healthy_ids(self) -> list[str]:
         """Registry portals without faults (generated extras never change, so a benchmark network and a
-        test network show the same day-to-day changes)."""
-        return sorted(pid for pid, p in self.portals.items() if not p.faults and p.in_registry and not p.extra)
+        test network show the same day-to-day changes; nor do portals of the layout table, so adding
+        one leaves every other portal's days as they were)."""
+        return sorted(pid for pid, p in self.portals.items() if not p.faults and p.in_registry and not p.extra and not p.layout)
 
     def _apply_day(self, k: int) -> None:
         """Day k's changes: new plans on some portals, one edit, one removal, a portal down on day 2."""
@@ -391,6 +409,9 @@ class World:
         visible = sorted((a for a in arts if a.section != "register" and not a.removed), key=lambda a: a.published, reverse=True)
         ranks: dict[str, int] = {}
         for a in visible:
+            if not a.in_listing:  # linked from the home page only
+                a.in_feed = False
+                continue
             ranks[a.section] = ranks.get(a.section, 0) + 1
             a.in_feed = fam.has_rss and ranks[a.section] <= FEED_LIMIT
         for a in arts:
@@ -500,13 +521,14 @@ class World:
         registers: documents on the first MAX_LISTING_PAGES pages of the register. Robots.txt applies.
         """
         v = self.view(portal_id)
-        bound = MAX_LISTING_PAGES * PAGE_SIZE
+        fam = family(self.portals[portal_id].family)
+        bound = MAX_LISTING_PAGES * fam.page_size
         if method == "feeds":
             urls = {a.url for a in v.articles if a.in_feed}
         elif method == "sitemaps":
             urls = {a.url for a in v.articles if a.in_sitemap}
         elif method == "listings":
-            urls = {a.url for a in v.section_items("cchc")[:bound]}
+            urls = {a.url for a in fam.listing_items(v, "cchc")[:bound]}
         elif method == "registers":
             urls = {a.url for a in v.registers[:bound]} if self.portals[portal_id].has_register else set()
         else:
@@ -524,7 +546,7 @@ class World:
             fam = family(p.family)
             row.update({
                 "id": pid, "name": p.name, "level": p.level, "province": p.province, "parent": p.parent,
-                "base_url": p.base_url, "cms": p.family,
+                "base_url": p.base_url, "cms": "unknown" if p.layout else p.family,
             })
             row.setdefault("unverified", "")
             row.setdefault("notes", "")

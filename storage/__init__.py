@@ -6,7 +6,9 @@ The rest of the product talks to the database only through `Store` (and `schema_
 from __future__ import annotations
 
 from storage.errors import (
+    DatabaseCorruptError,
     DatabaseLockedError,
+    DatabaseReadOnlyError,
     DatabaseUnreachableError,
     DatabaseURLError,
     ExportError,
@@ -18,7 +20,9 @@ from storage.errors import (
 from storage.store import FailedItem, Store, schema_status, upgrade_database
 
 __all__ = [
+    "DatabaseCorruptError",
     "DatabaseLockedError",
+    "DatabaseReadOnlyError",
     "DatabaseURLError",
     "DatabaseUnreachableError",
     "ExportError",

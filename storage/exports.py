@@ -13,12 +13,12 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from sqlalchemy import collate, select
+from sqlalchemy import collate, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.orm import Session, aliased
 
 from storage.errors import ExportError
-from storage.models import CrawlRun, Document, DocumentVersion, Portal, WidgetReading
+from storage.models import CrawlRun, Document, DocumentVersion, Portal, PortalHealth, WidgetReading
 
 KINDS = ("documents", "widgets", "runs", "portals")
 FORMATS = ("jsonl", "csv")
@@ -36,7 +36,11 @@ RUN_KEYS = ("id", "trigger", "status", "started_at", "finished_at", "observed_on
 PORTAL_KEYS = (
     "id", "name", "level", "province", "parent", "base_url", "cms", "feeds", "sitemaps", "listings",
     "registers", "hosts", "widget_url", "unit_code", "unverified", "notes", "in_registry",
+    # the portal's latest health (its newest run that reached it), so the faults a run named can be read here
+    "reachable", "http_status", "waf_blocked", "error", "health_run",
 )
+#: The registry columns (and in_registry), read from the portals table as they are.
+_PORTAL_COLUMNS = PORTAL_KEYS[:PORTAL_KEYS.index("in_registry") + 1]
 KEYS: dict[str, tuple[str, ...]] = {
     "documents": DOCUMENT_KEYS, "widgets": WIDGET_KEYS, "runs": RUN_KEYS, "portals": PORTAL_KEYS,
 }
@@ -133,8 +137,26 @@ def _runs(session: Session) -> Iterator[dict[str, Any]]:
 
 
 def _portals(session: Session) -> Iterator[dict[str, Any]]:
-    for p in session.scalars(select(Portal).order_by(bytewise(session, Portal.id))):
-        yield {key: getattr(p, key) for key in PORTAL_KEYS}
+    """Registry columns, then the latest health: from the newest run with a health row for the
+    portal (all null when no run has reached it yet)."""
+    latest = (select(PortalHealth.portal_id, func.max(PortalHealth.run_id).label("run_id"))
+              .group_by(PortalHealth.portal_id).subquery())
+    stmt = (
+        select(Portal, PortalHealth)
+        .outerjoin(latest, latest.c.portal_id == Portal.id)
+        .outerjoin(PortalHealth, (PortalHealth.portal_id == Portal.id) & (PortalHealth.run_id == latest.c.run_id))
+        .order_by(bytewise(session, Portal.id))
+    )
+    for p, health in session.execute(stmt):
+        row = {key: getattr(p, key) for key in _PORTAL_COLUMNS}
+        row.update({
+            "reachable": health.reachable if health else None,
+            "http_status": health.status if health else None,
+            "waf_blocked": health.waf_blocked if health else None,
+            "error": health.error if health else None,
+            "health_run": health.run_id if health else None,
+        })
+        yield row
 
 
 _ROWS = {"documents": _documents, "widgets": _widgets, "runs": _runs, "portals": _portals}

@@ -7,7 +7,7 @@ A spider is a discovery *method*; the portals it visits are registry rows chosen
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -16,7 +16,8 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from core.vntext import fold
-from crawler.families import is_article_url, profile
+from crawler.families import FAMILIES, is_article_url, profile
+from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal, for_url, load_registry
@@ -36,6 +37,11 @@ def is_cchc_text(text: str) -> bool:
     """Cheap relevance test on a title or link text (the extractor decides for real)."""
     f = fold(text)
     return any(w in f for w in CCHC_WORDS)
+
+
+def _path_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (("?" + parts.query) if parts.query else "")
 
 
 def canonical(url: str) -> str:
@@ -241,18 +247,28 @@ class PortalSpider(scrapy.Spider):
         return urls[:10]
 
     # ---- helpers for discovery ---------------------------------------------------------------
-    def cchc_menu_links(self, response: TextResponse, portal: Portal) -> list[str]:
-        """Menu/category links whose visible text is about CCHC/TTHC (not articles)."""
-        out: list[str] = []
+    def same_site(self, portal: Portal) -> Callable[[str], bool]:
+        """Whether a URL is on one of the portal's allowed hosts (its own pages, not a link out)."""
         allowed = self.allowed_hosts_for(portal.id)
-        for a in response.css("a[href]"):
-            text = " ".join(a.css("::text").getall()).strip()
-            if not text or len(text) > 80 or not is_cchc_text(text):
-                continue
-            u = canonical(urljoin(response.url, a.attrib["href"].strip()))
-            if host_of(u) in allowed and not is_article_url(u, portal.cms) and u not in out:
-                out.append(u)
-        return out[:5]
+        return lambda url: host_of(url) in allowed
+
+    def cchc_listing_links(self, page: PageLinks, portal: Portal) -> list[str]:
+        """CCHC category pages a reader would open from this page (`crawler.headlines.category_links`); the
+        portal's family profile, when it has one, also rules out its own article URLs."""
+        return category_links(page, self.same_site(portal), is_cchc_text, self.own_article_test(portal))[:5]
+
+    def own_article_test(self, portal: Portal) -> Callable[[str], bool] | None:
+        """The portal's own family article pattern, as a test on URLs (None for `unknown`). Only the
+        portal's family: a registry row whose family is wrong (the site moved to WordPress) gets a
+        test that matches none of its links, so `item_links` keeps every headline."""
+        if portal.cms not in FAMILIES or portal.cms == "unknown":
+            return None
+        pattern = profile(portal.cms).article
+        return lambda url: bool(pattern.search(_path_query(url)))
+
+    def featured_cchc_links(self, page: PageLinks, portal: Portal, exclude: Iterable[str] = ()) -> list[Link]:
+        """Headlines about CCHC anywhere in the page's content (`crawler.headlines.featured_links`)."""
+        return featured_links(page, self.same_site(portal), is_cchc_text, exclude)
 
     def family_urls(self, portal: Portal, kind: str) -> list[str]:
         """Registry values first; the family's default paths when the registry has none."""

@@ -1,5 +1,12 @@
 """Category listings with pagination, bounded by page count and by date so calendars and faceted
-traps end."""
+traps end.
+
+Nothing here needs the portal's CMS: CCHC listings are found on the home page by their visible
+text (a menu entry, a box title, a box's "Xem thêm"), their items are the headlines of the page's
+main block whatever the URLs look like, and the pager is read by its words and numbers
+(`crawler.spiders.paging`). The home page's own CCHC headlines ("Tin nổi bật") are followed too: some
+portals link an article from nowhere else. A family profile only narrows what is already found.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +17,7 @@ from scrapy.http import Response, TextResponse
 
 from core.clock import observed_on
 from crawler.families import is_article_url, profile
+from crawler.headlines import PageLinks
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 from crawler.spiders.paging import dates_in, item_links, next_page_links
@@ -25,7 +33,11 @@ class ListingsSpider(PortalSpider):
         self._pages_per_portal: dict[str, int] = {}
 
     def start_portal(self, portal: Portal):
-        return self.registry_or_discover(portal, portal.listings, self.parse_listing, listing_depth=1)
+        """The registry's listings when it names some; the home page always (its menus lead to the
+        listings when the registry names none, and its featured CCHC headlines are read either way)."""
+        for url in portal.listings:
+            yield self.req(url, portal, self.parse_listing, listing_depth=1)
+        yield self.req(portal.base_url, portal, self.parse_home, is_home=True, featured_only=bool(portal.listings))
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
@@ -33,11 +45,17 @@ class ListingsSpider(PortalSpider):
         if self.problem(response):
             return
         assert isinstance(response, TextResponse)
-        targets = self.cchc_menu_links(response, portal) or [
-            u for u in self.family_urls(portal, "listings")
-        ]
+        page = PageLinks(response.selector, response.url)
+        targets: list[str] = []
+        if not response.meta.get("featured_only"):
+            targets = self.cchc_listing_links(page, portal) or self.family_urls(portal, "listings")
         for url in targets:
             yield self.req(url, portal, self.parse_listing, listing_depth=1)
+        for link in self.featured_cchc_links(page, portal, exclude=[*targets, *portal.listings]):
+            self.crawler.stats.inc_value("cchc/listings/featured")
+            req = self.article_request(link.url, portal, {"title": link.text, "listing": response.url})
+            if req is not None:
+                yield req
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
@@ -49,14 +67,15 @@ class ListingsSpider(PortalSpider):
         count = self._pages_per_portal.get(portal.id, 0) + 1
         self._pages_per_portal[portal.id] = count
         self.crawler.stats.inc_value("cchc/listings/pages")
-        items = item_links(response.selector, response.url, lambda u: is_article_url(u, portal.cms) and u.startswith(("http://", "https://")))
+        items = item_links(response.selector, response.url, self.same_site(portal), self.own_article_test(portal),
+                           lambda u: is_article_url(u, portal.cms))
         fresh = 0
-        for url, text, context in items:
-            dates = dates_in(context)
+        for link in items:
+            dates = dates_in(link.context)
             if dates and max(dates) < self.cutoff:
                 continue
             fresh += 1
-            req = self.article_request(url, portal, {"title": text, "listing": response.url})
+            req = self.article_request(link.url, portal, {"title": link.text, "listing": response.url})
             if req is not None:
                 yield req
         depth = int(response.meta.get("listing_depth", 1))
@@ -65,5 +84,5 @@ class ListingsSpider(PortalSpider):
         if depth >= self.max_pages or count >= self.max_pages * 4:
             self.crawler.stats.inc_value("cchc/listings/bounded")
             return
-        for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params)[:1]:
+        for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params, current=depth)[:1]:
             yield self.req(url, portal, self.parse_listing, listing_depth=depth + 1)

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
 from core.vntext import fold
+from crawler.headlines import Link, PageLinks
 
-_NEXT_TEXTS = {"tiep", "tiep theo", "sau", "trang sau", "next", "»", "›", ">", ">>", "trang tiep"}
-_PAGE_PARAM = re.compile(r"(?:^|_)(?:pageindex|page|cur|p|trang|pg|start)$", re.I)
-_PATH_PAGE = re.compile(r"/(?:page|trang)[-/](\d+)/?$", re.I)
+# Pager words, folded and without arrows: "Trang sau »", "Tiếp", "tiếp theo ›", "Sau", "Next".
+_NEXT_WORDS = {"tiep", "tiep theo", "sau", "trang sau", "trang tiep", "next", "next page", "trang ke tiep", "xem tiep"}
+# A bare arrow means "next" on most pagers but "last" on some (Drupal's "cuối cùng »"): ranked below
+# a page number, so a pager with numbers is read by its numbers.
+_ARROWS = {"»", "›", ">", ">>", "→", "»»", "››"}
+_ARROW_CHARS = "»›>→<«‹←"
+_PAGE_PARAM = re.compile(r"(?:^|_)(?:pageindex|page|paged|cur|p|trang|pg|start|limitstart|currentpage)$", re.I)
+_PATH_PAGE = re.compile(r"/(?:page|trang|pageindex)[-/](\d+)/?$", re.I)
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
@@ -46,57 +52,79 @@ def same_listing(current: str, target: str, page_params: tuple[str, ...] = ()) -
     return cur_path == tgt_path and cur_q <= tgt_q
 
 
-def next_page_links(sel: Selector, url: str, page_params: tuple[str, ...] = ()) -> list[str]:
-    """Links to the next page of this listing (rel=next, pager words, or page number + 1)."""
-    current = page_number(url, page_params) or 1
-    found: list[str] = []
-    for a in sel.css("a[href]"):
-        href = a.attrib.get("href", "").strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
-            continue
-        target = urljoin(url, href).split("#", 1)[0]
-        text = fold(" ".join(a.css("::text").getall()))
-        rel = (a.attrib.get("rel") or "").lower()
-        n = page_number(target, page_params)
-        same = same_listing(url, target, page_params)
-        if "next" in rel or (same and (text in _NEXT_TEXTS or n == current + 1)):
-            if target != url and target not in found:
-                found.append(target)
-    for link in sel.css("link[rel=next]::attr(href)").getall():
-        target = urljoin(url, link)
-        if target not in found:
-            found.append(target)
-    return found
+def next_page_links(sel: Selector, url: str, page_params: tuple[str, ...] = (), current: int | None = None) -> list[str]:
+    """Links to the next page of this listing, best first.
 
-
-def item_links(sel: Selector, url: str, is_item: "callable") -> list[tuple[str, str, str]]:
-    """(url, text, context) of the links in the page's main repeated block.
-
-    Article links are grouped by the shape of their ancestors; the largest group is the listing
-    itself, so "Tin mới nhất" sidebars and footers do not leak into it.
+    `current` is the visible number of this page (the spider's depth in the listing: page 1 is
+    the listing as linked from the menu). In order of trust: `rel=next`; a pager word ("Trang sau",
+    "Tiếp", "Sau", "Next"); the link showing the number `current + 1` (a Drupal pager says "2" and
+    links `?page=1`); a bare arrow ("»", "›"); a URL whose page number is one more than this one's.
+    Only links to the same listing count, except `rel=next`.
     """
-    groups: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    seen: set[str] = set()
-    for a in sel.xpath("//a[@href]"):
+    here = page_number(url, page_params)
+    shown = current if current is not None else (here or 1)
+    ranked: list[tuple[int, int, str]] = []
+    for i, a in enumerate(sel.css("a[href]")):
         href = a.attrib.get("href", "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
         target = urljoin(url, href).split("#", 1)[0]
-        if target in seen or not is_item(target):
+        if target == url:
             continue
-        seen.add(target)
-        anc = a.xpath("ancestor::*[position()<=4]")
-        key = "/".join(f"{e.root.tag}.{e.attrib.get('class', '')}" for e in anc)
-        text = " ".join(t.strip() for t in a.xpath(".//text()").getall() if t.strip())
-        block = a.xpath("ancestor::*[position()<=3][1]")
-        context = " ".join(block.xpath(".//text()").getall()) if block else text
-        groups[key].append((target, text, context))
-    if not groups:
-        return []
-    return max(groups.values(), key=len)
+        if "next" in (a.attrib.get("rel") or "").lower().split():
+            ranked.append((0, i, target))
+            continue
+        raw = " ".join(a.css("::text").getall()).strip()
+        if len(raw) > 30:
+            continue  # a headline, not a pager: pager links say a number, an arrow or a word or two
+        text = fold(raw)
+        bare = " ".join(text.strip(_ARROW_CHARS + " ").split())
+        rank = None
+        if not same_listing(url, target, page_params):
+            continue
+        elif bare in _NEXT_WORDS and not text.startswith(("<", "«", "‹", "←")):
+            rank = 1
+        elif bare.isdigit() and int(bare) == shown + 1:
+            rank = 2
+        elif text.replace(" ", "") in _ARROWS:
+            rank = 3
+        elif not bare.isdigit() and (n := page_number(target, page_params)) is not None and n == (here or 1) + 1:
+            rank = 4
+        if rank is not None:
+            ranked.append((rank, i, target))
+    for link in sel.css("link[rel=next]::attr(href)").getall():
+        ranked.append((0, -1, urljoin(url, link)))
+    out: list[str] = []
+    for _, _, target in sorted(ranked):
+        if target not in out:
+            out.append(target)
+    return out
+
+
+def item_links(sel: Selector, url: str, same_site: Callable[[str], bool],
+               family_article: Callable[[str], bool] | None = None,
+               article_shape: Callable[[str], bool] | None = None) -> list[Link]:
+    """The listing's items: headlines of the page's main block (`crawler.headlines.PageLinks.main_block`), whatever
+    their URLs look like. A family profile is an optimisation: when it recognises some of those
+    links as its article URLs, only those are kept (a pager or "Xem thêm" that slipped in goes); when
+    it recognises none (a portal whose layout its profile does not match), every headline stays.
+
+    A listing whose titles are too short to read as headlines ("Bài 3", "KH 12/KH-UBND") is read
+    again with `article_shape`, a test of URL shapes (`crawler.families.is_article_url`): its links
+    of two words or more whose URLs look like articles."""
+    page = PageLinks(sel, url)
+    links = page.main_block(same_site)
+    if not links and article_shape is not None:
+        links = page.main_block(same_site, article_url=article_shape)
+    if family_article is not None:
+        own = [link for link in links if family_article(link.url)]
+        if own:
+            return own
+    return links
 
 
 def dates_in(text: str) -> list[dt.date]:
+    """Every d/m/yyyy date in `text` (a listing item's context), for the date bound."""
     out = []
     for d, m, y in _DATE.findall(text):
         try:

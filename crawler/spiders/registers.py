@@ -133,5 +133,5 @@ class RegistersSpider(PortalSpider):
             )
         depth = int(response.meta.get("listing_depth", 1))
         if depth < self.max_pages:
-            for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params)[:1]:
+            for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params, current=depth)[:1]:
                 yield self.req(url, portal, self.parse_register, listing_depth=depth + 1)

@@ -20,10 +20,11 @@ def test_next_page_by_number_and_by_word():
 
 def test_item_links_take_the_main_block_not_the_sidebar():
     html = """<body><div class="list">""" + "".join(
-        f'<div class="item"><h3 class="t"><a href="/tin/bai-{i}-{1000+i}">Bài {i}</a></h3></div>' for i in range(6)
-    ) + """</div><aside><ul class="hot"><li><a href="/tin/khac-2001">Khác</a></li><li><a href="/tin/khac-2002">Khác 2</a></li></ul></aside></body>"""
-    links = item_links(Selector(html), "https://a.gov.vn/cat", lambda u: "-1" in u or "-2" in u)
-    assert [u for u, _, _ in links] == [f"https://a.gov.vn/tin/bai-{i}-{1000+i}" for i in range(6)]
+        f'<div class="item"><h3 class="t"><a href="/tin/bai-{i}-{1000+i}">Kế hoạch cải cách hành chính số {i}</a></h3></div>' for i in range(6)
+    ) + """</div><aside><ul class="hot"><li><a href="/tin/khac-2001">Một bài khác ở cột bên phải</a></li>
+    <li><a href="/tin/khac-2002">Thêm một bài khác ở cột bên phải</a></li></ul></aside></body>"""
+    links = item_links(Selector(html), "https://a.gov.vn/cat", lambda u: u.startswith("https://a.gov.vn/"))
+    assert [link.url for link in links] == [f"https://a.gov.vn/tin/bai-{i}-{1000+i}" for i in range(6)]
 
 
 def test_liferay_pager_adds_portlet_parameters_on_page_two():

@@ -25,7 +25,7 @@ def test_sources_group_is_registered_on_the_cchc_command():
     assert "cli.sources" in modules
     assert sources_group.name == "sources"
     assert COMMANDS == [sources_group]
-    assert sorted(sources_group.commands) == ["add", "list", "validate"]
+    assert sorted(sources_group.commands) == ["add", "detect", "list", "validate"]
 
 
 def test_list_json_with_province_filter():
@@ -43,13 +43,17 @@ def test_list_json_with_province_filter():
 
 def test_list_json_all_and_by_level():
     everything = json.loads(run("list", "--format", "json").stdout)
-    assert len(everything) == 61
+    assert len(everything) == 72
     assert everything[0]["id"] == "p-hanoi"
     communes = json.loads(run("list", "--level", "commune", "--format", "json").stdout)
     assert [c["id"] for c in communes] == [
         "x-ngoclien-camgiang-haiduong", "x-linhtruong-giolinh-quangtri", "x-sonlinh-hatinh",
         "x-hagiang1-tuyenquang", "x-haiduong-haiphong", "x-cathai-haiphong", "x-dienbienphu-dienbien",
-        "x-vandon-quangninh"]
+        "x-vandon-quangninh",
+        # layouts matching no family profile (cms=unknown, issue 11)
+        "x-mucangchai-laocai", "x-hoaphu-daklak", "x-anhson-nghean", "x-viettri-phutho", "x-nhatrang-khanhhoa",
+        "x-quynhon-gialai", "x-tinhkhe-quangngai", "x-phandinhphung-thainguyen", "x-ninhkieu-cantho",
+        "x-bienhoa-dongnai", "x-kyanh-hatinh"]
 
 
 def test_list_table_is_readable():
@@ -75,7 +79,7 @@ def test_validate_ok_and_errors(write_registry):
     ok = run("validate")
     assert ok.exit_code == 0
     lines = ok.stdout.splitlines()
-    assert lines[-1] == "OK: 61 portals"
+    assert lines[-1] == "OK: 72 portals"
     # portals whose unit no longer exists are reported with the proposed successor
     assert ("notice: x-ngoclien-camgiang-haiduong: unit Xã Ngọc Liên (10903; Huyện Cẩm Giàng, Tỉnh Hải Dương; "
             "until 2025-06-30) no longer exists; successor: Xã Cẩm Giàng (10903; Thành phố Hải Phòng; from 2025-07-01)") in lines
@@ -157,3 +161,33 @@ def test_add_missing_option_and_missing_file(tmp_path):
     nofile = run(*ADD_OK, "--file", str(tmp_path / "nope.csv"))
     assert nofile.exit_code == 2 and "no such registry file" in nofile.output
     assert not (tmp_path / "nope.csv").exists()
+
+
+def test_add_without_file_goes_to_the_users_own_registry_never_the_bundled_one(tmp_path, monkeypatch):
+    from crawler.registry import DEFAULT_REGISTRY_PATH
+
+    monkeypatch.delenv("CCHC_REGISTRY", raising=False)
+    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "mine"))
+    bundled = DEFAULT_REGISTRY_PATH.read_bytes()
+    args = [a for a in ADD_OK if a != "--unverified"]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    own = tmp_path / "mine" / "portals.csv"
+    lines = bundled.decode("utf-8").count("\n")
+    assert result.stdout == f"added d-snv-x at {own}:{lines + 1}\n"
+    assert "started your registry" in result.stderr
+    assert DEFAULT_REGISTRY_PATH.read_bytes() == bundled
+    assert own.read_bytes().startswith(bundled)
+    assert load_registry(own).get("d-snv-x").parent == "p-dienbien"
+    # reading commands now default to it
+    listed = run("list", "--format", "json")
+    assert "d-snv-x" in {p["id"] for p in json.loads(listed.stdout)}
+    # the bundled file itself is refused, by --file as by $CCHC_REGISTRY, and stays byte-identical
+    for how in (["--file", str(DEFAULT_REGISTRY_PATH)], []):
+        if not how:
+            monkeypatch.setenv("CCHC_REGISTRY", str(DEFAULT_REGISTRY_PATH))
+        refused = run(*[a.replace("d-snv-x", "d-snv-y") for a in args], *how)
+        assert refused.exit_code == 2
+        (line,) = refused.stderr.splitlines()
+        assert line.startswith(f"error: {DEFAULT_REGISTRY_PATH} is the registry bundled with the package and is read-only")
+    assert DEFAULT_REGISTRY_PATH.read_bytes() == bundled

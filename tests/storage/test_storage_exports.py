@@ -15,7 +15,7 @@ from cli.export import export_cmd
 from storage import ExportError, Store
 from storage.models import CrawlRun
 from storage.values import document_content_hash
-from storage_factories import NL, REGISTRY_ROWS, TQ, page, removed, widget
+from storage_factories import NL, REGISTRY_ROWS, TQ, health, page, removed, widget
 
 A = "https://tuyenquang.gov.vn/portal/Pages/2022-4-27/ke-hoach-123.aspx"
 C = "https://tuyenquang.gov.vn/portal/Pages/2022-6-01/tin-tuc-789.aspx"
@@ -31,12 +31,16 @@ def filled(store: Store) -> Store:
         page(C, "Tin hoạt động", title="Tin tức", is_cchc=False, category=None, doc_number=None, doc_type=None,
              doc_date=None, issuer=None, issuer_as_written=None, organ=None, plan_year=None, published_at=None),
         widget(NL, total=2142, on_time=2142, late=0),
+        health(TQ, url="https://tuyenquang.gov.vn/", status=200, waf_blocked=False),
     ])
     store.finish_run(r1, status="complete", stats={"pages": 2})
     r2 = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 13), args={})
     store.save_items(r2, [page("HTTPS://TuyenQuang.gov.vn:443" + A[len("https://tuyenquang.gov.vn"):] + "#top",
                                "Kế hoạch tuyên truyền CCHC", checksums=("c1",)),
-                          removed(C, status=404), widget(NL, total=2200, on_time=2178, late=22)])
+                          removed(C, status=404), widget(NL, total=2200, on_time=2178, late=22),
+                          # run 2 met a WAF block page: the portals export shows this latest health, not run 1's
+                          health(TQ, url="https://tuyenquang.gov.vn/", status=200, waf_blocked=True,
+                                 error="WAF block page (status 200)")])
     store.finish_run(r2, status="failed", stats={})
     with store.engine.begin() as conn:  # fixed times so every exported value is exact
         for run_id, start in ((r1, dt.datetime(2022, 8, 12, 0, 0, tzinfo=UTC)), (r2, dt.datetime(2022, 8, 13, 0, 0, tzinfo=UTC))):
@@ -80,11 +84,13 @@ PORTALS = [
     {"id": TQ, "name": "UBND tỉnh Tuyên Quang", "level": "province", "province": "Tuyên Quang", "parent": None,
      "base_url": "https://tuyenquang.gov.vn/", "cms": "tandan_sp", "feeds": ["https://tuyenquang.gov.vn/rss", "/rss/cchc"],
      "sitemaps": [], "listings": ["/cchc"], "registers": [], "hosts": ["dichvucong.tuyenquang.gov.vn", "tuyenquang.gov.vn"],
-     "widget_url": None, "unit_code": "08", "unverified": False, "notes": "seed 001", "in_registry": True},
+     "widget_url": None, "unit_code": "08", "unverified": False, "notes": "seed 001", "in_registry": True,
+     "reachable": False, "http_status": 200, "waf_blocked": True, "error": "WAF block page (status 200)", "health_run": 2},
     {"id": NL, "name": "UBND xã Ngọc Liên", "level": "commune", "province": "Hải Dương", "parent": TQ,
      "base_url": "https://ngoclien.camgiang.haiduong.gov.vn/", "cms": "vnportal", "feeds": [], "sitemaps": [],
      "listings": [], "registers": [], "hosts": [], "widget_url": "https://ngoclien.camgiang.haiduong.gov.vn/widget",
-     "unit_code": None, "unverified": True, "notes": None, "in_registry": True},
+     "unit_code": None, "unverified": True, "notes": None, "in_registry": True,
+     "reachable": None, "http_status": None, "waf_blocked": None, "error": None, "health_run": None},  # never reached
 ]
 # Sorted by id: "p-…" < "x-…".
 EXPECTED = {"documents": DOCUMENTS, "widgets": WIDGETS, "runs": RUNS, "portals": PORTALS}
@@ -125,7 +131,8 @@ def test_csv_spot_values(filled: Store) -> None:
     filled.export("portals", "csv", out)
     assert out.getvalue().splitlines()[1] == (
         "p-tuyenquang,UBND tỉnh Tuyên Quang,province,Tuyên Quang,,https://tuyenquang.gov.vn/,tandan_sp,"
-        "https://tuyenquang.gov.vn/rss|/rss/cchc,,/cchc,,dichvucong.tuyenquang.gov.vn|tuyenquang.gov.vn,,08,false,seed 001,true")
+        "https://tuyenquang.gov.vn/rss|/rss/cchc,,/cchc,,dichvucong.tuyenquang.gov.vn|tuyenquang.gov.vn,,08,false,seed 001,true,"
+        "false,200,true,WAF block page (status 200),2")
 
 
 def test_unknown_kind_or_format(filled: Store) -> None:

@@ -1,0 +1,90 @@
+"""Who holds a SQLite database's write lock, and a bounded wait for it.
+
+SQLite allows one writer at a time. A crawl writes in batches for minutes, so a person's write (``cchc
+units sync``, ``cchc review …``) can meet the lock twice over: SQLite's busy handler waits for it, but
+a transaction that read before a crawl committed gets ``SQLITE_BUSY`` at once (its snapshot is stale)
+and no busy handler helps. `retry_while_locked` covers both: it repeats the whole, idempotent action
+until a deadline, and then says who holds the lock instead of a bare "database is locked".
+
+SQLite itself cannot tell who holds a lock; the runs table can: a crawl records its run as "running"
+with its host and pid when it starts (committed, so readable while it writes, WAL readers never wait).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote
+
+from storage.errors import DatabaseLockedError, locked_error
+
+T = TypeVar("T")
+
+#: How long a holder lookup may wait for its own read (it must never add a second long wait).
+HOLDER_LOOKUP_TIMEOUT_S = 1.0
+
+
+def sqlite_lock_holders(path: Path) -> str:
+    """The running crawl runs that may hold `path`'s write lock, as words ("" when none is known).
+
+    Runs recorded on this host whose process is gone are left out (they hold nothing; the next crawl
+    marks them incomplete); runs from another host are named as they are (their pid cannot be checked).
+    """
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=HOLDER_LOOKUP_TIMEOUT_S)
+    except sqlite3.Error:
+        return ""
+    try:
+        rows = conn.execute(
+            "SELECT id, \"trigger\", pid, host, started_at FROM crawl_runs WHERE status = 'running' ORDER BY id"
+        ).fetchall()
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+    here = socket.gethostname()
+    named: list[str] = []
+    for run_id, trigger, pid, host, started_at in rows:
+        if host == here and pid is not None and not _pid_alive(int(pid)):
+            continue
+        where = "this host" if host == here else (host or "an unknown host")
+        started = str(started_at or "")[:16].replace("T", " ")
+        named.append(f"run {run_id} ({trigger} crawl, pid {pid} on {where}, started {started} UTC)")
+    return " and ".join(named)
+
+
+def retry_while_locked(action: Callable[[int], T], *, wait_s: float) -> T:
+    """Run ``action(busy_timeout_ms)`` until it gets the write lock or `wait_s` seconds have passed.
+
+    `action` must be safe to repeat (one transaction, or idempotent steps): a locked attempt changed
+    nothing. Each attempt's busy timeout is the time left, so the total wait stays within `wait_s`
+    (plus one short pause). The final `DatabaseLockedError` gives the whole time waited and the holders.
+    """
+    started = time.monotonic()
+    deadline = started + max(wait_s, 0.0)
+    pause = 0.1
+    while True:
+        left_ms = max(int((deadline - time.monotonic()) * 1000), 100)
+        try:
+            return action(left_ms)
+        except DatabaseLockedError as exc:
+            if time.monotonic() + pause > deadline:
+                waited = round(time.monotonic() - started, 1)
+                raise locked_error(exc.where, waited, exc.holders) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
