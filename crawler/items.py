@@ -45,6 +45,7 @@ class PageItem:
     record: dict[str, Any] | None = None
     fetched_at: str = field(default_factory=utcnow_iso)
     type: str = "page"
+    error: str | None = None   # why there is no record (extraction over its time budget); stored on the fetch row
 
 
 @dataclass

@@ -27,12 +27,30 @@ INLINE_GLUE = frozenset("a b strong i em u font sup sub small big abbr s strike 
 SKIP_TAGS = frozenset("script style noscript template head svg object".split())
 
 
+# Byte-order marks, longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode_html(data: bytes) -> tuple[str, list[str]]:
-    """Decode page bytes. Strict UTF-8 wins (portals mis-declare it); else the declared charset;
-    else windows-1258, the legacy Vietnamese Windows code page. Returns (text, warnings)."""
+    """Decode page bytes. A byte-order mark decides first (HTML's own rule: it outranks any
+    declaration; a UTF-16 page read as windows-1258 loses every title). Then strict UTF-8 wins
+    (portals mis-declare it); else the declared charset; else windows-1258, the legacy Vietnamese
+    Windows code page. Returns (text, warnings)."""
     warnings: list[str] = []
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", "replace"), warnings
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            try:
+                return body.decode(enc), warnings
+            except UnicodeDecodeError:
+                warnings.append(f"charset: byte-order mark says {enc} but the bytes do not decode; undecodable bytes replaced")
+                return body.decode(enc, "replace"), warnings
     m = _META_CHARSET_RE.search(data[:4096])
     declared = m.group(1).decode("ascii", "ignore").lower() if m else None
     try:
@@ -188,10 +206,176 @@ def key_of(text: str) -> str:
     return _WS_RE.sub(" ", fold_aligned(text)).strip()
 
 
+# Characters XML cannot hold (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF). libxml2's
+# HTML parser lets some into the tree, and then lxml refuses to write any text next to them (a
+# ValueError out of drop_tree or a tail join), so they go before the parse: a form feed is
+# whitespace in HTML and becomes a space, NUL and the rest become U+FFFD as HTML parsers read them.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without characters an XML tree cannot hold (see _NOT_XML_RE); unchanged, at the cost
+    of one C-level search, when it has none."""
+    if _NOT_XML_RE.search(text) is None:
+        return text
+    return _NOT_XML_RE.sub(lambda m: " " if m.group() == "\x0c" else "\ufffd", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Caps. Extraction is linear in what it reads, and these bound what it reads, so a hostile or
+# broken page (a 50k-row table, 250k links, a tag with 100k attributes; issue 9) costs bounded time
+# instead of minutes. The largest page of the real corpus (../shared/portal-evidence, the fixtures)
+# is 92 KB with 704 elements, 123 links, 22 table rows, 25 list items and 9 attributes on a tag;
+# every cap is 25× or more above that, so no ordinary page is ever cut. What a cap cut is named
+# in the record's `warnings` ("cap: …").
+
+#: markup characters read (5 MB). Also bounds the visible text every regex runs over.
+MAX_MARKUP_CHARS = 5_000_000
+#: attributes kept on one tag. libxml2's HTML parser checks each new attribute against all earlier
+#: ones (quadratic: 10k attributes 0.75 s, 100k 330 s), so a tag is cut before the parse.
+MAX_ATTRIBUTES = 256
+#: elements kept (document order), children kept under one parent (table rows, list items, label
+#: rows, links in one box), and links kept in the page.
+MAX_ELEMENTS = 30_000
+MAX_CHILDREN = 2_000
+MAX_LINKS = 5_000
+
+# A start tag and its attributes as libxml2 reads them. Every branch can stop (the tail is
+# optional and no branch can fail after consuming), so the scan never backtracks: linear.
+_START_TAG_RE = re.compile(
+    r"""<[A-Za-z][^\s/>]*((?:[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s"'>]*))?)*)""")
+_ATTR_RE = re.compile(r"""[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s"'>]*))?""")
+# a tag with enough attributes to cost the parser anything (thousands) shows as a stretch this long
+# without "<" (unless its values hold "<") or as many more "=" than tags: cheap tests before the
+# tag scan. (A tag just over MAX_ATTRIBUTES may be left whole when neither shows; it costs nothing.)
+_LONG_STRETCH = 4 * MAX_ATTRIBUTES
+
+
+# Below this size the tag scan is skipped: a tag needs ~3 bytes an attribute (a distinct name and a
+# separator), so a smaller page holds at most ~11k attributes on a tag, which libxml2 parses in
+# under a second. Most pages are smaller and pay nothing.
+_SCAN_FROM = 32_000
+
+
+def _maybe_many_attributes(html: str) -> bool:
+    """Cheap (C-speed) test: could any tag hold more than MAX_ATTRIBUTES attributes?
+
+    The tag scan costs ~20 ns a character, a tenth of an ordinary page's whole record, so it runs
+    only when a tag might be that long: a page over 512 KB, one with far more "=" than tags, or
+    one with a long stretch between two "<". A tag whose every value holds a "<" can slip past;
+    the pool's time budget (pipelines/extraction.py) is the backstop for what caps miss.
+    """
+    if len(html) < _SCAN_FROM:
+        return False
+    if len(html) > 512_000:
+        return True
+    if html.count("=") > 3 * html.count("<") + MAX_ATTRIBUTES:
+        return True
+    return max(map(len, html.split("<"))) > _LONG_STRETCH
+
+
+def cap_attributes(html: str) -> tuple[str, list[str]]:
+    """Cut every start tag to its first MAX_ATTRIBUTES attributes (see MAX_ATTRIBUTES)."""
+    if not _maybe_many_attributes(html):
+        return html, []
+    parts: list[str] = []
+    pos = 0
+    cut = 0
+    worst = 0
+    for m in _START_TAG_RE.finditer(html):
+        attrs = m.group(1)
+        if len(attrs) < MAX_ATTRIBUTES * 2:
+            continue
+        ends = [a.end() for a in _ATTR_RE.finditer(attrs)]
+        if len(ends) <= MAX_ATTRIBUTES:
+            continue
+        keep_to = m.start(1) + ends[MAX_ATTRIBUTES - 1]
+        parts.append(html[pos:keep_to])
+        pos = m.end()
+        cut += 1
+        worst = max(worst, len(ends))
+    if not cut:
+        return html, []
+    parts.append(html[pos:])
+    return "".join(parts), [
+        f"cap: {cut} tag(s) with more than {MAX_ATTRIBUTES} attributes (up to {worst}); kept the first {MAX_ATTRIBUTES} of each"]
+
+
+# C-level tests: is there anything for cap_tree to cut? A page of at most MAX_CHILDREN elements
+# (every ordinary page) cannot be over any cap, and only the count is paid.
+_ELEMENT_COUNT = etree.XPath("count(/descendant::*)")
+_OVER_CAPS = etree.XPath(
+    f"count(/descendant::*) > {MAX_ELEMENTS} or count(//a) > {MAX_LINKS}"
+    f" or boolean(/descendant::*[count(*) > {MAX_CHILDREN}])")
+
+
+def cap_tree(root: etree._Element) -> list[str]:
+    """Cut the parsed tree to MAX_CHILDREN children per element, MAX_LINKS links and MAX_ELEMENTS
+    elements, keeping what comes first in document order (a page's headline and article come
+    before the tail of an endless list). One pass; bulk cuts are C-level slice deletions."""
+    if _ELEMENT_COUNT(root) <= min(MAX_CHILDREN, MAX_LINKS, MAX_ELEMENTS) or not _OVER_CAPS(root):
+        return []
+    warnings: list[str] = []
+    wide = widest = links = links_cut = count = 0
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        count += 1
+        if count > MAX_ELEMENTS:
+            _drop_from(el, root)
+            warnings.append(f"cap: page has more than {MAX_ELEMENTS:,} elements; read the first {MAX_ELEMENTS:,}")
+            break
+        if el.tag == "a":
+            links += 1
+            if links > MAX_LINKS:
+                links_cut += 1
+                el.drop_tree()   # its tail text stays with the page
+                continue
+        n = len(el)
+        if n > MAX_CHILDREN:
+            wide += 1
+            widest = max(widest, n)
+            del el[MAX_CHILDREN:]
+        if n:
+            stack.extend(reversed(el))
+    if wide:
+        warnings.insert(0, f"cap: {wide} element(s) with more than {MAX_CHILDREN:,} children (table rows, list "
+                           f"items; up to {widest:,}); kept the first {MAX_CHILDREN:,} of each")
+    if links_cut:
+        warnings.append(f"cap: page has more than {MAX_LINKS:,} links; dropped {links_cut:,} after the first {MAX_LINKS:,}")
+    return warnings
+
+
+def _drop_from(el: etree._Element, root: etree._Element) -> None:
+    """Remove `el` and everything after it in document order (its later siblings, and the later
+    siblings of each of its ancestors)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    del parent[parent.index(el):]
+    node = parent
+    while node is not root:
+        up = node.getparent()
+        if up is None:
+            break
+        del up[up.index(node) + 1:]
+        node = up
+
+
 def load_page(html: str | bytes, url: str) -> Page:
-    """Decode (if bytes), NFC-normalise and parse a page once."""
+    """Decode (if bytes), cap, NFC-normalise and parse a page once (caps noted in its warnings)."""
     warnings: list[str] = []
     if isinstance(html, bytes):
+        if len(html) > 4 * MAX_MARKUP_CHARS:
+            html = html[:4 * MAX_MARKUP_CHARS]   # a UTF-32 page holds MAX_MARKUP_CHARS in 4× the bytes
         html, warnings = decode_html(html)
-    text = nfc(html)
-    return Page(text, url, parse_html(text), warnings)
+    if len(html) > MAX_MARKUP_CHARS:
+        warnings.append(f"cap: page has {len(html):,} characters of markup; read the first {MAX_MARKUP_CHARS:,}")
+        html = html[:MAX_MARKUP_CHARS]
+    html, attr_warnings = cap_attributes(html)
+    warnings.extend(attr_warnings)
+    text = xml_safe(nfc(html))
+    tree = parse_html(text)
+    if tree is not None:
+        warnings.extend(cap_tree(tree))
+    return Page(text, url, tree, warnings)
