@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from builddb import cchc
-from core.vntext import fold
+from sqlalchemy import create_engine, text
 from truth import subset
+
+from core.vntext import fold
 
 
 def norm(text: str | None) -> str:
@@ -194,7 +194,8 @@ def test_search_bad_input(db, query, message):
 
 
 @pytest.mark.parametrize("args, message", [(("--kind", "memo"), "unknown kind"), (("--limit", "0"), "--limit"),
-                                           (("--province", "Atlantis"), "Atlantis")])
+                                           (("--province", "Atlantis"), "Atlantis"), (("--year", "3000"), "plan year"),
+                                           (("--level", "village"), "unknown level")])
 def test_search_bad_options(db, args, message):
     proc = run_cli("report", "search", "ke hoach", "--db", db, *args)
     assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.splitlines()) == 1

@@ -16,10 +16,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from builddb import ROOT, cchc
-from core.vntext import fold
 from truth import subset
+
+from core.vntext import fold
 
 
 def free_port() -> int:
@@ -31,7 +31,7 @@ def free_port() -> int:
 def get(url: str, deadline: float) -> bytes:
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=5) as resp:  # loopback only
                 return resp.read()
         except OSError:
             if time.monotonic() > deadline:
@@ -76,7 +76,7 @@ def served(db, tmp_path):
 
 
 def test_canned_queries(served, worlds):
-    base, name = served
+    base, _ = served
     rows = get_json(f"{base}/late_widgets.json?_shape=array", time.monotonic() + 30)
     expected = {}
     for pid in subset():
