@@ -51,9 +51,14 @@ class CoverageResult:
     totals: list[dict[str, Any]]
 
     def table(self) -> Table:
-        title = (f"Độ phủ kế hoạch {'tuyên truyền CCHC' if self.kind == 'propaganda_plan' else 'CCHC'} năm {self.year}"
-                 f" — dữ liệu đến lần quét {self.run.id} ({self.run.observed_on.strftime('%d/%m/%Y')})")
-        return Table(title, COLUMNS, self.rows, totals=Table("Tổng hợp theo tỉnh và cấp", TOTAL_COLUMNS, self.totals))
+        from reports.formatting import current_lang
+        from reports.labels import label, text
+
+        lang = current_lang()
+        title = text("coverage_title", lang, kind=label("category", self.kind, lang), year=self.year, run=self.run.id,
+                     day=self.run.observed_on.strftime("%d/%m/%Y"))
+        return Table(title, COLUMNS, self.rows, part="coverage",
+                     totals=Table(text("totals_title", lang), TOTAL_COLUMNS, self.totals, part="totals"))
 
 
 def _sort_key(d: DocState) -> tuple:

@@ -326,12 +326,15 @@ def _details(conn: Any, ranked: Sequence[Any]) -> tuple[dict[int, Any], dict[int
 
 
 def table(query: str, rows: list[dict[str, Any]]) -> OutTable:
-    """The table people read: the match marked in [brackets], coded values in Vietnamese."""
-    from reports.labels import header, label
+    """The table people read, in the command's --lang: the matches marked in [brackets], coded values
+    (matched in) by their labels, scraped text with control characters made visible."""
+    from reports.formatting import current_lang
+    from reports.labels import header
 
-    shown = [{**r, "matched_in": label("matched_in", r["matched_in"]),
-              "title": _visible(r["title"] or ""), "unit": _visible(r["unit"] or "")} for r in rows]
-    cols = [OutColumn("rank", "#", "int"), OutColumn("unit", header("unit")), OutColumn("title", header("title")),
-            OutColumn("doc_number", header("doc_number")), OutColumn("matched_in", header("matched_in")),
-            OutColumn("snippet", header("snippet")), OutColumn("url", header("url"))]
-    return OutTable(f"Tìm \"{_visible(query)}\": {len(rows)} văn bản", cols, shown)
+    lang = current_lang()
+    shown = [{**r, "title": _visible(r["title"] or ""), "unit": _visible(r["unit"] or "")} for r in rows]
+    cols = [OutColumn("rank", "#", "int")] + [OutColumn(key, header(key, lang)) for key in
+                                               ("unit", "title", "doc_number", "matched_in", "snippet", "url")]
+    title = (f"Tìm \"{_visible(query)}\": {len(rows)} văn bản" if lang == "vi"
+             else f"Search \"{_visible(query)}\": {len(rows)} documents")
+    return OutTable(title, cols, shown)
