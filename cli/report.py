@@ -411,7 +411,9 @@ def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None)
     import tempfile
     from pathlib import Path
 
-    from reports.serve import export_sqlite, write_metadata
+    from sqlalchemy import create_engine
+
+    from reports.serve import export_sqlite, table_columns, write_metadata
 
     with open_store(db_url) as store:
         backend = store.engine.dialect.name
@@ -421,8 +423,14 @@ def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None)
                                   f"`cchc serve --db {store.display_url} --export-sqlite copy.sqlite` to serve a SQLite copy")
             click.echo(f"copying {store.display_url} into {export_path}…", err=True)
             path = export_sqlite(store.engine, export_path)
+            copy = create_engine(f"sqlite:///{path}")
+            try:
+                columns = table_columns(copy)
+            finally:
+                copy.dispose()
         else:
             path = Path(store.engine.url.database or "")
+            columns = table_columns(store.engine)
     # Served in place (not through a link: SQLite finds its -wal file next to the path it is given), in
     # this process, so stopping `cchc serve` (Ctrl+C, SIGTERM) stops Datasette's server with it. The
     # plugin (folded full-text search, Vietnamese labels) is registered here rather than installed.
@@ -430,12 +438,12 @@ def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None)
     from datasette.plugins import pm
 
     import reports.serve_plugin
-    from reports.serve import TEMPLATES, table_columns
+    from reports.serve import TEMPLATES
 
     if not pm.is_registered(reports.serve_plugin):
         pm.register(reports.serve_plugin, name="cchc_serve")
     with tempfile.TemporaryDirectory() as tmp:
-        meta = write_metadata(Path(tmp), Path(path).stem, table_columns(path))
+        meta = write_metadata(Path(tmp), Path(path).stem, columns)
         click.echo(f"Datasette on http://{host}:{port}/{Path(path).stem} (Ctrl+C to stop)", err=True)
         datasette_cli.main(["serve", str(path), "--metadata", str(meta), "--template-dir", str(TEMPLATES),
                             "--host", host, "--port", str(port)], standalone_mode=False)

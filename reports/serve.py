@@ -21,11 +21,10 @@ The served file is opened read-only by `cchc serve` and never written by Dataset
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, select
+from sqlalchemy import Engine, create_engine, insert, inspect, select
 
 from reports.base import ReportError
 from reports.labels import HEADERS, VALUES
@@ -149,16 +148,12 @@ order by r.observed_on desc, d.portal_id""",
 }
 
 
-def table_columns(path: str | Path) -> dict[str, list[str]]:
-    """Every table's and view's columns, read through a read-only connection (nothing is created)."""
-    uri = f"file:{Path(path).resolve()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        names = [r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view') "
-                                            "and name not like 'sqlite_%' order by name")]
-        return {n: [r[1] for r in conn.execute(f'pragma table_info("{n}")')] for n in names}
-    finally:
-        conn.close()
+def table_columns(engine: Engine) -> dict[str, list[str]]:
+    """Every table's and view's columns, read through `engine` (the command's own read-only open, so
+    nothing is created beside the file)."""
+    insp = inspect(engine)
+    names = [n for n in [*insp.get_table_names(), *insp.get_view_names()] if not n.startswith("sqlite_")]
+    return {n: [c["name"] for c in insp.get_columns(n)] for n in sorted(names)}
 
 
 def metadata(db_name: str = DB_NAME, columns: dict[str, list[str]] | None = None) -> dict[str, Any]:
