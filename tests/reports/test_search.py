@@ -84,6 +84,8 @@ def test_all_words_any_order_without_diacritics(db, worlds):
     assert {r["url"] for r in rows} == expected
     assert any(fold("Kế hoạch tuyên truyền") in fold(r["title"] or "") and "2026" in (r["title"] or "") for r in rows)
     assert {r["url"] for r in run_search(db, "2026 TRUYỀN tuyên")} == expected
+    out_of_order = run_search(db, "2026 truyen tuyen")  # unaccented and out of order, as the README's tester types it
+    assert {r["url"] for r in out_of_order} == expected and out_of_order[0]["url"] == rows[0]["url"]
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
 
 
