@@ -3,7 +3,7 @@
 Every report takes ``--format table|csv|json|xlsx`` and ``--out FILE``: tables for people (Vietnamese
 number formats), CSV/JSON for machines (plain values), xlsx (plain values, one sheet per table) for
 spreadsheets. Bad input (unknown unit/province/level/year, a run that does not exist, a future date, an
-empty database) prints ``error: …`` and exits 2; reports only read (``search`` refreshes its own index,
+empty database) prints ``error: …`` and exits 2; reports only read (``search`` too: its index is refreshed by the writers;
 ``review`` writes its own table).
 """
 from __future__ import annotations
@@ -276,16 +276,24 @@ def html_cmd(out_dir: str, year: int | None, kind: str, db_url: str | None) -> N
 @click.option("--limit", type=int, default=20, show_default=True, help="How many documents to show.")
 @click.option("--province", type=NAME, default=None, help="Only documents of this province's portals.")
 @click.option("--level", type=LEVEL, default=None, help=f"One of {', '.join(LEVELS)}, or tinh, so, huyen, xa/phuong.")
+@click.option("--year", type=int, default=None, help="Only documents whose plan year is Y.")
+@click.option("--kind", default=None, metavar="K",
+              help="Only documents of this category: propaganda_plan, plan, report or other.")
 @output_options
 @db_option
 @report_errors_exit_2
-def search_cmd(query: str, limit: int, province: str | None, level: str | None, fmt: str, out_path: str | None,
-               db_url: str | None) -> None:
-    """Full-text search over documents and attachments, diacritics-insensitive, ranked, with snippets."""
-    from reports.search import ROW_KEYS, search, table
+def search_cmd(query: str, limit: int, province: str | None, level: str | None, year: int | None, kind: str | None,
+               fmt: str, out_path: str | None, db_url: str | None) -> None:
+    """Full-text search: every word (any order, without diacritics if you like), "phrases" in double
+    quotes, ranked (title hits first), with the matches marked in snippets. Never writes: the index is
+    refreshed by each crawl and by `cchc db upgrade`; a lagging index is noted on standard error."""
+    from reports.search import ROW_KEYS, index_notes, search, table
 
-    with open_store(db_url, read_only=False) as store:
-        rows = search(store.engine, query, limit=limit, province=province, level=level)
+    with open_store(db_url) as store:
+        rows = search(store.engine, query, limit=limit, province=province, level=level, year=year, kind=kind)
+        notes = index_notes(store.engine)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     emit(fmt, out_path, json_value=rows, table=table(query, rows), sheets=[("search", ROW_KEYS, rows)])
 
 
@@ -453,10 +461,13 @@ def review_withdraw(correction_id: int, wait_s: float, db_url: str | None) -> No
               help="PostgreSQL: copy the database into this new SQLite file and serve the copy.")
 @report_errors_exit_2
 def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None) -> None:
-    """Open the database in Datasette with canned queries (coverage, late widgets, recent plans)."""
+    """Browse the database in Datasette: Vietnamese labels, facets and unaccented full-text search on
+    documents and attachments, canned queries (coverage, late widgets, recent plans), a JSON API."""
     import tempfile
 
-    from reports.serve import export_sqlite, write_metadata
+    from sqlalchemy import create_engine
+
+    from reports.serve import export_sqlite, table_columns, write_metadata
 
     with open_store(db_url) as store:
         backend = store.engine.dialect.name
@@ -466,17 +477,30 @@ def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None)
                                   f"`cchc serve --db {store.display_url} --export-sqlite copy.sqlite` to serve a SQLite copy")
             click.echo(f"copying {store.display_url} into {export_path}…", err=True)
             path = export_sqlite(store.engine, export_path)
+            copy = create_engine(f"sqlite:///{path}")
+            try:
+                columns = table_columns(copy)
+            finally:
+                copy.dispose()
         else:
             path = Path(store.engine.url.database or "")
+            columns = table_columns(store.engine)
     # Served in place (not through a link: SQLite finds its -wal file next to the path it is given), in
-    # this process, so stopping `cchc serve` (Ctrl+C, SIGTERM) stops Datasette's server with it.
+    # this process, so stopping `cchc serve` (Ctrl+C, SIGTERM) stops Datasette's server with it. The
+    # plugin (folded full-text search, Vietnamese labels) is registered here rather than installed.
     from datasette.cli import cli as datasette_cli
+    from datasette.plugins import pm
 
+    import reports.serve_plugin
+    from reports.serve import TEMPLATES
+
+    if not pm.is_registered(reports.serve_plugin):
+        pm.register(reports.serve_plugin, name="cchc_serve")
     with tempfile.TemporaryDirectory() as tmp:
-        meta = write_metadata(Path(tmp), Path(path).stem)
+        meta = write_metadata(Path(tmp), Path(path).stem, columns)
         click.echo(f"Datasette on http://{host}:{port}/{Path(path).stem} (Ctrl+C to stop)", err=True)
-        datasette_cli.main(["serve", str(path), "--metadata", str(meta), "--host", host, "--port", str(port)],
-                           standalone_mode=False)
+        datasette_cli.main(["serve", str(path), "--metadata", str(meta), "--template-dir", str(TEMPLATES),
+                            "--host", host, "--port", str(port)], standalone_mode=False)
 
 
 COMMANDS = [report_group, review_cmd, serve_cmd]

@@ -40,7 +40,8 @@ def open_store(db_url: str | None, *, read_only: bool = True) -> Store:
     """Open an existing database without migrating or creating it (reports only read crawled data).
 
     Read-only by default (SQLite ``mode=ro``, read-only PostgreSQL sessions); the commands that write
-    their own tables (``review``, ``report search``'s index) pass ``read_only=False``.
+    their own tables (``review``) pass ``read_only=False``; search only reads the index the writers
+    keep up to date (storage/search_index.py).
     """
     try:
         return Store.open(db_url, read_only=read_only)

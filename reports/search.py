@@ -1,193 +1,340 @@
-"""`cchc report search QUERY`: full-text search over documents and attachment text, diacritics-insensitive.
+"""`cchc report search QUERY`: full-text search over documents and attachment text.
 
-Text is folded by `core.vntext.fold` (the one place text is normalised: lower case, no tone or vowel
-marks, đ -> d) into ``search_entries`` (migration 0003), one entry per current document version and one
-per attachment with text. SQLite's FTS5 indexes the folded copy (its own ``remove_diacritics`` misses
-đ and some Vietnamese vowel/tone combinations, so it is switched off and never relied on); PostgreSQL
-indexes ``to_tsvector('simple', cchc_unaccent(...))`` with GIN. Queries are folded the same way, so
-"tuyen truyen" finds "tuyên truyền" and "dang uy" finds "Đảng ủy".
+What a person types is what they get: every word must occur (AND, any order), diacritics and case do
+not matter ("tuyen truyen 2026" finds "Kế hoạch tuyên truyền … năm 2026", "dang uy" finds "Đảng ủy"),
+numbers and document symbols are words ("25/KH-UBND" and "25 kh ubnd" both find 25/KH-UBND; a word
+holding punctuation is matched as the phrase of its parts), and "double quotes" (or “curly” ones) ask
+for a phrase. Filters by province, level, plan year and category narrow the documents.
 
-The index is refreshed incrementally before each search (only entries whose text hash changed are
-written), so it never lags behind the crawls. Results are ranked (BM25 on SQLite, ts_rank_cd on
-PostgreSQL), one per document (its best entry), with a snippet cut from the text as written.
+The index (`storage.search_index`: the folded words of each current version and attachment, SQLite
+FTS5 / PostgreSQL GIN over ``to_tsvector('simple', cchc_unaccent(…))``) is kept up to date by the
+writers (each crawl run, ``cchc db upgrade``), so searching never writes and works on a read-only
+database; `index_notes` says when the index lags the crawled data.
+
+Matching, ranking, one result per document and LIMIT all happen in SQL: a document whose TITLE holds
+every word ranks above one where they occur only in its body or an attachment; then a text holding all
+the words as one phrase, in the order typed, above one where they are scattered; then BM25 (SQLite,
+title weighted 5:1) or ts_rank_cd (PostgreSQL). Only the returned rows are read into Python, to cut
+their snippets from the text as written (``fold_aligned`` keeps character positions).
 """
 from __future__ import annotations
 
-import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Column, Engine, Integer, MetaData, String, Table, Text, bindparam, delete, inspect, insert, select, text, update,
-)
+from sqlalchemy import Engine, bindparam, select, text
 
-from core.vntext import fold, fold_aligned, nfc
+from core.vntext import fold_aligned, nfc
 from reports.base import ReportError, load_runs, load_units
-from reports.formatting import Column as OutColumn, Table as OutTable
+from reports.formatting import Column as OutColumn
+from reports.formatting import Table as OutTable
+from storage import search_index
+from storage.search_index import IndexState, has_index, words
 
-metadata = MetaData()
-entries = Table(
-    "search_entries", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("source", String(20), nullable=False),
-    Column("source_id", Integer, nullable=False),
-    Column("document_id", Integer, nullable=False),
-    Column("version_id", Integer, nullable=False),
-    Column("portal_id", String(120), nullable=False),
-    Column("text_hash", String(64), nullable=False),
-    Column("title", Text),
-    Column("body", Text),
-)
+#: Indexed document of an entry on PostgreSQL (the expression of the GIN index ix_search_entries_fts).
 PG_DOC = "to_tsvector('simple'::regconfig, cchc_unaccent(coalesce(e.title, '') || ' ' || coalesce(e.body, '')))"
 ROW_KEYS = ("rank", "score", "portal", "unit", "title", "url", "matched_in", "attachment", "doc_number", "category",
-            "plan_year", "snippet")
-_TOKEN = re.compile(r"[0-9a-z]+")
-
-
-def tokens(query: str) -> list[str]:
-    """Folded word tokens of a query (what both indexes split text into)."""
-    return _TOKEN.findall(fold(nfc(query)))
-
-
-def _hash(*parts: str | None) -> str:
-    digest = hashlib.sha256()
-    for p in parts:
-        digest.update((p or "").encode("utf-8") + b"\x00")
-    return digest.hexdigest()
+            "plan_year", "snippet", "province", "level", "organ", "in_title", "snippet_text", "highlights")
+#: What --kind accepts: the stored categories (`cchc extract` contract).
+CATEGORIES = ("propaganda_plan", "plan", "report", "other")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"'})
 
 
 def refresh_index(engine: Engine) -> dict[str, int]:
-    """Bring ``search_entries`` in line with the current versions and their attachments."""
-    if not inspect(engine).has_table("search_entries"):
-        raise ReportError("this database has no search index table: run `cchc db upgrade` first")
-    from storage.models import Attachment, Document, DocumentVersion
+    """Bring the index up to date (a WRITE: for writers and tests; searching never calls it)."""
+    return search_index.refresh(engine)
 
-    wanted: dict[tuple[str, int], dict[str, Any]] = {}
-    with engine.connect() as conn:
-        current = (select(DocumentVersion.id, DocumentVersion.document_id, Document.portal_id, DocumentVersion.title,
-                          DocumentVersion.text)
-                   .join(Document, (Document.id == DocumentVersion.document_id) & (Document.version == DocumentVersion.version)))
-        for vid, did, pid, title, body in conn.execute(current):
-            wanted[("version", vid)] = {"document_id": did, "version_id": vid, "portal_id": pid, "raw": (title, body)}
-        atts = (select(Attachment.id, Attachment.version_id, Attachment.name, Attachment.text, DocumentVersion.document_id,
-                       Document.portal_id)
-                .join(DocumentVersion, DocumentVersion.id == Attachment.version_id)
-                .join(Document, (Document.id == DocumentVersion.document_id) & (Document.version == DocumentVersion.version))
-                .where(Attachment.text.is_not(None)))
-        for aid, vid, name, body, did, pid in conn.execute(atts):
-            wanted[("attachment", aid)] = {"document_id": did, "version_id": vid, "portal_id": pid, "raw": (name, body)}
-        have = {(r.source, r.source_id): (r.id, r.text_hash) for r in conn.execute(
-            select(entries.c.id, entries.c.source, entries.c.source_id, entries.c.text_hash))}
-    added = updated = 0
-    inserts, updates = [], []
-    for key, w in wanted.items():
-        title, body = w["raw"]
-        h = _hash(title, body)
-        if key in have and have[key][1] == h:
+
+def tokens(query: str) -> list[str]:
+    """Folded word tokens of a text (what both indexes split text into)."""
+    return words(query)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: every term must match; a term is one word or a phrase (words in order, adjacent)."""
+
+    raw: str
+    terms: tuple[tuple[str, ...], ...]
+
+    @property
+    def phrase(self) -> tuple[str, ...]:
+        """All the words in the order typed: an entry holding them as one phrase ranks higher
+        ("dang uy" finds every text with both words, "Đảng ủy" itself first)."""
+        return tuple(w for term in self.terms for w in term)
+
+    def fts5(self, column: str | None = None) -> str:
+        """The FTS5 MATCH expression: each term a quoted phrase, juxtaposed (implicit AND)."""
+        prefix = f"{column} : " if column else ""
+        return " ".join(f'{prefix}"{" ".join(term)}"' for term in self.terms)
+
+
+def parse_query(raw: str) -> Query:
+    """Split a query into terms: quoted text is one phrase; every other whitespace-separated word is a
+    term, and a word that folds into several tokens ("25/KH-UBND", "Đảng-ủy") is the phrase of them."""
+    textq = nfc(raw).translate(_QUOTES)
+    if textq.count('"') % 2:
+        raise ReportError(f"the query {raw!r} has an unbalanced double quote: close the phrase with \"")
+    terms: list[tuple[str, ...]] = []
+    for i, part in enumerate(textq.split('"')):
+        pieces = [part] if i % 2 else part.split()
+        for piece in pieces:
+            toks = tuple(words(piece))
+            if toks and toks not in terms:
+                terms.append(toks)
+    if not terms:
+        raise ReportError(f"the query {raw!r} has no words to search for")
+    return Query(raw, tuple(terms))
+
+
+# ------------------------------------------------------------------ snippets
+def _term_pattern(term: Sequence[str]) -> re.Pattern[str]:
+    """A term in folded-aligned text: its words separated by anything that is not a letter or digit
+    (as the index sees "25/KH-UBND" as 25 kh ubnd), not inside a longer word."""
+    return re.compile(r"(?<![0-9a-z])" + r"[^0-9a-z]+".join(re.escape(w) for w in term) + r"(?![0-9a-z])")
+
+
+def match_spans(original: str, terms: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
+    """(start, end, term index) of every occurrence of each term in the NFC text, sorted."""
+    folded = fold_aligned(original)
+    spans = [(m.start(), m.end(), i) for i, term in enumerate(terms) for m in _term_pattern(term).finditer(folded)]
+    spans.sort()
+    out: list[tuple[int, int, int]] = []
+    for s in spans:  # overlapping occurrences (a phrase and one of its words): keep the first, longest
+        if out and s[0] < out[-1][1]:
             continue
-        values = {"source": key[0], "source_id": key[1], "document_id": w["document_id"], "version_id": w["version_id"],
-                  "portal_id": w["portal_id"], "text_hash": h, "title": fold(nfc(title or "")),
-                  "body": fold(nfc(body or ""))}
-        if key in have:
-            updates.append({"eid": have[key][0], **values})
-        else:
-            inserts.append(values)
-    stale = [eid for key, (eid, _) in have.items() if key not in wanted]
-    with engine.begin() as conn:
-        if inserts:
-            conn.execute(insert(entries), inserts)
-            added = len(inserts)
-        if updates:
-            conn.execute(update(entries).where(entries.c.id == bindparam("eid")), updates)
-            updated = len(updates)
-        for i in range(0, len(stale), 500):
-            conn.execute(delete(entries).where(entries.c.id.in_(stale[i:i + 500])))
-    return {"added": added, "updated": updated, "removed": len(stale)}
-
-
-def snippet(original: str | None, words: Sequence[str], width: int = 90) -> str:
-    """A window of the text as written around the first match of the phrase, the match in [brackets].
-
-    `fold_aligned` keeps character positions, so the match found in the folded text is cut out of the
-    text as written (with its diacritics).
-    """
-    if not original:
-        return ""
-    textn = nfc(original)
-    folded = fold_aligned(textn)
-    phrase = r"\s+".join(re.escape(w) for w in words)
-    spans = [(m.start(), m.end()) for m in re.finditer(rf"(?<![0-9a-z]){phrase}(?![0-9a-z])", folded)]
-    if not spans:
-        return re.sub(r"\s+", " ", textn[:width * 2]).strip()
-    start = max(0, spans[0][0] - width)
-    end = min(len(textn), spans[0][1] + width)
-    out, pos = [], start
-    for s, e in spans:
-        if e > end:
-            break
-        out.append(textn[pos:s] + "[" + textn[s:e] + "]")
-        pos = e
-    out.append(textn[pos:end])
-    joined = re.sub(r"\s+", " ", "".join(out)).strip()
-    return ("…" if start > 0 else "") + joined + ("…" if end < len(textn) else "")
-
-
-def search(engine: Engine, query: str, *, limit: int = 20, province: str | None = None,
-           level: str | None = None) -> list[dict[str, Any]]:
-    """Ranked documents holding the words of `query` as a phrase (diacritics-insensitive), with snippets."""
-    words = tokens(query)
-    if not words:
-        raise ReportError(f"the query {query!r} has no words to search for")
-    if limit < 1:
-        raise ReportError("--limit must be 1 or more")
-    load_runs(engine)  # an empty database is an error, not "no results"
-    units = {u.portal_id: u for u in load_units(engine, province=province, level=level)}
-    refresh_index(engine)
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            match = '"' + " ".join(words) + '"'  # the words as a phrase, in order
-            rows = conn.execute(text(
-                "SELECT e.id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id, -bm25(search_fts, 5.0, 1.0) AS score "
-                "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
-                "WHERE search_fts MATCH :q ORDER BY score DESC"), {"q": match}).all()
-        else:
-            rows = conn.execute(text(
-                f"SELECT e.id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id, "
-                f"ts_rank_cd({PG_DOC}, q) AS score FROM search_entries e, "
-                f"phraseto_tsquery('simple'::regconfig, cchc_unaccent(:q)) AS q "
-                f"WHERE {PG_DOC} @@ q ORDER BY score DESC"), {"q": " ".join(words)}).all()
-    best: dict[int, Any] = {}
-    for r in rows:
-        if r.portal_id not in units:
-            continue
-        if r.document_id not in best or r.score > best[r.document_id].score or (
-                r.score == best[r.document_id].score and r.source == "version"):
-            best[r.document_id] = r
-    ranked = sorted(best.values(), key=lambda r: (-float(r.score), r.document_id))[:limit]
-    from storage.models import Attachment, Document, DocumentVersion
-
-    out = []
-    with engine.connect() as conn:
-        for i, r in enumerate(ranked, 1):
-            doc = conn.execute(select(Document.url, DocumentVersion.title, DocumentVersion.text, DocumentVersion.doc_number,
-                                      DocumentVersion.category, DocumentVersion.plan_year)
-                               .join(DocumentVersion, DocumentVersion.document_id == Document.id)
-                               .where(DocumentVersion.id == r.version_id)).one()
-            att_name, source_text = None, doc.text
-            if r.source == "attachment":
-                att = conn.execute(select(Attachment.name, Attachment.text).where(Attachment.id == r.source_id)).one()
-                att_name, source_text = att.name, att.text
-            out.append({
-                "rank": i, "score": round(float(r.score), 4), "portal": r.portal_id, "unit": units[r.portal_id].unit,
-                "title": doc.title, "url": doc.url, "matched_in": "attachment" if r.source == "attachment" else "document",
-                "attachment": att_name, "doc_number": doc.doc_number, "category": doc.category,
-                "plan_year": doc.plan_year, "snippet": snippet(source_text if source_text else doc.title, words),
-            })
+        out.append(s)
     return out
 
 
+def _visible_char(ch: str) -> str:
+    if unicodedata.category(ch) not in ("Cc", "Cf"):
+        return ch
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control picture": ESC shows as ␛
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def _visible(chunk: str) -> str:
+    """Whitespace runs as one space, control and format characters (ESC, bidi overrides…) as visible
+    stand-ins: scraped text must not drive a terminal or reorder what is shown."""
+    return "".join(_visible_char(ch) for ch in re.sub(r"\s+", " ", chunk))
+
+
+def _bracketed(chunk: str) -> str:
+    """Text inside the bracket-marked snippet: its own backslashes and brackets escaped, so every
+    unescaped [ … ] is a mark added by the search."""
+    return chunk.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A window of the text as written: `text` plain, `highlights` as [start, end) offsets into it
+    (Unicode code points), `marked` with each match in [brackets] (text's own brackets escaped)."""
+
+    text: str
+    highlights: list[list[int]]
+    marked: str
+
+
+def make_snippet(original: str | None, terms: Sequence[Sequence[str]], width: int = 200) -> Snippet:
+    """The window of about `width` characters holding the most different terms (the earliest such), cut
+    at word boundaries, every occurrence inside it highlighted."""
+    if not original:
+        return Snippet("", [], "")
+    textn = nfc(original)
+    spans = match_spans(textn, terms)
+    if spans:
+        best, best_count = spans[0], 0
+        for s in spans[:500]:
+            seen = {t for a, b, t in spans if s[0] <= a and b <= s[0] + width}
+            if len(seen) > best_count:
+                best, best_count = s, len(seen)
+        start = max(0, best[0] - width // 4)
+        end = min(len(textn), max(start + width, best[1]))
+    else:
+        start, end = 0, min(len(textn), width)
+    if start > 0:  # do not begin or end inside a word
+        gap = re.search(r"\s", textn[start:best[0]] if spans else textn[start:])
+        start = start + gap.end() if gap else start
+    if end < len(textn):
+        last = max((b for a, b, _ in spans if start <= a and b <= end), default=start)
+        cut = textn[last:end].rfind(" ")
+        end = last + cut if cut >= 0 else end
+    inside = [(a, b) for a, b, _ in spans if start <= a and b <= end]
+    plain, marked, highlights, pos = [], [], [], start
+    length = 0
+    if start > 0:
+        plain.append("…")
+        marked.append("…")
+        length = 1
+    for a, b in inside:
+        before, hit = _visible(textn[pos:a]), _visible(textn[a:b])
+        if length == 0:
+            before = before.lstrip()
+        plain.append(before + hit)
+        marked.append(_bracketed(before) + "[" + _bracketed(hit) + "]")
+        highlights.append([length + len(before), length + len(before) + len(hit)])
+        length += len(before) + len(hit)
+        pos = b
+    rest = _visible(textn[pos:end])
+    if length == 0:
+        rest = rest.lstrip()
+    rest = rest.rstrip()
+    plain.append(rest)
+    marked.append(_bracketed(rest))
+    if end < len(textn):
+        plain.append("…")
+        marked.append("…")
+    return Snippet("".join(plain), highlights, "".join(marked))
+
+
+# ------------------------------------------------------------------ the search
+def index_notes(engine: Engine) -> list[str]:
+    """What a reader should know about the index: nothing when complete, else how far it lags."""
+    if not has_index(engine):
+        raise ReportError("this database has no search index: run `cchc db upgrade` first")
+    state: IndexState = search_index.state(engine)
+    if state.complete:
+        return []
+    return [(f"the search index lags the crawled data ({state.missing} texts not indexed, {state.outdated} "
+             f"entries outdated); results may be incomplete: run `cchc db upgrade` (or the next crawl) to refresh it")]
+
+
+def _sqlite_sql(query: Query, where: str) -> tuple[str, dict[str, Any]]:
+    sql = f"""
+WITH hits AS (
+  SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
+         -bm25(search_fts, 5.0, 1.0) AS score
+  FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+  WHERE search_fts MATCH :q
+), titled AS (
+  SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qt
+), phrased AS (
+  SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qp
+), scored AS (
+  SELECT h.*, CASE WHEN h.source = 'version' AND h.entry_id IN (SELECT entry_id FROM titled) THEN 1 ELSE 0 END AS in_title,
+         CASE WHEN h.entry_id IN (SELECT entry_id FROM phrased) THEN 1 ELSE 0 END AS as_phrase
+  FROM hits h JOIN portals p ON p.id = h.portal_id JOIN document_versions v ON v.id = h.version_id
+  WHERE p.in_registry {where}
+), best AS (
+  SELECT s.*, row_number() OVER (PARTITION BY s.document_id
+                                 ORDER BY s.in_title DESC, s.as_phrase DESC, s.score DESC, s.source DESC, s.entry_id) AS rn
+  FROM scored s
+)
+SELECT entry_id, source, source_id, document_id, version_id, portal_id, score, in_title, as_phrase FROM best
+WHERE rn = 1 ORDER BY in_title DESC, as_phrase DESC, score DESC, document_id LIMIT :limit"""
+    return sql, {"q": query.fts5(), "qt": query.fts5("title"), "qp": f'"{" ".join(query.phrase)}"'}
+
+
+def _pg_sql(query: Query, where: str) -> tuple[str, dict[str, Any]]:
+    tsq = " && ".join(f"phraseto_tsquery('simple'::regconfig, :t{i})" for i in range(len(query.terms)))
+    sql = f"""
+WITH scored AS (
+  SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
+         ts_rank_cd({PG_DOC}, q.q, 1) AS score,
+         CASE WHEN e.source = 'version' AND to_tsvector('simple'::regconfig, coalesce(e.title, '')) @@ q.q
+              THEN 1 ELSE 0 END AS in_title,
+         CASE WHEN {PG_DOC} @@ q.p THEN 1 ELSE 0 END AS as_phrase
+  FROM search_entries e CROSS JOIN (SELECT {tsq} AS q, phraseto_tsquery('simple'::regconfig, :phrase) AS p) q
+  JOIN portals p ON p.id = e.portal_id JOIN document_versions v ON v.id = e.version_id
+  WHERE {PG_DOC} @@ q.q AND p.in_registry {where}
+), best AS (
+  SELECT s.*, row_number() OVER (PARTITION BY s.document_id
+                                 ORDER BY s.in_title DESC, s.as_phrase DESC, s.score DESC, s.source DESC, s.entry_id) AS rn
+  FROM scored s
+)
+SELECT entry_id, source, source_id, document_id, version_id, portal_id, score, in_title, as_phrase FROM best
+WHERE rn = 1 ORDER BY in_title DESC, as_phrase DESC, score DESC, document_id LIMIT :limit"""
+    return sql, {"phrase": " ".join(query.phrase), **{f"t{i}": " ".join(term) for i, term in enumerate(query.terms)}}
+
+
+def search(engine: Engine, query: str, *, limit: int = 20, province: str | None = None, level: str | None = None,
+           year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    """Ranked documents holding every term of `query` (diacritics-insensitive), one row per document
+    (its best entry: the version, or the attachment that matched), with snippets."""
+    parsed = parse_query(query)
+    if limit < 1:
+        raise ReportError("--limit must be 1 or more")
+    if kind is not None and kind not in CATEGORIES:
+        raise ReportError(f"unknown kind {kind!r}: choose one of {', '.join(CATEGORIES)}")
+    if year is not None and not 1945 <= year <= 2200:
+        raise ReportError(f"--year {year} is not a plan year")
+    load_runs(engine)  # an empty database is an error, not "no results"
+    units = {u.portal_id: u for u in load_units(engine, province=province, level=level)}
+    if not has_index(engine):
+        raise ReportError("this database has no search index: run `cchc db upgrade` first")
+    where, params = "", {"limit": limit}
+    expanding = []
+    if province is not None or level is not None:
+        where += " AND h_portal IN :portals"
+        params["portals"] = sorted(units)
+        expanding.append(bindparam("portals", expanding=True))
+    if year is not None:
+        where += " AND v.plan_year = :year"
+        params["year"] = year
+    if kind is not None:
+        where += " AND v.category = :kind"
+        params["kind"] = kind
+    if engine.dialect.name == "sqlite":
+        sql, qparams = _sqlite_sql(parsed, where.replace("h_portal", "h.portal_id"))
+    else:
+        sql, qparams = _pg_sql(parsed, where.replace("h_portal", "e.portal_id"))
+    stmt = text(sql).bindparams(*expanding)
+    with engine.connect() as conn:
+        ranked = conn.execute(stmt, {**params, **qparams}).all()
+        versions, attachments = _details(conn, ranked)
+    out = []
+    for i, r in enumerate(ranked, 1):
+        doc = versions[r.version_id]
+        att = attachments.get(r.source_id) if r.source == "attachment" else None
+        body = att.text if att is not None else doc.text
+        snip = make_snippet(body, parsed.terms)
+        if not snip.highlights and r.source == "version":
+            in_title = make_snippet(doc.title, parsed.terms)
+            snip = in_title if in_title.highlights else snip
+        unit = units.get(r.portal_id)
+        out.append({
+            "rank": i, "score": round(float(r.score), 4), "portal": r.portal_id, "unit": unit.unit if unit else r.portal_id,
+            "title": doc.title, "url": doc.url, "matched_in": "attachment" if r.source == "attachment" else "document",
+            "attachment": att.name if att is not None else None, "doc_number": doc.doc_number, "category": doc.category,
+            "plan_year": doc.plan_year, "snippet": snip.marked, "province": unit.province if unit else None,
+            "level": unit.level if unit else None, "organ": doc.organ, "in_title": bool(r.in_title),
+            "snippet_text": snip.text, "highlights": snip.highlights,
+        })
+    return out
+
+
+def _details(conn: Any, ranked: Sequence[Any]) -> tuple[dict[int, Any], dict[int, Any]]:
+    """The returned rows' documents and attachments, read in two queries (only LIMIT rows)."""
+    from storage.models import Attachment, Document, DocumentVersion
+
+    version_ids = sorted({r.version_id for r in ranked})
+    att_ids = sorted({r.source_id for r in ranked if r.source == "attachment"})
+    versions = {row.id: row for row in conn.execute(
+        select(DocumentVersion.id, Document.url, DocumentVersion.title, DocumentVersion.text, DocumentVersion.doc_number,
+               DocumentVersion.category, DocumentVersion.plan_year, DocumentVersion.organ)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(DocumentVersion.id.in_(version_ids)))} if version_ids else {}
+    attachments = {row.id: row for row in conn.execute(
+        select(Attachment.id, Attachment.name, Attachment.text).where(Attachment.id.in_(att_ids)))} if att_ids else {}
+    return versions, attachments
+
+
 def table(query: str, rows: list[dict[str, Any]]) -> OutTable:
-    cols = [OutColumn("rank", "#", "int"), OutColumn("unit", "Đơn vị"), OutColumn("title", "Tiêu đề"),
-            OutColumn("matched_in", "Khớp ở"), OutColumn("snippet", "Trích đoạn"), OutColumn("url", "URL")]
-    return OutTable(f"Tìm \"{query}\": {len(rows)} văn bản", cols, rows)
+    """The table people read, in the command's --lang: the matches marked in [brackets], coded values
+    (matched in) by their labels, scraped text with control characters made visible."""
+    from reports.formatting import current_lang
+    from reports.labels import header
+
+    lang = current_lang()
+    shown = [{**r, "title": _visible(r["title"] or ""), "unit": _visible(r["unit"] or "")} for r in rows]
+    cols = [OutColumn("rank", "#", "int")] + [OutColumn(key, header(key, lang)) for key in
+                                               ("unit", "title", "doc_number", "matched_in", "snippet", "url")]
+    title = (f"Tìm \"{_visible(query)}\": {len(rows)} văn bản" if lang == "vi"
+             else f"Search \"{_visible(query)}\": {len(rows)} documents")
+    return OutTable(title, cols, shown)

@@ -1,8 +1,22 @@
-"""`cchc serve`: the database in Datasette, with canned queries and a description of each table.
+"""`cchc serve`: the database in Datasette, in Vietnamese, with facets, full-text search, canned queries.
+
+Who uses it: Home Affairs staff and journalists browsing, and people scripting against the JSON API
+(every page has a ``.json`` twin: reports/README.md lists the URLs). So the machine names stay what
+they are (tables, columns and values in English, as the JSON contracts are) and people read
+Vietnamese: table and column titles and descriptions come from the metadata and `reports.labels`, and
+two templates (``serve_templates/``) show a column's Vietnamese label above its name and coded facet
+values ("commune") by their labels ("xã/phường").
+
+Browsing documents is done on the views ``browse_documents`` and ``browse_attachments`` (migration
+0005): one row per current document or attachment with province, level, category, plan year and
+organ beside it, faceted on those five, and searchable through the folded FTS5 index (``search_fts``
+over ``search_entries``; ``search_entry_id`` is the row's key into it). The plugin
+(`reports.serve_plugin`) replaces Datasette's ``escape_fts`` so that what is typed in the search box
+is folded and parsed the way ``cchc report search`` does: "dang uy" and "Đảng ủy" find the same rows.
 
 Datasette reads SQLite only. On PostgreSQL the command says so and offers ``--export-sqlite FILE``:
-a copy of every CCHC Watch table into a new SQLite file, which is then served. The file is opened
-read-write but never written by Datasette (no write plugins), so a crawl may go on beside it.
+a copy of every CCHC Watch table into a new SQLite file (its search index rebuilt), which is served.
+The served file is opened read-only by `cchc serve` and never written by Datasette.
 """
 from __future__ import annotations
 
@@ -10,35 +24,86 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, select
+from sqlalchemy import Engine, create_engine, insert, inspect, select
 
 from reports.base import ReportError
+from reports.labels import HEADERS, VALUES
 
 DB_NAME = "cchc"
+TEMPLATES = Path(__file__).resolve().parent / "serve_templates"
 
-TABLES: dict[str, str] = {
-    "crawl_runs": "One crawl each: the snapshot everything else refers to; observed_on is the day it observed.",
-    "portals": "The portal registry as stored (one row per portal; unit_id links the administrative unit).",
-    "portal_health": "How each portal answered in each run: status, latency, WAF, feed and widget presence.",
-    "fetches": "Every URL fetched in a run, with status and a hash of the raw bytes.",
-    "documents": "One logical document (portal + URL): current version, first/last run seen, removal.",
-    "document_versions": "Each content state of a document with the extracted fields (category, number, dates, issuer, plan year).",
-    "document_sightings": "Which run saw which document in which version (per-snapshot membership).",
-    "citations": "Documents a version cites (number, date, issuer).",
-    "attachments": "Files linked from a version, with their extracted text.",
-    "widget_readings": "The TTHC result widget as each run read it: processed, on time, late, rates, the portal's own updated-at.",
-    "visitor_readings": "Visitor counters as each run read them.",
-    "admin_units": "Administrative units before and after the 2025 reorganisation (`cchc units sync`).",
-    "admin_unit_successions": "Which unit became (part of) which.",
-    "portal_units": "The unit each registry portal belongs to.",
-    "review_corrections": "Corrections by a person (not CCHC, category, link, offline plan); applied by the reports.",
-    "search_entries": "Folded copy of document and attachment text for full-text search (cchc report search).",
+#: table -> (Vietnamese title, description). Tables not listed keep their name and have no description.
+TABLES: dict[str, tuple[str, str]] = {
+    "browse_documents": ("Văn bản (tra cứu)",
+                         ("Mỗi văn bản một dòng, ở phiên bản hiện tại, kèm tỉnh, cấp, loại, năm kế hoạch và cơ quan ban "
+                         "hành: lọc theo các mục ở trên, tìm toàn văn không cần dấu (\"tuyen truyen 2026\").")),
+    "browse_attachments": ("Tệp đính kèm (tra cứu)",
+                           ("Mỗi tệp đính kèm (PDF, DOC, DOCX) của văn bản hiện tại một dòng; tìm toàn văn trong nội "
+                           "dung tệp, không cần dấu.")),
+    "crawl_runs": ("Lần quét", "Mỗi lần quét là một ảnh chụp; observed_on là ngày lần quét quan sát."),
+    "portals": ("Cổng thông tin", "Danh mục cổng như đã lưu (mỗi cổng một dòng; unit_id trỏ tới đơn vị hành chính)."),
+    "portal_health": ("Tình trạng cổng", ("Mỗi cổng trả lời thế nào ở mỗi lần quét: mã HTTP, thời gian, tường lửa, "
+                                         "RSS và widget.")),
+    "fetches": ("Lượt tải", "Mọi địa chỉ đã tải trong một lần quét, với mã HTTP và mã băm nội dung."),
+    "documents": ("Văn bản", "Một văn bản (cổng + địa chỉ): phiên bản hiện tại, lần quét đầu/cuối thấy, ngày gỡ."),
+    "document_versions": ("Phiên bản văn bản", ("Mỗi trạng thái nội dung của văn bản với các trường trích xuất (loại, số "
+                                                "ký hiệu, ngày, cơ quan ban hành, năm kế hoạch).")),
+    "document_sightings": ("Lần thấy văn bản", "Lần quét nào thấy văn bản nào, ở phiên bản nào."),
+    "citations": ("Văn bản được dẫn", "Văn bản mà một phiên bản dẫn chiếu (số, ngày, cơ quan ban hành)."),
+    "attachments": ("Tệp đính kèm", "Tệp gắn với một phiên bản, với nội dung chữ đã trích."),
+    "widget_readings": ("Widget kết quả giải quyết TTHC",
+                        ("Widget \"Kết quả giải quyết TTHC\" như mỗi lần quét đọc được: đã xử lý, đúng hạn, trễ hạn, tỷ lệ, "
+                        "giờ cập nhật của chính cổng.")),
+    "visitor_readings": ("Bộ đếm truy cập", "Bộ đếm lượt truy cập như mỗi lần quét đọc được."),
+    "admin_units": ("Đơn vị hành chính", "Đơn vị hành chính trước và sau sắp xếp năm 2025 (`cchc units sync`)."),
+    "admin_unit_successions": ("Sắp xếp đơn vị", "Đơn vị nào trở thành (một phần của) đơn vị nào."),
+    "portal_units": ("Đơn vị của cổng", "Đơn vị hành chính của mỗi cổng trong danh mục."),
+    "review_corrections": ("Hiệu chỉnh", ("Hiệu chỉnh của người duyệt (không phải CCHC, đổi loại, gán đơn vị, kế hoạch "
+                                         "ngoài mạng); các báo cáo áp dụng chúng.")),
+    "search_entries": ("Chỉ mục tìm kiếm", ("Bản chữ đã bỏ dấu của văn bản và tệp đính kèm cho tìm kiếm toàn văn "
+                                           "(do lần quét và `cchc db upgrade` cập nhật).")),
 }
+#: Tables people do not browse (the FTS5 index itself and its copy of the text).
+HIDDEN = ("search_fts", "search_entries")
+#: Column labels beyond the shared vocabulary (reports.labels.HEADERS).
+COLUMN_LABELS: dict[str, str] = {
+    "portal_id": "Cổng", "document_id": "Mã văn bản", "version_id": "Mã phiên bản", "run_id": "Lần quét",
+    "attachment_id": "Mã tệp", "search_entry_id": "Mã mục tìm kiếm", "document_title": "Tiêu đề văn bản",
+    "document_url": "Liên kết văn bản", "removed_run": "Gỡ ở lần quét", "first_seen_run_id": "Lần quét đầu",
+    "last_seen_run_id": "Lần quét cuối", "removed_run_id": "Gỡ ở lần quét", "removed_status": "Mã HTTP khi gỡ",
+    "text": "Nội dung", "kind": "Loại tệp", "checksum": "Mã băm tệp", "text_hash": "Mã băm nội dung",
+    "latency_ms": "Thời gian trả lời (ms)", "reachable": "Truy cập được", "waf_blocked": "Bị tường lửa chặn",
+    "redirected_to": "Chuyển hướng tới", "has_feed": "Có RSS", "has_widget": "Có widget",
+    "requested_url": "Địa chỉ yêu cầu", "discovered_by": "Tìm thấy qua", "fetched_url": "Địa chỉ tải",
+    "unit_id": "Mã đơn vị hành chính", "position": "Thứ tự", "number": "Số/Ký hiệu", "date": "Ngày",
+    "type": "Loại", "online": "Đang truy cập", "today": "Hôm nay", "week": "Tuần", "month": "Tháng",
+    "channels": "Kênh tuyên truyền", "sections": "Các mục", "deadlines": "Thời hạn", "warnings": "Cảnh báo",
+}
+#: Columns whose stored values have a vocabulary in reports.labels (shown by label in facets).
+VALUE_KINDS: dict[str, str] = {"level": "level", "organ": "organ", "category": "category", "matched_in": "matched_in",
+                               "status": "run_status", "trigger": "trigger", "action": "review_action"}
+FACETS = ["province", "level", "category", "plan_year", "organ"]
+
+
+def column_label(name: str) -> str:
+    """The Vietnamese title of a column (its machine name when no vocabulary has it)."""
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    pair = HEADERS.get(name)
+    return pair[0] if pair else name
+
+
+def value_labels() -> dict[str, dict[str, str]]:
+    """column -> stored value -> Vietnamese label, for the facet template."""
+    return {col: {str(k): v[0] for k, v in VALUES[kind].items() if not isinstance(k, bool)}
+            for col, kind in VALUE_KINDS.items()}
+
 
 QUERIES: dict[str, dict[str, Any]] = {
     "coverage": {
-        "title": "Coverage: units with a government propaganda plan for a year",
-        "description": "One row per registry portal; the earliest-issued plan found for :year (review corrections are applied by `cchc report coverage`, not here).",
+        "title": "Độ phủ: đơn vị có kế hoạch tuyên truyền CCHC (chính quyền) của một năm",
+        "description": "Mỗi cổng trong danh mục một dòng; kế hoạch ban hành sớm nhất tìm thấy cho năm :year (hiệu chỉnh "
+                       "của người duyệt do `cchc report coverage` áp dụng, không áp dụng ở đây).",
         "sql": """
 select p.id as portal, p.name as unit, p.level, p.province,
   (select v.doc_number from documents d join document_versions v on v.document_id = d.id and v.version = d.version
@@ -52,22 +117,30 @@ select p.id as portal, p.name as unit, p.level, p.province,
 from portals p where p.in_registry order by p.province, p.level, p.name""",
     },
     "late_widgets": {
-        "title": "Late widgets: the latest reading of each portal with late dossiers",
+        "title": "Widget có hồ sơ trễ hạn: lần đọc mới nhất của mỗi cổng",
+        # Most widgets show counts and a LATE rate only ("Trễ hạn", "Tỉ lệ trễ hạn"), so the stored
+        # on_time_rate is null for them: the rate is computed from the counts, as `cchc report trend` does.
+        "description": "Tỷ lệ đúng hạn là tỷ lệ widget ghi, hoặc (khi widget chỉ ghi số hồ sơ) đúng hạn / đã xử lý.",
         "sql": """
-select w.portal_id as portal, p.name as unit, r.observed_on, w.period, w.total, w.on_time, w.late,
-  w.on_time_rate, w.updated_at
+select w.portal_id as portal, p.name as unit, p.province, p.level, r.id as run, r.observed_on, w.period, w.total,
+  w.on_time, w.late,
+  coalesce(round(w.on_time_rate, 2),
+           case when w.total > 0 and w.on_time is not null then round(100.0 * w.on_time / w.total, 2) end) as on_time_rate,
+  coalesce(round(w.late_rate, 2),
+           case when w.total > 0 and w.late is not null then round(100.0 * w.late / w.total, 2) end) as late_rate,
+  w.updated_at
 from widget_readings w join crawl_runs r on r.id = w.run_id join portals p on p.id = w.portal_id
 where w.run_id = (select max(w2.run_id) from widget_readings w2 where w2.portal_id = w.portal_id)
   and w.late > 0
-order by w.late desc""",
+order by w.late desc, w.portal_id""",
     },
     "recent_plans": {
-        "title": "Recent plans: CCHC plans first seen in the last :days days of runs",
+        "title": "Kế hoạch mới: kế hoạch CCHC thấy lần đầu trong :days ngày quét gần nhất",
         "sql": """
-select d.portal_id as portal, v.category, v.doc_number, v.doc_date, v.published_at, v.title, d.url,
+select d.portal_id as portal, p.province, p.level, v.category, v.doc_number, v.doc_date, v.published_at, v.title, d.url,
   r.observed_on as first_seen_on
 from documents d join document_versions v on v.document_id = d.id and v.version = d.version
-join crawl_runs r on r.id = d.first_seen_run_id
+join crawl_runs r on r.id = d.first_seen_run_id join portals p on p.id = d.portal_id
 where v.category in ('propaganda_plan', 'plan') and d.removed_run_id is null
   and r.observed_on >= date((select max(observed_on) from crawl_runs), '-' || cast(:days as integer) || ' days')
 order by r.observed_on desc, d.portal_id""",
@@ -75,22 +148,53 @@ order by r.observed_on desc, d.portal_id""",
 }
 
 
-def metadata(db_name: str = DB_NAME) -> dict[str, Any]:
-    """Datasette metadata: title, table descriptions, canned queries (Datasette names a database by
-    its file's stem, so the served file's stem is the key)."""
+def table_columns(engine: Engine) -> dict[str, list[str]]:
+    """Every table's and view's columns, read through `engine` (the command's own read-only open, so
+    nothing is created beside the file)."""
+    insp = inspect(engine)
+    names = [n for n in [*insp.get_table_names(), *insp.get_view_names()] if not n.startswith("sqlite_")]
+    return {n: [c["name"] for c in insp.get_columns(n)] for n in sorted(names)}
+
+
+def metadata(db_name: str = DB_NAME, columns: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Datasette metadata: Vietnamese titles and column descriptions, facets and full-text search on the
+    browse views, canned queries. Datasette names a database by its file's stem, so that is the key.
+
+    `columns` (table -> column names, from `table_columns`) limits column descriptions to what exists.
+    """
+    tables: dict[str, Any] = {}
+    for name in sorted(set(TABLES) | set(columns or {}) | set(HIDDEN)):
+        if columns is not None and name not in columns and name not in TABLES:
+            continue
+        entry: dict[str, Any] = {}
+        if name in TABLES:
+            entry["title"], entry["description"] = TABLES[name]
+        cols = (columns or {}).get(name, [])
+        if cols:
+            entry["columns"] = {c: column_label(c) for c in cols}
+        if name in HIDDEN or name.startswith("search_fts_"):
+            entry["hidden"] = True
+        tables[name] = entry
+    for view in ("browse_documents", "browse_attachments"):
+        tables.setdefault(view, {}).update({
+            "fts_table": "search_fts", "fts_pk": "search_entry_id", "facets": list(FACETS), "size": 50,
+        })
+    tables["browse_documents"]["sort_desc"] = "published_at"
+    tables["portals"] = {**tables.get("portals", {}), "label_column": "name"}
     return {
-        "title": "CCHC Watch",
-        "description": "Administrative-reform plans and TTHC result widgets of Vietnamese government portals; every crawl is a snapshot.",
-        "databases": {db_name: {
-            "tables": {name: {"description": text} for name, text in TABLES.items()},
-            "queries": QUERIES,
-        }},
+        "title": "CCHC Watch — theo dõi cải cách hành chính",
+        "description": "Kế hoạch cải cách hành chính, kế hoạch tuyên truyền CCHC và widget kết quả giải quyết TTHC trên "
+                       "cổng thông tin của các cơ quan nhà nước; mỗi lần quét là một ảnh chụp. Dữ liệu máy đọc: thêm "
+                       ".json vào mọi địa chỉ (xem reports/README.md).",
+        "databases": {db_name: {"tables": tables, "queries": QUERIES}},
     }
 
 
 def export_sqlite(engine: Engine, path: str | Path) -> Path:
-    """Copy every CCHC Watch table (models, corrections) into a new SQLite file at head revision."""
-    from storage import upgrade_database
+    """Copy every CCHC Watch table (models, corrections) into a new SQLite file at head revision, then
+    build its search index (the index is derived, so it is rebuilt rather than copied). Rows are
+    streamed in batches, never all held in memory."""
+    from storage import search_index, upgrade_database
     from storage.migrate import load_models
 
     target = Path(path)
@@ -105,15 +209,17 @@ def export_sqlite(engine: Engine, path: str | Path) -> Path:
     try:
         with engine.connect() as src, dst.begin() as out:
             for table in tables:
-                rows = [dict(r._mapping) for r in src.execute(select(table))]
-                for i in range(0, len(rows), 1000):
-                    out.execute(insert(table), rows[i:i + 1000])
+                result = src.execution_options(yield_per=1000).execute(select(table))
+                for part in result.partitions():
+                    out.execute(insert(table), [dict(r._mapping) for r in part])
+            search_index.refresh(out)
     finally:
         dst.dispose()
     return target
 
 
-def write_metadata(folder: Path, db_name: str) -> Path:
+def write_metadata(folder: Path, db_name: str, columns: dict[str, list[str]] | None = None) -> Path:
+    """metadata.json for `datasette serve --metadata` (written to a temporary folder, never the database)."""
     path = folder / "metadata.json"
-    path.write_text(json.dumps(metadata(db_name), ensure_ascii=False, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(metadata(db_name, columns), ensure_ascii=False, indent=2), encoding="utf-8")
     return path

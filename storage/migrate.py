@@ -183,6 +183,9 @@ def upgrade(engine: Engine, where: str, revision: str = "head",
         raw = conn.connection.driver_connection if sqlite else None
         if raw is not None:
             raw.execute("PRAGMA foreign_keys = OFF")  # outside any transaction, or it is a no-op
+            # Views (0005's browse_*) name tables a batch step drops and renames back; without the
+            # legacy rename the RENAME fails checking a view while its table is momentarily absent.
+            raw.execute("PRAGMA legacy_alter_table = ON")
         try:
             with conn.begin():
                 if engine.dialect.name == "postgresql":
@@ -203,4 +206,5 @@ def upgrade(engine: Engine, where: str, revision: str = "head",
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
+                raw.execute("PRAGMA legacy_alter_table = OFF")
     return before, after

@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import exports, migrate
+from storage import exports, migrate, search_index
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
     build_engine,
@@ -209,6 +209,7 @@ def upgrade_database(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_B
     where = display_url(resolved)
     try:
         before, after = migrate.upgrade(write_engine(engine), where)
+        search_index.refresh(write_engine(engine))  # readers never write the index (storage/search_index.py)
     except DBAPIError as exc:
         raise _translate(exc, where, busy_timeout_ms) from None
     finally:
@@ -450,6 +451,16 @@ class Store:
             if resumed:  # storage's own note survives the caller's stats
                 run.stats = {**run.stats, "resumed": resumed}
         self._own_runs.discard(run_id)
+        self.refresh_search_index()
+
+    def refresh_search_index(self) -> None:
+        """Index what the run stored (`storage.search_index`: readers never write it). A failure is
+        logged, not raised: the crawled data is stored, and the next refresh catches up."""
+        try:
+            with self._write() as session:
+                search_index.refresh(session.connection())
+        except StorageError as exc:
+            log.warning("search index not refreshed: %s", exc)
 
     def resume_run(self, run_id: int) -> None:
         """Take over an "incomplete" run (its process was killed) to finish it in this process.

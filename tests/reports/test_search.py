@@ -1,92 +1,270 @@
-"""Search: diacritics-insensitive (đ included), ranked, with snippets, on SQLite FTS5 and PostgreSQL;
-expected documents computed from the simulator's texts."""
+"""Search: every word in any order, diacritics-insensitive (đ included), numbers and document symbols
+as words, "phrases", filters, ranking, snippets cut from the text as written, on SQLite FTS5 and on
+PostgreSQL. Expected documents are computed from the simulator's texts (never from search output);
+the index is written by the writers only (crawl, `cchc db upgrade`), so searching never writes."""
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-
 from builddb import cchc
-from core.vntext import fold
+from sqlalchemy import create_engine, text
 from truth import subset
 
+from core.vntext import fold
 
-def expected_urls(world, phrase: str) -> set[str]:
-    key = f" {fold(phrase)} "
-    out = set()
-    for pid in subset():
-        for a in world.articles(pid):
-            if a.removed:
-                continue
-            blob = fold(" ".join([a.title, a.summary, *a.paragraphs, *(p for f in a.files for p in [f.title, *f.paragraphs])]))
-            if key in f" {blob} ":
-                out.add(a.url)
+
+def norm(text: str | None) -> str:
+    """The words of a text as an independent reader folds them: ' w1 w2 … ' (spaces at both ends)."""
+    return " " + " ".join(re.findall(r"[0-9a-z]+", fold(text or ""))) + " "
+
+
+def units_of(article) -> list[str]:
+    """What one index entry holds: the article (title, summary, paragraphs), or one attachment."""
+    out = [norm(" ".join([article.title, article.summary, *article.paragraphs]))]
+    out += [norm(" ".join([f.title, *f.paragraphs])) for f in article.files]
     return out
 
 
+_STORED: dict[str, set[str]] = {}
+
+
+def stored_urls(db: str) -> set[str]:
+    """URLs of the documents the crawl stored (search is judged on those, not on what it missed)."""
+    if db not in _STORED:
+        engine = create_engine(db)
+        try:
+            with engine.connect() as conn:
+                _STORED[db] = set(conn.execute(text("SELECT url FROM documents")).scalars())
+        finally:
+            engine.dispose()
+    return _STORED[db]
+
+
+def expected_urls(world, db: str, *terms: str, where=lambda a: True) -> set[str]:
+    """Stored documents one of whose texts holds every term (a term of several words as a phrase)."""
+    keys = [norm(t) for t in terms]
+    return stored_urls(db) & {a.url for pid in subset() for a in world.articles(pid)
+                              if not a.removed and where(a) and any(all(k in u for k in keys) for u in units_of(a))}
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> Ran:
+    """The `cchc` command in this process (click's runner: the same code path as the command line,
+    without a fresh interpreter per query; the processes elsewhere cover start-up)."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
 def run_search(db: str, query: str, *args: str) -> list[dict]:
-    proc = cchc("report", "search", query, "--db", db, "--format", "json", "--limit", "1000", *args)
+    proc = run_cli("report", "search", query, "--db", db, "--format", "json", "--limit", "1000", *args)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
-@pytest.mark.parametrize("query, same_as", [
-    ("dang uy", "Đảng ủy"),
-    ("ĐẢNG ỦY", "Đảng ủy"),
-    ("dang uy xa ngoc lien", "Đảng ủy xã Ngọc Liên"),
-])
-def test_folded_queries_find_the_vietnamese_text(writable_db, worlds, query, same_as):
-    rows = run_search(writable_db, query)
-    assert {r["url"] for r in rows} == expected_urls(worlds[3], same_as) != set()
+def test_all_words_any_order_without_diacritics(db, worlds):
+    """The issue's own example: "tuyen truyen 2026" finds the 2026 propaganda plans; word order and
+    diacritics do not matter, and what is found is exactly what the simulator published."""
+    rows = run_search(db, "tuyen truyen 2026")
+    expected = expected_urls(worlds[3], db, "tuyen", "truyen", "2026")
+    assert {r["url"] for r in rows} == expected
+    assert any(fold("Kế hoạch tuyên truyền") in fold(r["title"] or "") and "2026" in (r["title"] or "") for r in rows)
+    assert {r["url"] for r in run_search(db, "2026 TRUYỀN tuyên")} == expected
+    out_of_order = run_search(db, "2026 truyen tuyen")  # unaccented and out of order, as the README's tester types it
+    assert {r["url"] for r in out_of_order} == expected and out_of_order[0]["url"] == rows[0]["url"]
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+
+
+@pytest.mark.parametrize("query, same_as", [("dang uy", "Đảng ủy"), ("ĐẢNG ỦY", "Đảng ủy"),
+                                            ("dang uy xa ngoc lien", "Đảng ủy xã Ngọc Liên")])
+def test_folded_queries_find_the_vietnamese_text(db, worlds, query, same_as):
+    rows = run_search(db, query)
+    assert {r["url"] for r in rows} == expected_urls(worlds[3], db, *same_as.split()) != set()
+    assert {r["url"] for r in run_search(db, same_as)} == {r["url"] for r in rows}
+    # the words as one phrase rank before scattered words (within title hits, then within body hits)
+    phrase = norm(same_as)
+    as_phrase = [any(phrase in u for u in units_of(worlds[3].article_by_url(r["url"]))) for r in rows]
+    for in_title in (True, False):
+        tier = [p for p, r in zip(as_phrase, rows) if r["in_title"] is in_title]
+        assert tier == sorted(tier, reverse=True)
+    assert as_phrase[0]
+
+
+def test_quoted_phrase(db, worlds):
+    loose = {r["url"] for r in run_search(db, "dang uy")}
+    rows = run_search(db, '"dang uy"')
+    assert {r["url"] for r in rows} == expected_urls(worlds[3], db, "dang uy") != set()
+    assert {r["url"] for r in rows} < loose
+    curly = run_search(db, "“Đảng ủy”")
+    assert {r["url"] for r in curly} == {r["url"] for r in rows}
+
+
+def test_document_symbol_as_words(db, worlds):
+    """'25/KH-UBND' is found by itself (as a phrase: its parts adjacent) and by '25 kh ubnd' (words)."""
+    numbered = sorted({a.doc_number for pid in subset() for a in worlds[3].articles(pid)
+                       if not a.removed and a.doc_number and "/KH-UBND" in a.doc_number})
+    assert numbered
+    number = numbered[0]
+    rows = run_search(db, number)
+    expected = expected_urls(worlds[3], db, " ".join(re.findall(r"[0-9a-z]+", fold(number))))
+    assert {r["url"] for r in rows} == expected != set()
+    loose = run_search(db, " ".join(re.findall(r"[0-9A-Za-z]+", number)).lower())
+    assert expected <= {r["url"] for r in loose}
+    assert any(number in (r["snippet_text"] or "") or number in (r["title"] or "") for r in rows)
+
+
+@pytest.mark.parametrize("option", ["--province", "--year", "--kind", "--level"])
+def test_filters(db, worlds, option):
+    world = worlds[3]
+    value, keep = {
+        "--province": ("Dien Bien", lambda a: world.portals[a.portal_id].province == "Điện Biên"),
+        "--year": ("2026", lambda a: a.plan_year == 2026),
+        "--kind": ("propaganda_plan", lambda a: a.category == "propaganda_plan"),
+        "--level": ("commune", lambda a: world.portals[a.portal_id].level == "commune"),
+    }[option]
+    rows = run_search(db, "ke hoach", option, value)
+    expected = expected_urls(world, db, "ke hoach", where=keep)
+    if option in ("--year", "--kind"):  # fields the extractor reads: compare with what it stored
+        field = {"--year": "plan_year", "--kind": "category"}[option]
+        assert all(str(r[field]) == value for r in rows)
+        assert {r["url"] for r in rows} <= expected_urls(world, db, "ke", "hoach")
+        assert len({r["url"] for r in rows} & expected) >= 0.8 * len(expected) and expected
+    else:
+        assert {r["url"] for r in rows} == expected != set()
+    unfiltered = {r["url"] for r in run_search(db, "ke hoach")}
+    assert {r["url"] for r in rows} < unfiltered
+
+
+def test_title_hits_rank_first_and_snippets_mark_the_text_as_written(db):
+    rows = run_search(db, "tuyen truyen")
+    flags = [r["in_title"] for r in rows]
+    assert flags == sorted(flags, reverse=True) and any(flags)
+    cited = run_search(db, "nghi dinh 61/2018/nd-cp")  # cited in plan bodies, never in a title
+    assert cited and not any(r["in_title"] for r in cited)
+    mixed = [r["in_title"] for r in run_search(db, "cai cach hanh chinh 2026")]
+    assert mixed == sorted(mixed, reverse=True) and any(mixed) and not all(mixed)
     for r in rows:
-        if r["matched_in"] == "document":
-            assert "[" in r["snippet"] and fold(r["snippet"].split("[", 1)[1].split("]", 1)[0]) == fold(same_as)
+        assert all(fold("tuyên truyền") in fold(r["title"]) for r in rows if r["in_title"])
+        assert r["highlights"], r
+        for start, end in r["highlights"]:
+            hit = r["snippet_text"][start:end]
+            assert fold(hit) in ("tuyen", "truyen"), hit
+        # the marked form is the plain text with [ ] around each highlight
+        assert r["snippet"].replace("[", "").replace("]", "") == r["snippet_text"].replace("\\", "")
+    assert any(re.search(r"[ềÊê]", r["snippet_text"]) for r in rows)  # as written, not folded
 
 
-def test_title_matches_rank_first(writable_db):
-    rows = run_search(writable_db, "Đảng ủy")
-    in_title = [fold("Đảng ủy") in fold(r["title"] or "") for r in rows]
-    assert in_title == sorted(in_title, reverse=True) and any(in_title)
+def test_snippet_escapes_and_offsets():
+    from reports.search import make_snippet, parse_query
+
+    original = "Xem [1] \x1b[31m Kế hoạch số 25/KH-UBND ngày 04/03/2026 về tuyên truyền \u202e CCHC năm 2026."
+    snip = make_snippet(original, parse_query("25/kh-ubnd tuyen truyen").terms)
+    assert "\x1b" not in snip.text and "\u202e" not in snip.text and "␛" in snip.text
+    assert [snip.text[a:b] for a, b in snip.highlights] == ["25/KH-UBND", "tuyên", "truyền"]
+    assert "\\[1\\]" in snip.marked and "[25/KH-UBND]" in snip.marked and "[tuyên] [truyền]" in snip.marked
 
 
-def test_tuyen_truyen_and_filters(writable_db, worlds):
-    rows = run_search(writable_db, "tuyen truyen", "--province", "Điện Biên")
-    dien_bien = {p for p in subset() if worlds[3].portals[p].province == "Điện Biên"}
-    assert {r["portal"] for r in rows} <= dien_bien
-    assert {r["url"] for r in rows} == {u for u in expected_urls(worlds[3], "tuyên truyền")
-                                        if worlds[3].article_by_url(u).portal_id in dien_bien}
+def test_table_output(db):
+    proc = cchc("report", "search", "tuyen truyen 2026", "--db", db, "--limit", "3")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith('Tìm "tuyen truyen 2026": 3 văn bản')
+    assert "Trích đoạn" in proc.stdout and "[" in proc.stdout and "]" in proc.stdout
 
 
-def test_index_is_incremental(writable_db):
-    from reports.search import refresh_index
+@pytest.mark.parametrize("query, message", [
+    ("   ", "no words"), ("!!!", "no words"), ("", "no words"), ('"tuyen truyen', "unbalanced double quote"),
+])
+def test_search_bad_input(db, query, message):
+    proc = run_cli("report", "search", query, "--db", db)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("error: ") and message in proc.stderr and len(proc.stderr.splitlines()) == 1
 
-    engine = create_engine(writable_db)
+
+@pytest.mark.parametrize("args, message", [(("--kind", "memo"), "unknown kind"), (("--limit", "0"), "--limit"),
+                                           (("--province", "Atlantis"), "Atlantis"), (("--year", "3000"), "plan year"),
+                                           (("--level", "village"), "unknown level")])
+def test_search_bad_options(db, args, message):
+    proc = run_cli("report", "search", "ke hoach", "--db", db, *args)
+    assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.splitlines()) == 1
+
+
+def _fingerprint(db: str) -> str:
+    if db.startswith("sqlite"):
+        path = Path(db.split("///", 1)[1])
+        return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))).hexdigest()
+    engine = create_engine(db)
     try:
-        first = refresh_index(engine)
-        assert first["added"] > 0
-        assert refresh_index(engine) == {"added": 0, "updated": 0, "removed": 0}
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT count(*), coalesce(max(id), 0), coalesce(sum(length(body)), 0) "
+                                         "FROM search_entries")).one())
     finally:
         engine.dispose()
 
 
-@pytest.mark.parametrize("query, message", [("   ", "no words"), ("!!!", "no words")])
-def test_search_bad_input(writable_db, query, message):
-    proc = cchc("report", "search", query, "--db", writable_db)
-    assert proc.returncode == 2 and message in proc.stderr
+def test_search_never_writes_and_notes_a_lagging_index(writable_db):
+    """Searching reads the index the writers keep; a lagging index is said on stderr (results still
+    come), and `cchc db upgrade` (a writer) brings it up to date."""
+    before = _fingerprint(writable_db)
+    proc = run_cli("report", "search", "tuyen truyen", "--db", writable_db, "--format", "json", "--limit", "1000")
+    assert proc.returncode == 0 and "note:" not in proc.stderr
+    assert _fingerprint(writable_db) == before
+    complete = {r["url"] for r in json.loads(proc.stdout)}
+    engine = create_engine(writable_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM search_entries WHERE id IN (SELECT id FROM search_entries ORDER BY id LIMIT 5)"))
+    finally:
+        engine.dispose()
+    lagging = run_cli("report", "search", "tuyen truyen", "--db", writable_db, "--format", "json", "--limit", "1000")
+    assert lagging.returncode == 0 and "note: the search index lags the crawled data (5 texts not indexed" in lagging.stderr
+    assert {r["url"] for r in json.loads(lagging.stdout)} <= complete
+    assert run_cli("db", "upgrade", "--db", writable_db).returncode == 0
+    again = run_cli("report", "search", "tuyen truyen", "--db", writable_db, "--format", "json", "--limit", "1000")
+    assert "note:" not in again.stderr and {r["url"] for r in json.loads(again.stdout)} == complete
 
 
-def test_full_text_index_is_used(writable_db):
-    """SQLite: the FTS5 table mirrors the folded entries (triggers); PostgreSQL: the GIN expression index
-    over cchc_unaccent (an IMMUTABLE wrapper) is what the search query uses."""
-    from sqlalchemy import text
-
-    from reports.search import PG_DOC, refresh_index
+def test_index_is_incremental(writable_db):
+    from storage import search_index
 
     engine = create_engine(writable_db)
     try:
-        refresh_index(engine)
+        assert search_index.state(engine).complete
+        assert search_index.refresh(engine) == {"added": 0, "removed": 0}
+        with engine.begin() as conn:  # an extractor improvement rewrites a version in place
+            vid = conn.execute(text("SELECT min(id) FROM document_versions")).scalar_one()
+            conn.execute(text("UPDATE document_versions SET record_hash = 'changed', title = 'Kế hoạch Zyxwvu' "
+                              "WHERE id = :v"), {"v": vid})
+        assert search_index.state(engine).missing == 1
+        assert search_index.refresh(engine) == {"added": 1, "removed": 1}
+        assert search_index.refresh(engine) == {"added": 0, "removed": 0}
+    finally:
+        engine.dispose()
+    rows = run_search(writable_db, "zyxwvu")
+    assert len(rows) == 1 and rows[0]["title"] == "Kế hoạch Zyxwvu" and rows[0]["in_title"]
+
+
+def test_full_text_index_is_used(db):
+    """SQLite: the FTS5 table mirrors the folded entries (triggers); PostgreSQL: the GIN expression index
+    over cchc_unaccent (an IMMUTABLE wrapper) is what the search query uses."""
+    from reports.search import PG_DOC
+
+    engine = create_engine(db)
+    try:
         with engine.begin() as conn:
             entries = conn.execute(text("SELECT count(*) FROM search_entries")).scalar_one()
             if engine.dialect.name == "sqlite":
@@ -99,5 +277,8 @@ def test_full_text_index_is_used(writable_db):
                     f"AS q WHERE {PG_DOC} @@ q"), {"q": "dang uy"}))
                 assert "ix_search_entries_fts" in plan
                 assert conn.execute(text("SELECT provolatile FROM pg_proc WHERE proname = 'cchc_unaccent'")).scalar_one() == "i"
+            # numbers and symbols are stored as words on both backends
+            body = conn.execute(text("SELECT body FROM search_entries WHERE body LIKE '% kh ubnd %' LIMIT 1")).scalar_one()
+            assert re.fullmatch(r"[0-9a-z ]*", body)
     finally:
         engine.dispose()

@@ -1,0 +1,197 @@
+"""The full-text search index (``search_entries``, migration 0003), kept up to date by the WRITERS.
+
+Why it lives in storage and is refreshed here: the read-only commands (``cchc report search``,
+``cchc serve``) open the database read-only and must never write, so the index is brought up to date
+by whoever writes crawled data: the end of every crawl run (``Store.finish_run``) and ``cchc db
+upgrade`` (``storage.upgrade_database``). Readers only check whether it is complete (`pending`) and
+say so when it is not.
+
+What is indexed: one entry per CURRENT document version (its title and text) and one per attachment
+of a current version that has text (its file name and text). The stored copy is the text folded by
+`core.vntext.fold` (lower case, no tone or vowel marks, đ -> d) and reduced to its words: runs of
+``[0-9a-z]`` joined by single spaces. Reducing to words is what makes both backends see the SAME
+tokens: PostgreSQL's default parser would otherwise keep "25/kh-ubnd" or "04/03/2026" as one
+file-path token while SQLite's FTS5 splits them, so "25 kh ubnd" would find a plan on one backend
+only. Adjacent words stay adjacent, so phrases ("25/KH-UBND" as 25 kh ubnd) still match as phrases.
+
+Incremental, and done in the database: an entry carries a fingerprint of what it was built from
+(``text_hash``: `FORMAT` + the version's ``record_hash``, the hash of its whole extraction output, or
+the attachment's ``text_hash``). Entries without an up-to-date source are deleted and sources without
+an up-to-date entry are inserted, both found by anti-joins on indexed keys; only the texts to
+(re)index are read into Python (folding is Python: `core.vntext` is the one place text is normalised),
+in keyset-paged batches. A new `FORMAT` therefore rebuilds every entry once.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from core.vntext import fold, nfc
+
+#: Prefix of every entry's fingerprint: bump it when the way entries are built changes.
+FORMAT = "t2"
+BATCH = 500
+
+metadata = MetaData()
+entries = Table(
+    "search_entries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(20), nullable=False),
+    Column("source_id", Integer, nullable=False),
+    Column("document_id", Integer, nullable=False),
+    Column("version_id", Integer, nullable=False),
+    Column("portal_id", String(120), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("title", Text),
+    Column("body", Text),
+)
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def words(text: str | None) -> list[str]:
+    """The folded words of `text`, as both full-text indexes split the stored copy."""
+    return _WORD.findall(fold(nfc(text or "")))
+
+
+def index_text(text: str | None) -> str:
+    """The stored copy of `text`: its folded words joined by single spaces."""
+    return " ".join(words(text))
+
+
+def has_index(engine: Engine | Connection) -> bool:
+    """Whether the database has the index table (migration 0003)."""
+    return inspect(engine).has_table("search_entries")
+
+
+def _fingerprint(value: Any) -> ColumnElement[str]:
+    """`FORMAT` + the source's own hash, cut to fit ``text_hash`` (String(64))."""
+    return literal(FORMAT, String) + func.substr(func.coalesce(value, ""), 1, 64 - len(FORMAT))
+
+
+def _sources() -> dict[str, Any]:
+    """For each entry source: the select of its current rows (id, document, version, portal, fingerprint,
+    title, body), keyed so anti-joins and keyset paging can use the primary key."""
+    from storage.models import Attachment, Document, DocumentVersion
+
+    current = and_(Document.id == DocumentVersion.document_id, Document.version == DocumentVersion.version)
+    version_fp = _fingerprint(func.coalesce(DocumentVersion.record_hash, DocumentVersion.content_hash))
+    versions = (select(DocumentVersion.id.label("source_id"), DocumentVersion.document_id, DocumentVersion.id.label("version_id"),
+                       Document.portal_id, version_fp.label("fp"), DocumentVersion.title.label("title"),
+                       DocumentVersion.text.label("body"))
+                .join(Document, current))
+    attachment_fp = _fingerprint(Attachment.text_hash)
+    attachments = (select(Attachment.id.label("source_id"), DocumentVersion.document_id, Attachment.version_id,
+                          Document.portal_id, attachment_fp.label("fp"), Attachment.name.label("title"),
+                          Attachment.text.label("body"))
+                   .join(DocumentVersion, DocumentVersion.id == Attachment.version_id)
+                   .join(Document, current)
+                   .where(Attachment.text.is_not(None)))
+    return {"version": (versions, DocumentVersion.id, version_fp),
+            "attachment": (attachments, Attachment.id, attachment_fp)}
+
+
+def _up_to_date_entry(source: str, key: Any, fp: ColumnElement[str]) -> Any:
+    """EXISTS an entry of `source` for row `key` built from the same fingerprint."""
+    return exists().where(entries.c.source == source, entries.c.source_id == key, entries.c.text_hash == fp)
+
+
+def _outdated_entries() -> Any:
+    """Entries with no current source of the same fingerprint (deleted, replaced or rebuilt sources)."""
+    conditions = []
+    for source, (query, key, fp) in _sources().items():
+        alive = query.with_only_columns(literal(1)).where(key == entries.c.source_id, fp == entries.c.text_hash)
+        conditions.append(and_(entries.c.source == source, ~alive.exists()))
+    conditions.append(entries.c.source.not_in(list(_sources())))
+    return or_(*conditions)
+
+
+def _missing(conn: Connection, source: str) -> Iterator[list[Any]]:
+    """Batches of current rows of `source` without an up-to-date entry (keyset-paged on the key)."""
+    query, key, fp = _sources()[source]
+    last = 0
+    while True:
+        batch = conn.execute(query.where(~_up_to_date_entry(source, key, fp), key > last)
+                             .order_by(key).limit(BATCH)).all()
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].source_id
+
+
+def refresh(engine: Engine | Connection) -> dict[str, int]:
+    """Bring the index in line with the current versions and their attachments, in one transaction.
+
+    Returns how many entries were added and removed (an entry rebuilt counts once in each).
+    """
+    if isinstance(engine, Connection):
+        return _refresh(engine)
+    with engine.begin() as conn:
+        return _refresh(conn)
+
+
+def _refresh(conn: Connection) -> dict[str, int]:
+    removed = conn.execute(delete(entries).where(_outdated_entries())).rowcount or 0
+    added = 0
+    for source in _sources():
+        for batch in _missing(conn, source):
+            conn.execute(insert(entries), [{
+                "source": source, "source_id": r.source_id, "document_id": r.document_id, "version_id": r.version_id,
+                "portal_id": r.portal_id, "text_hash": r.fp, "title": index_text(r.title), "body": index_text(r.body),
+            } for r in batch])
+            added += len(batch)
+    return {"added": added, "removed": removed}
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """How far the index is from the crawled data: sources without an up-to-date entry (`missing`),
+    entries without a current source (`outdated`), and entries in all (`entries`)."""
+
+    missing: int
+    outdated: int
+    entries: int
+
+    @property
+    def complete(self) -> bool:
+        return self.missing == 0 and self.outdated == 0
+
+
+def state(engine: Engine | Connection) -> IndexState:
+    """Counts only (anti-joins in the database): what a read-only search says about a stale index."""
+    def run(conn: Connection) -> IndexState:
+        missing = 0
+        for source, (query, key, fp) in _sources().items():
+            missing += conn.execute(select(func.count()).select_from(
+                query.where(~_up_to_date_entry(source, key, fp)).subquery())).scalar_one()
+        outdated = conn.execute(select(func.count()).select_from(entries).where(_outdated_entries())).scalar_one()
+        total = conn.execute(select(func.count()).select_from(entries)).scalar_one()
+        return IndexState(missing, outdated, total)
+
+    if isinstance(engine, Connection):
+        return run(engine)
+    with engine.connect() as conn:
+        return run(conn)
