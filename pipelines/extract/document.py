@@ -19,6 +19,7 @@ from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
 from .issuer import PortalContext, complete_issuer, header_organ, issuer_in_clause, organ_of
+from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
 
@@ -32,7 +33,6 @@ _NUMBERLESS_RE = re.compile(
 _TITLE_TYPE_RE = re.compile(rf"^\s*(?P<type>{_TYPES_ALT})(?![a-z])")
 _SUBJECT_LEAD_RE = re.compile(r"^\s*,?\s*(?:ve\s*viec\s+|ve\s+)?")
 _SUBJECT_END_RE = re.compile(r",\s*nhu\s*sau|[.;:\n]|\s+\(|,\s*(?:gom|theo do)\s")
-_YEAR_RE = re.compile(r"(?<![a-z])nam\s+((?:19|20)\d{2})(?!\d)")
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Analysis:
     issuer: str | None
     organ: str | None
     plan_year: int | None
+    plan_period: str | None
     is_cchc: bool
     category: str | None
     deadlines: list[dict[str, str]]
@@ -197,21 +198,19 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
               if own.issuer_as_written else None)
     subject_key = fold_aligned(own.subject) if own.subject else ""
     cchc = classify_is_cchc(tkey, subject_key, key)
-    plan_year = None
-    for k in ((subject_key, tkey) if cchc else ()):
-        ym = _YEAR_RE.search(k)
-        if ym:
-            plan_year = int(ym.group(1))
-            break
-    if plan_year is None and cchc and own.date and own.type == "Kế hoạch":
+    plan_year, plan_period = year_or_period(subject_key, tkey) if cchc else (None, None)
+    if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])
     cat = classify_category(own.type, tkey, subject_key, cchc)
+    if cat not in ("plan", "propaganda_plan"):
+        plan_period = None   # a period is a plan's; a report "giai đoạn 2021-2025" has none
     return Analysis(
         own=own,
         citations=citations,
         issuer=issuer,
         organ=organ_of(issuer),
         plan_year=plan_year,
+        plan_period=plan_period,
         is_cchc=cchc,
         category=cat,
         deadlines=find_deadlines(text, key),

@@ -14,13 +14,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .dates import VN_OFFSET
 from .extractor import extract
 from .record import RECORD_KEYS, Record
 
-META_KEYS = frozenset({"url", "captured", "family", "source", "note", "context", "bytes"})
+META_KEYS = frozenset({"url", "captured", "family", "source", "note", "context", "bytes", "markup", "heldout"})
 FIELDS = tuple(k for k in RECORD_KEYS if k != "url")
 
 
@@ -29,6 +29,7 @@ class Fixture:
     name: str
     html_path: Path
     expected: dict[str, Any]
+    meta: dict[str, Any] | None = None   # a real-corpus page's meta.json (None for tests/fixtures/pages)
 
     @property
     def url(self) -> str:
@@ -60,6 +61,44 @@ def load_corpus(directory: Path) -> list[Fixture]:
         js = html.with_suffix(".json")
         if js.exists():
             out.append(Fixture(html.stem, html, json.loads(js.read_text(encoding="utf-8"))))
+    return out
+
+
+REAL_FILES = ("source.txt", "meta.json", "expected.json", "page.html")
+
+#: (slug, meta, source) -> chrome strings the built page carries and the text does not (scripts/real_corpus.py)
+Markers = Callable[[str, dict[str, Any], str], list[str]]
+
+
+def load_real_corpus(directory: Path, markers: Markers | None = None, *, heldout: bool | None = None) -> list[Fixture]:
+    """The real-text corpus (tests/fixtures/real/<slug>/): one Fixture per folder that has all four files.
+
+    The expectation is expected.json as a person wrote it, plus `url` (meta's url) and `captured`
+    (meta's retrieved date, the crawl day the page is read as of). With `markers`, the boilerplate
+    strings the builder put around the text are added to the text check's `not_contains` (a field
+    counted like any other: chrome never reaches `text`). `heldout` keeps only the held-out (True) or
+    the training (False) part.
+    """
+    out = []
+    if not directory.is_dir():
+        return out
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        if not all((folder / f).exists() for f in REAL_FILES):
+            continue
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if heldout is not None and bool(meta.get("heldout")) != heldout:
+            continue
+        expected = dict(json.loads((folder / "expected.json").read_text(encoding="utf-8")))
+        expected["url"] = meta["url"]
+        expected["captured"] = str(meta["retrieved"])[:10]
+        if markers is not None:
+            source = (folder / "source.txt").read_text(encoding="utf-8")
+            leak = markers(folder.name, meta, source)
+            if leak:
+                text = dict(expected.get("text") or {})
+                text["not_contains"] = list(text.get("not_contains", [])) + leak
+                expected["text"] = text
+        out.append(Fixture(folder.name, folder / "page.html", expected, meta))
     return out
 
 

@@ -396,7 +396,7 @@ def build_record(page: Page, context: PortalContext | None, now: dt.datetime, te
     rec.is_cchc, rec.category = a.is_cchc, a.category
     rec.doc_number, rec.doc_type, rec.doc_date = a.own.number, a.own.type, a.own.date
     rec.issuer, rec.issuer_as_written, rec.organ = a.issuer, a.own.issuer_as_written, a.organ
-    rec.plan_year = a.plan_year
+    rec.plan_year, rec.plan_period = a.plan_year, a.plan_period
     rec.citations = [c.to_dict() for c in a.citations]
     rec.deadlines, rec.channels, rec.sections = a.deadlines, a.channels, a.sections
     rec.warnings.extend(a.warnings)
@@ -511,7 +511,7 @@ def apply_register_fields(rec: Record, number_raw: str | None, date_raw: str | N
         rec.issuer_as_written = issuer_raw
         rec.issuer = complete_issuer(issuer_raw, summary, context)
         rec.organ = organ_of(rec.issuer)
-    if rec.plan_year is None and rec.doc_date and rec.doc_type == "Kế hoạch":
+    if rec.plan_year is None and rec.plan_period is None and rec.doc_date and rec.doc_type == "Kế hoạch":
         rec.plan_year = int(rec.doc_date[:4])
 
 

@@ -1,0 +1,54 @@
+"""The year or the period a plan is for, read from its subject and title (folded keys).
+
+A yearly plan says so ("Kế hoạch cải cách hành chính năm 2026", issued in December 2025: it is for
+2026); a plan for a period says "giai đoạn 2021–2025", "2022 - 2025" or "từ năm 2021 đến năm 2025".
+Years that are not the plan's own are skipped by the words before them: a date's "tháng 12 năm 2025",
+a horizon's "định hướng đến năm 2030", a part of a year ("6 tháng đầu năm 2024"). When a subject has
+both a year and a period ("Kế hoạch thực hiện Chương trình … giai đoạn 2021-2030 năm 2024") the plan
+is the year's: it carries out its part of the period programme.
+"""
+from __future__ import annotations
+
+import re
+
+# "nam 2026" with what stands before it (checked by _NOT_OWN_YEAR_RE)
+_YEAR_RE = re.compile(r"(?<![a-z])nam\s+((?:19|20)\d{2})(?!\d)")
+# before "năm YYYY": a date's month, a horizon or start, a part of a year
+_NOT_OWN_YEAR_RE = re.compile(
+    r"(?<![a-z])(?:thang\s*\d{1,2}|thang\s+(?:dau|cuoi)|den|tu|dau|cuoi|truoc|tam nhin|toi|giua)\s*$")
+# "giai đoạn 2021 – 2025", "2021-2025", "từ năm 2021 đến năm 2025", "2021 đến 2025"
+_PERIOD_RE = re.compile(
+    r"(?<![\d/.])(?:tu\s+nam\s+)?((?:19|20)\d{2})\s*(?:[-\u2013\u2014]|den(?:\s+nam)?)\s*((?:19|20)\d{2})(?![\d/])")
+
+
+def own_year(key: str) -> int | None:
+    """The first "năm YYYY" in a folded subject or title that names the plan's own year."""
+    for m in _YEAR_RE.finditer(key):
+        if _NOT_OWN_YEAR_RE.search(key, max(0, m.start() - 14), m.start()):
+            continue
+        return int(m.group(1))
+    return None
+
+
+def own_period(key: str) -> str | None:
+    """"2021-2025" for the first period (a later end year, at most 15 years on) in a folded key."""
+    for m in _PERIOD_RE.finditer(key):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b <= a + 15:
+            return f"{a}-{b}"
+    return None
+
+
+def year_or_period(*keys: str) -> tuple[int | None, str | None]:
+    """(plan_year, plan_period) from folded subject/title keys, most authoritative first: the first
+    key that names a year or a period decides, a year before a period within one key."""
+    for key in keys:
+        if not key:
+            continue
+        year = own_year(key)
+        if year is not None:
+            return year, None
+        period = own_period(key)
+        if period is not None:
+            return None, period
+    return None, None
