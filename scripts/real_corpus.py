@@ -333,7 +333,7 @@ def make_chrome(slug: str, meta: dict[str, Any]) -> Chrome:
     )
 
 
-def boilerplate_markers(meta: dict[str, Any], source: str, slug: str) -> list[str]:
+def boilerplate_markers(slug: str, meta: dict[str, Any], source: str) -> list[str]:
     """Chrome strings on the built page that the text itself does not contain: none may reach `text`."""
     ch = make_chrome(slug, meta)
     cands = [f"Chịu trách nhiệm chính: {ch.responsible}", f"Địa chỉ: {ch.address}", ch.phone, ch.licence,

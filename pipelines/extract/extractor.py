@@ -17,14 +17,17 @@ from lxml import etree
 from core.vntext import clean_space, fold, fold_aligned
 
 from .attachments import AttachmentText, find_attachments, kind_from_name
-from .dates import VN_OFFSET, DateMatch, default_now, find_dates, parse_iso
+from .dates import VN_OFFSET, default_now, find_dates, parse_iso
 from .document import analyse
 from .issuer import PortalContext, complete_issuer, organ_of
 from .classify import category as classify_category
 from .docfields import detail_fields
 from .numbers import DOC_TYPES, find_numbers, number_from_filename, type_from_code
+from .markers import DATE_LINE_RE, FURNITURE_RE, TEXT_END_RE
 from .page import Page, element_lines, key_of, load_page
+from .published import find_published
 from .record import Record
+from .title import find_title
 from .visitors import visitors_in_page
 from .waf import is_waf_block, support_id
 from .widget import widget_in_page
@@ -39,180 +42,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
     "favor_precision": True,
 }
-
-# A line that starts a list of other articles, a widget, a counter or a footer: the text ends there.
-_TEXT_END_RE = re.compile(
-    r"^(?:tin moi nhat|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|bai viet khac|"
-    r"cac bai viet khac|xem them|tin da dua|tin bai khac|tien ich thong tin|ket qua giai quyet tthc|"
-    r"dang truy cap|so nguoi online|thong ke truy cap|so luong truy cap|chia se|ban quyen|"
-    r"trang thong tin dien tu xa|truong ban bien tap|qr code|nguon tin$|chung toi tren mang xa hoi)\b"
-)
-# Page furniture that trafilatura sometimes keeps at the top of the text.
-_FURNITURE_RE = re.compile(r"^(?:(?:tai (?:file|ve|xuong|ke hoach|van ban)|file dinh kem|tai lieu dinh kem|tep dinh kem)\b.{0,80}$|print|in bai|goc|xem co chu|co chu|a\+|a-|\d{1,3}%|chia se|lay link|(?:luot xem|view count)(?:\s*:?\s*[\d.,]+)?)[\s:a+\-]*$")
-_TITLE_BAD_RE = re.compile(r"^(?:trang chu|tin tuc|tin tuc - su kien|thong bao)$|^(?:chi tiet bai viet|qr code)\b")
-# a line that only dates the page ("Đăng ngày 29 - 01 - 2022", "Thứ ba - 01/03/2022 13:20", "27/04/2022 | 09:46 AM")
-_DATE_LINE_RE = re.compile(
-    r"^(?:dang ngay|ngay dang|ngay xuat ban|publish date|cap nhat(?: luc)?|thu (?:hai|ba|tu|nam|sau|bay)|chu nhat)?"
-    r"[\s,:|-]*[\d/:.\s|-]{8,}(?:sa|ch|am|pm)?[\s)|]*(?:(?:view count|luot xem|so lan xem)\s*:?\s*[\d.,]+)?\s*$")
-_HAS_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}|th[aá]ng")
-_SITE_SUFFIX_RE = re.compile(r"\s+[-|–»]\s+[^-|–»]{2,}$")
-
-
-def _meta(tree: Any, *names: str) -> str | None:
-    for el in tree.iter("meta"):
-        n = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if n in names and el.get("content"):
-            return el.get("content")
-    return None
-
-
-_TITLE_CANDIDATES = etree.XPath(
-    "//h1|//h2|//h3|//h4|//*[@itemprop='headline']|//*[contains(@class,'title') or contains(@class,'Title')]")
-
-
-def find_title(page: Page) -> str | None:
-    """The article's headline, chosen among headings by evidence rather than by one template's class.
-
-    Evidence: it agrees with <title>/og:title (which add " - site name"); it is marked as a
-    headline (itemprop, a *title* class); a date line follows it. A banner ("UBND XÃ LINH TRƯỜNG",
-    all capitals) or a list heading is not a headline. <title> itself is the last resort.
-    """
-    tree = page.tree
-    if tree is None:
-        return None
-    og = _meta(tree, "og:title", "twitter:title", "dc.title")
-    head = tree.find(".//title")
-    head_t = clean_space(head.text_content()) if head is not None else ""
-    refs = [key_of(_SITE_SUFFIX_RE.sub("", x)) for x in (og or "", head_t) if x]
-    refs += [key_of(x) for x in (og or "", head_t) if x]
-    line_index: dict[str, int] = {}
-    for i, line in enumerate(page.lines):
-        line_index.setdefault(line, i)
-    best: str | None = None
-    best_el = None
-    best_score = 0
-    for el in _TITLE_CANDIDATES(tree):
-        cls = (el.get("class") or "").lower()
-        marked = el.get("itemprop") == "headline" or ("title" in cls and "subtitle" not in cls and "portlet" not in cls)
-        if el.tag not in ("h1", "h2", "h3", "h4") and not marked:
-            continue
-        if len(el) > 3:
-            continue
-        raw = el.text_content()
-        if len(raw) < 15 or len(raw) > 1500:
-            continue
-        txt = clean_space(raw)
-        if not 15 <= len(txt) <= 400:
-            continue
-        fc = key_of(txt)
-        if _TITLE_BAD_RE.match(fc) or _TEXT_END_RE.match(fc) or txt.upper() == txt:
-            continue
-        score = 1 + (2 if marked else 0) + (1 if el.tag == "h1" else 0)
-        if any(fc and ((fc in r and len(fc) * 2 >= len(r)) or (len(r) > 15 and r in fc)) for r in refs):
-            score += 3
-        i = line_index.get(txt)
-        if i is not None and any(_HAS_DATE_RE.search(l) and find_dates(l) for l in page.lines[i + 1:i + 3] if len(l) < 140):
-            score += 2
-        if score > best_score:
-            best, best_score, best_el = txt, score, el
-    if best:
-        page.title_el = best_el
-        return best
-    for r in (og, head_t):
-        if r:
-            r = clean_space(r)
-            stripped = _SITE_SUFFIX_RE.sub("", r)
-            return stripped if len(stripped) >= 15 else r
-    return None
-
-
-_TIME_EL = etree.XPath("//time[@datetime]")
-_LIST_HEAD_RE = re.compile(
-    r"\s*(?:cac\s*)?(?:tin|bai(?:\s*viet)?)\s*(?:moi\s*nhat|moi|khac|lien\s*quan|cung\s*chuyen\s*muc|da\s*dua)\b"
-    r"|\s*xem\s*(?:them|nhieu\s*nhat)\b|\s*tin\s*doc\s*nhieu")
-_UPDATED_RE = re.compile(r"cap\s*nhat\s*luc|tu\s*dong\s*cap\s*nhat")
-
-
-def _time_elements(tree: Any) -> list[tuple[str, DateMatch]]:
-    """(visible text, machine-readable datetime) of each <time datetime="…"> element."""
-    out: list[tuple[str, DateMatch]] = []
-    for el in _TIME_EL(tree):
-        d = parse_iso(el.get("datetime") or "")
-        text = clean_space(el.text_content() or "")
-        if d is not None and text:
-            out.append((text, d))
-    return out
-
-
-def _richer(found: DateMatch, line: str, times: list[tuple[str, DateMatch]]) -> DateMatch:
-    """The date read off a line, or the same date with its time from a <time datetime> element
-    written on that line ("<time datetime='2022-04-18T09:15:00+07:00'>18/04/2022</time>")."""
-    if found.time is not None:
-        return found
-    for text, d in times:
-        if text in line and d.date == found.date and d.time is not None:
-            return d
-    return found
-
-
-_PUBLISHED_EL = etree.XPath("//*[@itemprop='datePublished']|//time[contains(@class,'published')]")
-
-
-def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]]:
-    """The page's own publication date: a meta/itemprop date, else the date line next to the title.
-
-    Dates in "Tin mới nhất"/"Tin khác" lists, in the widget ("Cập nhật lúc") and inside the body
-    ("Ngày 18/4/2022 Đảng ủy …") are not the page's date.
-    """
-    tree = page.tree
-    warnings: list[str] = []
-    if tree is not None:
-        raw = _meta(tree, "article:published_time", "datepublished", "dc.date.issued", "dc.date", "pubdate")
-        if raw is None:
-            for el in _PUBLISHED_EL(tree):
-                raw = el.get("datetime") or el.get("content") or el.text_content()
-                break
-        if raw:
-            d = parse_iso(raw) or (find_dates(raw)[0] if find_dates(raw) else None)
-            if d:
-                return d.iso(), warnings
-    lines = page.lines
-    tkey = key_of(title) if title else None
-    ti = None
-    if tkey:
-        for i, line in enumerate(lines):
-            lk = key_of(line)
-            if lk == tkey or (len(tkey) > 20 and tkey in lk and len(lk) < len(tkey) + 40):
-                ti = i
-                break
-    times = _time_elements(tree) if tree is not None else []
-    if ti is not None:
-        after, before = range(ti, min(len(lines), ti + 7)), range(ti - 1, max(-1, ti - 4), -1)
-    else:
-        after, before = range(0, min(len(lines), 60)), range(0)
-    updated_line: DateMatch | None = None
-    for group in (after, before):
-        for i in group:
-            line = lines[i]
-            key = fold_aligned(line)
-            if group is after and i != ti and _LIST_HEAD_RE.match(key):
-                break  # "Tin mới nhất", "Tin khác": the dates from here on are other articles'
-            if len(line) > 140:
-                continue
-            found = find_dates(line, key)
-            if not found:
-                continue
-            if _UPDATED_RE.search(key):
-                # a widget's "Cập nhật lúc"; right under the headline it is the article's own date line
-                if ti is not None and ti < i <= ti + 3 and updated_line is None:
-                    updated_line = found[0]
-                continue
-            if ti is None:
-                warnings.append("published_at: no headline found; took the first dated line of the page")
-            return _richer(found[0], line, times).iso(), warnings
-    if updated_line is not None:
-        return updated_line.iso(), warnings
-    return None, warnings
 
 
 def clean_text(raw: str | None, title: str | None = None) -> str | None:
@@ -231,9 +60,9 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
                 out.append(line)
             continue
         key = key_of(line[:80])
-        if _TEXT_END_RE.match(key) and out:
+        if TEXT_END_RE.match(key) and out:
             break
-        if not out and len(line) <= 80 and (_FURNITURE_RE.match(key) or _DATE_LINE_RE.match(key)):
+        if not out and len(line) <= 80 and (FURNITURE_RE.match(key) or DATE_LINE_RE.match(key)):
             continue
         if not out and tkey and key_of(line) == tkey:
             continue
@@ -245,7 +74,7 @@ _BOX_TITLE_RE = re.compile(
     r"^(?:tin moi nhat|tin moi|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|"
     r"bai viet khac|cac bai viet khac|xem them|tin da dua|tin bai khac|tien ich thong tin|"
     r"ket qua giai quyet (?:tthc|thu tuc hanh chinh|ho so)|tinh hinh giai quyet ho so|thong ke (?:truy cap|ho so)|"
-    r"so luong truy cap|luot truy cap|qr code|chung toi tren mang xa hoi|lien ket website|van ban moi)$"
+    r"so luong truy cap|luot truy cap|qr code|chung toi tren mang xa hoi|lien ket website|van ban moi|van ban lien quan)$"
 )
 # a box title contains one of these (lowercase, accented or not): a cheap test before folding
 _BOX_CUES = ("tin", "bài", "bai", "xem", "kết", "ket", "tình", "tinh", "thống", "thong", "lượt", "luot", "lượng",
@@ -283,7 +112,11 @@ def prune_chrome(page: Page, title: str | None) -> None:
         return
     head = title[:40] if title else None
     keep = _ancestors(page.title_el)
-    doomed = list(tree.iter(*_CHROME_TAGS))
+    # ASP.NET WebForms pages (SharePoint, DNN, many portals) wrap the WHOLE page in one <form>: a
+    # form that holds the headline or most of the page is the page, not a search box
+    body_len = len(tree.text_content())
+    doomed = [el for el in tree.iter(*_CHROME_TAGS)
+              if el.tag != "form" or (el not in keep and len(el.text_content()) * 3 < body_len)]
     for el in _CHROME_CANDIDATES(tree):
         cls = el.get("class") or el.get("id")
         if cls and _CHROME_CLASS_RE.search(cls):
@@ -339,6 +172,8 @@ def prune_boxes(page: Page, title: str | None) -> int:
         if box in keep:
             continue
         body_text = box.text_content()
+        if body_text.find(txt.strip()) > 300:
+            continue   # the words close a long article block ("Tin liên quan" as its last line): not a box
         if len(body_text) > 5000 or (page.title_el is None and tkey and tkey in key_of(body_text)):
             continue
         doomed.append(box)
@@ -470,7 +305,7 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
 _GENERIC_TITLE_RE = re.compile(r"^(?:chi tiet|thong tin|noi dung|xem)?\s*(?:van ban|tai lieu)(?:\s+chi dao dieu hanh)?\s*(?:chi tiet)?$")
 
 
-_REGISTER_DATE_LINE_RE = re.compile(r"^\s*(?:ngay\s*(?:ban\s*hanh|ky|van\s*ban|co\s*hieu\s*luc|hieu\s*luc|het\s*hieu\s*luc))")
+_REGISTERDATE_LINE_RE = re.compile(r"^\s*(?:ngay\s*(?:ban\s*hanh|ky|van\s*ban|co\s*hieu\s*luc|hieu\s*luc|het\s*hieu\s*luc))")
 
 
 def _register_dates(page: Page) -> set[str]:
@@ -478,7 +313,7 @@ def _register_dates(page: Page) -> set[str]:
     out: set[str] = set()
     for line in page.lines:
         key = fold_aligned(line)
-        if _REGISTER_DATE_LINE_RE.match(key.lstrip("| ")):
+        if _REGISTERDATE_LINE_RE.match(key.lstrip("| ")):
             out.update(d.date.isoformat() for d in find_dates(line, key))
     return out
 
