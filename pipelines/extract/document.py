@@ -18,12 +18,16 @@ from .classify import is_cchc as classify_is_cchc
 from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
-from .issuer import PortalContext, complete_issuer, header_organ, issuer_in_clause, organ_of
+from .header import parse_header
+from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
 
-_VERB_END_RE = re.compile(r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh|xay\s*dung|ky(?:\s+ban\s*hanh)?)\s*$")
+_VERB_END_RE = re.compile(
+    r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh|xay\s*dung|ky(?:\s+ban\s*hanh)?|(?P<co>co))\s*$")
+# "UBND huyện yêu cầu các xã … ban hành Kế hoạch": the organ asks others to issue one
+_REQUEST_RE = re.compile(r"(?<![a-z])(?:yeu\s*cau|de\s*nghi|chi\s*dao|giao(?:\s*cho)?|huong\s*dan|don\s*doc)(?![a-z])")
 _CITE_CUE_RE = re.compile(r"(?:ve\s*viec|(?<![a-z])ve|(?<![a-z])de|nham|viec)\s*$")
 _CLAUSE_CUT_RE = re.compile(r"[.;:\n]")
 _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
@@ -45,6 +49,8 @@ class OwnDocument:
     issuer_as_written: str | None = None
     subject: str | None = None
     superior: str | None = None  # the header line above the issuer ("UBND TỈNH ĐIỆN BIÊN"), if any
+    place: str | None = None     # the header's place-and-date line's place ("Bình Định")
+    from_header: bool = False    # stated by the document's formal header
 
 
 @dataclass
@@ -94,7 +100,7 @@ def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | 
     lo = max(0, type_start - 220)
     near = key[max(0, type_start - 40):type_start]
     if ("ban hanh" not in near and "xay dung" not in near and "banhanh" not in near and "xaydung" not in near
-            and not re.search(r"(?<![a-z])ky\s*$", near)):
+            and not re.search(r"(?<![a-z])(?:ky|co)\s*$", near)):
         return None, None, False
     vm = _VERB_END_RE.search(key, max(0, type_start - 40), type_start)
     if not vm:
@@ -105,49 +111,27 @@ def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | 
     ckey = key[cstart:vm.start()]
     # "Thực hiện …/Căn cứ …/theo …" before the verb, in the same comma-part, makes it a citation;
     # "Căn cứ X, UBND xã ban hành Kế hoạch số Y" still states Y as the page's own
-    if re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", ckey.rsplit(",", 1)[-1]):
+    last_part = ckey.rsplit(",", 1)[-1]
+    if re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", last_part) or _REQUEST_RE.search(last_part):
         return None, None, False
     dates = find_dates(clause, ckey)
     # only a date that opens the clause ("Ngày 18/4/2022 Đảng ủy xã …") dates the statement
     lead_date = None
     if dates and ckey[:dates[0].start].strip(" ,") in ("", "ngay"):
         lead_date = dates[0].date.isoformat()
-    return _issuer_from_clause(clause), lead_date, True
-
-
-_HEADER_NO_RE = re.compile(r"(?:^|\n)\s*so\s*(?:/\s*ky\s*hieu\s*)?:?\s*")
-_HEADER_TYPE_RE = re.compile(rf"(?:^|\n)\s*(?P<type>{_TYPES_ALT})\s*(?:\n|\s+)(?P<subj>[^\n]{{5,300}})")
+    issuer = _issuer_from_clause(clause)
+    if vm.group("co") and issuer is None:
+        return None, None, False   # "có" states a document only with its organ: "Bộ Tư pháp đã có Công văn số …"
+    return issuer, lead_date, True
 
 
 def own_from_header(text: str, key: str) -> OwnDocument | None:
-    """The official document header ("UBND THÀNH PHỐ CẦN THƠ / Số: 27/KH-UBND / Cần Thơ, ngày 05
-    tháng 02 năm 2022 / KẾ HOẠCH Tuyên truyền …"), as an attachment's text or a register file has it.
-    Party documents write "Số 41-KH/ĐU" without the colon; the organ block above the number may hold a
-    superior ("ĐẢNG BỘ HUYỆN …" over "ĐẢNG ỦY XÃ …") or split one name over two lines."""
-    head_key = key[:800]
-    m = nums = None
-    for cand in _HEADER_NO_RE.finditer(head_key):
-        found = [n for n in find_numbers(text[cand.end():cand.end() + 40]) if n.start == 0]
-        if not found:
-            continue
-        if ":" not in head_key[cand.start():cand.end()]:
-            # without the colon only a header's own line ("Số 41-KH/ĐU", capital S, nothing after the
-            # number but the place and date): a wrapped sentence line "số 4/KH-SKHVCN về …" is not one
-            so = text[cand.start():cand.end()].lstrip()
-            after = text[cand.end() + found[0].end:].split("\n", 1)[0].strip()
-            if not so.startswith("S") or (after and not after[0].isupper()):
-                continue
-        m, nums = cand, found
-        break
-    if m is None or not nums:
+    """The official document header (see header.py) as the page's own document: its number, type,
+    date, organ, place and subject win over any number the body cites."""
+    h = parse_header(text, key)
+    if h is None:
         return None
-    number = nums[0].number
-    issuer, superior = header_organ(text[:m.start()].split("\n"))
-    dates = [d for d in find_dates(text[:800], head_key) if d.start > m.end()]
-    tm = _HEADER_TYPE_RE.search(key, m.end(), 1200)
-    dtype = DOC_TYPES[tm["type"]] if tm else type_from_code(nums[0].code)
-    subject = text[tm.start("subj"):tm.end("subj")].strip() if tm else None
-    return OwnDocument(number, dtype, dates[0].date.isoformat() if dates else None, issuer, subject, superior)
+    return OwnDocument(h.number, h.type, h.date, h.organ, h.subject, h.superior, place=h.place, from_header=True)
 
 
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None) -> OwnDocument | None:
@@ -156,14 +140,17 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     header = own_from_header(text, key)
     if header is not None:
         return header
+    tkey = fold_aligned(title)
+    tm = _TITLE_TYPE_RE.match(tkey)
+    # a page titled as a document of one type ("Phương án …", "Đề cương …") is not a statement's
+    # document of another type ("Ban Thường vụ … đã ban hành Kết luận số …" is its background)
+    title_type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])] if tm else None
     for c in (citations if citations is not None else find_citations(text, key)):
-        if c.type is None:
+        if c.type is None or (title_type is not None and c.type != title_type):
             continue
         issuer, lead_date, ok = _statement(text, key, c.start)
         if ok:
             return OwnDocument(c.number, c.type, lead_date or c.date, issuer or c.issuer, _subject_after(text, key, c.end))
-    tkey = fold_aligned(title)
-    tm = _TITLE_TYPE_RE.match(tkey)
     if tm:
         nums = find_numbers(title)
         if nums and re.fullmatch(r"\s*(?:so\s*:?\s*)?", tkey[tm.end():nums[0].start]):
@@ -194,7 +181,8 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
             own.type = DOC_TYPES[tm["type"]]
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
-    issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior)
+    issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior, place=own.place,
+                              text=text)
               if own.issuer_as_written else None)
     subject_key = fold_aligned(own.subject) if own.subject else ""
     cchc = classify_is_cchc(tkey, subject_key, key)

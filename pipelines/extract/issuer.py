@@ -207,22 +207,99 @@ def conventional_name(as_written: str) -> str:
     return " ".join(parts)
 
 
+# "Bộ trưởng Bộ Nội vụ" signs for "Bộ Nội vụ", "Giám đốc Sở Tư pháp" for "Sở Tư pháp"
+_SIGNER_RE = re.compile(r"^(?:bo truong|thu truong|quyen bo truong|giam doc|pho giam doc|truong ban|cuc truong)\s+(?=(?:bo|so|ban|cuc)\s)")
+# the running text's abbreviations of a People's Committee or Council ("UBND xã Tân Hương")
+_LONG_FORMS = (("uy ban nhan dan ", "UBND "), ("hoi dong nhan dan ", "HĐND "))
+_LEVEL_NAMES = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
+                "xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu"}
+_LEVEL_ALT = "thanh pho|thi tran|thi xa|dac khu|tinh|huyen|quan|xa|phuong"
+
+
+def _ministry_name(caps: str) -> str | None:
+    """"BỘ NỘI VỤ" -> "Bộ Nội vụ", "BỘ KẾ HOẠCH VÀ ĐẦU TƯ" -> "Bộ Kế hoạch và Đầu tư": a ministry's
+    name capitalises its first word and the first word after "và", "-" or ","."""
+    words = caps.split()
+    if len(words) < 2 or fold(words[0]) != "bo":
+        return None
+    out = ["Bộ"]
+    cap_next = True
+    for w in words[1:]:
+        low = w.lower()
+        if low in ("và", "-", "–", ","):
+            out.append(low)
+            cap_next = True
+            continue
+        out.append(low[:1].upper() + low[1:] if cap_next else low)
+        cap_next = w.endswith(",")
+    return " ".join(out)
+
+
+def _level_of(place: str, *texts: str | None) -> str | None:
+    """The level word written before `place` in a text ("… tỉnh Hà Tĩnh năm 2026" -> "tinh")."""
+    pkey = re.escape(fold(place))
+    rx = re.compile(rf"(?<![a-z])({_LEVEL_ALT})\s+{pkey}(?![a-z])")
+    for t in texts:
+        if t:
+            m = rx.search(fold(t[:6000]))
+            if m:
+                return m.group(1)
+    return None
+
+
+def _place_in_text(level: str, text: str | None) -> str | None:
+    """The place the text names most often at `level` ("huyện Thuỷ Nguyên"), as written."""
+    if not text:
+        return None
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for lvl, name in places(text[:20000]):
+        if lvl == level:
+            k = fold(name)
+            counts[k] = counts.get(k, 0) + 1
+            first.setdefault(k, name)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return first[best]
+
+
 def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None,
-                    superior: str | None = None) -> str:
-    """Complete a bare "UBND tỉnh"/"UBND thành phố" from the subject, else from the portal's unit;
-    an organ written in capitals (a document header) gets the running text's spelling first; a
-    department named without its province takes it from the header's superior ("UBND TỈNH ĐIỆN
-    BIÊN" over "SỞ LAO ĐỘNG - …")."""
+                    superior: str | None = None, *, place: str | None = None, text: str | None = None) -> str:
+    """The issuer's full name in the running text's spelling.
+
+    An organ written in capitals (a document header) gets the running text's spelling ("ỦY BAN NHÂN
+    DÂN XÃ TÂN LẬP" -> "UBND xã Tân Lập", "BỘ NỘI VỤ" -> "Bộ Nội vụ"); "Ủy ban nhân dân" is written
+    "UBND"; a signer's title is dropped ("Bộ trưởng Bộ Nội vụ" -> "Bộ Nội vụ"). A bare "UBND tỉnh"
+    keeps its place: from the header's place-and-date line ("Bình Định, ngày …"), else the subject,
+    else the portal's unit, else the place the text names most at that level; a bare "ỦY BAN NHÂN
+    DÂN" takes the header's place with the level the text writes before it. A department named
+    without its province takes it from the header's superior ("UBND TỈNH ĐIỆN BIÊN" over "SỞ …")."""
     as_written = conventional_name(as_written)
-    if superior and fold(as_written).startswith("so ") and not _names_province(as_written):
+    as_written = _ministry_name(as_written) if _caps_only(as_written) and _ministry_name(as_written) else as_written
+    key = fold(as_written)
+    sm = _SIGNER_RE.match(key)
+    if sm:
+        as_written = as_written[sm.end():]
+        key = fold(as_written)
+    for long, short in _LONG_FORMS:
+        if key.startswith(long):
+            as_written = short + as_written[len(long):]
+            key = fold(as_written)
+            break
+    if superior and key.startswith("so ") and not _names_province(as_written):
         for lvl, name in places(conventional_name(superior)):
             if lvl in ("tinh", "thanh pho"):
                 return f"{as_written} {_CAPS_LEVELS[lvl]} {name}"
-    key = fold(as_written)
+    if key in ("ubnd", "hdnd") and place:
+        level = _level_of(place, subject, text) or "tinh"
+        return f"{as_written} {_LEVEL_NAMES[level]} {place}"
     m = _BARE_LEVEL_RE.match(key)
     if not m:
         return as_written
     level = m.group(2)
+    if place:
+        return f"{as_written} {place}"
     if subject:
         for lvl, name in places(subject):
             if lvl == level:
@@ -234,7 +311,13 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
                     return f"{as_written} {name}"
         if level in ("tinh", "thanh pho") and context.province and context.level in ("province", "department"):
             return f"{as_written} {context.province}"
-    return as_written
+    found = _place_in_text(level, text)
+    return f"{as_written} {found}" if found else as_written
+
+
+def _caps_only(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(c.islower() for c in letters)
 
 
 _NAME_END_RE = re.compile(
