@@ -182,7 +182,7 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
     issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior, place=own.place,
-                              text=text)
+                              text=f"{title}\n{text}")
               if own.issuer_as_written else None)
     subject_key = fold_aligned(own.subject) if own.subject else ""
     cchc = classify_is_cchc(tkey, subject_key, key)

@@ -22,6 +22,7 @@ from .document import analyse
 from .issuer import PortalContext, complete_issuer, organ_of
 from .classify import category as classify_category
 from .docfields import detail_fields
+from .header import parse_header
 from .numbers import DOC_TYPES, find_numbers, number_from_filename, type_from_code
 from .markers import DATE_LINE_RE, FURNITURE_RE, TEXT_END_RE
 from .page import Page, element_lines, key_of, load_page
@@ -276,8 +277,10 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
         if text:
             fallback_warning = "text: trafilatura found no main text; took the visible lines after the headline"
     rec = build_record(page, context, now, text, title, published)
-    if register:
-        # a document's detail page: its labelled fields are the document's own
+    if register and not (rec.doc_number and parse_header(text or "") is not None):
+        # a document's detail page: its labelled fields are the document's own (unless the page
+        # carries the document's own header: a mirror's property table then only repeats it, often
+        # less precisely, "Nơi ban hành: Tỉnh Lai Châu" for "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU")
         apply_register_fields(rec, fields.get("number"), fields.get("date"), fields.get("issuer"),
                               fields.get("summary"), context, fields.get("type"))
         rec.category = classify_category(rec.doc_type, key_of(title or ""), key_of(fields.get("summary") or ""),

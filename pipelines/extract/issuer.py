@@ -50,6 +50,8 @@ def places(text: str) -> list[tuple[str, str]]:
     for m in _LEVEL_WORD_RE.finditer(key):
         words: list[str] = []
         for w in text[m.end():m.end() + 60].split(" "):
+            if w[:1] in "\u201c\"'(":
+                break   # huyện “Phát triển …”: a quotation, not a place
             w = w.strip(",.;:()\u201c\u201d\"")
             if w and (w[0].isupper() or (words and w.isdigit())):
                 words.append(w)
@@ -216,6 +218,12 @@ _LEVEL_NAMES = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện
 _LEVEL_ALT = "thanh pho|thi tran|thi xa|dac khu|tinh|huyen|quan|xa|phuong"
 
 
+_PARTY_BCH_RE = re.compile(rf"^ban chap hanh dang bo ({_LEVEL_ALT})(?![a-z])\s*")
+_PARTY_COMMITTEES = {"tinh": "Tỉnh ủy", "thanh pho": "Thành ủy", "huyen": "Huyện ủy", "quan": "Quận ủy",
+                     "thi xa": "Thị ủy", "xa": "Đảng ủy xã", "phuong": "Đảng ủy phường", "thi tran": "Đảng ủy thị trấn",
+                     "dac khu": "Đảng ủy đặc khu"}
+
+
 def _ministry_name(caps: str) -> str | None:
     """"BỘ NỘI VỤ" -> "Bộ Nội vụ", "BỘ KẾ HOẠCH VÀ ĐẦU TƯ" -> "Bộ Kế hoạch và Đầu tư": a ministry's
     name capitalises its first word and the first word after "và", "-" or ","."""
@@ -291,6 +299,25 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
         for lvl, name in places(conventional_name(superior)):
             if lvl in ("tinh", "thanh pho"):
                 return f"{as_written} {_CAPS_LEVELS[lvl]} {name}"
+    if key in ("uy ban nhan dan", "hoi dong nhan dan"):
+        as_written = "UBND" if key.startswith("uy") else "HĐND"
+        key = fold(as_written)
+    bm = _PARTY_BCH_RE.match(key)
+    if bm:
+        # the executive committee of a Party organisation is its committee ("Ban Chấp hành Đảng bộ
+        # tỉnh Hà Tĩnh" is "Tỉnh ủy Hà Tĩnh", the TU of "01-CTr/TU")
+        level = bm.group(1)
+        name = as_written[bm.end():].strip() or None
+        if name is None:
+            for src in (subject, text):
+                found = [n for lvl, n in places(src or "") if lvl == level]
+                if found:
+                    name = found[0]
+                    break
+        if name is None and context is not None and context.unit_name:
+            name = next((n for lvl, n in places(context.unit_name) if lvl == level), None)
+        committee = _PARTY_COMMITTEES[level]
+        return f"{committee} {name}" if name else as_written
     if key in ("ubnd", "hdnd") and place:
         level = _level_of(place, subject, text) or "tinh"
         return f"{as_written} {_LEVEL_NAMES[level]} {place}"
