@@ -27,7 +27,9 @@ from .sections import find_sections
 _VERB_END_RE = re.compile(
     r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh|xay\s*dung|ky(?:\s+ban\s*hanh)?|(?P<co>co))\s*$")
 # "UBND huyện yêu cầu các xã … ban hành Kế hoạch": the organ asks others to issue one
-_REQUEST_RE = re.compile(r"(?<![a-z])(?:yeu\s*cau|de\s*nghi|chi\s*dao|giao(?:\s*cho)?|huong\s*dan|don\s*doc)(?![a-z])")
+_REQUEST_RE = re.compile(
+    r"(?<![a-z])(?:ubnd|uy\s*ban|so|phong|dang\s*uy|bo|huyen\s*uy|tinh\s*uy|thanh\s*uy|ban|chu\s*tich)(?![a-z])"
+    r"[^.;]{0,80}?\s(?:yeu\s*cau|de\s*nghi|chi\s*dao|giao(?:\s*cho)?|huong\s*dan|don\s*doc)(?![a-z])")
 _CITE_CUE_RE = re.compile(r"(?:ve\s*viec|(?<![a-z])ve|(?<![a-z])de|nham|viec)\s*$")
 _CLAUSE_CUT_RE = re.compile(r"[.;:\n]")
 _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
@@ -112,7 +114,7 @@ def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | 
     # "Thực hiện …/Căn cứ …/theo …" before the verb, in the same comma-part, makes it a citation;
     # "Căn cứ X, UBND xã ban hành Kế hoạch số Y" still states Y as the page's own
     last_part = ckey.rsplit(",", 1)[-1]
-    if re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", last_part) or _REQUEST_RE.search(last_part):
+    if re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", last_part) or _REQUEST_RE.search(ckey):
         return None, None, False
     dates = find_dates(clause, ckey)
     # only a date that opens the clause ("Ngày 18/4/2022 Đảng ủy xã …") dates the statement
@@ -186,12 +188,16 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
               if own.issuer_as_written else None)
     subject_key = fold_aligned(own.subject) if own.subject else ""
     cchc = classify_is_cchc(tkey, subject_key, key)
-    plan_year, plan_period = year_or_period(subject_key, tkey) if cchc else (None, None)
-    if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
+    plan_year, plan_period = year_or_period(subject_key, tkey)
+    if plan_year is None and plan_period is None and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])
     cat = classify_category(own.type, tkey, subject_key, cchc)
-    if cat not in ("plan", "propaganda_plan"):
-        plan_period = None   # a period is a plan's; a report "giai đoạn 2021-2025" has none
+    # the year is a reform plan's (or a reform report's, the year it reports on); a period is any
+    # plan's ("Kế hoạch … giai đoạn 2021-2025"), reform or not; news and other pages have neither
+    if not (cchc and (cat in ("plan", "propaganda_plan") or own.type == "Báo cáo")):
+        plan_year = None
+    if not (cat in ("plan", "propaganda_plan") or own.type in ("Kế hoạch", "Chương trình", "Chương trình hành động")):
+        plan_period = None
     return Analysis(
         own=own,
         citations=citations,

@@ -24,7 +24,7 @@ from .classify import category as classify_category
 from .docfields import detail_fields
 from .header import parse_header
 from .numbers import DOC_TYPES, find_numbers, number_from_filename, type_from_code
-from .markers import DATE_LINE_RE, FURNITURE_RE, TEXT_END_RE
+from .markers import DATE_LINE_RE, FURNITURE_RE, TEXT_END_RE, TOOLBAR_RE
 from .page import Page, element_lines, key_of, load_page
 from .published import find_published
 from .record import Record
@@ -61,6 +61,8 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
                 out.append(line)
             continue
         key = key_of(line[:80])
+        if len(line) <= 80 and TOOLBAR_RE.match(key):
+            continue   # a print/share toolbar is never text, wherever trafilatura leaves it
         if TEXT_END_RE.match(key) and out:
             break
         if not out and len(line) <= 80 and (FURNITURE_RE.match(key) or DATE_LINE_RE.match(key)):
@@ -199,8 +201,10 @@ def _article_root(page: Page, title: str | None) -> Any:
     headline and at least half of the text pruning left): trafilatura then scores one article
     block instead of the whole page. The whole (pruned) tree when there is no headline element."""
     el = page.title_el
-    if el is None or page.tree is None:
+    if page.tree is None:
         return page.tree
+    if el is None:
+        return _densest_block(page.tree)
     body = page.tree.find("body")
     total = len((body if body is not None else page.tree).text_content())
     # it must hold the body: enough text beyond the headline, and most of what pruning left
@@ -210,6 +214,31 @@ def _article_root(page: Page, title: str | None) -> Any:
             return el
         el = el.getparent()
     return page.tree
+
+
+_PARA_TAGS = ("p", "br", "li", "h5", "h6", "blockquote")
+
+
+def _densest_block(tree: Any) -> Any:
+    """Without a headline element, the element that directly holds the most paragraph text (a
+    table-layout portal's content cell, a theme's entry-content), if it holds most of the page's
+    paragraph text; else the whole (pruned) tree. One pass over the paragraphs (linear)."""
+    held: dict[Any, int] = {}
+    total = 0
+    for p in tree.iter(*_PARA_TAGS):
+        n = len(p.text_content()) + len(p.tail or "")
+        parent = p.getparent()
+        if parent is None or n == 0:
+            continue
+        held[parent] = held.get(parent, 0) + n
+        total += n
+    if not held:
+        return tree
+    best = max(held, key=lambda e: held[e])
+    # the block must hold most of the paragraph text, and enough of it to be an article
+    if held[best] * 2 < total or held[best] < 200:
+        return tree
+    return best
 
 
 def _lines_after_title(page: Page, title: str | None) -> str | None:

@@ -28,3 +28,7 @@ DATE_LINE_RE = re.compile(
     r"^(?:dang ngay|ngay dang|ngay xuat ban|publish date|cap nhat(?: luc)?|thu (?:hai|ba|tu|nam|sau|bay)|chu nhat)?"
     r"[\s,:|-]*[\d/:.\s|-]{8,}(?:sa|ch|am|pm)?[\s)|]*(?:(?:view count|luot xem|so lan xem)\s*:?\s*[\d.,]+)?\s*$")
 HAS_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}|th[aá]ng")
+# a share/print toolbar on a line of its own ("In bài viết | Gửi email", "Chia sẻ: Facebook Zalo")
+TOOLBAR_RE = re.compile(
+    r"^(?:(?:in bai viet|in bai|in trang|gui email|gui mail|email|luu tin|luu|dong cua so|tro ve|tro lai|chia se|"
+    r"facebook|zalo|twitter|co chu|a-|a\+|a)\s*[:|/\-]?\s*)+$")

@@ -31,8 +31,11 @@ def own_year(key: str) -> int | None:
 
 
 def own_period(key: str) -> str | None:
-    """"2021-2025" for the first period (a later end year, at most 15 years on) in a folded key."""
+    """"2021-2025" for the first period (a later end year, at most 15 years on) in a folded key; a
+    term of office ("nhiệm kỳ 2025-2030", "khóa XIV 2021-2026") is not a plan's period."""
     for m in _PERIOD_RE.finditer(key):
+        if re.search(r"(?:nhiem\s*ky|khoa\s*[a-z0-9]*)\s*$", key[max(0, m.start() - 16):m.start()]):
+            continue
         a, b = int(m.group(1)), int(m.group(2))
         if a < b <= a + 15:
             return f"{a}-{b}"
