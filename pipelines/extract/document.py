@@ -169,6 +169,19 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     return None
 
 
+def lead_key(text: str, key: str) -> str:
+    """The folded first line of a text when it reads as a heading (short, no closing punctuation,
+    a longer line after it): a page without a headline element often opens with its headline."""
+    nl = text.find("\n")
+    if nl <= 0:
+        return ""
+    first = text[:nl].strip()
+    rest = text[nl + 1:text.find("\n", nl + 1) if text.find("\n", nl + 1) > 0 else len(text)]
+    if not 15 <= len(first) <= 200 or first[-1] in ".:;,!?" or len(rest) <= len(first):
+        return ""
+    return key[:nl]
+
+
 def analyse(title: str | None, text: str | None, context: PortalContext | None) -> Analysis:
     """Run the Vietnamese layer over a document's title and main text."""
     title = title or ""
@@ -187,11 +200,13 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
                               text=f"{title}\n{text}")
               if own.issuer_as_written else None)
     subject_key = fold_aligned(own.subject) if own.subject else ""
-    cchc = classify_is_cchc(tkey, subject_key, key)
-    plan_year, plan_period = year_or_period(subject_key, tkey)
+    # without a headline, a heading-like first line of the text says what the page is about
+    about = tkey or lead_key(text, key)
+    cchc = classify_is_cchc(about, subject_key, key)
+    plan_year, plan_period = year_or_period(subject_key, about)
     if plan_year is None and plan_period is None and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])
-    cat = classify_category(own.type, tkey, subject_key, cchc)
+    cat = classify_category(own.type, about, subject_key, cchc)
     # the year is a reform plan's (or a reform report's, the year it reports on); a period is any
     # plan's ("Kế hoạch … giai đoạn 2021-2025"), reform or not; news and other pages have neither
     if not (cchc and (cat in ("plan", "propaganda_plan") or own.type == "Báo cáo")):

@@ -13,6 +13,7 @@ from lxml import etree
 from core.vntext import clean_space, fold_aligned
 
 from .dates import DateMatch, find_dates, parse_iso
+from .markers import DATE_LINE_RE
 from .page import Page, key_of
 from .title import meta_content
 
@@ -22,6 +23,12 @@ _LIST_HEAD_RE = re.compile(
     r"\s*(?:cac\s*)?(?:tin|bai(?:\s*viet)?)\s*(?:moi\s*nhat|moi|khac|lien\s*quan|cung\s*chuyen\s*muc|da\s*dua)\b"
     r"|\s*xem\s*(?:them|nhieu\s*nhat)\b|\s*tin\s*doc\s*nhieu")
 _UPDATED_RE = re.compile(r"cap\s*nhat\s*luc|tu\s*dong\s*cap\s*nhat")
+# the page's own posting line, by its label (bullets and icons before it are decoration)
+_POSTED_LABEL_RE = re.compile(
+    r"^[\s\W]*(?:thoi\s*gian\s*dang|ngay\s*dang|dang\s*ngay|ngay\s*xuat\s*ban|xuat\s*ban\s*ngay|ngay\s*cap\s*nhat|"
+    r"cap\s*nhat(?!\s*luc)|dang\s*luc|dang\s*tai\s*ngay|ngay\s*gui|posted|published)\b")
+# a line that is only an ISO date-time ("2025-07-23 10:10:00.0", Liferay's display format)
+_ISO_LINE_RE = re.compile(r"^(?:19|20)\d\d-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?$")
 
 
 def _time_elements(tree: Any) -> list[tuple[str, DateMatch]]:
@@ -81,27 +88,43 @@ def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]
         after, before = range(ti, min(len(lines), ti + 7)), range(ti - 1, max(-1, ti - 4), -1)
     else:
         after, before = range(0, min(len(lines), 60)), range(0)
-    updated_line: DateMatch | None = None
+    window: list[tuple[int, str, list[DateMatch]]] = []
     for group in (after, before):
         for i in group:
             line = lines[i]
+            if i == ti:
+                # the headline's own words never date the page ("… tính đến 15/6/2024"); a date
+                # written after it on the same line does
+                cut = key_of(line).find(tkey or "")
+                line = line[len(title or ""):] if cut == 0 and line.startswith(title or "\0") else ""
             key = fold_aligned(line)
             if group is after and i != ti and _LIST_HEAD_RE.match(key):
                 break  # "Tin mới nhất", "Tin khác": the dates from here on are other articles'
             if len(line) > 140:
                 continue
             found = find_dates(line, key)
-            if not found:
-                continue
-            if _UPDATED_RE.search(key):
-                # a widget's "Cập nhật lúc"; right under the headline it is the article's own date line
-                if ti is not None and ti < i <= ti + 3 and updated_line is None:
-                    updated_line = found[0]
-                continue
-            if ti is None:
-                warnings.append("published_at: no headline found; took the first dated line of the page")
+            if not found and _ISO_LINE_RE.match(line.strip()):
+                iso = parse_iso(line.strip())
+                found = [iso] if iso is not None else []
+            if found:
+                window.append((i, line, found))
+    # a labelled line ("Thời gian đăng: 14/03/2024 09:12:45 AM", "Ngày đăng", "Cập nhật") wins
+    for i, line, found in window:
+        if _POSTED_LABEL_RE.match(fold_aligned(line)):
             return _richer(found[0], line, times).iso(), warnings
+    updated_line: DateMatch | None = None
+    for i, line, found in window:
+        key = fold_aligned(line)
+        if _UPDATED_RE.search(key):
+            # a widget's "Cập nhật lúc"; right under the headline it is the article's own date line
+            if ti is not None and ti < i <= ti + 3 and updated_line is None:
+                updated_line = found[0]
+            continue
+        if ti is None and not DATE_LINE_RE.match(key_of(line)):
+            continue   # without a headline only a line that does nothing but date the page is its date
+        if ti is None:
+            warnings.append("published_at: no headline found; took the first line that only dates the page")
+        return _richer(found[0], line, times).iso(), warnings
     if updated_line is not None:
         return updated_line.iso(), warnings
     return None, warnings
-
