@@ -54,14 +54,15 @@ _NOT_PLAN_TYPES = frozenset({"công văn", "thông báo", "hướng dẫn", "ch�
                              "đề án"})
 
 
-def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool) -> str:
+def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool, numbered: bool = True) -> str:
     """propaganda_plan / plan / report / other; a page that is not about reform is "other" (the
     contract's four values, so a consumer never meets a fifth, null).
 
     The document's own type decides first: a report is a report; a plan (or a decision issuing one)
     is a plan, a propaganda plan when its subject (else its title) is about propaganda; a letter, a
     notice or a guide that carries out a plan is not one. Without a type, the title: a results
-    write-up published as news is a report; a title naming a plan is a plan.
+    write-up published as news is a report; a title naming a plan is a plan. An unnumbered
+    document the text mentions (`numbered` False) does not outweigh a results write-up's title.
     """
     if not cchc:
         return "other"
@@ -74,6 +75,8 @@ def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool)
 
     if dt_key == "báo cáo" or (not dt_key and REPORT_RE.match(title_key.strip())):
         return "report"
+    if not numbered and RESULTS_RE.search(title_key):
+        return "report"   # "… đã ban hành Kế hoạch và tổ chức triển khai …" in a results write-up
     if dt_key == "kế hoạch":
         return plan_kind()
     if dt_key in ("quyết định", "chương trình", "chương trình hành động"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from core.vntext import fold_aligned
 
+from .classify import RESULTS_RE
 from .classify import category as classify_category
 from .classify import is_cchc as classify_is_cchc
 from .channels import find_channels
@@ -147,6 +148,10 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     # a page titled as a document of one type ("Phương án …", "Đề cương …") is not a statement's
     # document of another type ("Ban Thường vụ … đã ban hành Kết luận số …" is its background)
     title_type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])] if tm else None
+    # a results write-up ("Kết quả giải quyết TTHC tính đến …") is its own report: the directive it
+    # recalls ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg") is background
+    if title_type is None and RESULTS_RE.search(tkey):
+        title_type = "Báo cáo"
     for c in (citations if citations is not None else find_citations(text, key)):
         if c.type is None or (title_type is not None and c.type != title_type):
             continue
@@ -206,7 +211,7 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
     plan_year, plan_period = year_or_period(subject_key, about)
     if plan_year is None and plan_period is None and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])
-    cat = classify_category(own.type, about, subject_key, cchc)
+    cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None)
     # the year is a reform plan's (or a reform report's, the year it reports on); a period is any
     # plan's ("Kế hoạch … giai đoạn 2021-2025"), reform or not; news and other pages have neither
     if not (cchc and (cat in ("plan", "propaganda_plan") or own.type == "Báo cáo")):

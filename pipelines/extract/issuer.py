@@ -203,6 +203,8 @@ def conventional_name(as_written: str) -> str:
     if m is None:
         return _department_name(text) or as_written
     parts = [_CAPS_ORGANS[m["organ"]]]
+    if m["level"] is None and m["place"] in _CAPS_LEVELS:
+        return f"{parts[0]} {_CAPS_LEVELS[m['place']]}"   # "ỦY BAN NHÂN DÂN TỈNH": a level, no name yet
     if m["level"]:
         parts.append(_CAPS_LEVELS[m["level"]])
     parts.append(text[m.start("place"):].title())

@@ -170,18 +170,18 @@ class Citation:
 # "ngày 02/9/2021, Thủ tướng Chính phủ [đã|vừa] ban hành|ký " right before a document: the date (and
 # the organ) that open the sentence are that document's
 _LEAD_RE = re.compile(r"(?:^|[\s(])ngay\s*$")
+_SENTENCE_BREAK_RE = re.compile(r"[.;\n](?=\s|$)|\n")
 _LEAD_VERB_RE = re.compile(r"(?:ban\s*hanh|ky(?:\s*ban\s*hanh)?|co)\s*$")
 
 
 def date_before(text: str, folded: str, tstart: int) -> tuple[str | None, str | None]:
     """(date, organ) of a sentence that opens "Ngày <date>, <organ> ban hành" the document at `tstart`."""
     lo = max(0, tstart - 160)
+    # the sentence the document is named in (a period inside a date, "02.9.2021", ends none)
+    breaks = list(_SENTENCE_BREAK_RE.finditer(folded, lo, tstart))
+    if breaks:
+        lo = breaks[-1].end()
     window = folded[lo:tstart]
-    cut = max(window.rfind("."), window.rfind(";"), window.rfind("\n"))
-    # a period inside the date ("02.9.2021") is not a sentence end: only cut before the last "ngay"
-    head = window.rfind("ngay")
-    if cut >= 0 and (head < 0 or cut > head + 16):
-        return None, None
     if not _LEAD_VERB_RE.search(window):
         return None, None
     for d in find_dates(text[lo:tstart], window):

@@ -13,6 +13,7 @@ from lxml import etree
 from core.vntext import clean_space, fold_aligned
 
 from .dates import DateMatch, find_dates, parse_iso
+from .numbers import find_numbers
 from .markers import DATE_LINE_RE
 from .page import Page, key_of
 from .title import meta_content
@@ -54,6 +55,13 @@ def _richer(found: DateMatch, line: str, times: list[tuple[str, DateMatch]]) -> 
 
 
 _PUBLISHED_EL = etree.XPath("//*[@itemprop='datePublished']|//time[contains(@class,'published')]")
+
+
+def _only_dates(line: str, found: DateMatch) -> bool:
+    """Does the line do little but date the page ("Thứ Ba, 01/03/2022 13:20 | Lượt xem: 51")? A line
+    that names a document or says more than a byline is a sentence of the text."""
+    rest = (line[:found.start] + line[found.end:]).strip(" |-–,:()")
+    return len(rest) <= 50 and not find_numbers(line)
 
 
 def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]]:
@@ -122,6 +130,8 @@ def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]
             continue
         if ti is None and not DATE_LINE_RE.match(key_of(line)):
             continue   # without a headline only a line that does nothing but date the page is its date
+        if not _only_dates(line, found[0]):
+            continue   # a sentence that cites a document with its date ("Căn cứ Quyết định số … ngày …")
         if ti is None:
             warnings.append("published_at: no headline found; took the first line that only dates the page")
         return _richer(found[0], line, times).iso(), warnings

@@ -117,7 +117,8 @@ def find_title(page: Page) -> str | None:
         if not 15 <= len(txt) <= 400:
             continue
         fc = key_of(txt)
-        if TITLE_BAD_RE.match(fc) or TEXT_END_RE.match(fc) or fc in names:
+        # a list or widget caption is short; "Kết quả giải quyết TTHC tính đến 15/6/2024 …" is an article
+        if TITLE_BAD_RE.match(fc) or (TEXT_END_RE.match(fc) and len(fc) <= 45) or fc in names:
             continue
         if txt.upper() == txt and not marked:
             continue   # an unmarked all-capitals heading is the site's banner
