@@ -24,7 +24,8 @@ from .classify import category as classify_category
 from .docfields import detail_fields
 from .header import parse_header
 from .numbers import DOC_TYPES, find_numbers, number_from_filename, type_from_code
-from .markers import DATE_LINE_RE, FURNITURE_RE, TEXT_END_RE, TOOLBAR_RE
+from .markers import (BREADCRUMB_RE, DATE_LINE_RE, FOOTER_RE, FURNITURE_RE, LIST_CAPTION_RE, TEXT_END_RE,
+                      TOOLBAR_RE)
 from .page import Page, element_lines, key_of, load_page
 from .published import find_published
 from .record import Record
@@ -51,23 +52,42 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
     if not raw:
         return None
     tkey = key_of(title) if title else None
+    lines = raw.split("\n")
+    if tkey:
+        # trafilatura kept the headline: what it put above it is the page's banner, menu and trail
+        # (only short lines: trafilatura sometimes puts the body first and the headline after it)
+        for i, line in enumerate(lines[:15]):
+            if key_of(line.strip("| ")) == tkey:
+                if all(len(prev.strip("| ")) <= 100 for prev in lines[:i]):
+                    lines = lines[i + 1:]
+                break
     out: list[str] = []
-    for line in raw.split("\n"):
+    for line in lines:
         line = line.strip()   # trafilatura already collapsed whitespace; the page was NFC'd at load
         if not line:
             continue
+        if len(line) > 120 and not out and FOOTER_RE.match(key_of(line.strip("| ")[:80])):
+            continue                 # a long copyright line trafilatura put first
         if len(line) > 120:          # a paragraph: never a list heading, counter or footer line
             if not (not out and tkey and key_of(line) == tkey):   # (a long headline repeated on top)
                 out.append(line)
             continue
-        key = key_of(line[:80])
+        # a layout table's row comes out of trafilatura as "| cell |": its markers are read inside
+        key = key_of(line.strip("| ")[:80])
         if len(line) <= 80 and TOOLBAR_RE.match(key):
             continue   # a print/share toolbar is never text, wherever trafilatura leaves it
-        if TEXT_END_RE.match(key) and out:
-            break
-        if not out and len(line) <= 80 and (FURNITURE_RE.match(key) or DATE_LINE_RE.match(key)):
+        fm = FOOTER_RE.match(key)
+        if fm:
+            if not out:
+                continue   # a footer block trafilatura put first (a page with almost no text): never text
+            if fm.group("strong"):
+                break      # the owner, the editor in charge, the copyright: the page's footer begins
+
+        if (TEXT_END_RE.match(key) and out) or LIST_CAPTION_RE.match(key):
+            break      # a related list begins (first of all: trafilatura found no article above it)
+        if not out and len(line) <= 80 and (FURNITURE_RE.match(key) or DATE_LINE_RE.match(key) or BREADCRUMB_RE.match(key)):
             continue
-        if not out and tkey and key_of(line) == tkey:
+        if not out and tkey and key_of(line.strip("| ")) == tkey:
             continue
         out.append(line)
     return "\n".join(out) or None
@@ -226,10 +246,13 @@ def _densest_block(tree: Any) -> Any:
     held: dict[Any, int] = {}
     total = 0
     for p in tree.iter(*_PARA_TAGS):
-        n = len(p.text_content()) + len(p.tail or "")
+        txt = p.text_content() + (p.tail or "")   # a <br>'s line is its tail
+        n = len(txt)
         parent = p.getparent()
         if parent is None or n == 0:
             continue
+        if n < 200 and FOOTER_RE.match(key_of(txt.strip()[:60])):
+            continue   # a footer's lines are paragraphs too, but never the article's
         held[parent] = held.get(parent, 0) + n
         total += n
     if not held:

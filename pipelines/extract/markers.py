@@ -30,5 +30,15 @@ DATE_LINE_RE = re.compile(
 HAS_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}|th[aá]ng")
 # a share/print toolbar on a line of its own ("In bài viết | Gửi email", "Chia sẻ: Facebook Zalo")
 TOOLBAR_RE = re.compile(
-    r"^(?:(?:in bai viet|in bai|in trang|gui email|gui mail|email|luu tin|luu|dong cua so|tro ve|tro lai|chia se|"
-    r"facebook|zalo|twitter|co chu|a-|a\+|a)\s*[:|/\-]?\s*)+$")
+    r"^(?:\[?\s*(?:in bai viet|in bai|in trang|gui email|gui mail|email|luu tin|luu|dong cua so|tro ve|tro lai|"
+    r"chia se|facebook|zalo|twitter|co chu|a-|a\+|a)\s*[\]:|/\-]?\s*)+$")
+# a breadcrumb trail ("Trang chủ >> Cải cách hành chính", "Trang chủ / Tin tức")
+BREADCRUMB_RE = re.compile(r"^(?:ban dang o\s*:?\s*)?trang chu\s*(?:>>|>|»|/|\||›|-)\s*\S")
+# a footer's lines: the owner, the editor in charge, the licence, the copyright, the address block
+FOOTER_RE = re.compile(
+    r"^(?:(?P<strong>co quan chu quan|chiu trach nhiem chinh|chiu trach nhiem noi dung|truong ban bien tap|ban quyen|"
+    r"©|copyright|giay phep so\b)|dia chi\s*:|dien thoai\s*:|fax\s*:|email\s*:|e-mail\s*:|ghi ro nguon)")
+# a related list's caption on its own ("Tin khác:", "Các tin mới nhất", "Văn bản liên quan")
+LIST_CAPTION_RE = re.compile(
+    r"^(?:cac )?(?:tin|bai viet|tin bai)(?: da dua)? (?:khac|moi nhat|moi|lien quan|cung chuyen muc|da dua)\s*:?$"
+    r"|^(?:van ban lien quan|van ban moi|xem them|tin doc nhieu|tin xem nhieu)\s*:?$")

@@ -84,6 +84,17 @@ def split_site_suffix(text: str, names: set[str]) -> str:
     return text
 
 
+def _in_list_item(el: Any) -> bool:
+    """Is the element inside an <li> (within three levels)?"""
+    for _ in range(3):
+        el = el.getparent()
+        if el is None:
+            return False
+        if el.tag == "li":
+            return True
+    return False
+
+
 def find_title(page: Page) -> str | None:
     """The article's headline (see the module docstring); sets `page.title_el` to its element."""
     tree = page.tree
@@ -108,8 +119,8 @@ def find_title(page: Page) -> str | None:
             "title" in cls and "subtitle" not in cls and "portlet" not in cls and "site-title" not in cls)
         if el.tag not in ("h1", "h2", "h3", "h4") and not marked:
             continue
-        if len(el) > 3:
-            continue
+        if len(el) > 3 or el.tag == "a" or _in_list_item(el):
+            continue   # an item of a "Tin khác" list links to another article: never this one's headline
         raw = el.text_content()
         if len(raw) < 15 or len(raw) > 1500:
             continue

@@ -271,3 +271,29 @@ def test_register_property_block_values_end_at_the_next_label() -> None:
                   "<p>Ngày ban hành: 02/05/2024 Ngày hiệu lực: Đã biết</p></body></html>", URL)
     f = detail_fields(p.tree, p.lines)
     assert (f["number"], f["issuer"], f["date"]) == ("14/2024/QĐ-UBND", "Tỉnh Lai Châu", "02/05/2024")
+
+
+# --- pages with almost no text: the chrome never becomes the text --------------------------------------
+
+def test_related_list_items_are_never_the_headline() -> None:
+    aside = ('<div class="moduletable"><h3>Tin khác</h3><ul><li><a class="mod-articles-category-title" href="/a">'
+             'Sơ kết công tác bảo đảm trật tự an toàn giao thông</a> <span>12/03/2024</span></li></ul></div>')
+    r = rec(page(f'<div itemprop="articleBody">{BODY}</div>', aside=aside))
+    assert r["title"] is None and r["published_at"] is None
+
+
+def test_a_short_article_in_a_layout_table_keeps_no_footer_toolbar_or_list() -> None:
+    html = ("<html><head><title>Triển khai dịch vụ công trực tuyến mức độ 4 :: Sở Tài chính</title></head><body>"
+            "<table width='990'><tr><td colspan='3'><b>SỞ TÀI CHÍNH TỈNH BẮC GIANG</b></td></tr><tr>"
+            "<td class='left'><a href='/'>Trang chủ</a><br>Đang truy cập: 12</td><td><table width='100%'>"
+            "<tr><td class='path'><a href='/'>Trang chủ</a> &gt;&gt; Cải cách hành chính</td></tr>"
+            "<tr><td class='title_news'><b>Triển khai dịch vụ công trực tuyến mức độ 4</b></td></tr>"
+            "<tr><td><a href='#'>[In bài viết]</a> <a href='#'>[Gửi email]</a> <a href='#'>[Trở về]</a></td></tr>"
+            "<tr><td><b>Tin khác:</b></td></tr><tr><td><a href='/b'>Ra quân hưởng ứng Tháng thanh niên</a> (06/04/2024)"
+            "</td></tr></table></td></tr><tr><td colspan='3' class='footer'>Cơ quan chủ quản: Sở Tài chính<br>"
+            "Chịu trách nhiệm chính: Ông A<br>© Bản quyền thuộc về Sở Tài chính</td></tr></table></body></html>")
+    r = rec(html)
+    assert r["title"] == "Triển khai dịch vụ công trực tuyến mức độ 4"
+    assert r["text"] is None or not any(w in r["text"] for w in ("Tin khác", "Ra quân", "In bài viết", "Bản quyền",
+                                                                  "Chịu trách nhiệm", "Trang chủ"))
+    assert r["is_cchc"] is True   # online public services in the headline
