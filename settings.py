@@ -55,6 +55,15 @@ DOWNLOAD_TIMEOUT = _env_int("CCHC_DOWNLOAD_TIMEOUT", 30)
 DOWNLOAD_MAXSIZE = _env_int("CCHC_MAX_BYTES", 25 * 1024 * 1024)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
+# Names are resolved by the guarded resolver: a name resolving to a loopback, private, link-local or
+# metadata address is refused before any connection (crawler/resolver.py; the proxy's own name is not).
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+
+# Sitemaps are bounded per portal, as listings are (crawler/spiders/sitemaps.py): index depth below the
+# sitemaps the registry or robots.txt name, and sitemap documents requested per portal.
+CCHC_SITEMAP_MAX_DEPTH = _env_int("CCHC_SITEMAP_MAX_DEPTH", 3)
+CCHC_SITEMAP_MAX_FILES = _env_int("CCHC_SITEMAP_MAX_FILES", 50)
+
 # Redirects are handled by our own middleware so off-registry targets are recorded, not followed.
 REDIRECT_MAX_TIMES = 5
 

@@ -1,10 +1,10 @@
 """`cchc extract PATH_OR_URL [--url URL]`: the extraction record of one page, as JSON.
 
 For a file, `--url` gives the address the page was fetched from (it resolves relative links and
-identifies the portal). For a URL argument the page is fetched with the standard library, which
-honours the http_proxy/https_proxy environment variables (so it works behind the simulator's proxy);
-this is a one-page inspection tool: a crawl fetches through Scrapy with the project's settings
-(settings.py: user agent, politeness, retries, host allow-list) and stores the same record.
+identifies the portal). A URL argument is fetched by `crawler.fetch`, through the crawl's own Scrapy
+downloader stack (settings.py: user agent, robots.txt, retries, size cap, the address guard and host
+allow-list, the proxy from http_proxy/https_proxy): a one-page inspection must not be a way around
+the guard a crawl obeys. The page may redirect only within its own host (and its www. variant).
 The portal's unit (to complete "UBND tỉnh" -> "UBND tỉnh Tuyên Quang") comes from the registry row
 whose host serves the URL, or from --unit/--level/--province.
 """
@@ -13,20 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import urllib.error
-import urllib.request
+from http import HTTPStatus
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlparse
 
 import click
 
 from pipelines.extract import PortalContext, extract
 
-FETCH_TIMEOUT_S = 30
-USER_AGENT = "CCHC-Watch/0.1 (+extract; one-page inspection)"
 
-
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
 
@@ -35,11 +32,25 @@ def _is_url(arg: str) -> bool:
     return urlparse(arg).scheme in ("http", "https")
 
 
-def fetch(url: str) -> bytes:
-    """GET one page with urllib (proxies from the environment); raises click-friendly errors."""
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Language": "vi,en;q=0.5"})
-    with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT_S) as resp:  # noqa: S310 - http(s) only, checked above
-        return resp.read()
+def fetch(url: str) -> tuple[bytes, str]:
+    """The page's bytes and final URL, fetched as a crawl would fetch it; any failure (refused by
+    the guard, DNS, timeout, HTTP error status, refused redirect) ends the command with one
+    `error:` line."""
+    from crawler.fetch import FetchError, fetch_pages
+
+    try:
+        [page] = fetch_pages([url])
+    except FetchError as exc:
+        _fail(f"{url}: cannot fetch ({exc})")
+    if page.error:
+        _fail(f"{url}: cannot fetch ({page.error})")
+    if page.status is None or page.status >= 400:
+        try:
+            phrase = HTTPStatus(page.status or 0).phrase
+        except ValueError:
+            phrase = ""
+        _fail(f"{url}: HTTP {page.status} {phrase}".rstrip())
+    return page.body, page.final_url
 
 
 def context_for(url: str, unit: str | None, level: str | None, province: str | None) -> PortalContext | None:
@@ -77,8 +88,8 @@ def extract_cmd(path_or_url: str, page_url: str | None, unit: str | None, level:
                 province: str | None, fetched_at: str | None) -> None:
     """Print the extraction record (issue 3's JSON contract) of an HTML file or a URL.
 
-    A URL is fetched once with Python's urllib, which honours http_proxy/https_proxy; crawls
-    download through Scrapy with the project's settings instead. Exit code 2 on unreadable input.
+    A URL is fetched once through the crawl's own downloader (address guard, host allow-list,
+    proxy from http_proxy/https_proxy, size cap). Exit code 2 on unreadable or refused input.
     """
     when = None
     if fetched_at:
@@ -87,13 +98,8 @@ def extract_cmd(path_or_url: str, page_url: str | None, unit: str | None, level:
         except ValueError:
             _fail(f"--fetched-at {fetched_at!r} is not an ISO date/time")
     if _is_url(path_or_url):
-        url = page_url or path_or_url
-        try:
-            data = fetch(path_or_url)
-        except urllib.error.HTTPError as exc:
-            _fail(f"{path_or_url}: HTTP {exc.code} {exc.reason}")
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-            _fail(f"{path_or_url}: cannot fetch ({getattr(exc, 'reason', exc)})")
+        data, final_url = fetch(path_or_url)
+        url = page_url or final_url
     else:
         path = Path(path_or_url)
         if not path.exists():

@@ -1,17 +1,23 @@
 """Downloader middlewares: the one place that decides which hosts a crawl may reach.
 
-* `HostGuardMiddleware` refuses any request outside its portal's hosts (registry row), and any
-  request to a loopback, private or link-local address literal.
+* `HostGuardMiddleware` refuses any request that is not http(s), outside its portal's hosts
+  (registry row), or to a forbidden address in any form the C resolver reads (`crawler.guard`:
+  loopback, private, link-local, reserved, metadata…), before anything leaves the process. After the
+  download, a response whose connection reached a forbidden address without a proxy is dropped, and
+  a name the guarded resolver refused is reported as such rather than as a plain DNS failure.
 * `GuardedRedirectMiddleware` replaces Scrapy's RedirectMiddleware: a redirect to an allowed host is
   followed (http→https, old domain→new domain listed in the registry); one elsewhere is recorded in
   stats and on the response (`meta["redirect_refused"]`), never followed.
 
 Spiders mark every request with `meta["portal_id"]`; requests Scrapy makes on its own behalf
 (robots.txt) are attributed by host.
+
+Scrapy 2.19 no longer passes the spider to a middleware method whose `spider` argument is optional,
+so both middlewares read the running spider from their crawler (`crawling_spider`); without that the
+host allow-list would silently allow every host.
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -19,6 +25,9 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from crawler.guard import connected_problem, host_problem, is_forbidden_host
+from crawler.resolver import refused_resolution
 
 logger = logging.getLogger(__name__)
 
@@ -30,17 +39,15 @@ def host_of(url: str) -> str:
 
 
 def is_forbidden_address(host: str) -> bool:
-    """Loopback, private, link-local, unspecified or reserved addresses, and the name localhost."""
-    if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
-        return True
-    try:
-        addr = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return bool(
-        addr.is_loopback or addr.is_private or addr.is_link_local or addr.is_unspecified
-        or addr.is_reserved or addr.is_multicast
-    )
+    """Loopback, private, link-local, reserved, multicast or metadata, in any `inet_aton` form, and
+    the name localhost (`crawler.guard.is_forbidden_host`; kept under this name for callers)."""
+    return is_forbidden_host(host)
+
+
+def crawling_spider(crawler: Any, spider: Spider | None) -> Any:
+    """The spider whose host policy applies: the one passed (unit tests, older Scrapy) or the
+    crawler's own."""
+    return spider if spider is not None else getattr(crawler, "spider", None)
 
 
 def host_allowed(host: str, allowed: set[str]) -> bool:
@@ -55,18 +62,26 @@ def host_allowed(host: str, allowed: set[str]) -> bool:
 class HostGuardMiddleware:
     """Refuses requests outside the portal's registered hosts or to internal addresses."""
 
-    def __init__(self, stats: Any) -> None:
+    def __init__(self, stats: Any, crawler: Any = None) -> None:
         self.stats = stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "HostGuardMiddleware":
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        scheme = urlsplit(request.url).scheme
+        if scheme not in ("http", "https"):
+            self.stats.inc_value("cchc/refused/scheme")
+            raise IgnoreRequest(f"refused: {request.url} is not an http(s) URL")
         host = host_of(request.url)
-        if is_forbidden_address(host):
+        problem = host_problem(host)
+        if problem:
             self.stats.inc_value("cchc/refused/internal_address")
-            raise IgnoreRequest(f"refused: {request.url} points to an internal address")
+            logger.info("refused request to an internal address: %s (%s)", request.url, problem)
+            raise IgnoreRequest(f"refused: {request.url} points to an internal address ({problem})")
+        spider = crawling_spider(self.crawler, spider)
         allowed_for = getattr(spider, "allowed_hosts_for", None)
         if allowed_for is None:
             return None
@@ -77,17 +92,36 @@ class HostGuardMiddleware:
             raise IgnoreRequest(f"refused: host {host} is not one of portal {portal_id}'s hosts")
         return None
 
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        """Without a proxy the peer is the server itself: it must not be an internal address (a name
+        may resolve anywhere; the guarded resolver refuses it first, this catches any other path)."""
+        problem = connected_problem(response.ip_address, via_proxy=bool(request.meta.get("proxy")))
+        if problem:
+            self.stats.inc_value("cchc/refused/connected_address")
+            raise IgnoreRequest(f"refused: {request.url} {problem}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        """A name the guarded resolver refused reaches here as Twisted's bare "no results" DNS
+        error; say instead what it resolved to, so the fetch row names the refusal."""
+        why = refused_resolution(host_of(request.url))
+        if why is not None:
+            self.stats.inc_value("cchc/refused/resolved_address")
+            raise IgnoreRequest(f"refused: {request.url}: {why}") from exception
+        return None
+
 
 class GuardedRedirectMiddleware:
     """Follows redirects only to allowed hosts; records the others."""
 
-    def __init__(self, stats: Any, max_times: int) -> None:
+    def __init__(self, stats: Any, max_times: int, crawler: Any = None) -> None:
         self.stats = stats
         self.max_times = max_times
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "GuardedRedirectMiddleware":
-        return cls(crawler.stats, crawler.settings.getint("REDIRECT_MAX_TIMES", 5))
+        return cls(crawler.stats, crawler.settings.getint("REDIRECT_MAX_TIMES", 5), crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
         if response.status not in REDIRECT_STATUSES or b"Location" not in response.headers:
@@ -98,10 +132,10 @@ class GuardedRedirectMiddleware:
         target = urljoin(request.url, location)
         host = host_of(target)
         portal_id = request.meta.get("portal_id")
-        allowed_for = getattr(spider, "allowed_hosts_for", None)
+        allowed_for = getattr(crawling_spider(self.crawler, spider), "allowed_hosts_for", None)
         allowed = allowed_for(portal_id) if (allowed_for and portal_id) else {host_of(request.url)}
         hops = request.meta.get("redirect_times", 0) + 1
-        if is_forbidden_address(host) or not host_allowed(host, allowed) or hops > self.max_times:
+        if is_forbidden_host(host) or not host_allowed(host, allowed) or hops > self.max_times:
             self.stats.inc_value("cchc/redirect/refused")
             request.meta["redirect_refused"] = target  # the spider reads it from response.meta
             logger.info("redirect of %s to %s recorded, not followed", request.url, target)

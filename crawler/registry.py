@@ -7,7 +7,10 @@ registry with any malformed row is refused whole, and every problem is reported 
 file, the physical line (comment lines counted) and the column, so a person can fix the file in
 one pass. Schema: docs/ARCHITECTURE.md and docs/REGISTRY.md.
 
-Only `core` is imported (see the dependency table in docs/ARCHITECTURE.md).
+Only `core` and the stdlib-only address guard `crawler.guard` are imported (see the dependency table
+in docs/ARCHITECTURE.md): a row naming a loopback, private, link-local or metadata address, in any
+form the C resolver reads (`2130706433`, `0x7f000001`, `127.1`, …), is refused here, so neither a
+registry file, `cchc sources add` nor `cchc crawl --url` can aim a crawl at the local network.
 """
 from __future__ import annotations
 
@@ -16,12 +19,14 @@ import datetime as dt
 import io
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from core.vntext import fold, nfc
+from crawler.guard import host_problem
 
 __all__ = [
     "ADHOC_PREFIX",
@@ -381,6 +386,8 @@ def _check_url(url: str) -> str | None:
     """Why `url` is not an acceptable absolute http(s) URL, or None when it is."""
     if any(ch.isspace() for ch in url):
         return "contains whitespace"
+    if "\\" in url:
+        return "contains a backslash (read as '/' by browsers and Scrapy, so the host is not what it seems)"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
@@ -390,8 +397,34 @@ def _check_url(url: str) -> str | None:
         return "scheme must be http or https"
     if not parts.hostname:
         return "no host"
+    internal = host_problem(parts.hostname)
+    if internal:
+        return f"internal address, never crawled: {internal}"
     if not _HOST.match(parts.hostname):
         return f"bad host '{parts.hostname}'"
+    return None
+
+
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+#: Free-text columns where a line break or tab is content (a quoted multi-line cell).
+_MULTILINE_COLUMNS = frozenset({"notes"})
+
+
+def _control_problem(cell: str, multiline: bool = False) -> str | None:
+    """Why a cell cannot be kept: a NUL, a line break or another control character would truncate
+    or split the value wherever it is shown or logged (C strings, log lines, one-line CSV exports,
+    HTTP requests built from a URL). Free-text notes may hold line breaks and tabs, never a NUL."""
+    for ch in cell:
+        if ch == "\x00":
+            return "contains a NUL character"
+        if multiline and ch in _LINE_BREAKS | {"\t"}:
+            continue
+        if ch in _LINE_BREAKS:
+            return "contains a line break"
+        if unicodedata.category(ch) == "Cc":
+            return f"contains the control character U+{ord(ch):04X}"
     return None
 
 
@@ -482,6 +515,11 @@ def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_o
     for c in REQUIRED_COLUMNS:
         if c not in missing_cols and not row.get(c):
             bad(c, "missing required field")
+    for c, cell in row.items():
+        why = _control_problem(cell, multiline=c in _MULTILINE_COLUMNS)
+        if why:
+            bad(c, why)
+            row[c] = ""  # reported once here; the field's own checks would only repeat it
 
     pid = row.get("id", "")
     if pid:
@@ -546,7 +584,10 @@ def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_o
     hosts: list[str] = []
     for item in _split_multi(row.get("hosts", "")):
         h = item.lower()
-        if not _HOST.match(h):
+        internal = host_problem(h)
+        if internal:
+            bad("hosts", f"'{item}' is an internal address, never crawled: {internal}")
+        elif not _HOST.match(h):
             bad("hosts", f"bad host '{item}' (expected a bare host name such as files.example.gov.vn)")
         else:
             hosts.append(h)

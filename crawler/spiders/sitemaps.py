@@ -6,11 +6,20 @@ like articles of the portal's family and are not older than the date window (by 
 more remain than the per-portal cap (`max_urls`), those whose slug may be about CCHC (a URL with words
 in it must contain a CCHC or plan word; an opaque URL such as `?nid=123` may be anything) come first,
 newest first within each group.
+
+Sitemap documents are bounded per portal, as listings are: an index is followed at most
+`CCHC_SITEMAP_MAX_DEPTH` levels below the sitemaps the registry or robots.txt name, and at most
+`CCHC_SITEMAP_MAX_FILES` sitemap documents are requested per portal (settings.py). A portal whose
+index points to a further index forever (`?n=k` -> `?n=k+1`) or lists thousands of files is read up
+to the bound; the first URL left unread is recorded as a fetch with the reason, so the run says so.
+A gzip sitemap that unpacks beyond the size cap (`DOWNLOAD_MAXSIZE`) is recorded as a failed fetch
+like any other fault, and the crawl goes on.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -22,6 +31,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from core.clock import observed_on
 from core.vntext import fold
 from crawler.families import is_article_url
+from crawler.items import FetchItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
@@ -50,10 +60,45 @@ class SitemapsSpider(PortalSpider):
         self.cutoff = dt.date(observed_on().year - int(since_years), 1, 1)
         self.max_urls = int(max_urls)
         self._taken: dict[str, int] = {}
+        self._files: dict[str, int] = {}        # sitemap documents requested, per portal
+        self._bound_noted: set[tuple[str, str]] = set()
+
+    @property
+    def max_depth(self) -> int:
+        return self.crawler.settings.getint("CCHC_SITEMAP_MAX_DEPTH", 3)
+
+    @property
+    def max_files(self) -> int:
+        return self.crawler.settings.getint("CCHC_SITEMAP_MAX_FILES", 50)
 
     def start_portal(self, portal: Portal):
+        # the registry's own sitemaps count towards the per-portal bound
+        self._files[portal.id] = len(portal.sitemaps)
         return self.registry_or_discover(portal, portal.sitemaps, self.parse_sitemap,
                                          self.req(urljoin(portal.base_url, "/robots.txt"), portal, self.parse_robots))
+
+    def sitemap_request(self, url: str, portal: Portal, depth: int) -> Iterator[Any]:
+        """A request for one more sitemap document of `portal`, unless a bound is reached: then the
+        first URL left unread (per portal and bound) is recorded as a fetch with the reason."""
+        if depth > self.max_depth:
+            yield from self._bound_reached(portal, url, "depth", f"sitemap index nested deeper than "
+                                           f"{self.max_depth} levels (CCHC_SITEMAP_MAX_DEPTH)")
+            return
+        if self._files.get(portal.id, 0) >= self.max_files:
+            yield from self._bound_reached(portal, url, "files", f"more than {self.max_files} sitemap "
+                                           "files for this portal (CCHC_SITEMAP_MAX_FILES)")
+            return
+        self._files[portal.id] = self._files.get(portal.id, 0) + 1
+        yield self.req(url, portal, self.parse_sitemap, sitemap_depth=depth)
+
+    def _bound_reached(self, portal: Portal, url: str, kind: str, why: str) -> Iterator[Any]:
+        self.crawler.stats.inc_value(f"cchc/sitemaps/bound_{kind}")
+        if (portal.id, kind) in self._bound_noted:
+            return
+        self._bound_noted.add((portal.id, kind))
+        self.logger.info("portal %s: sitemap %s not fetched: %s", portal.id, url, why)
+        yield FetchItem(portal_id=portal.id, url=url, status=None, discovered_by=self.discovery,
+                        error=f"not fetched: {why}")
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
@@ -64,7 +109,7 @@ class SitemapsSpider(PortalSpider):
         if not found:
             found = self.family_urls(portal, "sitemaps") or [urljoin(portal.base_url, "/sitemap.xml")]
         for url in dict.fromkeys(found):
-            yield self.req(url, portal, self.parse_sitemap)
+            yield from self.sitemap_request(url, portal, 0)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
@@ -73,7 +118,13 @@ class SitemapsSpider(PortalSpider):
         )
         body = response.body
         if problem is None and (body[:2] == b"\x1f\x8b"):
-            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            try:
+                body = gunzip(body, max_size=max_size)
+            except ValueError:  # scrapy's _DecompressionMaxSizeExceeded: a gzip bomb, or just too big
+                problem = f"gzip sitemap unpacks to more than {max_size} bytes (DOWNLOAD_MAXSIZE)"
+            except (OSError, EOFError, struct.error) as exc:
+                problem = f"broken gzip sitemap ({type(exc).__name__})"
         sitemap = None
         if problem is None:
             try:
@@ -85,10 +136,11 @@ class SitemapsSpider(PortalSpider):
             return
         allowed = self.allowed_hosts_for(portal.id)
         if sitemap.type == "sitemapindex":
+            depth = int(response.meta.get("sitemap_depth", 0)) + 1
             for entry in sitemap:
-                loc = urljoin(response.url, entry["loc"])
+                loc = urljoin(response.url, entry["loc"].strip())
                 if host_of(loc) in allowed:
-                    yield self.req(loc, portal, self.parse_sitemap)
+                    yield from self.sitemap_request(loc, portal, depth)
             return
         entries = []
         for entry in sitemap:

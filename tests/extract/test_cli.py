@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli.extract_cmd import extract_cmd
 from pipelines.extract import RECORD_KEYS
+from sim.network import SimNetwork
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -47,35 +48,31 @@ def test_directory_and_empty_and_binary(tmp_path: Path) -> None:
     assert CliRunner().invoke(extract_cmd, [str(binary)]).exit_code == 2
 
 
-def test_url_fetched_with_stdlib(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    body = (PAGES / "seed003_nukeviet.html").read_bytes()
+@pytest.fixture(scope="module")
+def sim_net() -> Iterator[SimNetwork]:
+    with SimNetwork(day=1, seed=0) as net:
+        yield net
 
-    class H(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            if self.path == "/missing":
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body)
 
-        def log_message(self, *a) -> None:  # type: ignore[no-untyped-def]
-            pass
+def test_url_fetched_through_the_crawl_downloader(sim_net: SimNetwork, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A URL is fetched through the simulator's proxy by the crawl's own downloader stack."""
+    for key, value in sim_net.env().items():
+        monkeypatch.setenv(key, value)
+    art = next(a for a in sim_net.world.articles("p-tuyenquang") if a.doc_number and not a.register_only)
+    res = CliRunner().invoke(extract_cmd, [art.url])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.output)
+    assert (rec["url"], rec["title"], rec["doc_number"]) == (art.url, art.title, art.doc_number)
+    res = CliRunner().invoke(extract_cmd, ["https://tuyenquang.gov.vn/khong-co-trang-nay"])
+    assert res.exit_code == 2 and "error: https://tuyenquang.gov.vn/khong-co-trang-nay: HTTP 404 Not Found" in res.output
 
-    srv = HTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    try:
-        base = f"http://127.0.0.1:{srv.server_port}"
-        res = CliRunner().invoke(extract_cmd, [f"{base}/page.html"])
-        assert res.exit_code == 0, res.output
-        assert json.loads(res.output)["doc_number"] == "38/KH-UBND"
-        res = CliRunner().invoke(extract_cmd, [f"{base}/missing"])
-        assert res.exit_code == 2 and "HTTP 404" in res.output
-    finally:
-        srv.shutdown()
+
+@pytest.mark.parametrize("url", ["http://0x7f000001/", "http://2130706433:8080/x", "http://127.1/", "http://[::ffff:10.0.0.1]/"])
+def test_url_to_an_internal_address_is_refused(url: str) -> None:
+    res = CliRunner().invoke(extract_cmd, [url])
+    assert res.exit_code == 2
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {url}: cannot fetch (refused: ") and "Traceback" not in res.output
 
 
 def test_propose_expectations_prints_a_checkable_proposal() -> None:
