@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5, help="passes over the corpus per round")
     ap.add_argument("--write-baseline", action="store_true", help="raise (never lower) the quality-gate floors")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    ap.add_argument("--no-heldout", action="store_true",
+                    help="skip the real corpus's held-out part (neither printed nor pinned): for tuning sessions")
     args = ap.parse_args(argv)
 
     corpus = load_corpus(PAGES)
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nreal-text corpus ({REAL_CORPUS.relative_to(ROOT)}): {s['pages']} pages, {s['portals']} government/party "
           f"portals, {len(s['markups'])} markups ({len(s['markups_not_simulated'])} not modelled by the simulator), "
           f"{s['heldout']} held-out ({s['heldout_pages_from_unique_portals']} from portals used nowhere else)")
-    for part, held in (("train", False), ("heldout", True)):
+    for part, held in (("train", False), ("heldout", True))[:1 if args.no_heldout else 2]:
         real = load_real_corpus(REAL_CORPUS, rc.boilerplate_markers, heldout=held)
         if not real:
             print(f"[real {part}: no pages]")

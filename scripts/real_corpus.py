@@ -228,6 +228,10 @@ def split_source(source: str, meta: dict[str, Any]) -> Parts:
                 break
         if date_line is None:
             date_line = published
+    if date_line and headline and date_line.startswith(headline.strip()) and date_line != published:
+        date_line = date_line[len(headline.strip()):].strip() or published   # the headline line with its time
+    if h_idx is None and headline and d_idx is not None and lines[d_idx].strip().startswith(headline.strip()):
+        h_idx = d_idx   # "Headline (11:03 11/01/2018)": the line is both
     if h_idx is not None:
         pre = [l.strip() for i, l in enumerate(lines[:h_idx]) if l.strip() and i != d_idx]
     rest = [(i, l) for i, l in enumerate(lines) if i != d_idx and (h_idx is None or i > h_idx)]

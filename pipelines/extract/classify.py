@@ -47,7 +47,8 @@ RESULTS_RE = re.compile(
     r"(?:\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|hai\s*muoi)\s*nam\s*thuc\s*hien|"
     r"(?:\d|sau|chin)\s*thang\s*(?:dau\s*)?nam|chi\s*so\s*hai\s*long[^.\n]{0,120}nam\s*(?:19|20)\d\d)(?![a-z])")
 # a decision, a programme, that issues or approves a plan is that plan's vehicle
-_ISSUES_PLAN_RE = re.compile(r"(?:ban\s*hanh|phe\s*duyet|ve)\s*(?:viec\s*(?:ban\s*hanh\s*)?)?ke\s*hoach(?![a-z])")
+_ISSUES_PLAN_RE = re.compile(
+    r"(?:^\s*|(?:ban\s*hanh|phe\s*duyet|ve)\s*(?:viec\s*(?:ban\s*hanh\s*)?)?)ke\s*hoach(?![a-z])")
 # types that are never the plan itself, even when they carry one out ("Công văn … thực hiện Kế hoạch …")
 _NOT_PLAN_TYPES = frozenset({"công văn", "thông báo", "hướng dẫn", "chỉ thị", "tờ trình", "nghị định", "thông tư",
                              "thông tư liên tịch", "luật", "kết luận", "nghị quyết", "văn bản", "đề cương", "phương án",
@@ -80,7 +81,8 @@ def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool,
     if dt_key == "kế hoạch":
         return plan_kind()
     if dt_key in ("quyết định", "chương trình", "chương trình hành động"):
-        return plan_kind() if _ISSUES_PLAN_RE.search(both) else "other"
+        # "ban hành kèm theo Quyết định số … Kế hoạch …": the subject opens with the plan it issues
+        return plan_kind() if _ISSUES_PLAN_RE.search(subject_key) or _ISSUES_PLAN_RE.search(title_key) else "other"
     if dt_key in _NOT_PLAN_TYPES:
         return "report" if RESULTS_RE.search(title_key) else "other"
     if RESULTS_RE.search(title_key) or REPORT_RE.search(title_key[:40]):

@@ -8,6 +8,7 @@ warnings as a candidate).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -26,16 +27,17 @@ from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, 
 from .sections import find_sections
 
 _VERB_END_RE = re.compile(
-    r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh|xay\s*dung|ky(?:\s+ban\s*hanh)?|(?P<co>co))\s*$")
+    r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh(?:\s+kem\s+theo)?|xay\s*dung|ky(?:\s+ban\s*hanh)?"
+    r"|(?P<co>co))\s*$")
 # "UBND huyện yêu cầu các xã … ban hành Kế hoạch": the organ asks others to issue one
 _REQUEST_RE = re.compile(
     r"(?<![a-z])(?:ubnd|uy\s*ban|so|phong|dang\s*uy|bo|huyen\s*uy|tinh\s*uy|thanh\s*uy|ban|chu\s*tich)(?![a-z])"
-    r"[^.;]{0,80}?\s(?:yeu\s*cau|de\s*nghi|chi\s*dao|giao(?:\s*cho)?|huong\s*dan|don\s*doc)(?![a-z])")
+    r"[^.;]{0,80}?\s(?:yeu\s*cau|de\s*nghi|chi\s*dao|giao\s*(?:cho|nhiem\s*vu)|huong\s*dan|don\s*doc)(?![a-z])")
 _CITE_CUE_RE = re.compile(r"(?:ve\s*viec|(?<![a-z])ve|(?<![a-z])de|nham|viec)\s*$")
 _CLAUSE_CUT_RE = re.compile(r"[.;:\n]")
 _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 _NUMBERLESS_RE = re.compile(
-    rf"(?:(?<=\s)|^)(?:vua\s+|da\s+)?(?:ban\s*hanh|xay\s*dung)\s+(?P<type>{_TYPES_ALT})(?!\s*so\s*\d)(?![a-z])"
+    rf"(?:(?<=\s)|^)(?:vua\s+|da\s+)?(?:ban\s*hanh|xay\s*dung)\s+(?:du\s*thao\s+)?(?P<type>{_TYPES_ALT})(?!\s*so\s*\d)(?![a-z])"
 )
 _TITLE_TYPE_RE = re.compile(rf"^\s*(?P<type>{_TYPES_ALT})(?![a-z])")
 _SUBJECT_LEAD_RE = re.compile(r"^\s*,?\s*(?:ve\s*viec\s+|ve\s+)?")
@@ -98,13 +100,36 @@ def _issuer_from_clause(clause: str) -> str | None:
     return None
 
 
-def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | None, bool]:
+_LEAD_CHARS = 800
+_SOURCE_TAG_RE = re.compile(r"^\s*\(?[a-z0-9.]{2,14}\)?\s*[-–]\s+")
+_DAY_MONTH_RE = re.compile(r"^\s*ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d/.-])")
+
+
+def _day_month(ckey: str, posted: str | None) -> str | None:
+    """"Ngày 9/1, Sở … ban hành …" in a news item: the year is the posting's (the year before when
+    the month is later than the posting's month)."""
+    m = _DAY_MONTH_RE.match(ckey)
+    if m is None or not posted:
+        return None
+    try:
+        py, pm = int(posted[:4]), int(posted[5:7])
+        year = py if int(m.group(2)) <= pm else py - 1
+        return dt.date(year, int(m.group(2)), int(m.group(1))).isoformat()
+    except ValueError:
+        return None
+
+
+def _statement(text: str, key: str, type_start: int, posted: str | None = None) -> tuple[str | None, str | None, bool]:
     """(issuer, leading date) when the words before `type_start` are "<organ> ban hành|xây dựng"."""
     lo = max(0, type_start - 220)
     near = key[max(0, type_start - 40):type_start]
     if ("ban hanh" not in near and "xay dung" not in near and "banhanh" not in near and "xaydung" not in near
             and not re.search(r"(?<![a-z])(?:ky|co)\s*$", near)):
         return None, None, False
+    # "xây dựng dự thảo Kế hoạch": a draft of the document is still the page's document
+    draft = re.search(r"\s+du\s*thao\s*$", key[max(0, type_start - 12):type_start])
+    if draft:
+        type_start -= len(draft.group(0))
     vm = _VERB_END_RE.search(key, max(0, type_start - 40), type_start)
     if not vm:
         return None, None, False
@@ -115,17 +140,31 @@ def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | 
     # "Thực hiện …/Căn cứ …/theo …" before the verb, in the same comma-part, makes it a citation;
     # "Căn cứ X, UBND xã ban hành Kế hoạch số Y" still states Y as the page's own
     last_part = ckey.rsplit(",", 1)[-1]
-    if re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", last_part) or _REQUEST_RE.search(ckey):
+    if (re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", last_part.replace("kem theo", ""))
+            or _REQUEST_RE.search(ckey)):
         return None, None, False
     dates = find_dates(clause, ckey)
     # only a date that opens the clause ("Ngày 18/4/2022 Đảng ủy xã …") dates the statement
     lead_date = None
-    if dates and ckey[:dates[0].start].strip(" ,") in ("", "ngay"):
+    # a news agency's tag may open the sentence: "HNP - Ngày 9/1, Sở …", "(Chinhphu.vn) - Ngày …"
+    tag = _SOURCE_TAG_RE.match(ckey)
+    lead = ckey[tag.end():] if tag else ckey
+    shift = tag.end() if tag else 0
+    if dates and ckey[shift:dates[0].start].strip(" ,") in ("", "ngay"):
         lead_date = dates[0].date.isoformat()
+    elif not dates:
+        lead_date = _day_month(lead, posted)
     issuer = _issuer_from_clause(clause)
     if vm.group("co") and issuer is None:
         return None, None, False   # "có" states a document only with its organ: "Bộ Tư pháp đã có Công văn số …"
     return issuer, lead_date, True
+
+
+def header_start(text: str, key: str) -> int:
+    """Where the formal header starts in the text (0 when it has none): a statement above it (a
+    news item's "Ngày 21/01/2021 UBND xã ban hành kế hoạch số 05/KH-UBND …") is about it."""
+    h = parse_header(text, key)
+    return h.start if h is not None else 0
 
 
 def own_from_header(text: str, key: str) -> OwnDocument | None:
@@ -137,11 +176,21 @@ def own_from_header(text: str, key: str) -> OwnDocument | None:
     return OwnDocument(h.number, h.type, h.date, h.organ, h.subject, h.superior, place=h.place, from_header=True)
 
 
-def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None) -> OwnDocument | None:
+def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
+             posted: str | None = None) -> OwnDocument | None:
     """The page's own document: a document header, a numbered statement in the text, then in the
     title, then an unnumbered statement."""
     header = own_from_header(text, key)
+    if header is not None and header.number is not None:
+        return header
     if header is not None:
+        # a header that states no number (a draft's blank "Số:     /KH-UBND", a regulation's organ and
+        # motto only): its organ, date and type stand; the number comes from the text's statement
+        stated = find_own("", text[:header_start(text, key)], key[:header_start(text, key)], None, posted)
+        if stated is not None and stated.number is not None:
+            header.number = stated.number
+            header.type = header.type or stated.type
+            header.date = header.date or stated.date
         return header
     tkey = fold_aligned(title)
     tm = _TITLE_TYPE_RE.match(tkey)
@@ -155,7 +204,7 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     for c in (citations if citations is not None else find_citations(text, key)):
         if c.type is None or (title_type is not None and c.type != title_type):
             continue
-        issuer, lead_date, ok = _statement(text, key, c.start)
+        issuer, lead_date, ok = _statement(text, key, c.start, posted)
         if ok:
             return OwnDocument(c.number, c.type, lead_date or c.date, issuer or c.issuer, _subject_after(text, key, c.end))
     if tm:
@@ -164,14 +213,19 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             cits = find_citations(title, tkey)
             c = cits[0]
             return OwnDocument(c.number, DOC_TYPES[tm["type"]], c.date, c.issuer, _subject_after(title, tkey, c.end))
-    for src, skey in ((text, key), (title, tkey)):
+    # an unnumbered statement is the page's own only in its lead: further down, a bulletin's items
+    # and a report's paragraphs mention plans others issued ("10. Hà Nội ban hành kế hoạch …")
+    for src, skey in ((text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (title, tkey)):
         for m in _NUMBERLESS_RE.finditer(skey):
             type_start = m.start("type")
-            issuer, lead_date, ok = _statement(src, skey, type_start)
+            issuer, lead_date, ok = _statement(src, skey, type_start, posted)
             if not ok:
                 continue
             return OwnDocument(None, DOC_TYPES[m["type"]], lead_date, issuer, _subject_after(src, skey, m.end()))
     return None
+
+
+_PLAN_TYPES = frozenset({"Kế hoạch", "Chương trình", "Chương trình hành động"})
 
 
 def lead_key(text: str, key: str) -> str:
@@ -187,14 +241,16 @@ def lead_key(text: str, key: str) -> str:
     return key[:nl]
 
 
-def analyse(title: str | None, text: str | None, context: PortalContext | None) -> Analysis:
-    """Run the Vietnamese layer over a document's title and main text."""
+def analyse(title: str | None, text: str | None, context: PortalContext | None,
+            published: str | None = None) -> Analysis:
+    """Run the Vietnamese layer over a document's title and main text (`published`, the page's
+    posting date, dates a news item's "Ngày 9/1, …" statement)."""
     title = title or ""
     text = text or ""
     key = fold_aligned(text)
     tkey = fold_aligned(title)
     all_citations = find_citations(text, key)
-    own = find_own(title, text, key, all_citations) or OwnDocument()
+    own = find_own(title, text, key, all_citations, published) or OwnDocument()
     if own.type is None:
         tm = _TITLE_TYPE_RE.match(tkey)
         if tm:
@@ -209,14 +265,15 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None) 
     about = tkey or lead_key(text, key)
     cchc = classify_is_cchc(about, subject_key, key)
     plan_year, plan_period = year_or_period(subject_key, about)
-    if plan_year is None and plan_period is None and own.date and own.type == "Kế hoạch":
-        plan_year = int(own.date[:4])
+    if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
+        plan_year = int(own.date[:4])   # a yearly reform plan that names no year is the year it is issued
     cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None)
-    # the year is a reform plan's (or a reform report's, the year it reports on); a period is any
-    # plan's ("Kế hoạch … giai đoạn 2021-2025"), reform or not; news and other pages have neither
-    if not (cchc and (cat in ("plan", "propaganda_plan") or own.type == "Báo cáo")):
+    # the year or period a plan is for, reform or not ("Kế hoạch … năm 2018", "… giai đoạn 2021-2025");
+    # a reform report keeps the year it reports on; news and other pages have neither
+    is_plan = cat in ("plan", "propaganda_plan") or (own.type in _PLAN_TYPES and cat != "report")
+    if not (is_plan or (cchc and own.type == "Báo cáo")):
         plan_year = None
-    if not (cat in ("plan", "propaganda_plan") or own.type in ("Kế hoạch", "Chương trình", "Chương trình hành động")):
+    if not is_plan:
         plan_period = None
     return Analysis(
         own=own,

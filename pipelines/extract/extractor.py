@@ -48,16 +48,25 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 
 def clean_text(raw: str | None, title: str | None = None) -> str | None:
     """trafilatura's text without the headline and the date/print/font-size furniture at its top,
-    cut before related-article lists, widgets, counters and footers."""
+    cut before related-article lists, widgets, counters and footers.
+
+    Lines are matched on the folded key of their first 80 characters, inside a layout table's
+    "| cell |" borders; a line is compared with the headline only when its length allows it."""
     if not raw:
         return None
     tkey = key_of(title) if title else None
+    tlen = len(title or "")
+
+    def is_title(line: str) -> bool:
+        inner = line.strip("| ")
+        return bool(tkey) and abs(len(inner) - tlen) <= 8 and key_of(inner) == tkey
+
     lines = raw.split("\n")
     if tkey:
         # trafilatura kept the headline: what it put above it is the page's banner, menu and trail
         # (only short lines: trafilatura sometimes puts the body first and the headline after it)
         for i, line in enumerate(lines[:15]):
-            if key_of(line.strip("| ")) == tkey:
+            if is_title(line):
                 if all(len(prev.strip("| ")) <= 100 for prev in lines[:i]):
                     lines = lines[i + 1:]
                 break
@@ -66,28 +75,29 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
         line = line.strip()   # trafilatura already collapsed whitespace; the page was NFC'd at load
         if not line:
             continue
-        if len(line) > 120 and not out and FOOTER_RE.match(key_of(line.strip("| ")[:80])):
-            continue                 # a long copyright line trafilatura put first
-        if len(line) > 120:          # a paragraph: never a list heading, counter or footer line
-            if not (not out and tkey and key_of(line) == tkey):   # (a long headline repeated on top)
-                out.append(line)
+        long = len(line) > 120
+        if long and out:
+            out.append(line)         # a paragraph: never a list heading, counter or footer line
             continue
         # a layout table's row comes out of trafilatura as "| cell |": its markers are read inside
         key = key_of(line.strip("| ")[:80])
+        fm = FOOTER_RE.match(key)
+        if long:
+            if not fm and not is_title(line):   # a long copyright line or headline trafilatura put first
+                out.append(line)
+            continue
         if len(line) <= 80 and TOOLBAR_RE.match(key):
             continue   # a print/share toolbar is never text, wherever trafilatura leaves it
-        fm = FOOTER_RE.match(key)
         if fm:
             if not out:
                 continue   # a footer block trafilatura put first (a page with almost no text): never text
             if fm.group("strong"):
                 break      # the owner, the editor in charge, the copyright: the page's footer begins
-
         if (TEXT_END_RE.match(key) and out) or LIST_CAPTION_RE.match(key):
             break      # a related list begins (first of all: trafilatura found no article above it)
         if not out and len(line) <= 80 and (FURNITURE_RE.match(key) or DATE_LINE_RE.match(key) or BREADCRUMB_RE.match(key)):
             continue
-        if not out and tkey and key_of(line.strip("| ")) == tkey:
+        if not out and is_title(line):
             continue
         out.append(line)
     return "\n".join(out) or None
@@ -280,7 +290,7 @@ def build_record(page: Page, context: PortalContext | None, now: dt.datetime, te
                  title: str | None, published: str | None) -> Record:
     """Fill a Record from a page's text and title (shared by articles and register rows)."""
     rec = Record(url=page.url, title=title, published_at=published, text=text)
-    a = analyse(title, text, context)
+    a = analyse(title, text, context, published)
     rec.is_cchc, rec.category = a.is_cchc, a.category
     rec.doc_number, rec.doc_type, rec.doc_date = a.own.number, a.own.type, a.own.date
     rec.issuer, rec.issuer_as_written, rec.organ = a.issuer, a.own.issuer_as_written, a.organ

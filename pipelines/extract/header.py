@@ -118,6 +118,9 @@ def _subject_after(text: str, pos: int) -> str | None:
             if out:
                 break
             continue
+        if out and not any(c.isalpha() for c in line):
+            out.append(line)   # a wrapped year ("… MÙA KHÔ NĂM 2019 -" / "2020")
+            continue
         if out and (not _caps(line) or _SUBJECT_STOP_RE.match(fold(line))):
             break
         if not out and _SUBJECT_STOP_RE.match(fold(line)) and _caps(line):
@@ -145,42 +148,79 @@ def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
     return found[0]
 
 
+def _rest_of_header(text: str, key: str, start: int, end: int, number: str | None, code: str | None,
+                    organ: str | None, superior: str | None) -> FormalHeader | None:
+    """The place-and-date line, the type line and the subject after a header's number (or motto)."""
+    after = text[end:end + 600]
+    after_key = key[end:end + 600]
+    place = None
+    date = None
+    pm = _PLACE_DATE_RE.search(after_key)
+    if pm is not None and pm.start() < 250:
+        place = " ".join(after[pm.start(1):pm.end(1)].split()).strip(" |") or None
+        found = find_dates(after[pm.start(1):pm.start(1) + 120], after_key[pm.start(1):pm.start(1) + 120])
+        date = found[0].date.isoformat() if found else None
+    if date is None:
+        found = [d for d in find_dates(after[:300], after_key[:300])]
+        date = found[0].date.isoformat() if found else None
+    tm = _TYPE_LINE_RE.search(key, end, end + 700)
+    dtype = subject = None
+    if tm is not None:
+        tkey = re.sub(r"\s+", " ", tm["type"])
+        dtype = "Chương trình hành động" if tkey == "chuong trinh hanh dong" else DOC_TYPES[tkey]
+        inline = text[tm.end():].split("\n", 1)[0].strip(" |\t")
+        subject = inline if inline else _subject_after(text, tm.end())
+    if dtype is None and (number or code):
+        dtype = type_from_code(code)
+    if organ is None and superior is None and place is None and tm is None:
+        return None   # a "Số: …" line with nothing of a header around it
+    return FormalHeader(number, dtype, date, organ, superior, place, subject, start, end)
+
+
+# a draft's number left blank ("Số:      /BC-UBND"): the header still states the type and the organ
+_BLANK_NUMBER_RE = re.compile(r"[ \t]*/[ \t]*(?P<code>[a-z]{1,6})[ \t]*[-–][ \t]*[a-z]")
+
+
 def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
-    """The formal header at the top of `text` (see the module docstring), or None."""
+    """The formal header at the top of `text` (see the module docstring), or None. A header may
+    state no number: a draft's is left blank ("Số:      /BC-UBND"); a regulation issued with a
+    decision opens with the organ and the motto only ("ỦY BAN NHÂN DÂN / XÃ XUÂN PHÚ | CỘNG HOÀ …")."""
     if key is None:
         key = fold_aligned(text)
     head_key = key[:_REGION]
     for cue in _NUMBER_CUE_RE.finditer(head_key):
         num = _number_at(text, key, cue)
-        if num is None:
-            continue
-        number_end = cue.end() + num.end
+        if num is not None:
+            number_end = cue.end() + num.end
+            number, code = num.number, num.code
+        else:
+            bm = _BLANK_NUMBER_RE.match(key, cue.end()) if cue.group(1) else None
+            if bm is None:
+                continue
+            number_end, number, code = bm.end("code"), None, bm["code"]
         organ, superior = organ_lines(text[:cue.start()])
-        after = text[number_end:number_end + 600]
-        after_key = key[number_end:number_end + 600]
-        place = None
-        date = None
-        pm = _PLACE_DATE_RE.search(after_key)
-        if pm is not None and pm.start() < 250:
-            place = " ".join(after[pm.start(1):pm.end(1)].split()).strip(" |") or None
-            found = find_dates(after[pm.start(1):pm.start(1) + 120], after_key[pm.start(1):pm.start(1) + 120])
-            date = found[0].date.isoformat() if found else None
-        if date is None:
-            found = [d for d in find_dates(after[:300], after_key[:300])]
-            date = found[0].date.isoformat() if found else None
-        tm = _TYPE_LINE_RE.search(key, number_end, number_end + 700)
-        dtype = subject = None
-        if tm is not None:
-            tkey = re.sub(r"\s+", " ", tm["type"])
-            dtype = "Chương trình hành động" if tkey == "chuong trinh hanh dong" else DOC_TYPES[tkey]
-            rest = text[tm.end():].split("\n", 1)
-            inline = rest[0].strip(" |\t")
-            subject = inline if inline else _subject_after(text, tm.end())
-        if dtype is None:
-            dtype = type_from_code(num.code)
-        if organ is None and superior is None and place is None and tm is None:
-            continue   # a "Số: …" line with nothing of a header around it
-        return FormalHeader(num.number, dtype, date, organ, superior, place, subject, cue.start(), number_end)
+        found = _rest_of_header(text, key, cue.start(), number_end, number, code, organ, superior)
+        if found is not None:
+            return found
+    motto = _MOTTO_RE.search(head_key, 0, 600)
+    if motto is not None:
+        # the header block: from the motto's line on, the lines that are capitals or motto only
+        # (two columns written as lines put "XÃ NINH QUANG" beside "Độc lập – Tự do – Hạnh phúc")
+        blanked = _blank_motto(text[:_REGION])
+        pos = text.rfind("\n", 0, motto.start()) + 1
+        end = pos
+        while pos < len(blanked):
+            nl = blanked.find("\n", pos)
+            nl = len(blanked) if nl < 0 else nl
+            line = blanked[pos:nl].strip()
+            shares_motto = line != text[pos:nl].strip()
+            if line and not (shares_motto and _caps(line)):
+                break   # past the motto block: the document's title ("QUY CHẾ LÀM VIỆC …") is no organ
+            end = nl
+            pos = nl + 1
+        organ, superior = organ_lines(text[:end])
+        if organ is not None:
+            return _rest_of_header(text, key, motto.start(), end, None, None, organ, superior)
     return None
 
 

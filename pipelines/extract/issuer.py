@@ -22,6 +22,9 @@ _ORGAN_PREFIXES: list[tuple[str, str]] = [
     ("ban bi thu", "party"), ("bo chinh tri", "party"),
     ("hdnd", "council"), ("hoi dong nhan dan", "council"), ("thuong truc hdnd", "council"),
     ("uy ban mat tran", "mass_organisation"), ("uy ban mttq", "mass_organisation"), ("mttq", "mass_organisation"),
+    ("ubmttqvn", "mass_organisation"), ("ubmttq", "mass_organisation"), ("tt ubmttqvn", "mass_organisation"),
+    ("tt ubmttq", "mass_organisation"), ("btt ubmt", "mass_organisation"),
+    ("ban thuong truc ubmttq", "mass_organisation"), ("thuong truc ubmttq", "mass_organisation"),
     ("mat tran to quoc", "mass_organisation"), ("doan thanh nien", "mass_organisation"),
     ("hoi lien hiep phu nu", "mass_organisation"), ("hoi phu nu", "mass_organisation"),
     ("hoi nong dan", "mass_organisation"), ("hoi cuu chien binh", "mass_organisation"),
@@ -105,53 +108,6 @@ _CAPS_NAME_RE = re.compile(
     r"(?:(?P<level>" + "|".join(map(re.escape, sorted(_CAPS_LEVELS, key=len, reverse=True))) + r")\s+)?"
     r"(?P<place>\S.*)$"
 )
-# The national motto that shares the header's first line when its two columns are flattened.
-_MOTTO_RE = re.compile(r"\s*(?:cong hoa xa hoi chu nghia viet nam|dang cong san viet nam|doc lap\s*-).*$", re.S)
-
-
-def header_issuer(line: str) -> str | None:
-    """The issuing organ of a document header line, without the national motto column that
-    flattening puts beside it ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP CỘNG HÒA XÃ HỘI …" -> "ỦY BAN NHÂN DÂN
-    XÃ TÂN LẬP"), or None when the line is not an organ's name."""
-    key = fold_aligned(line)
-    m = _MOTTO_RE.search(key)
-    name = line[:m.start()].strip(" ,-–") if m else line.strip(" ,-–")
-    if not name or issuer_in_clause(name) != name:
-        return None
-    return name
-
-
-_BARE_ORGAN_RE = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)$")
-_LEVEL_START_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\s+\S")
-
-
-def header_organ(lines: list[str]) -> tuple[str | None, str | None]:
-    """The issuing organ of a document header, from the lines above its number.
-
-    Headers put the superior first and the issuer last ("ĐẢNG BỘ HUYỆN CẨM GIÀNG" over "ĐẢNG ỦY XÃ
-    NGỌC LIÊN"; "UBND TỈNH ĐIỆN BIÊN" over "SỞ LAO ĐỘNG - …"), may split one name over two lines
-    ("ỦY BAN NHÂN DÂN" over "XÃ NGỌC LIÊN"), and, flattened, share lines with the national motto.
-    Returns (issuer as written, the superior line above it or None)."""
-    organs: list[str] = []
-    for raw in lines:
-        line = raw.strip(" *-–_|")
-        if not line:
-            continue
-        key = fold_aligned(line).lower()
-        mm = _MOTTO_RE.search(key)
-        if mm is not None:
-            line = line[:mm.start()].strip(" *-–_|")
-        if line:
-            organs.append(line)
-    organs = organs[-3:]
-    if not organs:
-        return None, None
-    last = organs[-1]
-    if len(organs) >= 2 and _BARE_ORGAN_RE.match(fold(organs[-2])) and _LEVEL_START_RE.match(fold(last)):
-        return header_issuer(f"{organs[-2]} {last}"), (organs[-3] if len(organs) >= 3 else None)
-    return header_issuer(last), (organs[-2] if len(organs) >= 2 else None)
-
-
 def _names_province(name: str) -> bool:
     return any(lvl in ("tinh", "thanh pho") for lvl, _ in places(name))
 

@@ -19,8 +19,8 @@ from .dates import find_dates
 _UP = "A-ZĐÂĂÊÔƠƯ"
 # a typed header often pads the number ("Số: 25 /KH-UBND", "Số: 125/ KH-UBND"): up to two spaces
 # either side of the first slash are allowed and dropped from the number as stored; so is a stray
-# space typed after a hyphen ("25/TTr- SNV" is 25/TTr-SNV)
-_STATE = rf"(?P<sn>\d{{1,5}}[a-z]?)[ \xa0]{{0,2}}/[ \xa0]{{0,2}}(?:(?P<sy>(?:19|20)\d{{2}})/)?(?P<ss>[{_UP}][{_UP}a-z&]*(?:-[ \xa0]?[{_UP}][{_UP}a-z&0-9]*)+)"
+# space typed on one side of a hyphen ("25/TTr- SNV" is 25/TTr-SNV, "05/KH -UBND" is 05/KH-UBND)
+_STATE = rf"(?P<sn>\d{{1,5}}[a-z]?)[ \xa0]{{0,2}}/[ \xa0]{{0,2}}(?:(?P<sy>(?:19|20)\d{{2}})/)?(?P<ss>[{_UP}][{_UP}a-z&]*(?:(?:[ \xa0]-|-[ \xa0]?)[{_UP}][{_UP}a-z&0-9]*)+)"
 _PARTY = rf"(?P<pn>\d{{1,5}}[a-z]?)-(?P<pt>[{_UP}][{_UP}a-z]{{0,4}})/(?P<pi>[{_UP}][{_UP}a-z]*(?:-[{_UP}][{_UP}a-z]*)?)"
 NUMBER_RE = re.compile(rf"(?<![\w/.-])(?:{_STATE}|{_PARTY})(?![\w/])")
 
@@ -89,6 +89,10 @@ def _number_matches(text: str):  # type: ignore[no-untyped-def]
             yield m
 
 
+# "Công văn số 50/VHTT": a ký hiệu that is only the issuer's abbreviation, taken only after "số"
+_BARE_CODE_RE = re.compile(rf"(?<![\w/])(?:[Ss]ố|so)[ \xa0]*:?[ \xa0]*(?P<n>\d{{1,5}}[a-z]?)/(?P<c>[{_UP}][{_UP}&]{{1,9}})(?![\w/-])")
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """All document numbers in NFC `text`, in order."""
     out: list[NumberMatch] = []
@@ -101,6 +105,14 @@ def find_numbers(text: str) -> list[NumberMatch]:
         else:
             code = fold_aligned(m["pt"]).lower()
             out.append(NumberMatch(m.start(), m.end(), m.group(0), code if code in TYPE_CODES else None, True))
+    if "/" in text:
+        # only where the full grammar found nothing ("số 05/KH -UBND" is 05/KH-UBND, not 05/KH)
+        taken = [(n.start, n.end) for n in out]
+        bare = [NumberMatch(m.start("n"), m.end(), f"{m['n']}/{m['c']}", None, False)
+                for m in _BARE_CODE_RE.finditer(text)
+                if not any(a <= m.start("n") < b for a, b in taken)]
+        if bare:
+            out = sorted(out + bare, key=lambda n: n.start)
     return out
 
 

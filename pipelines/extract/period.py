@@ -21,11 +21,22 @@ _PERIOD_RE = re.compile(
     r"(?<![\d/.])(?:tu\s+nam\s+)?((?:19|20)\d{2})\s*(?:[-\u2013\u2014]|den(?:\s+nam)?)\s*((?:19|20)\d{2})(?![\d/])")
 
 
+_NUMBER_BEFORE_RE = re.compile(r"\d[a-z]?[/-](?=[a-z0-9&/-]*[a-z])[a-z0-9&]+(?:[/-][a-z0-9&]+)*\s*$")
+_RANGE_AFTER_RE = re.compile(r"\s*[-\u2013\u2014]\s*(?:19|20)\d{2}(?!\d)")
+# a plan that carries out a programme names the programme's period, not its own
+_PROGRAMME_RE = re.compile(
+    r"(?:trien\s*khai|thuc\s*hien)\s+(?:cac\s+)?(?:chuong\s*trinh|de\s*an|chien\s*luoc|nghi\s*quyet|quyet\s*dinh|"
+    r"chi\s*thi|ke\s*hoach|ket\s*luan|du\s*an)(?![a-z])")
+
+
 def own_year(key: str) -> int | None:
-    """The first "năm YYYY" in a folded subject or title that names the plan's own year."""
+    """The first "năm YYYY" in a folded subject or title that names the plan's own year ("năm 2019 -
+    2020", a season across the new year, names none)."""
     for m in _YEAR_RE.finditer(key):
         if _NOT_OWN_YEAR_RE.search(key, max(0, m.start() - 14), m.start()):
             continue
+        if _RANGE_AFTER_RE.match(key, m.end()) or _NUMBER_BEFORE_RE.search(key, max(0, m.start() - 30), m.start()):
+            continue   # a range ("năm 2019 - 2020"), or a number's year ("Kế hoạch 155/KH-UBND năm 2017")
         return int(m.group(1))
     return None
 
@@ -34,8 +45,11 @@ def own_period(key: str) -> str | None:
     """"2021-2025" for the first period (a later end year, at most 15 years on) in a folded key; a
     term of office ("nhiệm kỳ 2025-2030", "khóa XIV 2021-2026") is not a plan's period."""
     for m in _PERIOD_RE.finditer(key):
-        if re.search(r"(?:nhiem\s*ky|khoa\s*[a-z0-9]*)\s*$", key[max(0, m.start() - 16):m.start()]):
-            continue
+        before = key[max(0, m.start() - 24):m.start()]
+        if re.search(r"(?:nhiem\s*ky|khoa\s*[a-z0-9]*|nam\s*hoc|nien\s*khoa|(?<![a-z])nam)\s*$", before):
+            continue   # a term of office, a school year, a season "năm 2019 - 2020": not a plan's period
+        if _PROGRAMME_RE.search(key, 0, m.start()):
+            continue   # "triển khai Chương trình hành động quốc gia … giai đoạn 2017-2024": the programme's
         a, b = int(m.group(1)), int(m.group(2))
         if a < b <= a + 15:
             return f"{a}-{b}"

@@ -57,10 +57,14 @@ def _richer(found: DateMatch, line: str, times: list[tuple[str, DateMatch]]) -> 
 _PUBLISHED_EL = etree.XPath("//*[@itemprop='datePublished']|//time[contains(@class,'published')]")
 
 
-def _only_dates(line: str, found: DateMatch) -> bool:
-    """Does the line do little but date the page ("Thứ Ba, 01/03/2022 13:20 | Lượt xem: 51")? A line
-    that names a document or says more than a byline is a sentence of the text."""
+def _only_dates(line: str, found: DateMatch, title: str | None = None) -> bool:
+    """Does the line do little but date the page ("Thứ Ba, 01/03/2022 13:20 | Lượt xem: 51", the
+    headline repeated before its time: "Tăng cường … (11:03 11/01/2018)")? A line that names a
+    document or says more than a byline is a sentence of the text."""
     rest = (line[:found.start] + line[found.end:]).strip(" |-–,:()")
+    if title and rest.startswith(title):
+        rest = rest[len(title):].strip(" |-–,:()")
+        line = line.replace(title, "", 1)
     return len(rest) <= 50 and not find_numbers(line)
 
 
@@ -130,7 +134,7 @@ def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]
             continue
         if ti is None and not DATE_LINE_RE.match(key_of(line)):
             continue   # without a headline only a line that does nothing but date the page is its date
-        if not _only_dates(line, found[0]):
+        if not _only_dates(line, found[0], title):
             continue   # a sentence that cites a document with its date ("Căn cứ Quyết định số … ngày …")
         if ti is None:
             warnings.append("published_at: no headline found; took the first line that only dates the page")

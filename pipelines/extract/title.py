@@ -48,6 +48,13 @@ _PORTAL_NAME_RE = re.compile(
     r"co so du lieu|cong dich vu|welcome)")
 
 
+# the site's logo, name and banner elements (lxml evaluates the class tests in C)
+_BRANDING = etree.XPath(
+    "//*[self::a or self::span or self::p or self::div or self::h1]"
+    "[contains(@class,'logo') or contains(@class,'site-title') or contains(@class,'site-name') or contains(@class,'brand')"
+    " or contains(@class,'banner') or contains(@id,'logo') or contains(@id,'banner')]")
+
+
 def site_names(page: Page) -> set[str]:
     """Folded names the site calls itself: og:site_name and the lines of its banner/logo."""
     tree = page.tree
@@ -57,9 +64,8 @@ def site_names(page: Page) -> set[str]:
     og = meta_content(tree, "og:site_name", "application-name")
     if og:
         names.add(key_of(og))
-    for el in tree.iter("a", "span", "p", "div", "h1"):
-        cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if ("logo" in cls or "site-title" in cls or "site-name" in cls or "brand" in cls or "banner" in cls) and len(el) <= 3:
+    for el in _BRANDING(tree):
+        if len(el) <= 3:
             txt = clean_space(el.text_content())
             if 3 <= len(txt) <= 150:
                 names.add(key_of(txt))

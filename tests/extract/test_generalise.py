@@ -297,3 +297,77 @@ def test_a_short_article_in_a_layout_table_keeps_no_footer_toolbar_or_list() -> 
     assert r["text"] is None or not any(w in r["text"] for w in ("Tin khác", "Ra quân", "In bài viết", "Bản quyền",
                                                                   "Chịu trách nhiệm", "Trang chủ"))
     assert r["is_cchc"] is True   # online public services in the headline
+
+
+# --- headers that state no number, numbers in their looser real forms --------------------------------
+
+def test_draft_header_with_blank_number_takes_the_stated_number() -> None:
+    text = ("Ngày 21/01/2021 Ủy ban nhân dân xã đã ban hành kế hoạch số 05/KH -UBND về việc tổ chức tuyên truyền Tết.\n"
+            "ỦY BAN NHÂN DÂN                   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "  XÃ NINH QUANG                   Độc lập – Tự do – Hạnh phúc\n"
+            "Số :     /KH – UBND                          Ninh Quang, ngày 21 tháng  01 năm 2021\n"
+            "KẾ HOẠCH\nTổ chức tuyên truyền phục vụ Tết Nguyên đán Tân Sửu 2021\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("05/KH-UBND", "Kế hoạch", "2021-01-21")
+    assert (a.own.issuer_as_written, a.issuer, a.plan_year) == ("ỦY BAN NHÂN DÂN XÃ NINH QUANG", "UBND xã Ninh Quang", None)
+
+
+def test_regulation_header_of_organ_and_motto_only() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nXÃ XUÂN PHÚ\n|\n|\nCỘNG HOÀ XÃ HỘI\nCHỦ NGHĨA VIỆT NAM\nĐộc lập -\nTự do - Hạnh phúc\n|\n"
+            "QUY CHẾ LÀM\nVIỆC\nCỦA ỦY\nBAN NHÂN DÂN XÃ XUÂN PHÚ NHIỆM KỲ 2021 -2026\n(Ban hành\nkèm theo Quyết định số: 59/QĐ-UBND")
+    h = parse_header(text)
+    assert h is not None and (h.number, h.organ) == (None, "ỦY BAN NHÂN DÂN XÃ XUÂN PHÚ")
+    assert analyse(None, text, None).issuer == "UBND xã Xuân Phú"
+
+
+def test_draft_report_header_states_its_type_and_organ() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nPHƯỜNG\nLONG ANH\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+            "Số:      /BC-UBND\n        Long Anh, ngày       tháng 01 năm 2024\n     DỰ THẢO BÁO CÁO\n"
+            "Đánh giá kết quả và đề nghị công nhận phường Long Anh\nThực hiện Quyết định 25/QĐ-TTg ngày 22/7/2021.")
+    a = analyse("THÔNG BÁO Về việc niêm yết công khai", text, None)
+    assert (a.own.number, a.own.type, a.issuer, a.organ) == (None, "Báo cáo", "UBND phường Long Anh", "government")
+
+
+@pytest.mark.parametrize("text, number", [
+    ("Phòng Văn hóa - Thông tin huyện đã ban hành Công văn số 50/VHTT về tháo dỡ pano", "50/VHTT"),
+    ("UBND xã đã ban hành kế hoạch số 05/KH -UBND về việc tổ chức", "05/KH-UBND"),
+    ("Ban Tuyên giáo Tỉnh ủy vừa ban hành Công văn số 1510-CV/BTGTU, về việc tuyên truyền", "1510-CV/BTGTU"),
+])
+def test_number_forms(text: str, number: str) -> None:
+    assert [n.number for n in find_numbers(text)] == [number]
+    assert analyse(None, text, None).own.number == number
+
+
+def test_news_statement_dated_by_day_and_month_after_a_source_tag() -> None:
+    a = analyse("Tăng cường tuyên truyền về Chương trình 04/CTr-TU",
+                "HNP - Ngày 9/1, Sở Văn hóa và Thể thao ban hành Kế hoạch số 04/KH-SVHTT về trang trí, tuyên truyền "
+                "thực hiện Chương trình 04/CTr-TU của Thành ủy năm 2018.", None, "2018-01-11T11:03:00+07:00")
+    assert (a.own.number, a.own.date, a.issuer, a.plan_year) == ("04/KH-SVHTT", "2018-01-09", "Sở Văn hóa và Thể thao", 2018)
+
+
+def test_plan_issued_with_a_decision_and_a_draft_by_a_front_committee() -> None:
+    a = analyse("Thông tin, tuyên truyền về cải cách hành chính nhà nước giai đoạn 2021 - 2030",
+                "DIC - Vừa qua, Bộ Thông tin và Truyền thông đã ban hành kèm theo Quyết định số 1216/QĐ-BTTT Kế hoạch "
+                "thông tin, tuyên truyền về cải cách hành chính nhà nước giai đoạn 2021 - 2030 trên hệ thống thông tin cơ sở.",
+                None)
+    assert (a.own.number, a.own.type, a.issuer, a.category, a.plan_period) == (
+        "1216/QĐ-BTTT", "Quyết định", "Bộ Thông tin và Truyền thông", "propaganda_plan", "2021-2030")
+    b = analyse(None, "Thực hiện sự chỉ đạo của Ban Thường vụ Đảng ủy phường, TT UBMTTQVN phường đã xây dựng dự thảo Kế "
+                      "hoạch tổ chức bầu Tổ trưởng tổ dân phố nhiệm kỳ 2015-2017.", None)
+    assert (b.own.type, b.organ, b.plan_period) == ("Kế hoạch", "mass_organisation", None)
+
+
+@pytest.mark.parametrize("subject, year, period", [
+    ("mua kho nam 2019 - 2020", None, None),                                         # a season, not a period
+    ("ke hoach 155/kh-ubnd nam 2017 trien khai chuong trinh hanh dong quoc gia giai doan 2017-2024", None, None),
+    ("quyet dinh 3369/qd-ubnd nam 2025 ve ke hoach cai cach hanh chinh nam 2026", 2026, None),
+])
+def test_years_that_are_not_the_plan_own(subject: str, year: int | None, period: str | None) -> None:
+    assert year_or_period(subject) == (year, period)
+
+
+def test_an_unnumbered_plan_further_down_a_bulletin_is_not_the_page_own() -> None:
+    items = "\n".join(f"{i}. Tin cải cách hành chính của địa phương số {i} trong tuần qua" for i in range(1, 20))
+    a = analyse("Bản tin Cải cách hành chính ngày 29/8/2023", f"{items}\n20. Hà Nội ban hành kế hoạch cải cách "
+                "hành chính giai đoạn 2023-2025", None)
+    assert (a.own.type, a.category, a.plan_period) == (None, "other", None)

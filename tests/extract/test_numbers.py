@@ -124,7 +124,9 @@ def test_a_signed_decision_is_the_page_own_and_its_signer_the_issuer() -> None:
 def test_news_not_about_reform_is_category_other() -> None:
     a = analyse("Kế hoạch tuyên truyền phổ biến, giáo dục pháp luật năm 2024",
                 "UBND xã ban hành Kế hoạch số 10/KH-UBND về tuyên truyền phổ biến, giáo dục pháp luật năm 2024.", None)
-    assert (a.is_cchc, a.category, a.plan_year, a.own.number) == (False, "other", None, "10/KH-UBND")
+    # not about reform: category "other"; still a plan, for the year it names (issue 11: plan_year is
+    # the year any plan is for, as plan_period is any plan's period)
+    assert (a.is_cchc, a.category, a.plan_year, a.own.number) == (False, "other", 2024, "10/KH-UBND")
 
 
 @pytest.mark.parametrize("header, number, date, as_written, issuer, organ", [
