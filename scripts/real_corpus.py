@@ -417,15 +417,26 @@ def _title_tag(parts: Parts, ch: Chrome, sep: str, fallback: str | None = None) 
     return f"<title>{_e(fallback + sep + ch.site if fallback else ch.site)}</title>"
 
 
-def _doc(head: str, body_attrs: str, body: str) -> str:
+def _doc(head: str, body_attrs: str, body: str, top: str = "") -> str:
     return ("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{head}\n</head>\n"
-            f"<body {body_attrs}>\n{body}</body>\n</html>\n")
+            f"<body{' ' + body_attrs if body_attrs else ''}>\n{top}{body}</body>\n</html>\n")
 
 
 def _pre(parts: Parts, tag: str = "div", cls: str = "category-label") -> str:
-    """Lines the text has above its headline (a category caption, a column name), in their place."""
-    return "".join(f'<{tag} class="{cls}">{_e(x)}</{tag}>\n' for x in parts.pre)
+    """The one line right above the headline when it is short (a category caption, a column name),
+    in its place above the headline; longer runs are the page's top area (see `_top`)."""
+    if len(parts.pre) == 1 and len(parts.pre[0]) <= 60:
+        return f'<{tag} class="{cls}">{_e(parts.pre[0])}</{tag}>\n'
+    return ""
+
+
+def _top(parts: Parts) -> str:
+    """Lines the stored copy has above the headline that are the page's top area (a welcome line, a
+    hotline, a ticker, link captions): above the page's own header, outside the article."""
+    if len(parts.pre) == 1 and len(parts.pre[0]) <= 60:
+        return ""
+    return "".join(f'<div class="top-info"><span>{_e(x)}</span></div>\n' for x in parts.pre)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -460,7 +471,7 @@ def wordpress(parts: Parts, ch: Chrome) -> str:
             f'<ul><li>Đang truy cập: {ch.counter[0]}</li><li>Hôm nay: {ch.counter[1]}</li><li>Tổng lượt truy cập: {ch.counter[2]}</li></ul></section>'
             f'</aside></div>\n<footer id="colophon" class="site-footer"><div class="site-info">'
             + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines()) + "</div></footer></div>\n")
-    return _doc(head, 'class="post-template-default single single-post"', body)
+    return _doc(head, 'class="post-template-default single single-post"', body, _top(parts))
 
 
 def joomla(parts: Parts, ch: Chrome) -> str:
@@ -491,7 +502,7 @@ def joomla(parts: Parts, ch: Chrome) -> str:
             f'Hôm nay: {ch.counter[1]}<br>Tổng lượt truy cập: {ch.counter[2]}</div></div></div></div>\n'
             f'<footer class="footer"><div class="container">' + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines())
             + '<p class="pull-right"><a href="#top" id="back-top">Lên đầu trang</a></p></div></footer></div></div>\n')
-    return _doc(head, 'class="site com_content view-article no-layout no-task itemid-123"', body)
+    return _doc(head, 'class="site com_content view-article no-layout no-task itemid-123"', body, _top(parts))
 
 
 def dnn(parts: Parts, ch: Chrome) -> str:
@@ -525,7 +536,7 @@ def dnn(parts: Parts, ch: Chrome) -> str:
             f'<td>{ch.counter[1]}</td></tr><tr><td>Tổng lượt truy cập:</td><td>{ch.counter[2]}</td></tr></table></div></div></div></div>\n'
             f'<div id="dnn_FooterPane" class="FooterPane">' + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines())
             + "</div></div></form>\n")
-    return _doc(head, 'id="Body"', body)
+    return _doc(head, 'id="Body"', body, _top(parts))
 
 
 def drupal(parts: Parts, ch: Chrome) -> str:
@@ -552,7 +563,7 @@ def drupal(parts: Parts, ch: Chrome) -> str:
             f'<p>Tổng lượt truy cập: {ch.counter[2]}</p></div></div></aside></main>\n'
             f'<footer role="contentinfo"><div class="region region-footer">' + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines())
             + "</div></footer></div></div>\n")
-    return _doc(head, 'class="path-node page-node-type-article"', body)
+    return _doc(head, 'class="path-node page-node-type-article"', body, _top(parts))
 
 
 def table_php(parts: Parts, ch: Chrome) -> str:
@@ -580,7 +591,7 @@ def table_php(parts: Parts, ch: Chrome) -> str:
             + "".join(f"<tr><td>{_e(n)} ngày {dd}<br>{_e(s)}</td></tr>" for n, dd, s in ch.related_docs)
             + '</table></td></tr>\n<tr><td colspan="3" class="footer" align="center">'
             + "<br>".join(_e(x) for x in ch.footer_lines()) + "</td></tr>\n</table>\n")
-    return _doc(head, 'leftmargin="0" topmargin="0" marginwidth="0" marginheight="0"', body)
+    return _doc(head, 'leftmargin="0" topmargin="0" marginwidth="0" marginheight="0"', body, _top(parts))
 
 
 def aspnet_mvc(parts: Parts, ch: Chrome) -> str:
@@ -608,7 +619,7 @@ def aspnet_mvc(parts: Parts, ch: Chrome) -> str:
             f'<p>Hôm nay: {ch.counter[1]}</p><p>Tổng lượt truy cập: {ch.counter[2]}</p></div></div></div></div>\n'
             f'<footer class="footer"><div class="container">' + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines())
             + '</div></footer>\n<input name="__RequestVerificationToken" type="hidden" value="CfDJ8Nq2xk3">\n')
-    return _doc(head, "", body)
+    return _doc(head, "", body, _top(parts))
 
 
 def print_view(parts: Parts, ch: Chrome) -> str:
@@ -621,7 +632,7 @@ def print_view(parts: Parts, ch: Chrome) -> str:
             f'<div class="print-body">{_pre(parts)}{h}{d}\n<div class="print-content">\n{article_body(parts, "table")}</div></div>\n'
             f'<hr><div class="print-footer"><p>{_e(ch.footer_lines()[1])}</p><p>{_e(ch.footer_lines()[2])}</p>'
             f'<p>{_e(ch.footer_lines()[5])}</p></div>\n')
-    return _doc(head, 'onload="window.print()" class="print-view"', body)
+    return _doc(head, 'onload="window.print()" class="print-view"', body, _top(parts))
 
 
 def liferay7(parts: Parts, ch: Chrome) -> str:
@@ -657,7 +668,7 @@ def liferay7(parts: Parts, ch: Chrome) -> str:
                       f"<p>Đang truy cập: {ch.counter[0]}</p><p>Hôm nay: {ch.counter[1]}</p><p>Tổng lượt truy cập: {ch.counter[2]}</p>")
             + '</div></div></div></section>\n<footer id="footer" role="contentinfo">'
             + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines()) + "</footer></div>\n")
-    return _doc(head, 'class="controls-visible guest-site signed-out public-page site"', body)
+    return _doc(head, 'class="controls-visible guest-site signed-out public-page site"', body, _top(parts))
 
 
 def legal_mirror(parts: Parts, ch: Chrome) -> str:
@@ -680,7 +691,7 @@ def legal_mirror(parts: Parts, ch: Chrome) -> str:
             f'<div id="footer"><p>{_e(ch.site)} - Cơ sở dữ liệu văn bản pháp luật</p>'
             + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines()[1:])
             + f'<p>Đang truy cập: {ch.counter[0]} - Tổng lượt truy cập: {ch.counter[2]}</p></div>\n')
-    return _doc(head, 'class="doc-page"', body)
+    return _doc(head, 'class="doc-page"', body, _top(parts))
 
 
 def nukeviet(parts: Parts, ch: Chrome) -> str:
@@ -705,7 +716,7 @@ def nukeviet(parts: Parts, ch: Chrome) -> str:
             f'<div class="panel panel-primary"><div class="panel-heading">Thống kê truy cập</div><div class="panel-body"><ul class="counter">'
             f'<li>Đang truy cập: {ch.counter[0]}</li><li>Hôm nay: {ch.counter[1]}</li><li>Tổng lượt truy cập: {ch.counter[2]}</li></ul></div></div></div>\n'
             f'<div id="footer" class="footer">' + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines()) + "</div>\n")
-    return _doc(head, 'class="nukeviet"', body)
+    return _doc(head, 'class="nukeviet"', body, _top(parts))
 
 
 def sharepoint_vn(parts: Parts, ch: Chrome) -> str:
@@ -728,7 +739,7 @@ def sharepoint_vn(parts: Parts, ch: Chrome) -> str:
             f'<div class="thongke-truycap"><h3>Thống kê truy cập</h3><p>Đang truy cập: {ch.counter[0]}</p><p>Hôm nay: {ch.counter[1]}</p>'
             f'<p>Tổng lượt truy cập: {ch.counter[2]}</p></div></div>\n'
             f'<div class="footer">' + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines()) + "</div></div></div></form>\n")
-    return _doc(head, 'class="sharepoint_vn"', body)
+    return _doc(head, 'class="sharepoint_vn"', body, _top(parts))
 
 
 def tandan_sp(parts: Parts, ch: Chrome) -> str:
@@ -753,7 +764,7 @@ def tandan_sp(parts: Parts, ch: Chrome) -> str:
             f'<div class="block border has-icon"><div class="title">Thống kê truy cập</div><div class="body"><ul class="tandan-ul-thongke">'
             f'<li>Đang truy cập: {ch.counter[0]}</li><li>Hôm nay: {ch.counter[1]}</li><li>Tổng lượt truy cập: {ch.counter[2]}</li></ul></div></div></div>\n'
             f'<div class="tandan-div-footer">' + "".join(f"<p>{_e(x)}</p>" for x in ch.footer_lines()) + "</div></form>\n")
-    return _doc(head, 'class="tandan_sp"', body)
+    return _doc(head, 'class="tandan_sp"', body, _top(parts))
 
 
 RENDERERS: dict[str, Callable[[Parts, Chrome], str]] = {

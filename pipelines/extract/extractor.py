@@ -205,7 +205,7 @@ def prune_boxes(page: Page, title: str | None) -> int:
         if box in keep:
             continue
         body_text = box.text_content()
-        if body_text.find(txt.strip()) > 300:
+        if body_text.find(txt.strip()) > 60:
             continue   # the words close a long article block ("Tin liên quan" as its last line): not a box
         if len(body_text) > 5000 or (page.title_el is None and tkey and tkey in key_of(body_text)):
             continue
@@ -261,15 +261,15 @@ def _densest_block(tree: Any) -> Any:
         parent = p.getparent()
         if parent is None or n == 0:
             continue
-        if n < 200 and FOOTER_RE.match(key_of(txt.strip()[:60])):
-            continue   # a footer's lines are paragraphs too, but never the article's
+        if n < 30 or (n < 200 and FOOTER_RE.match(key_of(txt.strip()[:60]))):
+            continue   # menu entries are short; a footer's lines are paragraphs too; neither is prose
         held[parent] = held.get(parent, 0) + n
         total += n
     if not held:
         return tree
     best = max(held, key=lambda e: held[e])
     # the block must hold most of the paragraph text, and enough of it to be an article
-    if held[best] * 2 < total or held[best] < 200:
+    if held[best] * 2 < total or held[best] < 80:
         return tree
     return best
 

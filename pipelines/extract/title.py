@@ -55,6 +55,9 @@ _BRANDING = etree.XPath(
     " or contains(@class,'banner') or contains(@id,'logo') or contains(@id,'banner')]")
 
 
+_OWNER_RE = re.compile(r"^(?:co quan chu quan|©?\s*ban quyen thuoc ve|© ban quyen thuoc)\s*:?\s*([^.:]{3,150})")
+
+
 def site_names(page: Page) -> set[str]:
     """Folded names the site calls itself: og:site_name and the lines of its banner/logo."""
     tree = page.tree
@@ -69,6 +72,11 @@ def site_names(page: Page) -> set[str]:
             txt = clean_space(el.text_content())
             if 3 <= len(txt) <= 150:
                 names.add(key_of(txt))
+    # the owner a footer names ("Cơ quan chủ quản: …", "Bản quyền thuộc về …")
+    for line in page.lines[-40:]:
+        m = _OWNER_RE.match(key_of(line[:200]))
+        if m:
+            names.add(m.group(1).strip(" ."))
     return names
 
 
