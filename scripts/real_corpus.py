@@ -169,8 +169,8 @@ def find_header(lines: list[str]) -> Header | None:
             continue
         if kind is None:
             last = cells[-1][-1] if cells[-1] else ""
-            if _header_cell_kind(last) == "date" and re.match(r"^\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}", _fold(line)):
-                cells[-1].append(line)        # "Tuyên Quang, ngày" / "10 tháng 12 năm 2013"
+            if _header_cell_kind(last) == "date" and re.match(r"^(?:\d{1,2}\s+)?thang\s+\d{1,2}\s+nam\s+\d{4}", _fold(line)):
+                cells[-1].append(line)        # "Tuyên Quang, ngày" / "10 tháng 12 năm 2013" ("ngày 13" / "tháng 01 …")
                 date_done = True
                 end = i + 1
                 continue

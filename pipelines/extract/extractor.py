@@ -46,6 +46,10 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 
 
+# a row of a page-layout table as trafilatura writes it, its other cells empty: "| SỞ NỘI VỤ |  |  |"
+_LAYOUT_ROW_RE = re.compile(r"^\|[^|]*(?:\|\s+){2,}\|?\s*$")
+
+
 def clean_text(raw: str | None, title: str | None = None) -> str | None:
     """trafilatura's text without the headline and the date/print/font-size furniture at its top,
     cut before related-article lists, widgets, counters and footers.
@@ -75,6 +79,8 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
         line = line.strip()   # trafilatura already collapsed whitespace; the page was NFC'd at load
         if not line:
             continue
+        if _LAYOUT_ROW_RE.search(line) or line.count("\\|") >= 3:
+            continue   # a layout table's spacer row ("| BANNER |  |  |") or an inline menu ("Trang chủ \\| Giới thiệu …")
         long = len(line) > 120
         if long and out:
             out.append(line)         # a paragraph: never a list heading, counter or footer line

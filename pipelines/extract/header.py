@@ -158,7 +158,9 @@ def _rest_of_header(text: str, key: str, start: int, end: int, number: str | Non
     pm = _PLACE_DATE_RE.search(after_key)
     if pm is not None and pm.start() < 250:
         place = " ".join(after[pm.start(1):pm.end(1)].split()).strip(" |") or None
-        found = find_dates(after[pm.start(1):pm.start(1) + 120], after_key[pm.start(1):pm.start(1) + 120])
+        # a table cell's border inside a wrapped date ("ngày 13 |" / "tháng 01 năm 2020") is no break
+        found = find_dates(after[pm.start(1):pm.start(1) + 120].replace("|", " "),
+                           after_key[pm.start(1):pm.start(1) + 120].replace("|", " "))
         date = found[0].date.isoformat() if found else None
     if date is None:
         found = [d for d in find_dates(after[:300], after_key[:300])]

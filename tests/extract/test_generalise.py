@@ -371,3 +371,15 @@ def test_an_unnumbered_plan_further_down_a_bulletin_is_not_the_page_own() -> Non
     a = analyse("Bản tin Cải cách hành chính ngày 29/8/2023", f"{items}\n20. Hà Nội ban hành kế hoạch cải cách "
                 "hành chính giai đoạn 2023-2025", None)
     assert (a.own.type, a.category, a.plan_period) == (None, "other", None)
+
+
+def test_layout_table_rows_and_a_wrapped_date_in_a_table_cell() -> None:
+    html = ("<html><head><title>CÔNG BÁO</title></head><body><table><tr><td colspan='3'><b>CÔNG BÁO CHÍNH PHỦ</b></td>"
+            "<td></td><td></td></tr><tr><td><a href='/'>Trang chủ</a> | <a href='/gt'>Giới thiệu</a> | <a href='/tt'>Tin tức"
+            "</a> | <a href='/vb'>Văn bản</a></td><td></td><td></td></tr><tr><td>Văn bản được ban hành bởi các Bộ, cơ quan"
+            " ngang Bộ trong tháng.</td></tr></table></body></html>")
+    r = rec(html)
+    assert r["text"] is None or ("CÔNG BÁO CHÍNH PHỦ |" not in r["text"] and "Giới thiệu" not in r["text"])
+    h = parse_header("| ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+                     "| Số: 07/KH-UBND | Lạng Sơn, ngày 13 |\ntháng 01 năm 2020\nKẾ HOẠCH\nTRIỂN KHAI CÁC GIẢI PHÁP")
+    assert h is not None and (h.number, h.date, h.place) == ("07/KH-UBND", "2020-01-13", "Lạng Sơn")
