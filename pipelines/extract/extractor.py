@@ -211,8 +211,9 @@ def prune_boxes(page: Page, title: str | None) -> int:
         if box in keep:
             continue
         body_text = box.text_content()
-        if body_text.find(txt.strip()) > 60:
-            continue   # the words close a long article block ("Tin liên quan" as its last line): not a box
+        if body_text.find(txt.strip()) > 60 or any(len(t) > 140 for t in box.itertext()):
+            continue   # words that close an article block ("Tin liên quan" as its last line), or a block
+            # of prose (an article quoting "Kết quả giải quyết TTHC"): not a box of links or figures
         if len(body_text) > 5000 or (page.title_el is None and tkey and tkey in key_of(body_text)):
             continue
         doomed.append(box)
@@ -353,6 +354,10 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
                               fields.get("summary"), context, fields.get("type"))
         rec.category = classify_category(rec.doc_type, key_of(title or ""), key_of(fields.get("summary") or ""),
                                          bool(rec.is_cchc))
+    if widget is not None and text and _quoted_by(widget, text):
+        # the figures are the article's own ("Kết quả giải quyết TTHC tháng 5/2024 …" as news): the
+        # portal's widget is a box beside the article, never its text
+        widget, widget_issues = None, []
     rec.widget, rec.widget_issues, rec.visitors = widget, widget_issues, visitors
     rec.warnings = page.warnings + pub_warn + rec.warnings
     if fallback_warning:
@@ -371,6 +376,19 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
                     f"doc_number: candidate {cand!r} appears only in the attachment file name "
                     f"{att.get('name')!r}; not taken as the page's own number")
     return rec
+
+
+_THOUSANDS_RE = re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))")
+_INT_RE = re.compile(r"\d+")
+
+
+def _quoted_by(widget: dict[str, Any], text: str) -> bool:
+    """Do the widget's dossier counts all appear in the article's text ("12.512 hồ sơ")?"""
+    counts = [widget.get(k) for k in ("total", "on_time", "late") if isinstance(widget.get(k), int)]
+    if len(counts) < 2:
+        return False
+    numbers = set(_INT_RE.findall(_THOUSANDS_RE.sub("", text)))
+    return all(str(c) in numbers for c in counts)
 
 
 _GENERIC_TITLE_RE = re.compile(r"^(?:chi tiet|thong tin|noi dung|xem)?\s*(?:van ban|tai lieu)(?:\s+chi dao dieu hanh)?\s*(?:chi tiet)?$")

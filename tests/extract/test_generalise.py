@@ -383,3 +383,13 @@ def test_layout_table_rows_and_a_wrapped_date_in_a_table_cell() -> None:
     h = parse_header("| ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
                      "| Số: 07/KH-UBND | Lạng Sơn, ngày 13 |\ntháng 01 năm 2020\nKẾ HOẠCH\nTRIỂN KHAI CÁC GIẢI PHÁP")
     assert h is not None and (h.number, h.date, h.place) == ("07/KH-UBND", "2020-01-13", "Lạng Sơn")
+
+
+def test_results_article_quoting_widget_labels_keeps_its_body_and_is_no_widget() -> None:
+    r = rec(page('<h1 class="title">Kết quả giải quyết TTHC tháng 5/2024 của tỉnh Bình Định</h1>'
+                 '<div class="meta">Ngày đăng: 05/06/2024</div><div class="body"><p>Kết quả giải quyết TTHC</p>'
+                 '<p>Trong tháng 5/2024, toàn tỉnh tiếp nhận 12.512 hồ sơ; đã giải quyết 12.000 hồ sơ, trong đó đúng hạn '
+                 '11.950 hồ sơ, trễ hạn 50 hồ sơ. Các sở, ngành tiếp tục rà soát quy trình nội bộ.</p>'
+                 '<p>Số hồ sơ xử lý: 12000</p><p>Trước &amp; đúng hạn: 11950</p><p>Trễ hạn: 50</p></div>'))
+    assert r["widget"] is None and r["widget_issues"] == []
+    assert "toàn tỉnh tiếp nhận 12.512 hồ sơ" in r["text"] and r["published_at"] == "2024-06-05"
