@@ -48,11 +48,9 @@ _PORTAL_NAME_RE = re.compile(
     r"co so du lieu|cong dich vu|welcome)")
 
 
-# the site's logo, name and banner elements (lxml evaluates the class tests in C)
-_BRANDING = etree.XPath(
-    "//*[self::a or self::span or self::p or self::div or self::h1]"
-    "[contains(@class,'logo') or contains(@class,'site-title') or contains(@class,'site-name') or contains(@class,'brand')"
-    " or contains(@class,'banner') or contains(@id,'logo') or contains(@id,'banner')]")
+# the site's logo, name and banner elements
+_BRANDING_TAGS = ("a", "span", "p", "div", "h1")
+_BRANDING_RE = re.compile(r"logo|site-title|site-name|brand|banner", re.I)
 
 
 _OWNER_RE = re.compile(r"^(?:co quan chu quan|©?\s*ban quyen thuoc ve|© ban quyen thuoc)\s*:?\s*([^.:]{3,150})")
@@ -67,16 +65,22 @@ def site_names(page: Page) -> set[str]:
     og = meta_content(tree, "og:site_name", "application-name")
     if og:
         names.add(key_of(og))
-    for el in _BRANDING(tree):
-        if len(el) <= 3:
+    # the logo and banner sit at the top of the page: its first elements are enough (linear, bounded)
+    for n, el in enumerate(tree.iter(*_BRANDING_TAGS)):
+        if n > 400:
+            break
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(el) <= 3 and _BRANDING_RE.search(attrs):
             txt = clean_space(el.text_content())
             if 3 <= len(txt) <= 150:
                 names.add(key_of(txt))
     # the owner a footer names ("Cơ quan chủ quản: …", "Bản quyền thuộc về …")
     for line in page.lines[-40:]:
-        m = _OWNER_RE.match(key_of(line[:200]))
-        if m:
-            names.add(m.group(1).strip(" ."))
+        low = line[:40].lower()
+        if "quản" in low or "quyền" in low or "quan" in low or "quyen" in low:
+            m = _OWNER_RE.match(key_of(line[:200]))
+            if m:
+                names.add(m.group(1).strip(" ."))
     return names
 
 
