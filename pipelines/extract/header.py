@@ -71,9 +71,10 @@ def _caps(line: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _blank_motto(text: str) -> str:
-    """`text` with the motto, rules and cell borders blanked out (line breaks kept, offsets kept)."""
-    key = fold_aligned(text)
+def _blank_motto(text: str, key: str | None = None) -> str:
+    """`text` with the motto, rules and cell borders blanked out (line breaks kept, offsets kept);
+    `key` is its aligned fold when the caller has it."""
+    key = fold_aligned(text) if key is None else key
     chars = list(text)
     for rx in (_MOTTO_RE, _RULE_RE):
         for m in rx.finditer(key):
@@ -83,11 +84,14 @@ def _blank_motto(text: str) -> str:
     return "".join(chars)
 
 
-def organ_lines(before: str) -> tuple[str | None, str | None]:
+def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | None]:
     """(issuer, superior) from the text above a header's number: the run of capitals right above it,
     without the motto; lines that continue a name ("BỘ" / "NỘI VỤ", "ỦY BAN NHÂN DÂN" / "TỈNH …") are
     joined, an organ line above another organ line is its superior."""
-    lines = [" ".join(l.split()) for l in _blank_motto(before).split("\n")]
+    # only the last lines above the number can be the organ's
+    cut = max(0, len(before) - 600)
+    cut = before.rfind("\n", 0, cut) + 1 if cut else 0
+    lines = [" ".join(l.split()) for l in _blank_motto(before[cut:], key[cut:] if key is not None else None).split("\n")]
     run: list[str] = []
     for line in reversed(lines):
         if not any(c.isalpha() for c in line):
@@ -200,7 +204,7 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
             if bm is None:
                 continue
             number_end, number, code = bm.end("code"), None, bm["code"]
-        organ, superior = organ_lines(text[:cue.start()])
+        organ, superior = organ_lines(text[:cue.start()], key[:cue.start()])
         found = _rest_of_header(text, key, cue.start(), number_end, number, code, organ, superior)
         if found is not None:
             return found
@@ -208,7 +212,7 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
     if motto is not None:
         # the header block: from the motto's line on, the lines that are capitals or motto only
         # (two columns written as lines put "XÃ NINH QUANG" beside "Độc lập – Tự do – Hạnh phúc")
-        blanked = _blank_motto(text[:_REGION])
+        blanked = _blank_motto(text[:_REGION], key[:_REGION])
         pos = text.rfind("\n", 0, motto.start()) + 1
         end = pos
         while pos < len(blanked):
@@ -220,7 +224,7 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
                 break   # past the motto block: the document's title ("QUY CHẾ LÀM VIỆC …") is no organ
             end = nl
             pos = nl + 1
-        organ, superior = organ_lines(text[:end])
+        organ, superior = organ_lines(text[:end], key[:end])
         if organ is not None:
             return _rest_of_header(text, key, motto.start(), end, None, None, organ, superior)
     return None
