@@ -29,6 +29,7 @@ from .numbers import DOC_TYPES, NumberMatch, find_numbers, type_from_code
 _REGION = 2500          # the header sits in the first characters of the text
 # "Số:" at a line's start (a "|" cell border or padding before it); the number may be on the next line
 _NUMBER_CUE_RE = re.compile(r"(?:^|\n)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*\n?[ \t]*")
+_BARE_SYMBOL_RE = re.compile(r"\d{1,5}[a-z]?/[A-ZĐ][A-ZĐ&]{1,9}(?![\w/-])")
 # the national (or party) motto, whatever the line breaks inside it
 _MOTTO_RE = re.compile(
     r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–—]\s*tu\s+do\s*[-–—]\s*hanh\s+phuc"
@@ -141,7 +142,11 @@ def _subject_after(text: str, pos: int) -> str | None:
 def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
     found = [n for n in find_numbers(text[cue.end():cue.end() + 40]) if n.start == 0]
     if not found:
-        return None
+        # after the header's own "Số:", a ký hiệu that is only the issuer's abbreviation ("45/PNV")
+        bm = _BARE_SYMBOL_RE.match(text, cue.end())
+        if bm is None or not cue.group(1):
+            return None
+        found = [NumberMatch(0, bm.end() - cue.end(), bm.group(0), None, False)]
     if not cue.group(1):
         # without the colon, only a header's own line ("Số 41-KH/ĐU", capital S, nothing after the
         # number but a cell border, the place and the date): "số 4/KH-SKHVCN về …" is a sentence
@@ -176,12 +181,21 @@ def _rest_of_header(text: str, key: str, start: int, end: int, number: str | Non
         dtype = "Chương trình hành động" if tkey == "chuong trinh hanh dong" else DOC_TYPES[tkey]
         inline = text[tm.end():].split("\n", 1)[0].strip(" |\t")
         subject = inline if inline else _subject_after(text, tm.end())
+    if tm is None:
+        # a letter (công văn) has no type line: its subject follows the number as "V/v …"
+        vm = _VV_RE.search(key, end, end + 400)
+        if vm is not None:
+            dtype = "Công văn"
+            subject = " ".join(text[vm.end():vm.end() + 300].split("\n", 1)[0].split()).strip(" |") or None
     if dtype is None and (number or code):
         dtype = type_from_code(code)
     if organ is None and superior is None and place is None and tm is None:
         return None   # a "Số: …" line with nothing of a header around it
     return FormalHeader(number, dtype, date, organ, superior, place, subject, start, end)
 
+
+# "V/v tổ chức …" (về việc) under a letter's number
+_VV_RE = re.compile(r"(?:^|\n|\|)[ \t]*v/v[ \t.:]*")
 
 # a draft's number left blank ("Số:      /BC-UBND"): the header still states the type and the organ
 _BLANK_NUMBER_RE = re.compile(r"[ \t]*/[ \t]*(?P<code>[a-z]{1,6})[ \t]*[-–][ \t]*[a-z]")

@@ -146,6 +146,44 @@ def _department_name(text: str) -> str | None:
     return None
 
 
+_ORGAN_HEADS = ("phong", "so", "bo", "ban", "van phong", "chi cuc", "cuc", "tong cuc", "trung tam", "thanh tra",
+                "hoi", "doan", "vien", "uy ban")
+
+
+def _sentence_case(caps: str) -> str | None:
+    """An agency in capitals the lists above do not know, in the running text's spelling: its head
+    word and the words after "và", "-" or "," capitalised, a level word before a place lower case and
+    the place capitalised ("PHÒNG VĂN HÓA - THÔNG TIN HUYỆN MỸ ĐỨC" -> "Phòng Văn hóa - Thông tin huyện
+    Mỹ Đức"); None when it does not open with an agency's head word."""
+    key = fold(caps)
+    head = next((h for h in _ORGAN_HEADS if key == h or key.startswith(h + " ")), None)
+    if head is None:
+        return None
+    words = caps.split()
+    keys = [fold(w) for w in words]
+    n_head = len(head.split())
+    out: list[str] = [words[0][:1] + words[0][1:].lower()] + [w.lower() for w in words[1:n_head]]
+    cap_next = True
+    i = n_head
+    while i < len(words):
+        w, k = words[i], keys[i]
+        two = f"{k} {keys[i + 1]}" if i + 1 < len(words) else ""
+        if i > 0 and (two in _CAPS_LEVELS or k in _CAPS_LEVELS) and i + (2 if two in _CAPS_LEVELS else 1) < len(words):
+            n = 2 if two in _CAPS_LEVELS else 1
+            out.append(_CAPS_LEVELS[two if n == 2 else k])
+            out.extend(x[:1] + x[1:].lower() for x in words[i + n:])   # the place name
+            break
+        if w in ("-", "–", ",") or k == "va":
+            out.append(w.lower())
+            cap_next = True
+        else:
+            low = w.lower()
+            out.append(low[:1].upper() + low[1:] if cap_next else low)
+            cap_next = w.endswith(",")
+        i += 1
+    return " ".join(out)
+
+
 def conventional_name(as_written: str) -> str:
     """An organ of a place written in capitals, in the spelling the running text uses ("ỦY BAN NHÂN
     DÂN XÃ TÂN LẬP" -> "UBND xã Tân Lập", "HUYỆN ỦY CẨM GIÀNG" -> "Huyện ủy Cẩm Giàng"). Anything
@@ -157,7 +195,7 @@ def conventional_name(as_written: str) -> str:
     text = re.sub(r"\s+", " ", as_written).strip()
     m = _CAPS_NAME_RE.match(fold_aligned(text).lower())
     if m is None:
-        return _department_name(text) or as_written
+        return _department_name(text) or _sentence_case(text) or as_written
     parts = [_CAPS_ORGANS[m["organ"]]]
     if m["level"] is None and m["place"] in _CAPS_LEVELS:
         return f"{parts[0]} {_CAPS_LEVELS[m['place']]}"   # "ỦY BAN NHÂN DÂN TỈNH": a level, no name yet
@@ -257,6 +295,13 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
         for lvl, name in places(conventional_name(superior)):
             if lvl in ("tinh", "thanh pho"):
                 return f"{as_written} {_CAPS_LEVELS[lvl]} {name}"
+    if superior and key.startswith(("phong ", "van phong ", "trung tam ", "ban ", "chi cuc ")) and not places(as_written):
+        # "UBND HUYỆN HÀM YÊN" over "PHÒNG NỘI VỤ": the office of that district
+        sup = conventional_name(superior)
+        found = places(sup)
+        if found and not fold(sup).startswith(("dang bo", "tinh uy", "huyen uy", "thanh uy", "quan uy", "thi uy")):
+            lvl, name = found[-1]
+            return f"{as_written} {_CAPS_LEVELS[lvl]} {name}"
     if key in ("uy ban nhan dan", "hoi dong nhan dan"):
         as_written = "UBND" if key.startswith("uy") else "HĐND"
         key = fold(as_written)

@@ -46,12 +46,22 @@ DOC_TYPES: dict[str, str] = {
     "luat": "Luật",
     "van ban": "Văn bản",
     "to trinh": "Tờ trình",
+    "quy che": "Quy chế",
+    "quy dinh": "Quy định",
+    "thong cao": "Thông cáo",
+    "bien ban": "Biên bản",
+    "cong dien": "Công điện",
+    "giay moi": "Giấy mời",
+    "thong tri": "Thông tri",
 }
 # Type codes inside a ký hiệu (folded) -> canonical name.
 TYPE_CODES: dict[str, str] = {
     "kh": "Kế hoạch", "qd": "Quyết định", "nq": "Nghị quyết", "nd": "Nghị định", "ct": "Chỉ thị",
     "tb": "Thông báo", "bc": "Báo cáo", "da": "Đề án", "hd": "Hướng dẫn", "tt": "Thông tư",
     "cv": "Công văn", "ctr": "Chương trình", "kl": "Kết luận", "ttlt": "Thông tư liên tịch",
+    # the other abbreviations of Nghị định 30/2020/NĐ-CP (Phụ lục III) and of party documents
+    "ttr": "Tờ trình", "qc": "Quy chế", "qyd": "Quy định", "tc": "Thông cáo", "pa": "Phương án", "bb": "Biên bản",
+    "cd": "Công điện", "gm": "Giấy mời", "ttri": "Thông tri",
 }
 _ISSUER_STOP_RE = re.compile(
     r"\s+(?:ve|ban hanh|phe duyet|quy dinh|huong dan|trien khai|thuc hien|tai|nham|theo|doi voi|va ke hoach|va quyet dinh)\b"

@@ -393,3 +393,15 @@ def test_results_article_quoting_widget_labels_keeps_its_body_and_is_no_widget()
                  '<p>Số hồ sơ xử lý: 12000</p><p>Trước &amp; đúng hạn: 11950</p><p>Trễ hạn: 50</p></div>'))
     assert r["widget"] is None and r["widget_issues"] == []
     assert "toàn tỉnh tiếp nhận 12.512 hồ sơ" in r["text"] and r["published_at"] == "2024-06-05"
+
+
+def test_office_under_its_district_and_a_letter_header_with_vv() -> None:
+    text = ("UBND HUYỆN HÀM YÊN\nPHÒNG NỘI VỤ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 45/PNV\nV/v đôn đốc thực hiện Kế hoạch cải cách hành chính năm 2024\nHàm Yên, ngày 12 tháng 3 năm 2024\n"
+            "Kính gửi: UBND các xã, thị trấn.")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("45/PNV", "Công văn", "2024-03-12")
+    assert (a.issuer, a.organ, a.category) == ("Phòng Nội vụ huyện Hàm Yên", "government", "other")
+    assert [n.number for n in find_numbers("Tờ trình số 12/TTr-SNV; Công điện số 3/CĐ-UBND")] == ["12/TTr-SNV", "3/CĐ-UBND"]
+    assert [c.type for c in find_citations("số 12/TTr-SNV và số 3/CĐ-UBND", fold_aligned("số 12/TTr-SNV và số 3/CĐ-UBND"))] == [
+        "Tờ trình", "Công điện"]
