@@ -3,7 +3,8 @@
 A yearly plan says so ("Kế hoạch cải cách hành chính năm 2026", issued in December 2025: it is for
 2026); a plan for a period says "giai đoạn 2021–2025", "2022 - 2025" or "từ năm 2021 đến năm 2025".
 Years that are not the plan's own are skipped by the words before them: a date's "tháng 12 năm 2025",
-a horizon's "định hướng đến năm 2030", a part of a year ("6 tháng đầu năm 2024"). When a subject has
+a horizon's "định hướng đến năm 2030". A part of a year is that year's ("Báo cáo … 6 tháng đầu năm
+2022" reports on 2022). When a subject has
 both a year and a period ("Kế hoạch thực hiện Chương trình … giai đoạn 2021-2030 năm 2024") the plan
 is the year's: it carries out its part of the period programme.
 """
@@ -13,9 +14,9 @@ import re
 
 # "nam 2026" with what stands before it (checked by _NOT_OWN_YEAR_RE)
 _YEAR_RE = re.compile(r"(?<![a-z])nam\s+((?:19|20)\d{2})(?!\d)")
-# before "năm YYYY": a date's month, a horizon or start, a part of a year
+# before "năm YYYY": a date's month, a horizon or a start
 _NOT_OWN_YEAR_RE = re.compile(
-    r"(?<![a-z])(?:thang\s*\d{1,2}|thang\s+(?:dau|cuoi)|den|tu|dau|cuoi|truoc|tam nhin|toi|giua)\s*$")
+    r"(?<![a-z])(?:thang\s*\d{1,2}|den|tu|truoc|tam nhin|toi)\s*$")
 # "giai đoạn 2021 – 2025", "2021-2025", "từ năm 2021 đến năm 2025", "2021 đến 2025"
 _PERIOD_RE = re.compile(
     r"(?<![\d/.])(?:tu\s+nam\s+)?((?:19|20)\d{2})\s*(?:[-\u2013\u2014]|den(?:\s+nam)?)\s*((?:19|20)\d{2})(?![\d/])")
