@@ -29,7 +29,7 @@ from .markers import (BREADCRUMB_RE, DATE_LINE_RE, FOOTER_RE, FURNITURE_RE, LIST
 from .page import Page, element_lines, key_of, load_page
 from .published import find_published
 from .record import Record
-from .title import find_title
+from .title import find_title, site_name_text
 from .visitors import visitors_in_page
 from .waf import is_waf_block, support_id
 from .widget import widget_in_page
@@ -345,6 +345,10 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
         text = _lines_after_title(page, title)
         if text:
             fallback_warning = "text: trafilatura found no main text; took the visible lines after the headline"
+    if context is None:
+        # no portal context (`cchc extract` of a page): the site's own name stands in for its unit
+        site = site_name_text(page)
+        context = PortalContext(unit_name=site) if site else None
     rec = build_record(page, context, now, text, title, published)
     if register and not (rec.doc_number and parse_header(text or "") is not None):
         # a document's detail page: its labelled fields are the document's own (unless the page

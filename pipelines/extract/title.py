@@ -170,3 +170,28 @@ def find_title(page: Page) -> str | None:
                 continue   # the site's own name or a caption, not a headline
             return stripped if len(stripped) >= 15 else clean_space(r)
     return None
+
+
+def site_name_text(page: Page) -> str | None:
+    """The site's own name as written (og:site_name, the part of <title> after the site's separator,
+    or the owner its footer names), so a bare "UBND tỉnh" on the portal of "… tỉnh Sóc Trăng" keeps
+    its place when the crawl gives no portal context (`cchc extract` of a page)."""
+    tree = page.tree
+    if tree is None:
+        return None
+    og = meta_content(tree, "og:site_name")
+    if og:
+        return clean_space(og)
+    head = tree.find(".//title")
+    head_t = clean_space(head.text_content()) if head is not None else ""
+    headline = split_site_suffix(head_t, set())
+    if headline != head_t:
+        return head_t[len(headline):].strip(" |:»>–—-") or None
+    for line in page.lines[-40:]:
+        m = _OWNER_TEXT_RE.match(line)
+        if m:
+            return m.group(1).strip(" .")
+    return None
+
+
+_OWNER_TEXT_RE = re.compile(r"^\s*(?:Cơ quan chủ quản|©?\s*Bản quyền thuộc về)\s*:?\s*([^.:]{3,150})", re.I)

@@ -405,3 +405,12 @@ def test_office_under_its_district_and_a_letter_header_with_vv() -> None:
     assert [n.number for n in find_numbers("Tờ trình số 12/TTr-SNV; Công điện số 3/CĐ-UBND")] == ["12/TTr-SNV", "3/CĐ-UBND"]
     assert [c.type for c in find_citations("số 12/TTr-SNV và số 3/CĐ-UBND", fold_aligned("số 12/TTr-SNV và số 3/CĐ-UBND"))] == [
         "Tờ trình", "Công điện"]
+
+
+def test_bare_committee_in_a_news_item_keeps_the_portal_place_without_a_crawl_context() -> None:
+    r = rec(page('<h1 class="title">Ban hành Kế hoạch cải cách hành chính năm 2024</h1><div class="body">'
+                 '<p>UBND tỉnh vừa ban hành Kế hoạch số 12/KH-UBND về cải cách hành chính năm 2024, tập trung cải cách '
+                 'thủ tục hành chính và chuyển đổi số trong giải quyết hồ sơ của người dân, doanh nghiệp.</p></div>',
+                 title_tag="Ban hành Kế hoạch cải cách hành chính năm 2024 - Cổng thông tin điện tử tỉnh Bình Định"))
+    assert (r["doc_number"], r["issuer_as_written"], r["issuer"], r["plan_year"]) == (
+        "12/KH-UBND", "UBND tỉnh", "UBND tỉnh Bình Định", 2024)
