@@ -220,6 +220,7 @@ class DocState:
     deadlines: Any = None
     corrections: list[int] = field(default_factory=list)
     linked_portal: str | None = None
+    plan_period: str | None = None   # "2021-2025" for a period plan (migration 0004; plan_year is then null)
 
     @property
     def published_on(self) -> dt.date | None:
@@ -265,7 +266,7 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
                 title=ver.title, published_at=ver.published_at, is_cchc=ver.is_cchc, category=ver.category,
                 doc_number=ver.doc_number, doc_type=ver.doc_type, doc_date=ver.doc_date, issuer=ver.issuer,
                 organ=ver.organ, plan_year=ver.plan_year, version_id=ver.id, sections=ver.sections,
-                deadlines=ver.deadlines,
+                deadlines=ver.deadlines, plan_period=ver.plan_period,
             )
     docs = list(best.values())
     from reports.review import apply_corrections

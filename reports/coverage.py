@@ -23,6 +23,7 @@ from reports.formatting import Column, Table, pct
 ROW_KEYS = (
     "unit", "portal", "level", "province", "found", "organ", "doc_number", "doc_date", "published_at", "url",
     "first_seen_run", "first_seen_on", "content_hash", "title", "documents", "former_names", "corrections",
+    "period_plan", "period_plan_number", "period_plan_url",
 )
 TOTAL_KEYS = ("province", "level", "units", "found", "missing", "found_pct")
 
@@ -30,7 +31,7 @@ COLUMNS = [
     Column("unit", "Đơn vị"), Column("level", "Cấp"), Column("province", "Tỉnh"), Column("found", "Có KH", "bool"),
     Column("organ", "Cơ quan"), Column("doc_number", "Số/Ký hiệu"), Column("doc_date", "Ngày ban hành", "date"),
     Column("published_at", "Ngày đăng", "date"), Column("first_seen_run", "Lần quét đầu", "int"),
-    Column("url", "URL"),
+    Column("url", "URL"), Column("period_plan", "KH giai đoạn"), Column("period_plan_number", "Số KH giai đoạn"),
 ]
 TOTAL_COLUMNS = [
     Column("province", "Tỉnh"), Column("level", "Cấp"), Column("units", "Số đơn vị", "int"),
@@ -89,14 +90,20 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
     units = list(units) if units is not None else load_units(engine, level=level, province=province, as_units=as_units)
     docs = load_documents(engine, runs, as_of=day, cchc_only=True)
     matches: dict[str, list[DocState]] = {}
+    periods: dict[str, list[DocState]] = {}
     for d in docs:
-        if d.removed_run is not None or d.category != kind or d.plan_year != year or not organ_matches(d.organ, organ):
+        if d.removed_run is not None or d.category != kind or not organ_matches(d.organ, organ):
             continue
-        matches.setdefault(d.linked_portal or d.portal_id, []).append(d)
+        if d.plan_year == year:
+            matches.setdefault(d.linked_portal or d.portal_id, []).append(d)
+        elif d.plan_year is None and spans(d.plan_period, year):
+            periods.setdefault(d.linked_portal or d.portal_id, []).append(d)
     rows: list[dict[str, Any]] = []
     for u in units:
         found = sorted(matches.get(u.portal_id, []), key=_sort_key)
         best = found[0] if found else None
+        spanning = sorted(periods.get(u.portal_id, []), key=_sort_key)
+        period = spanning[0] if spanning else None
         rows.append({
             "unit": u.unit, "portal": u.portal_id, "level": u.level, "province": u.province, "found": best is not None,
             "organ": best.organ if best else None, "doc_number": best.doc_number if best else None,
@@ -107,8 +114,23 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
             "content_hash": (best.content_hash or None) if best else None, "title": best.title if best else None,
             "documents": len(found), "former_names": u.former_names,
             "corrections": sorted({c for d in found for c in d.corrections}),
+            # a plan for a period that spans the year: shown beside, never counted as the year's plan
+            "period_plan": period.plan_period if period else None,
+            "period_plan_number": period.doc_number if period else None,
+            "period_plan_url": period.url if period else None,
         })
     return CoverageResult(year, kind, organ, day, run, rows, totals(rows))
+
+
+def spans(period: str | None, year: int) -> bool:
+    """Does a plan period "2021-2025" include `year`?"""
+    if not period:
+        return False
+    first, _, last = period.partition("-")
+    try:
+        return int(first) <= year <= int(last)
+    except ValueError:
+        return False
 
 
 def totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

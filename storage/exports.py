@@ -26,7 +26,7 @@ FORMATS = ("jsonl", "csv")
 DOCUMENT_KEYS = (
     "url", "portal", "title", "published_at", "is_cchc", "category", "doc_number", "doc_type", "doc_date",
     "issuer", "issuer_as_written", "organ", "plan_year", "first_seen_run", "last_seen_run", "version",
-    "removed_run", "content_hash", "first_seen_on", "last_seen_on", "removed_on",
+    "removed_run", "content_hash", "first_seen_on", "last_seen_on", "removed_on", "plan_period",
 )
 WIDGET_KEYS = (
     "portal", "url", "run", "observed_on", "period", "total", "on_time", "late", "late_rate", "on_time_rate",
@@ -111,6 +111,7 @@ def _documents(session: Session) -> Iterator[dict[str, Any]]:
             "first_seen_run": doc.first_seen_run_id, "last_seen_run": doc.last_seen_run_id,
             "version": doc.version, "removed_run": doc.removed_run_id, "content_hash": doc.content_hash,
             "first_seen_on": _iso(first_on), "last_seen_on": _iso(last_on), "removed_on": _iso(removed_on),
+            "plan_period": ver.plan_period,
         }
 
 

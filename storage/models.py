@@ -251,6 +251,8 @@ class DocumentVersion(Base):
     issuer_as_written: Mapped[str | None] = mapped_column(Text)
     organ: Mapped[str | None] = mapped_column(String(120))
     plan_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: "2021-2025" for a plan for a period (then plan_year is null); migration 0004
+    plan_period: Mapped[str | None] = mapped_column(String(9), index=True)
     channels: Mapped[list[Any] | None]
     sections: Mapped[dict[str, Any] | None]
     deadlines: Mapped[list[Any] | None]

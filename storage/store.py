@@ -743,6 +743,7 @@ class Store:
             "issuer_as_written": text_or_none(record.get("issuer_as_written")),
             "organ": text_or_none(record.get("organ"), 120),
             "plan_year": number(record.get("plan_year"), integer=True),
+            "plan_period": text_or_none(record.get("plan_period"), 9),
             "channels": json_or_none("channels"),
             "sections": json_or_none("sections"),
             "deadlines": json_or_none("deadlines"),

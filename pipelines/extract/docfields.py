@@ -27,9 +27,21 @@ _LABEL_RE = re.compile(
 _TAGS = frozenset({"td", "th", "dt", "dd", "span", "div", "p", "li", "b", "strong", "label", "em", "font", "h4", "h5"})
 
 
+# labels a register or a mirror's property block puts on one line with another field
+# ("Nơi ban hành: Tỉnh Lai Châu Người ký: Lê Văn Lương"): a value ends where the next label starts
+_NEXT_LABEL_RE = re.compile(
+    r"\s(?:nguoi ky|ngay hieu luc|ngay co hieu luc|loai van ban|noi ban hanh|co quan ban hanh|ngay ban hanh|"
+    r"linh vuc|tinh trang|ngay cong bao|so cong bao|so hieu|trich yeu|ngay het hieu luc)\s*:")
+
+
+def _cut_at_next_label(value: str) -> str:
+    m = _NEXT_LABEL_RE.search(fold_aligned(value).lower())
+    return value[:m.start()].strip() if m else value
+
+
 def _value_after(el: Any, own_text: str, label_end: int) -> str:
     """The value written after a label: in the same element, its next sibling, or its tail."""
-    rest = clean_space(own_text[label_end:]).lstrip(":").strip()
+    rest = _cut_at_next_label(clean_space(own_text[label_end:]).lstrip(":").strip())
     if rest:
         return rest
     nxt = el.getnext()

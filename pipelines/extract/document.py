@@ -8,31 +8,40 @@ warnings as a candidate).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from core.vntext import fold_aligned
 
+from .classify import RESULTS_RE
 from .classify import category as classify_category
 from .classify import is_cchc as classify_is_cchc
 from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
-from .issuer import PortalContext, complete_issuer, header_organ, issuer_in_clause, organ_of
+from .header import parse_header
+from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
+from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
 
-_VERB_END_RE = re.compile(r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh|xay\s*dung|ky(?:\s+ban\s*hanh)?)\s*$")
+_VERB_END_RE = re.compile(
+    r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh(?:\s+kem\s+theo)?|xay\s*dung|ky(?:\s+ban\s*hanh)?"
+    r"|(?P<co>co))\s*$")
+# "UBND huyện yêu cầu các xã … ban hành Kế hoạch": the organ asks others to issue one
+_REQUEST_RE = re.compile(
+    r"(?<![a-z])(?:ubnd|uy\s*ban|so|phong|dang\s*uy|bo|huyen\s*uy|tinh\s*uy|thanh\s*uy|ban|chu\s*tich)(?![a-z])"
+    r"[^.;]{0,80}?\s(?:yeu\s*cau|de\s*nghi|chi\s*dao|giao\s*(?:cho|nhiem\s*vu)|huong\s*dan|don\s*doc)(?![a-z])")
 _CITE_CUE_RE = re.compile(r"(?:ve\s*viec|(?<![a-z])ve|(?<![a-z])de|nham|viec)\s*$")
 _CLAUSE_CUT_RE = re.compile(r"[.;:\n]")
 _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 _NUMBERLESS_RE = re.compile(
-    rf"(?:(?<=\s)|^)(?:vua\s+|da\s+)?(?:ban\s*hanh|xay\s*dung)\s+(?P<type>{_TYPES_ALT})(?!\s*so\s*\d)(?![a-z])"
+    rf"(?:(?<=\s)|^)(?:vua\s+|da\s+)?(?:ban\s*hanh|xay\s*dung)\s+(?:du\s*thao\s+)?(?P<type>{_TYPES_ALT})(?!\s*so\s*\d)(?![a-z])"
 )
 _TITLE_TYPE_RE = re.compile(rf"^\s*(?P<type>{_TYPES_ALT})(?![a-z])")
 _SUBJECT_LEAD_RE = re.compile(r"^\s*,?\s*(?:ve\s*viec\s+|ve\s+)?")
 _SUBJECT_END_RE = re.compile(r",\s*nhu\s*sau|[.;:\n]|\s+\(|,\s*(?:gom|theo do)\s")
-_YEAR_RE = re.compile(r"(?<![a-z])nam\s+((?:19|20)\d{2})(?!\d)")
 
 
 @dataclass
@@ -45,6 +54,8 @@ class OwnDocument:
     issuer_as_written: str | None = None
     subject: str | None = None
     superior: str | None = None  # the header line above the issuer ("UBND TỈNH ĐIỆN BIÊN"), if any
+    place: str | None = None     # the header's place-and-date line's place ("Bình Định")
+    from_header: bool = False    # stated by the document's formal header
 
 
 @dataclass
@@ -56,6 +67,7 @@ class Analysis:
     issuer: str | None
     organ: str | None
     plan_year: int | None
+    plan_period: str | None
     is_cchc: bool
     category: str | None
     deadlines: list[dict[str, str]]
@@ -88,13 +100,36 @@ def _issuer_from_clause(clause: str) -> str | None:
     return None
 
 
-def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | None, bool]:
+_LEAD_CHARS = 800
+_SOURCE_TAG_RE = re.compile(r"^\s*\(?[a-z0-9.]{2,14}\)?\s*[-–]\s+")
+_DAY_MONTH_RE = re.compile(r"^\s*ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d/.-])")
+
+
+def _day_month(ckey: str, posted: str | None) -> str | None:
+    """"Ngày 9/1, Sở … ban hành …" in a news item: the year is the posting's (the year before when
+    the month is later than the posting's month)."""
+    m = _DAY_MONTH_RE.match(ckey)
+    if m is None or not posted:
+        return None
+    try:
+        py, pm = int(posted[:4]), int(posted[5:7])
+        year = py if int(m.group(2)) <= pm else py - 1
+        return dt.date(year, int(m.group(2)), int(m.group(1))).isoformat()
+    except ValueError:
+        return None
+
+
+def _statement(text: str, key: str, type_start: int, posted: str | None = None) -> tuple[str | None, str | None, bool]:
     """(issuer, leading date) when the words before `type_start` are "<organ> ban hành|xây dựng"."""
     lo = max(0, type_start - 220)
     near = key[max(0, type_start - 40):type_start]
     if ("ban hanh" not in near and "xay dung" not in near and "banhanh" not in near and "xaydung" not in near
-            and not re.search(r"(?<![a-z])ky\s*$", near)):
+            and not re.search(r"(?<![a-z])(?:ky|co)\s*$", near)):
         return None, None, False
+    # "xây dựng dự thảo Kế hoạch": a draft of the document is still the page's document
+    draft = re.search(r"\s+du\s*thao\s*$", key[max(0, type_start - 12):type_start])
+    if draft:
+        type_start -= len(draft.group(0))
     vm = _VERB_END_RE.search(key, max(0, type_start - 40), type_start)
     if not vm:
         return None, None, False
@@ -104,114 +139,149 @@ def _statement(text: str, key: str, type_start: int) -> tuple[str | None, str | 
     ckey = key[cstart:vm.start()]
     # "Thực hiện …/Căn cứ …/theo …" before the verb, in the same comma-part, makes it a citation;
     # "Căn cứ X, UBND xã ban hành Kế hoạch số Y" still states Y as the page's own
-    if re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", ckey.rsplit(",", 1)[-1]):
+    last_part = ckey.rsplit(",", 1)[-1]
+    if (re.search(r"thuc\s*hien|can\s*cu|(?<![a-z])theo(?![a-z])", last_part.replace("kem theo", ""))
+            or _REQUEST_RE.search(ckey)):
         return None, None, False
     dates = find_dates(clause, ckey)
     # only a date that opens the clause ("Ngày 18/4/2022 Đảng ủy xã …") dates the statement
     lead_date = None
-    if dates and ckey[:dates[0].start].strip(" ,") in ("", "ngay"):
+    # a news agency's tag may open the sentence: "HNP - Ngày 9/1, Sở …", "(Chinhphu.vn) - Ngày …"
+    tag = _SOURCE_TAG_RE.match(ckey)
+    lead = ckey[tag.end():] if tag else ckey
+    shift = tag.end() if tag else 0
+    if dates and ckey[shift:dates[0].start].strip(" ,") in ("", "ngay"):
         lead_date = dates[0].date.isoformat()
-    return _issuer_from_clause(clause), lead_date, True
+    elif not dates:
+        lead_date = _day_month(lead, posted)
+    issuer = _issuer_from_clause(clause)
+    if vm.group("co") and issuer is None:
+        return None, None, False   # "có" states a document only with its organ: "Bộ Tư pháp đã có Công văn số …"
+    return issuer, lead_date, True
 
 
-_HEADER_NO_RE = re.compile(r"(?:^|\n)\s*so\s*(?:/\s*ky\s*hieu\s*)?:?\s*")
-_HEADER_TYPE_RE = re.compile(rf"(?:^|\n)\s*(?P<type>{_TYPES_ALT})\s*(?:\n|\s+)(?P<subj>[^\n]{{5,300}})")
+def header_start(text: str, key: str) -> int:
+    """Where the formal header starts in the text (0 when it has none): a statement above it (a
+    news item's "Ngày 21/01/2021 UBND xã ban hành kế hoạch số 05/KH-UBND …") is about it."""
+    h = parse_header(text, key)
+    return h.start if h is not None else 0
 
 
 def own_from_header(text: str, key: str) -> OwnDocument | None:
-    """The official document header ("UBND THÀNH PHỐ CẦN THƠ / Số: 27/KH-UBND / Cần Thơ, ngày 05
-    tháng 02 năm 2022 / KẾ HOẠCH Tuyên truyền …"), as an attachment's text or a register file has it.
-    Party documents write "Số 41-KH/ĐU" without the colon; the organ block above the number may hold a
-    superior ("ĐẢNG BỘ HUYỆN …" over "ĐẢNG ỦY XÃ …") or split one name over two lines."""
-    head_key = key[:800]
-    m = nums = None
-    for cand in _HEADER_NO_RE.finditer(head_key):
-        found = [n for n in find_numbers(text[cand.end():cand.end() + 40]) if n.start == 0]
-        if not found:
-            continue
-        if ":" not in head_key[cand.start():cand.end()]:
-            # without the colon only a header's own line ("Số 41-KH/ĐU", capital S, nothing after the
-            # number but the place and date): a wrapped sentence line "số 4/KH-SKHVCN về …" is not one
-            so = text[cand.start():cand.end()].lstrip()
-            after = text[cand.end() + found[0].end:].split("\n", 1)[0].strip()
-            if not so.startswith("S") or (after and not after[0].isupper()):
-                continue
-        m, nums = cand, found
-        break
-    if m is None or not nums:
+    """The official document header (see header.py) as the page's own document: its number, type,
+    date, organ, place and subject win over any number the body cites."""
+    h = parse_header(text, key)
+    if h is None:
         return None
-    number = nums[0].number
-    issuer, superior = header_organ(text[:m.start()].split("\n"))
-    dates = [d for d in find_dates(text[:800], head_key) if d.start > m.end()]
-    tm = _HEADER_TYPE_RE.search(key, m.end(), 1200)
-    dtype = DOC_TYPES[tm["type"]] if tm else type_from_code(nums[0].code)
-    subject = text[tm.start("subj"):tm.end("subj")].strip() if tm else None
-    return OwnDocument(number, dtype, dates[0].date.isoformat() if dates else None, issuer, subject, superior)
+    return OwnDocument(h.number, h.type, h.date, h.organ, h.subject, h.superior, place=h.place, from_header=True)
 
 
-def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None) -> OwnDocument | None:
+def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
+             posted: str | None = None) -> OwnDocument | None:
     """The page's own document: a document header, a numbered statement in the text, then in the
     title, then an unnumbered statement."""
     header = own_from_header(text, key)
-    if header is not None:
+    if header is not None and header.number is not None:
         return header
-    for c in (citations if citations is not None else find_citations(text, key)):
-        if c.type is None:
-            continue
-        issuer, lead_date, ok = _statement(text, key, c.start)
-        if ok:
-            return OwnDocument(c.number, c.type, lead_date or c.date, issuer or c.issuer, _subject_after(text, key, c.end))
+    if header is not None:
+        # a header that states no number (a draft's blank "Số:     /KH-UBND", a regulation's organ and
+        # motto only): its organ, date and type stand; the number comes from the text's statement
+        stated = find_own("", text[:header_start(text, key)], key[:header_start(text, key)], None, posted)
+        if stated is not None and stated.number is not None:
+            header.number = stated.number
+            header.type = header.type or stated.type
+            header.date = header.date or stated.date
+        return header
     tkey = fold_aligned(title)
     tm = _TITLE_TYPE_RE.match(tkey)
+    # a page titled as a document of one type ("Phương án …", "Đề cương …") is not a statement's
+    # document of another type ("Ban Thường vụ … đã ban hành Kết luận số …" is its background)
+    title_type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])] if tm else None
+    # a results write-up ("Kết quả giải quyết TTHC tính đến …") is its own report: the directive it
+    # recalls ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg") is background
+    if title_type is None and RESULTS_RE.search(tkey):
+        title_type = "Báo cáo"
+    for c in (citations if citations is not None else find_citations(text, key)):
+        if c.type is None or (title_type is not None and c.type != title_type):
+            continue
+        issuer, lead_date, ok = _statement(text, key, c.start, posted)
+        if ok:
+            return OwnDocument(c.number, c.type, lead_date or c.date, issuer or c.issuer, _subject_after(text, key, c.end))
     if tm:
         nums = find_numbers(title)
         if nums and re.fullmatch(r"\s*(?:so\s*:?\s*)?", tkey[tm.end():nums[0].start]):
             cits = find_citations(title, tkey)
             c = cits[0]
             return OwnDocument(c.number, DOC_TYPES[tm["type"]], c.date, c.issuer, _subject_after(title, tkey, c.end))
-    for src, skey in ((text, key), (title, tkey)):
+    # an unnumbered statement is the page's own only in its lead: further down, a bulletin's items
+    # and a report's paragraphs mention plans others issued ("10. Hà Nội ban hành kế hoạch …")
+    for src, skey in ((text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (title, tkey)):
         for m in _NUMBERLESS_RE.finditer(skey):
             type_start = m.start("type")
-            issuer, lead_date, ok = _statement(src, skey, type_start)
+            issuer, lead_date, ok = _statement(src, skey, type_start, posted)
             if not ok:
                 continue
             return OwnDocument(None, DOC_TYPES[m["type"]], lead_date, issuer, _subject_after(src, skey, m.end()))
     return None
 
 
-def analyse(title: str | None, text: str | None, context: PortalContext | None) -> Analysis:
-    """Run the Vietnamese layer over a document's title and main text."""
+_PLAN_TYPES = frozenset({"Kế hoạch", "Chương trình", "Chương trình hành động"})
+
+
+def lead_key(text: str, key: str) -> str:
+    """The folded first line of a text when it reads as a heading (short, no closing punctuation,
+    a longer line after it): a page without a headline element often opens with its headline."""
+    nl = text.find("\n")
+    if nl <= 0:
+        return ""
+    first = text[:nl].strip()
+    rest = text[nl + 1:text.find("\n", nl + 1) if text.find("\n", nl + 1) > 0 else len(text)]
+    if not 15 <= len(first) <= 200 or first[-1] in ".:;,!?" or len(rest) <= len(first):
+        return ""
+    return key[:nl]
+
+
+def analyse(title: str | None, text: str | None, context: PortalContext | None,
+            published: str | None = None) -> Analysis:
+    """Run the Vietnamese layer over a document's title and main text (`published`, the page's
+    posting date, dates a news item's "Ngày 9/1, …" statement)."""
     title = title or ""
     text = text or ""
     key = fold_aligned(text)
     tkey = fold_aligned(title)
     all_citations = find_citations(text, key)
-    own = find_own(title, text, key, all_citations) or OwnDocument()
+    own = find_own(title, text, key, all_citations, published) or OwnDocument()
     if own.type is None:
         tm = _TITLE_TYPE_RE.match(tkey)
         if tm:
             own.type = DOC_TYPES[tm["type"]]
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
-    issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior)
+    issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior, place=own.place,
+                              text=f"{title}\n{text}")
               if own.issuer_as_written else None)
     subject_key = fold_aligned(own.subject) if own.subject else ""
-    cchc = classify_is_cchc(tkey, subject_key, key)
-    plan_year = None
-    for k in ((subject_key, tkey) if cchc else ()):
-        ym = _YEAR_RE.search(k)
-        if ym:
-            plan_year = int(ym.group(1))
-            break
-    if plan_year is None and cchc and own.date and own.type == "Kế hoạch":
-        plan_year = int(own.date[:4])
-    cat = classify_category(own.type, tkey, subject_key, cchc)
+    # without a headline, a heading-like first line of the text says what the page is about
+    about = tkey or lead_key(text, key)
+    cchc = classify_is_cchc(about, subject_key, key)
+    plan_year, plan_period = year_or_period(subject_key, about)
+    if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
+        plan_year = int(own.date[:4])   # a yearly reform plan that names no year is the year it is issued
+    cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None)
+    # the year or period a plan is for, reform or not ("Kế hoạch … năm 2018", "… giai đoạn 2021-2025");
+    # a reform report keeps the year it reports on; news and other pages have neither
+    is_plan = cat in ("plan", "propaganda_plan") or (own.type in _PLAN_TYPES and cat != "report")
+    if not (is_plan or (cchc and own.type == "Báo cáo")):
+        plan_year = None
+    if not is_plan:
+        plan_period = None
     return Analysis(
         own=own,
         citations=citations,
         issuer=issuer,
         organ=organ_of(issuer),
         plan_year=plan_year,
+        plan_period=plan_period,
         is_cchc=cchc,
         category=cat,
         deadlines=find_deadlines(text, key),

@@ -18,14 +18,19 @@ from lxml import etree
 from core.vntext import clean_space, fold, fold_aligned
 
 from .attachments import AttachmentText, find_attachments, kind_from_name
-from .dates import VN_OFFSET, DateMatch, default_now, find_dates, parse_iso
+from .dates import VN_OFFSET, default_now, find_dates, parse_iso
 from .document import analyse
 from .issuer import PortalContext, complete_issuer, organ_of
 from .classify import category as classify_category
 from .docfields import detail_fields
+from .header import parse_header
 from .numbers import DOC_TYPES, find_numbers, number_from_filename, type_from_code
+from .markers import (BREADCRUMB_RE, DATE_LINE_RE, FOOTER_RE, FURNITURE_RE, LIST_CAPTION_RE, TEXT_END_RE,
+                      TOOLBAR_RE)
 from .page import Page, element_lines, key_of, load_page
+from .published import find_published
 from .record import Record
+from .title import find_title, site_name_text
 from .visitors import visitors_in_page
 from .waf import is_waf_block, support_id
 from .widget import widget_in_page
@@ -41,202 +46,65 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "favor_precision": True,
 }
 
-# A line that starts a list of other articles, a widget, a counter or a footer: the text ends there.
-_TEXT_END_RE = re.compile(
-    r"^(?:tin moi nhat|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|bai viet khac|"
-    r"cac bai viet khac|xem them|tin da dua|tin bai khac|tien ich thong tin|ket qua giai quyet tthc|"
-    r"dang truy cap|so nguoi online|thong ke truy cap|so luong truy cap|chia se|ban quyen|"
-    r"trang thong tin dien tu xa|truong ban bien tap|qr code|nguon tin$|chung toi tren mang xa hoi)\b"
-)
-# Page furniture that trafilatura sometimes keeps at the top of the text.
-_FURNITURE_RE = re.compile(r"^(?:(?:tai (?:file|ve|xuong|ke hoach|van ban)|file dinh kem|tai lieu dinh kem|tep dinh kem)\b.{0,80}$|print|in bai|goc|xem co chu|co chu|a\+|a-|\d{1,3}%|chia se|lay link|(?:luot xem|view count)(?:\s*:?\s*[\d.,]+)?)[\s:a+\-]*$")
-_TITLE_BAD_RE = re.compile(r"^(?:trang chu|tin tuc|tin tuc - su kien|thong bao)$|^(?:chi tiet bai viet|qr code)\b")
-# a line that only dates the page ("Đăng ngày 29 - 01 - 2022", "Thứ ba - 01/03/2022 13:20", "27/04/2022 | 09:46 AM")
-_DATE_LINE_RE = re.compile(
-    r"^(?:dang ngay|ngay dang|ngay xuat ban|publish date|cap nhat(?: luc)?|thu (?:hai|ba|tu|nam|sau|bay)|chu nhat)?"
-    r"[\s,:|-]*[\d/:.\s|-]{8,}(?:sa|ch|am|pm)?[\s)|]*(?:(?:view count|luot xem|so lan xem)\s*:?\s*[\d.,]+)?\s*$")
-_HAS_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}|th[aá]ng")
-_SITE_SUFFIX_RE = re.compile(r"\s+[-|–»]\s+[^-|–»]{2,}$")
 
-
-def _meta(tree: Any, *names: str) -> str | None:
-    for el in tree.iter("meta"):
-        n = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if n in names and el.get("content"):
-            return el.get("content")
-    return None
-
-
-_TITLE_CANDIDATES = etree.XPath(
-    "//h1|//h2|//h3|//h4|//*[@itemprop='headline']|//*[contains(@class,'title') or contains(@class,'Title')]")
-
-
-def find_title(page: Page) -> str | None:
-    """The article's headline, chosen among headings by evidence rather than by one template's class.
-
-    Evidence: it agrees with <title>/og:title (which add " - site name"); it is marked as a
-    headline (itemprop, a *title* class); a date line follows it. A banner ("UBND XÃ LINH TRƯỜNG",
-    all capitals) or a list heading is not a headline. <title> itself is the last resort.
-    """
-    tree = page.tree
-    if tree is None:
-        return None
-    og = _meta(tree, "og:title", "twitter:title", "dc.title")
-    head = tree.find(".//title")
-    head_t = clean_space(head.text_content()) if head is not None else ""
-    refs = [key_of(_SITE_SUFFIX_RE.sub("", x)) for x in (og or "", head_t) if x]
-    refs += [key_of(x) for x in (og or "", head_t) if x]
-    line_index: dict[str, int] = {}
-    for i, line in enumerate(page.lines):
-        line_index.setdefault(line, i)
-    best: str | None = None
-    best_el = None
-    best_score = 0
-    for el in _TITLE_CANDIDATES(tree):
-        cls = (el.get("class") or "").lower()
-        marked = el.get("itemprop") == "headline" or ("title" in cls and "subtitle" not in cls and "portlet" not in cls)
-        if el.tag not in ("h1", "h2", "h3", "h4") and not marked:
-            continue
-        if len(el) > 3:
-            continue
-        raw = el.text_content()
-        if len(raw) < 15 or len(raw) > 1500:
-            continue
-        txt = clean_space(raw)
-        if not 15 <= len(txt) <= 400:
-            continue
-        fc = key_of(txt)
-        if _TITLE_BAD_RE.match(fc) or _TEXT_END_RE.match(fc) or txt.upper() == txt:
-            continue
-        score = 1 + (2 if marked else 0) + (1 if el.tag == "h1" else 0)
-        if any(fc and ((fc in r and len(fc) * 2 >= len(r)) or (len(r) > 15 and r in fc)) for r in refs):
-            score += 3
-        i = line_index.get(txt)
-        if i is not None and any(_HAS_DATE_RE.search(l) and find_dates(l) for l in page.lines[i + 1:i + 3] if len(l) < 140):
-            score += 2
-        if score > best_score:
-            best, best_score, best_el = txt, score, el
-    if best:
-        page.title_el = best_el
-        return best
-    for r in (og, head_t):
-        if r:
-            r = clean_space(r)
-            stripped = _SITE_SUFFIX_RE.sub("", r)
-            return stripped if len(stripped) >= 15 else r
-    return None
-
-
-_TIME_EL = etree.XPath("//time[@datetime]")
-_LIST_HEAD_RE = re.compile(
-    r"\s*(?:cac\s*)?(?:tin|bai(?:\s*viet)?)\s*(?:moi\s*nhat|moi|khac|lien\s*quan|cung\s*chuyen\s*muc|da\s*dua)\b"
-    r"|\s*xem\s*(?:them|nhieu\s*nhat)\b|\s*tin\s*doc\s*nhieu")
-_UPDATED_RE = re.compile(r"cap\s*nhat\s*luc|tu\s*dong\s*cap\s*nhat")
-
-
-def _time_elements(tree: Any) -> list[tuple[str, DateMatch]]:
-    """(visible text, machine-readable datetime) of each <time datetime="…"> element."""
-    out: list[tuple[str, DateMatch]] = []
-    for el in _TIME_EL(tree):
-        d = parse_iso(el.get("datetime") or "")
-        text = clean_space(el.text_content() or "")
-        if d is not None and text:
-            out.append((text, d))
-    return out
-
-
-def _richer(found: DateMatch, line: str, times: list[tuple[str, DateMatch]]) -> DateMatch:
-    """The date read off a line, or the same date with its time from a <time datetime> element
-    written on that line ("<time datetime='2022-04-18T09:15:00+07:00'>18/04/2022</time>")."""
-    if found.time is not None:
-        return found
-    for text, d in times:
-        if text in line and d.date == found.date and d.time is not None:
-            return d
-    return found
-
-
-_PUBLISHED_EL = etree.XPath("//*[@itemprop='datePublished']|//time[contains(@class,'published')]")
-
-
-def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]]:
-    """The page's own publication date: a meta/itemprop date, else the date line next to the title.
-
-    Dates in "Tin mới nhất"/"Tin khác" lists, in the widget ("Cập nhật lúc") and inside the body
-    ("Ngày 18/4/2022 Đảng ủy …") are not the page's date.
-    """
-    tree = page.tree
-    warnings: list[str] = []
-    if tree is not None:
-        raw = _meta(tree, "article:published_time", "datepublished", "dc.date.issued", "dc.date", "pubdate")
-        if raw is None:
-            for el in _PUBLISHED_EL(tree):
-                raw = el.get("datetime") or el.get("content") or el.text_content()
-                break
-        if raw:
-            d = parse_iso(raw) or (find_dates(raw)[0] if find_dates(raw) else None)
-            if d:
-                return d.iso(), warnings
-    lines = page.lines
-    tkey = key_of(title) if title else None
-    ti = None
-    if tkey:
-        for i, line in enumerate(lines):
-            lk = key_of(line)
-            if lk == tkey or (len(tkey) > 20 and tkey in lk and len(lk) < len(tkey) + 40):
-                ti = i
-                break
-    times = _time_elements(tree) if tree is not None else []
-    if ti is not None:
-        after, before = range(ti, min(len(lines), ti + 7)), range(ti - 1, max(-1, ti - 4), -1)
-    else:
-        after, before = range(0, min(len(lines), 60)), range(0)
-    updated_line: DateMatch | None = None
-    for group in (after, before):
-        for i in group:
-            line = lines[i]
-            key = fold_aligned(line)
-            if group is after and i != ti and _LIST_HEAD_RE.match(key):
-                break  # "Tin mới nhất", "Tin khác": the dates from here on are other articles'
-            if len(line) > 140:
-                continue
-            found = find_dates(line, key)
-            if not found:
-                continue
-            if _UPDATED_RE.search(key):
-                # a widget's "Cập nhật lúc"; right under the headline it is the article's own date line
-                if ti is not None and ti < i <= ti + 3 and updated_line is None:
-                    updated_line = found[0]
-                continue
-            if ti is None:
-                warnings.append("published_at: no headline found; took the first dated line of the page")
-            return _richer(found[0], line, times).iso(), warnings
-    if updated_line is not None:
-        return updated_line.iso(), warnings
-    return None, warnings
+# a row of a page-layout table as trafilatura writes it, its other cells empty: "| SỞ NỘI VỤ |  |  |"
+_LAYOUT_ROW_RE = re.compile(r"^\|[^|]*(?:\|\s+){2,}\|?\s*$")
 
 
 def clean_text(raw: str | None, title: str | None = None) -> str | None:
     """trafilatura's text without the headline and the date/print/font-size furniture at its top,
-    cut before related-article lists, widgets, counters and footers."""
+    cut before related-article lists, widgets, counters and footers.
+
+    Lines are matched on the folded key of their first 80 characters, inside a layout table's
+    "| cell |" borders; a line is compared with the headline only when its length allows it."""
     if not raw:
         return None
     tkey = key_of(title) if title else None
+    tlen = len(title or "")
+
+    def is_title(line: str) -> bool:
+        inner = line.strip("| ")
+        return bool(tkey) and abs(len(inner) - tlen) <= 8 and key_of(inner) == tkey
+
+    lines = raw.split("\n")
+    if tkey:
+        # trafilatura kept the headline: what it put above it is the page's banner, menu and trail
+        # (only short lines: trafilatura sometimes puts the body first and the headline after it)
+        for i, line in enumerate(lines[:15]):
+            if is_title(line):
+                if all(len(prev.strip("| ")) <= 100 for prev in lines[:i]):
+                    lines = lines[i + 1:]
+                break
     out: list[str] = []
-    for line in raw.split("\n"):
+    for line in lines:
         line = line.strip()   # trafilatura already collapsed whitespace; the page was NFC'd at load
         if not line:
             continue
-        if len(line) > 120:          # a paragraph: never a list heading, counter or footer line
-            if not (not out and tkey and key_of(line) == tkey):   # (a long headline repeated on top)
+        if _LAYOUT_ROW_RE.search(line) or line.count("\\|") >= 3:
+            continue   # a layout table's spacer row ("| BANNER |  |  |") or an inline menu ("Trang chủ \\| Giới thiệu …")
+        long = len(line) > 120
+        if long and out:
+            out.append(line)         # a paragraph: never a list heading, counter or footer line
+            continue
+        # a layout table's row comes out of trafilatura as "| cell |": its markers are read inside
+        key = key_of(line.strip("| ")[:80])
+        fm = FOOTER_RE.match(key)
+        if long:
+            if not fm and not is_title(line):   # a long copyright line or headline trafilatura put first
                 out.append(line)
             continue
-        key = key_of(line[:80])
-        if _TEXT_END_RE.match(key) and out:
-            break
-        if not out and len(line) <= 80 and (_FURNITURE_RE.match(key) or _DATE_LINE_RE.match(key)):
+        if len(line) <= 80 and TOOLBAR_RE.match(key):
+            continue   # a print/share toolbar is never text, wherever trafilatura leaves it
+        if fm:
+            if not out:
+                continue   # a footer block trafilatura put first (a page with almost no text): never text
+            if fm.group("strong"):
+                break      # the owner, the editor in charge, the copyright: the page's footer begins
+        if (TEXT_END_RE.match(key) and out) or LIST_CAPTION_RE.match(key):
+            break      # a related list begins (first of all: trafilatura found no article above it)
+        if not out and len(line) <= 80 and (FURNITURE_RE.match(key) or DATE_LINE_RE.match(key) or BREADCRUMB_RE.match(key)):
             continue
-        if not out and tkey and key_of(line) == tkey:
+        if not out and is_title(line):
             continue
         out.append(line)
     return "\n".join(out) or None
@@ -246,7 +114,7 @@ _BOX_TITLE_RE = re.compile(
     r"^(?:tin moi nhat|tin moi|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|"
     r"bai viet khac|cac bai viet khac|xem them|tin da dua|tin bai khac|tien ich thong tin|"
     r"ket qua giai quyet (?:tthc|thu tuc hanh chinh|ho so)|tinh hinh giai quyet ho so|thong ke (?:truy cap|ho so)|"
-    r"so luong truy cap|luot truy cap|qr code|chung toi tren mang xa hoi|lien ket website|van ban moi)$"
+    r"so luong truy cap|luot truy cap|qr code|chung toi tren mang xa hoi|lien ket website|van ban moi|van ban lien quan)$"
 )
 # a box title contains one of these (lowercase, accented or not): a cheap test before folding
 _BOX_CUES = ("tin", "bài", "bai", "xem", "kết", "ket", "tình", "tinh", "thống", "thong", "lượt", "luot", "lượng",
@@ -284,7 +152,11 @@ def prune_chrome(page: Page, title: str | None) -> None:
         return
     head = title[:40] if title else None
     keep = _ancestors(page.title_el)
-    doomed = list(tree.iter(*_CHROME_TAGS))
+    # ASP.NET WebForms pages (SharePoint, DNN, many portals) wrap the WHOLE page in one <form>: a
+    # form that holds the headline or most of the page is the page, not a search box
+    body_len = len(tree.text_content())
+    doomed = [el for el in tree.iter(*_CHROME_TAGS)
+              if el.tag != "form" or (el not in keep and len(el.text_content()) * 3 < body_len)]
     for el in _CHROME_CANDIDATES(tree):
         cls = el.get("class") or el.get("id")
         if cls and _CHROME_CLASS_RE.search(cls):
@@ -362,6 +234,9 @@ def prune_boxes(page: Page, title: str | None) -> int:
         if box in keep:
             continue
         body_text = box.text_content()
+        if body_text.find(txt.strip()) > 60 or any(len(t) > 140 for t in box.itertext()):
+            continue   # words that close an article block ("Tin liên quan" as its last line), or a block
+            # of prose (an article quoting "Kết quả giải quyết TTHC"): not a box of links or figures
         if len(body_text) > 5000 or (page.title_el is None and tkey and tkey in key_of(body_text)):
             continue
         doomed.append(box)
@@ -386,8 +261,10 @@ def _article_root(page: Page, title: str | None) -> Any:
     headline and at least half of the text pruning left): trafilatura then scores one article
     block instead of the whole page. The whole (pruned) tree when there is no headline element."""
     el = page.title_el
-    if el is None or page.tree is None:
+    if page.tree is None:
         return page.tree
+    if el is None:
+        return _densest_block(page.tree)
     body = page.tree.find("body")
     total = len((body if body is not None else page.tree).text_content())
     # it must hold the body: enough text beyond the headline, and most of what pruning left
@@ -397,6 +274,34 @@ def _article_root(page: Page, title: str | None) -> Any:
             return el
         el = el.getparent()
     return page.tree
+
+
+_PARA_TAGS = ("p", "br", "li", "h5", "h6", "blockquote")
+
+
+def _densest_block(tree: Any) -> Any:
+    """Without a headline element, the element that directly holds the most paragraph text (a
+    table-layout portal's content cell, a theme's entry-content), if it holds most of the page's
+    paragraph text; else the whole (pruned) tree. One pass over the paragraphs (linear)."""
+    held: dict[Any, int] = {}
+    total = 0
+    for p in tree.iter(*_PARA_TAGS):
+        txt = p.text_content() + (p.tail or "")   # a <br>'s line is its tail
+        n = len(txt)
+        parent = p.getparent()
+        if parent is None or n == 0:
+            continue
+        if n < 30 or (n < 200 and FOOTER_RE.match(key_of(txt.strip()[:60]))):
+            continue   # menu entries are short; a footer's lines are paragraphs too; neither is prose
+        held[parent] = held.get(parent, 0) + n
+        total += n
+    if not held:
+        return tree
+    best = max(held, key=lambda e: held[e])
+    # the block must hold most of the paragraph text, and enough of it to be an article
+    if held[best] * 2 < total or held[best] < 80:
+        return tree
+    return best
 
 
 def _lines_after_title(page: Page, title: str | None) -> str | None:
@@ -415,11 +320,11 @@ def build_record(page: Page, context: PortalContext | None, now: dt.datetime, te
                  title: str | None, published: str | None) -> Record:
     """Fill a Record from a page's text and title (shared by articles and register rows)."""
     rec = Record(url=page.url, title=title, published_at=published, text=text)
-    a = analyse(title, text, context)
+    a = analyse(title, text, context, published)
     rec.is_cchc, rec.category = a.is_cchc, a.category
     rec.doc_number, rec.doc_type, rec.doc_date = a.own.number, a.own.type, a.own.date
     rec.issuer, rec.issuer_as_written, rec.organ = a.issuer, a.own.issuer_as_written, a.organ
-    rec.plan_year = a.plan_year
+    rec.plan_year, rec.plan_period = a.plan_year, a.plan_period
     rec.citations = [c.to_dict() for c in a.citations]
     rec.deadlines, rec.channels, rec.sections = a.deadlines, a.channels, a.sections
     rec.warnings.extend(a.warnings)
@@ -463,13 +368,23 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
         text = _lines_after_title(page, title)
         if text:
             fallback_warning = "text: trafilatura found no main text; took the visible lines after the headline"
+    if context is None:
+        # no portal context (`cchc extract` of a page): the site's own name stands in for its unit
+        site = site_name_text(page)
+        context = PortalContext(unit_name=site) if site else None
     rec = build_record(page, context, now, text, title, published)
-    if register:
-        # a document's detail page: its labelled fields are the document's own
+    if register and not (rec.doc_number and parse_header(text or "") is not None):
+        # a document's detail page: its labelled fields are the document's own (unless the page
+        # carries the document's own header: a mirror's property table then only repeats it, often
+        # less precisely, "Nơi ban hành: Tỉnh Lai Châu" for "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU")
         apply_register_fields(rec, fields.get("number"), fields.get("date"), fields.get("issuer"),
                               fields.get("summary"), context, fields.get("type"))
         rec.category = classify_category(rec.doc_type, key_of(title or ""), key_of(fields.get("summary") or ""),
                                          bool(rec.is_cchc))
+    if widget is not None and text and _quoted_by(widget, text):
+        # the figures are the article's own ("Kết quả giải quyết TTHC tháng 5/2024 …" as news): the
+        # portal's widget is a box beside the article, never its text
+        widget, widget_issues = None, []
     rec.widget, rec.widget_issues, rec.visitors = widget, widget_issues, visitors
     rec.warnings = page.warnings + pub_warn + rec.warnings
     if fallback_warning:
@@ -490,10 +405,23 @@ def extract(html: str | bytes, url: str, context: PortalContext | None = None, *
     return rec
 
 
+_THOUSANDS_RE = re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))")
+_INT_RE = re.compile(r"\d+")
+
+
+def _quoted_by(widget: dict[str, Any], text: str) -> bool:
+    """Do the widget's dossier counts all appear in the article's text ("12.512 hồ sơ")?"""
+    counts = [widget.get(k) for k in ("total", "on_time", "late") if isinstance(widget.get(k), int)]
+    if len(counts) < 2:
+        return False
+    numbers = set(_INT_RE.findall(_THOUSANDS_RE.sub("", text)))
+    return all(str(c) in numbers for c in counts)
+
+
 _GENERIC_TITLE_RE = re.compile(r"^(?:chi tiet|thong tin|noi dung|xem)?\s*(?:van ban|tai lieu)(?:\s+chi dao dieu hanh)?\s*(?:chi tiet)?$")
 
 
-_REGISTER_DATE_LINE_RE = re.compile(r"^\s*(?:ngay\s*(?:ban\s*hanh|ky|van\s*ban|co\s*hieu\s*luc|hieu\s*luc|het\s*hieu\s*luc))")
+_REGISTERDATE_LINE_RE = re.compile(r"^\s*(?:ngay\s*(?:ban\s*hanh|ky|van\s*ban|co\s*hieu\s*luc|hieu\s*luc|het\s*hieu\s*luc))")
 
 
 def _register_dates(page: Page) -> set[str]:
@@ -501,7 +429,7 @@ def _register_dates(page: Page) -> set[str]:
     out: set[str] = set()
     for line in page.lines:
         key = fold_aligned(line)
-        if _REGISTER_DATE_LINE_RE.match(key.lstrip("| ")):
+        if _REGISTERDATE_LINE_RE.match(key.lstrip("| ")):
             out.update(d.date.isoformat() for d in find_dates(line, key))
     return out
 
@@ -534,7 +462,7 @@ def apply_register_fields(rec: Record, number_raw: str | None, date_raw: str | N
         rec.issuer_as_written = issuer_raw
         rec.issuer = complete_issuer(issuer_raw, summary, context)
         rec.organ = organ_of(rec.issuer)
-    if rec.plan_year is None and rec.doc_date and rec.doc_type == "Kế hoạch":
+    if rec.plan_year is None and rec.plan_period is None and rec.doc_date and rec.doc_type == "Kế hoạch":
         rec.plan_year = int(rec.doc_date[:4])
 
 

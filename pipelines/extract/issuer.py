@@ -22,6 +22,9 @@ _ORGAN_PREFIXES: list[tuple[str, str]] = [
     ("ban bi thu", "party"), ("bo chinh tri", "party"),
     ("hdnd", "council"), ("hoi dong nhan dan", "council"), ("thuong truc hdnd", "council"),
     ("uy ban mat tran", "mass_organisation"), ("uy ban mttq", "mass_organisation"), ("mttq", "mass_organisation"),
+    ("ubmttqvn", "mass_organisation"), ("ubmttq", "mass_organisation"), ("tt ubmttqvn", "mass_organisation"),
+    ("tt ubmttq", "mass_organisation"), ("btt ubmt", "mass_organisation"),
+    ("ban thuong truc ubmttq", "mass_organisation"), ("thuong truc ubmttq", "mass_organisation"),
     ("mat tran to quoc", "mass_organisation"), ("doan thanh nien", "mass_organisation"),
     ("hoi lien hiep phu nu", "mass_organisation"), ("hoi phu nu", "mass_organisation"),
     ("hoi nong dan", "mass_organisation"), ("hoi cuu chien binh", "mass_organisation"),
@@ -50,6 +53,8 @@ def places(text: str) -> list[tuple[str, str]]:
     for m in _LEVEL_WORD_RE.finditer(key):
         words: list[str] = []
         for w in text[m.end():m.end() + 60].split(" "):
+            if w[:1] in "\u201c\"'(":
+                break   # huyện “Phát triển …”: a quotation, not a place
             w = w.strip(",.;:()\u201c\u201d\"")
             if w and (w[0].isupper() or (words and w.isdigit())):
                 words.append(w)
@@ -103,53 +108,6 @@ _CAPS_NAME_RE = re.compile(
     r"(?:(?P<level>" + "|".join(map(re.escape, sorted(_CAPS_LEVELS, key=len, reverse=True))) + r")\s+)?"
     r"(?P<place>\S.*)$"
 )
-# The national motto that shares the header's first line when its two columns are flattened.
-_MOTTO_RE = re.compile(r"\s*(?:cong hoa xa hoi chu nghia viet nam|dang cong san viet nam|doc lap\s*-).*$", re.S)
-
-
-def header_issuer(line: str) -> str | None:
-    """The issuing organ of a document header line, without the national motto column that
-    flattening puts beside it ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP CỘNG HÒA XÃ HỘI …" -> "ỦY BAN NHÂN DÂN
-    XÃ TÂN LẬP"), or None when the line is not an organ's name."""
-    key = fold_aligned(line)
-    m = _MOTTO_RE.search(key)
-    name = line[:m.start()].strip(" ,-–") if m else line.strip(" ,-–")
-    if not name or issuer_in_clause(name) != name:
-        return None
-    return name
-
-
-_BARE_ORGAN_RE = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)$")
-_LEVEL_START_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\s+\S")
-
-
-def header_organ(lines: list[str]) -> tuple[str | None, str | None]:
-    """The issuing organ of a document header, from the lines above its number.
-
-    Headers put the superior first and the issuer last ("ĐẢNG BỘ HUYỆN CẨM GIÀNG" over "ĐẢNG ỦY XÃ
-    NGỌC LIÊN"; "UBND TỈNH ĐIỆN BIÊN" over "SỞ LAO ĐỘNG - …"), may split one name over two lines
-    ("ỦY BAN NHÂN DÂN" over "XÃ NGỌC LIÊN"), and, flattened, share lines with the national motto.
-    Returns (issuer as written, the superior line above it or None)."""
-    organs: list[str] = []
-    for raw in lines:
-        line = raw.strip(" *-–_|")
-        if not line:
-            continue
-        key = fold_aligned(line).lower()
-        mm = _MOTTO_RE.search(key)
-        if mm is not None:
-            line = line[:mm.start()].strip(" *-–_|")
-        if line:
-            organs.append(line)
-    organs = organs[-3:]
-    if not organs:
-        return None, None
-    last = organs[-1]
-    if len(organs) >= 2 and _BARE_ORGAN_RE.match(fold(organs[-2])) and _LEVEL_START_RE.match(fold(last)):
-        return header_issuer(f"{organs[-2]} {last}"), (organs[-3] if len(organs) >= 3 else None)
-    return header_issuer(last), (organs[-2] if len(organs) >= 2 else None)
-
-
 def _names_province(name: str) -> bool:
     return any(lvl in ("tinh", "thanh pho") for lvl, _ in places(name))
 
@@ -188,6 +146,44 @@ def _department_name(text: str) -> str | None:
     return None
 
 
+_ORGAN_HEADS = ("phong", "so", "bo", "ban", "van phong", "chi cuc", "cuc", "tong cuc", "trung tam", "thanh tra",
+                "hoi", "doan", "vien", "uy ban")
+
+
+def _sentence_case(caps: str) -> str | None:
+    """An agency in capitals the lists above do not know, in the running text's spelling: its head
+    word and the words after "và", "-" or "," capitalised, a level word before a place lower case and
+    the place capitalised ("PHÒNG VĂN HÓA - THÔNG TIN HUYỆN MỸ ĐỨC" -> "Phòng Văn hóa - Thông tin huyện
+    Mỹ Đức"); None when it does not open with an agency's head word."""
+    key = fold(caps)
+    head = next((h for h in _ORGAN_HEADS if key == h or key.startswith(h + " ")), None)
+    if head is None:
+        return None
+    words = caps.split()
+    keys = [fold(w) for w in words]
+    n_head = len(head.split())
+    out: list[str] = [words[0][:1] + words[0][1:].lower()] + [w.lower() for w in words[1:n_head]]
+    cap_next = True
+    i = n_head
+    while i < len(words):
+        w, k = words[i], keys[i]
+        two = f"{k} {keys[i + 1]}" if i + 1 < len(words) else ""
+        if i > 0 and (two in _CAPS_LEVELS or k in _CAPS_LEVELS) and i + (2 if two in _CAPS_LEVELS else 1) < len(words):
+            n = 2 if two in _CAPS_LEVELS else 1
+            out.append(_CAPS_LEVELS[two if n == 2 else k])
+            out.extend(x[:1] + x[1:].lower() for x in words[i + n:])   # the place name
+            break
+        if w in ("-", "–", ",") or k == "va":
+            out.append(w.lower())
+            cap_next = True
+        else:
+            low = w.lower()
+            out.append(low[:1].upper() + low[1:] if cap_next else low)
+            cap_next = w.endswith(",")
+        i += 1
+    return " ".join(out)
+
+
 def conventional_name(as_written: str) -> str:
     """An organ of a place written in capitals, in the spelling the running text uses ("ỦY BAN NHÂN
     DÂN XÃ TÂN LẬP" -> "UBND xã Tân Lập", "HUYỆN ỦY CẨM GIÀNG" -> "Huyện ủy Cẩm Giàng"). Anything
@@ -199,30 +195,141 @@ def conventional_name(as_written: str) -> str:
     text = re.sub(r"\s+", " ", as_written).strip()
     m = _CAPS_NAME_RE.match(fold_aligned(text).lower())
     if m is None:
-        return _department_name(text) or as_written
+        return _department_name(text) or _sentence_case(text) or as_written
     parts = [_CAPS_ORGANS[m["organ"]]]
+    if m["level"] is None and m["place"] in _CAPS_LEVELS:
+        return f"{parts[0]} {_CAPS_LEVELS[m['place']]}"   # "ỦY BAN NHÂN DÂN TỈNH": a level, no name yet
     if m["level"]:
         parts.append(_CAPS_LEVELS[m["level"]])
     parts.append(text[m.start("place"):].title())
     return " ".join(parts)
 
 
+# "Bộ trưởng Bộ Nội vụ" signs for "Bộ Nội vụ", "Giám đốc Sở Tư pháp" for "Sở Tư pháp"
+_SIGNER_RE = re.compile(r"^(?:bo truong|thu truong|quyen bo truong|giam doc|pho giam doc|truong ban|cuc truong)\s+(?=(?:bo|so|ban|cuc)\s)")
+# the running text's abbreviations of a People's Committee or Council ("UBND xã Tân Hương")
+_LONG_FORMS = (("uy ban nhan dan ", "UBND "), ("hoi dong nhan dan ", "HĐND "))
+_LEVEL_NAMES = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
+                "xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu"}
+_LEVEL_ALT = "thanh pho|thi tran|thi xa|dac khu|tinh|huyen|quan|xa|phuong"
+
+
+_PARTY_BCH_RE = re.compile(rf"^ban chap hanh dang bo ({_LEVEL_ALT})(?![a-z])\s*")
+_PARTY_COMMITTEES = {"tinh": "Tỉnh ủy", "thanh pho": "Thành ủy", "huyen": "Huyện ủy", "quan": "Quận ủy",
+                     "thi xa": "Thị ủy", "xa": "Đảng ủy xã", "phuong": "Đảng ủy phường", "thi tran": "Đảng ủy thị trấn",
+                     "dac khu": "Đảng ủy đặc khu"}
+
+
+def _ministry_name(caps: str) -> str | None:
+    """"BỘ NỘI VỤ" -> "Bộ Nội vụ", "BỘ KẾ HOẠCH VÀ ĐẦU TƯ" -> "Bộ Kế hoạch và Đầu tư": a ministry's
+    name capitalises its first word and the first word after "và", "-" or ","."""
+    words = caps.split()
+    if len(words) < 2 or fold(words[0]) != "bo":
+        return None
+    out = ["Bộ"]
+    cap_next = True
+    for w in words[1:]:
+        low = w.lower()
+        if low in ("và", "-", "–", ","):
+            out.append(low)
+            cap_next = True
+            continue
+        out.append(low[:1].upper() + low[1:] if cap_next else low)
+        cap_next = w.endswith(",")
+    return " ".join(out)
+
+
+def _level_of(place: str, *texts: str | None) -> str | None:
+    """The level word written before `place` in a text ("… tỉnh Hà Tĩnh năm 2026" -> "tinh")."""
+    pkey = re.escape(fold(place))
+    rx = re.compile(rf"(?<![a-z])({_LEVEL_ALT})\s+{pkey}(?![a-z])")
+    for t in texts:
+        if t:
+            m = rx.search(fold(t[:6000]))
+            if m:
+                return m.group(1)
+    return None
+
+
+def _place_in_text(level: str, text: str | None) -> str | None:
+    """The place the text names most often at `level` ("huyện Thuỷ Nguyên"), as written."""
+    if not text:
+        return None
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for lvl, name in places(text[:20000]):
+        if lvl == level:
+            k = fold(name)
+            counts[k] = counts.get(k, 0) + 1
+            first.setdefault(k, name)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return first[best]
+
+
 def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None,
-                    superior: str | None = None) -> str:
-    """Complete a bare "UBND tỉnh"/"UBND thành phố" from the subject, else from the portal's unit;
-    an organ written in capitals (a document header) gets the running text's spelling first; a
-    department named without its province takes it from the header's superior ("UBND TỈNH ĐIỆN
-    BIÊN" over "SỞ LAO ĐỘNG - …")."""
+                    superior: str | None = None, *, place: str | None = None, text: str | None = None) -> str:
+    """The issuer's full name in the running text's spelling.
+
+    An organ written in capitals (a document header) gets the running text's spelling ("ỦY BAN NHÂN
+    DÂN XÃ TÂN LẬP" -> "UBND xã Tân Lập", "BỘ NỘI VỤ" -> "Bộ Nội vụ"); "Ủy ban nhân dân" is written
+    "UBND"; a signer's title is dropped ("Bộ trưởng Bộ Nội vụ" -> "Bộ Nội vụ"). A bare "UBND tỉnh"
+    keeps its place: from the header's place-and-date line ("Bình Định, ngày …"), else the subject,
+    else the portal's unit, else the place the text names most at that level; a bare "ỦY BAN NHÂN
+    DÂN" takes the header's place with the level the text writes before it. A department named
+    without its province takes it from the header's superior ("UBND TỈNH ĐIỆN BIÊN" over "SỞ …")."""
     as_written = conventional_name(as_written)
-    if superior and fold(as_written).startswith("so ") and not _names_province(as_written):
+    as_written = _ministry_name(as_written) if _caps_only(as_written) and _ministry_name(as_written) else as_written
+    key = fold(as_written)
+    sm = _SIGNER_RE.match(key)
+    if sm:
+        as_written = as_written[sm.end():]
+        key = fold(as_written)
+    for long, short in _LONG_FORMS:
+        if key.startswith(long):
+            as_written = short + as_written[len(long):]
+            key = fold(as_written)
+            break
+    if superior and key.startswith("so ") and not _names_province(as_written):
         for lvl, name in places(conventional_name(superior)):
             if lvl in ("tinh", "thanh pho"):
                 return f"{as_written} {_CAPS_LEVELS[lvl]} {name}"
-    key = fold(as_written)
+    if superior and key.startswith(("phong ", "van phong ", "trung tam ", "ban ", "chi cuc ")) and not places(as_written):
+        # "UBND HUYỆN HÀM YÊN" over "PHÒNG NỘI VỤ": the office of that district
+        sup = conventional_name(superior)
+        found = places(sup)
+        if found and not fold(sup).startswith(("dang bo", "tinh uy", "huyen uy", "thanh uy", "quan uy", "thi uy")):
+            lvl, name = found[-1]
+            return f"{as_written} {_CAPS_LEVELS[lvl]} {name}"
+    if key in ("uy ban nhan dan", "hoi dong nhan dan"):
+        as_written = "UBND" if key.startswith("uy") else "HĐND"
+        key = fold(as_written)
+    bm = _PARTY_BCH_RE.match(key)
+    if bm:
+        # the executive committee of a Party organisation is its committee ("Ban Chấp hành Đảng bộ
+        # tỉnh Hà Tĩnh" is "Tỉnh ủy Hà Tĩnh", the TU of "01-CTr/TU")
+        level = bm.group(1)
+        name = as_written[bm.end():].strip() or None
+        if name is None:
+            for src in (subject, text):
+                found = [n for lvl, n in places(src or "") if lvl == level]
+                if found:
+                    name = found[0]
+                    break
+        if name is None and context is not None and context.unit_name:
+            name = next((n for lvl, n in places(context.unit_name) if lvl == level), None)
+        committee = _PARTY_COMMITTEES[level]
+        return f"{committee} {name}" if name else as_written
+    if key in ("ubnd", "hdnd") and place:
+        level = _level_of(place, subject, text) or "tinh"
+        return f"{as_written} {_LEVEL_NAMES[level]} {place}"
     m = _BARE_LEVEL_RE.match(key)
     if not m:
         return as_written
     level = m.group(2)
+    if place:
+        return f"{as_written} {place}"
     if subject:
         for lvl, name in places(subject):
             if lvl == level:
@@ -234,7 +341,13 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
                     return f"{as_written} {name}"
         if level in ("tinh", "thanh pho") and context.province and context.level in ("province", "department"):
             return f"{as_written} {context.province}"
-    return as_written
+    found = _place_in_text(level, text)
+    return f"{as_written} {found}" if found else as_written
+
+
+def _caps_only(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(c.islower() for c in letters)
 
 
 _NAME_END_RE = re.compile(

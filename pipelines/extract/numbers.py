@@ -18,9 +18,10 @@ from .dates import find_dates
 
 _UP = "A-ZĐÂĂÊÔƠƯ"
 # a typed header often pads the number ("Số: 25 /KH-UBND", "Số: 125/ KH-UBND"): up to two spaces
-# either side of the first slash are allowed and dropped from the number as stored
-_STATE = rf"(?P<sn>\d{{1,5}}[a-z]?)[ \xa0]{{0,2}}/[ \xa0]{{0,2}}(?:(?P<sy>(?:19|20)\d{{2}})/)?(?P<ss>[{_UP}][{_UP}a-z&]*(?:-[{_UP}][{_UP}a-z&0-9]*)+)"
-_PARTY = rf"(?P<pn>\d{{1,5}}[a-z]?)-(?P<pt>[{_UP}]{{1,5}})/(?P<pi>[{_UP}][{_UP}a-z]*(?:-[{_UP}][{_UP}a-z]*)?)"
+# either side of the first slash are allowed and dropped from the number as stored; so is a stray
+# space typed on one side of a hyphen ("25/TTr- SNV" is 25/TTr-SNV, "05/KH -UBND" is 05/KH-UBND)
+_STATE = rf"(?P<sn>\d{{1,5}}[a-z]?)[ \xa0]{{0,2}}/[ \xa0]{{0,2}}(?:(?P<sy>(?:19|20)\d{{2}})/)?(?P<ss>[{_UP}][{_UP}a-z&]*(?:(?:[ \xa0]-|-[ \xa0]?)[{_UP}][{_UP}a-z&0-9]*)+)"
+_PARTY = rf"(?P<pn>\d{{1,5}}[a-z]?)-(?P<pt>[{_UP}][{_UP}a-z]{{0,4}})/(?P<pi>[{_UP}][{_UP}a-z]*(?:-[{_UP}][{_UP}a-z]*)?)"
 NUMBER_RE = re.compile(rf"(?<![\w/.-])(?:{_STATE}|{_PARTY})(?![\w/])")
 
 # Type words as written before a number (folded key -> canonical name).
@@ -37,17 +38,30 @@ DOC_TYPES: dict[str, str] = {
     "cong van": "Công văn",
     "thong tu lien tich": "Thông tư liên tịch",
     "thong tu": "Thông tư",
+    "chuong trinh hanh dong": "Chương trình hành động",
     "chuong trinh": "Chương trình",
+    "de cuong": "Đề cương",
+    "phuong an": "Phương án",
     "ket luan": "Kết luận",
     "luat": "Luật",
     "van ban": "Văn bản",
     "to trinh": "Tờ trình",
+    "quy che": "Quy chế",
+    "quy dinh": "Quy định",
+    "thong cao": "Thông cáo",
+    "bien ban": "Biên bản",
+    "cong dien": "Công điện",
+    "giay moi": "Giấy mời",
+    "thong tri": "Thông tri",
 }
 # Type codes inside a ký hiệu (folded) -> canonical name.
 TYPE_CODES: dict[str, str] = {
     "kh": "Kế hoạch", "qd": "Quyết định", "nq": "Nghị quyết", "nd": "Nghị định", "ct": "Chỉ thị",
     "tb": "Thông báo", "bc": "Báo cáo", "da": "Đề án", "hd": "Hướng dẫn", "tt": "Thông tư",
     "cv": "Công văn", "ctr": "Chương trình", "kl": "Kết luận", "ttlt": "Thông tư liên tịch",
+    # the other abbreviations of Nghị định 30/2020/NĐ-CP (Phụ lục III) and of party documents
+    "ttr": "Tờ trình", "qc": "Quy chế", "qyd": "Quy định", "tc": "Thông cáo", "pa": "Phương án", "bb": "Biên bản",
+    "cd": "Công điện", "gm": "Giấy mời", "ttri": "Thông tri",
 }
 _ISSUER_STOP_RE = re.compile(
     r"\s+(?:ve|ban hanh|phe duyet|quy dinh|huong dan|trien khai|thuc hien|tai|nham|theo|doi voi|va ke hoach|va quyet dinh)\b"
@@ -85,6 +99,10 @@ def _number_matches(text: str):  # type: ignore[no-untyped-def]
             yield m
 
 
+# "Công văn số 50/VHTT": a ký hiệu that is only the issuer's abbreviation, taken only after "số"
+_BARE_CODE_RE = re.compile(rf"(?<![\w/])(?:[Ss]ố|so)[ \xa0]*:?[ \xa0]*(?P<n>\d{{1,5}}[a-z]?)/(?P<c>[{_UP}][{_UP}&]{{1,9}})(?![\w/-])")
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """All document numbers in NFC `text`, in order."""
     out: list[NumberMatch] = []
@@ -97,6 +115,14 @@ def find_numbers(text: str) -> list[NumberMatch]:
         else:
             code = fold_aligned(m["pt"]).lower()
             out.append(NumberMatch(m.start(), m.end(), m.group(0), code if code in TYPE_CODES else None, True))
+    if "/" in text:
+        # only where the full grammar found nothing ("số 05/KH -UBND" is 05/KH-UBND, not 05/KH)
+        taken = [(n.start, n.end) for n in out]
+        bare = [NumberMatch(m.start("n"), m.end(), f"{m['n']}/{m['c']}", None, False)
+                for m in _BARE_CODE_RE.finditer(text)
+                if not any(a <= m.start("n") < b for a, b in taken)]
+        if bare:
+            out = sorted(out + bare, key=lambda n: n.start)
     return out
 
 
@@ -163,13 +189,47 @@ class Citation:
         return {"type": self.type, "number": self.number, "date": self.date, "issuer": self.issuer}
 
 
+# "ngày 02/9/2021, Thủ tướng Chính phủ [đã|vừa] ban hành|ký " right before a document: the date (and
+# the organ) that open the sentence are that document's
+_LEAD_RE = re.compile(r"(?:^|[\s(])ngay\s*$")
+_SENTENCE_BREAK_RE = re.compile(r"[.;\n](?=\s|$)|\n")
+_LEAD_VERB_RE = re.compile(r"(?:ban\s*hanh|ky(?:\s*ban\s*hanh)?|co)\s*$")
+
+
+def date_before(text: str, folded: str, tstart: int) -> tuple[str | None, str | None]:
+    """(date, organ) of a sentence that opens "Ngày <date>, <organ> ban hành" the document at `tstart`."""
+    lo = max(0, tstart - 160)
+    # the sentence the document is named in (a period inside a date, "02.9.2021", ends none)
+    breaks = list(_SENTENCE_BREAK_RE.finditer(folded, lo, tstart))
+    if breaks:
+        lo = breaks[-1].end()
+    window = folded[lo:tstart]
+    if not _LEAD_VERB_RE.search(window):
+        return None, None
+    for d in find_dates(text[lo:tstart], window):
+        if not _LEAD_RE.search(window[:d.start]):
+            continue
+        between = window[d.end:]
+        if find_numbers(text[lo + d.end:tstart]) or "," not in between[:4]:
+            return None, None
+        from .issuer import issuer_in_clause   # issuer imports nothing from here at module load
+
+        return d.date.isoformat(), issuer_in_clause(text[lo + d.end:tstart].strip(" ,"))
+    return None, None
+
+
 def find_citations(text: str, folded: str) -> list[Citation]:
-    """Every numbered document in `text` with type, date and issuer where written, in order."""
+    """Every numbered document in `text` with type, date and issuer where written, in order; a date
+    and organ that open the sentence ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số
+    23/CT-TTg") belong to the document it goes on to name."""
     out: list[Citation] = []
     for nm in find_numbers(text):
         dtype, tstart = type_before(folded, nm.start)
         date, pos = date_after(text, folded, nm.end)
         issuer, pos2 = issuer_after(text, folded, pos)
+        if date is None and dtype is not None:
+            lead_date, lead_issuer = date_before(text, folded, tstart)
+            date, issuer = lead_date, issuer or lead_issuer
         out.append(Citation(dtype or type_from_code(nm.code), nm.number, date, issuer, tstart, max(pos, pos2, nm.end)))
     return out
 

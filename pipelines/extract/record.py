@@ -7,7 +7,7 @@ from typing import Any
 RECORD_KEYS = (
     "url", "title", "published_at", "text", "is_cchc", "category", "doc_number", "doc_type", "doc_date",
     "issuer", "issuer_as_written", "organ", "plan_year", "citations", "deadlines", "channels", "sections",
-    "attachments", "widget", "widget_issues", "visitors", "warnings",
+    "attachments", "widget", "widget_issues", "visitors", "warnings", "plan_period",
 )
 
 
@@ -41,6 +41,9 @@ class Record:
     widget_issues: list[str] = field(default_factory=list)
     visitors: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
+    #: "2022-2025" for a plan for a period ("giai đoạn 2022–2025"); then plan_year is None. Appended
+    #: last (issue 11) so every earlier key keeps its place in the contract.
+    plan_period: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the contract, keys in contract order."""

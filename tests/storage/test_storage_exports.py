@@ -57,11 +57,13 @@ DOCUMENTS = [
      "is_cchc": True, "category": "propaganda_plan", "doc_number": "41-KH/ĐU", "doc_type": "KH", "doc_date": "2022-04-18",
      "issuer": "Đảng ủy xã Ngọc Liên", "issuer_as_written": "ĐẢNG ỦY XÃ NGỌC LIÊN", "organ": "party", "plan_year": 2022,
      "first_seen_run": 1, "last_seen_run": 2, "version": 1, "removed_run": None, "content_hash": HASH_A,
-     "first_seen_on": "2022-08-12", "last_seen_on": "2022-08-13", "removed_on": None},
+     "first_seen_on": "2022-08-12", "last_seen_on": "2022-08-13", "removed_on": None,
+     "plan_period": None},
     {"url": C, "portal": TQ, "title": "Tin tức", "published_at": None, "is_cchc": False, "category": None,
      "doc_number": None, "doc_type": None, "doc_date": None, "issuer": None, "issuer_as_written": None, "organ": None,
      "plan_year": None, "first_seen_run": 1, "last_seen_run": 1, "version": 1, "removed_run": 2,
-     "content_hash": HASH_C, "first_seen_on": "2022-08-12", "last_seen_on": "2022-08-12", "removed_on": "2022-08-13"},
+     "content_hash": HASH_C, "first_seen_on": "2022-08-12", "last_seen_on": "2022-08-12", "removed_on": "2022-08-13",
+     "plan_period": None},
 ]
 WIDGETS = [
     {"portal": NL, "url": "https://ngoclien.camgiang.haiduong.gov.vn/", "run": 1, "observed_on": "2022-08-12",

@@ -11,12 +11,10 @@ created here, by the writers, because `cchc serve` opens the database read-only.
 The same views exist on PostgreSQL (for psql users; Datasette serves a SQLite copy, `--export-sqlite`).
 Self-contained: plain SQL, no imports from the application.
 
-NOTE FOR THE MERGE: this revision follows 0004 (document_versions.plan_period, issue 11) in main; on
-the branch where it was written 0004 did not exist yet, so ``down_revision`` must read "0004" once both
-are merged (one head).
+It follows 0004 (document_versions.plan_period, issue 11).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 from __future__ import annotations
 
@@ -25,7 +23,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
