@@ -196,19 +196,24 @@ def compliance_cmd(year: int, kind: str, level: str | None, province: str | None
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write index.html into.")
 @click.option("--year", type=int, default=None, help="Plan year (default: the year of the last run).")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@click.option("--lang", default="vi", show_default=True, metavar="vi|en",
+              help="Language of the page's labels (scraped text is shown as written).")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="The report as the database knew it on DATE (YYYY-MM-DD).")
 @db_option
 @report_errors_exit_2
-def html_cmd(out_dir: str, year: int | None, kind: str, db_url: str | None) -> None:
-    """A static, offline report: coverage matrix, compliance, widget trend charts, latest diff."""
+def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | None, db_url: str | None) -> None:
+    """A static, offline report: summary first (found per province, late units, changes, portals down),
+    then the matrices, widget trends on one shared scale per province, and the tables."""
     from reports.base import load_runs
     from reports.coverage import validate_year
-    from reports.html import write_html
+    from reports.html import report_runs, write_html
 
     with open_store(db_url) as store:
+        report_runs(store.engine, lang, as_of)  # bad --lang/--as-of: one error line before any progress
         if year is not None:
             validate_year(year, load_runs(store.engine))
         click.echo("building the report (coverage, compliance, trends, diff)…", err=True)
-        index = write_html(store.engine, out_dir, year, kind)
+        index = write_html(store.engine, out_dir, year, kind, lang, as_of)
     click.echo(str(index))
 
 
