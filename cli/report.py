@@ -199,9 +199,12 @@ def compliance_cmd(year: int, kind: str, level: str | None, province: str | None
 @click.option("--lang", default="vi", show_default=True, metavar="vi|en",
               help="Language of the page's labels (scraped text is shown as written).")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="The report as the database knew it on DATE (YYYY-MM-DD).")
+@click.option("--deadlines", "config_path", default=None, metavar="FILE",
+              help="Deadline configuration for 'who is late' (as `report compliance --deadlines`).")
 @db_option
 @report_errors_exit_2
-def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | None, db_url: str | None) -> None:
+def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | None, config_path: str | None,
+             db_url: str | None) -> None:
     """A static, offline report: summary first (found per province, late units, changes, portals down),
     then the matrices, widget trends on one shared scale per province, and the tables."""
     from reports.base import load_runs
@@ -213,7 +216,7 @@ def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | 
         if year is not None:
             validate_year(year, load_runs(store.engine))
         click.echo("building the report (coverage, compliance, trends, diff)…", err=True)
-        index = write_html(store.engine, out_dir, year, kind, lang, as_of)
+        index = write_html(store.engine, out_dir, year, kind, lang, as_of, config_path)
     click.echo(str(index))
 
 

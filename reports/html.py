@@ -474,11 +474,13 @@ def report_runs(engine: Engine, lang: str = "vi", as_of: str | dt.date | None = 
 
 
 def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan", lang: str = "vi",
-           as_of: str | dt.date | None = None, now: Callable[[], dt.datetime] | None = None) -> str:
+           as_of: str | dt.date | None = None, deadlines: str | None = None,
+           now: Callable[[], dt.datetime] | None = None) -> str:
     """The whole page as a string (see the module docstring for its parts).
 
     ``as_of`` (a date) gives the page as the database knew it then: every part is computed from the
     runs observed on or before it, so "what changed" and "portals down" are those of that day's run.
+    ``deadlines`` is the deadline configuration `cchc report compliance --deadlines` reads.
     """
     fmt = Fmt(lang)
     runs = report_runs(engine, lang, as_of)
@@ -486,7 +488,7 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
     year = year if year is not None else last.observed_on.year
     covs: dict[str, CoverageResult] = {k: coverage(engine, year, kind=k, runs=runs) for k in KINDS}
     cov = covs[kind]
-    comp = compliance(engine, year, kind=kind, runs=runs)
+    comp = compliance(engine, year, kind=kind, runs=runs, config_path=deadlines)
     dif = diff(engine, str(runs[-2].id), str(last.id), year=year, kind=kind, runs=runs) if len(runs) > 1 else None
     units = {r["portal"]: r for r in cov.rows}
     province_of = {p: r["province"] for p, r in units.items()}
@@ -716,12 +718,12 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
 
 
 def write_html(engine: Engine, out_dir: str | Path, year: int | None = None, kind: str = "propaganda_plan",
-               lang: str = "vi", as_of: str | dt.date | None = None) -> Path:
+               lang: str = "vi", as_of: str | dt.date | None = None, deadlines: str | None = None) -> Path:
     """Write DIR/index.html (creating DIR only once the page is built, so bad input leaves nothing)."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ReportError(f"--out {out} exists and is not a folder")
-    page = render(engine, year, kind, lang, as_of)
+    page = render(engine, year, kind, lang, as_of, deadlines)
     out.mkdir(parents=True, exist_ok=True)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")

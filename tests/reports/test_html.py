@@ -71,8 +71,18 @@ def shown(elements) -> list:
     return [e for e in elements if e.is_displayed()]
 
 
+def deadlines_file(tmp_path: Path) -> str:
+    """Every unit's 2026 propaganda plan due on 1 February 2026 (a test configuration, not a real rule),
+    so some plans are on time, some late and some missing past the deadline."""
+    path = tmp_path / "deadlines.yaml"
+    path.write_text("deadlines:\n  - {province: '*', level: '*', year: 2026, kind: propaganda_plan, "
+                    "deadline: 2026-02-01, source: 'test: Công văn số 1/UBND-NC'}\n", encoding="utf-8")
+    return str(path)
+
+
 def test_html_report_in_chromium(db, worlds, browser, tmp_path):
-    index = build(db, tmp_path / "site", "--year", "2026")
+    deadlines = deadlines_file(tmp_path)
+    index = build(db, tmp_path / "site", "--year", "2026", "--deadlines", deadlines)
     page = index.read_text(encoding="utf-8")
     head = page.split("<body>")[0]
     assert "http://" not in head and "https://" not in head  # nothing loaded from outside
@@ -109,10 +119,14 @@ def test_html_report_in_chromium(db, worlds, browser, tmp_path):
     assert browser.find_element(by.CSS_SELECTOR, "#kpi-found .value").text == f"{found_total}/{len(cov)}"
 
     # who is late: exactly the compliance report's late / missing-past-deadline units
-    comp = report_json(db, "compliance", "--year", "2026")
-    late = {r["portal"] for r in comp if r["status"] in ("late", "missing_past_deadline")}
+    comp = report_json(db, "compliance", "--year", "2026", "--deadlines", deadlines)
+    late = {r["portal"]: r for r in comp if r["status"] in ("late", "missing_past_deadline")}
+    assert late and len(late) < len(comp)  # the configuration makes some units late, not all
     rows = browser.find_elements(by.CSS_SELECTOR, "#late tbody tr")
-    assert {r.get_attribute("data-portal") for r in rows} == late
+    assert {r.get_attribute("data-portal") for r in rows} == set(late)
+    for r in rows:
+        days = late[r.get_attribute("data-portal")]["days_late"]
+        assert r.find_elements(by.TAG_NAME, "td")[5].text == str(days)
     assert browser.find_element(by.CSS_SELECTOR, "#kpi-late .value").text == str(len(late))
     unknown = sum(1 for r in comp if r["status"] == "no_deadline_known")
     assert f"{unknown} đơn vị chưa biết hạn" in browser.find_element(by.ID, "summary").text
