@@ -305,3 +305,26 @@ def test_html_bad_input(db, tmp_path):
     blocker.write_text("x")
     proc = cchc("report", "html", "--db", db, "--out", str(blocker))
     assert proc.returncode == 2
+
+
+def test_trend_aggregate_by_month_matches_trend_report(db, monkeypatch):
+    """Past MAX_RUN_POINTS runs the charts read one point per unit and month, chosen in SQL (a window
+    function, on SQLite and PostgreSQL): the same readings as `cchc report trend --by month`."""
+    from sqlalchemy import create_engine
+
+    import reports.html as report_html
+    from reports.base import load_runs
+
+    by_month = report_json(db, "trend", "--by", "month")
+    expected = {s["portal"]: [(p["month"], p["run"], p["on_time_rate"]) for p in s["points"]]
+                for s in by_month["series"] if s["points"]}
+    monkeypatch.setattr(report_html, "MAX_RUN_POINTS", 1)
+    engine = create_engine(db)
+    try:
+        runs = load_runs(engine)
+        trends = report_html.load_trends(engine, runs, list(expected), report_html.Fmt("vi"))
+    finally:
+        engine.dispose()
+    assert trends.by == "month" and [b.key for b in trends.buckets] == sorted({m for v in expected.values() for m, _, _ in v})
+    got = {pid: [(p.bucket, p.run, p.rate) for p in pts] for pid, pts in trends.points.items()}
+    assert got == expected
