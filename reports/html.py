@@ -539,8 +539,9 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
         rows = [(attrs(r["portal"], change=k, portal=r["portal"]),
                  [_txt(label("change", k, fmt.lang)), _txt(r["unit"]), _txt(r["doc_number"]), (link(r["url"], r["title"] or r["url"]), "", "")])
                 for k in ("new", "changed", "removed") for r in d[k]]
-        counts = " · ".join(f"{fmt.int(len(d[k]))} {label('change', k, fmt.lang).lower()}" for k in ("new", "changed", "removed"))
-        changes_html = (f'<p class="meta" id="changes-counts">{esc(counts)}</p>'
+        counts = " · ".join(f'<span class="count" data-count="#changes tbody tr[data-change={k}]">{esc(fmt.int(len(d[k])))}'
+                            f'</span> {esc(label("change", k, fmt.lang).lower())}' for k in ("new", "changed", "removed"))
+        changes_html = (f'<p class="meta" id="changes-counts">{counts}</p>'
                         + _table("changes", [fmt.h("change"), fmt.h("unit"), fmt.h("doc_number"), fmt.t("document")], rows,
                                  empty=fmt.t("no_changes")))
     down_rows = [(attrs(pid, portal=pid), [_txt(units[pid]["unit"] if pid in units else pid), _txt(province_of.get(pid, "")),

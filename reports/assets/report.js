@@ -60,6 +60,10 @@
         value.textContent = fmtInt(rows.length);
       }
     });
+    document.querySelectorAll('span.count[data-count]').forEach(function (span) {
+      var rows = Array.prototype.filter.call(document.querySelectorAll(span.dataset.count), visible);
+      span.textContent = fmtInt(rows.length);
+    });
     /* Bars: found/units per province for the chosen level, recounted from the coverage table. */
     var level = selLevel ? selLevel.value : '';
     var per = {};

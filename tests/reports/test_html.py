@@ -137,6 +137,8 @@ def test_html_report_in_chromium(db, worlds, browser, tmp_path):
     for kind in ("new", "changed", "removed"):
         assert sorted(r.get_attribute("data-portal") for r in rows if r.get_attribute("data-change") == kind) == \
             sorted(d["portal"] for d in dif[kind]), kind
+    counts = [c.text for c in browser.find_elements(by.CSS_SELECTOR, "#changes-counts span.count")]
+    assert counts == [str(len(dif[k])) for k in ("new", "changed", "removed")]
     n_changes = sum(len(dif[k]) for k in ("new", "changed", "removed"))
     assert n_changes > 0 and browser.find_element(by.CSS_SELECTOR, "#kpi-changes .value").text == str(n_changes)
     # portals down in run 3: none in the simulator's day 3 (p-lamdong was down on day 2 only, back now)
@@ -218,6 +220,10 @@ def test_filters_and_print_layout(db, browser, tmp_path):
     found = sum(r["found"] for r in cov)
     assert browser.find_element(by.CSS_SELECTOR, "#kpi-found .value").text == f"{found}/{len(cov)}"
     assert "Điện Biên" in browser.find_element(by.ID, "filter-state").text
+    changes = shown(browser.find_elements(by.CSS_SELECTOR, "#changes tbody tr"))
+    counts = [c.text for c in browser.find_elements(by.CSS_SELECTOR, "#changes-counts span.count")]
+    assert counts == [str(sum(1 for r in changes if r.get_attribute("data-change") == k))
+                      for k in ("new", "changed", "removed")]
     assert "#province=" in browser.current_url
 
     # a click on another province's bar filters to that province
