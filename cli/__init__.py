@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "cli.extract_cmd",
     "cli.units",
     "cli.report",
+    "cli.deadlines",
 ]
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.db import DB_OPTION_HELP
+from cli.params import BOM, DATE, LEVEL, NAME, RUN_OR_DATE, excel_option, excel_requested, lang_option
 from reports.base import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError, open_store
 from reports.formatting import FORMATS, Table, dumps_json, render_text, write_csv, write_xlsx
 from storage.errors import StorageError
@@ -47,6 +48,8 @@ def output_options(func: F) -> F:
                         help="Write to FILE instead of standard output (required for xlsx).")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                         help="table for people; csv/json for machines; xlsx for spreadsheets.")(func)
+    func = excel_option(func)
+    func = lang_option(func)
     return func  # type: ignore[return-value]
 
 
@@ -59,10 +62,12 @@ def units_option(func: F) -> F:
 def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tuple[str, Sequence[str], Sequence[dict]]],
          table: Table | None = None, text: str | None = None) -> None:
     """Write one report in the chosen format; the first sheet is also what CSV holds."""
+    if excel_requested() and fmt != "csv":
+        raise ReportError(f"--excel applies to --format csv (CSV for Excel), not to --format {fmt}")
     if fmt == "xlsx":
         if not out_path:
             raise ReportError("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
-        write_xlsx(sheets, out_path)
+        write_xlsx(sheets, out_path)  # in the command's --lang
         click.echo(f"written to {out_path}", err=True)
         return
     if fmt == "json":
@@ -71,9 +76,9 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
         import io
 
         buf = io.StringIO()
-        name, keys, rows = sheets[0]
-        write_csv(rows, keys, buf)
-        payload = buf.getvalue()
+        name, keys, rows = sheets[0][:3]
+        write_csv(rows, keys, buf, excel=excel_requested())
+        payload = (BOM if excel_requested() else "") + buf.getvalue()
     else:
         payload = text if text is not None else render_text(table) if table is not None else ""
     if out_path:
@@ -92,11 +97,12 @@ def report_group() -> None:
 @report_group.command("coverage")
 @click.option("--year", type=int, required=True, help="Plan year.")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
-@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)} (all by default).")
-@click.option("--province", default=None, help="Province name (diacritics-insensitive; all by default).")
+@click.option("--level", type=LEVEL, default=None, help=f"One of {', '.join(LEVELS)}, or tinh, so, huyen, xa/phuong (all by default).")
+@click.option("--province", type=NAME, default=None, help="Province name (diacritics- and case-insensitive; all by default).")
 @click.option("--organ", type=click.Choice(ORGANS), default="government", show_default=True,
               help="Whose plans count: a Party committee's plan and a People's Committee's are different documents.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Answer as the database knew it on DATE (YYYY-MM-DD).")
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="Answer as the database knew it on DATE (dd/mm/yyyy or YYYY-MM-DD).")
 @units_option
 @output_options
 @db_option
@@ -114,8 +120,10 @@ def coverage_cmd(year: int, kind: str, level: str | None, province: str | None, 
 
 
 @report_group.command("diff")
-@click.option("--from", "run_from", required=True, metavar="RUN|DATE", help="The older snapshot: a run id or a date.")
-@click.option("--to", "run_to", required=True, metavar="RUN|DATE", help="The newer snapshot: a run id or a date.")
+@click.option("--from", "run_from", type=RUN_OR_DATE, required=True, metavar="RUN|DATE",
+              help="The older snapshot: a run id or a date (dd/mm/yyyy or YYYY-MM-DD).")
+@click.option("--to", "run_to", type=RUN_OR_DATE, required=True, metavar="RUN|DATE",
+              help="The newer snapshot: a run id or a date (dd/mm/yyyy or YYYY-MM-DD).")
 @click.option("--year", type=int, default=None, help="Plan year for coverage gained/lost (default: the --to run's year).")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
 @output_options
@@ -140,9 +148,10 @@ def diff_cmd(run_from: str, run_to: str, year: int | None, kind: str, fmt: str, 
 
 
 @report_group.command("trend")
-@click.option("--unit", default=None, help="A registry portal id or unit name (one unit's series).")
-@click.option("--province", default=None, help="Every unit of a province, plus the province's summed series.")
-@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)}.")
+@click.option("--unit", type=NAME, default=None,
+              help="A registry portal id or unit name, diacritics-insensitive (one unit's series).")
+@click.option("--province", type=NAME, default=None, help="Every unit of a province, plus the province's summed series.")
+@click.option("--level", type=LEVEL, default=None, help=f"One of {', '.join(LEVELS)}, or tinh, so, huyen, xa/phuong.")
 @click.option("--by", type=click.Choice(["run", "month"]), default="run", show_default=True,
               help="One point per run, or the last reading of each month.")
 @units_option
@@ -167,9 +176,10 @@ def trend_cmd(unit: str | None, province: str | None, level: str | None, by: str
 @report_group.command("compliance")
 @click.option("--year", type=int, required=True, help="Plan year.")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
-@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)} (all by default).")
-@click.option("--province", default=None, help="Province name (diacritics-insensitive; all by default).")
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Answer as the database knew it on DATE.")
+@click.option("--level", type=LEVEL, default=None, help=f"One of {', '.join(LEVELS)}, or tinh, so, huyen, xa/phuong (all by default).")
+@click.option("--province", type=NAME, default=None, help="Province name (diacritics- and case-insensitive; all by default).")
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="Answer as the database knew it on DATE (dd/mm/yyyy or YYYY-MM-DD).")
 @click.option("--deadlines", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Deadline configuration (default: reports/data/deadlines.yaml).")
 @click.option("--fresh-days", type=int, default=None, help="A widget updated more days ago than this is stale.")
@@ -192,14 +202,44 @@ def compliance_cmd(year: int, kind: str, level: str | None, province: str | None
     emit(fmt, out_path, json_value=result["rows"], table=table(result), sheets=[("compliance", ROW_KEYS, result["rows"])])
 
 
+@report_group.command("scorecard")
+@click.option("--province", type=NAME, required=True, help="The province (diacritics- and case-insensitive).")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="Answer as the database knew it on DATE (dd/mm/yyyy or YYYY-MM-DD).")
+@click.option("--deadlines", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Deadline configuration (default: reports/data/deadlines.yaml, under your `cchc deadlines import`).")
+@output_options
+@db_option
+@report_errors_exit_2
+def scorecard_cmd(province: str, year: int, kind: str, as_of: str | None, config_path: str | None, fmt: str,
+                  out_path: str | None, db_url: str | None) -> None:
+    """One province's units as its Home Affairs staff score them: plan found, number, issue date, on time,
+    sections, widget on-time rate and late count, evidence link; a totals row. Best as --format xlsx."""
+    from reports.base import load_runs
+    from reports.coverage import validate_year
+    from reports.formatting import current_lang
+    from reports.labels import text
+    from reports.scorecard import ROW_KEYS, scorecard, table
+
+    with open_store(db_url) as store:
+        validate_year(year, load_runs(store.engine))
+        result = scorecard(store.engine, province, year, kind=kind, as_of=as_of, config_path=config_path)
+    totals_row = dict(result["totals"], unit=text("total_units", current_lang(), n=result["totals"]["units"]))
+    emit(fmt, out_path, json_value=result, table=table(result),
+         sheets=[("scorecard", ROW_KEYS, result["rows"], totals_row)])
+
+
 @report_group.command("html")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write index.html into.")
 @click.option("--year", type=int, default=None, help="Plan year (default: the year of the last run).")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
 @click.option("--lang", default="vi", show_default=True, metavar="vi|en",
               help="Language of the page's labels (scraped text is shown as written).")
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="The report as the database knew it on DATE (YYYY-MM-DD).")
-@click.option("--deadlines", "config_path", default=None, metavar="FILE",
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="The report as the database knew it on DATE (dd/mm/yyyy or YYYY-MM-DD).")
+@click.option("--deadlines", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Deadline configuration for 'who is late' (as `report compliance --deadlines`).")
 @db_option
 @report_errors_exit_2
@@ -223,8 +263,8 @@ def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | 
 @report_group.command("search")
 @click.argument("query")
 @click.option("--limit", type=int, default=20, show_default=True, help="How many documents to show.")
-@click.option("--province", default=None, help="Only documents of this province's portals.")
-@click.option("--level", type=str, default=None, help=f"One of {', '.join(LEVELS)}.")
+@click.option("--province", type=NAME, default=None, help="Only documents of this province's portals.")
+@click.option("--level", type=LEVEL, default=None, help=f"One of {', '.join(LEVELS)}, or tinh, so, huyen, xa/phuong.")
 @output_options
 @db_option
 @report_errors_exit_2
@@ -307,8 +347,9 @@ def review_link(url: str, unit: str, note: str | None, reviewer: str | None, db_
 @click.option("--year", type=int, required=True, help="Plan year.")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
 @click.option("--doc-number", default=None, help="Số/ký hiệu, e.g. 38/KH-UBND.")
-@click.option("--doc-date", default=None, metavar="DATE", help="Issue date (YYYY-MM-DD).")
-@click.option("--published", default=None, metavar="DATE", help="Publication date, if any (YYYY-MM-DD).")
+@click.option("--doc-date", type=DATE, default=None, metavar="DATE", help="Issue date (dd/mm/yyyy or YYYY-MM-DD).")
+@click.option("--published", type=DATE, default=None, metavar="DATE",
+              help="Publication date, if any (dd/mm/yyyy or YYYY-MM-DD).")
 @click.option("--title", default=None)
 @click.option("--organ", type=click.Choice(["government", "party", "council", "mass_organisation"]), default="government",
               show_default=True)
@@ -336,15 +377,16 @@ def review_add_offline(unit: str, year: int, kind: str, doc_number: str | None, 
 @report_errors_exit_2
 def review_list(include_inactive: bool, fmt: str, out_path: str | None, db_url: str | None) -> None:
     """List corrections."""
-    from reports.formatting import Column
+    from reports.formatting import Column, current_lang
+    from reports.labels import sheet_title
     from reports.review import REVIEW_KEYS, list_corrections
 
     with open_store(db_url) as store:
         rows = list_corrections(store.engine, include_inactive)
-    cols = [Column("id", "#", "int"), Column("created_at", "Lúc"), Column("action", "Việc"),
+    cols = [Column("id", "#", "int"), Column("created_at", "Lúc", "datetime"), Column("action", "Việc"),
             Column("document_url", "Văn bản"), Column("unit_portal_id", "Đơn vị"), Column("category", "Loại"),
             Column("evidence", "Chứng cứ"), Column("active", "Hiệu lực", "bool")]
-    emit(fmt, out_path, json_value=rows, table=Table("Hiệu chỉnh", cols, rows), sheets=[("corrections", REVIEW_KEYS, rows)])
+    emit(fmt, out_path, json_value=rows, table=Table(sheet_title("corrections", current_lang()), cols, rows), sheets=[("corrections", REVIEW_KEYS, rows)])
 
 
 @review_cmd.command("withdraw")

@@ -179,8 +179,11 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
         out = [u for u in out if u.level == level]
         if not out:
             raise ReportError(f"no registry portal at level {level!r}" + (f" in {province}" if province else ""))
+    from reports.labels import vn_sort_key
+
+    # Vietnamese order (Cà Mau before Cao Bằng, every D… before Đ…): the order people expect in a list
     order = {lv: i for i, lv in enumerate(LEVELS)}
-    out.sort(key=lambda u: (fold(u.province), order.get(u.level, 9), fold(u.unit), u.portal_id))
+    out.sort(key=lambda u: (vn_sort_key(u.province)[:3], order.get(u.level, 9), vn_sort_key(u.unit)[:3], u.portal_id))
     return out
 
 

@@ -44,8 +44,11 @@ STATUS_VI = {"on_time": "đúng hạn", "late": "trễ hạn", "missing_past_dea
              "not_yet_due": "chưa có, chưa đến hạn", "no_deadline_known": "chưa biết hạn"}
 
 
-def load_config(path: str | Path | None = None) -> dict[str, Any]:
-    """The deadline configuration, validated (a bad file is a clear error, not a wrong report)."""
+def load_config(path: str | Path | None = None, user: bool = True) -> dict[str, Any]:
+    """The deadline configuration, validated (a bad file is a clear error, not a wrong report).
+
+    With `user`, the deadlines the user imported (`cchc deadlines import`, reports/deadlines.py) are
+    added over the bundled (or given) file's: on equal specificity the user's entry wins."""
     p = Path(path) if path else DEFAULT_CONFIG
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
@@ -59,10 +62,14 @@ def load_config(path: str | Path | None = None) -> dict[str, Any]:
             deadline = e["deadline"] if isinstance(e["deadline"], dt.date) else dt.date.fromisoformat(str(e["deadline"]))
             entries.append({"province": str(e.get("province", "*")), "level": str(e.get("level", "*")),
                             "year": int(e["year"]), "kind": str(e.get("kind", "propaganda_plan")),
-                            "deadline": deadline, "source": str(e["source"])})
+                            "deadline": deadline, "source": str(e["source"]), "origin": "bundled"})
         except (KeyError, TypeError, ValueError) as exc:
             raise ReportError(f"{p}: deadline entry {i} is incomplete or malformed ({exc}); each needs "
                               "province, level, year, kind, deadline (YYYY-MM-DD) and source") from None
+    if user:
+        from reports.deadlines import load_user_entries
+
+        entries = load_user_entries() + entries  # first of equal specificity wins: the user's
     return {"deadlines": entries, "required_sections": data.get("required_sections") or {},
             "widget_fresh_days": int(data.get("widget_fresh_days", 3))}
 
@@ -262,6 +269,10 @@ def compliance(engine: Engine, year: int, *, kind: str = "propaganda_plan", leve
 
 
 def table(result: dict[str, Any]) -> Table:
-    rows = [dict(r, status=STATUS_VI.get(r["status"], r["status"])) for r in result["rows"]]
-    return Table(f"Tuân thủ năm {result['year']} — lần quét {result['run']} ({result['observed_on']:%d/%m/%Y})",
-                 COLUMNS, rows)
+    """The table people read, in the command's --lang (statuses and yes/no labelled by reports.labels)."""
+    from reports.formatting import current_lang
+    from reports.labels import text
+
+    title = text("compliance_title", current_lang(), year=result["year"], run=result["run"],
+                 day=f"{result['observed_on']:%d/%m/%Y}")
+    return Table(title, COLUMNS, result["rows"], part="compliance")

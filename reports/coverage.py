@@ -51,9 +51,14 @@ class CoverageResult:
     totals: list[dict[str, Any]]
 
     def table(self) -> Table:
-        title = (f"Độ phủ kế hoạch {'tuyên truyền CCHC' if self.kind == 'propaganda_plan' else 'CCHC'} năm {self.year}"
-                 f" — dữ liệu đến lần quét {self.run.id} ({self.run.observed_on.strftime('%d/%m/%Y')})")
-        return Table(title, COLUMNS, self.rows, totals=Table("Tổng hợp theo tỉnh và cấp", TOTAL_COLUMNS, self.totals))
+        from reports.formatting import current_lang
+        from reports.labels import label, text
+
+        lang = current_lang()
+        title = text("coverage_title", lang, kind=label("category", self.kind, lang), year=self.year, run=self.run.id,
+                     day=self.run.observed_on.strftime("%d/%m/%Y"))
+        return Table(title, COLUMNS, self.rows, part="coverage",
+                     totals=Table(text("totals_title", lang), TOTAL_COLUMNS, self.totals, part="totals"))
 
 
 def _sort_key(d: DocState) -> tuple:
@@ -118,9 +123,9 @@ def totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         n, f = len(flags), sum(flags)
         out.append({"province": "Tất cả" if prov == "*" else prov, "level": "tất cả" if lv == "*" else lv,
                     "units": n, "found": f, "missing": n - f, "found_pct": pct(f, n), "_key": (prov == "*", prov, lv == "*", lv)})
-    from core.vntext import fold
+    from reports.labels import vn_sort_key
 
-    out.sort(key=lambda r: (r["_key"][0], fold(r["_key"][1]), r["_key"][2], r["_key"][3]))
+    out.sort(key=lambda r: (r["_key"][0], vn_sort_key(r["_key"][1])[:3], r["_key"][2], r["_key"][3]))
     for r in out:
         del r["_key"]
     return out

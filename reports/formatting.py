@@ -2,11 +2,16 @@
 
 People read "2.142" and "99,41%" (dot for thousands, comma for decimals, dates dd/mm/yyyy); CSV and
 JSON carry plain values (2142, 99.41, ISO dates) so a spreadsheet or a script does not have to parse
-a locale. xlsx cells hold the plain values too (so the xlsx and the CSV hold the same numbers); only
-the number format shown in Excel is Vietnamese-looking.
+a locale. xlsx cells hold the CSV's values, typed and labelled for people (reports/xlsx.py).
+
+Human outputs speak the language chosen by ``--lang`` (Vietnamese by default): the command line sets
+it once with `use_lang`, and every table rendered in that command reads it (`current_lang`), so the
+reports' own table builders need no language parameter threaded through them. Labels and headers come
+from the one vocabulary, reports/labels.py.
 """
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import json
@@ -15,9 +20,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from reports import labels
 from storage import exports
 
 FORMATS = ("table", "csv", "json", "xlsx")
+
+_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("cchc_lang", default=labels.DEFAULT_LANG)
+
+
+def use_lang(lang: str | None) -> str:
+    """Set the language of the human outputs rendered from here on (the command's ``--lang``)."""
+    lang = labels.check_lang(lang)
+    _LANG.set(lang)
+    return lang
+
+
+def current_lang() -> str:
+    """The language human outputs are rendered in (Vietnamese unless ``--lang en`` was given)."""
+    return _LANG.get()
 
 
 def vn_int(value: int | float | None) -> str:
@@ -67,10 +87,12 @@ class Column:
 
     key: str
     header: str
-    kind: str = "text"  # text | int | pct | date | bool | number
+    kind: str = "text"  # text | int | pct | date | datetime | bool | number
 
-    def human(self, value: Any) -> str:
-        """The cell as a person reads it (table, HTML)."""
+    def human(self, value: Any, lang: str | None = None) -> str:
+        """The cell as a person reads it (table, HTML): numbers the Vietnamese way, coded values
+        (level, organ, category, status…) as their labels in `lang` (default: the command's ``--lang``)."""
+        lang = lang or current_lang()
         if value is None:
             return "" if self.kind in ("text", "date") else "–"
         if self.kind == "int":
@@ -81,11 +103,22 @@ class Column:
             return vn_number(value)
         if self.kind == "date":
             return vn_date(value)
-        if self.kind == "bool":
-            return "có" if value else "không"
+        if isinstance(value, bool):
+            return labels.label("bool", value, lang)
+        if self.kind == "bool":  # a count in a yes/no column (a totals row)
+            return vn_int(value) if isinstance(value, (int, float)) else str(value)
+        if self.kind == "datetime":
+            return labels.vn_datetime(value)
         if isinstance(value, (list, tuple)):
-            return ", ".join(str(v) for v in value)
-        return str(value)
+            return ", ".join(str(v) for v in labels.value_label(self.key, list(value), lang))
+        return str(labels.value_label(self.key, value, lang))
+
+    def title(self, lang: str | None = None, part: str | None = None) -> str:
+        """The header people read: the one vocabulary's when it knows the key, else this column's own."""
+        lang = lang or current_lang()
+        if (part, self.key) in labels.PART_HEADERS or self.key in labels.HEADERS:
+            return labels.header(self.key, lang, part)
+        return self.header
 
 
 @dataclass
@@ -97,6 +130,7 @@ class Table:
     rows: list[dict[str, Any]]
     totals: Table | None = None
     notes: list[str] = field(default_factory=list)
+    part: str | None = None  # the report part (for headers whose meaning depends on it)
 
 
 def _width(text: str) -> int:
@@ -111,7 +145,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def render_text(table: Table) -> str:
     """An aligned plain-text table (numbers right-aligned), then its totals and notes."""
-    headers = [c.header for c in table.columns]
+    headers = [c.title(part=table.part) for c in table.columns]
     cells = [[c.human(row.get(c.key)) for c in table.columns] for row in table.rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     right = [c.kind in ("int", "pct", "number") for c in table.columns]
@@ -146,34 +180,22 @@ def csv_cell(value: Any) -> str:
     return exports.csv_cell(plain(value))
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], out: IO[str]) -> None:
-    """Header row of `keys`, then one line a row (plain values)."""
-    writer = csv.writer(out, lineterminator="\n")
+def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], out: IO[str], excel: bool = False) -> None:
+    """Header row of `keys`, then one line a row (plain values).
+
+    ``excel``: lines end with CRLF, as Excel writes CSV (the byte-order mark that makes Excel read
+    UTF-8 is the caller's, since it belongs to the file, not to the rows)."""
+    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
     writer.writerow(keys)
     for row in rows:
         writer.writerow([csv_cell(row.get(k)) for k in keys])
 
 
-def _xlsx_value(value: Any) -> Any:
-    value = plain(value)
-    if isinstance(value, (list, dict)):
-        return csv_cell(value)
-    return value
+def write_xlsx(sheets: Sequence[tuple[Any, ...]], path: str, lang: str | None = None) -> None:
+    """One worksheet per (part, keys, rows[, totals row]), through the one xlsx writer (reports/xlsx.py)."""
+    from reports.xlsx import Sheet, write_workbook
 
-
-def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Mapping[str, Any]]]], path: str) -> None:
-    """One worksheet per (name, keys, rows): header row then plain values, so it matches the CSV."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, keys, rows in sheets:
-        ws = wb.create_sheet(title=name[:31])
-        ws.append(list(keys))
-        for row in rows:
-            ws.append([_xlsx_value(row.get(k)) for k in keys])
-        ws.freeze_panes = "A2"
-    wb.save(path)
+    write_workbook([Sheet(*sheet) for sheet in sheets], path, lang or current_lang())
 
 
 def dumps_json(value: Any) -> str:

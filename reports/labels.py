@@ -47,6 +47,7 @@ VALUES: dict[str, dict[Any, tuple[str, str]]] = {
         "district": ("huyện", "district"),
         "commune": ("xã/phường", "commune"),
         "*": ("tất cả", "all"),
+        "tất cả": ("tất cả", "all"),  # the coverage totals' "every level" row
     },
     "organ": {
         "government": ("Chính quyền", "Government"),
@@ -115,6 +116,19 @@ VALUES: dict[str, dict[Any, tuple[str, str]]] = {
         "link": ("Gán đơn vị", "Linked to a unit"),
         "offline": ("Bổ sung ngoài mạng", "Found offline"),
     },
+    # parts of a plan (pipelines/extract/sections.py SECTION_NAMES)
+    "section": {
+        "purpose": ("Mục đích", "Purpose"),
+        "requirements": ("Yêu cầu", "Requirements"),
+        "content": ("Nội dung", "Content"),
+        "forms": ("Hình thức", "Forms"),
+        "funding": ("Kinh phí", "Funding"),
+        "organisation": ("Tổ chức thực hiện", "Organisation"),
+    },
+    "origin": {
+        "user": ("Người dùng nhập", "Entered by the user"),
+        "bundled": ("Kèm theo phần mềm", "Shipped"),
+    },
     "as_units": {
         "historical": ("Như đăng ký", "As registered"),
         "current": ("Đơn vị hiện nay", "Current units"),
@@ -125,6 +139,7 @@ KEY_KINDS: dict[str, str] = {
     "level": "level", "organ": "organ", "category": "category", "kind": "category", "status": "status",
     "judged_by": "judged_by", "trigger": "trigger", "change": "change", "matched_in": "matched_in",
     "source": "widget_source", "action": "review_action", "health": "health", "run_status": "run_status",
+    "sections_present": "section", "sections_missing": "section", "origin": "origin",
 }
 
 
@@ -150,6 +165,8 @@ def value_label(key: str, value: Any, lang: str | None = DEFAULT_LANG) -> Any:
     kind = KEY_KINDS.get(key)
     if kind is None or value is None:
         return value
+    if isinstance(value, list):
+        return [label(kind, v, lang) if isinstance(v, str) else v for v in value]
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return value
     return label(kind, value, lang)
@@ -224,10 +241,9 @@ HEADERS: dict[str, tuple[str, str]] = {
     "note": ("Ghi chú", "Note"), "reviewer": ("Người duyệt", "Reviewer"),
     # scorecard
     "stt": ("STT", "No."), "plan_found": ("Có kế hoạch", "Plan found"),
-    "on_time_deadline": ("Đúng hạn theo quy định", "On time against deadline"),
-    "widget_late_count": ("Số hồ sơ trễ hạn", "Late dossiers"), "evidence_url": ("Minh chứng", "Evidence"),
+    "plan_on_time": ("Ban hành đúng hạn", "Issued on time"), "evidence_url": ("Minh chứng", "Evidence"),
     # deadlines
-    "deadline_row": ("Dòng", "Row"),
+    "origin": ("Nguồn nhập", "Origin"),
 }
 #: (part, key) -> (vi, en) where one key means something else in one report part.
 PART_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
@@ -239,6 +255,10 @@ PART_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
     ("portals_up", "status_to"): ("Mã HTTP sau", "HTTP after"),
     ("scorecard", "total"): ("Tổng hồ sơ", "Dossiers"),
     ("scorecard", "widget_on_time_rate"): ("Tỷ lệ giải quyết đúng hạn", "On-time rate"),
+    ("scorecard", "widget_total"): ("Hồ sơ đã giải quyết", "Dossiers processed"),
+    ("scorecard", "widget_late"): ("Số hồ sơ trễ hạn", "Late dossiers"),
+    ("scorecard", "url"): ("Minh chứng", "Evidence"),
+    ("scorecard", "doc_date"): ("Ngày ban hành", "Issue date"),
     ("deadlines", "source"): ("Căn cứ", "Source"),
 }
 
@@ -283,6 +303,7 @@ def sheet_title(part: str, lang: str | None = DEFAULT_LANG) -> str:
 #: sentences of human outputs (titles, summaries, warnings); `{}` fields are filled by `text`.
 TEXTS: dict[str, tuple[str, str]] = {
     "total": ("Tổng cộng", "Total"),
+    "total_units": ("Tổng cộng ({n} đơn vị)", "Total ({n} units)"),
     "all": ("Tất cả", "All"),
     "written_to": ("đã ghi vào {path}", "written to {path}"),
     "coverage_title": ("Độ phủ {kind} năm {year} — dữ liệu đến lần quét {run} ({day})",

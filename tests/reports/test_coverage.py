@@ -114,22 +114,33 @@ def test_filters_and_totals(db, worlds):
 
 
 def test_csv_and_xlsx_hold_the_same_numbers(db, tmp_path):
+    """The xlsx shows the CSV's values for people: Vietnamese headers, labels, typed cells (issue 15)."""
+    from reports.labels import header, value_label
+
     proc = cchc("report", "coverage", "--db", db, "--year", "2024", "--format", "csv")
     assert proc.returncode == 0, proc.stderr
     csv_rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     out = tmp_path / "c.xlsx"
     proc = cchc("report", "coverage", "--db", db, "--year", "2024", "--format", "xlsx", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    ws = load_workbook(out)["coverage"]
+    ws = load_workbook(out)["Độ phủ"]
     values = list(ws.iter_rows(values_only=True))
-    header = list(values[0])
-    assert header == list(csv_rows[0].keys())
+    keys = list(csv_rows[0].keys())
+    assert list(values[0]) == [header(k, "vi", "coverage") for k in keys]
     for xrow, crow in zip(values[1:], csv_rows, strict=True):
-        for key, cell in zip(header, xrow):
-            text = "" if cell is None else ("true" if cell is True else "false" if cell is False else str(cell))
-            assert text == crow[key], (key, cell, crow[key])
-    totals = list(load_workbook(out)["totals"].iter_rows(values_only=True))
-    assert totals[0] == ("province", "level", "units", "found", "missing", "found_pct")
+        for key, cell in zip(keys, xrow):
+            want = crow[key]
+            if key == "found":
+                assert cell == ("Có" if want == "true" else "Không")
+            elif key in ("doc_date", "first_seen_on"):
+                assert (cell.date().isoformat() if cell else "") == want
+            elif key == "published_at":
+                assert (cell.date().isoformat() if cell else "") == want[:10]
+            else:
+                shown = "" if cell is None else str(cell)
+                assert shown == ("" if want == "" else str(value_label(key, want, "vi"))), (key, cell, want)
+    totals = list(load_workbook(out)["Tổng hợp"].iter_rows(values_only=True))
+    assert totals[0][:3] == ("Tỉnh", "Cấp", "Số đơn vị")
     assert totals[-1][2] == len(csv_rows) and totals[-1][3] == sum(r["found"] == "true" for r in csv_rows)
 
 

@@ -1,0 +1,96 @@
+"""What people type: levels in Vietnamese with or without marks, dd/mm/yyyy dates, names without diacritics."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from builddb import cchc
+from cli.params import DATE, LEVEL, LEVEL_OR_ALL, NAME, RUN_OR_DATE, parse_date, parse_level
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("xa", "commune"), ("xã", "commune"), ("Xã", "commune"), ("phuong", "commune"), ("phường", "commune"),
+    ("PHƯỜNG", "commune"), ("thi tran", "commune"), ("đặc khu", "commune"), ("xã/phường", "commune"),
+    ("tinh", "province"), ("tỉnh", "province"), ("huyen", "district"), ("quận", "district"), ("so", "department"),
+    ("sở", "department"), ("commune", "commune"), ("province", "province"),
+])
+def test_levels_as_people_type_them(typed: str, stored: str) -> None:
+    assert parse_level(typed) == stored
+
+
+def test_unknown_level_and_all() -> None:
+    assert parse_level("village") is None
+    assert parse_level("*") is None and parse_level("tất cả", allow_all=True) == "*"
+
+
+@pytest.mark.parametrize("typed, day", [
+    ("04/03/2026", dt.date(2026, 3, 4)), ("4/3/2026", dt.date(2026, 3, 4)), ("2026-03-04", dt.date(2026, 3, 4)),
+    ("04.03.2026", dt.date(2026, 3, 4)), (" 04-03-2026 ", dt.date(2026, 3, 4)),
+])
+def test_dates_day_first_or_iso(typed: str, day: dt.date) -> None:
+    assert parse_date(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["31/13/2026", "30/02/2026", "2026/03/04", "yesterday", "04/03/26", ""])
+def test_not_dates(typed: str) -> None:
+    assert parse_date(typed) is None
+
+
+def _probe() -> click.Command:
+    @click.command()
+    @click.option("--level", type=LEVEL)
+    @click.option("--any-level", type=LEVEL_OR_ALL)
+    @click.option("--as-of", type=DATE)
+    @click.option("--run", type=RUN_OR_DATE)
+    @click.option("--province", type=NAME)
+    def probe(**kw: str) -> None:
+        click.echo(json.dumps(kw, ensure_ascii=False))
+
+    return probe
+
+
+def test_types_convert_to_the_stored_forms() -> None:
+    res = CliRunner().invoke(_probe(), ["--level", "xa", "--any-level", "*", "--as-of", "04/03/2026", "--run", "3",
+                                        "--province", "  ĐIỆN   BIÊN "])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output) == {"level": "commune", "any_level": "*", "as_of": "2026-03-04", "run": "3",
+                                      "province": "ĐIỆN BIÊN"}
+    res = CliRunner().invoke(_probe(), ["--run", "01/03/2026"])
+    assert json.loads(res.output)["run"] == "2026-03-01"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--level", "village"], "error: unknown level 'village' for --level: choose one of province (tỉnh)"),
+    (["--as-of", "31/13/2026"], "error: --as-of '31/13/2026' is not a date: write it as dd/mm/yyyy"),
+    (["--run", "soon"], "error: --run 'soon' is not a date"),
+])
+def test_bad_values_give_one_error_line_exit_2(args: list[str], message: str) -> None:
+    res = CliRunner().invoke(_probe(), args)
+    assert res.exit_code == 2
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), res.output
+
+
+def test_report_accepts_what_people_type(db) -> None:
+    """Vietnamese level, unaccented upper-case province and a day-first date give the same answer as
+    the stored forms."""
+    typed = cchc("report", "coverage", "--db", db, "--year", "2026", "--level", "xã", "--province", "DIEN BIEN",
+                 "--as-of", "04/03/2026", "--format", "json")
+    stored = cchc("report", "coverage", "--db", db, "--year", "2026", "--level", "commune", "--province", "Điện Biên",
+                  "--as-of", "2026-03-04", "--format", "json")
+    assert typed.returncode == 0 and stored.returncode == 0, typed.stderr + stored.stderr
+    rows = json.loads(typed.stdout)
+    assert rows and rows == json.loads(stored.stdout)
+    assert {r["level"] for r in rows} == {"commune"} and {r["province"] for r in rows} == {"Điện Biên"}
+    diff = cchc("report", "diff", "--db", db, "--from", "02/03/2026", "--to", "3", "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    assert json.loads(diff.stdout)["from"]["observed_on"] <= "2026-03-02"
+    bad = cchc("report", "trend", "--db", db, "--level", "lang")
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.strip().splitlines() == [
+        "error: unknown level 'lang' for --level: choose one of province (tỉnh), department (sở), district (huyện), "
+        "commune (xã/phường)"]
