@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import aliased
 
 from core.vntext import fold
 from reports.base import ReportError, Run, UnitInfo, load_runs, load_units, parse_day, run_as_of
@@ -125,17 +126,30 @@ def _province_portals(all_units: Sequence[UnitInfo]) -> dict[str, UnitInfo]:
 
 def _widgets(engine: Engine, runs: Sequence[Run], upto: Run) -> dict[str, list[Any]]:
     """The last two readings per portal up to `upto` (the latest, and the one before it to tell a frozen
-    widget), picked in SQL with a window function: never every reading of every run."""
+    widget): GROUP BY portal MAX(run_id) in SQL, the one before by an index seek per portal, then those
+    readings fetched run by run — never every reading of every run (a year × 15,000 portals)."""
     from sqlalchemy import func
 
     from storage.models import WidgetReading
 
-    ranked = (select(WidgetReading, func.row_number().over(partition_by=WidgetReading.portal_id,
-                                                           order_by=WidgetReading.run_id.desc()).label("rn"))
-              .where(WidgetReading.run_id <= upto.id).subquery())
+    before = aliased(WidgetReading)
+    last = (select(WidgetReading.portal_id.label("pid"), func.max(WidgetReading.run_id).label("r1"))
+            .where(WidgetReading.run_id <= upto.id).group_by(WidgetReading.portal_id).subquery())
+    previous = (select(func.max(before.run_id)).where(before.portal_id == last.c.pid, before.run_id < last.c.r1)
+                .scalar_subquery())
+    rows: list[Any] = []
     with engine.connect() as conn:
-        rows = conn.execute(select(*[c for c in ranked.c if c.name != "rn"]).where(ranked.c.rn <= 2)
-                            .order_by(ranked.c.portal_id, ranked.c.run_id)).all()
+        by_run: dict[int, list[str]] = {}
+        for pid, r1, r2 in conn.execute(select(last.c.pid, last.c.r1, previous)):
+            for run in (r1, r2):
+                if run is not None:
+                    by_run.setdefault(run, []).append(pid)
+        # fetched run by run through the (run_id, portal_id) index: usually the last two runs hold them all
+        for run, pids in by_run.items():
+            for i in range(0, len(pids), 900):
+                rows += conn.execute(select(WidgetReading).where(
+                    WidgetReading.run_id == run, WidgetReading.portal_id.in_(pids[i:i + 900]))).all()
+    rows.sort(key=lambda w: (w.portal_id, w.run_id))
     out: dict[str, list[Any]] = {}
     for w in rows:
         out.setdefault(w.portal_id, []).append(w)

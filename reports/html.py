@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, extract, func, select
+from sqlalchemy import Engine, Select, and_, extract, func, select
 
 from reports.base import KINDS, LEVELS, ReportError, Run, load_runs, parse_day, run_as_of
 from reports.compliance import compliance
@@ -252,46 +252,79 @@ def _rate(on_time: int | None, total: int | None, stored: float | None) -> float
     return pct(on_time, total) if on_time is not None and total else None
 
 
+def _month_ranges(runs: Sequence[Run]) -> list[tuple[int, int, int]] | None:
+    """(yyyymm, first run id, last run id) per observed month, when each month's runs are one unbroken
+    range of ids (the normal case: runs are numbered in the order they observe days); else None."""
+    out: list[tuple[int, int, int]] = []
+    for r in sorted(runs, key=lambda r: r.id):
+        key = r.observed_on.year * 100 + r.observed_on.month
+        if out and out[-1][0] == key:
+            out[-1] = (key, out[-1][1], r.id)
+        elif any(m == key for m, _, _ in out):
+            return None
+        else:
+            out.append((key, r.id, r.id))
+    return out
+
+
 def load_trends(engine: Engine, runs: Sequence[Run], portals: Sequence[str], fmt: Fmt) -> Trends:
     """Widget readings aggregated in SQL to one row per portal per bucket.
 
     Few runs (≤ MAX_RUN_POINTS): every reading (a portal reads at most once per run). More: the last
-    reading of each observed month per portal, picked by ROW_NUMBER() over (portal, month) — the
-    figures are cumulative for the year, so that reading is the month's figure, as `trend --by month`.
-    Either way the rows returned are bounded by portals × buckets, not by every reading stored.
+    reading of each observed month per portal — the figures are cumulative for the year, so that
+    reading is the month's figure, as `trend --by month`. When each month's runs are one range of ids
+    (the normal case) it is one GROUP BY portal with MAX(run_id) per month over that range of the
+    (run_id, portal_id) index, joined back to the reading; otherwise ROW_NUMBER() over (portal, month).
+    Either way only portals × buckets rows leave the database.
     """
     wanted = set(portals)
     observed = {r.id: r.observed_on for r in runs}
     by = "run" if len(runs) <= MAX_RUN_POINTS else "month"
-    month = (extract("year", CrawlRun.observed_on) * 100 + extract("month", CrawlRun.observed_on)).label("month")
     cols = (WidgetReading.portal_id, WidgetReading.run_id, WidgetReading.total, WidgetReading.on_time,
             WidgetReading.late, WidgetReading.on_time_rate)
+    ranges = _month_ranges(runs) if by == "month" else None
+    stmts: list[Select[Any]]
     if by == "run":
-        stmt = (select(*cols).where(WidgetReading.run_id <= runs[-1].id)
-                .order_by(WidgetReading.portal_id, WidgetReading.run_id))
+        stmts = [select(*cols).where(WidgetReading.run_id <= runs[-1].id)
+                 .order_by(WidgetReading.portal_id, WidgetReading.run_id)]
+    elif ranges is not None:
+        # one aggregate per month over that month's range of the (run_id, portal_id) index: the last
+        # run that read each portal (GROUP BY, MAX), joined back to its reading by the unique index
+        stmts = []
+        for _key, first, last in ranges:
+            latest = (select(WidgetReading.portal_id.label("pid"), func.max(WidgetReading.run_id).label("rid"))
+                      .where(WidgetReading.run_id >= first, WidgetReading.run_id <= last)
+                      .group_by(WidgetReading.portal_id).subquery())
+            stmts.append(select(*cols).join(latest, and_(WidgetReading.portal_id == latest.c.pid,
+                                                         WidgetReading.run_id == latest.c.rid)))
     else:
+        month = (extract("year", CrawlRun.observed_on) * 100 + extract("month", CrawlRun.observed_on)).label("month")
         ranked = (select(*cols, month, func.row_number().over(
                       partition_by=(WidgetReading.portal_id, month), order_by=WidgetReading.run_id.desc()).label("rn"))
                   .join(CrawlRun, CrawlRun.id == WidgetReading.run_id)
                   .where(WidgetReading.run_id <= runs[-1].id)).subquery()
-        stmt = (select(ranked.c.portal_id, ranked.c.run_id, ranked.c.total, ranked.c.on_time, ranked.c.late,
-                       ranked.c.on_time_rate).where(ranked.c.rn == 1)
-                .order_by(ranked.c.portal_id, ranked.c.run_id))
+        stmts = [select(ranked.c.portal_id, ranked.c.run_id, ranked.c.total, ranked.c.on_time, ranked.c.late,
+                        ranked.c.on_time_rate).where(ranked.c.rn == 1)
+                 .order_by(ranked.c.portal_id, ranked.c.run_id)]
     out = Trends(by, [])
     used: set[str] = set()
     with engine.connect() as conn:
-        for pid, run_id, total, on_time, late, stored in conn.execute(stmt):
-            if pid not in wanted or run_id not in observed:
-                continue
-            key = str(run_id) if by == "run" else observed[run_id].strftime("%Y-%m")
-            used.add(key)
-            out.points.setdefault(pid, []).append(Point(key, run_id, total, on_time, late, _rate(on_time, total, stored)))
+        for one in stmts:
+            for pid, run_id, total, on_time, late, stored in conn.execute(one):
+                if pid not in wanted or run_id not in observed:
+                    continue
+                key = str(run_id) if by == "run" else observed[run_id].strftime("%Y-%m")
+                used.add(key)
+                out.points.setdefault(pid, []).append(Point(key, run_id, total, on_time, late,
+                                                            _rate(on_time, total, stored)))
+    for pts in out.points.values():
+        pts.sort(key=lambda p: p.run)
     if by == "run":
         out.buckets = [Bucket(str(r.id), fmt.date(r.observed_on)[:5], fmt.t("run", run=r.id, day=fmt.date(r.observed_on)))
                        for r in runs]
     else:
-        months = sorted({r.observed_on.strftime("%Y-%m") for r in runs} | used)
-        out.buckets = [Bucket(m, f"{m[5:]}/{m[2:4]}", f"{m[5:]}/{m[:4]}") for m in months]
+        months_seen = sorted({r.observed_on.strftime("%Y-%m") for r in runs} | used)
+        out.buckets = [Bucket(m, f"{m[5:]}/{m[2:4]}", f"{m[5:]}/{m[:4]}") for m in months_seen]
     return out
 
 
