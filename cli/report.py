@@ -252,20 +252,29 @@ def scorecard_cmd(province: str, year: int, kind: str, as_of: str | None, config
               help="Folder to write index.html into (created if missing; must be writable).")
 @click.option("--year", type=int, default=None, help="Plan year (default: the year of the last run).")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
+@click.option("--lang", default="vi", show_default=True, metavar="vi|en",
+              help="Language of the page's labels (scraped text is shown as written).")
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="The report as the database knew it on DATE (dd/mm/yyyy or YYYY-MM-DD).")
+@click.option("--deadlines", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Deadline configuration for 'who is late' (as `report compliance --deadlines`).")
 @db_option
 @report_errors_exit_2
-def html_cmd(out_dir: str, year: int | None, kind: str, db_url: str | None) -> None:
-    """A static, offline report: coverage matrix, compliance, widget trend charts, latest diff."""
+def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | None, config_path: str | None,
+             db_url: str | None) -> None:
+    """A static, offline report: summary first (found per province, late units, changes, portals down),
+    then the matrices, widget trends on one shared scale per province, and the tables."""
     from reports.base import load_runs
     from reports.coverage import validate_year
-    from reports.html import write_html
+    from reports.html import report_runs, write_html
 
     with open_store(db_url) as store:
+        report_runs(store.engine, lang, as_of)  # bad --lang/--as-of: one error line before any progress
         if year is not None:
             validate_year(year, load_runs(store.engine))
         click.echo("building the report (coverage, compliance, trends, diff)…", err=True)
         try:
-            index = write_html(store.engine, out_dir, year, kind)
+            index = write_html(store.engine, out_dir, year, kind, lang, as_of, config_path)
         except OSError as exc:
             raise OutputError(f"cannot write the report into {out_dir} ({exc.strerror})") from None
     click.echo(str(index))

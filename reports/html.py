@@ -1,66 +1,125 @@
-"""`cchc report html --out DIR`: one static, offline page a person would rather look at than read.
+"""`cchc report html --out DIR [--lang vi|en]`: one static, offline page a person opens first.
 
-DIR/index.html holds: the coverage matrix (province × level), the coverage table per unit, the
-compliance table, one trend chart per unit with a widget (inline SVG drawn here: one point per run that
-read the widget; no chart library, nothing loaded from a CDN), and the diff between the last two runs.
-Every scraped string is escaped (`html.escape`); links are kept only for http(s) URLs. A few lines of
-inline JavaScript make the tables sortable; the page works without them.
+Summary first, because the people who read it (Home Affairs staff scoring reform, journalists) ask
+"where are we, who is late, what changed, what is down" before anything else:
+
+1. **Summary**: plans found this year per province (a ranked horizontal bar chart, counts and %),
+   units past their deadline without a plan or late (the compliance logic), what changed since the
+   previous run (the diff logic), portals down in the last run.
+2. **Matrices**: province × level coverage, unit × kind of plan.
+3. **Widget trends**: one chart per province, every unit a line, and every chart on ONE shared scale
+   (the same on-time-rate axis and the same time axis), values on hover (SVG ``<title>``) and in a
+   table beside the chart.
+4. **Tables**: coverage per unit, compliance, the full diff.
+
+Everything is rendered here as HTML and inline SVG; ``reports/assets/report.css`` and ``report.js``
+(package data, plain CSS and vanilla JavaScript) are inlined so one forwarded ``index.html`` works
+offline: nothing is loaded from anywhere. The JavaScript adds sorting, the province and level filters
+and recounts the summary for the filtered rows; without it every number is still there. Every scraped
+string is escaped and links are kept only for http(s) URLs.
+
+Scale (a year of daily runs × 15,000 portals): the trends are read as aggregates in SQL — one row per
+unit per time bucket (per run while there are few runs, else the last reading of each month, chosen
+with a window function), never every reading — and the charts draw at most those buckets.
 """
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Select, and_, extract, func, select
 
-from core.vntext import fold
-from reports.base import LEVELS, ReportError, load_runs
-from reports.compliance import STATUS_VI, compliance
-from reports.coverage import coverage
+from reports.base import KINDS, LEVELS, ReportError, Run, load_runs, load_units, parse_day, run_as_of
+from reports.compliance import compliance
+from reports.coverage import CoverageResult, coverage
 from reports.diff import diff
-from reports.formatting import vn_date, vn_int, vn_pct
-from reports.trend import trend
+from reports.formatting import pct, vn_int, vn_number
+from reports.labels import header, label, local_time, vn_sort_key
+from storage.models import CrawlRun, PortalHealth, WidgetReading
 
-LEVEL_VI = {"province": "Tỉnh", "department": "Sở", "district": "Huyện", "commune": "Xã/phường"}
+LANGS = ("vi", "en")
+#: Runs up to this many are drawn one point per run; more are drawn as the last reading of each month
+#: (the widget's figures are cumulative for the year to its month, so that reading is the month's).
+MAX_RUN_POINTS = 31
+#: A chart with more points than this draws lines only (the values stay in each line's tooltip and in
+#: the table), so a province of 500 communes does not become 15,000 hover targets.
+MAX_CHART_POINTS = 1500
+LATE_STATUSES = ("late", "missing_past_deadline")
 
-CSS = """
-body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;margin:24px;color:#1d2733;background:#fafbfc}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #2b6cb0;padding-bottom:4px}
-p.meta{color:#5a6775;margin:0 0 12px}
-table{border-collapse:collapse;background:#fff;font-size:13px;margin-bottom:8px}
-th,td{border:1px solid #d5dbe1;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#edf2f7;cursor:pointer;user-select:none}td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.yes{background:#e6f4ea}td.no{background:#fdecea}td.na{color:#8a96a3}
-.charts{display:flex;flex-wrap:wrap;gap:16px}.chart{background:#fff;border:1px solid #d5dbe1;padding:8px}
-.chart h3{font-size:13px;margin:0 0 4px}.chart svg text{font-size:10px;fill:#5a6775}
-a{color:#2b6cb0;word-break:break-all}small{color:#5a6775}
-"""
-
-JS = """
-document.querySelectorAll('table.sortable th').forEach(function (th, index) {
-  th.addEventListener('click', function () {
-    var table = th.closest('table'), body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    var asc = th.dataset.dir !== 'asc';
-    rows.sort(function (a, b) {
-      var x = a.cells[th.cellIndex].dataset.v || a.cells[th.cellIndex].textContent;
-      var y = b.cells[th.cellIndex].dataset.v || b.cells[th.cellIndex].textContent;
-      var nx = parseFloat(x), ny = parseFloat(y);
-      var r = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'vi');
-      return asc ? r : -r;
-    });
-    rows.forEach(function (r) { body.appendChild(r); });
-    th.dataset.dir = asc ? 'asc' : 'desc';
-  });
-});
-document.body.dataset.ready = '1';
-"""
+#: The page's own sentences, per language. Levels, organs, kinds, statuses, yes/no and column headers
+#: come from reports/labels.py (the project's one vocabulary), so the page says what the tables say.
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "title": "CCHC Watch — Báo cáo năm {year}",
+        "h1": "CCHC Watch — {kind} năm {year}",
+        "meta": "Dữ liệu đến lần quét {run} (ngày {day}); {runs} lần quét. Tạo lúc {generated} (giờ Việt Nam).",
+        "all_provinces": "Tất cả các tỉnh",
+        "all_levels": "Tất cả các cấp", "reset": "Bỏ lọc", "filtered": "Đang lọc:",
+        "summary": "Tóm tắt", "kpi_found": "đơn vị đã có kế hoạch", "kpi_late": "đơn vị trễ hạn hoặc quá hạn chưa có",
+        "kpi_changes": "văn bản mới, thay đổi, bị gỡ từ lần quét trước", "kpi_down": "cổng không truy cập được ở lần quét cuối",
+        "found_by_province": "Kế hoạch đã tìm thấy theo tỉnh (xếp hạng theo tỷ lệ)",
+        "bars_hint": "Bấm vào một tỉnh để chỉ xem tỉnh đó.",
+        "late_units": "Đơn vị trễ hạn", "none_late": "Không có đơn vị nào trễ hạn theo các hạn đã biết.",
+        "deadline_note": "Chỉ tính theo hạn đã biết (cấu hình hạn, hoặc hạn nêu trong kế hoạch cấp trên); "
+                         "{unknown} đơn vị chưa biết hạn.",
+        "changes": "Thay đổi từ lần quét {a} ({da}) đến lần quét {b} ({db})",
+        "no_changes": "Không có văn bản mới, thay đổi hay bị gỡ.", "one_run": "Chỉ có một lần quét: chưa có gì để so sánh.",
+        "down": "Cổng không truy cập được (lần quét {run})", "none_down": "Mọi cổng đều truy cập được.",
+        "newly_down": "mới ngừng", "back_up": "Hoạt động trở lại: {units}.",
+        "matrix": "Độ phủ theo tỉnh và cấp", "unit_kind": "Đơn vị × loại kế hoạch",
+        "trends": "Kết quả giải quyết TTHC: tỷ lệ đúng hạn",
+        "trends_note": "Mỗi tỉnh một biểu đồ, mọi biểu đồ cùng một thang ({lo} – {hi}) và cùng trục thời gian; "
+                       "mỗi đường là một đơn vị, đường đứt nét là cả tỉnh (tính từ tổng số hồ sơ). {by}",
+        "by_run": "Một điểm mỗi lần quét.", "by_month": "Một điểm mỗi tháng (lần đọc cuối của tháng).",
+        "no_widgets": "Không có widget nào.", "province_line": "Cả tỉnh",
+        "coverage": "Độ phủ theo đơn vị", "compliance": "Tuân thủ", "diff": "Thay đổi gần nhất (chi tiết)",
+        "document": "Văn bản", "detail": "Số/Chi tiết", "down_row": "ngừng hoạt động",
+        "up_row": "hoạt động trở lại", "late_rose": "trễ hạn tăng",
+        "run": "Lần quét {run} ({day})", "point": "{unit} — {when}: đúng hạn {rate}, hồ sơ {total}, trễ hạn {late}",
+    },
+    "en": {
+        "title": "CCHC Watch — {year} report",
+        "h1": "CCHC Watch — {kind}, {year}",
+        "meta": "Data up to run {run} ({day}); {runs} runs. Generated {generated} (Vietnam time).",
+        "all_provinces": "All provinces",
+        "all_levels": "All levels", "reset": "Clear filters", "filtered": "Filtered:",
+        "summary": "Summary", "kpi_found": "units with a plan", "kpi_late": "units late or past their deadline without a plan",
+        "kpi_changes": "documents new, changed or removed since the previous run",
+        "kpi_down": "portals unreachable in the last run",
+        "found_by_province": "Plans found per province (ranked by share)",
+        "bars_hint": "Click a province to see only that province.",
+        "late_units": "Late units", "none_late": "No unit is late against the deadlines known.",
+        "deadline_note": "Only known deadlines count (the deadline configuration, or a deadline stated in the "
+                         "superior's plan); {unknown} units have no known deadline.",
+        "changes": "Changes from run {a} ({da}) to run {b} ({db})",
+        "no_changes": "No document new, changed or removed.", "one_run": "Only one run: nothing to compare yet.",
+        "down": "Portals unreachable (run {run})", "none_down": "Every portal was reachable.",
+        "newly_down": "newly down", "back_up": "Back up: {units}.",
+        "matrix": "Coverage by province and level", "unit_kind": "Unit × kind of plan",
+        "trends": "TTHC results: on-time rate",
+        "trends_note": "One chart per province, every chart on one scale ({lo} – {hi}) and one time axis; "
+                       "each line is a unit, the dashed line the whole province (from the summed dossiers). {by}",
+        "by_run": "One point per run.", "by_month": "One point per month (the month's last reading).",
+        "no_widgets": "No widget was read.", "province_line": "Whole province",
+        "coverage": "Coverage per unit", "compliance": "Compliance", "diff": "Latest changes (detail)",
+        "document": "Document", "detail": "Number/detail", "down_row": "down", "up_row": "back up",
+        "late_rose": "late rose",
+        "run": "Run {run} ({day})", "point": "{unit} — {when}: on time {rate}, dossiers {total}, late {late}",
+    },
+}
+#: Line colours of a province chart's units (cycled); the province's own line is dark and dashed.
+PALETTE = ("#2b6cb0", "#c05621", "#2f855a", "#9b2c2c", "#6b46c1", "#b7791f", "#2c7a7b", "#b83280",
+           "#4a5568", "#276749")
 
 
 def esc(value: Any) -> str:
+    """Any value as HTML text (scraped titles, unit names, errors may hold markup)."""
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -68,170 +127,638 @@ def link(url: str | None, text: str | None = None) -> str:
     """An anchor only for http(s) URLs (a scraped javascript: URL is shown as text, never linked)."""
     if not url:
         return ""
-    if not url.lower().startswith(("http://", "https://")):
+    if not url.strip().lower().startswith(("http://", "https://")):
         return esc(url)
     return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text or url)}</a>'
 
 
-def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[tuple[str, str, str]]]) -> str:
-    """rows: cells of (html, css class, sort value)."""
+@dataclass(frozen=True)
+class Fmt:
+    """Numbers, dates and labels in the page's language (Vietnamese: "2.142", "99,41%", 04/03/2026)."""
+
+    lang: str
+
+    def t(self, key: str, **kw: Any) -> str:
+        text = LABELS[self.lang][key]
+        return text.format(**kw) if kw else text
+
+    def int(self, value: int | float | None) -> str:
+        text = vn_int(value)
+        return text if self.lang == "vi" or value is None else text.replace(".", ",")
+
+    def pct(self, value: float | None, decimals: int = 2) -> str:
+        if value is None:
+            return "–"
+        text = vn_number(value, decimals)
+        if self.lang == "en":
+            text = text.replace(".", "\0").replace(",", ".").replace("\0", ",")
+        return text + "%"
+
+    def date(self, value: dt.date | str | None) -> str:
+        if value in (None, ""):
+            return ""
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value[:10])
+            except ValueError:
+                return value
+        return value.strftime("%d/%m/%Y")
+
+    def level(self, level: str | None) -> str:
+        return label("level", level, self.lang)
+
+    def kind(self, kind: str) -> str:
+        return label("category", kind, self.lang)
+
+    def organ(self, organ: str | None) -> str:
+        return label("organ", organ, self.lang)
+
+    def status(self, status: str) -> str:
+        return label("status", status, self.lang)
+
+    def yes_no(self, value: bool | None) -> str:
+        return "–" if value is None else label("bool", bool(value), self.lang)
+
+    def h(self, key: str) -> str:
+        """A column header from the project's one vocabulary (reports/labels.py)."""
+        return header(key, self.lang)
+
+
+Cell = tuple[str, str, str]  # (html, css class, sort value)
+
+
+def _table(table_id: str, headers: Sequence[str], rows: Sequence[tuple[dict[str, str], Sequence[Cell]]],
+           *, sortable: bool = True, empty: str = "") -> str:
+    """A table whose rows carry filter attributes (``data-province``, ``data-level``, …; class ``f``);
+    with no row, the sentence `empty` instead of a header over nothing (when one is given)."""
+    if not rows and empty:
+        return f'<p class="empty" id="{table_id}-empty">{esc(empty)}</p>'
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
-    for row in rows:
-        cells = "".join(f'<td class="{cls}" data-v="{esc(v)}">{content}</td>' for content, cls, v in row)
-        body.append(f"<tr>{cells}</tr>")
-    return (f'<table id="{table_id}" class="sortable"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    for attrs, cells in rows:
+        attr = "".join(f' data-{k}="{esc(v)}"' for k, v in attrs.items())
+        tds = "".join(f'<td class="{cls}" data-v="{esc(v)}">{content}</td>' for content, cls, v in cells)
+        body.append(f'<tr class="f"{attr}>{tds}</tr>')
+    cls = ' class="sortable"' if sortable else ""
+    return (f'<div class="scroll"><table id="{table_id}"{cls}><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
-def _num(value: int | float | None, kind: str = "int") -> tuple[str, str, str]:
-    text = vn_int(value) if kind == "int" else vn_pct(value)
-    return esc(text), "num", "" if value is None else str(value)
-
-
-def _txt(value: Any, cls: str = "") -> tuple[str, str, str]:
+def _txt(value: Any, cls: str = "") -> Cell:
     return esc(value), cls, ""
 
 
-def _bool(value: bool | None) -> tuple[str, str, str]:
-    if value is None:
-        return "–", "na", ""
-    return ("có", "yes", "1") if value else ("không", "no", "0")
+def _sorted_provinces(names: Sequence[str]) -> list[str]:
+    """Vietnamese order (Cà Mau before Cao Bằng, Đà Nẵng after every D…)."""
+    return sorted(set(names), key=vn_sort_key)
 
 
-def chart_svg(portal: str, points: Sequence[dict[str, Any]], runs: Sequence[dict[str, Any]]) -> str:
-    """On-time rate per run (line + one circle per reading) and late count in the tooltip."""
-    width, height, pad = 320, 140, 30
-    n = max(len(runs), 2)
-    index = {r["run"]: i for i, r in enumerate(runs)}
-    rates = [p["on_time_rate"] for p in points if p["on_time_rate"] is not None]
-    lo = min(rates + [100.0]) if rates else 90.0
-    lo = max(0.0, min(lo, 100.0) - 1.0)
-    hi = 100.0
+# --- widget trends: aggregates in SQL ------------------------------------------------------------------
 
-    def xy(p: dict[str, Any]) -> tuple[float, float]:
-        x = pad + (width - 2 * pad) * index[p["run"]] / (n - 1)
-        rate = p["on_time_rate"] if p["on_time_rate"] is not None else lo
-        y = height - pad - (height - 2 * pad) * (rate - lo) / ((hi - lo) or 1)
-        return round(x, 1), round(y, 1)
+@dataclass
+class Bucket:
+    """One point of the shared time axis: a run, or a month."""
 
-    coords = [xy(p) for p in points]
-    parts = [f'<svg class="trend" data-portal="{esc(portal)}" data-points="{len(points)}" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" role="img">',
-             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#c3ccd6"/>',
-             f'<text x="2" y="{pad}">{esc(vn_pct(hi, 0))}</text><text x="2" y="{height - pad}">{esc(vn_pct(lo, 1))}</text>']
-    if len(coords) > 1:
-        parts.append('<polyline fill="none" stroke="#2b6cb0" stroke-width="2" points="'
-                     + " ".join(f"{x},{y}" for x, y in coords) + '"/>')
-    for p, (x, y) in zip(points, coords):
-        tip = (f"Lần quét {p['run']} ({vn_date(p['observed_on'])}): đúng hạn {vn_pct(p['on_time_rate'])}, "
-               f"hồ sơ {vn_int(p['total'])}, trễ hạn {vn_int(p['late'])}")
-        parts.append(f'<circle class="point" data-run="{p["run"]}" cx="{x}" cy="{y}" r="4" fill="#2b6cb0">'
-                     f"<title>{esc(tip)}</title></circle>")
-    for r in runs:
-        x = pad + (width - 2 * pad) * index[r["run"]] / (n - 1)
-        parts.append(f'<text x="{round(x, 1) - 14}" y="{height - 10}">{esc(vn_date(r["observed_on"])[:5])}</text>')
+    key: str
+    label: str
+    title: str
+
+
+@dataclass
+class Point:
+    """A unit's (or a province's) reading for one bucket."""
+
+    bucket: str
+    run: int
+    total: int | None
+    on_time: int | None
+    late: int | None
+    rate: float | None
+
+
+@dataclass
+class Trends:
+    """Per unit, its points on the shared axis; `by` is "run" or "month"."""
+
+    by: str
+    buckets: list[Bucket]
+    points: dict[str, list[Point]] = field(default_factory=dict)
+
+
+def _rate(on_time: int | None, total: int | None, stored: float | None) -> float | None:
+    """The same rule as `cchc report trend`: the widget's own rate, else on time / processed."""
+    if stored is not None:
+        return round(stored, 2)
+    return pct(on_time, total) if on_time is not None and total else None
+
+
+def _month_ranges(runs: Sequence[Run]) -> list[tuple[int, int, int]] | None:
+    """(yyyymm, first run id, last run id) per observed month, when each month's runs are one unbroken
+    range of ids (the normal case: runs are numbered in the order they observe days); else None."""
+    out: list[tuple[int, int, int]] = []
+    for r in sorted(runs, key=lambda r: r.id):
+        key = r.observed_on.year * 100 + r.observed_on.month
+        if out and out[-1][0] == key:
+            out[-1] = (key, out[-1][1], r.id)
+        elif any(m == key for m, _, _ in out):
+            return None
+        else:
+            out.append((key, r.id, r.id))
+    return out
+
+
+def load_trends(engine: Engine, runs: Sequence[Run], portals: Sequence[str], fmt: Fmt) -> Trends:
+    """Widget readings aggregated in SQL to one row per portal per bucket.
+
+    Few runs (≤ MAX_RUN_POINTS): every reading (a portal reads at most once per run). More: the last
+    reading of each observed month per portal — the figures are cumulative for the year, so that
+    reading is the month's figure, as `trend --by month`. When each month's runs are one range of ids
+    (the normal case) it is one GROUP BY portal with MAX(run_id) per month over that range of the
+    (run_id, portal_id) index, joined back to the reading; otherwise ROW_NUMBER() over (portal, month).
+    Either way only portals × buckets rows leave the database.
+    """
+    wanted = set(portals)
+    observed = {r.id: r.observed_on for r in runs}
+    by = "run" if len(runs) <= MAX_RUN_POINTS else "month"
+    cols = (WidgetReading.portal_id, WidgetReading.run_id, WidgetReading.total, WidgetReading.on_time,
+            WidgetReading.late, WidgetReading.on_time_rate)
+    ranges = _month_ranges(runs) if by == "month" else None
+    stmts: list[Select[Any]]
+    if by == "run":
+        stmts = [select(*cols).where(WidgetReading.run_id <= runs[-1].id)
+                 .order_by(WidgetReading.portal_id, WidgetReading.run_id)]
+    elif ranges is not None:
+        # one aggregate per month over that month's range of the (run_id, portal_id) index: the last
+        # run that read each portal (GROUP BY, MAX), joined back to its reading by the unique index
+        stmts = []
+        for _key, first, last in ranges:
+            latest = (select(WidgetReading.portal_id.label("pid"), func.max(WidgetReading.run_id).label("rid"))
+                      .where(WidgetReading.run_id >= first, WidgetReading.run_id <= last)
+                      .group_by(WidgetReading.portal_id).subquery())
+            stmts.append(select(*cols).join(latest, and_(WidgetReading.portal_id == latest.c.pid,
+                                                         WidgetReading.run_id == latest.c.rid)))
+    else:
+        month = (extract("year", CrawlRun.observed_on) * 100 + extract("month", CrawlRun.observed_on)).label("month")
+        ranked = (select(*cols, month, func.row_number().over(
+                      partition_by=(WidgetReading.portal_id, month), order_by=WidgetReading.run_id.desc()).label("rn"))
+                  .join(CrawlRun, CrawlRun.id == WidgetReading.run_id)
+                  .where(WidgetReading.run_id <= runs[-1].id)).subquery()
+        stmts = [select(ranked.c.portal_id, ranked.c.run_id, ranked.c.total, ranked.c.on_time, ranked.c.late,
+                        ranked.c.on_time_rate).where(ranked.c.rn == 1)
+                 .order_by(ranked.c.portal_id, ranked.c.run_id)]
+    out = Trends(by, [])
+    used: set[str] = set()
+    with engine.connect() as conn:
+        for one in stmts:
+            for pid, run_id, total, on_time, late, stored in conn.execute(one):
+                if pid not in wanted or run_id not in observed:
+                    continue
+                key = str(run_id) if by == "run" else observed[run_id].strftime("%Y-%m")
+                used.add(key)
+                out.points.setdefault(pid, []).append(Point(key, run_id, total, on_time, late,
+                                                            _rate(on_time, total, stored)))
+    for pts in out.points.values():
+        pts.sort(key=lambda p: p.run)
+    if by == "run":
+        out.buckets = [Bucket(str(r.id), fmt.date(r.observed_on)[:5], fmt.t("run", run=r.id, day=fmt.date(r.observed_on)))
+                       for r in runs]
+    else:
+        months_seen = sorted({r.observed_on.strftime("%Y-%m") for r in runs} | used)
+        out.buckets = [Bucket(m, f"{m[5:]}/{m[2:4]}", f"{m[5:]}/{m[:4]}") for m in months_seen]
+    return out
+
+
+def _province_series(points: Sequence[Sequence[Point]], buckets: Sequence[Bucket]) -> list[Point]:
+    """A province's line: dossiers summed over its units that report counts, rate recomputed from the sums
+    (never an average of rates), as `trend`'s `combined`."""
+    sums: dict[str, list[int]] = {}
+    for pts in points:
+        for p in pts:
+            if p.total is None:
+                continue
+            s = sums.setdefault(p.bucket, [0, 0, 0, 0])
+            s[0] += p.total
+            s[1] += p.on_time or 0
+            s[2] += p.late or 0
+            s[3] = max(s[3], p.run)
+    return [Point(b.key, sums[b.key][3], sums[b.key][0], sums[b.key][1], sums[b.key][2], pct(sums[b.key][1], sums[b.key][0]))
+            for b in buckets if b.key in sums]
+
+
+def shared_scale(rates: Sequence[float]) -> tuple[float, float, list[float]]:
+    """One y axis for every chart: from a round number at or below the lowest rate read up to 100%, in
+    three to five steps of a round size, so 99,2% and 99,9% are not drawn on one pixel and a 60% unit
+    still fits."""
+    lowest = min(rates) if rates else 90.0
+    lo, step = 0.0, 25.0
+    for step in (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0):
+        lo = max(0.0, min(math.floor(round(lowest / step, 6)) * step, 100.0 - 3 * step))
+        if (100.0 - lo) / step <= 5 + 1e-9:
+            break
+    n = round((100.0 - lo) / step)
+    return round(lo, 4), 100.0, [round(lo + i * step, 4) for i in range(n + 1)]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The geometry every trend chart shares (same size, same scales)."""
+
+    lo: float
+    hi: float
+    ticks: tuple[float, ...]
+    buckets: tuple[Bucket, ...]
+    width: int = 400
+    height: int = 210
+    left: int = 48
+    right: int = 16
+    top: int = 12
+    bottom: int = 30
+
+    def x(self, index: int) -> float:
+        n = max(len(self.buckets) - 1, 1)
+        span = self.width - self.left - self.right
+        return round(self.left + (span * index / n if len(self.buckets) > 1 else span / 2), 1)
+
+    def y(self, rate: float) -> float:
+        clamped = min(max(rate, self.lo), self.hi)
+        return round(self.top + (self.height - self.top - self.bottom) * (self.hi - clamped) / ((self.hi - self.lo) or 1), 1)
+
+
+def trend_svg(province: str, series: Sequence[tuple[dict[str, Any], list[Point]]], combined: list[Point],
+              axis: Axis, fmt: Fmt) -> str:
+    """One province's chart: the shared axes, one line per unit (points with a tooltip each), the
+    province's summed line dashed. ``data-ymin``/``data-ymax`` state the scale for tests and readers."""
+    index = {b.key: i for i, b in enumerate(axis.buckets)}
+    titles = {b.key: b.title for b in axis.buckets}
+    w, h = axis.width, axis.height
+    parts = [(f'<svg class="trend" data-province="{esc(province)}" data-ymin="{axis.lo:g}" data-ymax="{axis.hi:g}" '
+              f'width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{esc(province)}">')]
+    for tick in axis.ticks:
+        y = axis.y(tick)
+        parts.append(f'<line class="grid" x1="{axis.left}" y1="{y}" x2="{w - axis.right}" y2="{y}"/>'
+                     f'<text class="axis-y" x="{axis.left - 4}" y="{y + 4}" text-anchor="end">{esc(fmt.pct(tick, 1))}</text>')
+    parts.append(f'<line class="axis" x1="{axis.left}" y1="{h - axis.bottom}" x2="{w - axis.right}" y2="{h - axis.bottom}"/>')
+    every = max(1, -(-len(axis.buckets) // 12))  # at most ~12 labels under the axis
+    for i, b in enumerate(axis.buckets):
+        if i % every == 0 or i == len(axis.buckets) - 1:
+            parts.append(f'<text class="axis-x" x="{axis.x(i)}" y="{h - axis.bottom + 16}" text-anchor="middle">'
+                         f'{esc(b.label)}</text>')
+    n_points = sum(len(p) for _, p in series)
+    draw_points = n_points <= MAX_CHART_POINTS
+
+    def tip(name: str, p: Point) -> str:
+        return fmt.t("point", unit=name, when=titles.get(p.bucket, p.bucket), rate=fmt.pct(p.rate),
+                     total=fmt.int(p.total), late=fmt.int(p.late))
+
+    for n, (unit, pts) in enumerate(series):
+        colour = PALETTE[n % len(PALETTE)]
+        drawn = [p for p in pts if p.rate is not None and p.bucket in index]
+        coords = [(axis.x(index[p.bucket]), axis.y(p.rate)) for p in drawn]  # type: ignore[arg-type]
+        parts.append(f'<g class="series f" data-portal="{esc(unit["portal"])}" data-level="{esc(unit["level"])}" '
+                     f'data-province="{esc(province)}" style="stroke:{colour};fill:{colour}">')
+        line_tip = esc(unit["unit"] + ": " + "; ".join(f"{titles.get(p.bucket, p.bucket)} {fmt.pct(p.rate)}" for p in drawn))
+        if len(coords) > 1:
+            parts.append('<polyline points="' + " ".join(f"{x},{y}" for x, y in coords) + f'"><title>{line_tip}</title></polyline>')
+        if draw_points or len(coords) == 1:
+            for p, (x, y) in zip(drawn, coords):
+                parts.append(f'<circle class="point" data-run="{p.run}" data-bucket="{esc(p.bucket)}" data-v="{p.rate:g}" '
+                             f'cx="{x}" cy="{y}" r="3.5"><title>{esc(tip(unit["unit"], p))}</title></circle>')
+        parts.append("</g>")
+    if len(series) > 1 and combined:
+        coords = [(axis.x(index[p.bucket]), axis.y(p.rate)) for p in combined if p.rate is not None]  # type: ignore[arg-type]
+        if len(coords) > 1:
+            line_tip = esc(fmt.t("province_line") + " " + province + ": "
+                           + "; ".join(f"{titles.get(p.bucket, p.bucket)} {fmt.pct(p.rate)}" for p in combined))
+            parts.append('<polyline class="combined" points="' + " ".join(f"{x},{y}" for x, y in coords)
+                         + f'"><title>{line_tip}</title></polyline>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan") -> str:
-    """The whole page as a string."""
+# --- the summary bar chart -----------------------------------------------------------------------------
+
+def bars_svg(totals: Sequence[dict[str, Any]], fmt: Fmt) -> str:
+    """Plans found per province, ranked by share then count: a horizontal bar per province on a 0–100%
+    scale, "found/units (share)" beside it. Each bar is a filter button (report.js)."""
+    label_w, bar_w, val_w, row_h = 150, 300, 130, 22
+    width = label_w + bar_w + val_w
+    height = row_h * len(totals) + 8
+    parts = [(f'<svg class="bars" id="found-by-province" width="{width}" height="{height}" '
+              f'viewBox="0 0 {width} {height}" role="img">')]
+    for i, t in enumerate(totals):
+        y = 4 + i * row_h
+        full = float(bar_w)
+        share = t["found_pct"] or 0.0
+        value = f'{fmt.int(t["found"])}/{fmt.int(t["units"])} ({fmt.pct(t["found_pct"] if t["units"] else None)})'
+        parts.append(
+            f'<g class="bar" data-province="{esc(t["province"])}" data-found="{t["found"]}" data-units="{t["units"]}">'
+            f'<title>{esc(t["province"])}: {esc(value)}</title>'
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{esc(t["province"])}</text>'
+            f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 7}"/>'
+            f'<rect class="bar" data-full="{full:g}" x="{label_w}" y="{y + 3}" width="{full * share / 100:.1f}" '
+            f'height="{row_h - 7}"/>'
+            f'<text class="val" x="{label_w + bar_w + 6}" y="{y + 15}">{esc(value)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def province_totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """found/units per province from the coverage rows (one per unit), ranked: share, then count, then name."""
+    groups: dict[str, list[int]] = {}
+    for r in rows:
+        g = groups.setdefault(r["province"], [0, 0])
+        g[0] += 1
+        g[1] += 1 if r["found"] else 0
+    out = [{"province": p, "units": n, "found": f, "found_pct": pct(f, n)} for p, (n, f) in groups.items()]
+    out.sort(key=lambda t: (-(t["found_pct"] or 0.0), -t["found"], vn_sort_key(t["province"])))
+    return out
+
+
+def portals_down(engine: Engine, run: Run) -> list[tuple[str, int | None, str | None]]:
+    """(portal, status, error) of every portal whose health row in `run` says unreachable (one run's rows)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(PortalHealth.portal_id, PortalHealth.status, PortalHealth.error)
+                            .where(and_(PortalHealth.run_id == run.id, PortalHealth.reachable.is_(False)))
+                            .order_by(PortalHealth.portal_id)).all()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _kpi(value: str, label: str, *, count: str, cls: str = "", of: bool = False, pct_text: str = "",
+         kpi_id: str = "") -> str:
+    """A summary card; `count` is the CSS selector of the rows report.js recounts when filtering."""
+    extra = f'<span class="pct">{esc(pct_text)}</span>' if of else ""
+    of_attr = ' data-of="1"' if of else ""
+    return (f'<div class="kpi {cls}" id="{kpi_id}" data-count="{esc(count)}"{of_attr}>'
+            f'<div class="value">{esc(value)}</div><div class="label">{extra} {esc(label)}</div></div>')
+
+
+def report_runs(engine: Engine, lang: str = "vi", as_of: str | dt.date | None = None) -> list[Run]:
+    """Check the options and return the runs the page is built from (all, or those up to ``as_of``).
+
+    Called by the command before it starts, so a bad option is one ``error:`` line and nothing else."""
+    if lang not in LANGS:
+        raise ReportError(f"unknown --lang {lang!r}: choose vi or en")
     runs = load_runs(engine)
+    if as_of is not None:
+        day = parse_day(as_of, "--as-of") if isinstance(as_of, str) else as_of
+        upto = run_as_of(runs, day, "--as-of")
+        runs = [r for r in runs if r.id <= upto.id]
+    return runs
+
+
+def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan", lang: str = "vi",
+           as_of: str | dt.date | None = None, deadlines: str | None = None,
+           now: Callable[[], dt.datetime] | None = None) -> str:
+    """The whole page as a string (see the module docstring for its parts).
+
+    ``as_of`` (a date) gives the page as the database knew it then: every part is computed from the
+    runs observed on or before it, so "what changed" and "portals down" are those of that day's run.
+    ``deadlines`` is the deadline configuration `cchc report compliance --deadlines` reads.
+    """
+    fmt = Fmt(lang)
+    runs = report_runs(engine, lang, as_of)
     last = runs[-1]
     year = year if year is not None else last.observed_on.year
-    cov = coverage(engine, year, kind=kind, runs=runs)
-    comp = compliance(engine, year, kind=kind, runs=runs)
-    tr = trend(engine, runs=runs)
+    units_all = load_units(engine)  # once for both kinds (sorting 15,000 units in Vietnamese order is not free)
+    covs: dict[str, CoverageResult] = {k: coverage(engine, year, kind=k, runs=runs, units=units_all) for k in KINDS}
+    cov = covs[kind]
+    comp = compliance(engine, year, kind=kind, runs=runs, config_path=deadlines)
     dif = diff(engine, str(runs[-2].id), str(last.id), year=year, kind=kind, runs=runs) if len(runs) > 1 else None
+    units = {r["portal"]: r for r in cov.rows}
+    province_of = {p: r["province"] for p, r in units.items()}
+    level_of = {p: r["level"] for p, r in units.items()}
 
-    provinces = sorted({r["province"] for r in cov.rows}, key=fold)
+    def attrs(portal: str | None, /, **more: str) -> dict[str, str]:
+        a = {"province": province_of.get(portal or "", ""), "level": level_of.get(portal or "", "")}
+        a.update(more)
+        return a
+
+    provinces = _sorted_provinces([r["province"] for r in cov.rows])
     levels = [lv for lv in LEVELS if any(r["level"] == lv for r in cov.rows)]
+
+    # --- summary
+    found = sum(1 for r in cov.rows if r["found"])
+    late_rows = [r for r in comp["rows"] if r["status"] in LATE_STATUSES]
+    unknown = sum(1 for r in comp["rows"] if r["status"] == "no_deadline_known")
+    down = portals_down(engine, last)
+    newly_down = {r["portal"] for r in dif.data["portals_down"]} if dif else set()
+    n_changes = sum(len(dif.data[k]) for k in ("new", "changed", "removed")) if dif else 0
+    kpis = "".join([
+        _kpi(f"{fmt.int(found)}/{fmt.int(len(cov.rows))}", fmt.t("kpi_found"), count="#coverage tbody tr", of=True,
+             pct_text=fmt.pct(pct(found, len(cov.rows))), cls="good", kpi_id="kpi-found"),
+        _kpi(fmt.int(len(late_rows)), fmt.t("kpi_late"), count="#late tbody tr", cls="bad" if late_rows else "good",
+             kpi_id="kpi-late"),
+        _kpi(fmt.int(n_changes), fmt.t("kpi_changes"), count="#changes tbody tr", cls="warn" if n_changes else "",
+             kpi_id="kpi-changes"),
+        _kpi(fmt.int(len(down)), fmt.t("kpi_down"), count="#down tbody tr", cls="bad" if down else "good",
+             kpi_id="kpi-down"),
+    ])
+    late_table = _table("late", [fmt.h("unit"), fmt.h("level"), fmt.h("province"), fmt.h("status"), fmt.h("deadline"),
+                                 fmt.h("days_late"), fmt.h("doc_number")],
+                        [(attrs(r["portal"], portal=r["portal"]),
+                          [_txt(r["unit"]), _txt(fmt.level(r["level"])), _txt(r["province"]),
+                           _txt(fmt.status(r["status"]), "late"),
+                           (esc(fmt.date(r["deadline"])), "", esc(r["deadline"] or "")),
+                           (esc(fmt.int(r["days_late"])), "num", "" if r["days_late"] is None else str(r["days_late"])),
+                           _txt(r["doc_number"])]) for r in late_rows], empty=fmt.t("none_late"))
+    late_html = (late_table
+                 + f'<p class="meta">{esc(fmt.t("deadline_note", unknown=fmt.int(unknown)))}</p>')
+    if dif is None:
+        changes_html = f"<p>{esc(fmt.t('one_run'))}</p>"
+        changes_head = fmt.t("diff")
+    else:
+        d = dif.data
+        changes_head = fmt.t("changes", a=dif.run_from.id, da=fmt.date(dif.run_from.observed_on), b=dif.run_to.id,
+                             db=fmt.date(dif.run_to.observed_on))
+        rows = [(attrs(r["portal"], change=k, portal=r["portal"]),
+                 [_txt(label("change", k, fmt.lang)), _txt(r["unit"]), _txt(r["doc_number"]), (link(r["url"], r["title"] or r["url"]), "", "")])
+                for k in ("new", "changed", "removed") for r in d[k]]
+        counts = " · ".join(f'<span class="count" data-count="#changes tbody tr[data-change={k}]">{esc(fmt.int(len(d[k])))}'
+                            f'</span> {esc(label("change", k, fmt.lang).lower())}' for k in ("new", "changed", "removed"))
+        changes_html = (f'<p class="meta" id="changes-counts">{counts}</p>'
+                        + _table("changes", [fmt.h("change"), fmt.h("unit"), fmt.h("doc_number"), fmt.t("document")], rows,
+                                 empty=fmt.t("no_changes")))
+    down_rows = [(attrs(pid, portal=pid), [_txt(units[pid]["unit"] if pid in units else pid), _txt(province_of.get(pid, "")),
+                                           _txt(status), _txt(error),
+                                           _txt(fmt.t("newly_down") if pid in newly_down else "")])
+                 for pid, status, error in down]
+    down_html = _table("down", [fmt.h("unit"), fmt.h("province"), "HTTP", fmt.h("error"), ""], down_rows,
+                       empty=fmt.t("none_down"))
+    if dif is not None and dif.data["portals_up"]:
+        down_html += f'<p class="meta">{esc(fmt.t("back_up", units=", ".join(r["unit"] for r in dif.data["portals_up"])))}</p>'
+    bars = bars_svg(province_totals(cov.rows), fmt)
+
+    # --- matrices
     matrix_rows = []
     for prov in provinces:
-        cells = [_txt(prov)]
+        cells: list[Cell] = [_txt(prov)]
         for lv in levels:
-            rows = [r for r in cov.rows if r["province"] == prov and r["level"] == lv]
-            if not rows:
+            rows_pl = [r for r in cov.rows if r["province"] == prov and r["level"] == lv]
+            if not rows_pl:
                 cells.append(("", "na", ""))
                 continue
-            found = sum(r["found"] for r in rows)
-            share = 100.0 * found / len(rows)
-            cells.append((esc(f"{found}/{len(rows)} ({vn_pct(share)})"), "yes" if found == len(rows) else
-                          "no" if found == 0 else "", f"{share}"))
-        matrix_rows.append(cells)
-    matrix = _table("coverage-matrix", ["Tỉnh"] + [LEVEL_VI.get(lv, lv) for lv in levels], matrix_rows)
+            f = sum(1 for r in rows_pl if r["found"])
+            share = pct(f, len(rows_pl))
+            cells.append((esc(f"{fmt.int(f)}/{fmt.int(len(rows_pl))} ({fmt.pct(share)})"),
+                          "yes" if f == len(rows_pl) else "no" if f == 0 else "", f"{share}"))
+        matrix_rows.append(({"province": prov}, cells))
+    matrix = _table("coverage-matrix", [fmt.h("province")] + [fmt.level(lv) for lv in levels], matrix_rows)
 
-    cov_rows = [[_txt(r["unit"]), _txt(LEVEL_VI.get(r["level"], r["level"])), _txt(r["province"]), _bool(r["found"]),
-                 _txt(r["organ"]), _txt(r["doc_number"]), (esc(vn_date(r["doc_date"])), "", esc(r["doc_date"] or "")),
-                 (esc(vn_date(r["published_at"])), "", esc(r["published_at"] or "")), _num(r["first_seen_run"]),
-                 (link(r["url"], r["title"]), "", ""),
-                 _txt(", ".join(f"#{c}" for c in r["corrections"]))] for r in cov.rows]
-    cov_table = _table("coverage", ["Đơn vị", "Cấp", "Tỉnh", "Có KH", "Cơ quan", "Số/Ký hiệu", "Ngày ban hành",
-                                    "Ngày đăng", "Lần quét đầu", "Văn bản", "Hiệu chỉnh"], cov_rows)
+    def found_cell(r: dict[str, Any]) -> Cell:
+        if not r["found"]:
+            return esc(fmt.yes_no(False)), "no", "0"
+        return (link(r["url"], r["doc_number"] or fmt.yes_no(True)) or esc(r["doc_number"] or fmt.yes_no(True))), "yes", "1"
 
-    comp_rows = [[_txt(r["unit"]), _bool(r["found"]), _txt(r["doc_number"]),
-                  (esc(vn_date(r["judged_on"])), "", esc(r["judged_on"] or "")),
-                  (esc(vn_date(r["deadline"])), "", esc(r["deadline"] or "")),
-                  _txt(STATUS_VI.get(r["status"], r["status"])), _num(r["days_since_superior_plan"]),
-                  _txt(", ".join(r["sections_missing"] or [])), _bool(r["cites_superior"]), _bool(r["widget_fresh"]),
-                  _num(r["widget_on_time_rate"], "pct"), _num(r["widget_late"]),
-                  _txt("; ".join(r["widget_problems"]))] for r in comp["rows"]]
-    comp_table = _table("compliance", ["Đơn vị", "Có KH", "Số/Ký hiệu", "Ngày ban hành", "Hạn", "Đánh giá",
-                                       "Ngày từ KH cấp trên", "Thiếu mục", "Dẫn KH cấp trên", "Widget cập nhật",
-                                       "Đúng hạn", "Trễ hạn", "Vấn đề widget"], comp_rows)
+    by_kind = {k: {r["portal"]: r for r in c.rows} for k, c in covs.items()}
+    kind_rows = [(attrs(r["portal"], portal=r["portal"]),
+                  [_txt(r["unit"]), _txt(fmt.level(r["level"])), _txt(r["province"])]
+                  + [found_cell(by_kind[k][r["portal"]]) for k in KINDS])
+                 for r in cov.rows]
+    unit_kind = _table("unit-kind", [fmt.h("unit"), fmt.h("level"), fmt.h("province")] + [fmt.kind(k) for k in KINDS],
+                       kind_rows)
 
-    charts = []
-    for s in tr["series"]:
-        if not s["points"]:
-            continue
-        lastp = s["points"][-1]
-        charts.append(f'<div class="chart"><h3>{esc(s["unit"])}</h3>'
-                      f'{chart_svg(s["portal"], s["points"], tr["runs"])}'
-                      f'<br><small>Lần quét cuối: hồ sơ {esc(vn_int(lastp["total"]))}, trễ hạn '
-                      f'{esc(vn_int(lastp["late"]))}, đúng hạn {esc(vn_pct(lastp["on_time_rate"]))}</small></div>')
+    # --- tables
+    def yes_no(value: bool | None) -> Cell:
+        if value is None:
+            return "–", "na", ""
+        return (esc(fmt.yes_no(value)), "yes", "1") if value else (esc(fmt.yes_no(value)), "no", "0")
 
-    diff_html = "<p>Chỉ có một lần quét: chưa có gì để so sánh.</p>"
+    cov_rows = [(attrs(r["portal"], portal=r["portal"], found="1" if r["found"] else "0"),
+                 [_txt(r["unit"]), _txt(fmt.level(r["level"])), _txt(r["province"]), yes_no(r["found"]),
+                  _txt(fmt.organ(r["organ"])), _txt(r["doc_number"]),
+                  (esc(fmt.date(r["doc_date"])), "", esc(r["doc_date"] or "")),
+                  (esc(fmt.date(r["published_at"])), "", esc(r["published_at"] or "")),
+                  (esc(fmt.int(r["first_seen_run"])) if r["first_seen_run"] else "", "num", esc(r["first_seen_run"] or "")),
+                  (link(r["url"], r["title"]), "", ""), _txt(", ".join(f"#{c}" for c in r["corrections"]))])
+                for r in cov.rows]
+    cov_table = _table("coverage", [fmt.h("unit"), fmt.h("level"), fmt.h("province"), fmt.h("found"), fmt.h("organ"),
+                                    fmt.h("doc_number"), fmt.h("doc_date"), fmt.h("published_at"), fmt.h("first_seen_run"),
+                                    fmt.t("document"), fmt.h("corrections")], cov_rows)
+
+    comp_rows = [(attrs(r["portal"], portal=r["portal"], status=r["status"]),
+                  [_txt(r["unit"]), yes_no(r["found"]), _txt(r["doc_number"]),
+                   (esc(fmt.date(r["judged_on"])), "", esc(r["judged_on"] or "")),
+                   (esc(fmt.date(r["deadline"])), "", esc(r["deadline"] or "")),
+                   _txt(fmt.status(r["status"]), "late" if r["status"] in LATE_STATUSES else ""),
+                   (esc(fmt.int(r["days_since_superior_plan"])), "num", esc(r["days_since_superior_plan"] or "")),
+                   _txt(", ".join(r["sections_missing"] or [])), yes_no(r["cites_superior"]), yes_no(r["widget_fresh"]),
+                   (esc(fmt.pct(r["widget_on_time_rate"])), "num", esc(r["widget_on_time_rate"] or "")),
+                   (esc(fmt.int(r["widget_late"])), "num", esc(r["widget_late"] if r["widget_late"] is not None else "")),
+                   _txt("; ".join(r["widget_problems"]))]) for r in comp["rows"]]
+    comp_table = _table("compliance", [fmt.h("unit"), fmt.h("found"), fmt.h("doc_number"), fmt.h("doc_date"),
+                                       fmt.h("deadline"), fmt.h("status"), fmt.h("days_since_superior_plan"),
+                                       fmt.h("sections_missing"), fmt.h("cites_superior"), fmt.h("widget_fresh"),
+                                       fmt.h("widget_on_time_rate"), fmt.h("late"), fmt.h("widget_problems")], comp_rows)
+
+    # --- trends: one chart per province, one shared axis
+    trends = load_trends(engine, runs, list(units), fmt)
+    rates = [p.rate for pts in trends.points.values() for p in pts if p.rate is not None]
+    by_province: dict[str, list[tuple[dict[str, Any], list[Point]]]] = {}
+    for r in cov.rows:
+        if trends.points.get(r["portal"]):
+            by_province.setdefault(r["province"], []).append((r, trends.points[r["portal"]]))
+    combined = {p: _province_series([pts for _, pts in s], trends.buckets) for p, s in by_province.items()}
+    rates += [p.rate for pts in combined.values() for p in pts if p.rate is not None and len(by_province) > 0]
+    lo, hi, ticks = shared_scale(rates)
+    axis = Axis(lo, hi, tuple(ticks), tuple(trends.buckets))
+    figures = []
+    for prov in _sorted_provinces(list(by_province)):
+        series = by_province[prov]
+        head = [fmt.h("unit")] + [b.title if trends.by == "month" else b.label for b in trends.buckets]
+        t_rows = []
+        for n, (u, pts) in enumerate(series):
+            at = {p.bucket: p for p in pts}
+            swatch = f'<span class="swatch" style="background:{PALETTE[n % len(PALETTE)]}"></span>'
+            cells: list[Cell] = [(swatch + esc(u["unit"]), "", esc(u["unit"]))]
+            for b in trends.buckets:
+                p = at.get(b.key)
+                cells.append((esc(fmt.pct(p.rate)) if p else "", "num", "" if p is None or p.rate is None else f"{p.rate:g}"))
+            t_rows.append(({"province": prov, "level": u["level"], "portal": u["portal"]}, cells))
+        if len(series) > 1 and combined[prov]:
+            at = {p.bucket: p for p in combined[prov]}
+            cells = [(f"<b>{esc(fmt.t('province_line'))}</b>", "", "")]
+            for b in trends.buckets:
+                p = at.get(b.key)
+                cells.append((esc(fmt.pct(p.rate)) if p else "", "num", "" if p is None or p.rate is None else f"{p.rate:g}"))
+            t_rows.append(({"province": prov}, cells))
+        table = _table(f"trend-table-{len(figures) + 1}", head, t_rows)
+        figures.append(f'<figure class="trend-province f" data-province="{esc(prov)}"><figcaption>{esc(prov)}</figcaption>'
+                       f'{trend_svg(prov, series, combined[prov], axis, fmt)}{table}</figure>')
+    trends_note = fmt.t("trends_note", lo=fmt.pct(lo, 1), hi=fmt.pct(hi, 1),
+                        by=fmt.t("by_run") if trends.by == "run" else fmt.t("by_month"))
+
+    diff_html = f"<p>{esc(fmt.t('one_run'))}</p>"
     if dif is not None:
         d = dif.data
-        doc_rows = [[_txt({"new": "mới", "changed": "thay đổi", "removed": "bị gỡ"}[k]), _txt(r["unit"]),
-                     _txt(r["doc_number"]), (link(r["url"], r["title"] or r["url"]), "", "")]
+        doc_rows = [(attrs(r["portal"], change=k), [_txt(label("change", k, fmt.lang)), _txt(r["unit"]), _txt(r["doc_number"]),
+                                                    (link(r["url"], r["title"] or r["url"]), "", "")])
                     for k in ("new", "changed", "removed") for r in d[k]]
-        other = ([[_txt("ngừng hoạt động"), _txt(r["unit"]), _txt(r["error"] or r["status_to"]), ("", "", "")] for r in d["portals_down"]]
-                 + [[_txt("hoạt động trở lại"), _txt(r["unit"]), _txt(r["status_to"]), ("", "", "")] for r in d["portals_up"]]
-                 + [[_txt("trễ hạn tăng"), _txt(r["unit"]), _txt(f"{vn_int(r['late_from'])} → {vn_int(r['late_to'])}"),
-                     ("", "", "")] for r in d["widgets_late_rose"]])
-        diff_html = (f'<p class="meta">Từ lần quét {dif.run_from.id} ({vn_date(dif.run_from.observed_on)}) đến lần quét '
-                     f'{dif.run_to.id} ({vn_date(dif.run_to.observed_on)}): {len(d["new"])} văn bản mới, '
-                     f'{len(d["changed"])} thay đổi, {len(d["removed"])} bị gỡ.</p>'
-                     + _table("diff", ["Thay đổi", "Đơn vị", "Số/Chi tiết", "Văn bản"], doc_rows + other))
+        other = ([(attrs(r["portal"], change="down"), [_txt(fmt.t("down_row")), _txt(r["unit"]),
+                                                        _txt(r["error"] or r["status_to"]), ("", "", "")])
+                  for r in d["portals_down"]]
+                 + [(attrs(r["portal"], change="up"), [_txt(fmt.t("up_row")), _txt(r["unit"]), _txt(r["status_to"]),
+                                                       ("", "", "")]) for r in d["portals_up"]]
+                 + [(attrs(r["portal"], change="late_rose"),
+                     [_txt(fmt.t("late_rose")), _txt(r["unit"]),
+                      _txt(f"{fmt.int(r['late_from'])} → {fmt.int(r['late_to'])}"), ("", "", "")])
+                    for r in d["widgets_late_rose"]])
+        diff_html = _table("diff", [fmt.h("change"), fmt.h("unit"), fmt.t("detail"), fmt.t("document")], doc_rows + other)
 
-    found = sum(r["found"] for r in cov.rows)
-    kind_vi = "tuyên truyền CCHC" if kind == "propaganda_plan" else "CCHC"
-    generated = dt.datetime.now(dt.timezone.utc).strftime("%d/%m/%Y %H:%M UTC")
+    options_p = "".join(f'<option value="{esc(p)}">{esc(p)}</option>' for p in provinces)
+    options_l = "".join(f'<option value="{esc(lv)}">{esc(fmt.level(lv))}</option>' for lv in levels)
+    stamp = local_time(now() if now else dt.datetime.now(dt.UTC))
+    generated = stamp.strftime("%d/%m/%Y %H:%M") if stamp else ""
+    css = resources.files("reports.assets").joinpath("report.css").read_text(encoding="utf-8")
+    js = resources.files("reports.assets").joinpath("report.js").read_text(encoding="utf-8")
+    kind_text = fmt.kind(kind)
     return f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CCHC Watch — Báo cáo năm {year}</title><style>{CSS}</style></head>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(fmt.t("title", year=year))}</title><style>{css}</style></head>
 <body>
-<h1>CCHC Watch — Kế hoạch {esc(kind_vi)} năm {year}</h1>
-<p class="meta">Dữ liệu đến lần quét {last.id} (ngày {vn_date(last.observed_on)}); {len(runs)} lần quét; {found}/{len(cov.rows)} đơn vị
-đã có kế hoạch ({esc(vn_pct(100.0 * found / len(cov.rows) if cov.rows else None))}). Tạo lúc {generated}.</p>
-<h2>Độ phủ theo tỉnh và cấp</h2>{matrix}
-<h2>Độ phủ theo đơn vị</h2>{cov_table}
-<h2>Tuân thủ</h2>{comp_table}
-<h2>Kết quả giải quyết TTHC (tỷ lệ đúng hạn theo lần quét)</h2><div class="charts" id="trends">{"".join(charts) or "<p>Không có widget nào.</p>"}</div>
-<h2>Thay đổi gần nhất</h2>{diff_html}
-<script>{JS}</script>
+<nav class="filters" aria-label="filters">
+<label>{esc(fmt.h("province"))} <select id="filter-province"><option value="">{esc(fmt.t("all_provinces"))}</option>{options_p}</select></label>
+<label>{esc(fmt.h("level"))} <select id="filter-level"><option value="">{esc(fmt.t("all_levels"))}</option>{options_l}</select></label>
+<button type="button" id="filter-reset">{esc(fmt.t("reset"))}</button><span class="filter-state" id="filter-state"></span>
+</nav>
+<main>
+<section class="page" id="summary">
+<h1>{esc(fmt.t("h1", kind=kind_text, year=year))}</h1>
+<p class="meta">{esc(fmt.t("meta", run=last.id, day=fmt.date(last.observed_on), runs=len(runs), generated=generated))}</p>
+<p class="filter-note">{esc(fmt.t("filtered"))} <span id="filter-note-text"></span></p>
+<h2>{esc(fmt.t("summary"))}</h2>
+<div class="kpis">{kpis}</div>
+<div class="summary-grid">
+<div class="panel"><h3>{esc(fmt.t("found_by_province"))}</h3>{bars}<p class="meta no-print">{esc(fmt.t("bars_hint"))}</p></div>
+<div>
+<div class="panel"><h3>{esc(fmt.t("late_units"))}</h3>{late_html}</div>
+<div class="panel"><h3>{esc(changes_head)}</h3>{changes_html}</div>
+<div class="panel"><h3>{esc(fmt.t("down", run=last.id))}</h3>{down_html}</div>
+</div></div>
+</section>
+<section class="page" id="matrices">
+<h2>{esc(fmt.t("matrix"))}</h2>{matrix}
+<h2>{esc(fmt.t("unit_kind"))}</h2>{unit_kind}
+</section>
+<section class="page" id="trends-section">
+<h2>{esc(fmt.t("trends"))}</h2><p class="meta">{esc(trends_note)}</p>
+<div class="trend-grid" id="trends">{"".join(figures) or "<p>" + esc(fmt.t("no_widgets")) + "</p>"}</div>
+</section>
+<section class="page" id="coverage-section"><h2>{esc(fmt.t("coverage"))}</h2>{cov_table}</section>
+<section class="page" id="compliance-section"><h2>{esc(fmt.t("compliance"))}</h2>{comp_table}</section>
+<section class="page" id="diff-section"><h2>{esc(fmt.t("diff"))}</h2>{diff_html}</section>
+</main>
+<script>{js}</script>
 </body></html>
 """
 
 
-def write_html(engine: Engine, out_dir: str | Path, year: int | None = None, kind: str = "propaganda_plan") -> Path:
-    """Write DIR/index.html (creating DIR); returns its path."""
+def write_html(engine: Engine, out_dir: str | Path, year: int | None = None, kind: str = "propaganda_plan",
+               lang: str = "vi", as_of: str | dt.date | None = None, deadlines: str | None = None) -> Path:
+    """Write DIR/index.html (creating DIR only once the page is built, so bad input leaves nothing)."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ReportError(f"--out {out} exists and is not a folder")
-    page = render(engine, year, kind)
+    page = render(engine, year, kind, lang, as_of, deadlines)
     out.mkdir(parents=True, exist_ok=True)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
