@@ -15,6 +15,7 @@ stored in UTC, people read local time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -362,10 +363,12 @@ def _split(ch: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", base + "".join(marks)), tone
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def vn_sort_key(name: str | None) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
     """Sort key in Vietnamese order: letters by the Vietnamese alphabet (a ă â b c d đ e ê …), then tone
     marks (none, huyền, hỏi, ngã, sắc, nặng), then case; spaces sort before letters, so "Cà Mau" comes
     before "Cao Bằng" and "Đà Nẵng" after every "D…". Digits come before letters, other signs by code point.
+    Cached: one report sorts the same few thousand unit and province names several times over.
     """
     primary: list[int] = []
     secondary: list[int] = []
