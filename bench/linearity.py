@@ -31,7 +31,7 @@ from pipelines.extract import extract  # noqa: E402
 from pipelines.extract import page as page_mod  # noqa: E402
 
 URL = "https://sonoivu.example.gov.vn/tin-tuc/ke-hoach-cchc-2024.html"
-_CAPS = ("MAX_MARKUP_CHARS", "MAX_ATTRIBUTES", "MAX_ELEMENTS", "MAX_CHILDREN", "MAX_LINKS")
+_CAPS = ("MAX_MARKUP_CHARS", "MAX_ATTRIBUTES", "MAX_ELEMENTS", "MAX_CHILDREN", "MAX_LINKS", "MAX_DEPTH")
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from pipelines.extract.extractor import _box_candidates
 from pipelines.extract.page import (
     MAX_ATTRIBUTES,
     MAX_CHILDREN,
+    MAX_DEPTH,
     MAX_ELEMENTS,
     MAX_LINKS,
     cap_attributes,
@@ -133,6 +134,25 @@ def test_markup_over_the_size_cap_is_cut(monkeypatch: pytest.MonkeyPatch) -> Non
     rec = extract(html, URL)
     assert caps_of(rec.warnings) == [f"cap: page has {len(html):,} characters of markup; read the first 20,000"]
     assert_article_kept(rec)
+
+
+def test_subtrees_nested_below_the_depth_cap_are_flattened_to_their_text() -> None:
+    # 40 towers of 100 nested divs (4,000 elements, so the caps are checked), a text at each top
+    towers = "".join("<div>" * 100 + f"Tầng sâu {i}" + "</div>" * 100 for i in range(40))
+    html = HEAD + towers + TAIL
+    rec = extract(html, URL)
+    assert caps_of(rec.warnings) == [f"cap: 40 element(s) nested {MAX_DEPTH} deep hold deeper ones; flattened to their text"]
+    assert_article_kept(rec)
+    page = load_page(html, URL)
+
+    def depth(el: object) -> int:
+        d = 0
+        while el is not None:
+            el, d = el.getparent(), d + 1  # type: ignore[attr-defined]
+        return d
+
+    assert max(depth(el) for el in page.tree.iter()) == MAX_DEPTH
+    assert all(f"Tầng sâu {i}" in page.flat for i in range(40))
 
 
 # prune_boxes used this XPath; it is quadratic in libxml2 and stays here as the specification
