@@ -148,9 +148,14 @@ class SitemapsSpider(PortalSpider):
         locs = [urljoin(response.url, entry["loc"].strip()) for entry in listed]
         shaped = {loc for loc in locs if is_article_url(loc, portal.cms)}
         generic = portal.cms == "unknown" or not shaped
+        # A listed URL whose path heads other listed URLs is a section (a category listing), not an
+        # article: sorted paths put a section right before its first child, so one pass finds them.
+        paths = sorted({urlsplit(loc).path.rstrip("/") + "/" for loc in locs})
+        sections = {a for a, b in zip(paths, paths[1:]) if b.startswith(a)}
         entries = []
         for entry, loc in zip(listed, locs):
-            if host_of(loc) not in allowed or not (loc in shaped or (generic and may_be_page(loc))):
+            page_like = generic and may_be_page(loc) and urlsplit(loc).path.rstrip("/") + "/" not in sections
+            if host_of(loc) not in allowed or not (loc in shaped or page_like):
                 continue
             lastmod = (entry.get("lastmod") or "")[:10]
             if lastmod:

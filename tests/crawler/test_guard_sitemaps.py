@@ -107,12 +107,13 @@ def urlset(*locs: str) -> bytes:
 def test_an_unknown_family_keeps_slug_only_pages_of_its_urlset() -> None:
     """A portal of no known family (an ad-hoc --url crawl is `unknown`) publishes `/Pages/<slug>.aspx`
     and `/<slug>.html` with no number: the urlset says they are pages, so they are requested; files,
-    feeds and the home page are not."""
+    feeds, the home page and sections (a path heading other listed pages) are not."""
     spider = make_spider()
     portal = next(iter(spider.portals.values()))
     assert portal.cms == "unknown"
     [root] = spider.sitemap_request(f"{BASE}sitemap.xml", portal, 0)
     pages = [f"{BASE}Pages/ke-hoach-tuyen-truyen-cai-cach-hanh-chinh-nam-2026.aspx", f"{BASE}tin-tuc/hoi-nghi-so-ket.html"]
-    not_pages = [BASE, f"{BASE}uploads/kh-12.pdf", f"{BASE}rss/tin-tuc"]
+    # the home page, a file, a feed, and a section whose path heads another listed page
+    not_pages = [BASE, f"{BASE}uploads/kh-12.pdf", f"{BASE}rss/tin-tuc", f"{BASE}tin-tuc/"]
     out = list(spider.parse_sitemap(respond(root, urlset(*pages, *not_pages))))
     assert sorted(r.url for r in out if isinstance(r, Request)) == sorted(pages)
