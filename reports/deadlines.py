@@ -79,17 +79,11 @@ def load_user_entries(path: Path | None = None) -> list[dict[str, Any]]:
         raise ReportError(f"cannot read the user's deadlines {p}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise ReportError(f"the user's deadlines {p} are not valid YAML: {exc}") from None
-    out = []
-    for i, e in enumerate(data.get("deadlines") or [], 1):
-        try:
-            deadline = e["deadline"] if isinstance(e["deadline"], dt.date) else dt.date.fromisoformat(str(e["deadline"]))
-            out.append({"province": str(e.get("province", "*")), "level": str(e.get("level", "*")),
-                        "year": int(e["year"]), "kind": str(e.get("kind", "propaganda_plan")), "deadline": deadline,
-                        "source": str(e.get("source") or f"{p.name}, entry {i}"), "origin": "user"})
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ReportError(f"{p}: deadline entry {i} is incomplete or malformed ({exc}); re-import the sheet "
-                              "with `cchc deadlines import`") from None
-    return out
+    from reports.compliance import deadline_entry
+
+    return [deadline_entry(e, p, i, "user", "re-import the sheet with `cchc deadlines import`",
+                           default_source=f"{p.name}, entry {i}")
+            for i, e in enumerate(data.get("deadlines") or [], 1)]
 
 
 def _key(e: dict[str, Any]) -> tuple[str, str, int, str]:
