@@ -150,11 +150,12 @@ class SitemapsSpider(PortalSpider):
         generic = portal.cms == "unknown" or not shaped
         # A listed URL whose path heads other listed URLs is a section (a category listing), not an
         # article: sorted paths put a section right before its first child, so one pass finds them.
-        paths = sorted({urlsplit(loc).path.rstrip("/") + "/" for loc in locs})
+        keys = [urlsplit(loc).path.rstrip("/") + "/" for loc in locs]
+        paths = sorted(set(keys))
         sections = {a for a, b in zip(paths, paths[1:]) if b.startswith(a)}
         entries = []
-        for entry, loc in zip(listed, locs):
-            page_like = generic and may_be_page(loc) and urlsplit(loc).path.rstrip("/") + "/" not in sections
+        for entry, loc, key in zip(listed, locs, keys):
+            page_like = generic and key not in sections and may_be_page(loc)
             if host_of(loc) not in allowed or not (loc in shaped or page_like):
                 continue
             lastmod = (entry.get("lastmod") or "")[:10]
