@@ -130,6 +130,17 @@ VALUES: dict[str, dict[Any, tuple[str, str]]] = {
         "user": ("Người dùng nhập", "Entered by the user"),
         "bundled": ("Kèm theo phần mềm", "Shipped"),
     },
+    "alert_state": {
+        "queued": ("chờ bản tổng hợp", "queued for the digest"), "pending": ("chưa gửi", "not sent yet"),
+        "sent": ("đã gửi", "sent"), "failed": ("gửi lỗi, sẽ gửi lại", "failed, will retry"),
+    },
+    "alert_kind": {
+        "plan_found": ("có kế hoạch mới", "plan found"), "past_deadline": ("quá hạn chưa có kế hoạch", "past deadline"),
+        "portal_down": ("cổng không truy cập được", "portal down"), "widget_late_rose": ("trễ hạn tăng", "late rose"),
+        "widget_on_time_below": ("đúng hạn dưới ngưỡng", "on-time below"), "widget_stale": ("widget cũ", "widget stale"),
+        "document_changed": ("văn bản thay đổi", "document changed"), "document_removed": ("văn bản bị gỡ", "document removed"),
+        "layout_changed": ("giao diện thay đổi?", "layout changed?"),
+    },
     "as_units": {
         "historical": ("Như đăng ký", "As registered"),
         "current": ("Đơn vị hiện nay", "Current units"),
@@ -140,13 +151,13 @@ KEY_KINDS: dict[str, str] = {
     "level": "level", "organ": "organ", "category": "category", "kind": "category", "status": "status",
     "judged_by": "judged_by", "trigger": "trigger", "change": "change", "matched_in": "matched_in",
     "source": "widget_source", "action": "review_action", "health": "health", "run_status": "run_status",
-    "sections_present": "section", "sections_missing": "section", "origin": "origin",
+    "sections_present": "section", "sections_missing": "section", "origin": "origin", "state": "alert_state",
 }
 
 
 #: (part, key) -> vocabulary where a key's values differ in one report part (a run's status is not a
 #: compliance status).
-PART_KEY_KINDS: dict[tuple[str, str], str] = {("runs", "status"): "run_status"}
+PART_KEY_KINDS: dict[tuple[str, str], str] = {("runs", "status"): "run_status", ("alerts", "kind"): "alert_kind"}
 
 
 def label(kind: str, value: Any, lang: str | None = DEFAULT_LANG) -> str:
@@ -258,6 +269,10 @@ HEADERS: dict[str, tuple[str, str]] = {
     "plan_on_time": ("Ban hành đúng hạn", "Issued on time"), "evidence_url": ("Minh chứng", "Evidence"),
     # deadlines
     "origin": ("Nguồn nhập", "Origin"),
+    # alerts
+    "rule": ("Quy tắc", "Rule"), "event": ("Sự kiện", "Event"), "state": ("Tình trạng gửi", "Delivery"),
+    "sent_at": ("Gửi lúc", "Sent at"), "attempts": ("Số lần gửi", "Attempts"), "last_error": ("Lỗi gửi", "Delivery error"),
+    "summary": ("Nội dung", "Summary"),
 }
 #: (part, key) -> (vi, en) where one key means something else in one report part.
 PART_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
@@ -274,6 +289,7 @@ PART_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
     ("scorecard", "url"): ("Minh chứng", "Evidence"),
     ("scorecard", "doc_date"): ("Ngày ban hành", "Issue date"),
     ("deadlines", "source"): ("Căn cứ", "Source"),
+    ("alerts", "kind"): ("Loại cảnh báo", "Alert kind"),
 }
 
 
@@ -333,6 +349,34 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "Widget frozen (unchanged since the previous reading)"),
     "warning_portal_down": ("Cổng không truy cập được", "Portal down"),
     "warning_waf": ("Trang bị tường lửa chặn (WAF)", "Page blocked by a firewall (WAF)"),
+    # alerts (alerts/): one line per finding, the subject and the evidence line of a message
+    "alert_plan_found": ("{unit}: {kind} năm {year} — số {number}, ban hành {issued}, đăng {published}: {title}",
+                         "{unit}: {kind} {year} — number {number}, issued {issued}, published {published}: {title}"),
+    "alert_document_changed": ("{unit}: «{title}» (số {number}) có phiên bản mới {version} (trước đó: {previous})",
+                               "{unit}: “{title}” (number {number}) has a new version {version} (was {previous})"),
+    "alert_document_removed": ("{unit}: «{title}» (số {number}) đã bị gỡ (HTTP {status})",
+                               "{unit}: “{title}” (number {number}) was removed (HTTP {status})"),
+    "alert_past_deadline": ("{unit}: chưa có {kind} năm {year}, đã quá hạn {deadline} ({days} ngày; căn cứ: {source})",
+                            "{unit}: no {kind} {year}, past the deadline {deadline} ({days} days; source: {source})"),
+    "alert_portal_down": ("{unit}: không truy cập được {runs} lần quét liên tiếp, từ ngày {since} ({error})",
+                          "{unit}: unreachable for {runs} consecutive runs since {since} ({error})"),
+    "alert_portal_up": ("{unit}: đã truy cập được trở lại sau {runs} lần quét không truy cập được (từ ngày {since})",
+                        "{unit}: reachable again after {runs} runs down (since {since})"),
+    "alert_widget_late_rose": ("{unit}: số hồ sơ trễ hạn tăng từ {before} (ngày {on}) lên {after}",
+                               "{unit}: late dossiers rose from {before} ({on}) to {after}"),
+    "alert_widget_on_time_below": ("{unit}: tỷ lệ đúng hạn {rate}, dưới ngưỡng {threshold} (lần trước: {before})",
+                                   "{unit}: on-time rate {rate}, below the threshold {threshold} (before: {before})"),
+    "alert_widget_stale": ("{unit}: widget TTHC cập nhật lần cuối ngày {updated}, đã {days} ngày",
+                           "{unit}: TTHC widget last updated {updated}, {days} days ago"),
+    "alert_layout_changed": ("{unit}: trang của cổng không còn cho kết quả như trước ({what}) — có thể đã đổi giao diện",
+                             "{unit}: the portal's pages no longer yield what they used to ({what}) — layout changed?"),
+    "alert_subject": ("[CCHC Watch] {title} — lần quét {run} ngày {day}", "[CCHC Watch] {title} — run {run} of {day}"),
+    "alert_digest_subject": ("[CCHC Watch] Tổng hợp ngày {day}: {title}", "[CCHC Watch] Digest of {day}: {title}"),
+    "alert_rule_line": ("Quy tắc «{rule}», {n} cảnh báo:", "Rule “{rule}”, {n} alert(s):"),
+    "alert_evidence": ("Minh chứng: {url}", "Evidence: {url}"),
+    "alert_test_subject": ("[CCHC Watch] Tin thử của quy tắc «{rule}»", "[CCHC Watch] Test message of rule “{rule}”"),
+    "alert_test_body": ("Đây là tin thử: quy tắc «{rule}» ({kind}) sẽ gửi cảnh báo đến địa chỉ này.",
+                        "This is a test: rule “{rule}” ({kind}) will send its alerts to this address."),
 }
 
 
