@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import logging
 import math
+import os
 import pickle
 import signal
 import subprocess
@@ -52,6 +53,9 @@ MAX_WIDGET_HOURS = 168.0
 #: Bounds of `--grace-hours`: a missed run is still worth running up to a week late, never "-5 h" late.
 MIN_GRACE_HOURS = 1 / 3600
 MAX_GRACE_HOURS = 168.0
+#: Longest an evaluation of the alert rules may take after a crawl (each recipient has its own
+#: connection timeout; this only bounds a hung one).
+ALERTS_TIMEOUT = 1800
 
 
 class SchedulerError(Exception):
@@ -91,7 +95,39 @@ def validate_options(
         )
     if max_runs is not None and max_runs < 1:
         raise SchedulerError(f"--max-runs {max_runs} is out of range: give 1 or more")
+    check_alerts_config()
     return hour, minute
+
+
+def check_alerts_config() -> None:
+    """A rules file named by $CCHC_ALERTS must be sound before the daemon starts (issue 14): refused
+    with its `FILE:LINE: field 'F': message` now, not found broken at 02:00 with nobody reading."""
+    if not os.environ.get("CCHC_ALERTS"):
+        return
+    from alerts.config import AlertsConfigError, config_path, load_rules
+
+    try:
+        path = config_path(None)
+        if path is not None:
+            load_rules(path)
+    except AlertsConfigError as exc:
+        raise SchedulerError(str(exc)) from None
+
+
+def evaluate_alerts(db: str) -> int | None:
+    """After a crawl that completed, when $CCHC_ALERTS names a rules file: `cchc alerts run` in a fresh
+    process (issue 14). Its exit code is logged, never raised: an unreachable SMTP server or webhook is
+    a failed delivery the alerts table keeps and the next run retries, and must not stop the schedule."""
+    if not os.environ.get("CCHC_ALERTS"):
+        return None
+    cmd = [sys.executable, "-P", "-m", "cli", "alerts", "run", "--db", db]
+    try:
+        rc = subprocess.run(cmd, timeout=ALERTS_TIMEOUT).returncode
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.error("alerts not evaluated: %s: %s", type(exc).__name__, exc)
+        return None
+    (log.info if rc == 0 else log.warning)("alerts evaluated: exit %s", rc)
+    return rc
 
 
 @contextlib.contextmanager
@@ -148,6 +184,8 @@ def scheduled_crawl(db: str, spiders: tuple[str, ...] = (), extra: tuple[str, ..
         log.info("scheduled crawl finished: exit %s after %.1f s", rc, time.monotonic() - started)
         if rc != 0:
             close_runs_of_dead_crawl(db, child.pid, rc)
+        else:
+            evaluate_alerts(db)
         return rc
 
 

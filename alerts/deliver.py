@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 
 import apprise
 
+#: apprise's log format puts "2026-03-04 02:00:01,123 - WARNING - " before each reason
+_LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ - [A-Z]+ - ")
 _FORMATS = {apprise.NotifyFormat.HTML: "html", apprise.NotifyFormat.MARKDOWN: "markdown"}
 
 
@@ -59,5 +62,6 @@ def send(url: str, title: str, body: str, fmt: str) -> Outcome:
         captured = logs.getvalue().strip() if hasattr(logs, "getvalue") else ""
     if ok:
         return Outcome(True)
-    reason = " ".join(captured.split())[-500:] or "apprise reported a failed delivery"
+    lines = [_LOG_PREFIX.sub("", line).strip() for line in captured.splitlines() if line.strip()]
+    reason = " ".join(" ".join(lines).split())[-500:] or "apprise reported a failed delivery"
     return Outcome(False, reason)

@@ -4,7 +4,8 @@ Why per format: a title scraped from a portal may hold `<a href=…>`, `*` or `[
 part or Telegram renders HTML, Slack and Discord render Markdown, a JSON webhook carries text. So the
 message is built for the format the recipient's service reads (apprise tells it, `notify_format`):
 HTML with every portal-supplied field `html.escape`d and our own links, Markdown with its special
-characters backslash-escaped, plain text as is. Portal text is also NFC, single-line, without control
+characters backslash-escaped, plain text with `<` and `>` as `&lt;` `&gt;` (a JSON webhook's consumer
+may well put the text into a page: no tag ever leaves here raw). Portal text is also NFC, single-line, without control
 characters and capped, so it cannot forge extra lines ("Minh chứng: http://evil") in any format.
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ def escape(value: str, fmt: str) -> str:
         return html.escape(text, quote=True)
     if fmt == "markdown":
         return _MD_SPECIAL.sub(r"\\\1", text)
-    return text
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass(frozen=True)
