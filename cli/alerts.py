@@ -112,8 +112,11 @@ def list_cmd(db_url: str | None, fmt: str, rule: str | None, state: str | None, 
             Column("portal", "Cổng"), Column("run", "Lần quét", "int"), Column("observed_on", "Ngày quét", "date"),
             Column("state", "Tình trạng gửi"), Column("sent_at", "Gửi lúc", "datetime"),
             Column("attempts", "Số lần gửi", "int"), Column("summary", "Nội dung")]
+    from reports.labels import label
+
     title = "Cảnh báo đã lưu" if lang == "vi" else "Stored alerts"
-    sys.stdout.write(render_text(Table(title, cols, rows, part="alerts")))
+    shown = [{**r, "kind": label("alert_kind", r["kind"], lang)} for r in rows]
+    sys.stdout.write(render_text(Table(title, cols, shown, part="alerts")))
 
 
 @alerts_group.command("test")
