@@ -2,7 +2,7 @@
 is explicit (not discovered) so a broken kind fails loudly."""
 from __future__ import annotations
 
-from alerts.kinds import deadlines, documents, portals, widgets  # noqa: F401 - registers the kinds
+from alerts.kinds import deadlines, documents, layout, portals, widgets  # noqa: F401 - registers the kinds
 from alerts.registry import KINDS, Kind
 
 __all__ = ["KINDS", "Kind"]

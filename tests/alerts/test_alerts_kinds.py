@@ -140,3 +140,60 @@ def test_message_carries_the_evidence_and_escapes_portal_text(db_url, webhook, t
     assert webhook.posts[0]["title"].startswith("[CCHC Watch] ")
     assert "<script>" not in plan and "<a href" not in plan
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in plan
+
+
+def test_layout_changed_kind_is_built_on_the_canarys_function(tmp_path, webhook, monkeypatch):
+    """The canary (another branch) provides `reports.health.layout_changes(session, run_id)`; with a
+    module of that shape present, `layout_changed` is a kind like the others: scoped, once per day."""
+    import dataclasses
+    import importlib
+    import types
+
+    from alerts.registry import KINDS
+
+    @dataclasses.dataclass
+    class Fall:
+        metric: str
+        value: float
+        median: float
+
+    @dataclasses.dataclass
+    class Change:
+        portal_id: str
+        run_id: int
+        metrics: list
+
+    calls = []
+
+    def layout_changes(session, run_id):
+        calls.append(run_id)
+        return [Change("p-gamma", run_id, [Fall("title", 0.1, 0.95)]), Change("x-beta", run_id, [Fall("date", 0.0, 0.9)])] \
+            if run_id >= 2 else []
+
+    fake = types.ModuleType("reports.health")
+    fake.layout_changes = layout_changes
+    monkeypatch.setitem(__import__("sys").modules, "reports.health", fake)
+    import alerts.kinds.layout as layout
+
+    try:
+        importlib.reload(layout)
+        assert "layout_changed" in KINDS
+        path = tmp_path / "alerts.yaml"
+        path.write_text(f"rules:\n  - id: giao-dien\n    kind: layout_changed\n    scope: {{province: Sơn La}}\n"
+                        f"    recipients: [{webhook.url()}]\n", encoding="utf-8")
+        rules = load_rules(path)
+        url = f"sqlite:///{tmp_path}/layout.sqlite"
+        with Store.open(url) as store:
+            store.sync_portals(history.PORTALS)
+            for day in (1, 2):
+                history.add_run(store, day)
+                run_alerts(store.engine, rules)
+            history.add_run(store, 2)  # a second crawl of day 2: the same finding
+            run_alerts(store.engine, rules)
+        assert calls == [1, 2, 3]
+        [post] = webhook.posts
+        assert "UBND tỉnh Sơn La: trang của cổng không còn cho kết quả như trước (title 0,1 / 0,95)" in post["message"]
+        assert "Mường Phăng" not in post["message"]  # out of the rule's scope
+        assert "https://gamma.gov.vn/" in post["message"]
+    finally:
+        KINDS.pop("layout_changed", None)
