@@ -55,14 +55,17 @@ def alerts_group() -> None:
 def run_cmd(run_id: int | None, config: str | None, db_url: str | None, digest_now: bool) -> None:
     """Evaluate every rule for a run, store new alerts once, deliver what is due, retry what failed."""
     from alerts.engine import AlertsError, run_alerts
+    from alerts.lock import AlertsBusy, alerts_lock
+    from storage.engine import resolve_url
     from storage import Store
     from storage.errors import StorageError
 
     rules = _rules(config)
     try:
-        with Store.open(db_url) as store:
-            summary = run_alerts(store.engine, rules, run_id, digest_now=digest_now)
-    except (AlertsError, StorageError) as exc:
+        with Store.open(db_url, create=False) as store:  # a path naming no database is an error, not a new file
+            with alerts_lock(resolve_url(store.url)):
+                summary = run_alerts(store.engine, rules, run_id, digest_now=digest_now)
+    except (AlertsError, AlertsBusy, StorageError) as exc:
         _fail(str(exc))
         return
     new = sum(summary.new.values())

@@ -85,6 +85,10 @@ def test_missing_rules_file_and_unknown_run_are_errors(db, tmp_path, webhook):
     good.write_text(GOOD.format(hook=webhook.url()), encoding="utf-8")
     proc = cchc("alerts", "run", "--run", "9", "--config", str(good), "--db", db)
     assert proc.returncode == 2 and proc.stderr.strip() == "error: --run 9: there is no run 9 (runs 1..2; see `cchc export runs`)"
+    missing = tmp_path / "none.sqlite"
+    proc = cchc("alerts", "run", "--config", str(good), "--db", str(missing))
+    assert proc.returncode == 2 and proc.stderr.startswith(f"error: there is no database at {missing}")
+    assert not missing.exists()  # nothing created
     assert webhook.posts == []
 
 
@@ -169,3 +173,21 @@ def test_the_documented_example_file_is_valid_and_covers_every_kind_but_the_cana
     rules = load_rules(example)
     assert {r.kind for r in rules.rules} == set(KINDS) - {"layout_changed"}
     assert "layout_changed" in example.read_text(encoding="utf-8")
+
+
+def test_two_evaluations_never_run_at_once(db, tmp_path, webhook):
+    """An evaluation holding the database's alerts lock makes another wait, then give up sending nothing
+    (both would otherwise send the same pending alert)."""
+    from alerts.lock import alerts_lock
+    from storage.engine import resolve_url
+
+    rules = tmp_path / "alerts.yaml"
+    rules.write_text(GOOD.format(hook=webhook.url()), encoding="utf-8")
+    with alerts_lock(resolve_url(db)):
+        proc = cchc("alerts", "run", "--config", str(rules), "--db", db, env={"CCHC_ALERTS_LOCK_WAIT": "1"})
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("error: another `cchc alerts run` on this database did not finish within 1 s; "
+                                   "nothing was sent by this one: try again when it has")
+    assert webhook.posts == []
+    proc = cchc("alerts", "run", "--config", str(rules), "--db", db)
+    assert proc.returncode == 0 and len(webhook.posts) == 1
