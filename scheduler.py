@@ -114,15 +114,15 @@ def check_alerts_config() -> None:
         raise SchedulerError(str(exc)) from None
 
 
-def evaluate_alerts(db: str) -> int | None:
+def evaluate_alerts(db: str, env: dict[str, str] | None = None) -> int | None:
     """After a crawl that completed, when $CCHC_ALERTS names a rules file: `cchc alerts run` in a fresh
     process (issue 14). Its exit code is logged, never raised: an unreachable SMTP server or webhook is
     a failed delivery the alerts table keeps and the next run retries, and must not stop the schedule."""
-    if not os.environ.get("CCHC_ALERTS"):
+    if not (env if env is not None else os.environ).get("CCHC_ALERTS"):
         return None
     cmd = [sys.executable, "-P", "-m", "cli", "alerts", "run", "--db", db]
     try:
-        rc = subprocess.run(cmd, timeout=ALERTS_TIMEOUT).returncode
+        rc = subprocess.run(cmd, timeout=ALERTS_TIMEOUT, env=env).returncode
     except (OSError, subprocess.SubprocessError) as exc:
         log.error("alerts not evaluated: %s: %s", type(exc).__name__, exc)
         return None
@@ -160,8 +160,12 @@ def crawl_lock(url: URL) -> Iterator[bool]:
     engine.dispose()
 
 
-def scheduled_crawl(db: str, spiders: tuple[str, ...] = (), extra: tuple[str, ...] = (), trigger: str = "schedule") -> int | None:
-    """One scheduled crawl in a fresh process; returns its exit code, or None when skipped."""
+def scheduled_crawl(db: str, spiders: tuple[str, ...] = (), extra: tuple[str, ...] = (), trigger: str = "schedule",
+                    alerts_env: dict[str, str] | None = None) -> int | None:
+    """One scheduled crawl in a fresh process, then the alert rules when configured; returns the
+    crawl's exit code, or None when skipped. `alerts_env`: the environment of the alerts process when
+    it must differ from the crawl's (the demo's crawl goes through the simulator's proxy; its alerts go
+    to the user's real recipients)."""
     global _current_child
     url = resolve_url(db)
     with crawl_lock(url) as mine:
@@ -185,7 +189,7 @@ def scheduled_crawl(db: str, spiders: tuple[str, ...] = (), extra: tuple[str, ..
         if rc != 0:
             close_runs_of_dead_crawl(db, child.pid, rc)
         else:
-            evaluate_alerts(db)
+            evaluate_alerts(db, env=alerts_env)
         return rc
 
 

@@ -451,6 +451,9 @@ def demo_cmd(days: int, db: str | None, seed: int) -> None:
     except StorageError as exc:
         _fail(str(exc))
     os.environ.setdefault("CCHC_SIM_SLOW_SECONDS", "15")
+    # alert rules ($CCHC_ALERTS) are evaluated after each day with the environment the demo started in:
+    # the simulator's proxy is for the crawl, the alerts go to the user's own recipients
+    alerts_env = {**os.environ, "CCHC_DB": db}
     with SimNetwork(day=1, seed=seed) as net:
         click.echo(f"Simulated portal network on {net.proxy_url}; database {db}")
         for day in range(1, days + 1):
@@ -461,7 +464,8 @@ def demo_cmd(days: int, db: str | None, seed: int) -> None:
             os.environ.update(env)
             # the same path as a scheduled run: the crawl lock, then a fresh crawl process
             # the simulator serves the bundled registry's portals, whatever the user's own registry holds
-            rc = scheduler.scheduled_crawl(db, extra=("--registry", str(DEFAULT_REGISTRY_PATH)), trigger="demo")
+            rc = scheduler.scheduled_crawl(db, extra=("--registry", str(DEFAULT_REGISTRY_PATH)), trigger="demo",
+                                           alerts_env=alerts_env)
             if rc is None:
                 _fail("another crawl holds the lock of this database; try again when it has finished")
             if rc in (EXIT_RUN_FAILED, EXIT_BAD_INPUT):

@@ -112,7 +112,7 @@ def check_deliveries(db: Path, smtp, webhook) -> None:
     assert len(got) == len(rows)  # one row per finding
     want = expected_alerts()
     assert got == want, (sorted(got - want), sorted(want - got))
-    assert {r["state"] for r in rows} == {"sent"}
+    assert {r["state"] for r in rows} == {"sent"}, {r["last_error"] for r in rows}
     by_message: dict[tuple[str, int], list[dict]] = collections.defaultdict(list)
     for r in rows:
         by_message[(r["rule"], r["run"])].append(r)
