@@ -17,6 +17,8 @@ import apprise
 
 #: apprise's log format puts "2026-03-04 02:00:01,123 - WARNING - " before each reason
 _LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ - [A-Z]+ - ")
+#: services that render Markdown in any message whatever format apprise says it sends them in
+RENDERS_MARKDOWN = {"discord"}
 _FORMATS = {apprise.NotifyFormat.HTML: "html", apprise.NotifyFormat.MARKDOWN: "markdown"}
 
 
@@ -41,6 +43,9 @@ def shown(url: str) -> str:
 
 def body_format(url: str) -> str:
     """html | markdown | text: what the recipient's service renders (its apprise `notify_format`)."""
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in RENDERS_MARKDOWN:
+        return "markdown"
     obj = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     declared = getattr(obj, "notify_format", None)
     if isinstance(declared, (tuple, list)):  # apprise 2: the formats a service reads, preferred first
