@@ -105,3 +105,18 @@ def test_template_change_values_are_checked():
             TemplateChange.parse(bad)
     with pytest.raises(TemplateChangeError, match="serves no registry portal 'p-nowhere'"):
         SimNetwork(template_change="p-nowhere:2")
+
+
+def test_bad_template_change_on_the_command_line_is_one_error_line():
+    import subprocess
+    import sys
+
+    from simcrawl import ROOT
+
+    for args in (["sim", "serve", "--port", "0", "--template-change", "p-tayninh"],
+                 ["demo", "--db", "unused.sqlite", "--template-change", "p-nowhere:3"]):
+        proc = subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert [line for line in proc.stderr.splitlines() if line.startswith("error: ")] == proc.stderr.splitlines()
+        assert "template change" in proc.stderr

@@ -106,7 +106,7 @@ def test_incomplete_and_unknown_runs_give_no_verdict(store: Store) -> None:
         assert layout_changes(s, 999) == []
 
 
-def test_report_health_command(store: Store, db_url: str) -> None:
+def test_report_health_command(store: Store, db_url: str, tmp_path) -> None:
     store.sync_portals(REGISTRY_ROWS)
     for n in range(1, 4):
         _day(store, n, tq_changed=n == 3)
@@ -124,5 +124,15 @@ def test_report_health_command(store: Store, db_url: str) -> None:
     lines = csv_out.stdout.splitlines()
     assert lines[0].startswith("portal,unit,run,observed_on,state,layout_changed,fell,")
     assert any(line.startswith(f"{TQ},") and ",true,title_share|date_share," in line for line in lines[1:])
+    xlsx = runner.invoke(main, ["report", "health", "--db", db_url, "--format", "xlsx", "--out", str(tmp_path / "h.xlsx")])
+    assert xlsx.exit_code == 0, xlsx.output
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "h.xlsx").active
+    values = list(sheet.values)
+    assert sheet.title == "Sức khỏe trích xuất" and values[0][:6] == ("Cổng", "Đơn vị", "Lần quét", "Ngày quét",
+                                                                       "Đánh giá", "Giao diện đổi?")
+    changed = [v for v in values[1:] if v[0] == TQ and v[2] == 3]
+    assert changed and changed[0][5] == "Có" and "Tỷ lệ có ngày đăng" in changed[0][6]
     bad = runner.invoke(main, ["report", "health", "--db", db_url, "--portal", "p-nowhere"])
     assert bad.exit_code == 2 and "error: --portal: there is no portal 'p-nowhere'" in bad.stderr
