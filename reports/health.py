@@ -55,8 +55,9 @@ MIN_HISTORY = 2
 SHARE_DROP = 0.25
 #: a count fell when below this fraction of its median; a share must also be at most this fraction
 RATIO = 0.5
-#: how far back (days before the first run judged) rows are read: pools and history fit within it
-LOOKBACK_DAYS = 60
+#: how far back (days before the first run judged) rows are read: the history is the last HISTORY_RUNS
+#: figures within this window (five weeks: two weeks of daily runs and their pools, or weekly crawls)
+LOOKBACK_DAYS = 35
 
 #: metric -> what it counts (machine names; people's labels in reports.labels)
 SHARE_METRICS = ("title_share", "date_share", "text_share", "number_share", "widget_share")
@@ -82,7 +83,7 @@ class LayoutChange:
     metrics: list[MetricFall] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     run_id: int
     observed_on: dt.date
@@ -117,67 +118,80 @@ class Verdict:
 def _pooled(rows: Sequence[_Row], i: int) -> dict[str, float | None] | None:
     """The share figures of row `i` over its pool, or None when the pool holds too few pages."""
     start = rows[i].observed_on - dt.timedelta(days=POOL_DAYS)
-    pool: list[_Row] = []
+    runs = pages = title = date = text = cchc = numbered = widget = 0
     for j in range(i, -1, -1):
         r = rows[j]
         if r.observed_on < start:
             break
         if r.reachable is False:
             continue
-        pool.append(r)
-        if sum(p.extracted for p in pool) >= MIN_PAGES:
+        runs += 1
+        pages += r.extracted
+        title += r.title
+        date += r.date
+        text += r.text
+        cchc += r.cchc
+        numbered += r.numbered
+        widget += 1 if r.widget else 0
+        if pages >= MIN_PAGES:
             break
-    pages = sum(p.extracted for p in pool)
     if pages < MIN_PAGES:
         return None
-    cchc = sum(p.cchc for p in pool)
     return {
-        "title_share": sum(p.title for p in pool) / pages,
-        "date_share": sum(p.date for p in pool) / pages,
-        "text_share": sum(p.text for p in pool) / pages,
-        "number_share": sum(p.numbered for p in pool) / cchc if cchc >= MIN_CCHC_PAGES else None,
-        "widget_share": sum(1 for p in pool if p.widget) / len(pool),
+        "title_share": title / pages, "date_share": date / pages, "text_share": text / pages,
+        "number_share": numbered / cchc if cchc >= MIN_CCHC_PAGES else None,
+        "widget_share": widget / runs,
     }
 
 
 def _judge_portal(portal_id: str, rows: list[_Row], wanted: set[int] | None) -> Iterator[Verdict]:
-    """Verdicts for the portal's rows whose run is in `wanted` (all when None), oldest first."""
-    figures: list[dict[str, float | None] | None] = []
-    usable: list[bool] = []
+    """Verdicts for the portal's rows whose run is in `wanted` (all when None), oldest first.
+
+    Figures are computed only for the rows judged and their history (at most HISTORY_RUNS + 1 pools
+    per row), each once.
+    """
+    usable = [i for i, r in enumerate(rows) if r.reachable is not False]
+    position = {i: n for n, i in enumerate(usable)}
+    cache: dict[int, dict[str, float | None] | None] = {}
+
+    def figure(k: int) -> dict[str, float | None] | None:
+        if k not in cache:
+            cache[k] = _pooled(rows, k)
+        return cache[k]
+
     for i, r in enumerate(rows):
-        fig = None if r.reachable is False else _pooled(rows, i)
-        figures.append(fig)
-        usable.append(r.reachable is not False)
         if wanted is not None and r.run_id not in wanted:
             continue
         values: dict[str, float | None] = {"pages_fetched": float(r.fetched), "pages_extracted": float(r.extracted)}
-        values.update(fig or dict.fromkeys(SHARE_METRICS))
         medians: dict[str, float | None] = dict.fromkeys(METRICS)
         if r.reachable is False:
+            values.update(dict.fromkeys(SHARE_METRICS))
             yield Verdict(portal_id, r.run_id, r.observed_on, "down", values, medians, [])
             continue
-        earlier = [k for k in range(i) if usable[k]][-HISTORY_RUNS:]
+        fig = figure(i)
+        values.update(fig or dict.fromkeys(SHARE_METRICS))
+        n = position[i]
+        earlier = usable[max(0, n - HISTORY_RUNS):n]
         fell: list[MetricFall] = []
         judged = False
-        for metric, attr in (("pages_fetched", "fetched"), ("pages_extracted", "extracted")):
-            past = [float(getattr(rows[k], attr)) for k in earlier]
-            if len(past) < MIN_HISTORY:
-                continue
-            med = statistics.median(past)
-            medians[metric] = med
-            if metric == "pages_extracted" and med < MIN_PAGES:
-                continue
-            judged = True
-            now = float(getattr(r, attr))
-            if now < RATIO * med:
-                fell.append(MetricFall(metric, now, med))
+        if len(earlier) >= MIN_HISTORY:
+            for metric, now, past in (("pages_fetched", r.fetched, [rows[k].fetched for k in earlier]),
+                                      ("pages_extracted", r.extracted, [rows[k].extracted for k in earlier])):
+                med = float(statistics.median(past))
+                medians[metric] = med
+                if metric == "pages_extracted" and med < MIN_PAGES:
+                    continue
+                judged = True
+                if now < RATIO * med:
+                    fell.append(MetricFall(metric, float(now), med))
+        history = [f for k in earlier if (f := figure(k)) is not None]
         for metric in SHARE_METRICS:
-            past_shares = [f[metric] for k in earlier if (f := figures[k]) is not None and f[metric] is not None]
-            now_share = fig[metric] if fig is not None else None
+            past_shares = [v for f in history if (v := f[metric]) is not None]
             if len(past_shares) < MIN_HISTORY:
                 continue
             med = statistics.median(past_shares)
             medians[metric] = med
+            now_share = fig[metric] if fig is not None else None
             if now_share is None:
                 continue
             judged = True
@@ -200,7 +214,7 @@ def _portal_rows(session: Session, *, since: dt.date, upto_run: int, portal_id: 
         query = query.where(y.portal_id == portal_id)
     current: str | None = None
     rows: list[_Row] = []
-    for rec in session.execute(query.execution_options(yield_per=2000)):
+    for rec in session.connection().execution_options(stream_results=True, yield_per=2000).execute(query):
         if rec[0] != current:
             if current is not None:
                 yield current, rows
