@@ -19,8 +19,9 @@ Rules (the README repeats them):
   document-number share also needs `MIN_CCHC_PAGES` CCHC pages in the pool.
 - **Counts** (pages fetched, pages extracted) are judged on the run alone against the median of the
   same count in earlier runs; pages extracted only when that median is at least `MIN_PAGES`.
-- The median is over the figures of the portal's last `HISTORY_RUNS` earlier runs that have one, and
-  is used once there are at least `MIN_HISTORY` of them.
+- The median is over the figures of the portal's last `HISTORY_RUNS` earlier runs that have one (runs
+  observed within `LOOKBACK_DAYS` before the run judged), and is used once there are at least
+  `MIN_HISTORY` of them.
 - A share **fell** when it is at least `SHARE_DROP` (25 percentage points) below the median *and* at
   most `RATIO` (half) of it; a count fell when it is below `RATIO` of the median. Any fallen figure
   marks the portal "layout changed?" for that run.
