@@ -172,6 +172,7 @@ def run_crawl(
         store.finish_run(run_id, status=outcome.status, stats=stats)
         if not quiet:
             print_summary(store.run_summary(run_id), run_notes(store, run_id))
+            print_layout_changes(store, run_id)
             click.echo(f"Log: {paths.log}")
     except StorageError as exc:
         _fail(f"run {run_id} could not be closed: {exc}", EXIT_RUN_FAILED)
@@ -406,6 +407,28 @@ def print_summary(summary: dict[str, Any], notes: dict[str, list[str]] | None = 
         click.echo("\nTotals: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
 
 
+def print_layout_changes(store: Any, run_id: int) -> None:
+    """The drift canary's verdict in the run's summary: portals whose pages stopped yielding what they
+    used to (`reports.health.layout_changes`; figures written when the run closed)."""
+    from sqlalchemy.orm import Session
+
+    from reports.health import layout_changes
+
+    with Session(store.engine) as session:
+        changes = layout_changes(session, run_id)
+    if not changes:
+        return
+    click.echo("\nLayout changed? (the portal's pages stopped yielding what they used to; `cchc report health`):")
+    for change in changes:
+        figures = ", ".join(f"{m.metric} {_figure(m.metric, m.value)} (median {_figure(m.metric, m.median)})"
+                            for m in change.metrics)
+        click.echo(f"  - {change.portal_id}: {figures}")
+
+
+def _figure(metric: str, value: float) -> str:
+    return f"{value * 100:.0f}%" if metric.endswith("_share") else f"{value:g}"
+
+
 @click.command("crawl")
 @click.option("--spider", "spiders", multiple=True, type=click.Choice(SPIDERS), help="Discovery method(s); all by default.")
 @click.option("--source", "sources", multiple=True, help="Registry portal id (repeatable).")
@@ -430,7 +453,9 @@ def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, t
 @click.option("--days", default=1, show_default=True, type=click.IntRange(1, 60), help="Simulated days 1..N, one crawl each.")
 @click.option("--db", help=f"Database (default: a fresh {DEMO_DB}).")
 @click.option("--seed", default=0, show_default=True, help="Seed of the simulated network.")
-def demo_cmd(days: int, db: str | None, seed: int) -> None:
+@click.option("--template-change", default=None, metavar="PORTAL_ID:DAY",
+              help="From day DAY on, that simulated portal changes its template (the drift canary flags it).")
+def demo_cmd(days: int, db: str | None, seed: int, template_change: str | None) -> None:
     """Start the simulated portal network, crawl it into a fresh SQLite file, print the summary."""
     import scheduler
     from sim.network import SimNetwork
@@ -454,7 +479,13 @@ def demo_cmd(days: int, db: str | None, seed: int) -> None:
     # alert rules ($CCHC_ALERTS) are evaluated after each day with the environment the demo started in:
     # the simulator's proxy is for the crawl, the alerts go to the user's own recipients
     alerts_env = {**os.environ, "CCHC_DB": db}
-    with SimNetwork(day=1, seed=seed) as net:
+    from sim.redesign import TemplateChangeError
+
+    try:
+        net = SimNetwork(day=1, seed=seed, template_change=template_change)
+    except TemplateChangeError as exc:
+        _fail(str(exc))
+    with net:
         click.echo(f"Simulated portal network on {net.proxy_url}; database {db}")
         for day in range(1, days + 1):
             net.set_day(day)

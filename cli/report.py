@@ -306,6 +306,43 @@ def search_cmd(query: str, limit: int, province: str | None, level: str | None, 
     emit(fmt, out_path, json_value=rows, table=table(query, rows), sheets=[("search", ROW_KEYS, rows)])
 
 
+@report_group.command("health")
+@click.option("--portal", "portal_id", default=None, metavar="ID", help="One registry portal id (all by default).")
+@click.option("--days", type=click.IntRange(1, 3650), default=14, show_default=True,
+              help="How many days back from the newest run.")
+@output_options
+@db_option
+@report_errors_exit_2
+def health_cmd(portal_id: str | None, days: int, fmt: str, out_path: str | None, db_url: str | None) -> None:
+    """The drift canary: per portal and run, what its pages yielded (pages fetched and extracted; shares
+    with a title, a date, main text, a document number, a widget reading) against its own trailing
+    median; "layout changed?" where a figure fell (rules in README, "The drift canary")."""
+    from sqlalchemy.orm import Session
+
+    from reports.base import load_runs
+    from reports.formatting import Column, Table, current_lang
+    from reports.health import ROW_KEYS, health_rows
+    from reports.labels import text
+    from storage.models import Portal
+
+    with open_store(db_url) as store:
+        runs = load_runs(store.engine)
+        with Session(store.engine) as session:
+            if portal_id is not None and session.get(Portal, portal_id) is None:
+                raise ReportError(f"--portal: there is no portal {portal_id!r} in the database "
+                                  "(see `cchc export portals`)")
+            rows = health_rows(session, days=days, portal_id=portal_id)
+    lang = current_lang()
+    newest = runs[-1]
+    cols = [Column("portal", "portal"), Column("run", "run", "int"), Column("observed_on", "observed_on", "date"),
+            Column("verdict", "verdict"), Column("layout_changed", "layout_changed", "bool"), Column("fell", "fell"),
+            Column("pages_fetched", "pages_fetched", "int"), Column("pages_extracted", "pages_extracted", "int"),
+            *(Column(k, k, "pct") for k in ("title_share", "date_share", "text_share", "number_share", "widget_share"))]
+    table = Table(text("health_title", lang, days=days, run=newest.id, day=f"{newest.observed_on:%d/%m/%Y}"), cols, rows,
+                  notes=[] if rows else [text("health_none", lang)], part="health")
+    emit(fmt, out_path, json_value=rows, table=table, sheets=[("health", ROW_KEYS, rows)])
+
+
 @click.group("review")
 def review_cmd() -> None:
     """Corrections by a person: not CCHC, another category, another unit, or a plan found offline.

@@ -16,11 +16,15 @@ def sim_group() -> None:
 @click.option("--extra-portals", type=int, default=0, show_default=True, help="generated portals for benchmarks")
 @click.option("--write-registry", type=click.Path(dir_okay=False), default=None,
               help="write the registry CSV of the served portals here")
-def serve_cmd(port: int, day: int, seed: int, extra_portals: int, write_registry: str | None) -> None:
+@click.option("--template-change", default=None, metavar="PORTAL_ID:DAY",
+              help="from day DAY on, portal PORTAL_ID serves a client-rendered shell instead of its pages "
+                   "(the drift canary's test; off by default; also CCHC_SIM_TEMPLATE_CHANGE)")
+def serve_cmd(port: int, day: int, seed: int, extra_portals: int, write_registry: str | None,
+              template_change: str | None) -> None:
     """Serve until interrupted; prints the proxy URL and the observed date."""
     from sim.__main__ import serve  # the simulator is imported only when this command runs
 
-    raise SystemExit(serve(port, day, seed, extra_portals, None, write_registry))
+    raise SystemExit(serve(port, day, seed, extra_portals, None, write_registry, template_change))
 
 
 COMMANDS = [sim_group]

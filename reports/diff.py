@@ -7,22 +7,62 @@ portal that a run did not crawl is not "down": only portals with a health row in
 from __future__ import annotations
 
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, tuple_
 
 from reports.base import ReportError, Run, load_documents, load_runs, load_units, resolve_run
 from reports.coverage import coverage
 from reports.formatting import Column, Table
-from storage.models import PortalHealth, WidgetReading
+from storage.models import DocumentVersion, PortalHealth, WidgetReading
 
 #: Contract (issue 6): the object has at least these lists.
 LIST_KEYS = ("new", "changed", "removed", "coverage_gained", "coverage_lost", "portals_down", "portals_up",
              "widgets_late_rose")
 DOC_KEYS = ("portal", "unit", "url", "title", "category", "doc_number", "plan_year", "version_from", "version_to",
-            "content_hash", "first_seen_run", "removed_run")
+            "content_hash", "first_seen_run", "removed_run", "text_diff")
+
+#: A changed document's `text_diff` is bounded whatever the pages hold: at most MAX_TEXT_LINES lines of
+#: each version's main text are compared, at most MAX_DIFF_LINES lines of the unified diff are kept (a
+#: last line says how many more there were), each cut at MAX_LINE_CHARS characters.
+MAX_TEXT_LINES = 2000
+MAX_DIFF_LINES = 80
+MAX_LINE_CHARS = 300
+#: how many documents' versions are read per query
+_CHUNK = 500
+
+
+def text_diff(old: str | None, new: str | None, version_from: int, version_to: int) -> str:
+    """The unified diff (one line of context) of two versions' main text, line by line, bounded.
+
+    "" when the texts are equal (the version changed through its attachments). Plain text: whoever
+    shows it escapes it (the HTML report does).
+    """
+    a = (old or "").splitlines()[:MAX_TEXT_LINES]
+    b = (new or "").splitlines()[:MAX_TEXT_LINES]
+    lines = list(difflib.unified_diff(a, b, fromfile=f"phiên bản {version_from}", tofile=f"phiên bản {version_to}",
+                                      n=1, lineterm=""))
+    kept = [line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + "…" for line in lines[:MAX_DIFF_LINES]]
+    if len(lines) > MAX_DIFF_LINES:
+        kept.append(f"… (+{len(lines) - MAX_DIFF_LINES} dòng / lines)")
+    return "\n".join(kept)
+
+
+def _version_texts(engine: Engine, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str | None]:
+    """Main text of the (document id, version) pairs asked for, read in chunks (changed documents only)."""
+    wanted = sorted(set(pairs))
+    out: dict[tuple[int, int], str | None] = {}
+    v = DocumentVersion
+    with engine.connect() as conn:
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i:i + _CHUNK]
+            for doc_id, version, text in conn.execute(
+                    select(v.document_id, v.version, v.text).where(tuple_(v.document_id, v.version).in_(chunk))):
+                out[(doc_id, version)] = text
+    return out
 
 
 @dataclass
@@ -56,14 +96,24 @@ class DiffResult:
 
         head = (f"Thay đổi từ lần quét {self.run_from.id} ({self.run_from.observed_on:%d/%m/%Y}) "
                 f"đến lần quét {self.run_to.id} ({self.run_to.observed_on:%d/%m/%Y})\n\n")
-        return head + "\n".join(render_text(t) for t in self.tables())
+        out = head + "\n".join(render_text(t) for t in self.tables())
+        diffs = [r for r in self.data["changed"] if r.get("text_diff")]
+        if diffs:
+            from reports.formatting import current_lang
+            from reports.labels import header
+
+            out += f"\n{header('text_diff', current_lang())} ({len(diffs)})\n"
+            for r in diffs:
+                out += f"\n{r['title'] or r['url']}\n{r['url']}\n{r['text_diff']}\n"
+        return out
 
 
 def _doc_row(d: Any, names: dict[str, str], before: Any | None) -> dict[str, Any]:
     return {"portal": d.portal_id, "unit": names.get(d.portal_id, d.portal_id), "url": d.url, "title": d.title,
             "category": d.category, "doc_number": d.doc_number, "plan_year": d.plan_year,
             "version_from": before.version if before is not None else None, "version_to": d.version,
-            "content_hash": d.content_hash, "first_seen_run": d.first_seen_run, "removed_run": d.removed_run}
+            "content_hash": d.content_hash, "first_seen_run": d.first_seen_run, "removed_run": d.removed_run,
+            "text_diff": None}
 
 
 def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None, kind: str = "propaganda_plan",
@@ -81,14 +131,19 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b)}
     live_before = {k: d for k, d in before.items() if d.removed_run is None}
     new, changed, removed = [], [], []
+    changed_ids: list[tuple[int, int, int]] = []
     for doc_id, d in after.items():
         old = live_before.get(doc_id)
         if d.removed_run is None and old is None and doc_id not in before:
             new.append(_doc_row(d, names, None))
         elif d.removed_run is None and old is not None and old.version != d.version:
             changed.append(_doc_row(d, names, old))
+            changed_ids.append((doc_id, old.version, d.version))
         elif d.removed_run is not None and old is not None:
             removed.append(_doc_row(d, names, old))
+    texts = _version_texts(engine, [(i, v) for i, v0, v1 in changed_ids for v in (v0, v1)])
+    for row, (doc_id, v0, v1) in zip(changed, changed_ids, strict=True):
+        row["text_diff"] = text_diff(texts.get((doc_id, v0)), texts.get((doc_id, v1)), v0, v1)
     key = lambda r: (r["portal"], r["url"])  # noqa: E731
     cov_a = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= a.id], units=units).rows}
     cov_b = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= b.id], units=units).rows}

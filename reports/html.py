@@ -123,6 +123,30 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def text_diffs_html(changed: Sequence[dict[str, Any]], heading: str) -> str:
+    """What changed in each changed document's main text: its bounded unified diff (reports.diff),
+    every line escaped, added lines in <ins>, removed lines in <del>, one <details> per document."""
+    blocks = []
+    for r in changed:
+        if not r.get("text_diff"):
+            continue
+        lines = []
+        for line in r["text_diff"].split("\n"):
+            if line.startswith(("+++", "---", "@@")):
+                lines.append(f'<span class="hunk">{esc(line)}</span>')
+            elif line.startswith("+"):
+                lines.append(f"<ins>{esc(line)}</ins>")
+            elif line.startswith("-"):
+                lines.append(f"<del>{esc(line)}</del>")
+            else:
+                lines.append(esc(line))
+        blocks.append(f'<details class="text-diff" data-portal="{esc(r["portal"])}"><summary>{esc(r["unit"])}: '
+                      f'{link(r["url"], r["title"] or r["url"])}</summary><pre>{chr(10).join(lines)}</pre></details>')
+    if not blocks:
+        return ""
+    return f'<h3 id="text-diffs">{esc(heading)} ({len(blocks)})</h3>' + "".join(blocks)
+
+
 def link(url: str | None, text: str | None = None) -> str:
     """An anchor only for http(s) URLs (a scraped javascript: URL is shown as text, never linked)."""
     if not url:
@@ -703,6 +727,7 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
                       _txt(f"{fmt.int(r['late_from'])} → {fmt.int(r['late_to'])}"), ("", "", "")])
                     for r in d["widgets_late_rose"]])
         diff_html = _table("diff", [fmt.h("change"), fmt.h("unit"), fmt.t("detail"), fmt.t("document")], doc_rows + other)
+        diff_html += text_diffs_html(d["changed"], fmt.h("text_diff"))
 
     options_p = "".join(f'<option value="{esc(p)}">{esc(p)}</option>' for p in provinces)
     options_l = "".join(f'<option value="{esc(lv)}">{esc(fmt.level(lv))}</option>' for lv in levels)

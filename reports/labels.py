@@ -145,6 +145,22 @@ VALUES: dict[str, dict[Any, tuple[str, str]]] = {
         "historical": ("Như đăng ký", "As registered"),
         "current": ("Đơn vị hiện nay", "Current units"),
     },
+    # the drift canary (reports.health): a verdict's state and the figures that can fall
+    "canary_state": {
+        "judged": ("Đã so sánh", "Compared"),
+        "down": ("Cổng không truy cập được", "Portal down"),
+        "few_pages": ("Quá ít trang", "Too few pages"),
+        "no_history": ("Chưa đủ lịch sử", "Not enough history"),
+    },
+    "canary_metric": {
+        "pages_fetched": ("Số trang tải", "Pages fetched"),
+        "pages_extracted": ("Số trang trích xuất", "Pages extracted"),
+        "title_share": ("Tỷ lệ có tiêu đề", "Share with a title"),
+        "date_share": ("Tỷ lệ có ngày đăng", "Share with a date"),
+        "text_share": ("Tỷ lệ có nội dung", "Share with main text"),
+        "number_share": ("Tỷ lệ có số ký hiệu (CCHC)", "Share with a number (CCHC)"),
+        "widget_share": ("Tỷ lệ đọc được widget", "Share with a widget reading"),
+    },
 }
 #: Which value vocabulary a row key uses, so a table can label its cells from the key alone.
 KEY_KINDS: dict[str, str] = {
@@ -152,6 +168,8 @@ KEY_KINDS: dict[str, str] = {
     "judged_by": "judged_by", "trigger": "trigger", "change": "change", "matched_in": "matched_in",
     "source": "widget_source", "action": "review_action", "health": "health", "run_status": "run_status",
     "sections_present": "section", "sections_missing": "section", "origin": "origin", "state": "alert_state",
+    "sections_present": "section", "sections_missing": "section", "origin": "origin",
+    "verdict": "canary_state", "fell": "canary_metric",
 }
 
 
@@ -273,6 +291,22 @@ HEADERS: dict[str, tuple[str, str]] = {
     "rule": ("Quy tắc", "Rule"), "event": ("Sự kiện", "Event"), "state": ("Tình trạng gửi", "Delivery"),
     "sent_at": ("Gửi lúc", "Sent at"), "attempts": ("Số lần gửi", "Attempts"), "last_error": ("Lỗi gửi", "Delivery error"),
     "summary": ("Nội dung", "Summary"),
+    # the drift canary (report health)
+    "verdict": ("Đánh giá", "Verdict"), "layout_changed": ("Giao diện đổi?", "Layout changed?"),
+    "fell": ("Chỉ số giảm", "Figures that fell"), "pages_fetched": ("Trang tải", "Pages fetched"),
+    "pages_extracted": ("Trang trích xuất", "Pages extracted"), "title_share": ("Có tiêu đề", "With a title"),
+    "date_share": ("Có ngày đăng", "With a date"), "text_share": ("Có nội dung", "With main text"),
+    "number_share": ("Có số ký hiệu (CCHC)", "With a number (CCHC)"),
+    "widget_share": ("Đọc được widget", "Widget read"),
+    "median_title_share": ("Trung vị có tiêu đề", "Median with a title"),
+    "median_date_share": ("Trung vị có ngày đăng", "Median with a date"),
+    "median_text_share": ("Trung vị có nội dung", "Median with main text"),
+    "median_number_share": ("Trung vị có số ký hiệu", "Median with a number"),
+    "median_widget_share": ("Trung vị đọc được widget", "Median widget read"),
+    "median_pages_fetched": ("Trung vị trang tải", "Median pages fetched"),
+    "median_pages_extracted": ("Trung vị trang trích xuất", "Median pages extracted"),
+    # diff of a changed document's text
+    "text_diff": ("Nội dung thay đổi", "Text changes"),
 }
 #: (part, key) -> (vi, en) where one key means something else in one report part.
 PART_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
@@ -317,6 +351,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "search": ("Tìm kiếm", "Search"), "corrections": ("Hiệu chỉnh", "Corrections"),
     "widgets": ("Widget TTHC", "Widgets"), "runs": ("Lần quét", "Runs"), "portals": ("Cổng", "Portals"),
     "scorecard": ("Chấm điểm", "Scorecard"), "deadlines": ("Hạn ban hành", "Deadlines"),
+    "health": ("Sức khỏe trích xuất", "Extraction health"),
 }
 
 
@@ -377,6 +412,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alert_test_subject": ("[CCHC Watch] Tin thử của quy tắc «{rule}»", "[CCHC Watch] Test message of rule “{rule}”"),
     "alert_test_body": ("Đây là tin thử: quy tắc «{rule}» ({kind}) sẽ gửi cảnh báo đến địa chỉ này.",
                         "This is a test: rule “{rule}” ({kind}) will send its alerts to this address."),
+    "health_title": ("Sức khỏe trích xuất theo cổng — {days} ngày đến lần quét {run} ({day})",
+                     "Extraction health per portal — {days} days up to run {run} ({day})"),
+    "layout_changed": ("Giao diện đã thay đổi?", "Layout changed?"),
+    "layout_changed_line": ("{portal}: {metric} {value} (trung vị {median})", "{portal}: {metric} {value} (median {median})"),
+    "health_none": ("Không cổng nào có số liệu trong khoảng này.", "No portal has figures in this period."),
 }
 
 

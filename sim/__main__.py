@@ -1,4 +1,5 @@
-"""`python -m sim serve [--port 8899] [--day N] [--seed S] [--extra-portals N]`: run the network in the foreground."""
+"""`python -m sim serve [--port 8899] [--day N] [--seed S] [--extra-portals N] [--template-change PORTAL_ID:DAY]`:
+run the network in the foreground."""
 from __future__ import annotations
 
 import argparse
@@ -9,9 +10,20 @@ from sim.network import SimNetwork
 
 
 def serve(port: int, day: int, seed: int, extra_portals: int = 0, registry: str | None = None,
-          write_registry: str | None = None) -> int:
+          write_registry: str | None = None, template_change: str | None = None) -> int:
     """Start the network, print how to reach it, block until interrupted."""
-    net = SimNetwork(day=day, seed=seed, registry_path=registry, extra_portals=extra_portals).start(port=port)
+    from sim.redesign import TemplateChangeError
+
+    try:
+        net = SimNetwork(day=day, seed=seed, registry_path=registry, extra_portals=extra_portals,
+                         template_change=template_change)
+    except TemplateChangeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    net.start(port=port)
+    if net.template_change is not None:
+        print(f"template change: {net.template_change.portal_id} serves a client-rendered shell from day "
+              f"{net.template_change.day}", flush=True)
     if write_registry:
         net.write_registry(write_registry)
     print(f"proxy: {net.proxy_url}", flush=True)
@@ -38,8 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--extra-portals", type=int, default=0)
     s.add_argument("--registry", default=None, help="registry CSV (default crawler/data/portals.csv)")
     s.add_argument("--write-registry", default=None, help="also write the served portals' registry CSV here")
+    s.add_argument("--template-change", default=None, metavar="PORTAL_ID:DAY",
+                   help="that portal changes its template on that day (off by default)")
     args = parser.parse_args(argv)
-    return serve(args.port, args.day, args.seed, args.extra_portals, args.registry, args.write_registry)
+    return serve(args.port, args.day, args.seed, args.extra_portals, args.registry, args.write_registry,
+                 args.template_change)
 
 
 if __name__ == "__main__":

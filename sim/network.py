@@ -23,6 +23,7 @@ from types import TracebackType
 import trustme
 
 from sim.calendar import date_of_day
+from sim.redesign import TemplateChange, TemplateChangeError, shell_page
 from sim.registry import read_registry, write_registry
 from sim.server import ProxyHandler, ProxyServer
 from sim.site import Response, respond
@@ -38,12 +39,20 @@ class SimNetwork:
     """The network: a registry's portals (plus generated extras and unlisted hosts) behind one proxy."""
 
     def __init__(self, day: int = 1, seed: int = 0, registry_path: str | Path | None = None,
-                 extra_portals: int = 0, extra_scheme: str = "https") -> None:
+                 extra_portals: int = 0, extra_scheme: str = "https",
+                 template_change: str | TemplateChange | None = None) -> None:
         self.seed = seed
+        #: one portal serving a client-rendered shell from a given day on (`sim.redesign`); None = off
+        self.template_change: TemplateChange | None = (
+            TemplateChange.parse(template_change) if isinstance(template_change, str)
+            else template_change if template_change is not None else TemplateChange.from_env())
         self.extra_portals = extra_portals
         self.extra_scheme = extra_scheme
         self.registry_path = registry_path
         self._rows = read_registry(registry_path)
+        if self.template_change is not None and self.template_change.portal_id not in {r.get("id") for r in self._rows}:
+            raise TemplateChangeError(f"template change: the network serves no registry portal "
+                                      f"{self.template_change.portal_id!r}")
         self._day = day
         self._lock = threading.RLock()
         self._worlds: dict[int, World] = {}
@@ -202,6 +211,11 @@ class SimNetwork:
         resp = self._cache.get(ckey)
         if resp is None:
             resp = respond(world, scheme, host, target)
+            change = self.template_change
+            if (change is not None and resp is not None and portal is not None and change.active(portal.id, day)
+                    and resp.status == 200 and dict(resp.headers).get("Content-Type", "").startswith("text/html")):
+                resp = Response(200, shell_page(portal, target), [("Content-Type", "text/html; charset=utf-8")],
+                                resp.cacheable)
             if resp is not None and resp.cacheable:
                 with self._lock:
                     if len(self._cache) >= CACHE_LIMIT:

@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import exports, migrate, search_index
+from storage import exports, health, migrate, search_index
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
     build_engine,
@@ -450,6 +450,8 @@ class Store:
             run.stats = exports.json_safe(dict(stats or {}))
             if resumed:  # storage's own note survives the caller's stats
                 run.stats = {**run.stats, "resumed": resumed}
+            session.flush()
+            health.record_yields(session.connection(), run_id)  # the drift canary's figures of this day
         self._own_runs.discard(run_id)
         self.refresh_search_index()
 
