@@ -589,7 +589,8 @@ def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_o
     national = kind == "national_index"
     if kind not in KINDS:
         bad("kind", f"unknown row kind '{kind}' (expected one of {', '.join(KINDS)}, or empty for a portal)")
-    for c in (("id", "name", "base_url") if national else REQUIRED_COLUMNS):
+    # an unknown kind is reported once: the portal-only requirements would only repeat the typo
+    for c in (REQUIRED_COLUMNS if kind == "portal" else ("id", "name", "base_url")):
         if c not in missing_cols and not row.get(c):
             bad(c, "missing required field")
     if national:
