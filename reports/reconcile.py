@@ -19,8 +19,8 @@ systems, periods, scopes), but the gap is what an inspector asks about first. So
 
 **The flag rule** (constants below, documented in README):
 - `widget_high_index_low`: the widget's on-time rate is ≥ 95 % while the province's TDGQ is in the
-  bottom quartile of the provinces' TDGQ scores in this report (≤ the first quartile, inclusive
-  method) — the portal reports near-perfect handling, the national index puts it among the slowest;
+  bottom quartile of the TDGQ scores of every province the index lists (each by its latest reading of
+  the year; ≤ the first quartile, inclusive method) — the portal reports near-perfect handling, the national index puts it among the slowest;
 - `widget_low_index_high`: the widget's on-time rate is < 95 % while TDGQ is in the top quartile
   (≥ the third quartile) — the portal's own figures are worse than the index says.
 Quartiles, not TDGQ's maximum points, because the index's scale is the portal's to change and a rank
@@ -194,7 +194,8 @@ def reconcile(engine: Engine, year: int) -> dict[str, Any]:
             "index_run": i["run_id"] if i else None, "tdgq_quartile": None, "flag": None,
         }
         rows.append(row)
-    q = quartiles([r[COMPARED] for r in rows if r[COMPARED] is not None])
+    # quartiles among every province the index lists (a national ranking), not only the registry's
+    q = quartiles([i[COMPARED] for i in index.values() if i[COMPARED] is not None])
     if q is None:
         notes.append("fewer than four provinces have a TDGQ score: no quartiles, no flag")
     for r in rows:
