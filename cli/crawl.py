@@ -507,6 +507,7 @@ def demo_cmd(days: int, db: str | None, seed: int) -> None:
         f"\nWhat was found is in {db}. Next, for example:\n"
         f"  cchc export documents --db {db} --format csv --out documents.csv\n"
         f"  cchc units sync --db {db} && cchc report coverage --year 2026 --db {db}\n"
+        f"  cchc report reconcile --year 2026 --db {db}\n"
         f"  cchc report html --out report --db {db}"
     )
 

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from crawler.registry import load_registry, province_key
 from sim.national import COMPONENTS
 from sim.network import SimNetwork
-from simcrawl import FAST, ROOT, Crawl
+from simcrawl import ROOT, Crawl
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from scrapy import Request
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 from sqlalchemy import text
-from twisted.internet.error import ConnectionRefusedError
+from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
 from crawler.items import NationalIndexItem
@@ -84,7 +84,7 @@ def test_bad_answers_become_a_stored_fault(spider: Index766Spider, tmp_path: Pat
 
 def test_a_connection_failure_is_a_fault_too(spider: Index766Spider) -> None:
     req = first_request(spider)
-    failure = Failure(ConnectionRefusedError("refused"))
+    failure = Failure(twisted_error.ConnectionRefusedError("refused"))
     failure.request = req  # type: ignore[attr-defined]
     (item,) = list(spider.on_index_error(failure))
     assert item.error.startswith("ConnectionRefusedError") and item.status is None

@@ -18,16 +18,21 @@ from builddb import cchc
 from pgtest import temporary_database
 from storage import Store
 
+def portal(pid: str, name: str, level: str, province: str, parent: str = "") -> dict[str, str]:
+    return {"id": pid, "name": name, "level": level, "province": province, "parent": parent,
+            "base_url": f"https://{pid}.example.gov.vn/", "cms": "liferay62"}
+
+
 PORTALS = [
-    {"id": "p-angiang", "name": "UBND tỉnh An Giang", "level": "province", "province": "An Giang", "base_url": "https://angiang.gov.vn/", "cms": "liferay62"},
-    {"id": "x-a1", "name": "UBND xã A1", "level": "commune", "province": "Kiên Giang", "parent": "p-angiang", "base_url": "https://a1.angiang.gov.vn/", "cms": "liferay62"},
-    {"id": "h-a", "name": "UBND huyện A", "level": "district", "province": "Kiên Giang", "parent": "p-angiang", "base_url": "https://ha.angiang.gov.vn/", "cms": "liferay62"},
-    {"id": "x-a3", "name": "UBND xã A3", "level": "commune", "province": "Kiên Giang", "parent": "h-a", "base_url": "https://a3.angiang.gov.vn/", "cms": "liferay62"},
-    {"id": "p-hanoi", "name": "UBND thành phố Hà Nội", "level": "province", "province": "Hà Nội", "base_url": "https://hanoi.gov.vn/", "cms": "liferay62"},
-    {"id": "d-hanoi", "name": "Sở A Hà Nội", "level": "department", "province": "Hà Nội", "parent": "p-hanoi", "base_url": "https://soa.hanoi.gov.vn/", "cms": "liferay62"},
-    {"id": "p-camau", "name": "UBND tỉnh Cà Mau", "level": "province", "province": "Cà Mau", "base_url": "https://camau.gov.vn/", "cms": "vnportal"},
-    {"id": "p-danang", "name": "UBND thành phố Đà Nẵng", "level": "province", "province": "Đà Nẵng", "base_url": "https://danang.gov.vn/", "cms": "liferay62"},
-    {"id": "p-hue", "name": "UBND thành phố Huế", "level": "province", "province": "Huế", "base_url": "https://hue.gov.vn/", "cms": "sharepoint_vn"},
+    portal("p-angiang", "UBND tỉnh An Giang", "province", "An Giang"),
+    portal("x-a1", "UBND xã A1", "commune", "Kiên Giang", "p-angiang"),
+    portal("h-a", "UBND huyện A", "district", "Kiên Giang", "p-angiang"),
+    portal("x-a3", "UBND xã A3", "commune", "Kiên Giang", "h-a"),  # grandchild: counts for An Giang
+    portal("p-hanoi", "UBND thành phố Hà Nội", "province", "Hà Nội"),
+    portal("d-hanoi", "Sở A Hà Nội", "department", "Hà Nội", "p-hanoi"),
+    portal("p-camau", "UBND tỉnh Cà Mau", "province", "Cà Mau"),
+    portal("p-danang", "UBND thành phố Đà Nẵng", "province", "Đà Nẵng"),
+    portal("p-hue", "UBND thành phố Huế", "province", "Huế"),
 ]
 
 
