@@ -758,7 +758,10 @@ def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
 
 
 def registry_to_csv(portals: Iterable[Portal | NationalSource], header_comment: str | None = None) -> str:
-    """CSV text of `portals` in the bundled file's format (for generated registries, e.g. benchmarks)."""
+    """CSV text of `portals` in the bundled file's format (for generated registries, e.g. benchmarks);
+    given a whole Registry, its national sources follow its portals."""
+    if isinstance(portals, Registry):
+        portals = [*portals.portals, *portals.national]
     out = io.StringIO()
     if header_comment:
         for line in header_comment.splitlines():
