@@ -65,8 +65,8 @@ COLUMNS = [
 
 def validate_year(year: int, runs: Sequence[Any]) -> None:
     """A year no run could hold figures for is a typo, not an empty answer."""
-    first, latest = runs[0].observed_on, max(r.observed_on for r in runs)
-    if year < 2000 or year > latest.year:
+    first, latest = min(r.observed_on for r in runs), max(r.observed_on for r in runs)
+    if year < first.year or year > latest.year:
         raise ReportError(f"year {year} is out of range: the runs hold figures from {first.year} to {latest.year}")
 
 
@@ -156,7 +156,7 @@ def quartiles(values: Sequence[float]) -> tuple[float, float] | None:
     if len(values) < 4:
         return None
     q = statistics.quantiles(sorted(values), n=4, method="inclusive")
-    return q[0], q[2]
+    return round(q[0], 4), round(q[2], 4)
 
 
 def flag_of(rate: float | None, position: str | None) -> str | None:
