@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from storage import Store
     from storage.datadir import RunPaths
 
-SPIDERS = ("widget", "feeds", "sitemaps", "listings", "registers")
+SPIDERS = ("widget", "feeds", "sitemaps", "listings", "registers", "index766")
 RECHECK = "recheck"
 DEMO_DB = Path("data/demo.sqlite")
 #: Exit codes: a bad input (nothing was crawled, no run recorded) and a run that did not complete.
@@ -107,15 +107,20 @@ def run_crawl(
     if registry is None and url is None:
         default = registry_to_read()
         registry = str(default) if default is not None else None
+    national: list[str] = []  # national sources (kind national_index) read by the index766 spider
     try:
         if url:
             portals = [for_url(url)]
         else:
             reg = load_registry(Path(registry) if registry else None)
             portals = list(reg.select(ids=list(sources) or None, province=province, level=level))
+            # every registry crawl reads them, unless --source names portals and none of them
+            national = [s.id for s in reg.national_sources(list(sources) or None)]
+            if sources and not [s for s in sources if s in national]:
+                national = []
     except (RegistryError, UnknownPortalError, ValueError) as exc:
         _fail(str(exc))
-    if not portals:
+    if not portals and not national:
         _fail("no portal in the registry matches the given --source/--province/--level")
     # A signal before the reactor runs must still close the run: until Scrapy installs its own
     # handlers, SIGTERM raises here like Ctrl-C does.
@@ -145,7 +150,7 @@ def run_crawl(
     if url:
         kwargs["url"] = url
     else:
-        kwargs.update(sources=",".join(p.id for p in portals), registry=registry)
+        kwargs.update(sources=",".join([*(p.id for p in portals), *national]), registry=registry)
     try:
         outcome = _crawl(store, run_id, portals, spiders, kwargs, paths, quiet=quiet)
     except _Stopped as exc:
@@ -173,6 +178,8 @@ def run_crawl(
         if not quiet:
             print_summary(store.run_summary(run_id), run_notes(store, run_id))
             print_layout_changes(store, run_id)
+            for line in index766_lines(store, run_id):
+                click.echo(line)
             click.echo(f"Log: {paths.log}")
     except StorageError as exc:
         _fail(f"run {run_id} could not be closed: {exc}", EXIT_RUN_FAILED)
@@ -191,7 +198,7 @@ def run_crawl(
 def answered_check(store: Store, run_id: int, outcome: _Outcome) -> None:
     """Turn a run in which nothing answered into a failed one (it found nothing: not a snapshot)."""
     total, answered, common = store.answered_fetches(run_id)
-    if answered:
+    if answered or index766_answered(store, run_id):
         return
     outcome.status = "failed"
     if total:
@@ -199,6 +206,34 @@ def answered_check(store: Store, run_id: int, outcome: _Outcome) -> None:
                          + (f" (most often: {common})" if common else ""))
     else:
         outcome.error = "no request got a usable answer: nothing was fetched (every request was refused or failed)"
+
+
+def index766_answered(store: Store, run_id: int) -> bool:
+    """Whether a national index source was read in this run (its reads are not `fetches` rows)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from storage.index_models import Index766Fetch
+
+    with Session(store.engine) as session:
+        return session.scalar(select(Index766Fetch.id).where(
+            Index766Fetch.run_id == run_id, Index766Fetch.error.is_(None)).limit(1)) is not None
+
+
+def index766_lines(store: Store, run_id: int) -> list[str]:
+    """One summary line per national index source the run read: provinces read, or the fault."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from storage.index_models import Index766Fetch
+
+    with Session(store.engine) as session:
+        rows = session.scalars(select(Index766Fetch).where(Index766Fetch.run_id == run_id)
+                               .order_by(Index766Fetch.source_id, Index766Fetch.year)).all()
+        return [f"National index {f.source_id} ({f.year}): "
+                + (f"FAILED: {f.error}" if f.error else f"{f.provinces} province(s) read"
+                   + (f", {len(f.issues)} issue(s)" if f.issues else ""))
+                for f in rows]
 
 
 def scrapy_settings(store: Store, run_id: int, paths: RunPaths, *, quiet: bool) -> Settings:
@@ -507,6 +542,7 @@ def demo_cmd(days: int, db: str | None, seed: int, template_change: str | None) 
         f"\nWhat was found is in {db}. Next, for example:\n"
         f"  cchc export documents --db {db} --format csv --out documents.csv\n"
         f"  cchc units sync --db {db} && cchc report coverage --year 2026 --db {db}\n"
+        f"  cchc report reconcile --year 2026 --db {db}\n"
         f"  cchc report html --out report --db {db}"
     )
 

@@ -247,6 +247,20 @@ def scorecard_cmd(province: str, year: int, kind: str, as_of: str | None, config
          sheets=[("scorecard", ROW_KEYS, result["rows"], totals_row)])
 
 
+@report_group.command("reconcile")
+@click.option("--year", type=int, required=True, help="Year of the widget figures and of the 766 index.")
+@output_options
+@db_option
+@report_errors_exit_2
+def reconcile_cmd(year: int, fmt: str, out_path: str | None, db_url: str | None) -> None:
+    """Each province's own widget figures beside its national 766 index scores, disagreements flagged."""
+    from reports.reconcile import ROW_KEYS, reconcile, table
+
+    with open_store(db_url) as store:
+        result = reconcile(store.engine, year)
+    emit(fmt, out_path, json_value=result, table=table(result), sheets=[("reconcile", ROW_KEYS, result["rows"])])
+
+
 @report_group.command("html")
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               help="Folder to write index.html into (created if missing; must be writable).")

@@ -24,6 +24,7 @@ from crawler.registry import (
     COLUMNS,
     DEFAULT_REGISTRY_PATH,
     LEVELS,
+    NationalSource,
     Portal,
     Registry,
     RegistryError,
@@ -78,7 +79,17 @@ def _portal_json(p: Portal) -> dict[str, object]:
         "feeds": list(p.feeds), "sitemaps": list(p.sitemaps), "listings": list(p.listings),
         "registers": list(p.registers), "hosts": list(p.hosts), "widget_url": p.widget_url,
         "unit_code": p.unit_code, "unverified": p.unverified, "notes": p.notes,
-        "allowed_hosts": list(p.allowed_hosts),
+        "allowed_hosts": list(p.allowed_hosts), "kind": "portal",
+    }
+
+
+def _national_json(s: NationalSource) -> dict[str, object]:
+    """A national source in the portal JSON shape (portal-only fields null or empty), kind last."""
+    return {
+        "id": s.id, "name": s.name, "level": None, "province": "", "parent": None, "base_url": s.base_url,
+        "host": s.host, "cms": None, "feeds": [], "sitemaps": [], "listings": [], "registers": [],
+        "hosts": list(s.hosts), "widget_url": s.widget_url, "unit_code": None, "unverified": s.unverified,
+        "notes": s.notes, "allowed_hosts": list(s.allowed_hosts), "kind": s.kind,
     }
 
 
@@ -105,18 +116,25 @@ def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | No
         portals = registry.select(province=province, level=level)
     except (UnknownPortalError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
+    # national sources belong to no province or level: listed only when the list is not filtered
+    national = registry.national_sources() if province is None and level is None else []
     if fmt == "json":
-        click.echo(json.dumps([_portal_json(p) for p in portals], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([*(_portal_json(p) for p in portals), *(_national_json(s) for s in national)],
+                              ensure_ascii=False, indent=2))
     elif fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
-        for p in portals:
-            writer.writerow(p.to_row())
+        for row in (*portals, *national):
+            writer.writerow(row.to_row())
         click.echo(out.getvalue(), nl=False)
     else:
         click.echo(_table(portals))
-        click.echo(f"{len(portals)} portal(s)")
+        if national:
+            click.echo("\nNational sources (kind national_index):")
+            for s in national:
+                click.echo(f"  {s.id}  {s.name}  {s.widget_url or s.base_url}  allowed hosts: {', '.join(s.allowed_hosts)}")
+        click.echo(f"{len(portals)} portal(s)" + (f", {len(national)} national source(s)" if national else ""))
 
 
 # --------------------------------------------------------------------------------------------- validate
@@ -142,7 +160,7 @@ def validate_cmd(file_: Path | None) -> None:
     if unit_errors:
         click.echo(f"FAILED: {len(unit_errors)} portal(s) without exactly one unit")
         raise SystemExit(1)
-    click.echo(f"OK: {len(registry)} portals")
+    click.echo(f"OK: {len(registry)} portals" + (f", {len(registry.national)} national source(s)" if registry.national else ""))
 
 
 # --------------------------------------------------------------------------------------------- add
@@ -245,7 +263,7 @@ def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: 
         "widget_url": widget_url, "unit_code": unit_code, "unverified": "1" if unverified else "",
         "notes": notes,
     }
-    dropped = [c for c in COLUMNS if cells[c] and c not in header]
+    dropped = [c for c in COLUMNS if cells.get(c) and c not in header]
     if dropped:
         raise click.UsageError(f"{path} has no column(s) {', '.join(dropped)}; add them to its header first")
     out = io.StringIO()

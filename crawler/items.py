@@ -91,3 +91,22 @@ class HealthItem:
 def as_storage_dict(item: Any) -> dict[str, Any]:
     """The dict `Store.save_items` takes."""
     return dataclasses.asdict(item)
+
+
+@dataclass
+class NationalIndexItem:
+    """What one run read from a national 766-index source for one year: the readings per province
+    (`pipelines.extract.index766.IndexReading` as dicts) or the fault (`error`) when nothing was read.
+
+    It carries `source_id`, not `portal_id`: a national source is no unit's portal (storage keeps it
+    apart, `storage/index_store.py`)."""
+
+    source_id: str
+    url: str
+    year: int
+    status: int | None
+    error: str | None = None
+    readings: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    fetched_at: str = field(default_factory=utcnow_iso)
+    type: str = "index766"

@@ -33,8 +33,10 @@ __all__ = [
     "CMS_FAMILIES",
     "COLUMNS",
     "DEFAULT_REGISTRY_PATH",
+    "KINDS",
     "LEVELS",
     "MULTI_COLUMNS",
+    "NationalSource",
     "REQUIRED_COLUMNS",
     "Portal",
     "Registry",
@@ -55,7 +57,7 @@ DEFAULT_REGISTRY_PATH: Path = Path(__file__).resolve().parent / "data" / "portal
 COLUMNS: tuple[str, ...] = (
     "id", "name", "level", "province", "parent", "base_url", "cms",
     "feeds", "sitemaps", "listings", "registers", "hosts",
-    "widget_url", "unit_code", "unverified", "notes",
+    "widget_url", "unit_code", "unverified", "notes", "kind",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "level", "province", "base_url", "cms")
 #: `|`-separated cells, parsed to tuples.
@@ -64,6 +66,16 @@ MULTI_COLUMNS: tuple[str, ...] = ("feeds", "sitemaps", "listings", "registers", 
 URL_LIST_COLUMNS: tuple[str, ...] = ("feeds", "sitemaps", "listings", "registers")
 
 LEVELS: tuple[str, ...] = ("province", "department", "district", "commune")
+#: Row kinds (`kind` column; empty = "portal"). A `national_index` row is a national source that
+#: publishes figures per province (the National Public Service Portal's 766 index): it is not a unit's
+#: portal, so no discovery spider visits it and no unit report counts it; only its own spider reads it,
+#: and only its row's hosts are allowed to that spider (`NationalSource.allowed_hosts`).
+KINDS: tuple[str, ...] = ("portal", "national_index")
+#: Columns a `national_index` row must leave empty: they describe a unit's portal (its level, family,
+#: place in the hierarchy and discovery URLs), which a national source does not have.
+NATIONAL_EMPTY_COLUMNS: tuple[str, ...] = (
+    "level", "province", "parent", "cms", "feeds", "sitemaps", "listings", "registers", "unit_code",
+)
 #: Family ids of crawler/families.py. Kept here as data (the registry may import only `core`);
 #: a test in tests/registry checks the two lists agree when families.py is importable.
 CMS_FAMILIES: tuple[str, ...] = ("tandan_sp", "sharepoint_vn", "liferay62", "vnportal", "nukeviet", "unknown")
@@ -239,21 +251,79 @@ class Portal:
             "unit_code": self.unit_code or "",
             "unverified": "1" if self.unverified else "",
             "notes": self.notes,
+            "kind": "",
         }
+
+
+@dataclass(frozen=True)
+class NationalSource:
+    """A registry row of kind `national_index`: a national portal publishing figures per province.
+
+    Why a type of its own rather than a Portal: it has no level, province, family or discovery URLs,
+    and every consumer of `Registry.portals` (discovery spiders, unit reports, `units sync`) means the
+    units' own portals. `widget_url` is where its figures are read (the index API); empty means the
+    spider's default path on base_url.
+    """
+
+    id: str
+    name: str
+    base_url: str
+    hosts: tuple[str, ...] = ()
+    widget_url: str | None = None
+    unverified: bool = False
+    notes: str = ""
+    kind: str = "national_index"
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def host(self) -> str:
+        """Host of base_url, lower-case, without port."""
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """The hosts its spider may contact: base host, the `hosts` column, the widget_url host."""
+        seen: dict[str, None] = {}
+        for h in (self.host, *self.hosts, urlsplit(self.widget_url).hostname if self.widget_url else ""):
+            if h:
+                seen.setdefault(h.lower(), None)
+        return tuple(seen)
+
+    def to_row(self) -> dict[str, str]:
+        """The row as CSV cell strings, in COLUMNS order."""
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(id=self.id, name=self.name, base_url=self.base_url, hosts="|".join(self.hosts),
+                   widget_url=self.widget_url or "", unverified="1" if self.unverified else "",
+                   notes=self.notes, kind=self.kind)
+        return row
 
 
 # --------------------------------------------------------------------------------------------- Registry
 class Registry:
     """An ordered, validated set of portals with lookups used by the CLI, spiders and simulator."""
 
-    def __init__(self, portals: Iterable[Portal], path: Path | None = None) -> None:
+    def __init__(self, portals: Iterable[Portal], path: Path | None = None,
+                 national: Iterable[NationalSource] = ()) -> None:
         self.portals: tuple[Portal, ...] = tuple(portals)
+        #: rows of kind `national_index` (never among `portals`: see NationalSource)
+        self.national: tuple[NationalSource, ...] = tuple(national)
         self.path = path
         self._by_id: dict[str, Portal] = {}
         for p in self.portals:
             if p.id in self._by_id:
                 raise ValueError(f"duplicate portal id {p.id!r}")
             self._by_id[p.id] = p
+        self._national_ids = {s.id for s in self.national}
+        if self._national_ids & set(self._by_id):
+            raise ValueError(f"id used by a portal and a national source: {sorted(self._national_ids & set(self._by_id))}")
+
+    def national_sources(self, ids: Iterable[str] | None = None) -> list[NationalSource]:
+        """National sources in registry order: all, or those whose id is in `ids` (other ids ignored:
+        a crawl's `--source` list names portals and national sources together)."""
+        if ids is None:
+            return list(self.national)
+        wanted = set(ids)
+        return [s for s in self.national if s.id in wanted]
 
     def __len__(self) -> int:
         return len(self.portals)
@@ -303,7 +373,7 @@ class Registry:
         chosen: list[Portal] = list(self.portals)
         if ids is not None:
             wanted = list(dict.fromkeys(ids))
-            missing = [i for i in wanted if i not in self._by_id]
+            missing = [i for i in wanted if i not in self._by_id and i not in self._national_ids]
             if missing:
                 raise UnknownPortalError(missing)
             wanted_set = set(wanted)
@@ -432,7 +502,7 @@ def _split_multi(cell: str) -> list[str]:
     return [item.strip() for item in cell.split("|") if item.strip()]
 
 
-def _parse(text: str, path: Path) -> tuple[list[Portal], list[RegistryError]]:
+def _parse(text: str, path: Path) -> tuple[list[Portal | NationalSource], list[RegistryError]]:
     """Parse and validate registry text; returns the portals and every problem found (file order)."""
     errors: list[RegistryError] = []
 
@@ -475,14 +545,15 @@ def _parse(text: str, path: Path) -> tuple[list[Portal], list[RegistryError]]:
         err(exc.line, None, f"malformed CSV: {exc}")
 
     known_ids = {row.get("id", "") for _, row in rows}
+    national_ids = frozenset(row.get("id", "") for _, row in rows if row.get("kind") == "national_index")
     first_line_of: dict[str, int] = {}
-    portals: list[Portal] = []
+    portals: list[Portal | NationalSource] = []
     parents: dict[str, tuple[int, str]] = {}
     for line, row in rows:
-        portal = _parse_row(line, row, known_ids, first_line_of, missing_cols, err)
+        portal = _parse_row(line, row, known_ids, first_line_of, missing_cols, err, national_ids)
         if portal is not None:
             portals.append(portal)
-            if portal.parent:
+            if isinstance(portal, Portal) and portal.parent:
                 parents[portal.id] = (line, portal.parent)
 
     # Parent chains must end: a cycle would make "which province is this in" unanswerable.
@@ -503,8 +574,10 @@ def _parse(text: str, path: Path) -> tuple[list[Portal], list[RegistryError]]:
 
 
 def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_of: dict[str, int],
-               missing_cols: list[str], err: Callable[[int, str | None, str], None]) -> Portal | None:
-    """Validate one row (reporting through `err`) and build its Portal when it has no problem."""
+               missing_cols: list[str], err: Callable[[int, str | None, str], None],
+               national_ids: frozenset[str] = frozenset()) -> Portal | NationalSource | None:
+    """Validate one row (reporting through `err`) and build its Portal (or NationalSource, for a row of
+    kind `national_index`) when it has no problem."""
     problems = 0
 
     def bad(fld: str | None, message: str) -> None:
@@ -512,9 +585,18 @@ def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_o
         problems += 1
         err(line, fld, message)
 
-    for c in REQUIRED_COLUMNS:
+    kind = row.get("kind", "") or "portal"
+    national = kind == "national_index"
+    if kind not in KINDS:
+        bad("kind", f"unknown row kind '{kind}' (expected one of {', '.join(KINDS)}, or empty for a portal)")
+    # an unknown kind is reported once: the portal-only requirements would only repeat the typo
+    for c in (REQUIRED_COLUMNS if kind == "portal" else ("id", "name", "base_url")):
         if c not in missing_cols and not row.get(c):
             bad(c, "missing required field")
+    if national:
+        for c in NATIONAL_EMPTY_COLUMNS:
+            if row.get(c):
+                bad(c, f"a national_index row has no {c} (it is a national source, not a unit's portal): leave it empty")
     for c, cell in row.items():
         why = _control_problem(cell, multiline=c in _MULTILINE_COLUMNS)
         if why:
@@ -546,6 +628,8 @@ def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_o
             bad("parent", f"'{parent}' is the row's own id")
         elif parent not in known_ids:
             bad("parent", f"unknown parent id '{parent}'")
+        elif parent in national_ids:
+            bad("parent", f"'{parent}' is a national source, not a portal; a portal's parent is a portal")
 
     base_url = row.get("base_url", "")
     base_ok = False
@@ -611,6 +695,9 @@ def _parse_row(line: int, row: dict[str, str], known_ids: set[str], first_line_o
     if unverified_cell not in ("", "0", "1"):
         bad("unverified", f"expected 1, 0 or empty, got '{unverified_cell}'")
 
+    if national and not problems and not missing_cols:
+        return NationalSource(id=pid, name=row["name"], base_url=base_url, hosts=tuple(hosts), widget_url=widget_url,
+                              unverified=unverified_cell == "1", notes=row.get("notes", ""), line=line)
     if problems or missing_cols:  # without a required column the row cannot be a Portal (header reported it)
         return None
     return Portal(
@@ -653,10 +740,11 @@ def validate_file(path: str | os.PathLike[str] | None = None) -> list[RegistryEr
 def parse_registry(text: str, path: str | os.PathLike[str] = "<registry>") -> Registry:
     """Registry from CSV text; raises RegistryInvalid listing every problem (nothing half-loaded)."""
     p = Path(path)
-    portals, errors = _parse(text, p)
+    rows, errors = _parse(text, p)
     if errors:
         raise RegistryInvalid(errors)
-    return Registry(portals, path=p)
+    return Registry([r for r in rows if isinstance(r, Portal)], path=p,
+                    national=[r for r in rows if isinstance(r, NationalSource)])
 
 
 def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
@@ -669,8 +757,11 @@ def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
     return parse_registry(_read_text(p), p)
 
 
-def registry_to_csv(portals: Iterable[Portal], header_comment: str | None = None) -> str:
-    """CSV text of `portals` in the bundled file's format (for generated registries, e.g. benchmarks)."""
+def registry_to_csv(portals: Iterable[Portal | NationalSource], header_comment: str | None = None) -> str:
+    """CSV text of `portals` in the bundled file's format (for generated registries, e.g. benchmarks);
+    given a whole Registry, its national sources follow its portals."""
+    if isinstance(portals, Registry):
+        portals = [*portals.portals, *portals.national]
     out = io.StringIO()
     if header_comment:
         for line in header_comment.splitlines():

@@ -64,6 +64,15 @@ VALUES: dict[str, dict[Any, tuple[str, str]]] = {
         "other": ("Khác", "Other"),
     },
     "bool": {True: ("Có", "Yes"), False: ("Không", "No")},
+    # report reconcile (reports/reconcile.py): the disagreement flags and the TDGQ quartile
+    "reconcile_flag": {
+        "widget_high_index_low": ("Widget đúng hạn cao, chỉ số TDGQ thấp", "Widget on time high, index TDGQ low"),
+        "widget_low_index_high": ("Widget đúng hạn thấp, chỉ số TDGQ cao", "Widget on time low, index TDGQ high"),
+    },
+    "quartile": {
+        "bottom": ("Nhóm thấp nhất", "Bottom quarter"), "middle": ("Nhóm giữa", "Middle"),
+        "top": ("Nhóm cao nhất", "Top quarter"),
+    },
     # compliance status (reports.compliance.STATUSES)
     "status": {
         "on_time": ("Đúng hạn", "On time"),
@@ -170,6 +179,7 @@ KEY_KINDS: dict[str, str] = {
     "sections_present": "section", "sections_missing": "section", "origin": "origin", "state": "alert_state",
     "sections_present": "section", "sections_missing": "section", "origin": "origin",
     "verdict": "canary_state", "fell": "canary_metric",
+    "flag": "reconcile_flag", "tdgq_quartile": "quartile",
 }
 
 
@@ -307,6 +317,18 @@ HEADERS: dict[str, tuple[str, str]] = {
     "median_pages_extracted": ("Trung vị trang trích xuất", "Median pages extracted"),
     # diff of a changed document's text
     "text_diff": ("Nội dung thay đổi", "Text changes"),
+    # reconcile: the national 766 index beside the widgets (components as the national portal names them)
+    "ckmb": ("Công khai, minh bạch", "Publicity and transparency"), "tdgq": ("Tiến độ giải quyết", "Processing progress"),
+    "tttt": ("Dịch vụ trực tuyến (TTTT)", "Online services (TTTT)"),
+    "clgq": ("Dịch vụ trực tuyến (CLGQ)", "Online services (CLGQ)"),
+    "mdhl": ("Mức độ hài lòng", "Satisfaction"), "mdsh": ("Số hóa hồ sơ", "Digitisation"),
+    "index_total": ("Tổng điểm 766", "766 index total"), "index_rank": ("Xếp hạng 766", "766 rank"),
+    "index_observed_on": ("Chỉ số 766 ngày", "Index as of"), "index_run": ("Lần quét chỉ số", "Index run"),
+    "widget_units": ("Số cổng có widget", "Units with a widget"),
+    "widget_rate_only_units": ("Số cổng chỉ công bố tỷ lệ", "Units with a rate only"),
+    "widget_rate_published": ("Tỷ lệ công bố thấp nhất", "Lowest published rate"),
+    "widget_as_of": ("Widget ngày", "Widget as of"), "tdgq_quartile": ("Nhóm TDGQ", "TDGQ quarter"),
+    "flag": ("Cần xem xét", "Needs a look"),
 }
 #: (part, key) -> (vi, en) where one key means something else in one report part.
 PART_HEADERS: dict[tuple[str, str], tuple[str, str]] = {
@@ -352,6 +374,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "widgets": ("Widget TTHC", "Widgets"), "runs": ("Lần quét", "Runs"), "portals": ("Cổng", "Portals"),
     "scorecard": ("Chấm điểm", "Scorecard"), "deadlines": ("Hạn ban hành", "Deadlines"),
     "health": ("Sức khỏe trích xuất", "Extraction health"),
+    "reconcile": ("Đối chiếu chỉ số 766", "Reconcile 766 index"),
 }
 
 
@@ -417,6 +440,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "layout_changed": ("Giao diện đã thay đổi?", "Layout changed?"),
     "layout_changed_line": ("{portal}: {metric} {value} (trung vị {median})", "{portal}: {metric} {value} (median {median})"),
     "health_none": ("Không cổng nào có số liệu trong khoảng này.", "No portal has figures in this period."),
+    "reconcile_title": ("Đối chiếu widget TTHC của các tỉnh với Bộ chỉ số 766 — năm {year} — {flagged}/{n} tỉnh cần xem xét",
+                        "Provinces' TTHC widgets beside the 766 index — {year} — {flagged}/{n} provinces need a look"),
+    "reconcile_rule": ("Quy tắc: cần xem xét khi tỷ lệ đúng hạn của widget ≥ {high}% mà TDGQ thuộc nhóm 1/4 thấp nhất "
+                       "(≤ {q1}), hoặc < {high}% mà TDGQ thuộc nhóm 1/4 cao nhất (≥ {q3}). Ô trống: nguồn không có số liệu.",
+                       "Rule: a look is needed when the widget's on-time rate is ≥ {high}% while TDGQ is in the bottom "
+                       "quarter (≤ {q1}), or < {high}% while TDGQ is in the top quarter (≥ {q3}). Blank: the source is silent."),
 }
 
 

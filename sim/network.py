@@ -13,6 +13,7 @@ of (seed, day), and rendered bytes are cached per (day, url).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import ssl
 import tempfile
@@ -22,8 +23,10 @@ from types import TracebackType
 
 import trustme
 
+from sim import national
 from sim.calendar import date_of_day
 from sim.redesign import TemplateChange, TemplateChangeError, shell_page
+from sim.national import NATIONAL_HOST
 from sim.registry import read_registry, write_registry
 from sim.server import ProxyHandler, ProxyServer
 from sim.site import Response, respond
@@ -109,7 +112,7 @@ class SimNetwork:
         if self._server is not None:
             return self
         world = self.world
-        hosts = {p.host for p in world.portals.values()} | set(world.widget_hosts) | set(OLD_DOMAINS)
+        hosts = {p.host for p in world.portals.values()} | set(world.widget_hosts) | set(OLD_DOMAINS) | {NATIONAL_HOST}
         self._hosts = hosts
         leaf = self.ca.issue_cert(*sorted(hosts), "*.gov.vn", key_type=trustme.KeyType.ECDSA)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -167,6 +170,41 @@ class SimNetwork:
         self.ca.configure_trust(ctx)
         return ctx
 
+    # ---------------------------------------------------------------- the national 766 index
+    def _national_get(self, target: str) -> Response:
+        """GET on the national portal: its summary page (filled by the API in a browser) and robots.txt."""
+        path = target.split("?", 1)[0]
+        if path == "/robots.txt":
+            return Response(200, b"User-agent: *\nDisallow:\n", [("Content-Type", "text/plain")])
+        if path == national.PAGE_PATH:
+            return Response(200, national.page_html().encode("utf-8"), [("Content-Type", "text/html; charset=utf-8")])
+        return Response(404, b"<html><body><h1>404 Not Found</h1></body></html>", [("Content-Type", "text/html")])
+
+    def handle_post(self, scheme: str, host: str, target: str, body: bytes) -> Response | None:
+        """A POST the network answers (only the national index API); None = the usual 405."""
+        if host.lower() != NATIONAL_HOST or target.split("?", 1)[0] != national.API_PATH:
+            return None
+        params = national.parse_params(body)
+        if params is None:
+            return Response(400, "Tham số không hợp lệ".encode("utf-8"), [("Content-Type", "text/plain; charset=utf-8")],
+                            cacheable=False)
+        if params.get("service") != national.SERVICE:
+            return Response(200, b"[]", [("Content-Type", national.JSON_TYPE)], cacheable=False)
+        world = self.world
+        try:
+            year = int(str(params.get("p_nam", world.observed.year)))
+            size = max(1, int(str(params.get("pageSize", 100))))
+            page = max(1, int(str(params.get("pageIndex", 1))))
+            only = int(str(params.get("p_tinh_id", 0) or 0))
+        except ValueError:
+            return Response(200, b"[]", [("Content-Type", national.JSON_TYPE)], cacheable=False)
+        rows = national.as_json(world.index766(year))
+        if only:
+            rows = [r for r in rows if r["ID"] == str(only)]
+        rows = rows[(page - 1) * size: page * size]
+        body_out = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+        return Response(200, body_out, [("Content-Type", national.JSON_TYPE)], cacheable=False)
+
     def write_registry(self, path: str | Path, only_extra: bool = False) -> None:
         """Write a registry CSV of every portal meant to be crawled (registry rows plus extras);
         `only_extra` keeps just the generated benchmark portals (no faults, no seeds)."""
@@ -198,6 +236,8 @@ class SimNetwork:
         with self._lock:
             day = self._day
         world = self._world_for(day)
+        if host.lower() == NATIONAL_HOST:
+            return self._national_get(target)
         portal = world.portal_for_host(host, target.split("?", 1)[0])
         if portal is not None and "flaky_503" in portal.faults:
             key = (day, host, target)

@@ -10,7 +10,7 @@ DEFAULT_REGISTRY = REPO_ROOT / "crawler" / "data" / "portals.csv"
 
 COLUMNS: list[str] = [
     "id", "name", "level", "province", "parent", "base_url", "cms", "feeds", "sitemaps", "listings",
-    "registers", "hosts", "widget_url", "unit_code", "unverified", "notes",
+    "registers", "hosts", "widget_url", "unit_code", "unverified", "notes", "kind",
 ]
 
 

@@ -79,9 +79,17 @@ class ProxyHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        self._write(Response(405, b"Method Not Allowed", [("Content-Type", "text/plain")]), head=False)
+        body = self.rfile.read(length) if length else b""
+        net = self.server.net
+        if self.tunnel_host is not None:
+            scheme, host, target = "https", self.tunnel_host, self.path
+        elif self.path.startswith(("http://", "https://")):
+            scheme, host, target = split_absolute(self.path)
+            target = target or "/"
+        else:
+            scheme, host, target = "", "", ""
+        resp = net.handle_post(scheme, host, target, body) if host and net.serves_host(host) else None
+        self._write(resp or Response(405, b"Method Not Allowed", [("Content-Type", "text/plain")]), head=False)
 
     def _serve(self, head: bool) -> None:
         net = self.server.net

@@ -18,6 +18,7 @@ from sim.calendar import DAY_ONE, VN_TZ, date_of_day
 from sim.families import seed_related_titles, target_of
 from sim.layouts import family, layout_of
 from sim.model import SimArticle, SimFile, SimPortal, WidgetFigures
+from sim.national import NationalIndex, build_index, is_portal_row
 from sim.registry import read_registry
 from sim.seeds import seed_for_portal
 from sim.textfmt import slugify
@@ -121,8 +122,10 @@ class World:
         self._articles: dict[str, list[SimArticle]] = {}
         self._views: dict[str, PortalView] = {}
         self._by_host: dict[str, list[SimPortal]] = {}
+        self._index766: dict[int, NationalIndex] = {}
         for row in self.rows:
-            self._add_portal(row, in_registry=True)
+            if is_portal_row(row):  # a national source (kind national_index) is served by sim.national
+                self._add_portal(row, in_registry=True)
         for row in UNLISTED:
             self._add_portal(row, in_registry=False)
         for row in self._extra_rows(extra_portals):
@@ -480,6 +483,16 @@ class World:
             unit_name=p.name, pending=rng.randint(5, 400), received=processed + rng.randint(10, 500),
         )
 
+    def index766(self, year: int | None = None) -> NationalIndex:
+        """The national 766 index of `year` (default: the observed year) as served today, for every
+        province portal of the registry (`sim.national`)."""
+        year = self.observed.year if year is None else year
+        found = self._index766.get(year)
+        if found is None:
+            provinces = [r for r in self.rows if is_portal_row(r) and r.get("level") == "province"]
+            found = self._index766[year] = build_index(self.seed, self.day, year, self.observed.year, provinces)
+        return found
+
     def counter(self, portal_id: str) -> Counter:
         rng = rng_for(self.seed, portal_id, "counter")
         per_day = rng.randint(40, 3000)
@@ -565,5 +578,6 @@ class World:
             if not row.get("widget_url") and w and w.how != "inline":
                 row["widget_url"] = w.url
             out.append(row)
+        out.extend(dict(r) for r in self.rows if not is_portal_row(r))  # national sources, as registered
         return out
 

@@ -50,6 +50,7 @@ from storage.errors import (
     corrupt_error,
     sqlite_problem,
 )
+from storage.index_store import SOURCE_SAVERS
 from storage.models import (
     Attachment,
     Base,
@@ -577,6 +578,9 @@ class Store:
 
     def _save_one(self, session: Session, run: CrawlRun, item: Mapping[str, Any]) -> None:
         kind = item.get("type")
+        if kind in SOURCE_SAVERS:  # a national source's items: no portal row (storage/index_store.py)
+            SOURCE_SAVERS[kind](session, run, item)
+            return
         if kind not in _SAVERS:
             raise ValueError(f"unknown item type {kind!r}")
         portal_id = text_or_none(item.get("portal_id"))

@@ -34,3 +34,7 @@ def test_demo_two_days(tmp_path):
         (1, "demo", "2026-03-02", "complete"), (2, "demo", "2026-03-03", "complete"),
     ]
     assert f"cchc report html --out report --db {db}" in out
+    # the national 766 index is read once per run (day 2: one province absent from the index)
+    assert "National index vn-dvcqg-766 (2026): 34 province(s) read" in day1
+    assert "National index vn-dvcqg-766 (2026): 33 province(s) read" in day2
+    assert f"cchc report reconcile --year 2026 --db {db}" in out

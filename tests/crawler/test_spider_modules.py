@@ -19,7 +19,7 @@ def spider_modules():
 
 
 def test_the_discovery_methods_exist():
-    assert spider_modules() == ["feeds", "listings", "recheck", "registers", "sitemaps", "widget"]
+    assert spider_modules() == ["feeds", "index766", "listings", "recheck", "registers", "sitemaps", "widget"]
 
 
 def test_each_module_defines_one_spider_named_after_its_file():
@@ -37,4 +37,4 @@ def test_each_module_defines_one_spider_named_after_its_file():
 
 def test_scrapy_list_from_the_root():
     out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["feeds", "listings", "recheck", "registers", "sitemaps", "widget"]
+    assert out.stdout.split() == ["feeds", "index766", "listings", "recheck", "registers", "sitemaps", "widget"]

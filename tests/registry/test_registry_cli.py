@@ -37,14 +37,18 @@ def test_list_json_with_province_filter():
         "parent": None, "base_url": "https://tuyenquang.gov.vn/", "host": "tuyenquang.gov.vn", "cms": "vnportal",
         "feeds": [], "sitemaps": [], "listings": [], "registers": [], "hosts": [], "widget_url": None,
         "unit_code": None, "unverified": False, "notes": "seed 001; absorbed Hà Giang on 2025-07-01",
-        "allowed_hosts": ["tuyenquang.gov.vn"],
+        "allowed_hosts": ["tuyenquang.gov.vn"], "kind": "portal",
     }]
 
 
 def test_list_json_all_and_by_level():
     everything = json.loads(run("list", "--format", "json").stdout)
-    assert len(everything) == 72
+    assert len(everything) == 73  # 72 portals, then the national source (issue 14)
     assert everything[0]["id"] == "p-hanoi"
+    national = everything[-1]
+    assert (national["id"], national["kind"], national["level"]) == ("vn-dvcqg-766", "national_index", None)
+    assert national["allowed_hosts"] == ["dichvucong.gov.vn"]
+    assert all(p["kind"] == "portal" for p in everything[:-1])
     communes = json.loads(run("list", "--level", "commune", "--format", "json").stdout)
     assert [c["id"] for c in communes] == [
         "x-ngoclien-camgiang-haiduong", "x-linhtruong-giolinh-quangtri", "x-sonlinh-hatinh",
@@ -70,7 +74,7 @@ def test_list_table_is_readable():
 def test_list_csv_and_bad_level():
     result = run("list", "--province", "Hà Nội", "--format", "csv")
     assert result.stdout.splitlines()[0].startswith("id,name,level,province,parent,base_url,cms,")
-    assert result.stdout.splitlines()[1] == "p-hanoi,UBND thành phố Hà Nội,province,Hà Nội,,https://hanoi.gov.vn/,liferay62,,,,,,,,,"
+    assert result.stdout.splitlines()[1] == "p-hanoi,UBND thành phố Hà Nội,province,Hà Nội,,https://hanoi.gov.vn/,liferay62,,,,,,,,,,"
     bad = run("list", "--level", "huyen")
     assert bad.exit_code == 2 and "Traceback" not in bad.output
 
@@ -79,7 +83,7 @@ def test_validate_ok_and_errors(write_registry):
     ok = run("validate")
     assert ok.exit_code == 0
     lines = ok.stdout.splitlines()
-    assert lines[-1] == "OK: 72 portals"
+    assert lines[-1] == "OK: 72 portals, 1 national source(s)"
     # portals whose unit no longer exists are reported with the proposed successor
     assert ("notice: x-ngoclien-camgiang-haiduong: unit Xã Ngọc Liên (10903; Huyện Cẩm Giàng, Tỉnh Hải Dương; "
             "until 2025-06-30) no longer exists; successor: Xã Cẩm Giàng (10903; Thành phố Hải Phòng; from 2025-07-01)") in lines

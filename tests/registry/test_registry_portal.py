@@ -59,7 +59,7 @@ def test_to_row_round_trips(write_registry, good_rows):
         "cms": "tandan_sp",
         "feeds": "https://sonoivu.dienbien.gov.vn/rss.aspx|https://feeds.dienbien.gov.vn/cchc.xml",
         "sitemaps": "", "listings": "", "registers": "", "hosts": "files.dienbien.gov.vn",
-        "widget_url": "", "unit_code": "", "unverified": "1", "notes": "",
+        "widget_url": "", "unit_code": "", "unverified": "1", "notes": "", "kind": "",
     }
     again = parse_registry(registry_to_csv(reg, header_comment="generated"), "gen.csv")
     assert again.portals == reg.portals
@@ -67,7 +67,8 @@ def test_to_row_round_trips(write_registry, good_rows):
 
 def test_bundled_round_trip_through_csv():
     reg = load_registry()
-    assert parse_registry(registry_to_csv(reg), "copy.csv").portals == reg.portals
+    again = parse_registry(registry_to_csv(reg), "copy.csv")
+    assert again.portals == reg.portals and again.national == reg.national and len(again.national) == 1
 
 
 def test_portal_is_frozen():

@@ -84,7 +84,7 @@ def test_unknown_and_missing_columns_in_header(write_registry):
     assert [str(e) for e in exc.value.errors] == [
         f"{path}:2: field 'cms': missing required column 'cms'",
         f"{path}:2: field 'website': unknown column 'website' (expected columns: id, name, level, province, "
-        "parent, base_url, cms, feeds, sitemaps, listings, registers, hosts, widget_url, unit_code, unverified, notes)",
+        "parent, base_url, cms, feeds, sitemaps, listings, registers, hosts, widget_url, unit_code, unverified, notes, kind)",
     ]
 
 
