@@ -177,7 +177,6 @@ KEY_KINDS: dict[str, str] = {
     "judged_by": "judged_by", "trigger": "trigger", "change": "change", "matched_in": "matched_in",
     "source": "widget_source", "action": "review_action", "health": "health", "run_status": "run_status",
     "sections_present": "section", "sections_missing": "section", "origin": "origin", "state": "alert_state",
-    "sections_present": "section", "sections_missing": "section", "origin": "origin",
     "verdict": "canary_state", "fell": "canary_metric",
     "flag": "reconcile_flag", "tdgq_quartile": "quartile",
 }
