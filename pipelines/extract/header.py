@@ -27,8 +27,11 @@ from .dates import find_dates
 from .numbers import DOC_TYPES, NumberMatch, find_numbers, type_from_code
 
 _REGION = 2500          # the header sits in the first characters of the text
-# "Số:" at a line's start (a "|" cell border or padding before it); the number may be on the next line
-_NUMBER_CUE_RE = re.compile(r"(?:^|\n)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*\n?[ \t]*")
+# "Số:" at a line's start (a "|" cell border or padding before it); the number may be on the next line.
+# A header flattened to one line by a PDF's text layer ("… Độc lập – Tự do – Hạnh phúc ******* Số: 23/2007/
+# QĐ-BLĐTBXH Hà Nội, ngày …") puts it after the motto's rule or the motto itself.
+_NUMBER_CUE_RE = re.compile(
+    r"(?:^|\n|[*_=]{3,}|-{3,}|hanh phuc)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*\n?[ \t]*")
 _BARE_SYMBOL_RE = re.compile(r"\d{1,5}[a-z]?/[A-ZĐ][A-ZĐ&]{1,9}(?![\w/-])")
 # the national (or party) motto, whatever the line breaks inside it
 _MOTTO_RE = re.compile(
@@ -49,7 +52,20 @@ _ORGAN_WORD_RE = re.compile(
     r"^(?:uy ban|ubnd|hoi dong|hdnd|dang uy|dang bo|chi bo|huyen uy|tinh uy|thanh uy|thi uy|quan uy|ban |bo |so |"
     r"phong |van phong|chi cuc|cuc |tong cuc|trung tam|mat tran|doan |hoi |lien doan|cong an|thanh tra|vien )")
 _LEVEL_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b")
+_LIST_MARK_RE = re.compile(r"^\d{1,3}[.)] ")
 _BARE_RE = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|bo|so|ban|dang uy|chi bo|dang bo)$")
+
+
+# A stored copy that kept a page's escaped line breaks as text ("\\r\\n ỦY BAN NHÂN DÂN | \\r\\n …"): read
+# them as line breaks (same length, so offsets into the text still hold).
+_ESCAPED_BREAK_RE = re.compile(r"\\r\\n|\\[nrt]")
+
+
+def _cells(text: str) -> str:
+    """`text` with escaped line breaks ("\\r\\n", "\\n") read as breaks, "\\t" as a space."""
+    if "\\" not in text:
+        return text
+    return _ESCAPED_BREAK_RE.sub(lambda m: " " * (len(m.group(0)) - 1) + ("\n" if m.group(0)[-1] in "nr" else " "), text)
 
 
 @dataclass
@@ -93,6 +109,8 @@ def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | 
     cut = max(0, len(before) - 600)
     cut = before.rfind("\n", 0, cut) + 1 if cut else 0
     lines = [" ".join(l.split()) for l in _blank_motto(before[cut:], key[cut:] if key is not None else None).split("\n")]
+    # a PDF's text layer numbers its page ("1. BỘ LAO ĐỘNG – THƯƠNG …"): no organ's name starts with one
+    lines = [_LIST_MARK_RE.sub("", l) for l in lines]
     run: list[str] = []
     for line in reversed(lines):
         if not any(c.isalpha() for c in line):
@@ -117,7 +135,7 @@ def _subject_after(text: str, pos: int) -> str | None:
     """The subject under the type line: the capitals lines that follow (wrapped), or one line."""
     lines = text[pos:pos + 800].split("\n")
     out: list[str] = []
-    for raw in lines:
+    for idx, raw in enumerate(lines):
         line = " ".join(raw.strip(" |\t").split())
         if not line:
             if out:
@@ -132,7 +150,16 @@ def _subject_after(text: str, pos: int) -> str | None:
             break
         out.append(line)
         if not _caps(line):
-            break   # an ordinary-case subject is one line ("Về việc ban hành Kế hoạch …")
+            # an ordinary-case subject is one line ("Về việc ban hành Kế hoạch …"), unless it wraps:
+            # the next line goes on in lower case ("Tổ chức các" / "hoạt động hè … năm 2024")
+            i = idx + 1
+            while i < len(lines) and len(" ".join(out)) <= 300:
+                nxt = " ".join(lines[i].strip(" |\t").split())
+                if not nxt or not nxt[0].islower():
+                    break
+                out.append(nxt)
+                i += 1
+            break
         if len(" ".join(out)) > 300:
             break
     subject = " ".join(out).strip()
@@ -175,6 +202,11 @@ def _rest_of_header(text: str, key: str, start: int, end: int, number: str | Non
         found = [d for d in find_dates(after[:300], after_key[:300])]
         date = found[0].date.isoformat() if found else None
     tm = _TYPE_LINE_RE.search(key, end, end + 700)
+    # the type line is the type in capitals ("KẾ HOẠCH", "QUYẾT ĐỊNH Về việc …") or a line of its own:
+    # "Luật ban hành văn bản … ngày 22 tháng 6 năm 2015;" is a cited law's wrapped line, not the type
+    while tm is not None and not (_caps(text[tm.start("type"):tm.end("type")])
+                                  or not text[tm.end():].split("\n", 1)[0].strip(" |\t")):
+        tm = _TYPE_LINE_RE.search(key, tm.end(), end + 700)
     dtype = subject = None
     if tm is not None:
         tkey = re.sub(r"\s+", " ", tm["type"])
@@ -205,6 +237,10 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
     """The formal header at the top of `text` (see the module docstring), or None. A header may
     state no number: a draft's is left blank ("Số:      /BC-UBND"); a regulation issued with a
     decision opens with the organ and the motto only ("ỦY BAN NHÂN DÂN / XÃ XUÂN PHÚ | CỘNG HOÀ …")."""
+    cells = _cells(text[:_REGION + 1200])
+    if cells != text[:_REGION + 1200]:
+        text = cells + text[_REGION + 1200:]
+        key = None
     if key is None:
         key = fold_aligned(text)
     head_key = key[:_REGION]

@@ -18,7 +18,14 @@ _ORGAN_PREFIXES: list[tuple[str, str]] = [
     ("thuong truc thanh uy", "party"), ("thuong truc dang uy", "party"), ("ban tuyen giao", "party"),
     ("ban chap hanh dang bo", "party"), ("dang uy", "party"), ("dang bo", "party"), ("chi bo", "party"),
     ("huyen uy", "party"), ("tinh uy", "party"), ("thanh uy", "party"), ("thi uy", "party"),
-    ("quan uy", "party"), ("ban dan van", "party"), ("ban to chuc", "party"), ("trung uong", "party"),
+    ("quan uy", "party"), ("ban dan van", "party"), ("ban to chuc", "party"),
+    # the Đoàn's own committees ("BAN CHẤP HÀNH TRUNG ƯƠNG / ĐOÀN TNCS HỒ CHÍ MINH", "BCH ĐOÀN TP. …",
+    # "TỈNH ĐOÀN …"): a mass organisation, though its symbols are written the party's way (225-KH/TWĐTN)
+    ("ban chap hanh trung uong doan", "mass_organisation"), ("bch trung uong doan", "mass_organisation"),
+    ("ban bi thu trung uong doan", "mass_organisation"), ("trung uong doan", "mass_organisation"),
+    ("ban chap hanh doan", "mass_organisation"), ("bch doan", "mass_organisation"),
+    ("tinh doan", "mass_organisation"), ("thanh doan", "mass_organisation"), ("huyen doan", "mass_organisation"),
+    ("doan tncs", "mass_organisation"), ("trung uong", "party"),
     ("ban bi thu", "party"), ("bo chinh tri", "party"),
     ("hdnd", "council"), ("hoi dong nhan dan", "council"), ("thuong truc hdnd", "council"),
     ("uy ban mat tran", "mass_organisation"), ("uy ban mttq", "mass_organisation"), ("mttq", "mass_organisation"),
@@ -52,7 +59,9 @@ def places(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for m in _LEVEL_WORD_RE.finditer(key):
         words: list[str] = []
-        for w in text[m.end():m.end() + 60].split(" "):
+        # a place name never runs past its line ("tỉnh Lạng Sơn." / "2. Mục tiêu")
+        window = text[m.end():m.end() + 60].split("\n", 1)[0]
+        for w in window.split(" "):
             if w[:1] in "\u201c\"'(":
                 break   # huyện “Phát triển …”: a quotation, not a place
             w = w.strip(",.;:()\u201c\u201d\"")
@@ -60,7 +69,7 @@ def places(text: str) -> list[tuple[str, str]]:
                 words.append(w)
             else:
                 break
-            if w != text[m.end():m.end() + 60].split(" ")[len(words) - 1]:
+            if w != window.split(" ")[len(words) - 1]:
                 break  # punctuation ended the name
         if words:
             out.append((m.group(1), " ".join(words)))
@@ -279,8 +288,14 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     else the portal's unit, else the place the text names most at that level; a bare "ỦY BAN NHÂN
     DÂN" takes the header's place with the level the text writes before it. A department named
     without its province takes it from the header's superior ("UBND TỈNH ĐIỆN BIÊN" over "SỞ …")."""
-    as_written = conventional_name(as_written)
-    as_written = _ministry_name(as_written) if _caps_only(as_written) and _ministry_name(as_written) else as_written
+    # a ministry in capitals first: its name has words a place-name reading would take for a level
+    # ("BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI" is not "… và xã Hội")
+    signer = _SIGNER_RE.match(fold(as_written)) if _caps_only(as_written) else None
+    if signer and _ministry_name(as_written[signer.end():]):
+        as_written = as_written[signer.end():]   # "BỘ TRƯỞNG BỘ NỘI VỤ" signs for "BỘ NỘI VỤ"
+        signer = None
+    ministry = _ministry_name(as_written) if _caps_only(as_written) and not signer else None
+    as_written = ministry or conventional_name(as_written)
     key = fold(as_written)
     sm = _SIGNER_RE.match(key)
     if sm:

@@ -1,0 +1,78 @@
+"""Formal-header classes met on real pages (tests/fixtures/real/a2-*), each on a short real snippet.
+
+Every snippet is cut from a stored public copy of a real page; the class, not the page, is what is
+tested: the same shape recurs on other portals and mirrors.
+"""
+from __future__ import annotations
+
+from pipelines.extract.document import analyse
+from pipelines.extract.header import parse_header
+from pipelines.extract.issuer import complete_issuer, organ_of, places
+from pipelines.extract.numbers import find_numbers
+
+
+def test_escaped_line_breaks_kept_as_text_are_read_as_breaks() -> None:
+    # a mirror stored the page's escaped breaks as literal "\r\n" (dulieuphapluat.vn, Lạng Sơn 54/KH-UBND)
+    text = ("\\r\\n ỦY BAN NHÂN DÂN | \\r\\n \\r\\n CỘNG\\r\\n HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM | \\r\\n\n"
+            "\\r\\n Số: 54/KH-UBND \\r\\n | \\r\\n \\r\\n Lạng Sơn, ngày 27 tháng 3 năm 2020 \\r\\n | \\r\\n\n"
+            "Thực hiện Quyết định số 1896/QĐ-TTg\\r\\nngày 25/12/2019 của Thủ tướng Chính phủ, UBND tỉnh xây dựng"
+            " Kế hoạch như sau:\n")
+    h = parse_header(text)
+    assert h is not None
+    assert (h.number, h.date, h.organ, h.place) == ("54/KH-UBND", "2020-03-27", "ỦY BAN NHÂN DÂN", "Lạng Sơn")
+    a = analyse(None, text, None)
+    assert (a.issuer, a.organ) == ("UBND tỉnh Lạng Sơn", "government")
+
+
+def test_a_place_name_never_runs_past_its_line() -> None:
+    assert places("trên địa bàn tỉnh Lạng Sơn.\n\\r\\n\\r\\n2. Mục tiêu") == [("tinh", "Lạng Sơn")]
+
+
+def test_doan_header_with_spaced_hyphen_is_a_mass_organisation() -> None:
+    # thieunhivietnam.vn: the Đoàn writes its symbols the party's way, typed with spaces round the hyphen
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG ĐOÀN TNCS HỒ CHÍ MINH\n***\n"
+            "Số: 225 - KH/TWĐTN-CTTN Hà Nội, ngày 16 tháng 5 năm 2024\nKẾ HOẠCH\nTổ chức các\n"
+            "hoạt động hè dành cho thiếu nhi năm 2024\nThực hiện chương trình công tác Đoàn …\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("225-KH/TWĐTN-CTTN", "Kế hoạch", "2024-05-16")
+    assert a.organ == "mass_organisation"
+    # an ordinary-case subject that wraps goes on in lower case on the next line
+    assert a.own.subject == "Tổ chức các hoạt động hè dành cho thiếu nhi năm 2024"
+    assert a.plan_year == 2024
+
+
+def test_spaced_party_hyphen_is_dropped_but_a_year_range_is_no_number() -> None:
+    assert [n.number for n in find_numbers("Số: 225 - KH/TWĐTN-CTTN")] == ["225-KH/TWĐTN-CTTN"]
+    assert find_numbers("giai đoạn 2021 - 2025") == []
+    assert organ_of("Tỉnh đoàn Quảng Bình") == "mass_organisation"
+    assert organ_of("Ban Thường vụ Tỉnh ủy") == "party"
+
+
+def test_header_flattened_to_one_line_by_a_pdf_text_layer() -> None:
+    # tailieu.vn: two columns interleaved on one line, the number after the motto's rule
+    text = ("Nội dung Text: Quyết định số 23/2007/QĐ-BLĐTBXH\n\n"
+            "  1. BỘ LAO ĐỘNG – THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM BINH VÀ XÃ HỘI Độc lập – Tự do – Hạnh"
+            " phúc ******* ******* Số: 23/2007/QĐ-BLĐTBXH Hà Nội, ngày 05 tháng 10 năm 2007 QUYẾT ĐỊNH BAN HÀNH"
+            " HỆ THỐNG CHỈ TIÊU THEO DÕI BỘ TRƯỞNG BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI Căn cứ Nghị định số"
+            " 29/2003/NĐ-CP ngày 31 tháng 3 năm 2003 của Chính phủ;")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("23/2007/QĐ-BLĐTBXH", "Quyết định", "2007-10-05")
+    assert (a.issuer, a.organ) == ("Bộ Lao động – Thương binh và Xã hội", "government")
+
+
+def test_a_ministry_in_capitals_is_not_read_as_a_commune() -> None:
+    assert complete_issuer("BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", None, None) == "Bộ Lao động – Thương binh và Xã hội"
+    assert complete_issuer("BỘ TRƯỞNG BỘ NỘI VỤ", None, None) == "Bộ Nội vụ"
+    assert complete_issuer("ỦY BAN NHÂN DÂN XÃ TÂN LẬP", None, None) == "UBND xã Tân Lập"
+
+
+def test_a_cited_law_wrapped_onto_its_own_line_is_not_the_type_line() -> None:
+    # dulieuphapluat.vn, Quảng Trị 41/2019/QĐ-UBND: the stored copy lost the "QUYẾT ĐỊNH" line
+    text = ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            "Số: 41/2019/QĐ-UBND | Quảng Trị, ngày 22 tháng 10 năm 2019 |\n"
+            "BAN HÀNH QUY ĐỊNH CHẾ ĐỘ BÁO CÁO ĐỊNH KỲ PHỤC VỤ MỤC TIÊU QUẢN LÝ TRÊN ĐỊA BÀN TỈNH QUẢNG TRỊ\n"
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\nính quyền địa phương ngày 19 tháng 6 năm 2015;\n"
+            "Luật ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015;\nQUYẾT ĐỊNH:\n")
+    h = parse_header(text)
+    assert h is not None and (h.number, h.type, h.date) == ("41/2019/QĐ-UBND", "Quyết định", "2019-10-22")
+    assert analyse(None, text, None).issuer == "UBND tỉnh Quảng Trị"
