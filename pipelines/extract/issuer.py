@@ -40,6 +40,7 @@ _ORGAN_PREFIXES: list[tuple[str, str]] = [
     ("chu tich uy ban", "government"), ("so ", "government"), ("phong ", "government"),
     ("van phong", "government"), ("chinh phu", "government"), ("thu tuong", "government"),
     ("bo ", "government"), ("ban chi dao", "government"), ("ban quan ly", "government"),
+    ("ban dieu hanh", "government"),   # a state programme's executive board ("Ban điều hành Chương trình MTQG …")
     ("trung tam", "government"), ("cuc ", "government"), ("chi cuc", "government"),
     ("cong an", "government"), ("tong cuc", "government"),
 ]

@@ -76,3 +76,24 @@ def test_a_cited_law_wrapped_onto_its_own_line_is_not_the_type_line() -> None:
     h = parse_header(text)
     assert h is not None and (h.number, h.type, h.date) == ("41/2019/QĐ-UBND", "Quyết định", "2019-10-22")
     assert analyse(None, text, None).issuer == "UBND tỉnh Quảng Trị"
+
+
+def test_a_document_sharing_byline_does_not_end_the_text() -> None:
+    from pipelines.extract.markers import TEXT_END_RE
+    from pipelines.extract.page import key_of
+
+    # tailieu.vn names the uploader above the document; a share bar still ends the text
+    assert TEXT_END_RE.match(key_of("Chia sẻ: Thanh Nguyen | Ngày: | Loại File: PDF | Số trang:10")) is None
+    assert TEXT_END_RE.match(key_of("Chia sẻ: Facebook Zalo")) is not None
+    assert TEXT_END_RE.match(key_of("Chia sẻ")) is not None
+
+
+def test_a_programme_board_without_a_header_is_a_government_organ() -> None:
+    # snnptnt.hanam.gov.vn: a plan published without its header, its organ named in the lead
+    text = ("Thực hiện Công văn số 2191/BNN-TCTL ngày 03 tháng 7 năm 2013 của Bộ Nông nghiệp & PTNT - Tổng cục"
+            " Thủy Lợi về việc xây dựng kế hoạch Chương trình MTQG Nước sạch và VSMT nông thôn năm 2014. Ban điều"
+            " hành Chương trình MTQG Nước sạch và VSMT Hà Nam xây dựng kế hoạch thực hiện Chương trình năm 2014 của"
+            " tỉnh với các nội dung sau:")
+    a = analyse("Kế hoạch Chương trình MTQG Nước sạch & VSMT nông thôn tỉnh Hà Nam năm 2014", text, None)
+    assert (a.own.number, a.own.type, a.organ) == (None, "Kế hoạch", "government")
+    assert a.issuer == "Ban điều hành Chương trình MTQG Nước sạch và VSMT Hà Nam"
