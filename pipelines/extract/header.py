@@ -29,9 +29,10 @@ from .numbers import DOC_TYPES, NumberMatch, find_numbers, type_from_code
 _REGION = 2500          # the header sits in the first characters of the text
 # "Số:" at a line's start (a "|" cell border or padding before it); the number may be on the next line.
 # A header flattened to one line by a PDF's text layer ("… Độc lập – Tự do – Hạnh phúc ******* Số: 23/2007/
-# QĐ-BLĐTBXH Hà Nội, ngày …") puts it after the motto's rule or the motto itself.
+# QĐ-BLĐTBXH Hà Nội, ngày …") puts it after the motto's rule or the motto itself; a table flattened row by
+# row puts it in the organ's row, after a cell border ("| BỘ NỘI VỤ | Số: 18/2014/TT-BNV |").
 _NUMBER_CUE_RE = re.compile(
-    r"(?:^|\n|[*_=]{3,}|-{3,}|hanh phuc)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*\n?[ \t]*")
+    r"(?:^|\n|\||[*_=]{3,}|-{3,}|hanh phuc)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*\n?[ \t]*")
 _BARE_SYMBOL_RE = re.compile(r"\d{1,5}[a-z]?/[A-ZĐ][A-ZĐ&]{1,9}(?![\w/-])")
 # the national (or party) motto, whatever the line breaks inside it
 _MOTTO_RE = re.compile(

@@ -97,3 +97,17 @@ def test_a_programme_board_without_a_header_is_a_government_organ() -> None:
     a = analyse("Kế hoạch Chương trình MTQG Nước sạch & VSMT nông thôn tỉnh Hà Nam năm 2014", text, None)
     assert (a.own.number, a.own.type, a.organ) == (None, "Kế hoạch", "government")
     assert a.issuer == "Ban điều hành Chương trình MTQG Nước sạch và VSMT Hà Nam"
+
+
+def test_a_table_flattened_row_by_row_with_the_number_in_the_organs_row() -> None:
+    # vbpl.vn's Thông tư 18/2014/TT-BNV as a two-column table read row by row; the database's own place
+    # line ("Nam Định, ngày …") is where the copy was filed, the issuer stays the ministry
+    text = ("• Hiệu lực: Còn hiệu lực\n• Ngày có hiệu lực: 15/01/2015\n| BỘ NỘI VỤ | Số: 18/2014/TT-BNV |\n"
+            "| CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc | Nam Định, ngày 25 tháng 11 năm 2014 |\n"
+            "THÔNG TƯ\nQuy định việc xác nhận phiên hiệu đơn vị thanh niên xung phong\n"
+            "Căn cứ Luật Thanh niên năm 2005;\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("18/2014/TT-BNV", "Thông tư", "2014-11-25")
+    assert (a.issuer, a.organ) == ("Bộ Nội vụ", "government")
+    # a property table's "| Số hiệu: |" is no header
+    assert parse_header("Số hiệu: | 1383/QĐ-BNV | Loại văn bản: | Quyết định |\nNơi ban hành: | Bộ Nội vụ |") is None
