@@ -175,6 +175,8 @@ def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
         if bm is None or not cue.group(1):
             return None
         found = [NumberMatch(0, bm.end() - cue.end(), bm.group(0), None, False)]
+    if not cue.group(1) and cue.start() > 0 and text[cue.start()] != "\n":
+        return None   # inside a line (after a cell border or a rule) only "Số:" with its colon starts a header
     if not cue.group(1):
         # without the colon, only a header's own line ("Số 41-KH/ĐU", capital S, nothing after the
         # number but a cell border, the place and the date): "số 4/KH-SKHVCN về …" is a sentence

@@ -111,3 +111,11 @@ def test_a_table_flattened_row_by_row_with_the_number_in_the_organs_row() -> Non
     assert (a.issuer, a.organ) == ("Bộ Nội vụ", "government")
     # a property table's "| Số hiệu: |" is no header
     assert parse_header("Số hiệu: | 1383/QĐ-BNV | Loại văn bản: | Quyết định |\nNơi ban hành: | Bộ Nội vụ |") is None
+
+
+def test_inside_a_line_only_so_with_its_colon_starts_a_header() -> None:
+    # a party header's "Số 41-KH/ĐU" stands at its line's start; after a cell border mid-line, "Số 12 …"
+    # without the colon is a table's running text
+    assert parse_header("ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY XÃ SƠN LINH\n*\nSố 41-KH/ĐU\nSơn Linh, ngày 02 tháng 3 năm 2023\n"
+                        "KẾ HOẠCH\n").number == "41-KH/ĐU"
+    assert parse_header("| UBND XÃ SƠN LINH | Số 12/KH-UBND đã ban hành |\n| nội dung | x |") is None
