@@ -51,8 +51,11 @@ _SUBJECT_STOP_RE = re.compile(
 # a line that continues the organ line above it rather than naming an organ of its own
 _ORGAN_WORD_RE = re.compile(
     r"^(?:uy ban|ubnd|hoi dong|hdnd|dang uy|dang bo|chi bo|huyen uy|tinh uy|thanh uy|thi uy|quan uy|ban |bo |so |"
-    r"phong |van phong|chi cuc|cuc |tong cuc|trung tam|mat tran|doan |hoi |lien doan|cong an|thanh tra|vien )")
-_LEVEL_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b")
+    r"phong |van phong|chi cuc|cuc |tong cuc|trung tam|mat tran|doan |hoi |lien doan|cong an|thanh tra|vien |"
+    r"thuong truc |thuong vu )")
+# a level word continues the organ line above ("ỦY BAN NHÂN DÂN" / "TỈNH BÌNH ĐỊNH"); a party committee named
+# after its level ("ĐẢNG BỘ TỈNH HÀ TĨNH" / "HUYỆN ỦY CẨM XUYÊN") is an organ of its own
+_LEVEL_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b(?!\s+uy\b)")
 _LIST_MARK_RE = re.compile(r"^\d{1,3}[.)] ")
 _BARE_RE = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|bo|so|ban|dang uy|chi bo|dang bo)$")
 

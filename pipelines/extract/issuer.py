@@ -77,11 +77,27 @@ def places(text: str) -> list[tuple[str, str]]:
     return out
 
 
+# a body of an organ ("Ban Thường vụ", "Thường trực", "Ban Tuyên giáo" of the organ named after it): the
+# organ kind is the named organ's ("Ban Thường vụ Hội Nông dân tỉnh …" is a mass organisation's)
+SUB_BODIES: dict[str, str] = {
+    "ban thuong truc": "Ban Thường trực", "thuong truc": "Thường trực", "ban thuong vu": "Ban Thường vụ",
+    "thuong vu": "Thường vụ", "ban chap hanh": "Ban Chấp hành", "ban tuyen giao": "Ban Tuyên giáo",
+    "ban dan van": "Ban Dân vận", "ban to chuc": "Ban Tổ chức", "ban kiem tra": "Ban Kiểm tra",
+    "uy ban kiem tra": "Ủy ban Kiểm tra",
+}
+_SUB_BODY_RE = re.compile(r"^(?:" + "|".join(sorted(SUB_BODIES, key=len, reverse=True)) + r")\s+(?=\S)")
+
+
 def organ_of(issuer: str | None) -> str | None:
     """party / government / council / mass_organisation for an issuer name, or None."""
     if not issuer:
         return None
     key = fold(issuer) + " "
+    sub = _SUB_BODY_RE.match(key)
+    if sub:
+        named = organ_of(issuer[sub.end():])
+        if named is not None:
+            return named
     for prefix, kind in _ORGAN_PREFIXES:
         if key.startswith(prefix):
             return kind
@@ -108,6 +124,11 @@ _CAPS_ORGANS: dict[str, str] = {
     "uy ban nhan dan": "UBND", "ubnd": "UBND", "hoi dong nhan dan": "HĐND", "hdnd": "HĐND",
     "dang uy": "Đảng ủy", "dang bo": "Đảng bộ", "huyen uy": "Huyện ủy", "tinh uy": "Tỉnh ủy",
     "thanh uy": "Thành ủy", "thi uy": "Thị ủy", "quan uy": "Quận ủy",
+    # the Front and the mass organisations of a place ("UBMTTQ VIỆT NAM XÃ HƯƠNG XUÂN")
+    "uy ban mttq viet nam": "Ủy ban MTTQ Việt Nam", "ubmttq viet nam": "Ủy ban MTTQ Việt Nam",
+    "uy ban mat tran to quoc viet nam": "Ủy ban MTTQ Việt Nam", "ubmttqvn": "Ủy ban MTTQ Việt Nam",
+    "uy ban mttq": "Ủy ban MTTQ", "hoi nong dan": "Hội Nông dân", "hoi lien hiep phu nu": "Hội Liên hiệp Phụ nữ",
+    "hoi cuu chien binh": "Hội Cựu chiến binh", "lien doan lao dong": "Liên đoàn Lao động",
 }
 _CAPS_LEVELS: dict[str, str] = {
     "thanh pho": "thành phố", "thi xa": "thị xã", "thi tran": "thị trấn", "dac khu": "đặc khu",
@@ -291,6 +312,11 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     without its province takes it from the header's superior ("UBND TỈNH ĐIỆN BIÊN" over "SỞ …")."""
     # a ministry in capitals first: its name has words a place-name reading would take for a level
     # ("BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI" is not "… và xã Hội")
+    body = SUB_BODIES.get(" ".join(fold(as_written).split()))
+    if body and superior:
+        # "HUYỆN ỦY CẨM XUYÊN" / "BAN TUYÊN GIÁO": the body of the organ above ("Ban Tuyên giáo Huyện ủy Cẩm
+        # Xuyên"); "HĐND HUYỆN ĐẦM HÀ" / "THƯỜNG TRỰC" is "Thường trực HĐND huyện Đầm Hà"
+        return f"{body} {complete_issuer(superior, subject, context, None, place=place, text=text)}"
     signer = _SIGNER_RE.match(fold(as_written)) if _caps_only(as_written) else None
     if signer and _ministry_name(as_written[signer.end():]):
         as_written = as_written[signer.end():]   # "BỘ TRƯỞNG BỘ NỘI VỤ" signs for "BỘ NỘI VỤ"

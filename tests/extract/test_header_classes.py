@@ -119,3 +119,32 @@ def test_inside_a_line_only_so_with_its_colon_starts_a_header() -> None:
     assert parse_header("ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY XÃ SƠN LINH\n*\nSố 41-KH/ĐU\nSơn Linh, ngày 02 tháng 3 năm 2023\n"
                         "KẾ HOẠCH\n").number == "41-KH/ĐU"
     assert parse_header("| UBND XÃ SƠN LINH | Số 12/KH-UBND đã ban hành |\n| nội dung | x |") is None
+
+
+def test_a_body_line_under_its_organ_names_the_body_of_that_organ() -> None:
+    # party, council and Front headers put the body that signs under the organ it belongs to
+    cases = {
+        "HUYỆN ỦY CẨM XUYÊN\nBAN TUYÊN GIÁO\n*\nSố 45-HD/BTGHU\nCẩm Xuyên, ngày 02 tháng 3 năm 2023\nHƯỚNG DẪN\n":
+            ("Ban Tuyên giáo Huyện ủy Cẩm Xuyên", "party"),
+        "HĐND HUYỆN ĐẦM HÀ\nTHƯỜNG TRỰC\nSố: 05/TB-HĐND\nĐầm Hà, ngày 02 tháng 3 năm 2015\nTHÔNG BÁO\n":
+            ("Thường trực HĐND huyện Đầm Hà", "council"),
+        "HỘI NÔNG DÂN TỈNH BẮC GIANG\nBAN THƯỜNG VỤ\nSố: 05-KH/HNDT\nBắc Giang, ngày 02 tháng 3 năm 2015\nKẾ HOẠCH\n":
+            ("Ban Thường vụ Hội Nông dân tỉnh Bắc Giang", "mass_organisation"),
+        ("ỦY BAN MTTQ VIỆT NAM\nHUYỆN CHÂU THÀNH\nBAN THƯỜNG TRỰC\nSố: 45/KH-MTTQ-BTT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT"
+         " NAM\nĐộc lập - Tự do - Hạnh phúc\nChâu Thành, ngày 10 tháng 3 năm 2023\nKẾ HOẠCH\n"):
+            ("Ban Thường trực Ủy ban MTTQ Việt Nam huyện Châu Thành", "mass_organisation"),
+        "UBMTTQ VIỆT NAM\nXÃ HƯƠNG XUÂN\nSố: 05/KH-MTTQ\nHương Xuân, ngày 02 tháng 3 năm 2015\nKẾ HOẠCH\n":
+            ("Ủy ban MTTQ Việt Nam xã Hương Xuân", "mass_organisation"),
+    }
+    for text, want in cases.items():
+        a = analyse(None, text, None)
+        assert (a.issuer, a.organ) == want, text
+
+
+def test_a_party_committee_named_after_its_level_is_an_organ_not_a_place_line() -> None:
+    a = analyse(None, "ĐẢNG BỘ TỈNH HÀ TĨNH\nHUYỆN ỦY CẨM XUYÊN\n*\nSố 45-KH/HU\nCẩm Xuyên, ngày 02 tháng 3 năm 2023\n"
+                      "KẾ HOẠCH\n", None)
+    assert (a.own.number, a.issuer, a.organ) == ("45-KH/HU", "Huyện ủy Cẩm Xuyên", "party")
+    # a level word still continues the organ above it
+    a = analyse(None, "ỦY BAN NHÂN DÂN\nHUYỆN MỘC CHÂU\nSố: 125/KH-UBND\nMộc Châu, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n", None)
+    assert a.issuer == "UBND huyện Mộc Châu"
