@@ -20,7 +20,7 @@ from .classify import is_cchc as classify_is_cchc
 from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
-from .header import parse_header
+from .header import attached_to, parse_header
 from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
@@ -192,6 +192,10 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             header.type = header.type or stated.type
             header.date = header.date or stated.date
         return header
+    att = attached_to(text, key)
+    if att is not None:
+        # no header, but "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title (header.py)
+        return OwnDocument(att.number, att.type, att.date, att.issuer, att.subject)
     tkey = fold_aligned(title)
     tm = _TITLE_TYPE_RE.match(tkey)
     # a page titled as a document of one type ("Phương án …", "Đề cương …") is not a statement's

@@ -148,3 +148,20 @@ def test_a_party_committee_named_after_its_level_is_an_organ_not_a_place_line() 
     # a level word still continues the organ above it
     a = analyse(None, "ỦY BAN NHÂN DÂN\nHUYỆN MỘC CHÂU\nSố: 125/KH-UBND\nMộc Châu, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n", None)
     assert a.issuer == "UBND huyện Mộc Châu"
+
+
+def test_a_headerless_document_issued_with_a_decision_takes_the_decisions_number_date_and_organ() -> None:
+    # a plan or regulation published without its header: "(Ban hành kèm theo Quyết định số … ngày … của …)"
+    text = ("KẾ HOẠCH\nCải cách hành chính năm 2023\n(Ban hành kèm theo Quyết định số 1074/QĐ-SNV ngày 15/3/2023"
+            " của Sở Nội vụ tỉnh Thừa Thiên Huế)\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("1074/QĐ-SNV", "Kế hoạch", "2023-03-15")
+    assert (a.issuer, a.organ, a.plan_year) == ("Sở Nội vụ tỉnh Thừa Thiên Huế", "government", 2023)
+    text = ("QUY CHẾ\nLàm việc của Ủy ban nhân dân xã\n(Ban hành kèm theo Quyết định số: 59/QĐ-UBND ngày 22 tháng 7 năm"
+            " 2021 của Ủy ban nhân dân xã Xuân Phú)\nChương I\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date, a.issuer) == ("59/QĐ-UBND", "Quy chế", "2021-07-22", "UBND xã Xuân Phú")
+    # a statement that a decision was issued with a plan is no such line
+    from pipelines.extract.header import attached_to
+
+    assert attached_to("Ngày 5/1/2024, UBND huyện ban hành Quyết định số 12/QĐ-UBND kèm theo Kế hoạch CCHC.\n") is None
