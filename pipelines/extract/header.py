@@ -32,7 +32,7 @@ _REGION = 2500          # the header sits in the first characters of the text
 # QĐ-BLĐTBXH Hà Nội, ngày …") puts it after the motto's rule or the motto itself; a table flattened row by
 # row puts it in the organ's row, after a cell border ("| BỘ NỘI VỤ | Số: 18/2014/TT-BNV |").
 _NUMBER_CUE_RE = re.compile(
-    r"(?:^|\n|\||[*_=]{3,}|-{3,}|hanh phuc)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*\n?[ \t]*")
+    r"(?:^|\n|\||[*_=]{3,}|-{3,}|hanh phuc)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*(?:\n[ \t]*){0,2}")
 _BARE_SYMBOL_RE = re.compile(r"\d{1,5}[a-z]?/[A-ZĐ][A-ZĐ&]{1,9}(?![\w/-])")
 # the national (or party) motto, whatever the line breaks inside it
 _MOTTO_RE = re.compile(
@@ -56,6 +56,7 @@ _ORGAN_WORD_RE = re.compile(
 # a level word continues the organ line above ("ỦY BAN NHÂN DÂN" / "TỈNH BÌNH ĐỊNH"); a party committee named
 # after its level ("ĐẢNG BỘ TỈNH HÀ TĨNH" / "HUYỆN ỦY CẨM XUYÊN") is an organ of its own
 _LEVEL_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b(?!\s+uy\b)")
+_DATE_LINE_RE = re.compile(r"^(?:[^,|:;]{2,30},\s*)?ngay\s+\d{1,2}\b")
 _LIST_MARK_RE = re.compile(r"^\d{1,3}[.)] ")
 _BARE_RE = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|bo|so|ban|dang uy|chi bo|dang bo)$")
 
@@ -105,6 +106,20 @@ def _blank_motto(text: str, key: str | None = None) -> str:
     return "".join(chars)
 
 
+_RULE_LINE_RE = re.compile(r"[-_=*~.]{3,}")
+
+
+def _blank_lines(text: str, key: str) -> tuple[str, str]:
+    """`text` and its aligned fold with the motto and rules blanked (cell borders and line breaks kept)."""
+    t, k = list(text), list(key)
+    for rx in (_MOTTO_RE, _RULE_LINE_RE):
+        for m in rx.finditer(key):
+            for i in range(m.start(), m.end()):
+                if k[i] != "\n":
+                    t[i] = k[i] = " "
+    return "".join(t), "".join(k)
+
+
 def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | None]:
     """(issuer, superior) from the text above a header's number: the run of capitals right above it,
     without the motto; lines that continue a name ("BỘ" / "NỘI VỤ", "ỦY BAN NHÂN DÂN" / "TỈNH …") are
@@ -119,6 +134,8 @@ def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | 
     for line in reversed(lines):
         if not any(c.isalpha() for c in line):
             continue   # "*", "-", a blank: the separators under an organ's name
+        if not run and _DATE_LINE_RE.match(fold(line)):
+            continue   # the right column read before the number ("Hà Tĩnh, ngày …" / "Số: …")
         if not _caps(line) or len(line) > 90 or len(run) >= 5:
             break
         run.append(line)
@@ -193,8 +210,9 @@ def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
 def _rest_of_header(text: str, key: str, start: int, end: int, number: str | None, code: str | None,
                     organ: str | None, superior: str | None) -> FormalHeader | None:
     """The place-and-date line, the type line and the subject after a header's number (or motto)."""
-    after = text[end:end + 600]
-    after_key = key[end:end + 600]
+    # the motto and rules blanked: in a column read line by line, "Độc lập - Tự do - Hạnh phúc" or a rule
+    # "-------" right above "Bình Định, ngày …" is no first half of a wrapped place name
+    after, after_key = _blank_lines(text[end:end + 600], key[end:end + 600])
     place = None
     date = None
     pm = _PLACE_DATE_RE.search(after_key)
@@ -204,6 +222,17 @@ def _rest_of_header(text: str, key: str, start: int, end: int, number: str | Non
         found = find_dates(after[pm.start(1):pm.start(1) + 120].replace("|", " "),
                            after_key[pm.start(1):pm.start(1) + 120].replace("|", " "))
         date = found[0].date.isoformat() if found else None
+    if date is None:
+        # the right column read first ("… Hạnh phúc" / "Hà Tĩnh, ngày …" above the organ and the number)
+        lo = max(0, start - 400)
+        btext, bkey = _blank_lines(text[lo:start], key[lo:start])
+        before = list(_PLACE_DATE_RE.finditer(bkey))
+        if before:
+            bm = before[-1]
+            place = " ".join(btext[bm.start(1):bm.end(1)].split()).strip(" |") or None
+            found = find_dates(text[lo + bm.start(1):lo + bm.start(1) + 120].replace("|", " "),
+                               key[lo + bm.start(1):lo + bm.start(1) + 120].replace("|", " "))
+            date = found[0].date.isoformat() if found else None
     if date is None:
         found = [d for d in find_dates(after[:300], after_key[:300])]
         date = found[0].date.isoformat() if found else None

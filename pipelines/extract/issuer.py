@@ -72,8 +72,8 @@ def places(text: str) -> list[tuple[str, str]]:
                 break
             if w != window.split(" ")[len(words) - 1]:
                 break  # punctuation ended the name
-        if words:
-            out.append((m.group(1), " ".join(words)))
+        if words and not (m.group(1) == "xa" and fold(" ".join(words[:3])).startswith("hoi chu nghia")):
+            out.append((m.group(1), " ".join(words)))   # "CỘNG HÒA XÃ HỘI …" names no commune
     return out
 
 
@@ -181,6 +181,9 @@ _ORGAN_HEADS = ("phong", "so", "bo", "ban", "van phong", "chi cuc", "cuc", "tong
                 "hoi", "doan", "vien", "uy ban")
 
 
+_VOWEL_RE = re.compile(r"[aeiouy]")
+
+
 def _sentence_case(caps: str) -> str | None:
     """An agency in capitals the lists above do not know, in the running text's spelling: its head
     word and the words after "và", "-" or "," capitalised, a level word before a place lower case and
@@ -199,14 +202,20 @@ def _sentence_case(caps: str) -> str | None:
     while i < len(words):
         w, k = words[i], keys[i]
         two = f"{k} {keys[i + 1]}" if i + 1 < len(words) else ""
-        if i > 0 and (two in _CAPS_LEVELS or k in _CAPS_LEVELS) and i + (2 if two in _CAPS_LEVELS else 1) < len(words):
-            n = 2 if two in _CAPS_LEVELS else 1
+        # a level word as spelt, diacritics included: "QUẬN" is a level, "QUẢN" (quản lý) is not
+        two_ok = two in _CAPS_LEVELS and f"{w} {words[i + 1]}".lower() == _CAPS_LEVELS[two]
+        one_ok = k in _CAPS_LEVELS and w.lower() == _CAPS_LEVELS[k]
+        if i > 0 and (two_ok or one_ok) and i + (2 if two_ok else 1) < len(words):
+            n = 2 if two_ok else 1
             out.append(_CAPS_LEVELS[two if n == 2 else k])
             out.extend(x[:1] + x[1:].lower() for x in words[i + n:])   # the place name
             break
         if w in ("-", "–", ",") or k == "va":
             out.append(w.lower())
             cap_next = True
+        elif not _VOWEL_RE.search(k):
+            out.append(w)   # an abbreviation keeps its capitals ("PTNT", "LĐTBXH", "GD&ĐT"): no word lacks a vowel
+            cap_next = False
         else:
             low = w.lower()
             out.append(low[:1].upper() + low[1:] if cap_next else low)

@@ -165,3 +165,49 @@ def test_a_headerless_document_issued_with_a_decision_takes_the_decisions_number
     from pipelines.extract.header import attached_to
 
     assert attached_to("Ngày 5/1/2024, UBND huyện ban hành Quyết định số 12/QĐ-UBND kèm theo Kế hoạch CCHC.\n") is None
+
+
+def test_the_right_column_read_first_dates_the_header_not_a_citation() -> None:
+    # the motto and the place-and-date line above the organ and the number (right column first), or
+    # between them: the date is the header's, never the first citation's after it
+    for text in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Tĩnh, ngày 05 tháng 5 năm 2023\n"
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 12/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2023\n"
+        "Thực hiện Quyết định số 45/QĐ-TTg ngày 10/01/2023 của Thủ tướng Chính phủ,\n",
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Tĩnh, ngày 05 tháng 5 năm 2023\nSố: 12/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2023\n"
+        "Thực hiện Quyết định số 45/QĐ-TTg ngày 10/01/2023 của Thủ tướng Chính phủ,\n",
+    ):
+        a = analyse(None, text, None)
+        assert (a.own.number, a.own.date, a.issuer) == ("12/KH-UBND", "2023-05-05", "UBND tỉnh Hà Tĩnh"), text
+
+
+def test_the_motto_or_a_rule_above_the_place_line_is_no_part_of_the_place() -> None:
+    for text in (
+        "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Bình Định, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n",
+        "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "---------------\nBình Định, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n",
+    ):
+        h = parse_header(text)
+        assert h is not None and h.place == "Bình Định"
+        assert analyse(None, text, None).issuer == "UBND tỉnh Bình Định"
+    # a place that wraps stays whole ("Hà" / "Nội, ngày …")
+    assert parse_header("BỘ NỘI VỤ\nSố: 12/KH-BNV\nHà\nNội, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n").place == "Hà Nội"
+
+
+def test_a_template_header_with_blanks_states_no_number_and_no_place() -> None:
+    # 123docz.net: a commune report template, its number, commune and place left as dots
+    text = ("ỦY BAN NHÂN DÂN\nXÃ ..........\nSố:\n\n/BC-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n.........., ngày 20 tháng 6 năm 2018\n\nBÁO CÁO\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date, a.own.place, a.organ) == (None, "Báo cáo", "2018-06-20", None, "government")
+    assert a.issuer == "UBND xã"   # the motto's "XÃ HỘI CHỦ NGHĨA" names no commune
+    assert places("UBND xã Hội An; CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == [("xa", "Hội An")]
+
+
+def test_an_agency_in_capitals_keeps_its_abbreviations_and_quan_ly_is_no_district() -> None:
+    assert complete_issuer("SỞ NÔNG NGHIỆP VÀ PTNT", None, None, "UBND TỈNH THỪA THIÊN HUẾ") == \
+        "Sở Nông nghiệp và PTNT tỉnh Thừa Thiên Huế"
+    assert complete_issuer("BAN QUẢN LÝ DỰ ÁN QUẬN TÂN BÌNH", None, None) == "Ban Quản lý dự án quận Tân Bình"
+    assert complete_issuer("PHÒNG VĂN HÓA - THÔNG TIN HUYỆN MỸ ĐỨC", None, None) == "Phòng Văn hóa - Thông tin huyện Mỹ Đức"
