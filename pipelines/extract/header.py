@@ -366,4 +366,21 @@ def attached_to(text: str, key: str | None = None) -> Attached | None:
     return Attached(found[0].number, dtype, dates[0].date.isoformat() if dates else None, issuer, subject)
 
 
-__all__ = ["Attached", "FormalHeader", "attached_to", "organ_lines", "parse_header"]
+# a copy that starts without its header, its first line stating the document ("Kế hoạch số 45/KH-UBND ngày
+# 12/01/2025 của UBND xã Hưng Thịnh về …")
+_LEAD_LINE_RE = re.compile(rf"[ \t|]*(?:{_TYPES_ALT})[ \t]+so[ \t:]*\d")
+
+
+def lead_line_number(text: str, key: str | None = None) -> tuple[int, int] | None:
+    """(start, end) of the text's first line when it opens by stating a document ("Kế hoạch số …"),
+    or None: that statement is the page's own document (document.find_own reads its citation)."""
+    if key is None:
+        key = fold_aligned(text)
+    start = len(key) - len(key.lstrip())
+    if start > 200 or _LEAD_LINE_RE.match(key, start) is None:
+        return None
+    end = key.find("\n", start)
+    return start, (end if end >= 0 else len(key))
+
+
+__all__ = ["Attached", "FormalHeader", "attached_to", "lead_line_number", "organ_lines", "parse_header"]

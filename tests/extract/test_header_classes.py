@@ -211,3 +211,24 @@ def test_an_agency_in_capitals_keeps_its_abbreviations_and_quan_ly_is_no_distric
         "Sở Nông nghiệp và PTNT tỉnh Thừa Thiên Huế"
     assert complete_issuer("BAN QUẢN LÝ DỰ ÁN QUẬN TÂN BÌNH", None, None) == "Ban Quản lý dự án quận Tân Bình"
     assert complete_issuer("PHÒNG VĂN HÓA - THÔNG TIN HUYỆN MỸ ĐỨC", None, None) == "Phòng Văn hóa - Thông tin huyện Mỹ Đức"
+
+
+def test_a_copy_opening_with_a_line_that_states_its_document() -> None:
+    # the stored copy lacks the header; its first line states the document, with date and organ
+    text = ("Kế hoạch số 45/KH-UBND ngày 12/01/2025 của UBND xã Hưng Thịnh về cải cách hành chính năm 2025\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("45/KH-UBND", "Kế hoạch", "2025-01-12")
+    assert (a.issuer, a.organ, a.plan_year) == ("UBND xã Hưng Thịnh", "government", 2025)
+    # an article whose first sentence is about a decision is not that decision
+    text = ("Quyết định số 93/2007/QĐ-TTg về cơ chế một cửa, cơ chế một cửa liên thông đã được ban hành từ năm 2007,"
+            " từ đó đến nay, cơ chế một cửa đã được triển khai đồng bộ trên cả nước.\n")
+    assert analyse("Cần sớm hoàn thiện Dự thảo Quyết định thay thế", text, None).own.number != "93/2007/QĐ-TTg"
+
+
+def test_a_steering_committee_issuing_a_plan_is_no_request() -> None:
+    a = analyse("Tuyên truyền CCHC", "Ngày 10/3/2021, Ban Chỉ đạo CCHC tỉnh ban hành Kế hoạch số 20/KH-BCĐ về tuyên truyền.\n", None)
+    assert (a.own.number, a.own.date, a.issuer, a.organ) == ("20/KH-BCĐ", "2021-03-10", "Ban Chỉ đạo CCHC tỉnh", "government")
+    # an organ that directs others to issue a plan still does not state its own
+    a = analyse("x", "Ngày 10/3/2021, UBND huyện chỉ đạo các xã ban hành Kế hoạch số 20/KH-UBND về tuyên truyền.\n", None)
+    assert a.own.number is None
