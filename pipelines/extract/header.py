@@ -290,6 +290,8 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
                 continue
             number_end, number, code = bm.end("code"), None, bm["code"]
         organ, superior = organ_lines(text[:cue.start()], key[:cue.start()])
+        if organ is None and cue.start() > 0 and text[cue.start()] not in "\n":
+            continue   # inside a line, "Số:" is a header's only right after its organ ("| BỘ NỘI VỤ | Số: …")
         found = _rest_of_header(text, key, cue.start(), number_end, number, code, organ, superior)
         if found is not None:
             return found
