@@ -120,6 +120,15 @@ def _blank_lines(text: str, key: str) -> tuple[str, str]:
     return "".join(t), "".join(k)
 
 
+def _organ_like(line: str) -> bool:
+    """A header's organ line retyped in sentence case by a web editor ("Ủy ban nhân dân" / "xã Tân Hương"):
+    short, no sentence punctuation, opening with an organ or a level word."""
+    if len(line) > 60 or re.search(r"[.,:;!?]", line):
+        return False
+    key = fold(line)
+    return bool(_ORGAN_WORD_RE.match(key + " ") or _LEVEL_RE.match(key))
+
+
 def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | None]:
     """(issuer, superior) from the text above a header's number: the run of capitals right above it,
     without the motto; lines that continue a name ("BỘ" / "NỘI VỤ", "ỦY BAN NHÂN DÂN" / "TỈNH …") are
@@ -136,7 +145,7 @@ def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | 
             continue   # "*", "-", a blank: the separators under an organ's name
         if not run and _DATE_LINE_RE.match(fold(line)):
             continue   # the right column read before the number ("Hà Tĩnh, ngày …" / "Số: …")
-        if not _caps(line) or len(line) > 90 or len(run) >= 5:
+        if not (_caps(line) or _organ_like(line)) or len(line) > 90 or len(run) >= 5:
             break
         run.append(line)
     run.reverse()

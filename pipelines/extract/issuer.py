@@ -83,7 +83,7 @@ SUB_BODIES: dict[str, str] = {
     "ban thuong truc": "Ban Thường trực", "thuong truc": "Thường trực", "ban thuong vu": "Ban Thường vụ",
     "thuong vu": "Thường vụ", "ban chap hanh": "Ban Chấp hành", "ban tuyen giao": "Ban Tuyên giáo",
     "ban dan van": "Ban Dân vận", "ban to chuc": "Ban Tổ chức", "ban kiem tra": "Ban Kiểm tra",
-    "uy ban kiem tra": "Ủy ban Kiểm tra",
+    "uy ban kiem tra": "Ủy ban Kiểm tra", "van phong": "Văn phòng",
 }
 _SUB_BODY_RE = re.compile(r"^(?:" + "|".join(sorted(SUB_BODIES, key=len, reverse=True)) + r")\s+(?=\S)")
 
@@ -129,10 +129,13 @@ _CAPS_ORGANS: dict[str, str] = {
     "uy ban mat tran to quoc viet nam": "Ủy ban MTTQ Việt Nam", "ubmttqvn": "Ủy ban MTTQ Việt Nam",
     "uy ban mttq": "Ủy ban MTTQ", "hoi nong dan": "Hội Nông dân", "hoi lien hiep phu nu": "Hội Liên hiệp Phụ nữ",
     "hoi cuu chien binh": "Hội Cựu chiến binh", "lien doan lao dong": "Liên đoàn Lao động",
+    "chi bo": "Chi bộ",
 }
 _CAPS_LEVELS: dict[str, str] = {
     "thanh pho": "thành phố", "thi xa": "thị xã", "thi tran": "thị trấn", "dac khu": "đặc khu",
     "tinh": "tỉnh", "huyen": "huyện", "quan": "quận", "xa": "xã", "phuong": "phường",
+    # a village's party cell or committee ("CHI BỘ THÔN 3", "CHI BỘ KHU PHỐ 2")
+    "thon": "thôn", "ap": "ấp", "khu pho": "khu phố", "to dan pho": "tổ dân phố",
 }
 _CAPS_NAME_RE = re.compile(
     r"^(?P<organ>" + "|".join(map(re.escape, sorted(_CAPS_ORGANS, key=len, reverse=True))) + r")\s+"
@@ -241,7 +244,12 @@ def conventional_name(as_written: str) -> str:
         return f"{parts[0]} {_CAPS_LEVELS[m['place']]}"   # "ỦY BAN NHÂN DÂN TỈNH": a level, no name yet
     if m["level"]:
         parts.append(_CAPS_LEVELS[m["level"]])
-    parts.append(text[m.start("place"):].title())
+    place = text[m.start("place"):]
+    if m["level"] is None and m["place"].startswith("khoi "):
+        # a sector committee is no place: "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH" is "Đảng ủy Khối các cơ quan tỉnh"
+        parts.append("Khối " + place[5:].lower())
+        return " ".join(parts)
+    parts.append(place.title())
     return " ".join(parts)
 
 
@@ -372,6 +380,12 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
             name = next((n for lvl, n in places(context.unit_name) if lvl == level), None)
         committee = _PARTY_COMMITTEES[level]
         return f"{committee} {name}" if name else as_written
+    pm = re.match(r"(?:tp\.?|thanh pho)\s*(?=[^\W\d_])", fold(place)) if place else None
+    if pm and place:
+        # "TP. Hồ Chí Minh, ngày …": the place states its level ("UBND thành phố Hồ Chí Minh")
+        place = place[pm.end():]
+        if key in ("ubnd", "hdnd"):
+            return f"{as_written} thành phố {place}"
     if key in ("ubnd", "hdnd") and place:
         level = _level_of(place, subject, text) or "tinh"
         return f"{as_written} {_LEVEL_NAMES[level]} {place}"

@@ -232,3 +232,28 @@ def test_a_steering_committee_issuing_a_plan_is_no_request() -> None:
     # an organ that directs others to issue a plan still does not state its own
     a = analyse("x", "Ngày 10/3/2021, UBND huyện chỉ đạo các xã ban hành Kế hoạch số 20/KH-UBND về tuyên truyền.\n", None)
     assert a.own.number is None
+
+
+def test_more_organ_shapes_of_real_headers() -> None:
+    cases = {
+        # an office under its committee
+        "UBND TỈNH BÌNH ĐỊNH\nVĂN PHÒNG\nSố: 12/VP-KSTT\nBình Định, ngày 05 tháng 5 năm 2023\nV/v triển khai\n":
+            ("Văn phòng UBND tỉnh Bình Định", "government"),
+        "HUYỆN ỦY CẨM XUYÊN\nVĂN PHÒNG\n*\nSố 12-CV/VPHU\nCẩm Xuyên, ngày 05 tháng 5 năm 2023\n":
+            ("Văn phòng Huyện ủy Cẩm Xuyên", "party"),
+        # a place that states its level
+        "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nTP. Hồ Chí Minh, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n":
+            ("UBND thành phố Hồ Chí Minh", "government"),
+        # a sector committee and a village cell
+        "ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\n*\nSố 12-KH/ĐUK\nHà Tĩnh, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n":
+            ("Đảng ủy Khối các cơ quan tỉnh", "party"),
+        "ĐẢNG BỘ XÃ SƠN LINH\nCHI BỘ THÔN 3\n*\nSố 02-NQ/CB\nSơn Linh, ngày 05 tháng 5 năm 2023\nNGHỊ QUYẾT\n":
+            ("Chi bộ thôn 3", "party"),
+        # a header retyped in sentence case by the web editor
+        "Ủy ban nhân dân\nxã Tân Hương\nSố: 12/KH-UBND\nTân Hương, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n":
+            ("UBND xã Tân Hương", "government"),
+    }
+    for text, want in cases.items():
+        a = analyse(None, text, None)
+        assert (a.issuer, a.organ) == want, text
+        assert a.own.date == "2023-05-05"
