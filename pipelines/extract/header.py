@@ -32,7 +32,7 @@ _REGION = 2500          # the header sits in the first characters of the text
 # QĐ-BLĐTBXH Hà Nội, ngày …") puts it after the motto's rule or the motto itself; a table flattened row by
 # row puts it in the organ's row, after a cell border ("| BỘ NỘI VỤ | Số: 18/2014/TT-BNV |").
 _NUMBER_CUE_RE = re.compile(
-    r"(?:^|\n|\||[*_=]{3,}|-{3,}|hanh phuc)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*(?:\n[ \t]*){0,2}")
+    r"(?:^|\n|\||[*_=]{3,}|-{3,}|hanh phuc|[ \t](?=so[ \t]*:))[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*(?:\n[ \t]*){0,2}")
 _BARE_SYMBOL_RE = re.compile(r"\d{1,5}[a-z]?/[A-ZĐ][A-ZĐ&]{1,9}(?![\w/-])")
 # the national (or party) motto, whatever the line breaks inside it
 _MOTTO_RE = re.compile(
@@ -120,6 +120,19 @@ def _blank_lines(text: str, key: str) -> tuple[str, str]:
     return "".join(t), "".join(k)
 
 
+def _organ_cells(raw: str, blanked: str) -> str:
+    """A flattened row's cells that can name an organ: "ỦY BAN NHÂN DÂN | … Hạnh phúc Hà Tĩnh, ngày …" keeps
+    its organ cell and drops the place-and-date cell beside it (offsets of `raw` and `blanked` agree)."""
+    if "|" not in raw:
+        return blanked
+    cells, pos = [], 0
+    for part in raw.split("|"):
+        cells.append(blanked[pos:pos + len(part)])
+        pos += len(part) + 1
+    kept = [c for c in cells if _caps(c) or not any(ch.isalpha() for ch in c)]
+    return " ".join(kept) if any(_caps(c) for c in kept) else blanked
+
+
 def _organ_like(line: str) -> bool:
     """A header's organ line retyped in sentence case by a web editor ("Ủy ban nhân dân" / "xã Tân Hương"):
     short, no sentence punctuation, opening with an organ or a level word."""
@@ -136,7 +149,9 @@ def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | 
     # only the last lines above the number can be the organ's
     cut = max(0, len(before) - 600)
     cut = before.rfind("\n", 0, cut) + 1 if cut else 0
-    lines = [" ".join(l.split()) for l in _blank_motto(before[cut:], key[cut:] if key is not None else None).split("\n")]
+    raw_lines = before[cut:].split("\n")
+    blank_lines = _blank_motto(before[cut:], key[cut:] if key is not None else None).split("\n")
+    lines = [" ".join(_organ_cells(r, b).split()) for r, b in zip(raw_lines, blank_lines)]
     # a PDF's text layer numbers its page ("1. BỘ LAO ĐỘNG – THƯƠNG …"): no organ's name starts with one
     lines = [_LIST_MARK_RE.sub("", l) for l in lines]
     run: list[str] = []
@@ -206,6 +221,10 @@ def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
         found = [NumberMatch(0, bm.end() - cue.end(), bm.group(0), None, False)]
     if not cue.group(1) and cue.start() > 0 and text[cue.start()] != "\n":
         return None   # inside a line (after a cell border or a rule) only "Số:" with its colon starts a header
+    prev = text[max(0, cue.start() - 40):cue.start()].split()
+    if text[cue.start()] in " \t" and not (prev and len(prev[-1]) >= 2 and prev[-1].isalpha() and prev[-1].isupper()
+                                          and text[cue.start() + 1] == "S"):
+        return None   # "… TỈNH HÀ TĨNH Số: 12/KH-UBND": a cell flattened with its organ, nothing else
     if not cue.group(1):
         # without the colon, only a header's own line ("Số 41-KH/ĐU", capital S, nothing after the
         # number but a cell border, the place and the date): "số 4/KH-SKHVCN về …" is a sentence

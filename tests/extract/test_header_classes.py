@@ -257,3 +257,22 @@ def test_more_organ_shapes_of_real_headers() -> None:
         a = analyse(None, text, None)
         assert (a.issuer, a.organ) == want, text
         assert a.own.date == "2023-05-05"
+
+
+def test_headers_flattened_into_cells_or_one_line() -> None:
+    for text in (
+        # the date cell beside the organ cell in one row
+        "ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Hà Tĩnh, ngày 05 tháng 5 năm"
+        " 2023 |\nTỈNH HÀ TĨNH\nSố: 12/KH-UBND\nKẾ HOẠCH\nThực hiện Quyết định số 45/QĐ-TTg ngày 10/01/2023,\n",
+        # organ and number in one cell
+        "| ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH Số: 12/KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh"
+        " phúc Hà Tĩnh, ngày 05 tháng 5 năm 2023 |\nKẾ HOẠCH\n",
+        # the whole block on one line
+        "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH Số: 12/KH-UBND CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
+        " Hà Tĩnh, ngày 05 tháng 5 năm 2023 KẾ HOẠCH Cải cách hành chính năm 2023\n",
+    ):
+        a = analyse(None, text, None)
+        assert (a.own.number, a.own.date, a.issuer, a.organ) == ("12/KH-UBND", "2023-05-05", "UBND tỉnh Hà Tĩnh",
+                                                                 "government"), text
+    # in a sentence, "Số:" after an organ's abbreviation is no header
+    assert parse_header("Theo Văn bản của UBND Số: 12/KH-UBND đã được triển khai.\n") is None
