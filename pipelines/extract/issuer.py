@@ -343,7 +343,7 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     key = fold(as_written)
     sm = _SIGNER_RE.match(key)
     if sm:
-        as_written = as_written[sm.end():]
+        as_written = conventional_name(as_written[sm.end():])
         key = fold(as_written)
     for long, short in _LONG_FORMS:
         if key.startswith(long):
