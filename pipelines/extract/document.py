@@ -20,7 +20,7 @@ from .classify import is_cchc as classify_is_cchc
 from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
-from .header import parse_header
+from .header import attached_to, lead_line_number, parse_header
 from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
@@ -29,10 +29,11 @@ from .sections import find_sections
 _VERB_END_RE = re.compile(
     r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh(?:\s+kem\s+theo)?|xay\s*dung|ky(?:\s+ban\s*hanh)?"
     r"|(?P<co>co))\s*$")
-# "UBND huyện yêu cầu các xã … ban hành Kế hoạch": the organ asks others to issue one
+# "UBND huyện yêu cầu các xã … ban hành Kế hoạch": the organ asks others to issue one ("Ban Chỉ đạo …" is
+# an organ's name, not a request)
 _REQUEST_RE = re.compile(
     r"(?<![a-z])(?:ubnd|uy\s*ban|so|phong|dang\s*uy|bo|huyen\s*uy|tinh\s*uy|thanh\s*uy|ban|chu\s*tich)(?![a-z])"
-    r"[^.;]{0,80}?\s(?:yeu\s*cau|de\s*nghi|chi\s*dao|giao\s*(?:cho|nhiem\s*vu)|huong\s*dan|don\s*doc)(?![a-z])")
+    r"[^.;]{0,80}?\s(?:yeu\s*cau|de\s*nghi|(?<!ban\s)chi\s*dao|giao\s*(?:cho|nhiem\s*vu)|huong\s*dan|don\s*doc)(?![a-z])")
 _CITE_CUE_RE = re.compile(r"(?:ve\s*viec|(?<![a-z])ve|(?<![a-z])de|nham|viec)\s*$")
 _CLAUSE_CUT_RE = re.compile(r"[.;:\n]")
 _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
@@ -192,6 +193,18 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             header.type = header.type or stated.type
             header.date = header.date or stated.date
         return header
+    att = attached_to(text, key)
+    if att is not None:
+        # no header, but "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title (header.py)
+        return OwnDocument(att.number, att.type, att.date, att.issuer, att.subject)
+    lead = lead_line_number(text, key)
+    if lead is not None:
+        # the copy starts with a line stating its document ("Kế hoạch số … ngày … của … về …")
+        c = next((c for c in find_citations(text[:lead[1]], key[:lead[1]]) if c.start <= lead[0] + 2), None)
+        # a heading's statement dates it or names its organ; "Quyết định số 93/2007/QĐ-TTg về … đã được ban
+        # hành từ năm 2007, …" opening an article's first sentence is its topic
+        if c is not None and c.type is not None and (c.date or c.issuer) and lead[1] - lead[0] <= 300:
+            return OwnDocument(c.number, c.type, c.date, c.issuer, _subject_after(text, key, c.end))
     tkey = fold_aligned(title)
     tm = _TITLE_TYPE_RE.match(tkey)
     # a page titled as a document of one type ("Phương án …", "Đề cương …") is not a statement's

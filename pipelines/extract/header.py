@@ -27,8 +27,12 @@ from .dates import find_dates
 from .numbers import DOC_TYPES, NumberMatch, find_numbers, type_from_code
 
 _REGION = 2500          # the header sits in the first characters of the text
-# "Số:" at a line's start (a "|" cell border or padding before it); the number may be on the next line
-_NUMBER_CUE_RE = re.compile(r"(?:^|\n)[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*\n?[ \t]*")
+# "Số:" at a line's start (a "|" cell border or padding before it); the number may be on the next line.
+# A header flattened to one line by a PDF's text layer ("… Độc lập – Tự do – Hạnh phúc ******* Số: 23/2007/
+# QĐ-BLĐTBXH Hà Nội, ngày …") puts it after the motto's rule or the motto itself; a table flattened row by
+# row puts it in the organ's row, after a cell border ("| BỘ NỘI VỤ | Số: 18/2014/TT-BNV |").
+_NUMBER_CUE_RE = re.compile(
+    r"(?:^|\n|\||[*_=]{3,}|-{3,}|hanh phuc|[ \t](?=so[ \t]*:))[ \t|]*so[ \t]*(?:/[ \t]*ky[ \t]*hieu[ \t]*)?(:?)[ \t]*(?:\n[ \t]*){0,2}")
 _BARE_SYMBOL_RE = re.compile(r"\d{1,5}[a-z]?/[A-ZĐ][A-ZĐ&]{1,9}(?![\w/-])")
 # the national (or party) motto, whatever the line breaks inside it
 _MOTTO_RE = re.compile(
@@ -47,9 +51,26 @@ _SUBJECT_STOP_RE = re.compile(
 # a line that continues the organ line above it rather than naming an organ of its own
 _ORGAN_WORD_RE = re.compile(
     r"^(?:uy ban|ubnd|hoi dong|hdnd|dang uy|dang bo|chi bo|huyen uy|tinh uy|thanh uy|thi uy|quan uy|ban |bo |so |"
-    r"phong |van phong|chi cuc|cuc |tong cuc|trung tam|mat tran|doan |hoi |lien doan|cong an|thanh tra|vien )")
-_LEVEL_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b")
+    r"phong |van phong|chi cuc|cuc |tong cuc|trung tam|mat tran|doan |hoi |lien doan|cong an|thanh tra|vien |"
+    r"thuong truc |thuong vu )")
+# a level word continues the organ line above ("ỦY BAN NHÂN DÂN" / "TỈNH BÌNH ĐỊNH"); a party committee named
+# after its level ("ĐẢNG BỘ TỈNH HÀ TĨNH" / "HUYỆN ỦY CẨM XUYÊN") is an organ of its own
+_LEVEL_RE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b(?!\s+uy\b)")
+_DATE_LINE_RE = re.compile(r"^(?:[^,|:;]{2,30},\s*)?ngay\s+\d{1,2}\b")
+_LIST_MARK_RE = re.compile(r"^\d{1,3}[.)] ")
 _BARE_RE = re.compile(r"^(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|bo|so|ban|dang uy|chi bo|dang bo)$")
+
+
+# A stored copy that kept a page's escaped line breaks as text ("\\r\\n ỦY BAN NHÂN DÂN | \\r\\n …"): read
+# them as line breaks (same length, so offsets into the text still hold).
+_ESCAPED_BREAK_RE = re.compile(r"\\r\\n|\\[nrt]")
+
+
+def _cells(text: str) -> str:
+    """`text` with escaped line breaks ("\\r\\n", "\\n") read as breaks, "\\t" as a space."""
+    if "\\" not in text:
+        return text
+    return _ESCAPED_BREAK_RE.sub(lambda m: " " * (len(m.group(0)) - 1) + ("\n" if m.group(0)[-1] in "nr" else " "), text)
 
 
 @dataclass
@@ -85,6 +106,42 @@ def _blank_motto(text: str, key: str | None = None) -> str:
     return "".join(chars)
 
 
+_RULE_LINE_RE = re.compile(r"[-_=*~.]{3,}")
+
+
+def _blank_lines(text: str, key: str) -> tuple[str, str]:
+    """`text` and its aligned fold with the motto and rules blanked (cell borders and line breaks kept)."""
+    t, k = list(text), list(key)
+    for rx in (_MOTTO_RE, _RULE_LINE_RE):
+        for m in rx.finditer(key):
+            for i in range(m.start(), m.end()):
+                if k[i] != "\n":
+                    t[i] = k[i] = " "
+    return "".join(t), "".join(k)
+
+
+def _organ_cells(raw: str, blanked: str) -> str:
+    """A flattened row's cells that can name an organ: "ỦY BAN NHÂN DÂN | … Hạnh phúc Hà Tĩnh, ngày …" keeps
+    its organ cell and drops the place-and-date cell beside it (offsets of `raw` and `blanked` agree)."""
+    if "|" not in raw:
+        return blanked
+    cells, pos = [], 0
+    for part in raw.split("|"):
+        cells.append(blanked[pos:pos + len(part)])
+        pos += len(part) + 1
+    kept = [c for c in cells if _caps(c) or not any(ch.isalpha() for ch in c)]
+    return " ".join(kept) if any(_caps(c) for c in kept) else blanked
+
+
+def _organ_like(line: str) -> bool:
+    """A header's organ line retyped in sentence case by a web editor ("Ủy ban nhân dân" / "xã Tân Hương"):
+    short, no sentence punctuation, opening with an organ or a level word."""
+    if len(line) > 60 or re.search(r"[.,:;!?]", line):
+        return False
+    key = fold(line)
+    return bool(_ORGAN_WORD_RE.match(key + " ") or _LEVEL_RE.match(key))
+
+
 def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | None]:
     """(issuer, superior) from the text above a header's number: the run of capitals right above it,
     without the motto; lines that continue a name ("BỘ" / "NỘI VỤ", "ỦY BAN NHÂN DÂN" / "TỈNH …") are
@@ -92,12 +149,18 @@ def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | 
     # only the last lines above the number can be the organ's
     cut = max(0, len(before) - 600)
     cut = before.rfind("\n", 0, cut) + 1 if cut else 0
-    lines = [" ".join(l.split()) for l in _blank_motto(before[cut:], key[cut:] if key is not None else None).split("\n")]
+    raw_lines = before[cut:].split("\n")
+    blank_lines = _blank_motto(before[cut:], key[cut:] if key is not None else None).split("\n")
+    lines = [" ".join(_organ_cells(r, b).split()) for r, b in zip(raw_lines, blank_lines)]
+    # a PDF's text layer numbers its page ("1. BỘ LAO ĐỘNG – THƯƠNG …"): no organ's name starts with one
+    lines = [_LIST_MARK_RE.sub("", l) for l in lines]
     run: list[str] = []
     for line in reversed(lines):
         if not any(c.isalpha() for c in line):
             continue   # "*", "-", a blank: the separators under an organ's name
-        if not _caps(line) or len(line) > 90 or len(run) >= 5:
+        if not run and _DATE_LINE_RE.match(fold(line)):
+            continue   # the right column read before the number ("Hà Tĩnh, ngày …" / "Số: …")
+        if not (_caps(line) or _organ_like(line)) or len(line) > 90 or len(run) >= 5:
             break
         run.append(line)
     run.reverse()
@@ -117,7 +180,7 @@ def _subject_after(text: str, pos: int) -> str | None:
     """The subject under the type line: the capitals lines that follow (wrapped), or one line."""
     lines = text[pos:pos + 800].split("\n")
     out: list[str] = []
-    for raw in lines:
+    for idx, raw in enumerate(lines):
         line = " ".join(raw.strip(" |\t").split())
         if not line:
             if out:
@@ -132,7 +195,16 @@ def _subject_after(text: str, pos: int) -> str | None:
             break
         out.append(line)
         if not _caps(line):
-            break   # an ordinary-case subject is one line ("Về việc ban hành Kế hoạch …")
+            # an ordinary-case subject is one line ("Về việc ban hành Kế hoạch …"), unless it wraps:
+            # the next line goes on in lower case ("Tổ chức các" / "hoạt động hè … năm 2024")
+            i = idx + 1
+            while i < len(lines) and len(" ".join(out)) <= 300:
+                nxt = " ".join(lines[i].strip(" |\t").split())
+                if not nxt or not nxt[0].islower():
+                    break
+                out.append(nxt)
+                i += 1
+            break
         if len(" ".join(out)) > 300:
             break
     subject = " ".join(out).strip()
@@ -147,6 +219,12 @@ def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
         if bm is None or not cue.group(1):
             return None
         found = [NumberMatch(0, bm.end() - cue.end(), bm.group(0), None, False)]
+    if not cue.group(1) and cue.start() > 0 and text[cue.start()] != "\n":
+        return None   # inside a line (after a cell border or a rule) only "Số:" with its colon starts a header
+    prev = text[max(0, cue.start() - 40):cue.start()].split()
+    if text[cue.start()] in " \t" and not (prev and len(prev[-1]) >= 2 and prev[-1].isalpha() and prev[-1].isupper()
+                                          and text[cue.start() + 1] == "S"):
+        return None   # "… TỈNH HÀ TĨNH Số: 12/KH-UBND": a cell flattened with its organ, nothing else
     if not cue.group(1):
         # without the colon, only a header's own line ("Số 41-KH/ĐU", capital S, nothing after the
         # number but a cell border, the place and the date): "số 4/KH-SKHVCN về …" is a sentence
@@ -160,8 +238,9 @@ def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
 def _rest_of_header(text: str, key: str, start: int, end: int, number: str | None, code: str | None,
                     organ: str | None, superior: str | None) -> FormalHeader | None:
     """The place-and-date line, the type line and the subject after a header's number (or motto)."""
-    after = text[end:end + 600]
-    after_key = key[end:end + 600]
+    # the motto and rules blanked: in a column read line by line, "Độc lập - Tự do - Hạnh phúc" or a rule
+    # "-------" right above "Bình Định, ngày …" is no first half of a wrapped place name
+    after, after_key = _blank_lines(text[end:end + 600], key[end:end + 600])
     place = None
     date = None
     pm = _PLACE_DATE_RE.search(after_key)
@@ -172,9 +251,25 @@ def _rest_of_header(text: str, key: str, start: int, end: int, number: str | Non
                            after_key[pm.start(1):pm.start(1) + 120].replace("|", " "))
         date = found[0].date.isoformat() if found else None
     if date is None:
+        # the right column read first ("… Hạnh phúc" / "Hà Tĩnh, ngày …" above the organ and the number)
+        lo = max(0, start - 400)
+        btext, bkey = _blank_lines(text[lo:start], key[lo:start])
+        before = list(_PLACE_DATE_RE.finditer(bkey))
+        if before:
+            bm = before[-1]
+            place = " ".join(btext[bm.start(1):bm.end(1)].split()).strip(" |") or None
+            found = find_dates(text[lo + bm.start(1):lo + bm.start(1) + 120].replace("|", " "),
+                               key[lo + bm.start(1):lo + bm.start(1) + 120].replace("|", " "))
+            date = found[0].date.isoformat() if found else None
+    if date is None:
         found = [d for d in find_dates(after[:300], after_key[:300])]
         date = found[0].date.isoformat() if found else None
     tm = _TYPE_LINE_RE.search(key, end, end + 700)
+    # the type line is the type in capitals ("KẾ HOẠCH", "QUYẾT ĐỊNH Về việc …") or a line of its own:
+    # "Luật ban hành văn bản … ngày 22 tháng 6 năm 2015;" is a cited law's wrapped line, not the type
+    while tm is not None and not (_caps(text[tm.start("type"):tm.end("type")])
+                                  or not text[tm.end():].split("\n", 1)[0].strip(" |\t")):
+        tm = _TYPE_LINE_RE.search(key, tm.end(), end + 700)
     dtype = subject = None
     if tm is not None:
         tkey = re.sub(r"\s+", " ", tm["type"])
@@ -205,6 +300,10 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
     """The formal header at the top of `text` (see the module docstring), or None. A header may
     state no number: a draft's is left blank ("Số:      /BC-UBND"); a regulation issued with a
     decision opens with the organ and the motto only ("ỦY BAN NHÂN DÂN / XÃ XUÂN PHÚ | CỘNG HOÀ …")."""
+    cells = _cells(text[:_REGION + 1200])
+    if cells != text[:_REGION + 1200]:
+        text = cells + text[_REGION + 1200:]
+        key = None
     if key is None:
         key = fold_aligned(text)
     head_key = key[:_REGION]
@@ -219,6 +318,8 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
                 continue
             number_end, number, code = bm.end("code"), None, bm["code"]
         organ, superior = organ_lines(text[:cue.start()], key[:cue.start()])
+        if organ is None and cue.start() > 0 and text[cue.start()] not in "\n":
+            continue   # inside a line, "Số:" is a header's only right after its organ ("| BỘ NỘI VỤ | Số: …")
         found = _rest_of_header(text, key, cue.start(), number_end, number, code, organ, superior)
         if found is not None:
             return found
@@ -244,4 +345,72 @@ def parse_header(text: str, key: str | None = None) -> FormalHeader | None:
     return None
 
 
-__all__ = ["FormalHeader", "organ_lines", "parse_header"]
+# "(Ban hành kèm theo Quyết định số 1074/QĐ-SNV ngày 15/3/2023 của Sở Nội vụ …)": a plan, regulation or
+# programme published without its own header is issued by that decision
+_ATTACHED_RE = re.compile(
+    r"(?:^|\n|\()[ \t]*ban[ \t]+hanh[ \t]+kem[ \t]+theo[ \t]+(?P<type>quyet[ \t]+dinh|nghi[ \t]+quyet|thong[ \t]+tu)"
+    r"[ \t]*(?:so)?[ \t:]*")
+_OF_RE = re.compile(r"\bcua[ \t]+")
+
+
+@dataclass
+class Attached:
+    """The decision a headerless document was issued with."""
+
+    number: str
+    type: str | None        # the document's own type line above it ("KẾ HOẠCH"), if any
+    date: str | None
+    issuer: str | None      # as written after "của" ("Sở Nội vụ tỉnh Thừa Thiên Huế")
+    subject: str | None     # the subject under that type line
+
+
+def attached_to(text: str, key: str | None = None) -> Attached | None:
+    """The decision a document without a header states it was issued with, in the text's lead
+    (its first 800 characters), or None."""
+    if key is None:
+        key = fold_aligned(text)
+    m = _ATTACHED_RE.search(key, 0, 800)
+    if m is None:
+        return None
+    found = [n for n in find_numbers(text[m.end():m.end() + 40]) if n.start == 0]
+    if not found:
+        return None
+    end = m.end() + found[0].end
+    close = text.find(")", end, end + 250)
+    stop = close if close >= 0 else min(len(text), end + 160)
+    tail, tail_key = text[end:stop], key[end:stop]
+    dates = find_dates(tail, tail_key)
+    of = _OF_RE.search(tail_key)
+    issuer = None
+    if of is not None:
+        issuer = " ".join(tail[of.end():].split()).strip(" .,;") or None
+        if issuer and fold_aligned(issuer).startswith("chu tich "):
+            issuer = issuer[len("Chủ tịch "):]   # "của Chủ tịch UBND tỉnh": the committee
+    types = list(_TYPE_LINE_RE.finditer(key, 0, m.start()))
+    dtype = subject = None
+    if types:
+        tkey = re.sub(r"\s+", " ", types[-1]["type"])
+        dtype = "Chương trình hành động" if tkey == "chuong trinh hanh dong" else DOC_TYPES[tkey]
+        inline = text[types[-1].end():m.start()].split("\n", 1)[0].strip(" |\t")
+        subject = inline or _subject_after(text[:m.start()], types[-1].end())
+    return Attached(found[0].number, dtype, dates[0].date.isoformat() if dates else None, issuer, subject)
+
+
+# a copy that starts without its header, its first line stating the document ("Kế hoạch số 45/KH-UBND ngày
+# 12/01/2025 của UBND xã Hưng Thịnh về …")
+_LEAD_LINE_RE = re.compile(rf"[ \t|]*(?:{_TYPES_ALT})[ \t]+so[ \t:]*\d")
+
+
+def lead_line_number(text: str, key: str | None = None) -> tuple[int, int] | None:
+    """(start, end) of the text's first line when it opens by stating a document ("Kế hoạch số …"),
+    or None: that statement is the page's own document (document.find_own reads its citation)."""
+    if key is None:
+        key = fold_aligned(text)
+    start = len(key) - len(key.lstrip())
+    if start > 200 or _LEAD_LINE_RE.match(key, start) is None:
+        return None
+    end = key.find("\n", start)
+    return start, (end if end >= 0 else len(key))
+
+
+__all__ = ["Attached", "FormalHeader", "attached_to", "lead_line_number", "organ_lines", "parse_header"]

@@ -18,7 +18,14 @@ _ORGAN_PREFIXES: list[tuple[str, str]] = [
     ("thuong truc thanh uy", "party"), ("thuong truc dang uy", "party"), ("ban tuyen giao", "party"),
     ("ban chap hanh dang bo", "party"), ("dang uy", "party"), ("dang bo", "party"), ("chi bo", "party"),
     ("huyen uy", "party"), ("tinh uy", "party"), ("thanh uy", "party"), ("thi uy", "party"),
-    ("quan uy", "party"), ("ban dan van", "party"), ("ban to chuc", "party"), ("trung uong", "party"),
+    ("quan uy", "party"), ("ban dan van", "party"), ("ban to chuc", "party"),
+    # the Đoàn's own committees ("BAN CHẤP HÀNH TRUNG ƯƠNG / ĐOÀN TNCS HỒ CHÍ MINH", "BCH ĐOÀN TP. …",
+    # "TỈNH ĐOÀN …"): a mass organisation, though its symbols are written the party's way (225-KH/TWĐTN)
+    ("ban chap hanh trung uong doan", "mass_organisation"), ("bch trung uong doan", "mass_organisation"),
+    ("ban bi thu trung uong doan", "mass_organisation"), ("trung uong doan", "mass_organisation"),
+    ("ban chap hanh doan", "mass_organisation"), ("bch doan", "mass_organisation"),
+    ("tinh doan", "mass_organisation"), ("thanh doan", "mass_organisation"), ("huyen doan", "mass_organisation"),
+    ("doan tncs", "mass_organisation"), ("trung uong", "party"),
     ("ban bi thu", "party"), ("bo chinh tri", "party"),
     ("hdnd", "council"), ("hoi dong nhan dan", "council"), ("thuong truc hdnd", "council"),
     ("uy ban mat tran", "mass_organisation"), ("uy ban mttq", "mass_organisation"), ("mttq", "mass_organisation"),
@@ -33,6 +40,7 @@ _ORGAN_PREFIXES: list[tuple[str, str]] = [
     ("chu tich uy ban", "government"), ("so ", "government"), ("phong ", "government"),
     ("van phong", "government"), ("chinh phu", "government"), ("thu tuong", "government"),
     ("bo ", "government"), ("ban chi dao", "government"), ("ban quan ly", "government"),
+    ("ban dieu hanh", "government"),   # a state programme's executive board ("Ban điều hành Chương trình MTQG …")
     ("trung tam", "government"), ("cuc ", "government"), ("chi cuc", "government"),
     ("cong an", "government"), ("tong cuc", "government"),
 ]
@@ -52,7 +60,9 @@ def places(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for m in _LEVEL_WORD_RE.finditer(key):
         words: list[str] = []
-        for w in text[m.end():m.end() + 60].split(" "):
+        # a place name never runs past its line ("tỉnh Lạng Sơn." / "2. Mục tiêu")
+        window = text[m.end():m.end() + 60].split("\n", 1)[0]
+        for w in window.split(" "):
             if w[:1] in "\u201c\"'(":
                 break   # huyện “Phát triển …”: a quotation, not a place
             w = w.strip(",.;:()\u201c\u201d\"")
@@ -60,11 +70,22 @@ def places(text: str) -> list[tuple[str, str]]:
                 words.append(w)
             else:
                 break
-            if w != text[m.end():m.end() + 60].split(" ")[len(words) - 1]:
+            if w != window.split(" ")[len(words) - 1]:
                 break  # punctuation ended the name
-        if words:
-            out.append((m.group(1), " ".join(words)))
+        if words and not (m.group(1) == "xa" and fold(" ".join(words[:3])).startswith("hoi chu nghia")):
+            out.append((m.group(1), " ".join(words)))   # "CỘNG HÒA XÃ HỘI …" names no commune
     return out
+
+
+# a body of an organ ("Ban Thường vụ", "Thường trực", "Ban Tuyên giáo" of the organ named after it): the
+# organ kind is the named organ's ("Ban Thường vụ Hội Nông dân tỉnh …" is a mass organisation's)
+SUB_BODIES: dict[str, str] = {
+    "ban thuong truc": "Ban Thường trực", "thuong truc": "Thường trực", "ban thuong vu": "Ban Thường vụ",
+    "thuong vu": "Thường vụ", "ban chap hanh": "Ban Chấp hành", "ban tuyen giao": "Ban Tuyên giáo",
+    "ban dan van": "Ban Dân vận", "ban to chuc": "Ban Tổ chức", "ban kiem tra": "Ban Kiểm tra",
+    "uy ban kiem tra": "Ủy ban Kiểm tra", "van phong": "Văn phòng",
+}
+_SUB_BODY_RE = re.compile(r"^(?:" + "|".join(sorted(SUB_BODIES, key=len, reverse=True)) + r")\s+(?=\S)")
 
 
 def organ_of(issuer: str | None) -> str | None:
@@ -72,6 +93,11 @@ def organ_of(issuer: str | None) -> str | None:
     if not issuer:
         return None
     key = fold(issuer) + " "
+    sub = _SUB_BODY_RE.match(key)
+    if sub:
+        named = organ_of(issuer[sub.end():])
+        if named is not None:
+            return named
     for prefix, kind in _ORGAN_PREFIXES:
         if key.startswith(prefix):
             return kind
@@ -98,10 +124,18 @@ _CAPS_ORGANS: dict[str, str] = {
     "uy ban nhan dan": "UBND", "ubnd": "UBND", "hoi dong nhan dan": "HĐND", "hdnd": "HĐND",
     "dang uy": "Đảng ủy", "dang bo": "Đảng bộ", "huyen uy": "Huyện ủy", "tinh uy": "Tỉnh ủy",
     "thanh uy": "Thành ủy", "thi uy": "Thị ủy", "quan uy": "Quận ủy",
+    # the Front and the mass organisations of a place ("UBMTTQ VIỆT NAM XÃ HƯƠNG XUÂN")
+    "uy ban mttq viet nam": "Ủy ban MTTQ Việt Nam", "ubmttq viet nam": "Ủy ban MTTQ Việt Nam",
+    "uy ban mat tran to quoc viet nam": "Ủy ban MTTQ Việt Nam", "ubmttqvn": "Ủy ban MTTQ Việt Nam",
+    "uy ban mttq": "Ủy ban MTTQ", "hoi nong dan": "Hội Nông dân", "hoi lien hiep phu nu": "Hội Liên hiệp Phụ nữ",
+    "hoi cuu chien binh": "Hội Cựu chiến binh", "lien doan lao dong": "Liên đoàn Lao động",
+    "chi bo": "Chi bộ",
 }
 _CAPS_LEVELS: dict[str, str] = {
     "thanh pho": "thành phố", "thi xa": "thị xã", "thi tran": "thị trấn", "dac khu": "đặc khu",
     "tinh": "tỉnh", "huyen": "huyện", "quan": "quận", "xa": "xã", "phuong": "phường",
+    # a village's party cell or committee ("CHI BỘ THÔN 3", "CHI BỘ KHU PHỐ 2")
+    "thon": "thôn", "ap": "ấp", "khu pho": "khu phố", "to dan pho": "tổ dân phố",
 }
 _CAPS_NAME_RE = re.compile(
     r"^(?P<organ>" + "|".join(map(re.escape, sorted(_CAPS_ORGANS, key=len, reverse=True))) + r")\s+"
@@ -150,6 +184,9 @@ _ORGAN_HEADS = ("phong", "so", "bo", "ban", "van phong", "chi cuc", "cuc", "tong
                 "hoi", "doan", "vien", "uy ban")
 
 
+_VOWEL_RE = re.compile(r"[aeiouy]")
+
+
 def _sentence_case(caps: str) -> str | None:
     """An agency in capitals the lists above do not know, in the running text's spelling: its head
     word and the words after "và", "-" or "," capitalised, a level word before a place lower case and
@@ -168,14 +205,20 @@ def _sentence_case(caps: str) -> str | None:
     while i < len(words):
         w, k = words[i], keys[i]
         two = f"{k} {keys[i + 1]}" if i + 1 < len(words) else ""
-        if i > 0 and (two in _CAPS_LEVELS or k in _CAPS_LEVELS) and i + (2 if two in _CAPS_LEVELS else 1) < len(words):
-            n = 2 if two in _CAPS_LEVELS else 1
+        # a level word as spelt, diacritics included: "QUẬN" is a level, "QUẢN" (quản lý) is not
+        two_ok = two in _CAPS_LEVELS and f"{w} {words[i + 1]}".lower() == _CAPS_LEVELS[two]
+        one_ok = k in _CAPS_LEVELS and w.lower() == _CAPS_LEVELS[k]
+        if i > 0 and (two_ok or one_ok) and i + (2 if two_ok else 1) < len(words):
+            n = 2 if two_ok else 1
             out.append(_CAPS_LEVELS[two if n == 2 else k])
             out.extend(x[:1] + x[1:].lower() for x in words[i + n:])   # the place name
             break
         if w in ("-", "–", ",") or k == "va":
             out.append(w.lower())
             cap_next = True
+        elif not _VOWEL_RE.search(k):
+            out.append(w)   # an abbreviation keeps its capitals ("PTNT", "LĐTBXH", "GD&ĐT"): no word lacks a vowel
+            cap_next = False
         else:
             low = w.lower()
             out.append(low[:1].upper() + low[1:] if cap_next else low)
@@ -201,7 +244,12 @@ def conventional_name(as_written: str) -> str:
         return f"{parts[0]} {_CAPS_LEVELS[m['place']]}"   # "ỦY BAN NHÂN DÂN TỈNH": a level, no name yet
     if m["level"]:
         parts.append(_CAPS_LEVELS[m["level"]])
-    parts.append(text[m.start("place"):].title())
+    place = text[m.start("place"):]
+    if m["level"] is None and m["place"].startswith("khoi "):
+        # a sector committee is no place: "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH" is "Đảng ủy Khối các cơ quan tỉnh"
+        parts.append("Khối " + place[5:].lower())
+        return " ".join(parts)
+    parts.append(place.title())
     return " ".join(parts)
 
 
@@ -279,12 +327,23 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     else the portal's unit, else the place the text names most at that level; a bare "ỦY BAN NHÂN
     DÂN" takes the header's place with the level the text writes before it. A department named
     without its province takes it from the header's superior ("UBND TỈNH ĐIỆN BIÊN" over "SỞ …")."""
-    as_written = conventional_name(as_written)
-    as_written = _ministry_name(as_written) if _caps_only(as_written) and _ministry_name(as_written) else as_written
+    # a ministry in capitals first: its name has words a place-name reading would take for a level
+    # ("BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI" is not "… và xã Hội")
+    body = SUB_BODIES.get(" ".join(fold(as_written).split()))
+    if body and superior:
+        # "HUYỆN ỦY CẨM XUYÊN" / "BAN TUYÊN GIÁO": the body of the organ above ("Ban Tuyên giáo Huyện ủy Cẩm
+        # Xuyên"); "HĐND HUYỆN ĐẦM HÀ" / "THƯỜNG TRỰC" is "Thường trực HĐND huyện Đầm Hà"
+        return f"{body} {complete_issuer(superior, subject, context, None, place=place, text=text)}"
+    signer = _SIGNER_RE.match(fold(as_written)) if _caps_only(as_written) else None
+    if signer and _ministry_name(as_written[signer.end():]):
+        as_written = as_written[signer.end():]   # "BỘ TRƯỞNG BỘ NỘI VỤ" signs for "BỘ NỘI VỤ"
+        signer = None
+    ministry = _ministry_name(as_written) if _caps_only(as_written) and not signer else None
+    as_written = ministry or conventional_name(as_written)
     key = fold(as_written)
     sm = _SIGNER_RE.match(key)
     if sm:
-        as_written = as_written[sm.end():]
+        as_written = conventional_name(as_written[sm.end():])
         key = fold(as_written)
     for long, short in _LONG_FORMS:
         if key.startswith(long):
@@ -321,6 +380,12 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
             name = next((n for lvl, n in places(context.unit_name) if lvl == level), None)
         committee = _PARTY_COMMITTEES[level]
         return f"{committee} {name}" if name else as_written
+    pm = re.match(r"(?:tp\.?|thanh pho)\s*(?=[^\W\d_])", fold(place)) if place else None
+    if pm and place:
+        # "TP. Hồ Chí Minh, ngày …": the place states its level ("UBND thành phố Hồ Chí Minh")
+        place = place[pm.end():]
+        if key in ("ubnd", "hdnd"):
+            return f"{as_written} thành phố {place}"
     if key in ("ubnd", "hdnd") and place:
         level = _level_of(place, subject, text) or "tinh"
         return f"{as_written} {_LEVEL_NAMES[level]} {place}"

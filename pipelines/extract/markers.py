@@ -12,7 +12,9 @@ import re
 TEXT_END_RE = re.compile(
     r"^(?:tin moi nhat|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|bai viet khac|"
     r"cac bai viet khac|xem them|tin da dua|tin bai khac|tien ich thong tin|ket qua giai quyet tthc|"
-    r"dang truy cap|so nguoi online|thong ke truy cap|so luong truy cap|chia se|ban quyen|"
+    # "Chia sẻ" opens a share bar; a document-sharing site's byline ("Chia sẻ: Thanh Nguyen | Ngày: | Loại
+    # File: PDF") names who uploaded the document above its text and ends nothing
+    r"dang truy cap|so nguoi online|thong ke truy cap|so luong truy cap|chia se(?!\s*:[^|]{1,40}\|\s*ngay\b)|ban quyen|"
     r"trang thong tin dien tu xa|truong ban bien tap|qr code|nguon tin$|chung toi tren mang xa hoi|"
     r"van ban lien quan|van ban moi$|co quan chu quan|chiu trach nhiem chinh|©|copyright|"
     r"(?:in bai viet|gui email|luu tin|dong cua so|tro ve|chia se)(?:\s*[|/]\s*(?:in bai viet|gui email|luu tin|dong cua so|tro ve|chia se|facebook|zalo|twitter))+\s*$)"

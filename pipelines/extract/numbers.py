@@ -19,9 +19,10 @@ from .dates import find_dates
 _UP = "A-ZĐÂĂÊÔƠƯ"
 # a typed header often pads the number ("Số: 25 /KH-UBND", "Số: 125/ KH-UBND"): up to two spaces
 # either side of the first slash are allowed and dropped from the number as stored; so is a stray
-# space typed on one side of a hyphen ("25/TTr- SNV" is 25/TTr-SNV, "05/KH -UBND" is 05/KH-UBND)
+# space typed on one side of a hyphen ("25/TTr- SNV" is 25/TTr-SNV, "05/KH -UBND" is 05/KH-UBND), and
+# the spaces a typed party or Đoàn header puts round its first hyphen ("225 - KH/TWĐTN" is 225-KH/TWĐTN)
 _STATE = rf"(?P<sn>\d{{1,5}}[a-z]?)[ \xa0]{{0,2}}/[ \xa0]{{0,2}}(?:(?P<sy>(?:19|20)\d{{2}})/)?(?P<ss>[{_UP}][{_UP}a-z&]*(?:(?:[ \xa0]-|-[ \xa0]?)[{_UP}][{_UP}a-z&0-9]*)+)"
-_PARTY = rf"(?P<pn>\d{{1,5}}[a-z]?)-(?P<pt>[{_UP}][{_UP}a-z]{{0,4}})/(?P<pi>[{_UP}][{_UP}a-z]*(?:-[{_UP}][{_UP}a-z]*)?)"
+_PARTY = rf"(?P<pn>\d{{1,5}}[a-z]?)(?:-|[ \xa0]{{1,2}}-[ \xa0]{{1,2}})(?P<pt>[{_UP}][{_UP}a-z]{{0,4}})/(?P<pi>[{_UP}][{_UP}a-z]*(?:-[{_UP}][{_UP}a-z]*)?)"
 NUMBER_RE = re.compile(rf"(?<![\w/.-])(?:{_STATE}|{_PARTY})(?![\w/])")
 
 # Type words as written before a number (folded key -> canonical name).
@@ -80,7 +81,7 @@ class NumberMatch:
     party: bool
 
 
-_QUICK_RE = re.compile(rf"\d[a-z]?(?:[ \xa0]{{0,2}}/[ \xa0]{{0,2}}|-)(?:(?:19|20)\d\d/)?[{_UP}]")
+_QUICK_RE = re.compile(rf"\d[a-z]?(?:[ \xa0]{{0,2}}/[ \xa0]{{0,2}}|-|[ \xa0]{{1,2}}-[ \xa0]{{1,2}})(?:(?:19|20)\d\d/)?[{_UP}]")
 _PAD_RE = re.compile(r"[ \xa0]+")
 _DIGITS_BEFORE_RE = re.compile(r"\d{0,5}$")
 
@@ -114,7 +115,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
             out.append(NumberMatch(m.start(), m.end(), _PAD_RE.sub("", m.group(0)), code, False))
         else:
             code = fold_aligned(m["pt"]).lower()
-            out.append(NumberMatch(m.start(), m.end(), m.group(0), code if code in TYPE_CODES else None, True))
+            number = f"{m['pn']}-{m['pt']}/{m['pi']}"
+            out.append(NumberMatch(m.start(), m.end(), number, code if code in TYPE_CODES else None, True))
     if "/" in text:
         # only where the full grammar found nothing ("số 05/KH -UBND" is 05/KH-UBND, not 05/KH)
         taken = [(n.start, n.end) for n in out]

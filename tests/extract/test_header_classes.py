@@ -1,0 +1,278 @@
+"""Formal-header classes met on real pages (tests/fixtures/real/a2-*), each on a short real snippet.
+
+Every snippet is cut from a stored public copy of a real page; the class, not the page, is what is
+tested: the same shape recurs on other portals and mirrors.
+"""
+from __future__ import annotations
+
+from pipelines.extract.document import analyse
+from pipelines.extract.header import parse_header
+from pipelines.extract.issuer import complete_issuer, organ_of, places
+from pipelines.extract.numbers import find_numbers
+
+
+def test_escaped_line_breaks_kept_as_text_are_read_as_breaks() -> None:
+    # a mirror stored the page's escaped breaks as literal "\r\n" (dulieuphapluat.vn, Lạng Sơn 54/KH-UBND)
+    text = ("\\r\\n ỦY BAN NHÂN DÂN | \\r\\n \\r\\n CỘNG\\r\\n HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM | \\r\\n\n"
+            "\\r\\n Số: 54/KH-UBND \\r\\n | \\r\\n \\r\\n Lạng Sơn, ngày 27 tháng 3 năm 2020 \\r\\n | \\r\\n\n"
+            "Thực hiện Quyết định số 1896/QĐ-TTg\\r\\nngày 25/12/2019 của Thủ tướng Chính phủ, UBND tỉnh xây dựng"
+            " Kế hoạch như sau:\n")
+    h = parse_header(text)
+    assert h is not None
+    assert (h.number, h.date, h.organ, h.place) == ("54/KH-UBND", "2020-03-27", "ỦY BAN NHÂN DÂN", "Lạng Sơn")
+    a = analyse(None, text, None)
+    assert (a.issuer, a.organ) == ("UBND tỉnh Lạng Sơn", "government")
+
+
+def test_a_place_name_never_runs_past_its_line() -> None:
+    assert places("trên địa bàn tỉnh Lạng Sơn.\n\\r\\n\\r\\n2. Mục tiêu") == [("tinh", "Lạng Sơn")]
+
+
+def test_doan_header_with_spaced_hyphen_is_a_mass_organisation() -> None:
+    # thieunhivietnam.vn: the Đoàn writes its symbols the party's way, typed with spaces round the hyphen
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG ĐOÀN TNCS HỒ CHÍ MINH\n***\n"
+            "Số: 225 - KH/TWĐTN-CTTN Hà Nội, ngày 16 tháng 5 năm 2024\nKẾ HOẠCH\nTổ chức các\n"
+            "hoạt động hè dành cho thiếu nhi năm 2024\nThực hiện chương trình công tác Đoàn …\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("225-KH/TWĐTN-CTTN", "Kế hoạch", "2024-05-16")
+    assert a.organ == "mass_organisation"
+    # an ordinary-case subject that wraps goes on in lower case on the next line
+    assert a.own.subject == "Tổ chức các hoạt động hè dành cho thiếu nhi năm 2024"
+    assert a.plan_year == 2024
+
+
+def test_spaced_party_hyphen_is_dropped_but_a_year_range_is_no_number() -> None:
+    assert [n.number for n in find_numbers("Số: 225 - KH/TWĐTN-CTTN")] == ["225-KH/TWĐTN-CTTN"]
+    assert find_numbers("giai đoạn 2021 - 2025") == []
+    assert organ_of("Tỉnh đoàn Quảng Bình") == "mass_organisation"
+    assert organ_of("Ban Thường vụ Tỉnh ủy") == "party"
+
+
+def test_header_flattened_to_one_line_by_a_pdf_text_layer() -> None:
+    # tailieu.vn: two columns interleaved on one line, the number after the motto's rule
+    text = ("Nội dung Text: Quyết định số 23/2007/QĐ-BLĐTBXH\n\n"
+            "  1. BỘ LAO ĐỘNG – THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM BINH VÀ XÃ HỘI Độc lập – Tự do – Hạnh"
+            " phúc ******* ******* Số: 23/2007/QĐ-BLĐTBXH Hà Nội, ngày 05 tháng 10 năm 2007 QUYẾT ĐỊNH BAN HÀNH"
+            " HỆ THỐNG CHỈ TIÊU THEO DÕI BỘ TRƯỞNG BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI Căn cứ Nghị định số"
+            " 29/2003/NĐ-CP ngày 31 tháng 3 năm 2003 của Chính phủ;")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("23/2007/QĐ-BLĐTBXH", "Quyết định", "2007-10-05")
+    assert (a.issuer, a.organ) == ("Bộ Lao động – Thương binh và Xã hội", "government")
+
+
+def test_a_ministry_in_capitals_is_not_read_as_a_commune() -> None:
+    assert complete_issuer("BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", None, None) == "Bộ Lao động – Thương binh và Xã hội"
+    assert complete_issuer("BỘ TRƯỞNG BỘ NỘI VỤ", None, None) == "Bộ Nội vụ"
+    assert complete_issuer("ỦY BAN NHÂN DÂN XÃ TÂN LẬP", None, None) == "UBND xã Tân Lập"
+
+
+def test_a_cited_law_wrapped_onto_its_own_line_is_not_the_type_line() -> None:
+    # dulieuphapluat.vn, Quảng Trị 41/2019/QĐ-UBND: the stored copy lost the "QUYẾT ĐỊNH" line
+    text = ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            "Số: 41/2019/QĐ-UBND | Quảng Trị, ngày 22 tháng 10 năm 2019 |\n"
+            "BAN HÀNH QUY ĐỊNH CHẾ ĐỘ BÁO CÁO ĐỊNH KỲ PHỤC VỤ MỤC TIÊU QUẢN LÝ TRÊN ĐỊA BÀN TỈNH QUẢNG TRỊ\n"
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\nính quyền địa phương ngày 19 tháng 6 năm 2015;\n"
+            "Luật ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015;\nQUYẾT ĐỊNH:\n")
+    h = parse_header(text)
+    assert h is not None and (h.number, h.type, h.date) == ("41/2019/QĐ-UBND", "Quyết định", "2019-10-22")
+    assert analyse(None, text, None).issuer == "UBND tỉnh Quảng Trị"
+
+
+def test_a_document_sharing_byline_does_not_end_the_text() -> None:
+    from pipelines.extract.markers import TEXT_END_RE
+    from pipelines.extract.page import key_of
+
+    # tailieu.vn names the uploader above the document; a share bar still ends the text
+    assert TEXT_END_RE.match(key_of("Chia sẻ: Thanh Nguyen | Ngày: | Loại File: PDF | Số trang:10")) is None
+    assert TEXT_END_RE.match(key_of("Chia sẻ: Facebook Zalo")) is not None
+    assert TEXT_END_RE.match(key_of("Chia sẻ")) is not None
+
+
+def test_a_programme_board_without_a_header_is_a_government_organ() -> None:
+    # snnptnt.hanam.gov.vn: a plan published without its header, its organ named in the lead
+    text = ("Thực hiện Công văn số 2191/BNN-TCTL ngày 03 tháng 7 năm 2013 của Bộ Nông nghiệp & PTNT - Tổng cục"
+            " Thủy Lợi về việc xây dựng kế hoạch Chương trình MTQG Nước sạch và VSMT nông thôn năm 2014. Ban điều"
+            " hành Chương trình MTQG Nước sạch và VSMT Hà Nam xây dựng kế hoạch thực hiện Chương trình năm 2014 của"
+            " tỉnh với các nội dung sau:")
+    a = analyse("Kế hoạch Chương trình MTQG Nước sạch & VSMT nông thôn tỉnh Hà Nam năm 2014", text, None)
+    assert (a.own.number, a.own.type, a.organ) == (None, "Kế hoạch", "government")
+    assert a.issuer == "Ban điều hành Chương trình MTQG Nước sạch và VSMT Hà Nam"
+
+
+def test_a_table_flattened_row_by_row_with_the_number_in_the_organs_row() -> None:
+    # vbpl.vn's Thông tư 18/2014/TT-BNV as a two-column table read row by row; the database's own place
+    # line ("Nam Định, ngày …") is where the copy was filed, the issuer stays the ministry
+    text = ("• Hiệu lực: Còn hiệu lực\n• Ngày có hiệu lực: 15/01/2015\n| BỘ NỘI VỤ | Số: 18/2014/TT-BNV |\n"
+            "| CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc | Nam Định, ngày 25 tháng 11 năm 2014 |\n"
+            "THÔNG TƯ\nQuy định việc xác nhận phiên hiệu đơn vị thanh niên xung phong\n"
+            "Căn cứ Luật Thanh niên năm 2005;\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("18/2014/TT-BNV", "Thông tư", "2014-11-25")
+    assert (a.issuer, a.organ) == ("Bộ Nội vụ", "government")
+    # a property table's "| Số hiệu: |" is no header
+    assert parse_header("Số hiệu: | 1383/QĐ-BNV | Loại văn bản: | Quyết định |\nNơi ban hành: | Bộ Nội vụ |") is None
+
+
+def test_inside_a_line_only_so_with_its_colon_starts_a_header() -> None:
+    # a party header's "Số 41-KH/ĐU" stands at its line's start; after a cell border mid-line, "Số 12 …"
+    # without the colon is a table's running text
+    assert parse_header("ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY XÃ SƠN LINH\n*\nSố 41-KH/ĐU\nSơn Linh, ngày 02 tháng 3 năm 2023\n"
+                        "KẾ HOẠCH\n").number == "41-KH/ĐU"
+    assert parse_header("| UBND XÃ SƠN LINH | Số 12/KH-UBND đã ban hành |\n| nội dung | x |") is None
+
+
+def test_a_body_line_under_its_organ_names_the_body_of_that_organ() -> None:
+    # party, council and Front headers put the body that signs under the organ it belongs to
+    cases = {
+        "HUYỆN ỦY CẨM XUYÊN\nBAN TUYÊN GIÁO\n*\nSố 45-HD/BTGHU\nCẩm Xuyên, ngày 02 tháng 3 năm 2023\nHƯỚNG DẪN\n":
+            ("Ban Tuyên giáo Huyện ủy Cẩm Xuyên", "party"),
+        "HĐND HUYỆN ĐẦM HÀ\nTHƯỜNG TRỰC\nSố: 05/TB-HĐND\nĐầm Hà, ngày 02 tháng 3 năm 2015\nTHÔNG BÁO\n":
+            ("Thường trực HĐND huyện Đầm Hà", "council"),
+        "HỘI NÔNG DÂN TỈNH BẮC GIANG\nBAN THƯỜNG VỤ\nSố: 05-KH/HNDT\nBắc Giang, ngày 02 tháng 3 năm 2015\nKẾ HOẠCH\n":
+            ("Ban Thường vụ Hội Nông dân tỉnh Bắc Giang", "mass_organisation"),
+        ("ỦY BAN MTTQ VIỆT NAM\nHUYỆN CHÂU THÀNH\nBAN THƯỜNG TRỰC\nSố: 45/KH-MTTQ-BTT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT"
+         " NAM\nĐộc lập - Tự do - Hạnh phúc\nChâu Thành, ngày 10 tháng 3 năm 2023\nKẾ HOẠCH\n"):
+            ("Ban Thường trực Ủy ban MTTQ Việt Nam huyện Châu Thành", "mass_organisation"),
+        "UBMTTQ VIỆT NAM\nXÃ HƯƠNG XUÂN\nSố: 05/KH-MTTQ\nHương Xuân, ngày 02 tháng 3 năm 2015\nKẾ HOẠCH\n":
+            ("Ủy ban MTTQ Việt Nam xã Hương Xuân", "mass_organisation"),
+    }
+    for text, want in cases.items():
+        a = analyse(None, text, None)
+        assert (a.issuer, a.organ) == want, text
+
+
+def test_a_party_committee_named_after_its_level_is_an_organ_not_a_place_line() -> None:
+    a = analyse(None, "ĐẢNG BỘ TỈNH HÀ TĨNH\nHUYỆN ỦY CẨM XUYÊN\n*\nSố 45-KH/HU\nCẩm Xuyên, ngày 02 tháng 3 năm 2023\n"
+                      "KẾ HOẠCH\n", None)
+    assert (a.own.number, a.issuer, a.organ) == ("45-KH/HU", "Huyện ủy Cẩm Xuyên", "party")
+    # a level word still continues the organ above it
+    a = analyse(None, "ỦY BAN NHÂN DÂN\nHUYỆN MỘC CHÂU\nSố: 125/KH-UBND\nMộc Châu, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n", None)
+    assert a.issuer == "UBND huyện Mộc Châu"
+
+
+def test_a_headerless_document_issued_with_a_decision_takes_the_decisions_number_date_and_organ() -> None:
+    # a plan or regulation published without its header: "(Ban hành kèm theo Quyết định số … ngày … của …)"
+    text = ("KẾ HOẠCH\nCải cách hành chính năm 2023\n(Ban hành kèm theo Quyết định số 1074/QĐ-SNV ngày 15/3/2023"
+            " của Sở Nội vụ tỉnh Thừa Thiên Huế)\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("1074/QĐ-SNV", "Kế hoạch", "2023-03-15")
+    assert (a.issuer, a.organ, a.plan_year) == ("Sở Nội vụ tỉnh Thừa Thiên Huế", "government", 2023)
+    text = ("QUY CHẾ\nLàm việc của Ủy ban nhân dân xã\n(Ban hành kèm theo Quyết định số: 59/QĐ-UBND ngày 22 tháng 7 năm"
+            " 2021 của Ủy ban nhân dân xã Xuân Phú)\nChương I\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date, a.issuer) == ("59/QĐ-UBND", "Quy chế", "2021-07-22", "UBND xã Xuân Phú")
+    # a statement that a decision was issued with a plan is no such line
+    from pipelines.extract.header import attached_to
+
+    assert attached_to("Ngày 5/1/2024, UBND huyện ban hành Quyết định số 12/QĐ-UBND kèm theo Kế hoạch CCHC.\n") is None
+
+
+def test_the_right_column_read_first_dates_the_header_not_a_citation() -> None:
+    # the motto and the place-and-date line above the organ and the number (right column first), or
+    # between them: the date is the header's, never the first citation's after it
+    for text in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Tĩnh, ngày 05 tháng 5 năm 2023\n"
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 12/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2023\n"
+        "Thực hiện Quyết định số 45/QĐ-TTg ngày 10/01/2023 của Thủ tướng Chính phủ,\n",
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Tĩnh, ngày 05 tháng 5 năm 2023\nSố: 12/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2023\n"
+        "Thực hiện Quyết định số 45/QĐ-TTg ngày 10/01/2023 của Thủ tướng Chính phủ,\n",
+    ):
+        a = analyse(None, text, None)
+        assert (a.own.number, a.own.date, a.issuer) == ("12/KH-UBND", "2023-05-05", "UBND tỉnh Hà Tĩnh"), text
+
+
+def test_the_motto_or_a_rule_above_the_place_line_is_no_part_of_the_place() -> None:
+    for text in (
+        "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Bình Định, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n",
+        "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "---------------\nBình Định, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n",
+    ):
+        h = parse_header(text)
+        assert h is not None and h.place == "Bình Định"
+        assert analyse(None, text, None).issuer == "UBND tỉnh Bình Định"
+    # a place that wraps stays whole ("Hà" / "Nội, ngày …")
+    assert parse_header("BỘ NỘI VỤ\nSố: 12/KH-BNV\nHà\nNội, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n").place == "Hà Nội"
+
+
+def test_a_template_header_with_blanks_states_no_number_and_no_place() -> None:
+    # 123docz.net: a commune report template, its number, commune and place left as dots
+    text = ("ỦY BAN NHÂN DÂN\nXÃ ..........\nSố:\n\n/BC-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n.........., ngày 20 tháng 6 năm 2018\n\nBÁO CÁO\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date, a.own.place, a.organ) == (None, "Báo cáo", "2018-06-20", None, "government")
+    assert a.issuer == "UBND xã"   # the motto's "XÃ HỘI CHỦ NGHĨA" names no commune
+    assert places("UBND xã Hội An; CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == [("xa", "Hội An")]
+
+
+def test_an_agency_in_capitals_keeps_its_abbreviations_and_quan_ly_is_no_district() -> None:
+    assert complete_issuer("SỞ NÔNG NGHIỆP VÀ PTNT", None, None, "UBND TỈNH THỪA THIÊN HUẾ") == \
+        "Sở Nông nghiệp và PTNT tỉnh Thừa Thiên Huế"
+    assert complete_issuer("BAN QUẢN LÝ DỰ ÁN QUẬN TÂN BÌNH", None, None) == "Ban Quản lý dự án quận Tân Bình"
+    assert complete_issuer("PHÒNG VĂN HÓA - THÔNG TIN HUYỆN MỸ ĐỨC", None, None) == "Phòng Văn hóa - Thông tin huyện Mỹ Đức"
+
+
+def test_a_copy_opening_with_a_line_that_states_its_document() -> None:
+    # the stored copy lacks the header; its first line states the document, with date and organ
+    text = ("Kế hoạch số 45/KH-UBND ngày 12/01/2025 của UBND xã Hưng Thịnh về cải cách hành chính năm 2025\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse(None, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("45/KH-UBND", "Kế hoạch", "2025-01-12")
+    assert (a.issuer, a.organ, a.plan_year) == ("UBND xã Hưng Thịnh", "government", 2025)
+    # an article whose first sentence is about a decision is not that decision
+    text = ("Quyết định số 93/2007/QĐ-TTg về cơ chế một cửa, cơ chế một cửa liên thông đã được ban hành từ năm 2007,"
+            " từ đó đến nay, cơ chế một cửa đã được triển khai đồng bộ trên cả nước.\n")
+    assert analyse("Cần sớm hoàn thiện Dự thảo Quyết định thay thế", text, None).own.number != "93/2007/QĐ-TTg"
+
+
+def test_a_steering_committee_issuing_a_plan_is_no_request() -> None:
+    a = analyse("Tuyên truyền CCHC", "Ngày 10/3/2021, Ban Chỉ đạo CCHC tỉnh ban hành Kế hoạch số 20/KH-BCĐ về tuyên truyền.\n", None)
+    assert (a.own.number, a.own.date, a.issuer, a.organ) == ("20/KH-BCĐ", "2021-03-10", "Ban Chỉ đạo CCHC tỉnh", "government")
+    # an organ that directs others to issue a plan still does not state its own
+    a = analyse("x", "Ngày 10/3/2021, UBND huyện chỉ đạo các xã ban hành Kế hoạch số 20/KH-UBND về tuyên truyền.\n", None)
+    assert a.own.number is None
+
+
+def test_more_organ_shapes_of_real_headers() -> None:
+    cases = {
+        # an office under its committee
+        "UBND TỈNH BÌNH ĐỊNH\nVĂN PHÒNG\nSố: 12/VP-KSTT\nBình Định, ngày 05 tháng 5 năm 2023\nV/v triển khai\n":
+            ("Văn phòng UBND tỉnh Bình Định", "government"),
+        "HUYỆN ỦY CẨM XUYÊN\nVĂN PHÒNG\n*\nSố 12-CV/VPHU\nCẩm Xuyên, ngày 05 tháng 5 năm 2023\n":
+            ("Văn phòng Huyện ủy Cẩm Xuyên", "party"),
+        # a place that states its level
+        "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nTP. Hồ Chí Minh, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n":
+            ("UBND thành phố Hồ Chí Minh", "government"),
+        # a sector committee and a village cell
+        "ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\n*\nSố 12-KH/ĐUK\nHà Tĩnh, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n":
+            ("Đảng ủy Khối các cơ quan tỉnh", "party"),
+        "ĐẢNG BỘ XÃ SƠN LINH\nCHI BỘ THÔN 3\n*\nSố 02-NQ/CB\nSơn Linh, ngày 05 tháng 5 năm 2023\nNGHỊ QUYẾT\n":
+            ("Chi bộ thôn 3", "party"),
+        # a header retyped in sentence case by the web editor
+        "Ủy ban nhân dân\nxã Tân Hương\nSố: 12/KH-UBND\nTân Hương, ngày 05 tháng 5 năm 2023\nKẾ HOẠCH\n":
+            ("UBND xã Tân Hương", "government"),
+    }
+    for text, want in cases.items():
+        a = analyse(None, text, None)
+        assert (a.issuer, a.organ) == want, text
+        assert a.own.date == "2023-05-05"
+
+
+def test_headers_flattened_into_cells_or_one_line() -> None:
+    for text in (
+        # the date cell beside the organ cell in one row
+        "ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Hà Tĩnh, ngày 05 tháng 5 năm"
+        " 2023 |\nTỈNH HÀ TĨNH\nSố: 12/KH-UBND\nKẾ HOẠCH\nThực hiện Quyết định số 45/QĐ-TTg ngày 10/01/2023,\n",
+        # organ and number in one cell
+        "| ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH Số: 12/KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh"
+        " phúc Hà Tĩnh, ngày 05 tháng 5 năm 2023 |\nKẾ HOẠCH\n",
+        # the whole block on one line
+        "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH Số: 12/KH-UBND CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
+        " Hà Tĩnh, ngày 05 tháng 5 năm 2023 KẾ HOẠCH Cải cách hành chính năm 2023\n",
+    ):
+        a = analyse(None, text, None)
+        assert (a.own.number, a.own.date, a.issuer, a.organ) == ("12/KH-UBND", "2023-05-05", "UBND tỉnh Hà Tĩnh",
+                                                                 "government"), text
+    # in a sentence, "Số:" after an organ's abbreviation is no header
+    assert parse_header("Theo Văn bản của UBND Số: 12/KH-UBND đã được triển khai.\n") is None
