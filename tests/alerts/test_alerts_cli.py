@@ -38,7 +38,7 @@ def db(tmp_path: Path) -> str:
 GOOD = "rules:\n  - id: ke-hoach\n    kind: plan_found\n    year: 2026\n    recipients: [{hook}]\n"
 BAD = [
     ("rules:\n  - id: a\n    kind: plan_fund\n    year: 2026\n    recipients: [json://h/x]\n",
-     ":3: field 'kind': unknown kind 'plan_fund' (known: document_changed, document_removed, past_deadline, "
+     ":3: field 'kind': unknown kind 'plan_fund' (known: document_changed, document_removed, layout_changed, past_deadline, "
      "plan_found, portal_down, widget_late_rose, widget_on_time_below, widget_stale)"),
     ("rules:\n  - id: a\n    kind: widget_on_time_below\n    threshold: chín lăm\n    recipients: [json://h/x]\n",
      ":4: field 'threshold': must be a number, not 'chín lăm'"),

@@ -122,7 +122,7 @@ def test_report_health_command(store: Store, db_url: str, tmp_path) -> None:
     assert "Layout changed?" in en.stdout and "Share with a date" in en.stdout
     csv_out = runner.invoke(main, ["report", "health", "--db", db_url, "--format", "csv", "--days", "1"])
     lines = csv_out.stdout.splitlines()
-    assert lines[0].startswith("portal,unit,run,observed_on,state,layout_changed,fell,")
+    assert lines[0].startswith("portal,unit,run,observed_on,verdict,layout_changed,fell,")
     assert any(line.startswith(f"{TQ},") and ",true,title_share|date_share," in line for line in lines[1:])
     xlsx = runner.invoke(main, ["report", "health", "--db", db_url, "--format", "xlsx", "--out", str(tmp_path / "h.xlsx")])
     assert xlsx.exit_code == 0, xlsx.output

@@ -60,8 +60,9 @@ def damaged(good: Path) -> Path:
 @pytest.fixture
 def truncated(good: Path) -> Path:
     size = good.stat().st_size
-    with good.open("r+b") as fh:
-        fh.truncate(size // 2)
+    page_size = int.from_bytes(good.read_bytes()[16:18], "big")
+    with good.open("r+b") as fh:  # cut at a page boundary: a whole number of pages, fewer than the header counts
+        fh.truncate(size // 2 // page_size * page_size)
     return good
 
 
