@@ -116,6 +116,7 @@ DOWNLOADER_MIDDLEWARES = {
 # One concern per pipeline, gapped priorities so later concerns slot in between.
 ITEM_PIPELINES = {
     "pipelines.attachments.AttachmentsPipeline": 100,
+    "pipelines.evidence.EvidencePipeline": 200,   # raw pages and attachments into the blob store
     "pipelines.extraction.ExtractPipeline": 300,
     "pipelines.storage.StoragePipeline": 900,
 }

@@ -11,6 +11,8 @@ from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.pipelines.files import FilesPipeline
 
+from crawler.capture import raw_of
+
 
 class AttachmentsPipeline(FilesPipeline):
     """Stores each file once (path = hash of its URL) and records its MD5 checksum and status."""
@@ -20,6 +22,15 @@ class AttachmentsPipeline(FilesPipeline):
         for url in adapter.get("file_urls") or []:
             yield Request(url, meta={"portal_id": adapter.get("portal_id"), "attachment_of": adapter.get("url")})
 
+    async def media_downloaded(self, response: Any, request: Any, info: Any, *, item: Any = None) -> Any:
+        """Scrapy's download result plus the fetch metadata of the raw copy (`crawler.capture`), which
+        `pipelines.evidence` stores with the file's bytes; the bytes stay in FILES_STORE meanwhile."""
+        result = await super().media_downloaded(response, request, info, item=item)
+        meta = raw_of(response, "attachment")
+        del meta["body"]
+        meta["requested_url"] = request.url
+        return {**result, "raw": meta}
+
     def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
         adapter = ItemAdapter(item)
         if "files" not in adapter.field_names():
@@ -28,7 +39,8 @@ class AttachmentsPipeline(FilesPipeline):
         files: list[dict[str, Any]] = []
         for url, (ok, value) in zip(adapter.get("file_urls") or [], results):
             if ok:
-                files.append({"url": url, "path": value["path"], "checksum": value["checksum"], "status": value.get("status")})
+                files.append({"url": url, "path": value["path"], "checksum": value["checksum"], "status": value.get("status"),
+                              "raw": value.get("raw")})
                 if stats:
                     stats.inc_value("cchc/attachments/downloaded")
             else:

@@ -1,0 +1,94 @@
+"""Raw pages and attachments into the content-addressed store (issue 14: evidence that outlives the portal).
+
+One concern: the bytes. A page item carries its raw copy (`crawler.capture.raw_of`: body and fetch
+metadata); its attachments were downloaded by Scrapy's FilesPipeline (`pipelines.attachments`, which
+keeps its role: download, size cap, host guard, cache) into FILES_STORE. This pipeline writes both into
+`<data dir>/blobs/sha256/ab/cdef….gz` (`storage.blobs`; identical bytes are one file) off the reactor
+thread, drops the body from the item and leaves the SHA-256 and sizes in its place, so storage records
+the metadata (`storage.evidence`) and never holds a page twice in memory.
+
+A blob that cannot be written (disk full, permissions) is logged and counted; the item goes on without
+its ``sha256``, and storage then keeps the page in ``document_versions.html_z`` as before.
+Counts in the crawl's stats: ``cchc/evidence/blobs_written``, ``…/blobs_deduplicated``,
+``…/bytes_raw``, ``…/bytes_stored``, ``…/errors``.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from storage.blobs import BlobStore, Stored
+from storage.datadir import data_dir_for
+from storage.errors import DatabaseURLError
+
+log = logging.getLogger(__name__)
+
+
+class EvidencePipeline:
+    """Writes each item's raw page and attachment files into the blob store of the crawl's database."""
+
+    def __init__(self, data_dir: Path | None, files_store: str | None, stats: Any) -> None:
+        self.blobs = BlobStore(data_dir) if data_dir is not None else None
+        self.files_store = files_store
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> EvidencePipeline:
+        settings = crawler.settings
+        try:
+            folder: Path | None = data_dir_for(settings.get("CCHC_DB") or None)
+        except DatabaseURLError:
+            folder = None  # the storage pipeline refuses the same URL with a message that says what to do
+        return cls(folder, settings.get("FILES_STORE") or None, crawler.stats)
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        raw = getattr(item, "raw", None)
+        files = getattr(item, "files", None) or []
+        if self.blobs is None or (not raw and not any(f.get("path") for f in files)):
+            if isinstance(raw, dict):
+                raw.pop("body", None)
+            return item
+        counts: Counter[str] = await maybe_deferred_to_future(deferToThread(self.store_item, item))
+        for key, value in counts.items():
+            self.stats.inc_value(f"cchc/evidence/{key}", value)
+        return item
+
+    def store_item(self, item: Any) -> Counter[str]:
+        """Store the item's raw bytes (runs in a thread); the counts for the crawl's stats."""
+        counts: Counter[str] = Counter()
+        raw = getattr(item, "raw", None)
+        if isinstance(raw, dict) and "body" in raw:
+            body = raw.pop("body")
+            self._put(raw, lambda: self.blobs.put(body), counts)  # type: ignore[union-attr]
+        for f in getattr(item, "files", None) or []:
+            if not f.get("path") or not self.files_store:
+                continue
+            meta = dict(f.get("raw") or {
+                # FilesPipeline served the file from its cache (FILES_EXPIRES): not fetched in this run
+                "kind": "attachment", "url": f.get("url"), "requested_url": f.get("url"), "status": None,
+                "headers": {"x-cchc-source": f"download cache ({f.get('status') or 'uptodate'})"},
+            })
+            path = Path(self.files_store) / f["path"]
+            if self._put(meta, lambda: self.blobs.put_file(path), counts):  # type: ignore[union-attr]
+                f["raw"] = meta
+        return counts
+
+    @staticmethod
+    def _put(meta: dict[str, Any], put: Any, counts: Counter[str]) -> bool:
+        try:
+            stored: Stored = put()
+        except OSError as exc:
+            counts["errors"] += 1
+            log.warning("raw copy of %s not kept: %s", meta.get("url"), exc)
+            return False
+        meta.update(sha256=stored.sha256, size=stored.size, stored_size=stored.stored_size)
+        counts["blobs_written" if stored.written else "blobs_deduplicated"] += 1
+        counts["bytes_raw"] += stored.size
+        if stored.written:
+            counts["bytes_stored"] += stored.stored_size
+        return True
