@@ -55,6 +55,7 @@ COMMAND_MODULES: list[str] = [
     "cli.units",
     "cli.report",
     "cli.deadlines",
+    "cli.evidence",   # also adds `db prune` to the db group
 ]
 
 
