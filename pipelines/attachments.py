@@ -5,17 +5,38 @@ and the size cap of the settings applies to them like to every download.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import Request
-from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 
 from crawler.capture import raw_of
+from pipelines.files_store import BlobFilesStore
+from storage.blobs import BlobStore
+from storage.datadir import data_dir_for
+from storage.errors import DatabaseURLError
 
 
 class AttachmentsPipeline(FilesPipeline):
-    """Stores each file once (path = hash of its URL) and records its MD5 checksum and status."""
+    """Stores each file once (path = hash of its URL) and records its MD5 checksum and status.
+
+    The bytes go to the database's content-addressed blob store (`pipelines.files_store`); FILES_STORE
+    keeps a pointer per file so the download cache (FILES_EXPIRES) works as before."""
+
+    def __init__(self, store_uri: Any, download_func: None = None, *, crawler: Any) -> None:
+        try:
+            self.blob_dir: Path | None = data_dir_for(crawler.settings.get("CCHC_DB") or None)
+        except DatabaseURLError:
+            self.blob_dir = None  # the storage pipeline refuses the same URL with a message that says what to do
+        super().__init__(store_uri, download_func, crawler=crawler)
+
+    def _get_store(self, uri: str) -> Any:
+        store = super()._get_store(uri)
+        if type(store) is FSFilesStore and self.blob_dir is not None:
+            return BlobFilesStore(uri, BlobStore(self.blob_dir))
+        return store
 
     def get_media_requests(self, item: Any, info: Any):
         adapter = ItemAdapter(item)

@@ -2,10 +2,12 @@
 
 One concern: the bytes. A page item carries its raw copy (`crawler.capture.raw_of`: body and fetch
 metadata); its attachments were downloaded by Scrapy's FilesPipeline (`pipelines.attachments`, which
-keeps its role: download, size cap, host guard, cache) into FILES_STORE. This pipeline writes both into
+keeps its role: download, size cap, host guard, cache), whose store already wrote their bytes into the
+blob store (`pipelines.files_store`). This pipeline writes the page into
 `<data dir>/blobs/sha256/ab/cdef….gz` (`storage.blobs`; identical bytes are one file) off the reactor
-thread, drops the body from the item and leaves the SHA-256 and sizes in its place, so storage records
-the metadata (`storage.evidence`) and never holds a page twice in memory.
+thread, drops the body from the item and leaves the SHA-256 and sizes in its place, makes sure each
+attachment's blob is in this database's store (``files[i]["blob"]``, which extraction then reads),
+so storage records the metadata (`storage.evidence`) and never holds a page twice in memory.
 
 A blob that cannot be written (disk full, permissions) is logged and counted; the item goes on without
 its ``sha256``, and storage then keeps the page in ``document_versions.html_z`` as before.
@@ -14,6 +16,7 @@ Counts in the crawl's stats: ``cchc/evidence/blobs_written``, ``…/blobs_dedupl
 """
 from __future__ import annotations
 
+import gzip
 import logging
 from collections import Counter
 from pathlib import Path
@@ -22,7 +25,8 @@ from typing import Any
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from storage.blobs import BlobStore, Stored
+from pipelines.files_store import read_pointer
+from storage.blobs import BlobStore, Stored, blob_key
 from storage.datadir import data_dir_for
 from storage.errors import DatabaseURLError
 
@@ -74,9 +78,22 @@ class EvidencePipeline:
                 "headers": {"x-cchc-source": f"download cache ({f.get('status') or 'uptodate'})"},
             })
             path = Path(self.files_store) / f["path"]
-            if self._put(meta, lambda: self.blobs.put_file(path), counts):  # type: ignore[union-attr]
+            if self._put(meta, lambda: self._file_blob(path), counts):
                 f["raw"] = meta
+                f["blob"] = str(self.blobs.path(meta["sha256"]))  # type: ignore[union-attr]
         return counts
+
+    def _file_blob(self, path: Path) -> Stored:
+        """A downloaded file into this database's blob store: usually already there (`BlobFilesStore`
+        put it), else copied from the blob a shared FILES_STORE points to, or from a real file."""
+        assert self.blobs is not None
+        pointer = read_pointer(path)
+        if pointer is None:
+            return self.blobs.put_file(path)
+        if self.blobs.has(pointer["sha256"]):
+            sha = pointer["sha256"]
+            return Stored(sha, int(pointer.get("size") or 0), self.blobs.path(sha).stat().st_size, False, blob_key(sha))
+        return self.blobs.put(gzip.decompress(Path(pointer["blob"]).read_bytes()))
 
     @staticmethod
     def _put(meta: dict[str, Any], put: Any, counts: Counter[str]) -> bool:
