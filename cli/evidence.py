@@ -25,6 +25,12 @@ def evidence_group() -> None:
     """Evidence packs: the raw pages behind a unit's figures, offline and checkable."""
 
 
+def _en() -> bool:
+    from reports.formatting import current_lang
+
+    return current_lang() == "en"
+
+
 def _human_size(n: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
@@ -58,9 +64,14 @@ def pack_cmd(unit: str, year: int, kind: str, out_path: str, db_url: str | None)
     manifest_sum = sha256_hex(_member(target, "manifest.json"))
     docs = len(pack.documents)
     files = len(manifest["files"])
-    click.echo(f"{target}: {pack.unit.unit} ({pack.unit.portal_id}), năm {year}: {len(pack.figures)} chỉ số, "
-               f"{docs} văn bản, {len(pack.widgets)} widget, {files} tệp có mã SHA-256; "
-               f"SHA-256 của manifest.json: {manifest_sum}", err=True)
+    if _en():
+        click.echo(f"{target}: {pack.unit.unit} ({pack.unit.portal_id}), {year}: {len(pack.figures)} figures, "
+                   f"{docs} documents, {len(pack.widgets)} widget readings, {files} files with their SHA-256; "
+                   f"SHA-256 of manifest.json: {manifest_sum}", err=True)
+    else:
+        click.echo(f"{target}: {pack.unit.unit} ({pack.unit.portal_id}), năm {year}: {len(pack.figures)} chỉ số, "
+                   f"{docs} văn bản, {len(pack.widgets)} widget, {files} tệp có mã SHA-256; "
+                   f"SHA-256 của manifest.json: {manifest_sum}", err=True)
     for problem in pack.problems:
         click.echo(f"warning: {problem}", err=True)
 
@@ -85,7 +96,10 @@ def verify_cmd(pack: Path) -> None:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1)
-    click.echo(f"ok: {len(manifest['files'])} tệp khớp mã SHA-256 ({manifest.get('unit')}, năm {manifest.get('year')})")
+    if _en():
+        click.echo(f"ok: {len(manifest['files'])} files match their SHA-256 ({manifest.get('unit')}, {manifest.get('year')})")
+    else:
+        click.echo(f"ok: {len(manifest['files'])} tệp khớp mã SHA-256 ({manifest.get('unit')}, năm {manifest.get('year')})")
 
 
 @db_group.command("prune")
@@ -107,12 +121,17 @@ def prune_cmd(keep_days: int, dry_run: bool, db_url: str | None) -> None:
                 raise ReportError(f"run {running[0]} is still running: prune when no crawl is writing "
                                   f"{store.display_url} (a crawl may be storing the very bytes prune would drop)")
         result = prune(store.engine, data_dir(make_url(store.url)), keep_days, dry_run=dry_run)
-    verb = "Sẽ giải phóng" if dry_run else "Đã giải phóng"
-    click.echo(f"{verb} {result.files} tệp bản gốc ({result.bytes} byte, {_human_size(result.bytes)}), "
-               f"{result.raw_fetches} dòng thông tin tải; giữ {result.kept_referenced} bản gốc cũ hơn "
-               f"{keep_days} ngày vì còn là bằng chứng ({', '.join(r.table for r in REFERENCES)}).")
+    tables = ", ".join(r.table for r in REFERENCES)
+    if _en():
+        click.echo(f"{'Would free' if dry_run else 'Freed'} {result.files} raw files ({result.bytes} bytes, "
+                   f"{_human_size(result.bytes)}), {result.raw_fetches} fetch-metadata rows; kept "
+                   f"{result.kept_referenced} raw copies older than {keep_days} days that are evidence ({tables}).")
+    else:
+        click.echo(f"{'Sẽ giải phóng' if dry_run else 'Đã giải phóng'} {result.files} tệp bản gốc ({result.bytes} byte, "
+                   f"{_human_size(result.bytes)}), {result.raw_fetches} dòng thông tin tải; giữ {result.kept_referenced} "
+                   f"bản gốc cũ hơn {keep_days} ngày vì còn là bằng chứng ({tables}).")
     if result.missing_files:
-        click.echo(f"warning: {result.missing_files} bản gốc đã không còn trên đĩa trước khi dọn", err=True)
+        click.echo(f"warning: {result.missing_files} raw files were already gone from the disk", err=True)
 
 
 def _running_runs(store: object) -> list[int]:

@@ -1000,9 +1000,10 @@ def _pid_alive(pid: int) -> bool:
 
 def _derived_hash(record: Mapping[str, Any], files: list[Mapping[str, Any]]) -> str:
     """Hash of the whole extraction output for a page (record and files' metadata)."""
-    # a file's "raw" (fetch metadata of its copy, new each run) is evidence, not extraction output
-    payload = json.dumps({"record": exports.json_safe(dict(record)),
-                          "files": exports.json_safe([{k: v for k, v in f.items() if k != "raw"} for f in files])},
+    # a file's "raw" (fetch metadata of its copy, new each run) and "blob" (where its bytes are) are
+    # evidence, not extraction output
+    kept = [{k: v for k, v in f.items() if k not in ("raw", "blob")} for f in files]
+    payload = json.dumps({"record": exports.json_safe(dict(record)), "files": exports.json_safe(kept)},
                          sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
