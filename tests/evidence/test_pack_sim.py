@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "reports"))
 import builddb  # noqa: E402
 
+from pipelines.files_store import read_pointer  # noqa: E402
 from storage.evidence_models import Blob, RawFetch  # noqa: E402
 from storage.models import Attachment  # noqa: E402
 
@@ -48,10 +49,22 @@ def test_identical_bytes_of_a_real_crawl_are_stored_once(crawled: Path) -> None:
         captures = conn.execute(select(func.count()).select_from(RawFetch)).scalar_one()
         distinct = conn.execute(select(func.count(func.distinct(RawFetch.sha256)))).scalar_one()
         blobs = conn.execute(select(func.count()).select_from(Blob)).scalar_one()
-    engine.dispose()
     files = list((crawled.parent / (crawled.name + ".d") / "blobs").rglob("*.gz"))
-    assert captures > distinct  # day 2 saw pages unchanged since day 1
+    assert captures > distinct  # day 2 met the same attachments again
     assert distinct == blobs == len(files)
+    # Scrapy's FILES_STORE keeps a pointer per attachment, not a second copy of its bytes ...
+    pointers = [p for p in (crawled.parent / "files").rglob("*") if p.is_file()]
+    assert pointers
+    for path in pointers:
+        pointer = read_pointer(path)
+        assert pointer is not None and path.stat().st_size < 1024
+        assert Path(pointer["blob"]).is_file() and Path(pointer["blob"]) in files
+    # ... and its download cache still works: day 2 took the attachments from it, not from the portals
+    with engine.connect() as conn:
+        day2 = conn.execute(select(RawFetch.status, RawFetch.headers).where(
+            RawFetch.kind == "attachment", RawFetch.run_id == 2)).all()
+    engine.dispose()
+    assert day2 and all(status is None and "download cache" in headers["x-cchc-source"] for status, headers in day2)
 
 
 def test_pack_holds_every_figure_with_its_raw_page(crawled: Path, tmp_path: Path) -> None:
