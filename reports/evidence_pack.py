@@ -157,8 +157,10 @@ def collect(engine: Engine, data_dir: Path, unit_query: str, year: int, kind: st
             if sup_unit is not None:
                 sup_row = coverage(engine, year, kind=kind, runs=runs, units=[sup_unit]).rows[0]
                 superior = document(sup_row["url"])
+        from_superior = str(comp_row.get("deadline_source") or "").startswith("superior")
         for key in COMPLIANCE_SUPERIOR_KEYS:
-            evidence = superior if key != "deadline_source" or "superior" in str(comp_row.get(key) or "") else None
+            # a deadline read from the configuration file rests on that file, not on a page
+            evidence = superior if not key.startswith("deadline") or from_superior else None
             pack.figures.append(Figure("compliance", key, comp_row.get(key), evidence))
         widget = _widget(engine, blobs, unit.portal_id, cov.run, pack.problems) if comp_row.get("widget_present") else None
         if widget is not None:
