@@ -9,6 +9,11 @@ thread, drops the body from the item and leaves the SHA-256 and sizes in its pla
 attachment's blob is in this database's store (``files[i]["blob"]``, which extraction then reads),
 so storage records the metadata (`storage.evidence`) and never holds a page twice in memory.
 
+Two classes, one per moment: `RawPagesPipeline` (priority 50) stores the page's body as soon as the
+item leaves the spider, so no raw bytes wait with the item for its attachments or for an extraction
+worker; `EvidencePipeline` (200, after Scrapy's FilesPipeline at 100) handles the attachments (and a
+page body still there when the first is not enabled).
+
 A blob that cannot be written (disk full, permissions) is logged and counted; the item goes on without
 its ``sha256``, and storage then keeps the page in ``document_versions.html_z`` as before.
 Counts in the crawl's stats: ``cchc/evidence/blobs_written``, ``…/blobs_deduplicated``,
@@ -36,6 +41,9 @@ log = logging.getLogger(__name__)
 class EvidencePipeline:
     """Writes each item's raw page and attachment files into the blob store of the crawl's database."""
 
+    #: only the page's body (`RawPagesPipeline`)
+    pages_only = False
+
     def __init__(self, data_dir: Path | None, files_store: str | None, stats: Any) -> None:
         self.blobs = BlobStore(data_dir) if data_dir is not None else None
         self.files_store = files_store
@@ -52,6 +60,13 @@ class EvidencePipeline:
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         raw = getattr(item, "raw", None)
+        if self.pages_only:
+            if self.blobs is None or not isinstance(raw, dict) or "body" not in raw:
+                return item
+            counts = await maybe_deferred_to_future(deferToThread(self.store_page, item))
+            for key, value in counts.items():
+                self.stats.inc_value(f"cchc/evidence/{key}", value)
+            return item
         files = getattr(item, "files", None) or []
         if self.blobs is None or (not raw and not any(f.get("path") for f in files)):
             if isinstance(raw, dict):
@@ -64,11 +79,7 @@ class EvidencePipeline:
 
     def store_item(self, item: Any) -> Counter[str]:
         """Store the item's raw bytes (runs in a thread); the counts for the crawl's stats."""
-        counts: Counter[str] = Counter()
-        raw = getattr(item, "raw", None)
-        if isinstance(raw, dict) and "body" in raw:
-            body = raw.pop("body")
-            self._put(raw, lambda: self.blobs.put(body), counts)  # type: ignore[union-attr]
+        counts = self.store_page(item)
         for f in getattr(item, "files", None) or []:
             if not f.get("path") or not self.files_store:
                 continue
@@ -81,6 +92,15 @@ class EvidencePipeline:
             if self._put(meta, lambda: self._file_blob(path), counts):
                 f["raw"] = meta
                 f["blob"] = str(self.blobs.path(meta["sha256"]))  # type: ignore[union-attr]
+        return counts
+
+    def store_page(self, item: Any) -> Counter[str]:
+        """The page's body into the store, replaced on the item by its SHA-256 and sizes."""
+        counts: Counter[str] = Counter()
+        raw = getattr(item, "raw", None)
+        if isinstance(raw, dict) and "body" in raw:
+            body = raw.pop("body")
+            self._put(raw, lambda: self.blobs.put(body), counts)  # type: ignore[union-attr]
         return counts
 
     def _file_blob(self, path: Path) -> Stored:
@@ -109,3 +129,10 @@ class EvidencePipeline:
         if stored.written:
             counts["bytes_stored"] += stored.stored_size
         return True
+
+
+class RawPagesPipeline(EvidencePipeline):
+    """The page's body only, before anything waits (attachment downloads, the extraction pool's queue):
+    an item then carries its SHA-256 instead of its raw bytes for the rest of its way."""
+
+    pages_only = True
