@@ -30,7 +30,7 @@ from typing import Any
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from pipelines.files_store import read_pointer
+from pipelines.file_pointers import read_pointer
 from storage.blobs import BlobStore, Stored, blob_key
 from storage.datadir import data_dir_for
 from storage.errors import DatabaseURLError

@@ -29,7 +29,7 @@ from typing import Any
 
 from crawler.items import PageItem
 from pipelines.extract import PortalContext, attachment_text, extract, register_record
-from pipelines.files_store import file_bytes
+from pipelines.file_pointers import file_bytes
 
 
 def build_record(

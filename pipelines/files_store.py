@@ -21,27 +21,8 @@ from typing import Any
 
 from scrapy.pipelines.files import FSFilesStore
 
+from pipelines.file_pointers import read_pointer
 from storage.blobs import BlobStore
-
-POINTER_MARK = b'{"cchc_blob": 1'
-POINTER_MAX = 4096
-
-
-def read_pointer(path: Path) -> dict[str, Any] | None:
-    """The pointer at `path`, or None when `path` holds real bytes (or nothing)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(POINTER_MAX + 1)
-    except OSError:
-        return None
-    if not head.startswith(POINTER_MARK) or len(head) > POINTER_MAX:
-        return None
-    try:
-        pointer = json.loads(head)
-    except ValueError:
-        return None
-    return pointer if isinstance(pointer, dict) and pointer.get("sha256") and pointer.get("blob") else None
-
 
 class BlobFilesStore(FSFilesStore):
     """FSFilesStore whose bytes live in a `BlobStore`; FILES_STORE holds pointers only."""
@@ -71,17 +52,3 @@ class BlobFilesStore(FSFilesStore):
         if not Path(pointer["blob"]).is_file():
             return {}  # its bytes were pruned: download again
         return {"last_modified": target.stat().st_mtime, "checksum": pointer.get("md5")}
-
-
-def file_bytes(files_store: str, entry: dict[str, Any]) -> bytes:
-    """The bytes of a downloaded file (an item's ``files`` entry): its blob when the evidence pipeline
-    named one, else what FILES_STORE/<path> holds (following a pointer)."""
-    import gzip
-
-    if entry.get("blob"):
-        return gzip.decompress(Path(entry["blob"]).read_bytes())
-    path = Path(files_store) / entry["path"]
-    pointer = read_pointer(path)
-    if pointer is not None:
-        return gzip.decompress(Path(pointer["blob"]).read_bytes())
-    return path.read_bytes()

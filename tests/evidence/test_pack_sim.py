@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "reports"))
 import builddb  # noqa: E402
 
-from pipelines.files_store import read_pointer  # noqa: E402
+from pipelines.file_pointers import read_pointer  # noqa: E402
 from storage.evidence_models import Blob, RawFetch  # noqa: E402
 from storage.models import Attachment  # noqa: E402
 
