@@ -21,9 +21,10 @@ def cchc(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def test_superior_plan_and_a_version_stored_before_the_blob_store(tmp_path: Path) -> None:
-    db = tmp_path / "cchc.sqlite"
-    store = Store.open(str(db))
+def test_superior_plan_and_a_version_stored_before_the_blob_store(db_url: str, tmp_path: Path) -> None:
+    """On SQLite and PostgreSQL (whose blobs live in $CCHC_DATA_DIR/postgresql-HOST-PORT-DB/)."""
+    db = db_url
+    store = Store.open(db)
     try:
         store.sync_portals([PORTAL_ROW, PROVINCE])
         run = store.start_run(trigger="manual", observed_on=dt.date(2026, 2, 10))
@@ -45,7 +46,7 @@ def test_superior_plan_and_a_version_stored_before_the_blob_store(tmp_path: Path
     finally:
         store.close()
     out = tmp_path / "pack.zip"
-    made = cchc("evidence", "pack", PORTAL, "--year", "2026", "--out", str(out), "--db", str(db))
+    made = cchc("evidence", "pack", PORTAL, "--year", "2026", "--out", str(out), "--db", db)
     assert made.returncode == 0, made.stderr
     with zipfile.ZipFile(out) as zf:
         figures = json.loads(zf.read("figures.json"))
