@@ -115,7 +115,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 # One concern per pipeline, gapped priorities so later concerns slot in between.
 ITEM_PIPELINES = {
+    "pipelines.evidence.RawPagesPipeline": 50,      # raw page bytes into the blob store, before any wait
     "pipelines.attachments.AttachmentsPipeline": 100,
+    "pipelines.evidence.EvidencePipeline": 200,      # attachments' blobs into this database's store
     "pipelines.extraction.ExtractPipeline": 300,
     "pipelines.storage.StoragePipeline": 900,
 }

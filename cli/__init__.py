@@ -56,6 +56,7 @@ COMMAND_MODULES: list[str] = [
     "cli.report",
     "cli.deadlines",
     "cli.alerts",
+    "cli.evidence",   # also adds `db prune` to the db group
 ]
 
 

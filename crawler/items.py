@@ -46,6 +46,7 @@ class PageItem:
     fetched_at: str = field(default_factory=utcnow_iso)
     type: str = "page"
     error: str | None = None   # why there is no record (extraction over its time budget); stored on the fetch row
+    raw: dict[str, Any] | None = None   # the raw copy (crawler.capture.raw_of); pipelines.evidence stores its bytes
 
 
 @dataclass
@@ -70,6 +71,7 @@ class WidgetItem:
     visitors: dict[str, Any] | None = None
     fetched_at: str = field(default_factory=utcnow_iso)
     type: str = "widget"
+    raw: dict[str, Any] | None = None   # the page the reading was read from (crawler.capture.raw_of)
 
 
 @dataclass

@@ -24,12 +24,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from crawler.items import PageItem
 from pipelines.extract import PortalContext, attachment_text, extract, register_record
+from pipelines.file_pointers import file_bytes
 
 
 def build_record(
@@ -47,7 +47,7 @@ def build_record(
     for f in files:
         f = dict(f)
         if f.get("path") and files_store:
-            data = (Path(files_store) / f["path"]).read_bytes()
+            data = file_bytes(files_store, f)
             att = attachment_text(data, f["url"].rsplit("/", 1)[-1])
             f.update(kind=att.kind, text=att.text, warnings=list(att.warnings))
             texts.append(att)

@@ -30,7 +30,8 @@ UPGRADE_LOCK_KEY = 0x43434843_0001
 #: Every module that declares tables on `storage.models.Base`. Listed explicitly (not discovered) so a
 #: broken import fails loudly; autogenerate and the schema checks see the union of them.
 MODEL_MODULES: tuple[str, ...] = (
-    "storage.models", "storage.units_models", "storage.alerts_models", "storage.health_models", "storage.index_models",
+    "storage.models", "storage.units_models", "storage.alerts_models", "storage.health_models", "storage.evidence_models",
+    "storage.index_models",
 )
 
 

@@ -31,7 +31,8 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import exports, health, migrate, search_index
+from storage import evidence, exports, health, migrate, search_index
+from storage.blobs import blob_key
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
     build_engine,
@@ -658,9 +659,11 @@ class Store:
             "error": text_or_none(item.get("error")),
         })
         record = item.get("record")
-        if not isinstance(record, Mapping) or (status is not None and status >= 400):
-            return  # a fetch without an extraction record (or an error page) is not a document
         files = [f for f in (item.get("files") or []) if isinstance(f, Mapping)]
+        raw = item.get("raw") if isinstance(item.get("raw"), Mapping) else None
+        if not isinstance(record, Mapping) or (status is not None and status >= 400):
+            evidence.save_unlinked(session.connection(), run.id, portal_id, raw, files)
+            return  # a fetch without an extraction record (or an error page) is not a document
         doc_url = canonical_url(text_or_none(record.get("url")) or url)
         content_hash = document_content_hash(record.get("text"), (text_or_none(f.get("checksum")) for f in files))
 
@@ -678,7 +681,7 @@ class Store:
                 "removed_run_id": None, "removed_status": None, "version": 1, "content_hash": content_hash,
             }).scalar_one()
             version = 1
-            self._add_version(session, document_id, 1, content_hash, run, fields, html_bytes, record, files)
+            self._add_version(session, document_id, 1, content_hash, run, fields, html_bytes, record, files, raw)
         else:
             document_id, version = found.id, found.version
             changes: dict[str, Any] = {
@@ -688,7 +691,8 @@ class Store:
             if content_hash != found.content_hash:
                 version += 1
                 changes.update(version=version, content_hash=content_hash)
-                self._add_version(session, document_id, version, content_hash, run, fields, html_bytes, record, files)
+                self._add_version(session, document_id, version, content_hash, run, fields, html_bytes, record, files,
+                                  raw)
             else:
                 self._refresh_version(session, document_id, version, run, fields, record, files)
             if found.removed_run_id is not None and run.id >= found.removed_run_id:
@@ -698,6 +702,7 @@ class Store:
                          {"_id": document_id, **changes})
         self._upsert(session, DocumentSighting, {"run_id": run.id, "document_id": document_id},
                      {"version": version, "fetched_at": fetched_at}, keep_when_null=True)
+        evidence.link_version(session.connection(), run.id, portal_id, document_id, version, raw, files)
 
     def _refresh_version(self, session: Session, document_id: int, version: int, run: CrawlRun,
                          fields: dict[str, Any], record: Mapping[str, Any], files: list[Mapping[str, Any]]) -> None:
@@ -759,15 +764,18 @@ class Store:
 
     def _add_version(self, session: Session, document_id: int, version: int, content_hash: str, run: CrawlRun,
                      fields: dict[str, Any], html_bytes: bytes | None, record: Mapping[str, Any],
-                     files: list[Mapping[str, Any]]) -> None:
+                     files: list[Mapping[str, Any]], raw: Mapping[str, Any] | None = None) -> None:
+        """A new version. When the evidence pipeline kept the raw page in the content-addressed store
+        (`storage.blobs`), ``html_path`` names its blob and the page is not copied into ``html_z``."""
         table = DocumentVersion.__table__
+        blob = blob_key(str(raw["sha256"])) if raw and raw.get("sha256") else None
         version_id = session.connection().execute(
             self._cached("version.insert", lambda: table.insert().returning(table.c.id)), {
                 "document_id": document_id, "version": version, "content_hash": content_hash,
                 "first_seen_run_id": run.id, "last_seen_run_id": run.id,
-                "html_z": zlib.compress(html_bytes, 6) if html_bytes is not None else None,
+                "html_z": zlib.compress(html_bytes, 6) if html_bytes is not None and blob is None else None,
                 "html_sha256": sha256_text(html_bytes),
-                "html_size": len(html_bytes) if html_bytes is not None else None, "html_path": None, **fields,
+                "html_size": len(html_bytes) if html_bytes is not None else None, "html_path": blob, **fields,
             }).scalar_one()
         self._replace_children(session, version_id, record, files, fresh=True)
 
@@ -865,6 +873,8 @@ class Store:
         visitors = item.get("visitors")
         if isinstance(visitors, Mapping) and visitors:
             self._save_visitors(session, run, portal_id, url, fetched_at, visitors)
+        if isinstance(item.get("raw"), Mapping):
+            evidence.link_widget(session.connection(), run.id, portal_id, item["raw"], reading=bool(widget))
 
     def _save_visitors(self, session: Session, run: CrawlRun, portal_id: str, url: str | None,
                        fetched_at: dt.datetime | None, visitors: Mapping[str, Any]) -> None:
@@ -996,7 +1006,10 @@ def _pid_alive(pid: int) -> bool:
 
 def _derived_hash(record: Mapping[str, Any], files: list[Mapping[str, Any]]) -> str:
     """Hash of the whole extraction output for a page (record and files' metadata)."""
-    payload = json.dumps({"record": exports.json_safe(dict(record)), "files": exports.json_safe([dict(f) for f in files])},
+    # a file's "raw" (fetch metadata of its copy, new each run) and "blob" (where its bytes are) are
+    # evidence, not extraction output
+    kept = [{k: v for k, v in f.items() if k not in ("raw", "blob")} for f in files]
+    payload = json.dumps({"record": exports.json_safe(dict(record)), "files": exports.json_safe(kept)},
                          sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

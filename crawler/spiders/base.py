@@ -16,6 +16,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from core.vntext import fold
+from crawler.capture import raw_of
 from crawler.families import FAMILIES, is_article_url, profile
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
@@ -231,6 +232,7 @@ class PortalSpider(scrapy.Spider):
             discovered_by=self.discovery,
             hints=response.meta.get("hints", {}),
             file_urls=self.attachment_urls(response, portal),
+            raw=raw_of(response, "page"),
         )
 
     def attachment_urls(self, response: TextResponse, portal: Portal) -> list[str]:

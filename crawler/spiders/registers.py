@@ -14,6 +14,7 @@ from scrapy.http import Response, TextResponse
 
 from core.vntext import clean_space, fold
 from crawler.families import profile
+from crawler.capture import raw_of
 from crawler.items import PageItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal
@@ -130,6 +131,7 @@ class RegistersSpider(PortalSpider):
                 discovered_by=self.discovery,
                 hints={"register_row": row, "register_page": response.url},
                 file_urls=[row["file_url"]] if row.get("file_url") else [],
+                raw=raw_of(response, "page"),
             )
         depth = int(response.meta.get("listing_depth", 1))
         if depth < self.max_pages:

@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.http import Response, TextResponse
 
 from core.clock import observed_on
+from crawler.capture import raw_of
 from crawler.items import HealthItem, WidgetItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, page_text
@@ -38,7 +39,7 @@ class WidgetSpider(PortalSpider):
         visitors = extract_visitors(html)
         widget, issues = extract_widget(html, response.url)
         if widget:
-            yield from self._reading(portal, response.url, "inline", widget, issues, visitors)
+            yield from self._reading(portal, response.url, "inline", widget, issues, visitors, raw_of(response, "widget"))
             return
         sources = list(widget_source_urls(html, response.url))
         configured = portal.widget_url_on(observed_on())
@@ -71,7 +72,7 @@ class WidgetSpider(PortalSpider):
                 widget, issues = extract_widget(page_text(response), response.url)
         visitors = response.meta.get("visitors")
         if widget:
-            yield from self._reading(portal, response.url, source, widget, issues, visitors)
+            yield from self._reading(portal, response.url, source, widget, issues, visitors, raw_of(response, "widget"))
             return
         rest = response.meta.get("rest") or []
         if rest:
@@ -81,7 +82,9 @@ class WidgetSpider(PortalSpider):
         if visitors:
             yield WidgetItem(portal_id=portal.id, url=response.meta.get("home", response.url), source="none", widget=None, visitors=visitors)
 
-    def _reading(self, portal: Portal, url: str, source: str, widget: dict, issues: list[str], visitors: dict | None) -> Iterator[Any]:
+    def _reading(self, portal: Portal, url: str, source: str, widget: dict, issues: list[str], visitors: dict | None,
+                 raw: dict[str, Any] | None = None) -> Iterator[Any]:
         self.crawler.stats.inc_value(f"cchc/widgets/{source}")
         yield HealthItem(portal_id=portal.id, url=portal.base_url, has_widget=True)
-        yield WidgetItem(portal_id=portal.id, url=url, source=source, widget=widget, widget_issues=issues, visitors=visitors)
+        yield WidgetItem(portal_id=portal.id, url=url, source=source, widget=widget, widget_issues=issues, visitors=visitors,
+                         raw=raw)
