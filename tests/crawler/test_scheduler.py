@@ -46,7 +46,7 @@ def test_two_once_started_together_give_exactly_one_run(crawl, tmp_path, small_r
              for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert sorted(p.returncode for p in procs) == [0, 0], outs
-    assert sum("skipped: another crawl is running" in err for _, err in outs) == 1
+    assert sum("bỏ qua: một lần quét khác đang chạy" in err for _, err in outs) == 1
     runs = crawl.export(db, "runs")
     assert [(r["trigger"], r["status"]) for r in runs] == [("schedule", "complete")]
 
