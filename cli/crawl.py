@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from cli.crawl_summary import print_summary, run_notes
-from cli.params import lang_option
+from cli.params import LEVEL, NAME, lang_option
 from core.clock import observed_on
 from core.paths import registry_to_read
 from crawler.registry import DEFAULT_REGISTRY_PATH, RegistryError, UnknownPortalError, for_url, load_registry
@@ -342,8 +342,8 @@ def resumable_run(store: Any, *, trigger: str, observed_on: Any, args: dict[str,
 @click.command("crawl")
 @click.option("--spider", "spiders", multiple=True, type=click.Choice(SPIDERS), help="Discovery method(s); all by default.")
 @click.option("--source", "sources", multiple=True, help="Registry portal id (repeatable).")
-@click.option("--province", help="Only portals of this province (diacritics-insensitive).")
-@click.option("--level", type=click.Choice(["province", "department", "district", "commune"]))
+@click.option("--province", type=NAME, help="Only portals of this province (diacritics-insensitive).")
+@click.option("--level", type=LEVEL, help="Only portals of this level (tỉnh, sở, huyện, xã/phường; xa, phuong…).")
 @click.option("--url", help="Ad-hoc crawl of one portal that is not in the registry.")
 @click.option("--db", help="Database URL or SQLite path (default: CCHC_DB or ./data/cchc.sqlite).")
 @click.option("--registry", type=click.Path(dir_okay=False),
