@@ -82,6 +82,17 @@ def test_corrections_apply_and_survive_a_recrawl(writable_db, worlds, tmp_path):
     listed = json.loads(cchc("review", "list", "--all", "--format", "json", "--db", db).stdout)
     assert [(c["id"], c["action"], c["active"]) for c in listed] == [(c1, "not_cchc", False), (c2, "link", True),
                                                                        (c3, "offline", True)]
+    # the table people read: times in Asia/Ho_Chi_Minh (stored in UTC), actions and yes/no as labels
+    from reports.labels import local_time
+
+    table = cchc("review", "list", "--all", "--db", db).stdout
+    english = cchc("review", "list", "--all", "--db", db, "--lang", "en").stdout
+    for c in listed:
+        local = local_time(c["created_at"])
+        assert local is not None and local.utcoffset().total_seconds() == 7 * 3600
+        assert f"{local:%d/%m/%Y %H:%M}" in table and f"{local:%d/%m/%Y %H:%M}" in english
+    assert "Không phải CCHC" in table and "Bổ sung ngoài mạng" in table and "not_cchc" not in table
+    assert "Not CCHC" in english and "Found offline" in english and "Không phải CCHC" not in english
 
 
 def test_category_correction(writable_db, worlds):
