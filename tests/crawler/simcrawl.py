@@ -61,7 +61,8 @@ class Crawl:
         self.net = net
         self.tmp = tmp
 
-    def run(self, db: Path, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def run(self, db: Path, *args: str, check: bool = True,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         env = {**os.environ, **self.net.env(), **FAST, "CCHC_FILES_STORE": str(self.tmp / "files"),
                "CCHC_LOG_DIR": str(self.tmp / "logs"), **(env or {})}
         env.pop("CCHC_DB", None)

@@ -91,7 +91,8 @@ def test_english_on_request() -> None:
     ]
     assert _section(lines, "Also noted (the crawl went on):") == [
         "  - p-tuyenquang: 3 URL(s) disallowed by robots.txt, not fetched"]
-    assert lines[-1] == "Totals: Portals 5, Pages 1.241, Documents 57, CCHC documents 9, Widgets read 1, Portals with problems 4"
+    assert lines[-1] == ("Totals: Portals 5, Pages 1.241, Documents 57, CCHC documents 9, Widgets read 1, "
+                         "Portals with problems 4")
 
 
 def test_a_run_still_running_shows_no_end_and_a_down_portal_its_error() -> None:
