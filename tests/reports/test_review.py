@@ -50,7 +50,8 @@ def test_corrections_apply_and_survive_a_recrawl(writable_db, worlds, tmp_path):
     assert row["found"] and row["url"] != first["url"] and row["corrections"] == []
     assert first["url"] not in {r["url"] for r in coverage(db, 2026).values() if r["url"]}
     # 2. link: that other plan belongs to Lâm Đồng (a made-up case) -> Lâm Đồng is covered, with the id
-    c2 = review(db, "link", row["url"], "--unit", "p-lamdong")
+    # (the unit named as a person types it: no diacritics, any case)
+    c2 = review(db, "link", row["url"], "--unit", "ubnd tinh LAM DONG")
     rows = coverage(db, 2026)
     assert rows["p-lamdong"]["found"] and rows["p-lamdong"]["corrections"] == [c2]
     # 3. an offline plan for Phú Thọ
@@ -110,6 +111,7 @@ def test_category_correction(writable_db, worlds):
 @pytest.mark.parametrize("args, message", [
     (["not-cchc", "https://nowhere.gov.vn/x"], "no stored document"),
     (["add-offline", "--unit", "p-atlantis", "--year", "2026", "--doc-date", "2026-01-01", "--evidence", "x"], "unknown unit"),
+    (["add-offline", "--unit", "ubnd tinh", "--year", "2026", "--doc-date", "2026-01-01", "--evidence", "x"], "is ambiguous"),
     (["add-offline", "--unit", "p-phutho", "--year", "2026", "--doc-date", "2999-01-01", "--evidence", "x"], "in the future"),
     (["add-offline", "--unit", "p-phutho", "--year", "2026", "--evidence", "x"], "--doc-date or --published"),
     (["withdraw", "999"], "no correction 999"),
