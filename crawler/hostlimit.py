@@ -92,7 +92,7 @@ class _Host:
         self.in_flight = 0
         self.last_start: float | None = None
         self.waiters: deque[tuple[Deferred[float], int, float, float]] = deque()
-        self.timer: CallLaterResult | None = None
+        self.timer: CallLaterResult | Any = None
         self.gap: float | None = None  # the spacing drawn for the next start (jitter drawn once)
 
 
@@ -100,9 +100,13 @@ class LocalHostLimiter(HostLimiter):
     """`HostLimiter` for the crawlers of one process: first come, first served per host."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 uniform: Callable[[float, float], float] = random.uniform) -> None:
+                 uniform: Callable[[float, float], float] = random.uniform,
+                 later: Callable[..., Any] = call_later) -> None:
+        """`clock`, `uniform` and `later` (run a function after a delay) are the reactor's and the
+        random module's; tests give their own to check the policy step by step."""
         self._clock = clock
         self._uniform = uniform
+        self._later = later
         self._hosts: dict[str, _Host] = {}
 
     def acquire(self, key: str, concurrency: int, delay: float, jitter: float) -> Deferred[float]:
@@ -142,7 +146,7 @@ class LocalHostLimiter(HostLimiter):
                 host.gap = max(0.0, delay * (1 + self._uniform(-jitter, jitter))) if jitter else delay
             now = self._clock()
             if host.last_start is not None and host.last_start + host.gap > now:
-                host.timer = call_later(host.last_start + host.gap - now, self._wake, host)
+                host.timer = self._later(host.last_start + host.gap - now, self._wake, host)
                 return
             host.waiters.popleft()
             host.in_flight += 1
