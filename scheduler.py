@@ -36,6 +36,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from core.clock import VN_TZ
+from reports.labels import DEFAULT_LANG
 from storage.engine import resolve_url
 
 log = logging.getLogger("cchc.scheduler")
@@ -210,9 +211,18 @@ def close_runs_of_dead_crawl(db: str, pid: int, rc: int) -> list[int]:
     return failed
 
 
-def run_once(db: str | None, registry: str | None = None) -> int | None:
+def crawl_args(registry: str | None, lang: str | None = None) -> tuple[str, ...]:
+    """The scheduled crawl's own arguments. The language is passed only when it is not the crawl's
+    default (Vietnamese), so a daemon started as before keeps its stored job (and its next run time)."""
+    extra: tuple[str, ...] = ("--registry", registry) if registry else ()
+    if lang and lang != DEFAULT_LANG:
+        extra += ("--lang", lang)
+    return extra
+
+
+def run_once(db: str | None, registry: str | None = None, lang: str | None = None) -> int | None:
     """`cchc schedule --once`: the scheduled job now, without the daemon's job store."""
-    extra = ("--registry", registry) if registry else ()
+    extra = crawl_args(registry, lang)
     return scheduled_crawl(str(resolve_url(db).render_as_string(hide_password=False)), (), extra)
 
 
@@ -259,6 +269,7 @@ def run_daemon(
     grace_hours: float = 12.0,
     max_runs: int | None = None,
     registry: str | None = None,
+    lang: str | None = None,
 ) -> None:
     """`cchc schedule`: the foreground daemon. Stops cleanly on SIGTERM/Ctrl-C."""
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
@@ -272,7 +283,7 @@ def run_daemon(
     url = resolve_url(db)
     db_str = url.render_as_string(hide_password=False)
     check_job_store(url)
-    extra = ("--registry", registry) if registry else ()
+    extra = crawl_args(registry, lang)
     died: list[BaseException] = []
     done = threading.Event()
 

@@ -44,6 +44,13 @@ AUTOTHROTTLE_ENABLED = _env_bool("CCHC_AUTOTHROTTLE", True)
 AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY or 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# ...and those limits hold for the whole run, not per spider: every discovery spider's downloader asks
+# one per-host limiter shared by the run (crawler/hostlimit.py). CCHC_HOST_LIMITER names its class
+# (in process now; one shared through Redis would fill the same interface).
+DOWNLOADER = "crawler.hostlimit.SharedLimitDownloader"
+CCHC_HOST_LIMITER = os.environ.get("CCHC_HOST_LIMITER", "crawler.hostlimit.LocalHostLimiter")
+# One JSON line per request (spider, host, when it reached and left the downloader), when set.
+CCHC_REQUEST_LOG = os.environ.get("CCHC_REQUEST_LOG", "")
 
 # Failures: retries with back-off on the statuses government portals give under load.
 RETRY_ENABLED = True
@@ -122,5 +129,5 @@ ITEM_PIPELINES = {
     "pipelines.storage.StoragePipeline": 900,
 }
 
-EXTENSIONS = {"crawler.progress.Progress": 500}
+EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.hostlimit.RequestLog": 510}
 CCHC_PROGRESS = _env_bool("CCHC_PROGRESS", False)

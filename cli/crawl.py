@@ -20,9 +20,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from cli.crawl_summary import print_layout_changes, print_summary, run_notes
+from cli.params import LEVEL, NAME, lang_option
 from core.clock import observed_on
 from core.paths import registry_to_read
 from crawler.registry import DEFAULT_REGISTRY_PATH, RegistryError, UnknownPortalError, for_url, load_registry
+from reports.formatting import current_lang, vn_date
+from reports.labels import text
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -131,13 +135,13 @@ def run_crawl(
         store.sync_portals([p.to_row() for p in portals])
         stale = store.mark_stale_runs_incomplete()
         if stale:
-            click.echo(f"note: run(s) {', '.join(map(str, stale))} had been interrupted; marked incomplete", err=True)
+            click.echo(text("crawl.stale", current_lang(), runs=", ".join(map(str, stale))), err=True)
         args = {"spiders": list(spiders), "sources": list(sources), "province": province, "level": level, "url": url}
         day = observed_on()
         run_id = resumable_run(store, trigger=trigger, observed_on=day, args=args)
         if run_id is not None:
             store.resume_run(run_id)
-            click.echo(f"note: resuming interrupted run {run_id} (same day and arguments)", err=True)
+            click.echo(text("crawl.resuming", current_lang(), run=run_id), err=True)
         else:
             run_id = store.start_run(trigger=trigger, observed_on=day, args=args)
     except StorageError as exc:
@@ -176,11 +180,12 @@ def run_crawl(
             stats["stopped"] = outcome.stopped
         store.finish_run(run_id, status=outcome.status, stats=stats)
         if not quiet:
-            print_summary(store.run_summary(run_id), run_notes(store, run_id))
-            print_layout_changes(store, run_id)
-            for line in index766_lines(store, run_id):
+            lang = current_lang()
+            print_summary(store.run_summary(run_id), run_notes(store, run_id, lang), lang)
+            print_layout_changes(store, run_id, lang)
+            for line in index766_lines(store, run_id, lang):
                 click.echo(line)
-            click.echo(f"Log: {paths.log}")
+            click.echo(text("crawl.log", lang, path=paths.log))
     except StorageError as exc:
         _fail(f"run {run_id} could not be closed: {exc}", EXIT_RUN_FAILED)
     finally:
@@ -220,7 +225,7 @@ def index766_answered(store: Store, run_id: int) -> bool:
             Index766Fetch.run_id == run_id, Index766Fetch.error.is_(None)).limit(1)) is not None
 
 
-def index766_lines(store: Store, run_id: int) -> list[str]:
+def index766_lines(store: Store, run_id: int, lang: str | None = None) -> list[str]:
     """One summary line per national index source the run read: provinces read, or the fault."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -230,9 +235,10 @@ def index766_lines(store: Store, run_id: int) -> list[str]:
     with Session(store.engine) as session:
         rows = session.scalars(select(Index766Fetch).where(Index766Fetch.run_id == run_id)
                                .order_by(Index766Fetch.source_id, Index766Fetch.year)).all()
-        return [f"National index {f.source_id} ({f.year}): "
-                + (f"FAILED: {f.error}" if f.error else f"{f.provinces} province(s) read"
-                   + (f", {len(f.issues)} issue(s)" if f.issues else ""))
+        return [text("crawl.index766", lang, source=f.source_id, year=f.year)
+                + (text("crawl.index766_failed", lang, error=f.error) if f.error
+                   else text("crawl.index766_read", lang, n=f.provinces)
+                   + (text("crawl.index766_issues", lang, n=len(f.issues)) if f.issues else ""))
                 for f in rows]
 
 
@@ -370,105 +376,11 @@ def resumable_run(store: Any, *, trigger: str, observed_on: Any, args: dict[str,
     return None
 
 
-def run_notes(store: Any, run_id: int) -> dict[str, list[str]]:
-    """What a person should know about portals that did answer: URLs robots.txt kept us from, other
-    failed fetches (404s of probed default paths aside), redirects followed to another host, URLs
-    that answered only after retries (from the run's per-spider stats)."""
-    from sqlalchemy import func, select
-    from sqlalchemy.orm import Session
-
-    from storage.models import CrawlRun, Fetch, PortalHealth
-
-    notes: dict[str, list[str]] = {}
-    with Session(store.engine) as session:
-        rows = session.execute(
-            select(Fetch.portal_id, Fetch.error, func.count()).where(Fetch.run_id == run_id, Fetch.error.is_not(None))
-            .group_by(Fetch.portal_id, Fetch.error).order_by(Fetch.portal_id, Fetch.error)
-        ).all()
-        for portal, error, n in rows:
-            if error.startswith("HTTP 404"):
-                continue
-            what = "disallowed by robots.txt, not fetched" if "robots.txt" in error else error[:90]
-            notes.setdefault(portal, []).append(f"{n} URL(s) {what}")
-        for portal, url, target in session.execute(
-            select(PortalHealth.portal_id, PortalHealth.url, PortalHealth.redirected_to)
-            .where(PortalHealth.run_id == run_id, PortalHealth.redirected_to.is_not(None), PortalHealth.error.is_(None))
-        ):
-            notes.setdefault(portal, []).append(f"{url} redirected to {target} (one of the portal's hosts: followed)")
-        run = session.get(CrawlRun, run_id)
-        retried: dict[str, list[int]] = {}
-        for spider_stats in ((run.stats or {}) if run is not None else {}).values():
-            if not isinstance(spider_stats, dict):
-                continue
-            for key, value in spider_stats.items():
-                for prefix, slot in (("cchc/retried_ok/", 0), ("cchc/retries/", 1)):
-                    if key.startswith(prefix):
-                        retried.setdefault(key[len(prefix):], [0, 0])[slot] += int(value)
-        for portal, (ok, spent) in sorted(retried.items()):
-            if ok:
-                notes.setdefault(portal, []).append(f"{ok} URL(s) answered only after retrying ({spent} retries in all)")
-    return notes
-
-
-def print_summary(summary: dict[str, Any], notes: dict[str, list[str]] | None = None) -> None:
-    """Per-portal counts, the portals that failed and why, then what else went wrong on the way."""
-    run = summary.get("run", {})
-    click.echo(f"\nRun {run.get('id')} ({run.get('trigger')}, observed {run.get('observed_on')}): {run.get('status')}")
-    rows = summary.get("portals", [])
-    click.echo(f"{'portal':38} {'pages':>5} {'docs':>5} {'cchc':>5} {'widget':>6}  status")
-    for p in rows:
-        state = p.get("error") or (f"HTTP {p['status']}" if p.get("status") else "-")
-        click.echo(
-            f"{p['portal'][:38]:38} {p.get('pages', 0):>5} {p.get('documents', 0):>5} {p.get('cchc_documents', 0):>5}"
-            f" {'yes' if p.get('widget') else 'no':>6}  {state}"
-        )
-    bad = [p for p in rows if p.get("error") or p.get("waf_blocked") or (p.get("status") or 200) >= 400]
-    if bad:
-        click.echo("\nPortals with problems:")
-        for p in bad:
-            what = p.get("error") or f"HTTP {p.get('status')}"
-            if p.get("redirected_to") and p["redirected_to"] not in what:
-                what += f" (redirect to {p['redirected_to']})"
-            click.echo(f"  - {p['portal']} ({p.get('name', '')}): {what}")
-    bad_ids = {p["portal"] for p in bad}
-    noted = {pid: lines for pid, lines in (notes or {}).items() if pid not in bad_ids}
-    if noted:
-        click.echo("\nAlso noted (the crawl went on):")
-        for pid, lines in sorted(noted.items()):
-            for line in lines:
-                click.echo(f"  - {pid}: {line}")
-    totals = summary.get("totals")
-    if totals:
-        click.echo("\nTotals: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
-
-
-def print_layout_changes(store: Any, run_id: int) -> None:
-    """The drift canary's verdict in the run's summary: portals whose pages stopped yielding what they
-    used to (`reports.health.layout_changes`; figures written when the run closed)."""
-    from sqlalchemy.orm import Session
-
-    from reports.health import layout_changes
-
-    with Session(store.engine) as session:
-        changes = layout_changes(session, run_id)
-    if not changes:
-        return
-    click.echo("\nLayout changed? (the portal's pages stopped yielding what they used to; `cchc report health`):")
-    for change in changes:
-        figures = ", ".join(f"{m.metric} {_figure(m.metric, m.value)} (median {_figure(m.metric, m.median)})"
-                            for m in change.metrics)
-        click.echo(f"  - {change.portal_id}: {figures}")
-
-
-def _figure(metric: str, value: float) -> str:
-    return f"{value * 100:.0f}%" if metric.endswith("_share") else f"{value:g}"
-
-
 @click.command("crawl")
 @click.option("--spider", "spiders", multiple=True, type=click.Choice(SPIDERS), help="Discovery method(s); all by default.")
 @click.option("--source", "sources", multiple=True, help="Registry portal id (repeatable).")
-@click.option("--province", help="Only portals of this province (diacritics-insensitive).")
-@click.option("--level", type=click.Choice(["province", "department", "district", "commune"]))
+@click.option("--province", type=NAME, help="Only portals of this province (diacritics-insensitive).")
+@click.option("--level", type=LEVEL, help="Only portals of this level (tỉnh, sở, huyện, xã/phường; xa, phuong…).")
 @click.option("--url", help="Ad-hoc crawl of one portal that is not in the registry.")
 @click.option("--db", help="Database URL or SQLite path (default: CCHC_DB or ./data/cchc.sqlite).")
 @click.option("--registry", type=click.Path(dir_okay=False),
@@ -476,6 +388,7 @@ def _figure(metric: str, value: float) -> str:
                    "else the bundled one).")
 @click.option("--max-pages", default=5, show_default=True, help="Pages per listing/register (bounds pagination), 1 or more.")
 @click.option("--trigger", default="manual", type=click.Choice(["manual", "schedule", "demo"]), hidden=True)
+@lang_option
 def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, trigger) -> None:
     """Crawl portals now and store what is found as one run."""
     run_crawl(
@@ -490,8 +403,10 @@ def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, t
 @click.option("--seed", default=0, show_default=True, help="Seed of the simulated network.")
 @click.option("--template-change", default=None, metavar="PORTAL_ID:DAY",
               help="From day DAY on, that simulated portal changes its template (the drift canary flags it).")
+@lang_option
 def demo_cmd(days: int, db: str | None, seed: int, template_change: str | None) -> None:
     """Start the simulated portal network, crawl it into a fresh SQLite file, print the summary."""
+    lang = current_lang()
     import scheduler
     from sim.network import SimNetwork
     from storage.datadir import data_dir_for
@@ -521,17 +436,17 @@ def demo_cmd(days: int, db: str | None, seed: int, template_change: str | None) 
     except TemplateChangeError as exc:
         _fail(str(exc))
     with net:
-        click.echo(f"Simulated portal network on {net.proxy_url}; database {db}")
+        click.echo(text("demo.network", lang, proxy=net.proxy_url, db=db))
         for day in range(1, days + 1):
             net.set_day(day)
             # The demo's one slow portal answers after 15 s; a 10 s timeout shows the fault without a long wait.
             env = {"CCHC_DOWNLOAD_TIMEOUT": "10", **os.environ, **net.env(), "CCHC_DB": db}
-            click.echo(f"\n== Day {day}: observed {net.observed_on.isoformat()} ==")
+            click.echo("\n" + text("demo.day", lang, n=day, day=vn_date(net.observed_on)))
             os.environ.update(env)
             # the same path as a scheduled run: the crawl lock, then a fresh crawl process
             # the simulator serves the bundled registry's portals, whatever the user's own registry holds
-            rc = scheduler.scheduled_crawl(db, extra=("--registry", str(DEFAULT_REGISTRY_PATH)), trigger="demo",
-                                           alerts_env=alerts_env)
+            rc = scheduler.scheduled_crawl(db, extra=("--registry", str(DEFAULT_REGISTRY_PATH), "--lang", lang),
+                                           trigger="demo", alerts_env=alerts_env)
             if rc is None:
                 _fail("another crawl holds the lock of this database; try again when it has finished")
             if rc in (EXIT_RUN_FAILED, EXIT_BAD_INPUT):
@@ -539,7 +454,7 @@ def demo_cmd(days: int, db: str | None, seed: int, template_change: str | None) 
             if rc != 0:
                 _fail(f"the crawl of day {day} died (exit {rc}); its run is marked failed", EXIT_RUN_FAILED)
     click.echo(
-        f"\nWhat was found is in {db}. Next, for example:\n"
+        "\n" + text("demo.next", lang, db=db) + "\n"
         f"  cchc export documents --db {db} --format csv --out documents.csv\n"
         f"  cchc units sync --db {db} && cchc report coverage --year 2026 --db {db}\n"
         f"  cchc report reconcile --year 2026 --db {db}\n"

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 import click
 
+from cli.params import LEVEL
 from pipelines.extract import PortalContext, extract
 
 
@@ -81,7 +82,7 @@ def context_for(url: str, unit: str | None, level: str | None, province: str | N
 @click.argument("path_or_url")
 @click.option("--url", "page_url", help="Address the file was fetched from (default: file:// path).")
 @click.option("--unit", help="The portal's unit, e.g. 'UBND tỉnh Tuyên Quang' (default: from the registry).")
-@click.option("--level", type=click.Choice(["province", "department", "district", "commune"]), help="The unit's level.")
+@click.option("--level", type=LEVEL, help="The unit's level (tỉnh, sở, huyện, xã/phường; xa, phuong…).")
 @click.option("--province", help="The unit's province.")
 @click.option("--fetched-at", help="ISO date/time the page was fetched (for widget checks; default: now).")
 def extract_cmd(path_or_url: str, page_url: str | None, unit: str | None, level: str | None,

@@ -440,7 +440,8 @@ def review_category(url: str, category: str, year: int | None, note: str | None,
 
 @review_cmd.command("link")
 @click.argument("url")
-@click.option("--unit", required=True, help="Registry portal id of the unit the document belongs to.")
+@click.option("--unit", required=True, type=NAME,
+              help="The unit the document belongs to: registry portal id or name (diacritics-insensitive).")
 @_reviewer_options
 @report_errors_exit_2
 def review_link(url: str, unit: str, note: str | None, reviewer: str | None, wait_s: float,
@@ -454,7 +455,8 @@ def review_link(url: str, unit: str, note: str | None, reviewer: str | None, wai
 
 
 @review_cmd.command("add-offline")
-@click.option("--unit", required=True, help="Registry portal id of the issuing unit.")
+@click.option("--unit", required=True, type=NAME,
+              help="The issuing unit: registry portal id or name (diacritics-insensitive).")
 @click.option("--year", type=int, required=True, help="Plan year.")
 @click.option("--kind", type=click.Choice(KINDS), default="propaganda_plan", show_default=True)
 @click.option("--doc-number", default=None, help="Số/ký hiệu, e.g. 38/KH-UBND.")

@@ -17,6 +17,9 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 import scheduler
+from cli.params import lang_option
+from reports.formatting import current_lang
+from reports.labels import text
 from storage import Store
 from storage.engine import display_url, resolve_url, sqlite_path
 from storage.errors import StorageError
@@ -48,6 +51,7 @@ def _preflight(db: str | None) -> None:
 @click.option("--max-runs", type=int, hidden=True, help="Stop after N runs (operations and tests).")
 @click.option("--registry", type=click.Path(dir_okay=False, exists=True), help="Registry CSV to crawl (default: the bundled one).")
 @click.option("--reset-jobs", is_flag=True, help="Delete the daemon's stored jobs (after an incompatible upgrade).")
+@lang_option
 def schedule_cmd(once: bool, db: str | None, at: str, widgets_every: float | None, grace_hours: float,
                  max_runs: int | None, registry: str | None, reset_jobs: bool) -> None:
     """Crawl the registry every day without a person (each run in a fresh process)."""
@@ -56,17 +60,18 @@ def schedule_cmd(once: bool, db: str | None, at: str, widgets_every: float | Non
                                    max_runs=max_runs)
         where = display_url(resolve_url(db, create_folder=False))
         if reset_jobs:
-            click.echo(f"removed {scheduler.reset_jobs(db)} stored job(s)")
+            click.echo(text("schedule.removed", current_lang(), n=scheduler.reset_jobs(db)))
             return
         _preflight(db)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         if once:
-            rc = scheduler.run_once(db, registry)
+            rc = scheduler.run_once(db, registry, lang=current_lang())
             if rc is None:
-                click.echo("skipped: another crawl is running", err=True)
+                click.echo(text("schedule.skipped", current_lang()), err=True)
                 return
             sys.exit(rc)
-        scheduler.run_daemon(db, at=at, widgets_every_hours=widgets_every, grace_hours=grace_hours, max_runs=max_runs, registry=registry)
+        scheduler.run_daemon(db, at=at, widgets_every_hours=widgets_every, grace_hours=grace_hours, max_runs=max_runs,
+                             registry=registry, lang=current_lang())
     except (scheduler.SchedulerError, StorageError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from cli.params import LEVEL
 from core.paths import registry_to_read, user_registry_path
 from crawler.registry import (
     CMS_FAMILIES,
@@ -105,7 +106,7 @@ def _table(portals: list[Portal]) -> str:
 
 @sources_group.command("list")
 @click.option("--province", default=None, help='Province name, diacritics-insensitive ("tuyen quang").')
-@click.option("--level", type=click.Choice(LEVELS), default=None, help="Only portals of this level.")
+@click.option("--level", type=LEVEL, default=None, help="Only portals of this level (tỉnh, sở, huyện, xã/phường; xa…).")
 @click.option("--format", "fmt", type=click.Choice(("table", "json", "csv")), default="table",
               show_default=True, help="Output format.")
 @_FILE_OPTION
@@ -203,7 +204,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 @sources_group.command("add")
 @click.option("--id", "id_", required=True, help="Stable slug, e.g. d-snv-dienbien.")
 @click.option("--name", required=True, help='Unit as it names itself ("Sở Nội vụ tỉnh Điện Biên").')
-@click.option("--level", required=True, help=f"One of: {', '.join(LEVELS)}.")
+@click.option("--level", type=LEVEL, required=True, help=f"One of: {', '.join(LEVELS)} (or tỉnh, sở, huyện, xã…).")
 @click.option("--province", required=True, help="Province as constituted when the portal is registered.")
 @click.option("--base-url", required=True, help="http(s)://host/ of the home page.")
 @click.option("--cms", required=True, help=f"One of: {', '.join(CMS_FAMILIES)}.")

@@ -40,10 +40,10 @@ from reports.compliance import compliance
 from reports.coverage import CoverageResult, coverage
 from reports.diff import diff
 from reports.formatting import pct, vn_int, vn_number
-from reports.labels import header, label, local_time, vn_sort_key
+from reports.labels import LANGS, header, label, local_time, vn_sort_key
+from reports.labels import text as sentence
 from storage.models import CrawlRun, PortalHealth, WidgetReading
 
-LANGS = ("vi", "en")
 #: Runs up to this many are drawn one point per run; more are drawn as the last reading of each month
 #: (the widget's figures are cumulative for the year to its month, so that reading is the month's).
 MAX_RUN_POINTS = 31
@@ -52,67 +52,6 @@ MAX_RUN_POINTS = 31
 MAX_CHART_POINTS = 1500
 LATE_STATUSES = ("late", "missing_past_deadline")
 
-#: The page's own sentences, per language. Levels, organs, kinds, statuses, yes/no and column headers
-#: come from reports/labels.py (the project's one vocabulary), so the page says what the tables say.
-LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "title": "CCHC Watch — Báo cáo năm {year}",
-        "h1": "CCHC Watch — {kind} năm {year}",
-        "meta": "Dữ liệu đến lần quét {run} (ngày {day}); {runs} lần quét. Tạo lúc {generated} (giờ Việt Nam).",
-        "all_provinces": "Tất cả các tỉnh",
-        "all_levels": "Tất cả các cấp", "reset": "Bỏ lọc", "filtered": "Đang lọc:",
-        "summary": "Tóm tắt", "kpi_found": "đơn vị đã có kế hoạch", "kpi_late": "đơn vị trễ hạn hoặc quá hạn chưa có",
-        "kpi_changes": "văn bản mới, thay đổi, bị gỡ từ lần quét trước", "kpi_down": "cổng không truy cập được ở lần quét cuối",
-        "found_by_province": "Kế hoạch đã tìm thấy theo tỉnh (xếp hạng theo tỷ lệ)",
-        "bars_hint": "Bấm vào một tỉnh để chỉ xem tỉnh đó.",
-        "late_units": "Đơn vị trễ hạn", "none_late": "Không có đơn vị nào trễ hạn theo các hạn đã biết.",
-        "deadline_note": "Chỉ tính theo hạn đã biết (cấu hình hạn, hoặc hạn nêu trong kế hoạch cấp trên); "
-                         "{unknown} đơn vị chưa biết hạn.",
-        "changes": "Thay đổi từ lần quét {a} ({da}) đến lần quét {b} ({db})",
-        "no_changes": "Không có văn bản mới, thay đổi hay bị gỡ.", "one_run": "Chỉ có một lần quét: chưa có gì để so sánh.",
-        "down": "Cổng không truy cập được (lần quét {run})", "none_down": "Mọi cổng đều truy cập được.",
-        "newly_down": "mới ngừng", "back_up": "Hoạt động trở lại: {units}.",
-        "matrix": "Độ phủ theo tỉnh và cấp", "unit_kind": "Đơn vị × loại kế hoạch",
-        "trends": "Kết quả giải quyết TTHC: tỷ lệ đúng hạn",
-        "trends_note": "Mỗi tỉnh một biểu đồ, mọi biểu đồ cùng một thang ({lo} – {hi}) và cùng trục thời gian; "
-                       "mỗi đường là một đơn vị, đường đứt nét là cả tỉnh (tính từ tổng số hồ sơ). {by}",
-        "by_run": "Một điểm mỗi lần quét.", "by_month": "Một điểm mỗi tháng (lần đọc cuối của tháng).",
-        "no_widgets": "Không có widget nào.", "province_line": "Cả tỉnh",
-        "coverage": "Độ phủ theo đơn vị", "compliance": "Tuân thủ", "diff": "Thay đổi gần nhất (chi tiết)",
-        "document": "Văn bản", "detail": "Số/Chi tiết", "down_row": "ngừng hoạt động",
-        "up_row": "hoạt động trở lại", "late_rose": "trễ hạn tăng",
-        "run": "Lần quét {run} ({day})", "point": "{unit} — {when}: đúng hạn {rate}, hồ sơ {total}, trễ hạn {late}",
-    },
-    "en": {
-        "title": "CCHC Watch — {year} report",
-        "h1": "CCHC Watch — {kind}, {year}",
-        "meta": "Data up to run {run} ({day}); {runs} runs. Generated {generated} (Vietnam time).",
-        "all_provinces": "All provinces",
-        "all_levels": "All levels", "reset": "Clear filters", "filtered": "Filtered:",
-        "summary": "Summary", "kpi_found": "units with a plan", "kpi_late": "units late or past their deadline without a plan",
-        "kpi_changes": "documents new, changed or removed since the previous run",
-        "kpi_down": "portals unreachable in the last run",
-        "found_by_province": "Plans found per province (ranked by share)",
-        "bars_hint": "Click a province to see only that province.",
-        "late_units": "Late units", "none_late": "No unit is late against the deadlines known.",
-        "deadline_note": "Only known deadlines count (the deadline configuration, or a deadline stated in the "
-                         "superior's plan); {unknown} units have no known deadline.",
-        "changes": "Changes from run {a} ({da}) to run {b} ({db})",
-        "no_changes": "No document new, changed or removed.", "one_run": "Only one run: nothing to compare yet.",
-        "down": "Portals unreachable (run {run})", "none_down": "Every portal was reachable.",
-        "newly_down": "newly down", "back_up": "Back up: {units}.",
-        "matrix": "Coverage by province and level", "unit_kind": "Unit × kind of plan",
-        "trends": "TTHC results: on-time rate",
-        "trends_note": "One chart per province, every chart on one scale ({lo} – {hi}) and one time axis; "
-                       "each line is a unit, the dashed line the whole province (from the summed dossiers). {by}",
-        "by_run": "One point per run.", "by_month": "One point per month (the month's last reading).",
-        "no_widgets": "No widget was read.", "province_line": "Whole province",
-        "coverage": "Coverage per unit", "compliance": "Compliance", "diff": "Latest changes (detail)",
-        "document": "Document", "detail": "Number/detail", "down_row": "down", "up_row": "back up",
-        "late_rose": "late rose",
-        "run": "Run {run} ({day})", "point": "{unit} — {when}: on time {rate}, dossiers {total}, late {late}",
-    },
-}
 #: Line colours of a province chart's units (cycled); the province's own line is dark and dashed.
 PALETTE = ("#2b6cb0", "#c05621", "#2f855a", "#9b2c2c", "#6b46c1", "#b7791f", "#2c7a7b", "#b83280",
            "#4a5568", "#276749")
@@ -163,8 +102,8 @@ class Fmt:
     lang: str
 
     def t(self, key: str, **kw: Any) -> str:
-        text = LABELS[self.lang][key]
-        return text.format(**kw) if kw else text
+        """One of the page's own sentences, from the project's one vocabulary (``html.`` keys)."""
+        return sentence(f"html.{key}", self.lang, **kw)
 
     def int(self, value: int | float | None) -> str:
         text = vn_int(value)

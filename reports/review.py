@@ -110,6 +110,19 @@ def _known_portals(engine: Engine) -> set[str]:
         return set(conn.execute(select(Portal.id)).scalars())
 
 
+def _unit_portal(engine: Engine, unit: str | None) -> str:
+    """The portal id of `unit` as a person names it: a registry portal id, or the unit's name typed
+    any way (without diacritics, in any case: "ubnd xa ngoc lien"); unknown or ambiguous is an error."""
+    if unit and unit in _known_portals(engine):
+        return unit
+    if not unit:
+        raise ReportError("give the unit: a registry portal id or the unit's name (see `cchc export portals`)")
+    from reports.base import load_units
+    from reports.trend import find_unit
+
+    return find_unit(load_units(engine), unit).portal_id
+
+
 def _require_table(engine: Engine) -> None:
     if not table_exists(engine):
         raise ReportError("this database has no review table yet: run `cchc db upgrade` first")
@@ -142,8 +155,7 @@ def add_correction(engine: Engine, action: str, *, document_url: str | None = No
     if action == "category" and category not in CATEGORIES:
         raise ReportError(f"unknown category {category!r}: choose one of {', '.join(CATEGORIES)}")
     if action in ("link", "offline"):
-        if not unit or unit not in _known_portals(engine):
-            raise ReportError(f"unknown unit {unit!r}: give a registry portal id (see `cchc export portals`)")
+        unit = _unit_portal(engine, unit)
     if action == "offline":
         if category not in ("propaganda_plan", "plan"):
             raise ReportError("an offline plan needs --kind propaganda_plan or plan")

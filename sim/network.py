@@ -69,6 +69,9 @@ class SimNetwork:
         self.ca_pem_path: str | None = None
         self.slow_seconds = float(os.environ.get(SLOW_ENV, DEFAULT_SLOW_SECONDS))
         self._hosts: set[str] = set()
+        #: (host, arrived, answered) of every request served while recording (`record_access`), on
+        #: time.monotonic: what a portal's server (and its WAF) sees
+        self.access_log: list[tuple[str, float, float]] | None = None
 
     # ---------------------------------------------------------------- world and days
     def _world_for(self, day: int) -> World:
@@ -215,6 +218,12 @@ class SimNetwork:
             rows = [dict(r, parent="", notes=f"{r.get('notes', '')}; parent {r['parent']}".strip("; "))
                     for r in rows if r["id"] in extra]
         write_registry(rows, path)
+
+    def record_access(self, on: bool = True) -> list[tuple[str, float, float]] | None:
+        """Start (a fresh, empty log) or stop recording every request's host and times; returns the log."""
+        log = self.access_log
+        self.access_log = [] if on else None
+        return self.access_log if on else log
 
     # ---------------------------------------------------------------- used by the handler
     def serves_host(self, host: str) -> bool:

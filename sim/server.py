@@ -92,6 +92,23 @@ class ProxyHandler(BaseHTTPRequestHandler):
         self._write(resp or Response(405, b"Method Not Allowed", [("Content-Type", "text/plain")]), head=False)
 
     def _serve(self, head: bool) -> None:
+        arrived = time.monotonic()
+        try:
+            self._answer(head)
+        finally:
+            log = self.server.net.access_log
+            if log is not None:
+                log.append((self._host(), arrived, time.monotonic()))
+
+    def _host(self) -> str:
+        """The host a request was for: the tunnel's, or the absolute URI's."""
+        if self.tunnel_host is not None:
+            return self.tunnel_host
+        if self.path.startswith(("http://", "https://")):
+            return split_absolute(self.path)[1]
+        return ""
+
+    def _answer(self, head: bool) -> None:
         net = self.server.net
         if self.tunnel_host is not None:
             scheme, host, target = "https", self.tunnel_host, self.path

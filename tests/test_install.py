@@ -116,9 +116,9 @@ def test_the_demo_runs_from_a_temporary_directory_with_the_plain_install(install
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr and "Spider not found" not in proc.stderr
-    assert "== Day 1: observed 2026-03-02 ==" in proc.stdout
+    assert "== Ngày 1: ngày quét 02/03/2026 ==" in proc.stdout
     db = work / "data" / "demo.sqlite"
-    assert f"Log: {work / 'data' / 'demo.sqlite.d' / 'logs' / 'run-1.log'}" in proc.stdout
+    assert f"Nhật ký: {work / 'data' / 'demo.sqlite.d' / 'logs' / 'run-1.log'}" in proc.stdout
     runs = _export(installed, db, "runs", work)
     assert [(r["id"], r["trigger"], r["observed_on"], r["status"]) for r in runs] == [(1, "demo", "2026-03-02", "complete")]
     # the installed simulator served the seed pages from its package data: the crawl found all five

@@ -25,6 +25,35 @@ FAST = {
 }
 
 
+def summary_parts(out: str, lang: str = "vi") -> dict:
+    """The end-of-crawl summary as a user reads it: per-portal rows (pages, documents, CCHC documents,
+    widget, state), the problems (portal -> what), the noted lines and the totals line. Headings are
+    the literal words a person sees in `lang`."""
+    headings = {"vi": ("Cổng có vấn đề:", "Ghi nhận thêm (việc quét vẫn tiếp tục):", "Tổng cộng:"),
+                "en": ("Portals with problems:", "Also noted (the crawl went on):", "Totals:")}[lang]
+    lines = out.splitlines()
+    head = {"vi": "Cổng", "en": "Portal"}[lang]
+    start = next(i for i, line in enumerate(lines) if line.split()[:1] == [head])
+    rows = {}
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        pid, pages, docs, cchc, widget, state = line.split(None, 5)
+        rows[pid] = {"pages": int(pages.replace(".", "")), "documents": int(docs.replace(".", "")),
+                     "cchc_documents": int(cchc.replace(".", "")), "widget": widget, "state": state}
+
+    def section(heading: str) -> list[str]:
+        if heading not in lines:
+            return []
+        rest = lines[lines.index(heading) + 1:]
+        return [line[4:] for line in rest[:rest.index("") if "" in rest else len(rest)]]
+
+    problems = dict(line.split(": ", 1) for line in section(headings[0]))
+    totals = next((line for line in lines if line.startswith(headings[2] + " ")), None)
+    return {"rows": rows, "problems": {k.split(" (")[0]: v for k, v in problems.items()},
+            "problem_lines": section(headings[0]), "noted": section(headings[1]), "totals": totals}
+
+
 class Crawl:
     """Runs `cchc crawl` against a network and reads back what it stored."""
 
@@ -32,9 +61,10 @@ class Crawl:
         self.net = net
         self.tmp = tmp
 
-    def run(self, db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def run(self, db: Path, *args: str, check: bool = True,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         env = {**os.environ, **self.net.env(), **FAST, "CCHC_FILES_STORE": str(self.tmp / "files"),
-               "CCHC_LOG_DIR": str(self.tmp / "logs")}
+               "CCHC_LOG_DIR": str(self.tmp / "logs"), **(env or {})}
         env.pop("CCHC_DB", None)
         proc = subprocess.run([sys.executable, "-m", "cli", "crawl", "--db", str(db), *args],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

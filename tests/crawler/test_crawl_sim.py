@@ -3,10 +3,14 @@ recorded while the crawl goes on; seeds and widgets found; re-crawls idempotent.
 from __future__ import annotations
 
 import collections
+import datetime as dt
+import sqlite3
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
 
+from simcrawl import Crawl, summary_parts
 from storage import Store
 
 pytestmark = pytest.mark.slow
@@ -69,26 +73,89 @@ def test_full_crawl_reads_one_widget_per_portal_that_has_one(full_crawl, crawl, 
 
 
 def test_faults_are_recorded_and_the_crawl_goes_on(full_crawl):
+    """The summary a person reads (Vietnamese by default): the faulty portals and their problem."""
     _, out = full_crawl
-    problems = out.split("Portals with problems:")[1].split("Also noted")[0]
-    noted = out.split("Also noted (the crawl went on):")[1].split("Totals:")[0]
-    assert "p-laocai: " in noted and "disallowed by robots.txt, not fetched" in noted
-    assert ("x-ngoclien-camgiang-haiduong: http://ngoclien.camgiang.haiduong.gov.vn/ redirected to "
-            "https://ngoclien.camgiang.haiduong.gov.vn/") in noted
-    assert "p-sonla" in problems and "Timeout" in problems
-    assert "p-quangninh" in problems and "HTTP 500" in problems
-    assert "p-thanhhoa" in problems and "WAF block page" in problems
+    parts = summary_parts(out, "vi")
+    problems, noted = parts["problems"], "\n".join(parts["noted"])
+    assert "p-laocai: " in noted and "bị robots.txt cấm, không tải" in noted
+    assert ("x-ngoclien-camgiang-haiduong: http://ngoclien.camgiang.haiduong.gov.vn/ chuyển hướng tới "
+            "https://ngoclien.camgiang.haiduong.gov.vn/ (một tên miền của cổng: đã theo)") in noted
+    assert problems["p-sonla"].startswith("Quá thời gian chờ (") and "Timeout" in problems["p-sonla"]
+    assert problems["p-quangninh"] == "Lỗi HTTP 500"
+    assert problems["p-thanhhoa"] == "Bị tường lửa chặn (HTTP 200)"
+    assert "p-quangninh (UBND tỉnh Quảng Ninh): Lỗi HTTP 500" in parts["problem_lines"]
+    assert parts["rows"]["p-quangninh"]["state"] == "Lỗi HTTP 500"
     # p-langson answers 503 to the first two requests of each URL: retried, then stored, and the note says so
-    langson = [line for line in noted.splitlines() if "p-langson:" in line and "answered only after retrying" in line]
+    langson = [line for line in parts["noted"] if line.startswith("p-langson: ") and "chỉ trả lời sau khi thử lại" in line]
     assert len(langson) == 1, noted
-    n_urls = int(langson[0].split("p-langson: ")[1].split(" ")[0])
-    spent = int(langson[0].split("retrying (")[1].split(" ")[0])
+    n_urls = int(langson[0].split("p-langson: ")[1].split(" ")[0].replace(".", ""))
+    spent = int(langson[0].split("tổng cộng ")[1].split(" ")[0].replace(".", ""))
     # the simulator answers 503 to the first two requests of each URL, whoever sends them: a URL two
     # spiders ask for at once may need one retry each, so at least one retry per URL is all that holds
     assert n_urls > 0 and spent >= n_urls
     # flaky 503s are retried and do not end up as problems; the other faults are not failures
     for pid in ("p-langson", "p-nghean", "p-thainguyen", "p-caobang", "p-laocai", "p-gialai", "x-ngoclien-camgiang-haiduong"):
         assert pid not in problems
+    assert "Portals with problems" not in out and "Totals:" not in out  # no English left in the default
+
+
+def _stored_counts(db) -> dict[str, dict[str, int]]:
+    """Per portal, what the one run of `db` stored: fetches, documents, CCHC documents."""
+    con = sqlite3.connect(db)
+    try:
+        pages = dict(con.execute("SELECT portal_id, count(*) FROM fetches GROUP BY portal_id").fetchall())
+    finally:
+        con.close()
+    counts: dict[str, dict[str, int]] = collections.defaultdict(lambda: {"documents": 0, "cchc_documents": 0})
+    for d in Crawl.export(db, "documents"):
+        counts[d["portal"]]["documents"] += 1
+        counts[d["portal"]]["cchc_documents"] += 1 if d["is_cchc"] else 0
+    return {pid: {"pages": n, **counts[pid]} for pid, n in pages.items()}
+
+
+def test_summary_counts_per_portal_are_what_was_stored(full_crawl, crawl):
+    """Each portal's row (Vietnamese): its pages, documents and CCHC documents are those the run
+    stored, its widget column says Có exactly where a widget was read; the run's start and end are
+    shown in Asia/Ho_Chi_Minh."""
+    db, out = full_crawl
+    parts = summary_parts(out, "vi")
+    stored = _stored_counts(db)
+    assert sum(s["cchc_documents"] for s in stored.values()) > 0
+    for pid, counts in stored.items():
+        row = parts["rows"][pid]
+        assert {k: row[k] for k in counts} == counts, pid
+    widgets = {w["portal"] for w in crawl.export(db, "widgets")}
+    assert {pid for pid, row in parts["rows"].items() if row["widget"] == "Có"} == widgets
+    assert {row["widget"] for row in parts["rows"].values()} == {"Có", "Không"}
+    (run,) = crawl.export(db, "runs")
+    started = dt.datetime.fromisoformat(run["started_at"]).replace(tzinfo=dt.timezone.utc)  # stored in UTC
+    local = started.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert f"Bắt đầu {local:%d/%m/%Y %H:%M:%S}, kết thúc " in out
+    assert "Lần quét 1 (Thủ công, ngày quét 02/03/2026): Hoàn tất" in out
+    assert parts["totals"].startswith(f"Tổng cộng: Số cổng {len(parts['rows'])}, ")
+
+
+def test_summary_in_english_on_request(crawl, tmp_path):
+    """`--lang en`: the same values in English (counts per portal, the faulty portals and their problem)."""
+    db = tmp_path / "english.sqlite"
+    ids = ("p-tuyenquang", "p-quangninh", "p-thanhhoa")
+    proc = crawl.run(db, "--lang", "en", "--spider", "widget", "--spider", "feeds",
+                     *[a for pid in ids for a in ("--source", pid)])
+    parts = summary_parts(proc.stdout, "en")
+    assert set(parts["rows"]) == set(ids)
+    stored = _stored_counts(db)
+    assert stored["p-tuyenquang"]["documents"] == 9
+    for pid in ids:
+        assert {k: parts["rows"][pid][k] for k in stored[pid]} == stored[pid], pid
+    assert parts["rows"]["p-tuyenquang"]["widget"] == "Yes" and parts["rows"]["p-tuyenquang"]["state"] == "Up"
+    assert parts["problems"] == {"p-quangninh": "HTTP error 500", "p-thanhhoa": "Blocked by a firewall (HTTP 200)"}
+    assert "Run 1 (Manual, observed 02/03/2026): Complete" in proc.stdout
+    assert parts["totals"] == (f"Totals: Portals 3, Pages {sum(s['pages'] for s in stored.values())}, Documents "
+                               f"{sum(s['documents'] for s in stored.values())}, CCHC documents "
+                               f"{sum(s['cchc_documents'] for s in stored.values())}, New documents "
+                               f"{sum(s['documents'] for s in stored.values())}, Changed documents 0, Removed documents 0, "
+                               f"Widgets read 1, Blocked by a firewall 1, Portals with problems 2")
+    assert "Cổng có vấn đề" not in proc.stdout
 
 
 def test_charset_and_nfd_faults_still_give_cchc_documents(full_crawl, crawl):
@@ -136,7 +203,8 @@ def test_adhoc_url_crawl_discovers_feeds_sitemaps_and_listings(crawl, network, t
 def test_adhoc_redirect_to_another_host_is_recorded_not_followed(crawl, tmp_path):
     db = tmp_path / "moved.sqlite"
     proc = crawl.run(db, "--url", "https://thuathienhue.gov.vn/", "--spider", "widget")
-    assert "redirect to https://hue.gov.vn/" in proc.stdout
+    problem = "chuyển hướng tới https://hue.gov.vn/, không phải tên miền của cổng: không theo"
+    assert summary_parts(proc.stdout)["problems"] == {"adhoc-thuathienhue-gov-vn": problem}
     assert crawl.export(db, "documents") == []
 
 

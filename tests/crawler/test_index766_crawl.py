@@ -43,7 +43,7 @@ def reconcile(db: Path) -> dict:
 
 def test_a_crawl_stores_every_province_as_the_index_shows_it(full_crawl, network) -> None:
     db, stdout = full_crawl
-    assert "National index vn-dvcqg-766 (2026): 34 province(s) read" in stdout
+    assert "Chỉ số 766 quốc gia vn-dvcqg-766 (2026): đọc được 34 tỉnh" in stdout
     truth = network.world.index766()
     assert len(truth.rows) == 34 and truth.missing  # day 1: every province, one component missing
     stored = stored_readings(db, 1)
@@ -109,7 +109,7 @@ def test_days_move_the_index_and_an_absent_province_keeps_its_last_reading(tmp_p
         net.set_day(2)
         absent = net.world.index766().absent
         proc = crawl.run(db, "--spider", "index766")
-        assert f"National index vn-dvcqg-766 (2026): {34 - len(absent)} province(s) read" in proc.stdout
+        assert f"Chỉ số 766 quốc gia vn-dvcqg-766 (2026): đọc được {34 - len(absent)} tỉnh" in proc.stdout
         day2 = {province_key(r.name): r for r in net.world.index766().rows}
     assert absent
     first, second = stored_readings(db, 1), stored_readings(db, 2)

@@ -63,7 +63,7 @@ def test_kill_three_times_then_resume_equals_uninterrupted(crawl, tmp_path):
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         con.close()
     proc = crawl.run(db, *ARGS)
-    assert "resuming interrupted run 1" in proc.stderr
+    assert "lưu ý: tiếp tục lần quét 1 bị gián đoạn" in proc.stderr
 
     runs = crawl.export(db, "runs")
     assert [(r["id"], r["status"]) for r in runs] == [(1, "complete")]

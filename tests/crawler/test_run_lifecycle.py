@@ -52,7 +52,7 @@ def test_crawl_from_another_directory_keeps_its_files_beside_the_database(crawl:
     assert [(r["id"], r["status"]) for r in _runs(db)] == [(1, "complete")]
     folder = tmp_path / "dbs" / "tq.sqlite.d"
     log = folder / "logs" / "run-1.log"
-    assert f"Log: {log}" in proc.stdout
+    assert f"Nhật ký: {log}" in proc.stdout
     assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
     assert list((folder / "runs").iterdir()) == []  # the known-documents file is removed after the run
     assert any((folder / "files" / "full").iterdir())  # attachments went to the database's folder too
@@ -91,7 +91,7 @@ def test_a_crawl_in_which_nothing_answers_fails_and_says_why(crawl: Crawl, tmp_p
     assert "Traceback" not in proc.stderr
     run = _runs(db)[0]
     assert run["status"] == "failed" and run["stats"]["error"].startswith("no request got a usable answer: all ")
-    assert "Run 1 (manual, observed 2026-03-02): failed" in proc.stdout
+    assert "Lần quét 1 (Thủ công, ngày quét 02/03/2026): Thất bại" in proc.stdout
     # the portals export carries the fault the run named
     (portal,) = Crawl.export(db, "portals")
     assert list(portal)[-6:] == ["in_registry", "reachable", "http_status", "waf_blocked", "error", "health_run"]

@@ -46,7 +46,7 @@ def test_two_once_started_together_give_exactly_one_run(crawl, tmp_path, small_r
              for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert sorted(p.returncode for p in procs) == [0, 0], outs
-    assert sum("skipped: another crawl is running" in err for _, err in outs) == 1
+    assert sum("bỏ qua: một lần quét khác đang chạy" in err for _, err in outs) == 1
     runs = crawl.export(db, "runs")
     assert [(r["trigger"], r["status"]) for r in runs] == [("schedule", "complete")]
 
@@ -118,3 +118,10 @@ def test_job_store_from_an_incompatible_version_is_refused(crawl, tmp_path, smal
     con = sqlite3.connect(db)
     assert con.execute("SELECT id, job_state FROM apscheduler_jobs").fetchall() == before
     assert con.execute("SELECT count(*) FROM crawl_runs").fetchone() == (0,)
+    # the way out the error names, in the user's language
+    reset = subprocess.run(_cchc("schedule", "--db", str(db), "--reset-jobs", "--lang", "en"), cwd=ROOT,
+                           env=_env(crawl, tmp_path), capture_output=True, text=True, timeout=60)
+    assert reset.returncode == 0 and reset.stdout.strip() == "removed 1 stored job(s)", reset.stderr
+    again = subprocess.run(_cchc("schedule", "--db", str(db), "--reset-jobs"), cwd=ROOT, env=_env(crawl, tmp_path),
+                           capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and again.stdout.strip() == "đã xoá 0 việc đã lưu của bộ lập lịch"

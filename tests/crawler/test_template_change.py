@@ -79,12 +79,12 @@ def test_the_changed_portal_is_flagged_on_its_day_and_no_other(crawled):
     assert fell["date_share"].value == 0.0 and fell["date_share"].median >= 0.5
     assert fell["text_share"].value == 0.0 and fell["widget_share"].value == 0.0
     assert "title_share" not in fell
-    assert "Layout changed?" in crawled["changed_out"] and f"  - {CHANGED}: " in crawled["changed_out"]
+    assert "Giao diện đã thay đổi?" in crawled["changed_out"] and f"  - {CHANGED}: " in crawled["changed_out"]
 
 
 def test_without_the_option_no_portal_is_flagged(crawled):
     assert _changes(crawled["plain_db"], 3) == []
-    assert "Layout changed?" not in crawled["plain_out"]
+    assert "Giao diện đã thay đổi?" not in crawled["plain_out"]
 
 
 def test_days_before_the_change_are_byte_identical():

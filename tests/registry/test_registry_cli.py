@@ -75,8 +75,22 @@ def test_list_csv_and_bad_level():
     result = run("list", "--province", "Hà Nội", "--format", "csv")
     assert result.stdout.splitlines()[0].startswith("id,name,level,province,parent,base_url,cms,")
     assert result.stdout.splitlines()[1] == "p-hanoi,UBND thành phố Hà Nội,province,Hà Nội,,https://hanoi.gov.vn/,liferay62,,,,,,,,,,"
-    bad = run("list", "--level", "huyen")
+    bad = run("list", "--level", "bogus")
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert bad.output.strip().splitlines() == [
+        "error: unknown level 'bogus' for --level: choose one of province (tỉnh), department (sở), district (huyện), "
+        "commune (xã/phường)"]
+
+
+def test_levels_as_people_type_them():
+    """`--level` takes what a person types (issue 15): xã, xa, phường; huyện, quận; tỉnh; sở."""
+    as_stored = {lv: run("list", "--level", lv, "--format", "json").stdout
+                 for lv in ("commune", "district", "province", "department")}
+    assert all(json.loads(out) for out in as_stored.values())
+    for typed, level in (("xã", "commune"), ("xa", "commune"), ("Phường", "commune"), ("huyen", "district"),
+                         ("quận", "district"), ("tỉnh", "province"), ("so", "department")):
+        result = run("list", "--level", typed, "--format", "json")
+        assert result.exit_code == 0 and result.stdout == as_stored[level], typed
 
 
 def test_validate_ok_and_errors(write_registry):
@@ -116,15 +130,20 @@ def test_add_refused_leaves_file_byte_identical(write_registry, good_rows):
     path = write_registry(*good_rows)
     before = path.read_bytes()
     args = [*ADD_OK, "--file", str(path)]
-    args[args.index("department")] = "huyen"
+    args[args.index("department")] = "huyen"  # what a person types: the district level
     args[args.index("p-dienbien")] = "p-nowhere"
     result = run(*args)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{path}:5: field 'level': unknown level 'huyen' (expected one of province, department, district, commune)",
         f"{path}:5: field 'parent': unknown parent id 'p-nowhere'",
-        f"refused: 2 error(s); {path} left unchanged",
+        f"refused: 1 error(s); {path} left unchanged",
     ]
+    assert path.read_bytes() == before
+    args[args.index("huyen")] = "hamlet"
+    bad_level = run(*args)
+    assert bad_level.exit_code == 2 and bad_level.output.strip().splitlines() == [
+        "error: unknown level 'hamlet' for --level: choose one of province (tỉnh), department (sở), "
+        "district (huyện), commune (xã/phường)"]
     assert path.read_bytes() == before
     dup = run("add", "--id", "p-dienbien", "--name", "A", "--level", "province", "--province", "X",
               "--base-url", "https://a.gov.vn/", "--cms", "nukeviet", "--file", str(path))

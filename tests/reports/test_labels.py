@@ -112,3 +112,14 @@ def test_row_values_labelled_by_key_and_part() -> None:
     assert value_label("status", "complete", part="runs") == "Hoàn tất"
     assert value_label("sections_missing", ["purpose", "funding"], "en") == ["Purpose", "Funding"]
     assert value_label("found", True) is True  # yes/no is the writer's (a count may share the column)
+
+
+def test_every_sentence_has_the_same_fields_in_both_languages() -> None:
+    """A sentence (HTML report, crawl summary, demo, schedule…) fills the same fields in vi and en,
+    and its Vietnamese is not the English left untranslated."""
+    import string
+
+    assert {k.split(".")[0] for k in labels.TEXTS if "." in k} >= {"html", "crawl", "demo", "schedule"}
+    for key, (vi, en) in labels.TEXTS.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(s) if f} for s in (vi, en)]
+        assert fields[0] == fields[1] and vi != en, key

@@ -50,7 +50,8 @@ def test_corrections_apply_and_survive_a_recrawl(writable_db, worlds, tmp_path):
     assert row["found"] and row["url"] != first["url"] and row["corrections"] == []
     assert first["url"] not in {r["url"] for r in coverage(db, 2026).values() if r["url"]}
     # 2. link: that other plan belongs to Lâm Đồng (a made-up case) -> Lâm Đồng is covered, with the id
-    c2 = review(db, "link", row["url"], "--unit", "p-lamdong")
+    # (the unit named as a person types it: no diacritics, any case)
+    c2 = review(db, "link", row["url"], "--unit", "ubnd tinh LAM DONG")
     rows = coverage(db, 2026)
     assert rows["p-lamdong"]["found"] and rows["p-lamdong"]["corrections"] == [c2]
     # 3. an offline plan for Phú Thọ
@@ -82,6 +83,17 @@ def test_corrections_apply_and_survive_a_recrawl(writable_db, worlds, tmp_path):
     listed = json.loads(cchc("review", "list", "--all", "--format", "json", "--db", db).stdout)
     assert [(c["id"], c["action"], c["active"]) for c in listed] == [(c1, "not_cchc", False), (c2, "link", True),
                                                                        (c3, "offline", True)]
+    # the table people read: times in Asia/Ho_Chi_Minh (stored in UTC), actions and yes/no as labels
+    from reports.labels import local_time
+
+    table = cchc("review", "list", "--all", "--db", db).stdout
+    english = cchc("review", "list", "--all", "--db", db, "--lang", "en").stdout
+    for c in listed:
+        local = local_time(c["created_at"])
+        assert local is not None and local.utcoffset().total_seconds() == 7 * 3600
+        assert f"{local:%d/%m/%Y %H:%M}" in table and f"{local:%d/%m/%Y %H:%M}" in english
+    assert "Không phải CCHC" in table and "Bổ sung ngoài mạng" in table and "not_cchc" not in table
+    assert "Not CCHC" in english and "Found offline" in english and "Không phải CCHC" not in english
 
 
 def test_category_correction(writable_db, worlds):
@@ -99,6 +111,7 @@ def test_category_correction(writable_db, worlds):
 @pytest.mark.parametrize("args, message", [
     (["not-cchc", "https://nowhere.gov.vn/x"], "no stored document"),
     (["add-offline", "--unit", "p-atlantis", "--year", "2026", "--doc-date", "2026-01-01", "--evidence", "x"], "unknown unit"),
+    (["add-offline", "--unit", "ubnd tinh", "--year", "2026", "--doc-date", "2026-01-01", "--evidence", "x"], "is ambiguous"),
     (["add-offline", "--unit", "p-phutho", "--year", "2026", "--doc-date", "2999-01-01", "--evidence", "x"], "in the future"),
     (["add-offline", "--unit", "p-phutho", "--year", "2026", "--evidence", "x"], "--doc-date or --published"),
     (["withdraw", "999"], "no correction 999"),

@@ -183,3 +183,29 @@ def test_vietnamese_table_has_no_machine_words(db: str) -> None:
 def _cells(table: str) -> set[str]:
     """The words of a table outside URLs."""
     return {token for line in table.splitlines() for token in line.split() if not token.startswith("http")}
+
+
+MACHINE_OUTPUTS = [
+    ("report", "coverage", "--year", "2026"),
+    ("report", "compliance", "--year", "2026"),
+    ("report", "trend", "--province", "tuyen quang"),
+    ("report", "diff", "--from", "1", "--to", "2"),
+    ("report", "search", "tuyen truyen 2026"),
+    ("report", "scorecard", "--province", "Tuyên Quang", "--year", "2026"),
+    ("export", "runs"),
+]
+
+
+@pytest.mark.parametrize("args", MACHINE_OUTPUTS, ids=lambda a: " ".join(a[:2]))
+def test_machine_outputs_are_the_same_in_every_language(crawled_sqlite: Path, args: tuple[str, ...]) -> None:
+    """JSON and CSV keep README's contracts whatever --lang says (only human outputs are translated)."""
+    db = f"sqlite:///{crawled_sqlite}"
+    formats = ("jsonl", "csv") if args[0] == "export" else ("json", "csv")
+    for fmt in formats:
+        outs = {}
+        for lang in ("vi", "en"):
+            proc = cchc(*args, "--db", db, "--format", fmt, "--lang", lang)
+            assert proc.returncode == 0, proc.stderr
+            outs[lang] = proc.stdout
+        assert outs["vi"] == outs["en"] and outs["vi"].strip(), (args, fmt)
+        assert "Tổng cộng" not in outs["vi"] and "Có KH" not in outs["vi"]

@@ -1,0 +1,217 @@
+"""One per-host limit for the whole run, whichever discovery spider asks (issue 12, politeness).
+
+Why: `cchc crawl` runs one spider per discovery method (widget, feeds, sitemaps, listings, registers,
+then the re-check) in one process, and each Scrapy crawler has its own downloader, so Scrapy's per-host
+slot (CONCURRENT_REQUESTS_PER_DOMAIN, DOWNLOAD_DELAY) held per spider: five spiders meant up to five
+times the configured concurrency on one host, and requests far closer together than the delay.
+Government portals sit behind WAFs that block exactly that.
+
+How: every crawler of the run uses `SharedLimitDownloader` (the ``DOWNLOADER`` setting). Before a
+request enters its spider's own slot it waits for the run's `HostLimiter` — one object shared by every
+crawler of the process and run — which lets at most the slot's concurrency be in flight per host and
+spaces consecutive starts on a host by the slot's delay with its jitter (``delay × (1 ± jitter)``, so
+never closer than ``(1 − jitter) × delay``). The spider's own slot then adds no delay of its own (the
+limiter already spaced the request; a second, per-spider wait would bunch starts together again). The
+delay the limiter applies is the slot's: DOWNLOAD_DELAY, or AutoThrottle's current delay for the host
+(never below DOWNLOAD_DELAY), or a DOWNLOAD_SLOTS entry's. robots.txt requests count too.
+
+`HostLimiter` is the interface (``acquire``/``release``); `LocalHostLimiter` fills it in process. A
+limiter shared by several crawl processes (Redis: a per-host counter and a next-start time updated by
+one script) would implement the same two methods and be named in ``CCHC_HOST_LIMITER``.
+
+`RequestLog` (enabled by ``CCHC_REQUEST_LOG=FILE``) writes one JSON line per request from Scrapy's own
+signals — spider, host, when it reached the downloader and when it left it — so a test or an operator
+can check the limit from the outside.
+
+This relies on the pinned Scrapy's Downloader (`_enqueue_request`, `_process_queue`, `Slot`):
+tests/crawler/test_politeness.py checks the limit end to end on the simulator.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+import weakref
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from scrapy import Request, signals
+from scrapy.core.downloader import Downloader, Slot
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import CallLaterResult, call_later
+from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import load_object
+from twisted.internet.defer import Deferred
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+
+class HostLimiter(ABC):
+    """The run's per-host policy: how many requests may be in flight on a host, and how far apart
+    their starts must be. One instance serves every crawler of a run (`shared`)."""
+
+    _shared: ClassVar[weakref.WeakValueDictionary[tuple[type, str], HostLimiter]] = weakref.WeakValueDictionary()
+
+    @classmethod
+    def shared(cls, crawler: Crawler) -> HostLimiter:
+        """The limiter of `crawler`'s run: the same object for every crawler of the process that
+        crawls the same run (``CCHC_RUN_ID``)."""
+        key = (cls, str(crawler.settings.get("CCHC_RUN_ID") or ""))
+        limiter = cls._shared.get(key)
+        if limiter is None:
+            limiter = cls.from_crawler(crawler)
+            cls._shared[key] = limiter
+        return limiter
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostLimiter:
+        return cls()
+
+    @abstractmethod
+    def acquire(self, key: str, concurrency: int, delay: float, jitter: float) -> Deferred[float]:
+        """A Deferred that fires (with the start time) once a request to host `key` may start: fewer
+        than `concurrency` in flight there, and ``delay × (1 ± jitter)`` since the previous start."""
+
+    @abstractmethod
+    def release(self, key: str) -> None:
+        """A request that `acquire` let start on host `key` has ended (answered or failed)."""
+
+
+class _Host:
+    """One host's state: requests in flight, the last start, who waits, the pending wake-up."""
+
+    __slots__ = ("in_flight", "last_start", "waiters", "timer", "gap")
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.last_start: float | None = None
+        self.waiters: deque[tuple[Deferred[float], int, float, float]] = deque()
+        self.timer: CallLaterResult | Any = None
+        self.gap: float | None = None  # the spacing drawn for the next start (jitter drawn once)
+
+
+class LocalHostLimiter(HostLimiter):
+    """`HostLimiter` for the crawlers of one process: first come, first served per host."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 uniform: Callable[[float, float], float] = random.uniform,
+                 later: Callable[..., Any] = call_later) -> None:
+        """`clock`, `uniform` and `later` (run a function after a delay) are the reactor's and the
+        random module's; tests give their own to check the policy step by step."""
+        self._clock = clock
+        self._uniform = uniform
+        self._later = later
+        self._hosts: dict[str, _Host] = {}
+
+    def acquire(self, key: str, concurrency: int, delay: float, jitter: float) -> Deferred[float]:
+        host = self._hosts.setdefault(key, _Host())
+        entry: tuple[Deferred[float], int, float, float]
+
+        def cancel(d: Deferred[float]) -> None:  # the request was dropped while it waited
+            if entry in host.waiters:
+                host.waiters.remove(entry)
+
+        d: Deferred[float] = Deferred(cancel)
+        entry = (d, max(1, concurrency), max(0.0, delay), max(0.0, jitter))
+        host.waiters.append(entry)
+        self._pump(host)
+        return d
+
+    def release(self, key: str) -> None:
+        host = self._hosts[key]
+        host.in_flight -= 1
+        self._pump(host)
+
+    def in_flight(self, key: str) -> int:
+        """Requests in flight on host `key` now (for tests and progress)."""
+        host = self._hosts.get(key)
+        return host.in_flight if host else 0
+
+    def _pump(self, host: _Host) -> None:
+        """Start as many waiting requests as the host's limits allow now; else wake up when the
+        spacing will allow the next one (a release wakes it up for the concurrency)."""
+        if host.timer is not None:
+            return
+        while host.waiters:
+            d, concurrency, delay, jitter = host.waiters[0]
+            if host.in_flight >= concurrency:
+                return
+            if host.gap is None:
+                host.gap = max(0.0, delay * (1 + self._uniform(-jitter, jitter))) if jitter else delay
+            now = self._clock()
+            if host.last_start is not None and host.last_start + host.gap > now:
+                host.timer = self._later(host.last_start + host.gap - now, self._wake, host)
+                return
+            host.waiters.popleft()
+            host.in_flight += 1
+            host.last_start, host.gap = now, None
+            d.callback(now)
+
+    def _wake(self, host: _Host) -> None:
+        host.timer = None
+        self._pump(host)
+
+
+class SharedLimitDownloader(Downloader):
+    """Scrapy's downloader, with the run's `HostLimiter` deciding when a request may start.
+
+    Each crawler keeps its own slots (AutoThrottle adjusts their delay, stats and the slot garbage
+    collector read them); the limiter applies their concurrency and delay across every crawler.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        limiter_cls = load_object(crawler.settings.get("CCHC_HOST_LIMITER", "crawler.hostlimit.LocalHostLimiter"))
+        self.limiter: HostLimiter = limiter_cls.shared(crawler)
+
+    async def _enqueue_request(self, request: Request) -> Response:
+        key, slot = self._get_slot(request)
+        await maybe_deferred_to_future(self.limiter.acquire(key, slot.concurrency, slot.delay, slot.jitter))
+        try:
+            return await super()._enqueue_request(request)
+        finally:
+            self.limiter.release(key)
+
+    def _process_queue(self, slot: Slot) -> None:
+        """Start what the slot holds: the limiter already spaced and counted it across the run."""
+        while slot.queue and slot.free_transfer_slots() > 0:
+            slot.lastseen = time.monotonic()
+            request, queue_dfd = slot.queue.popleft()
+            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
+
+
+class RequestLog:
+    """With ``CCHC_REQUEST_LOG=FILE``: one JSON line per request (spider, host, reached, left; seconds
+    on this process's monotonic clock), from Scrapy's downloader signals."""
+
+    def __init__(self, crawler: Crawler, path: Path) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.started: dict[int, float] = {}
+        crawler.signals.connect(self.reached, signal=signals.request_reached_downloader)
+        crawler.signals.connect(self.left, signal=signals.request_left_downloader)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RequestLog:
+        path = crawler.settings.get("CCHC_REQUEST_LOG")
+        if not path:
+            raise NotConfigured
+        return cls(crawler, Path(path))
+
+    def reached(self, request: Request, spider: Any = None) -> None:
+        self.started[id(request)] = time.monotonic()
+
+    def left(self, request: Request, spider: Any = None) -> None:
+        start = self.started.pop(id(request), None)
+        if start is None:
+            return
+        line = {"spider": self.crawler.spidercls.name, "host": urlparse_cached(request).hostname,
+                "url": request.url, "reached": start, "left": time.monotonic()}
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
