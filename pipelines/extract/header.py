@@ -157,6 +157,17 @@ def _number_at(text: str, key: str, cue: re.Match[str]) -> NumberMatch | None:
     return found[0]
 
 
+def _type_line(text: str, key: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The first type line after the number: the type alone on its line, or a capitals type opening
+    its subject ("KẾ HOẠCH Tuyên truyền …"); a line that only starts with a type's word in lower case
+    is a cited act's name ("Luật ban hành văn bản quy phạm pháp luật …" of a cut "Căn cứ" line)."""
+    for m in _TYPE_LINE_RE.finditer(key, lo, hi):
+        word = text[m.start("type"):m.end("type")]
+        if word == word.upper() or not text[m.end():].split("\n", 1)[0].strip(" |\t"):
+            return m
+    return None
+
+
 def _rest_of_header(text: str, key: str, start: int, end: int, number: str | None, code: str | None,
                     organ: str | None, superior: str | None) -> FormalHeader | None:
     """The place-and-date line, the type line and the subject after a header's number (or motto)."""
@@ -174,7 +185,7 @@ def _rest_of_header(text: str, key: str, start: int, end: int, number: str | Non
     if date is None:
         found = [d for d in find_dates(after[:300], after_key[:300])]
         date = found[0].date.isoformat() if found else None
-    tm = _TYPE_LINE_RE.search(key, end, end + 700)
+    tm = _type_line(text, key, end, end + 700)
     dtype = subject = None
     if tm is not None:
         tkey = re.sub(r"\s+", " ", tm["type"])

@@ -1,0 +1,99 @@
+"""Classes of real pages met in the third training pass of the real-text corpus (a3-* folders):
+one test per class, each on a short snippet of real portal text of that class.
+"""
+from __future__ import annotations
+
+from pipelines.extract import extract
+from pipelines.extract.document import analyse
+from pipelines.extract.extractor import clean_text
+
+DIGITAL_WEEK = (
+    "Hưởng ứng Ngày Chuyển đổi số quốc gia và Tuần lễ chuyển đổi số năm 2024 (01/10- 10/10/2024), huyện Tư Nghĩa sẽ "
+    "tổ chức các hoạt động truyền thông: Truyền thông về chuyển đổi số; Chia sẻ bài toán, sáng kiến, cách làm về "
+    "chuyển đổi số; Tổ chức Hội thi tuyên truyền về cải cách hành chính, chuyển đổi số bằng hình thức sân khấu hóa.\n"
+    "Hy vọng tuần lễ chuyển đổi số ở huyện Tư Nghĩa góp phần nâng cao nhận thức về chuyển đổi số của các cấp; "
+    "xây dựng phát triển chính quyền số, thúc đẩy cải cách hành chính, nâng cao năng lực cạnh tranh; phấn đấu nâng "
+    "cao chỉ số chuyển đổi số (DTI) và chỉ số cải cách hành chính (PAR Index) của huyện.")
+
+
+def test_digital_transformation_news_naming_reform_in_passing_is_not_reform() -> None:
+    a = analyse("Chuyển đổi số - Phát triển kinh tế số, xã hội số", DIGITAL_WEEK, None)
+    assert a.is_cchc is False and a.category == "other"
+    # the same body under a reform headline is reform news: the title decides first
+    b = analyse("Hội thi tuyên truyền cải cách hành chính, chuyển đổi số năm 2024", DIGITAL_WEEK, None)
+    assert b.is_cchc is True
+
+
+def test_reform_body_that_names_digital_transformation_less_often_stays_reform() -> None:
+    body = ("Ủy ban nhân dân xã tổ chức triển khai thực hiện công tác CCHC thông qua các buổi họp giao ban. "
+            "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa đạt 100% đúng hạn; công tác cải cách "
+            "hành chính gắn với chuyển đổi số được quan tâm.")
+    assert analyse("Hội nghị giao ban tháng 3", body, None).is_cchc is True
+
+
+PLAN_NO_HEADER = (
+    "KẾ HOẠCH\nHoạt động của Ban Chỉ đạo chuyển đổi số huyện Đăk R’lấp năm 2023\n"
+    "Triển khai thực hiện Quyết định số 47/QĐ-UBND ngày 12/01/2023 của Ủy ban nhân dân tỉnh Đăk Nông về ban hành "
+    "Kế hoạch chuyển đổi số năm 2023, Ban Chỉ đạo chuyển đổi số huyện Đăk R’lấp ban hành Kế hoạch hoạt động của "
+    "Ban Chỉ đạo huyện với các nội dung cụ thể như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n")
+
+
+def test_type_heading_without_a_formal_header_is_the_document_type() -> None:
+    a = analyse(None, PLAN_NO_HEADER, None)
+    assert a.own.type == "Kế hoạch"
+    assert a.own.number is None                      # the Quyết định it carries out is cited, not its own
+    assert a.is_cchc is False and a.category == "other"
+    notice = analyse(None, "THÔNG BÁO\nLịch tiếp công dân của UBND xã Tân Đoàn năm 2026\n"
+                           "Căn cứ Luật Tiếp công dân ngày 25/11/2013;\n", None)
+    assert notice.own.type == "Thông báo"
+    # a lower-case "Kế hoạch" line is a caption or a sentence's start, not the document's heading
+    caption = analyse(None, "Kế hoạch\nUBND xã tổ chức hội nghị triển khai nhiệm vụ năm 2024 với sự tham dự "
+                            "của các ban, ngành, đoàn thể.\n", None)
+    assert caption.own.type is None
+
+
+COUNTER_SIDEBAR = "\n".join([
+    "CTTDT", "TTHC", "VIDEO", "hoi dap", "Ai đang online", "Đang có 15 khách và không thành viên đang online",
+    "Thống kê truy cập", "1668314", "Today", "Yesterday", "This Week", "All days", "612", "923", "1668314",
+    "Your IP: 3.237.71.23", "2020-09-26 10:58", "Chương V", "CÁC CUỘC HỌP, HỘI NGHỊ, TIẾP KHÁCH, ĐI CÔNG TÁC,",
+    "Điều 21. Phiên họp Uỷ ban nhân dân huyện.",
+    "2. Chủ tịch Uỷ ban nhân dân huyện triệu tập phiên họp thường kỳ của Uỷ ban nhân dân huyện. Trường hợp xét thấy "
+    "cần thiết hoặc theo yêu cầu của ít nhất một phần ba (1/3) tổng số thành viên Uỷ ban nhân dân huyện.",
+    "Thống kê truy cập", "Đang truy cập: 12"])
+
+
+def test_article_after_a_sidebar_visitor_counter_is_kept() -> None:
+    text = clean_text(COUNTER_SIDEBAR)
+    assert text is not None
+    assert text.startswith("Chương V\nCÁC CUỘC HỌP, HỘI NGHỊ, TIẾP KHÁCH, ĐI CÔNG TÁC,")
+    assert "Your IP" not in text and "1668314" not in text and "Ai đang online" not in text
+    assert text.endswith("tổng số thành viên Uỷ ban nhân dân huyện.")   # the counter after the body still ends it
+    # a short text with a counter and nothing after it keeps what it had (nothing is lost)
+    assert clean_text("Lịch tiếp công dân\nBuổi sáng: Từ 7h30 đến 11h30\nThống kê truy cập\n1668314") == \
+        "Lịch tiếp công dân\nBuổi sáng: Từ 7h30 đến 11h30"
+
+
+def test_counter_sidebar_page_end_to_end() -> None:
+    paras = "".join(f"<p>{line}</p>" for line in COUNTER_SIDEBAR.split("\n")[:-2])
+    html = ("<html><head><meta charset='utf-8'><title>Cổng thông tin điện tử huyện Mai Châu</title></head><body>"
+            f"<div class='item-page'><div itemprop='articleBody'>{paras}</div></div></body></html>")
+    rec = extract(html, "http://maichau.hoabinh.gov.vn/vi/quy-ch-lam-vi-c?start=4")
+    assert rec.text is not None and "Điều 21. Phiên họp Uỷ ban nhân dân huyện." in rec.text
+    assert "Your IP" not in rec.text
+
+
+def test_cited_act_line_after_a_header_is_not_the_type() -> None:
+    """A mirror's cut "Căn cứ" line ("Luật ban hành văn bản …") under a header whose heading is lost:
+    the number's code says the type; a capitals heading opening its subject still counts."""
+    text = ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            "Số: 41/2019/QĐ-UBND | Quảng Trị, ngày 22 tháng 10 năm 2019 |\n"
+            "BAN HÀNH QUY ĐỊNH CHẾ ĐỘ BÁO CÁO ĐỊNH KỲ PHỤC VỤ MỤC TIÊU QUẢN LÝ TRÊN ĐỊA BÀN TỈNH QUẢNG TRỊ\n"
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\n"
+            "Luật ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015;\nQUYẾT ĐỊNH:\n")
+    a = analyse(None, text, None)
+    assert a.own.number == "41/2019/QĐ-UBND" and a.own.type == "Quyết định"
+    heading = ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+               "Số: 12/KH-UBND | Định Hưng, ngày 03 tháng 01 năm 2025 |\n"
+               "KẾ HOẠCH Tuyên truyền cải cách hành chính năm 2025\nThực hiện Kế hoạch số 263/KH-UBND …\n")
+    b = analyse(None, heading, None)
+    assert b.own.type == "Kế hoạch" and b.category == "propaganda_plan" and b.plan_year == 2025
