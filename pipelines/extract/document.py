@@ -238,7 +238,15 @@ def type_heading(text: str, key: str) -> tuple[str, str | None] | None:
     A lower-case "Kế hoạch" line is a caption or a sentence's start, not the document's heading."""
     m = _TYPE_HEADING_RE.search(key[:_TYPE_HEADING_SPAN])
     if m is None:
-        return None
+        # the text's first line is a capitals headline opening with the type ("ĐỀ CƯƠNG TUYÊN TRUYỀN …")
+        first = text.lstrip()
+        lead = len(text) - len(first)
+        nl = first.find("\n")
+        line = first[:nl if nl >= 0 else len(first)].rstrip()
+        tm = _TITLE_TYPE_RE.match(key[lead:lead + len(line)])
+        if tm is None or len(line) > 250 or line != line.upper():
+            return None
+        return DOC_TYPES[re.sub(r"\s+", " ", tm["type"])], line[tm.end():].strip() or None
     line = text[m.start():m.end()]
     if not any(c.isalpha() for c in line) or line != line.upper():
         return None
@@ -274,6 +282,11 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
         tm = _TITLE_TYPE_RE.match(tkey)
         if tm:
             own.type = DOC_TYPES[tm["type"]]
+    if own.type is None and not tkey:
+        # no headline: a heading-like first line ("ĐỀ CƯƠNG TUYÊN TRUYỀN SẮP XẾP …") is the page's title
+        tm = _TITLE_TYPE_RE.match(lead_key(text, key))
+        if tm:
+            own.type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])]
     if own.type is None and own.number is None:
         heading = type_heading(text, key)
         if heading is not None:

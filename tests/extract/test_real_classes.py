@@ -97,3 +97,17 @@ def test_cited_act_line_after_a_header_is_not_the_type() -> None:
                "KẾ HOẠCH Tuyên truyền cải cách hành chính năm 2025\nThực hiện Kế hoạch số 263/KH-UBND …\n")
     b = analyse(None, heading, None)
     assert b.own.type == "Kế hoạch" and b.category == "propaganda_plan" and b.plan_year == 2025
+
+
+def test_capitals_first_line_opening_with_a_type_is_the_document_type() -> None:
+    """A page with no headline element whose text opens with its capitals headline."""
+    text = ("ĐỀ CƯƠNG TUYÊN TRUYỀN SẮP XẾP ĐƠN VỊ HÀNH CHÍNH CẤP XÃ GIAI ĐOẠN 2023-2025\n"
+            "I. Căn cứ pháp lý\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n")
+    a = analyse(None, text, None)
+    assert a.own.type == "Đề cương" and a.is_cchc is False and a.category == "other"
+    plan = analyse(None, "KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH XÃ ĐỊNH HƯNG NĂM 2025\nI. MỤC ĐÍCH, YÊU CẦU\n", None)
+    assert plan.own.type == "Kế hoạch" and plan.category == "plan" and plan.plan_year == 2025
+    # a sentence-case opening line that is a sentence is not a heading
+    news = analyse(None, "Kế hoạch cải cách hành chính năm 2025 được UBND xã triển khai tới toàn thể cán bộ.\n"
+                         "Hội nghị diễn ra sáng ngày 12/01/2025.\n", None)
+    assert news.own.type is None
