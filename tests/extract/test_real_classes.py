@@ -111,3 +111,19 @@ def test_capitals_first_line_opening_with_a_type_is_the_document_type() -> None:
     news = analyse(None, "Kế hoạch cải cách hành chính năm 2025 được UBND xã triển khai tới toàn thể cán bộ.\n"
                          "Hội nghị diễn ra sáng ngày 12/01/2025.\n", None)
     assert news.own.type is None
+
+
+def test_joomla_long_date_with_a_numeric_month_is_the_posting_date() -> None:
+    """Joomla's Vietnamese long date "Thứ hai, 11 Tháng 12 2023 16:03" (no "năm") under the headline."""
+    html = ("<html><head><meta charset='utf-8'><title>Cải cách hành chính ở nhà trường quân đội</title></head><body>"
+            "<div class='item-page'><h2 itemprop='headline'>Cải cách hành chính góp phần xây dựng nhà trường quân đội "
+            "vững mạnh toàn diện</h2><dl class='article-info'><dd class='published'>Thứ hai, 11 Tháng 12 2023 16:03</dd>"
+            "<dd class='hits'>4664 Lượt xem</dd></dl><div itemprop='articleBody'><p>(LLCT) - Cải cách hành chính ở các "
+            "nhà trường quân đội là khâu đột phá nhằm nâng cao chất lượng giáo dục, đào tạo, nghiên cứu khoa học của các "
+            "nhà trường, góp phần xây dựng nhà trường vững mạnh toàn diện.</p></div></div></body></html>")
+    rec = extract(html, "http://www.lyluanchinhtri.vn/home/index.php/dao-tao-boi-duong/item/5402.html")
+    assert rec.published_at == "2023-12-11T16:03:00+07:00"
+    # the documents' own "ngày 18 tháng 4 năm 2022" is unchanged, and a month 13 is no date
+    from pipelines.extract.dates import find_dates
+    assert [m.iso() for m in find_dates("ngày 18 tháng 4 năm 2022")] == ["2022-04-18"]
+    assert find_dates("11 Tháng 13 2023 16:03") == []
