@@ -127,3 +127,17 @@ def test_joomla_long_date_with_a_numeric_month_is_the_posting_date() -> None:
     from pipelines.extract.dates import find_dates
     assert [m.iso() for m in find_dates("ngày 18 tháng 4 năm 2022")] == ["2022-04-18"]
     assert find_dates("11 Tháng 13 2023 16:03") == []
+
+
+def test_a_visitor_counter_clock_is_not_the_posting_date() -> None:
+    """A Joomla district page: the sidebar's counter shows the visit's clock under "Your IP"."""
+    paras = "".join(f"<p>{line}</p>" for line in COUNTER_SIDEBAR.split("\n")[:-2])
+    html = ("<html><head><meta charset='utf-8'><title>Cổng thông tin điện tử huyện Mai Châu</title></head><body>"
+            f"<div class='item-page'><div itemprop='articleBody'>{paras}</div></div></body></html>")
+    assert extract(html, "http://maichau.hoabinh.gov.vn/vi/quy-ch-lam-vi-c?start=4").published_at is None
+    # the same clock line as a page's own date line (no counter above it) still dates the page
+    own = html.replace("<p>Your IP: 3.237.71.23</p>", "").replace("<p>Thống kê truy cập</p>", "") \
+        .replace("<p>All days</p>", "").replace("<p>Đang có 15 khách và không thành viên đang online</p>", "") \
+        .replace("<p>Ai đang online</p>", "")
+    assert extract(own, "http://maichau.hoabinh.gov.vn/vi/quy-ch-lam-vi-c?start=4").published_at == \
+        "2020-09-26T10:58:00+07:00"
