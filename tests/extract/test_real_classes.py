@@ -141,3 +141,11 @@ def test_a_visitor_counter_clock_is_not_the_posting_date() -> None:
         .replace("<p>Ai đang online</p>", "")
     assert extract(own, "http://maichau.hoabinh.gov.vn/vi/quy-ch-lam-vi-c?start=4").published_at == \
         "2020-09-26T10:58:00+07:00"
+
+
+def test_an_unparsable_link_is_no_attachment_and_no_crash() -> None:
+    """Found by the property test: a link with an unclosed IPv6 bracket made urlparse raise."""
+    html = ("<!DOCTYPE html><html><body><div><a href='http://[bad'>Tải về</a>"
+            "<a href='/uploads/kh-cchc-2024.pdf'>Kế hoạch CCHC 2024</a></div></body></html>")
+    rec = extract(html, "https://sonoivu.tuyenquang.gov.vn/tin-tuc/ke-hoach-cchc-2024.html")
+    assert [a["url"] for a in rec.attachments] == ["https://sonoivu.tuyenquang.gov.vn/uploads/kh-cchc-2024.pdf"]
