@@ -149,3 +149,17 @@ def test_an_unparsable_link_is_no_attachment_and_no_crash() -> None:
             "<a href='/uploads/kh-cchc-2024.pdf'>Kế hoạch CCHC 2024</a></div></body></html>")
     rec = extract(html, "https://sonoivu.tuyenquang.gov.vn/tin-tuc/ke-hoach-cchc-2024.html")
     assert [a["url"] for a in rec.attachments] == ["https://sonoivu.tuyenquang.gov.vn/uploads/kh-cchc-2024.pdf"]
+
+
+def test_collapse_hspace_is_the_whitespace_class_regex() -> None:
+    """The fast path of `element_lines` gives exactly what `[^\\S\\n]+` → " " gave, on real lines too."""
+    import random
+
+    from pipelines.extract.page import _HSPACE_RE, collapse_hspace
+    samples = ["a\t\t b \xa0\u3000c\r\nd  \n e\u200af", "Ngày đăng 05/06/2024 | 13:50  | Lượt xem: 192",
+               "           1. Phiên họp\u00a0\u00a0Uỷ ban", "", " ", "\n\n \t\n", "\x0b\x0c\x1c\x1d\x1e\x1f\x85"]
+    rnd = random.Random(7)
+    alphabet = "ab đ\n\t\r\xa0\u2009\u3000\u202f\x85 "
+    samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 60))) for _ in range(300)]
+    for s in samples:
+        assert collapse_hspace(s) == _HSPACE_RE.sub(" ", s), repr(s)
