@@ -144,12 +144,18 @@ def find_attachments(root: etree._Element | None, url: str) -> list[dict[str, st
             continue
         label = clean_space(a.text_content() or "")
         key = key_of(label)
-        path = unquote(urlparse(href).path)
+        try:
+            path = unquote(urlparse(href).path)
+        except ValueError:
+            continue   # an unparsable href ("http://[bad": an unclosed IPv6 bracket) links to no file
         is_file = bool(FILE_EXT_RE.search(path)) or bool(_LINK_TEXT_RE.match(key)) or (
             bool(_PATH_HINT_RE.search(href)) and ("tai" in key.split() or "file" in key))
         if not is_file:
             continue
-        absu = urljoin(url, href)
+        try:
+            absu = urljoin(url, href)
+        except ValueError:
+            continue
         if absu in seen:
             continue
         seen.add(absu)

@@ -4,7 +4,8 @@ Forms handled (all local time, Asia/Ho_Chi_Minh, UTC+7 without daylight saving):
 "27/04/2022 09:46:55", "Đăng ngày 29 - 01 - 2022", "Thứ Ba, 01/03/2022 13:20",
 "Thứ ba - 01/03/2022 13:20", "27/01/2023 5:35 CH" (SA = AM, CH = PM), "01/03/2022 01:20:00 PM",
 "21/07/2022 | 10:00 AM", "5:35:12 CH 27/1/2023", "00:00 ngày 12/08/2022",
-"09:15, Thứ hai, 18/04/2022", "ngày 18 tháng 4 năm 2022", "ngày 5/01/2021", "18 Tháng Tư 2022", ISO "2022-03-01T13:20:00+07:00".
+"09:15, Thứ hai, 18/04/2022", "ngày 18 tháng 4 năm 2022", "ngày 5/01/2021", "18 Tháng Tư 2022",
+"Thứ hai, 11 Tháng 12 2023 16:03" (Joomla's Vietnamese long date, the month as a number), ISO "2022-03-01T13:20:00+07:00".
 
 Matching runs on the aligned fold (`core.vntext.fold_aligned`) so "Tháng"/"tháng"/"THÁNG" and
 NFD input all look alike; spans map straight back to the published text.
@@ -25,7 +26,7 @@ _VERBOSE = r"ngay\s+(?P<vd>\d{1,2})\s+thang\s+(?P<vmo>\d{1,2})\s*,?\s+nam\s+(?P<
 # month names as words ("18 Tháng Tư 2022", the Vietnamese WordPress locale's long date)
 _MONTH_WORDS = {"gieng": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
                 "chin": 9, "muoi": 10, "muoi mot": 11, "muoi hai": 12, "chap": 12}
-_WORDY = (r"(?P<wd>\d{1,2})\s+thang\s+(?P<wmo>muoi\s+mot|muoi\s+hai|gieng|mot|hai|ba|tu|nam|sau|bay|tam|chin|muoi|chap)"
+_WORDY = (r"(?P<wd>\d{1,2})\s+thang\s+(?P<wmo>muoi\s+mot|muoi\s+hai|gieng|mot|hai|ba|tu|nam|sau|bay|tam|chin|muoi|chap|\d{1,2})"
           r"\s*,?\s+(?P<wy>(?:19|20)\d{2})(?!\d)")
 _WEEKDAY = r"(?:(?:thu\s+(?:hai|ba|tu|nam|sau|bay|2|3|4|5|6|7)|chu\s+nhat)\s*,?\s*)?"
 _ISO = r"(?P<iy>(?:19|20)\d{2})-(?P<imo>\d{2})-(?P<id>\d{2})(?:[t ](?P<ih>\d{2}):(?P<im>\d{2})(?::(?P<is>\d{2}))?(?:\.\d+)?(?P<itz>z|[+-]\d{2}:?\d{2})?)?"
@@ -121,7 +122,8 @@ def find_dates(text: str, folded: str | None = None) -> list[DateMatch]:
         elif g["vd"] is not None:
             d, mo, y = g["vd"], g["vmo"], g["vy"]
         else:
-            d, mo, y = g["wd"], str(_MONTH_WORDS[re.sub(r"\s+", " ", g["wmo"])]), g["wy"]
+            wmo = re.sub(r"\s+", " ", g["wmo"])
+            d, mo, y = g["wd"], wmo if wmo.isdigit() else str(_MONTH_WORDS[wmo]), g["wy"]
         try:
             date = dt.date(int(y), int(mo), int(d))
         except ValueError:

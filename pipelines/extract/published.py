@@ -28,6 +28,11 @@ _UPDATED_RE = re.compile(r"cap\s*nhat\s*luc|tu\s*dong\s*cap\s*nhat")
 _POSTED_LABEL_RE = re.compile(
     r"^[\s\W]*(?:thoi\s*gian\s*dang|ngay\s*dang|dang\s*ngay|ngay\s*xuat\s*ban|xuat\s*ban\s*ngay|ngay\s*cap\s*nhat|"
     r"cap\s*nhat(?!\s*luc)|dang\s*luc|dang\s*tai\s*ngay|ngay\s*gui|posted|published)\b")
+# a visitor counter's lines: the clock such a box shows under them ("Your IP: … / 2020-09-26 10:58") is
+# the visit's time, never the page's posting date
+_COUNTER_CTX_RE = re.compile(
+    r"^(?:your\s*ip|ip\s*cua\s*ban|dia\s*chi\s*ip)\b|thong\s*ke\s*truy\s*cap|dang\s*truy\s*cap|dang\s*online"
+    r"|luot\s*truy\s*cap|^(?:all\s*days|tat\s*ca|hom\s*nay|today|yesterday)$")
 # a line that is only an ISO date-time ("2025-07-23 10:10:00.0", Liferay's display format)
 _ISO_LINE_RE = re.compile(r"^(?:19|20)\d\d-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?$")
 
@@ -134,6 +139,8 @@ def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]
             continue
         if ti is None and not DATE_LINE_RE.match(key_of(line)):
             continue   # without a headline only a line that does nothing but date the page is its date
+        if any(_COUNTER_CTX_RE.search(key_of(lines[j])) for j in range(max(0, i - 2), i)):
+            continue   # a visitor counter's clock
         if not _only_dates(line, found[0], title):
             continue   # a sentence that cites a document with its date ("Căn cứ Quyết định số … ngày …")
         if ti is None:
