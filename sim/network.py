@@ -12,6 +12,7 @@ of (seed, day), and rendered bytes are cached per (day, url).
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import os
 import ssl
@@ -38,8 +39,11 @@ class SimNetwork:
     """The network: a registry's portals (plus generated extras and unlisted hosts) behind one proxy."""
 
     def __init__(self, day: int = 1, seed: int = 0, registry_path: str | Path | None = None,
-                 extra_portals: int = 0, extra_scheme: str = "https") -> None:
+                 extra_portals: int = 0, extra_scheme: str = "https", extra_churn: float = 0.0) -> None:
         self.seed = seed
+        self.extra_churn = extra_churn
+        #: what the proxy answered since start (or `reset_counts`): "requests", "not_modified" (304)
+        self.counts: collections.Counter[str] = collections.Counter()
         self.extra_portals = extra_portals
         self.extra_scheme = extra_scheme
         self.registry_path = registry_path
@@ -64,7 +68,7 @@ class SimNetwork:
             w = self._worlds.get(day)
             if w is None:
                 w = World(seed=self.seed, day=day, rows=self._rows, extra_portals=self.extra_portals,
-                          extra_scheme=self.extra_scheme)
+                          extra_scheme=self.extra_scheme, extra_churn=self.extra_churn)
                 # keep the current day and its neighbours only
                 for old in [d for d in self._worlds if abs(d - day) > 1]:
                     del self._worlds[old]
@@ -168,6 +172,17 @@ class SimNetwork:
             rows = [dict(r, parent="", notes=f"{r.get('notes', '')}; parent {r['parent']}".strip("; "))
                     for r in rows if r["id"] in extra]
         write_registry(rows, path)
+
+    def count(self, what: str) -> None:
+        """Count one answer of the proxy (thread-safe)."""
+        with self._lock:
+            self.counts[what] += 1
+
+    def reset_counts(self) -> dict[str, int]:
+        """The counts so far, then start again from zero."""
+        with self._lock:
+            out, self.counts = dict(self.counts), collections.Counter()
+        return out
 
     # ---------------------------------------------------------------- used by the handler
     def serves_host(self, host: str) -> bool:

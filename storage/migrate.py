@@ -29,7 +29,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 UPGRADE_LOCK_KEY = 0x43434843_0001
 #: Every module that declares tables on `storage.models.Base`. Listed explicitly (not discovered) so a
 #: broken import fails loudly; autogenerate and the schema checks see the union of them.
-MODEL_MODULES: tuple[str, ...] = ("storage.models", "storage.units_models")
+MODEL_MODULES: tuple[str, ...] = ("storage.models", "storage.units_models", "storage.incr_models")
 
 
 def load_models() -> Any:

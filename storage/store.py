@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import exports, migrate, search_index
+from storage import exports, incremental, migrate, search_index
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
     build_engine,
@@ -1021,3 +1021,4 @@ _SAVERS: dict[str, Any] = {
     "widget": Store._save_widget,
     "health": Store._save_health,
 }
+_SAVERS.update(incremental.SAVERS)  # "seen" and "validator" (issue 12, storage/incremental.py)
