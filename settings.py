@@ -113,6 +113,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.GuardedRedirectMiddleware": 600,
     # below HttpCompression (590): its process_response sees the decompressed body it hashes
     "crawler.conditional.ConditionalRequestMiddleware": 560,
+    # one robots.txt per host per crawl, shared by the spiders of the run (crawler/robots.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.SharedRobotsTxtMiddleware": 100,
 }
 
 # Incremental crawl (issue 12, crawler/incremental.py): conditional requests, listings that stop at
