@@ -229,7 +229,7 @@ def scrapy_settings(store: Store, run_id: int, paths: RunPaths, *, quiet: bool) 
 
 def known_pages_path(paths: RunPaths) -> Path:
     """The run's known pages with their validators (issue 12), beside its known-documents file."""
-    return paths.known.with_name(paths.known.name.replace(".known.json", ".pages.jsonl"))
+    return paths.known.with_name(paths.known.name.replace(".known.json", ".pages.sqlite"))
 
 
 def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str, ...], kwargs: dict[str, Any],

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,39 +55,67 @@ class KnownPage:
 
 
 class KnownPages:
-    """The known-pages file of a run (`storage.incremental.write_known_pages`), read once per crawl
-    process and shared by its spiders and the conditional-request middleware."""
+    """The known-pages file of a run, read by the spiders and the conditional-request middleware of
+    its crawl process. A small SQLite file of its own (one indexed table, written by
+    `storage.incremental.write_known_pages` through `write`), queried one URL at a time: the crawl's
+    memory does not grow with the number of known documents (a national crawl knows millions)."""
 
     _loaded: dict[str, KnownPages] = {}
+    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on")
 
-    def __init__(self, pages: dict[str, KnownPage]) -> None:
-        self.pages = pages
+    def __init__(self, path: str | None) -> None:
+        self._con: sqlite3.Connection | None = None
+        if path and Path(path).exists():
+            self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None) -> KnownPages:
-        if not path:
-            return cls({})
-        key = str(path)
+        """The file at `path`, opened once per process (an empty set when there is none)."""
+        key = str(path or "")
         if key not in cls._loaded:
-            pages: dict[str, KnownPage] = {}
-            file = Path(path)
-            if file.exists():
-                with file.open(encoding="utf-8") as lines:
-                    for line in lines:
-                        row: dict[str, Any] = json.loads(line)
-                        pages[row["u"]] = KnownPage(row["p"], row["u"], row.get("e"), row.get("m"), row.get("h"),
-                                                     dt.date.fromisoformat(row["d"]) if row.get("d") else None)
-            cls._loaded[key] = cls(pages)
+            cls._loaded[key] = cls(key or None)
         return cls._loaded[key]
 
+    @classmethod
+    def write(cls, path: Path, rows: Iterable[tuple[str, str, str | None, str | None, str | None, str | None]]) -> int:
+        """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date) as
+        the file at `path`, replacing it whole; returns the number of rows."""
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.unlink(missing_ok=True)
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
+                        "body_sha256 TEXT, answered_on TEXT) WITHOUT ROWID")
+            n = 0
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 5000:
+                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
+                    n, batch = n + len(batch), []
+            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
+            n += len(batch)
+            con.commit()
+        finally:
+            con.close()
+        tmp.replace(path)
+        return n
+
     def get(self, url: str) -> KnownPage | None:
-        return self.pages.get(canonical_url(url.split("#", 1)[0]))
+        if self._con is None:
+            return None
+        row = self._con.execute("SELECT portal_id, url, etag, last_modified, body_sha256, answered_on FROM pages "
+                                "WHERE url = ?", (canonical_url(url.split("#", 1)[0]),)).fetchone()
+        if row is None:
+            return None
+        return KnownPage(row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None)
 
     def __contains__(self, url: str) -> bool:
         return self.get(url) is not None
 
     def __len__(self) -> int:
-        return len(self.pages)
+        return 0 if self._con is None else int(self._con.execute("SELECT count(*) FROM pages").fetchone()[0])
 
 
 @dataclass(frozen=True)

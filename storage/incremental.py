@@ -9,13 +9,13 @@
   per page (``page_validators``), rewritten in place.
 
 `write_known_pages` streams, for the portals of a run, every document not marked removed with its
-validators into a JSON-lines file the spiders read (spiders know no database).
+validators into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
+spiders know no database).
 """
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,35 +75,31 @@ def save_validator(store: Store, session: Session, run: CrawlRun, portal_id: str
 
 
 def write_known_pages(store: Store, portal_ids: Iterable[str], path: Path) -> int:
-    """Stream the known documents of `portal_ids` with their validators into `path` (JSON lines:
-    ``{"p": portal, "u": url, "e": etag, "m": last_modified, "h": body_sha256, "d": day}``; ``d`` is
-    the observed day of the run of the last full answer, or of the document's last sighting when it
-    has none). Rows are
-    read in batches, never all at once. Returns the number of lines written."""
+    """Stream the known documents of `portal_ids` (not marked removed) with their validators and the
+    observed day of their last full answer (of their last sighting when they have none) into the
+    run's known-pages file at `path` (`crawler.incremental.KnownPages.write`: an indexed SQLite file
+    the spiders query). Rows are read in batches, never all at once. Returns the number written."""
+    from crawler.incremental import KnownPages
+
     docs, val, runs = Document.__table__, PageValidator.__table__, CrawlRun.__table__
     ids = list(portal_ids)
-    n = 0
-    tmp = path.with_suffix(path.suffix + ".part")
-    with store._read() as session, tmp.open("w", encoding="utf-8") as out:
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start:chunk_start + 500]
-            stmt = (select(docs.c.portal_id, docs.c.url, val.c.etag, val.c.last_modified, val.c.body_sha256,
-                           runs.c.observed_on)
-                    .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))
-                    .join(runs, runs.c.id == func.coalesce(val.c.run_id, docs.c.last_seen_run_id))
-                    .where(docs.c.portal_id.in_(chunk), docs.c.removed_run_id.is_(None))
-                    .order_by(docs.c.portal_id, docs.c.url)
-                    .execution_options(yield_per=2000))
-            for row in session.execute(stmt):
-                out.write(json.dumps({"p": row.portal_id, "u": row.url, "e": row.etag, "m": row.last_modified,
-                                      "h": row.body_sha256, "d": row.observed_on.isoformat()},
-                                     ensure_ascii=False) + "\n")
-                n += 1
-    tmp.replace(path)
-    return n
 
+    def rows() -> Iterator[tuple[str, str, str | None, str | None, str | None, str | None]]:
+        with store._read() as session:
+            for chunk_start in range(0, len(ids), 500):
+                chunk = ids[chunk_start:chunk_start + 500]
+                stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
+                               runs.c.observed_on)
+                        .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))
+                        .join(runs, runs.c.id == func.coalesce(val.c.run_id, docs.c.last_seen_run_id))
+                        .where(docs.c.portal_id.in_(chunk), docs.c.removed_run_id.is_(None))
+                        .execution_options(yield_per=2000))
+                for row in session.execute(stmt):
+                    yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
+                           row.observed_on.isoformat() if row.observed_on else None)
 
-__all__ = ["SAVERS", "save_seen", "save_validator", "write_known_pages"]
+    return KnownPages.write(path, rows())
+
 
 #: item type → saver, merged into `storage.store`'s table of savers
 SAVERS: dict[str, Any] = {"seen": save_seen, "validator": save_validator}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import json
 
 from crawler.incremental import KnownPages, Policy, due, full_walk_day
 from sim.conditional import not_modified, policy_of, validator_headers
@@ -26,8 +25,8 @@ def test_rechecks_are_spread_evenly_over_the_period():
 
 
 def _policy(tmp_path, rows, *, full=False, day=dt.date(2026, 3, 3)) -> Policy:
-    path = tmp_path / "pages.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    path = tmp_path / "pages.sqlite"
+    KnownPages.write(path, ((r["u"], r["p"], r.get("e"), r.get("m"), r.get("h"), r.get("d")) for r in rows))
     return Policy(full=full, recheck_days=7, walk_days=7, day=day, known=KnownPages.load(path))
 
 
