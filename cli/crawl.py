@@ -8,7 +8,6 @@ starts this command as a fresh process.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -265,9 +264,8 @@ def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str,
     if full:
         settings.set("CCHC_FULL_CRAWL", True, priority="cmdline")
     process = _Process(settings)
-    # Known documents that discovery did not reach are re-fetched afterwards (removal detection).
-    known = {p.id: store.known_document_urls(p.id) for p in portals}
-    paths.known.write_text(json.dumps(known), encoding="utf-8")
+    # Known documents that discovery did not reach are re-fetched afterwards (removal detection): the
+    # re-check spider streams them from the known-pages file written above.
     names = [*spiders, RECHECK]
     try:
         crawlers = [process.create_crawler(name) for name in names]
@@ -287,7 +285,7 @@ def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str,
                 note(name, value)
         if process.stopped_by is not None:
             return None
-        return process.crawl(recheck, known=str(paths.known), **kwargs).addErrback(lambda f: note(RECHECK, f))
+        return process.crawl(recheck, **kwargs).addErrback(lambda f: note(RECHECK, f))
 
     def stop(_: Any) -> None:
         from twisted.internet import reactor

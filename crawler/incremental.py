@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,7 @@ class KnownPages:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
                         "body_sha256 TEXT, answered_on TEXT) WITHOUT ROWID")
+            con.execute("CREATE INDEX pages_portal ON pages (portal_id, url)")
             n = 0
             batch: list[tuple[Any, ...]] = []
             for row in rows:
@@ -110,6 +111,13 @@ class KnownPages:
         if row is None:
             return None
         return KnownPage(row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None)
+
+    def urls_of(self, portal_id: str) -> Iterator[str]:
+        """The portal's known document URLs in code-point order, streamed (the re-check spider's list)."""
+        if self._con is None:
+            return
+        yield from (row[0] for row in self._con.execute(
+            "SELECT url FROM pages WHERE portal_id = ? ORDER BY url", (portal_id,)))
 
     def __contains__(self, url: str) -> bool:
         return self.get(url) is not None

@@ -2,8 +2,9 @@
 document is marked removed only when its own URL answers 404/410, never merely because a bounded
 listing no longer shows it.
 
-The crawl command runs this spider after the discovery spiders, with the known URLs in a JSON file
-(`known`: {portal_id: [url, ...]}); spiders know no database.
+The crawl command runs this spider after the discovery spiders; the known URLs come from the run's
+known-pages file (`CCHC_KNOWN_PAGES`, `crawler.incremental.KnownPages`, streamed per portal), or from
+a JSON file given as `known` ({portal_id: [url, ...]}); spiders know no database.
 
 Incremental crawl (issue 12): only the documents due today are re-checked (`crawler.incremental.due`:
 each one day in every CCHC_RECHECK_DAYS, spread by a hash of its URL; all of them with
@@ -34,10 +35,11 @@ class RecheckSpider(PortalSpider):
 
     def __init__(self, *args: Any, known: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.known: dict[str, list[str]] = json.loads(Path(known).read_text(encoding="utf-8")) if known else {}
+        self.known: dict[str, list[str]] | None = json.loads(Path(known).read_text(encoding="utf-8")) if known else None
 
     def start_portal(self, portal: Portal):
-        for url in self.known.get(portal.id, []):
+        urls = self.known.get(portal.id, []) if self.known is not None else self.policy.known.urls_of(portal.id)
+        for url in urls:
             if canonical(url) in _REQUESTED_ARTICLES:
                 continue  # discovery fetched it in this run already
             if not self.policy.full and not due(url, self.policy.day, self.policy.recheck_days):

@@ -89,3 +89,18 @@ def test_an_edit_changes_the_validators_the_counter_does_not():
     again = next(a for a in day2.articles(edit.portal_id) if a.url == untouched.url)
     assert validator_headers(portal, untouched) == validator_headers(portal, again)
     assert day1.counter(edit.portal_id) != day2.counter(edit.portal_id)  # the page's bytes move daily anyway
+
+
+def test_known_pages_file_is_queried_not_loaded(tmp_path):
+    path = tmp_path / "pages.sqlite"
+    rows = [(f"https://b.gov.vn/{i:05d}", "p-b" if i % 2 else "p-a", None, None, None, "2026-03-02")
+            for i in range(20000, 0, -1)]
+    assert KnownPages.write(path, iter(rows)) == 20000
+    known = KnownPages.load(path)
+    assert len(known) == 20000
+    urls = list(known.urls_of("p-a"))
+    assert len(urls) == 10000 and urls == sorted(urls)  # streamed per portal, code-point order
+    page = known.get("https://B.GOV.VN/00002#top")
+    assert page is not None and page.portal_id == "p-a" and page.answered_on == dt.date(2026, 3, 2)
+    assert known.get("https://b.gov.vn/99999") is None
+    assert len(KnownPages.load(tmp_path / "absent.sqlite")) == 0
