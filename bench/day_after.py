@@ -13,20 +13,21 @@ Prints, per day: requests the servers received (the simulator's count, 304s incl
 were 304), responses Scrapy counted, pages extracted, rows stored in `fetches`, CPU seconds of the
 crawl's process tree, wall time; then day 2 / day 1 for each.
 
-Measured 2026-11-29 on the project machine (2 cores shared with other work, load ~16), 300 portals
-(1,000 took well over ten minutes a day there, so 300 is the largest run made):
+Measured 2026-11-29 on the project machine (2 cores shared with other work), 1,000 portals (about
+10.5 minutes for both days):
 
                                     day 1      day 2  day2/day1
-    requests served (304s incl.)   6460.0     2989.0      46.3%
-      of which 304                    0.0      232.0
-    pages extracted                3402.0      201.0       5.9%
-    fetch rows stored              5146.0     1935.0      37.6%
-    documents seen (sightings)     3402.0     3376.0      99.2%
-    CPU seconds (crawl tree)         63.9       27.6      43.3%
-    wall seconds                    563.6      184.6      32.8%
+    requests served (304s incl.)  22013.0     9954.0      45.2%
+      of which 304                    0.0      809.0
+    pages extracted               11623.0      636.0       5.5%
+    fetch rows stored             17499.0     6403.0      36.6%
+    documents seen (sightings)    11623.0    11494.0      98.9%
+    CPU seconds (crawl tree)        208.2       76.1      36.6%
+    wall seconds                    536.8       93.5      17.4%
 
-With --compare-full at 60 portals, day 2 crawled --full: requests 92 %, extractions 100 %, CPU 97 %
-of day 1 (incremental: 46 %, 4.6 %, 52 %).
+At 300 portals (machine under heavier load): 46.3 %, 5.9 %, 43.3 % CPU. With --compare-full at 60
+portals, day 2 crawled --full: requests 92 %, extractions 100 %, CPU 97–108 % of day 1 (incremental:
+46 %, 4.6 %, 52–55 %).
 """
 from __future__ import annotations
 
