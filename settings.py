@@ -118,7 +118,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.HostGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.GuardedRedirectMiddleware": 600,
+    # below HttpCompression (590): its process_response sees the decompressed body it hashes
+    "crawler.conditional.ConditionalRequestMiddleware": 560,
+    # one robots.txt per host per crawl, shared by the spiders of the run (crawler/robots.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.SharedRobotsTxtMiddleware": 100,
 }
+
+# Incremental crawl (issue 12, crawler/incremental.py): conditional requests, listings that stop at
+# the first page of known items (a full walk every CCHC_FULL_WALK_DAYS), known documents re-checked
+# once every CCHC_RECHECK_DAYS. CCHC_FULL_CRAWL=1 (`cchc crawl --full`) fetches everything in full.
+CCHC_FULL_CRAWL = _env_bool("CCHC_FULL_CRAWL", False)
+CCHC_RECHECK_DAYS = _env_int("CCHC_RECHECK_DAYS", 7)
+CCHC_FULL_WALK_DAYS = _env_int("CCHC_FULL_WALK_DAYS", 7)
 
 # One concern per pipeline, gapped priorities so later concerns slot in between.
 ITEM_PIPELINES = {

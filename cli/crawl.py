@@ -8,7 +8,6 @@ starts this command as a fresh process.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -90,6 +89,7 @@ def run_crawl(
     trigger: str,
     max_pages: int,
     quiet: bool = False,
+    full: bool = False,
 ) -> int:
     """Run one crawl in this process and return its run id.
 
@@ -137,6 +137,8 @@ def run_crawl(
         if stale:
             click.echo(text("crawl.stale", current_lang(), runs=", ".join(map(str, stale))), err=True)
         args = {"spiders": list(spiders), "sources": list(sources), "province": province, "level": level, "url": url}
+        if full:
+            args["full"] = True  # issue 12: no conditional request, every listing walked, every document re-checked
         day = observed_on()
         run_id = resumable_run(store, trigger=trigger, observed_on=day, args=args)
         if run_id is not None:
@@ -156,7 +158,7 @@ def run_crawl(
     else:
         kwargs.update(sources=",".join([*(p.id for p in portals), *national]), registry=registry)
     try:
-        outcome = _crawl(store, run_id, portals, spiders, kwargs, paths, quiet=quiet)
+        outcome = _crawl(store, run_id, portals, spiders, kwargs, paths, quiet=quiet, full=full)
     except _Stopped as exc:
         outcome = _Outcome(status="incomplete", stopped=exc.signame)
     except KeyboardInterrupt:
@@ -170,6 +172,7 @@ def run_crawl(
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         paths.known.unlink(missing_ok=True)
+        known_pages_path(paths).unlink(missing_ok=True)
     try:
         if outcome.status == "complete":
             answered_check(store, run_id, outcome)
@@ -265,8 +268,13 @@ def scrapy_settings(store: Store, run_id: int, paths: RunPaths, *, quiet: bool) 
     return settings
 
 
+def known_pages_path(paths: RunPaths) -> Path:
+    """The run's known pages with their validators (issue 12), beside its known-documents file."""
+    return paths.known.with_name(paths.known.name.replace(".known.json", ".pages.sqlite"))
+
+
 def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str, ...], kwargs: dict[str, Any],
-           paths: RunPaths, *, quiet: bool) -> _Outcome:
+           paths: RunPaths, *, quiet: bool, full: bool = False) -> _Outcome:
     """Run the discovery spiders, then the re-check spider, in one Scrapy process; return the outcome."""
     from scrapy.crawler import CrawlerProcess
     from twisted.internet.defer import DeferredList
@@ -288,11 +296,18 @@ def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str,
     pending: list[int] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda received, _frame: pending.append(received))
+    from storage.incremental import write_known_pages
+
     paths.create()
-    process = _Process(scrapy_settings(store, run_id, paths, quiet=quiet))
-    # Known documents that discovery did not reach are re-fetched afterwards (removal detection).
-    known = {p.id: store.known_document_urls(p.id) for p in portals}
-    paths.known.write_text(json.dumps(known), encoding="utf-8")
+    settings = scrapy_settings(store, run_id, paths, quiet=quiet)
+    # Incremental crawl (issue 12): the known documents and their validators, streamed from the database.
+    write_known_pages(store, [p.id for p in portals], known_pages_path(paths))
+    settings.set("CCHC_KNOWN_PAGES", str(known_pages_path(paths)), priority="cmdline")
+    if full:
+        settings.set("CCHC_FULL_CRAWL", True, priority="cmdline")
+    process = _Process(settings)
+    # Known documents that discovery did not reach are re-fetched afterwards (removal detection): the
+    # re-check spider streams them from the known-pages file written above.
     names = [*spiders, RECHECK]
     try:
         crawlers = [process.create_crawler(name) for name in names]
@@ -312,7 +327,7 @@ def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str,
                 note(name, value)
         if process.stopped_by is not None:
             return None
-        return process.crawl(recheck, known=str(paths.known), **kwargs).addErrback(lambda f: note(RECHECK, f))
+        return process.crawl(recheck, **kwargs).addErrback(lambda f: note(RECHECK, f))
 
     def stop(_: Any) -> None:
         from twisted.internet import reactor
@@ -387,13 +402,15 @@ def resumable_run(store: Any, *, trigger: str, observed_on: Any, args: dict[str,
               help="Registry CSV (default: $CCHC_REGISTRY, else your own registry if `sources add` made one, "
                    "else the bundled one).")
 @click.option("--max-pages", default=5, show_default=True, help="Pages per listing/register (bounds pagination), 1 or more.")
+@click.option("--full", is_flag=True, help="Fetch every page in full: no conditional request, every listing walked to "
+              "its bound, every known document re-checked (default: incremental, see README).")
 @click.option("--trigger", default="manual", type=click.Choice(["manual", "schedule", "demo"]), hidden=True)
 @lang_option
-def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, trigger) -> None:
+def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, full, trigger) -> None:
     """Crawl portals now and store what is found as one run."""
     run_crawl(
         spiders=tuple(spiders) or SPIDERS, sources=tuple(sources), province=province, level=level, url=url,
-        db=db, registry=registry, trigger=trigger, max_pages=max_pages,
+        db=db, registry=registry, trigger=trigger, max_pages=max_pages, full=full,
     )
 
 

@@ -47,6 +47,9 @@ class PageItem:
     type: str = "page"
     error: str | None = None   # why there is no record (extraction over its time budget); stored on the fetch row
     raw: dict[str, Any] | None = None   # the raw copy (crawler.capture.raw_of); pipelines.evidence stores its bytes
+    #: the answer's validators (issue 12), stored only once the page has a record, so a page whose
+    #: extraction failed is not taken as known-unchanged by the next run
+    validator: ValidatorItem | None = None
 
 
 @dataclass
@@ -57,6 +60,32 @@ class RemovedItem:
     url: str
     status: int
     type: str = "removed"
+
+
+@dataclass
+class SeenItem:
+    """A known document seen without a new fetch row: answered 304, answered 200 with the stored
+    body hash, or still linked from a feed, sitemap, listing or register (issue 12)."""
+
+    portal_id: str
+    url: str
+    how: str  # "not_modified" | "same_body" | "linked"
+    discovered_by: str
+    type: str = "seen"
+
+
+@dataclass
+class ValidatorItem:
+    """A page's latest full answer: ETag, Last-Modified and body hash, for the next run's
+    conditional request (issue 12)."""
+
+    portal_id: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
+    fetched_at: str = field(default_factory=utcnow_iso)
+    type: str = "validator"
 
 
 @dataclass

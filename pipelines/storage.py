@@ -58,8 +58,12 @@ class StoragePipeline:
         self.loop.start(2.0, now=False)
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
-        self.buffer.append(as_storage_dict(item))
+        data = as_storage_dict(item)
+        self.buffer.append(data)
         self.stats.inc_value(f"cchc/stored/{item.type}")
+        validator = data.pop("validator", None) if data.get("type") == "page" else None
+        if validator and data.get("record") is not None:
+            self.buffer.append(validator)  # after its page, in the same batch (issue 12)
         if len(self.buffer) >= self.batch_size:
             await maybe_deferred_to_future(self._flush())
         return item

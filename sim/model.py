@@ -48,6 +48,7 @@ class SimArticle:
     seed: int | None = None
     removed: bool = False
     edited: bool = False
+    modified: dt.datetime | None = None  # when an edit changed it (its validators and sitemap lastmod follow)
     added_on_day: int = 1
     date_text: str | None = None  # a seed's own date line, shown verbatim in its native family
 

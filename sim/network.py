@@ -12,6 +12,7 @@ of (seed, day), and rendered bytes are cached per (day, url).
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import os
@@ -42,9 +43,12 @@ class SimNetwork:
     """The network: a registry's portals (plus generated extras and unlisted hosts) behind one proxy."""
 
     def __init__(self, day: int = 1, seed: int = 0, registry_path: str | Path | None = None,
-                 extra_portals: int = 0, extra_scheme: str = "https",
+                 extra_portals: int = 0, extra_scheme: str = "https", extra_churn: float = 0.0,
                  template_change: str | TemplateChange | None = None) -> None:
         self.seed = seed
+        self.extra_churn = extra_churn
+        #: what the proxy answered since start (or `reset_counts`): "requests", "not_modified" (304)
+        self.counts: collections.Counter[str] = collections.Counter()
         #: one portal serving a client-rendered shell from a given day on (`sim.redesign`); None = off
         self.template_change: TemplateChange | None = (
             TemplateChange.parse(template_change) if isinstance(template_change, str)
@@ -79,7 +83,7 @@ class SimNetwork:
             w = self._worlds.get(day)
             if w is None:
                 w = World(seed=self.seed, day=day, rows=self._rows, extra_portals=self.extra_portals,
-                          extra_scheme=self.extra_scheme)
+                          extra_scheme=self.extra_scheme, extra_churn=self.extra_churn)
                 # keep the current day and its neighbours only
                 for old in [d for d in self._worlds if abs(d - day) > 1]:
                     del self._worlds[old]
@@ -224,6 +228,17 @@ class SimNetwork:
         log = self.access_log
         self.access_log = [] if on else None
         return self.access_log if on else log
+
+    def count(self, what: str) -> None:
+        """Count one answer of the proxy (thread-safe)."""
+        with self._lock:
+            self.counts[what] += 1
+
+    def reset_counts(self) -> dict[str, int]:
+        """The counts so far, then start again from zero."""
+        with self._lock:
+            out, self.counts = dict(self.counts), collections.Counter()
+        return out
 
     # ---------------------------------------------------------------- used by the handler
     def serves_host(self, host: str) -> bool:

@@ -14,6 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 
+from sim.conditional import not_modified
 from sim.site import Response, split_absolute
 
 if TYPE_CHECKING:
@@ -130,6 +131,12 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if resp is None:
             self._send_bad_gateway(host)
             return
+        net.count("requests")
+        if resp.validators and not_modified(resp.validators, resp.headers, self.headers.get("If-None-Match"),
+                                            self.headers.get("If-Modified-Since")):
+            net.count("not_modified")
+            keep = [(k, v) for k, v in resp.headers if k in ("ETag", "Last-Modified")]
+            resp = Response(304, b"", keep, cacheable=False)
         self._write(resp, head)
 
     def _send_bad_gateway(self, host: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sim.attachments import file_bytes, file_headers
+from sim.conditional import policy_of, validator_headers
 from sim.families import Family, calendar_path, parse_target, widget_block
 from sim.layouts import family
 from sim.model import WidgetFigures
@@ -28,6 +29,8 @@ class Response:
     body: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
     cacheable: bool = True
+    #: the portal's conditional-request policy when the page carries validators (sim/conditional.py)
+    validators: str = ""
 
 
 def html(body: str, status: int = 200) -> Response:
@@ -91,12 +94,15 @@ def apply_text_faults(resp: Response, faults: list[str]) -> Response:
     text = resp.body.decode("utf-8")
     others = [(k, v) for k, v in resp.headers if k != "Content-Type"]
     if "unicode_nfd" in faults:
-        return Response(resp.status, unicodedata.normalize("NFD", text).encode("utf-8"), resp.headers, resp.cacheable)
+        return Response(resp.status, unicodedata.normalize("NFD", text).encode("utf-8"), resp.headers, resp.cacheable,
+                        resp.validators)
     if "charset_windows1258" in faults:
         text = text.replace('<meta charset="utf-8" />', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258" />')
-        return Response(resp.status, encode_cp1258(text), [("Content-Type", "text/html")] + others, resp.cacheable)
+        return Response(resp.status, encode_cp1258(text), [("Content-Type", "text/html")] + others, resp.cacheable,
+                        resp.validators)
     if "charset_misdeclared" in faults:
-        return Response(resp.status, resp.body, [("Content-Type", "text/html; charset=iso-8859-1")] + others, resp.cacheable)
+        return Response(resp.status, resp.body, [("Content-Type", "text/html; charset=iso-8859-1")] + others,
+                        resp.cacheable, resp.validators)
     return resp
 
 
@@ -211,7 +217,7 @@ def portal_response(world: World, portal_id: str, scheme: str, host: str, target
     if p.base_path and dict(resp.headers).get("Content-Type", "").startswith("text/html"):
         # templates link root-relative; a sub-site's links live under its base path
         text = resp.body.decode("utf-8").replace('href="/', f'href="{p.base_path}/').replace("href='/", f"href='{p.base_path}/")
-        resp = Response(resp.status, text.encode("utf-8"), resp.headers, resp.cacheable)
+        resp = Response(resp.status, text.encode("utf-8"), resp.headers, resp.cacheable, resp.validators)
     return resp
 
 
@@ -232,7 +238,10 @@ def _portal_page(world: World, portal_id: str, view: PortalView, fam: Family, ta
     art = view.article_at(target)
     if art is not None:
         page = fam.render_register_detail(view, art) if art.section == "register" else fam.render_article(view, art)
-        return html(page)
+        resp = html(page)
+        resp.headers += validator_headers(p, art)
+        resp.validators = policy_of(p)
+        return resp
     found = view.file_at(target)
     if found is not None:
         f, _ = found

@@ -111,8 +111,9 @@ class World:
     """Everything the network serves on one day, and what a correct spider should find."""
 
     def __init__(self, seed: int = 0, day: int = 1, rows: list[dict[str, str]] | None = None,
-                 extra_portals: int = 0, extra_scheme: str = "https") -> None:
+                 extra_portals: int = 0, extra_scheme: str = "https", extra_churn: float = 0.0) -> None:
         self.seed = seed
+        self.extra_churn = extra_churn
         self.extra_scheme = extra_scheme
         self.day = day
         self.observed: dt.date = date_of_day(day)
@@ -136,6 +137,8 @@ class World:
                 self._link_from_home_only(portal)
         for k in range(2, day + 1):
             self._apply_day(k)
+            if extra_churn > 0:
+                self._apply_extra_day(k)
         for portal in self.portals.values():
             self._finalize(portal)
 
@@ -386,6 +389,7 @@ class World:
                     return pid, rng.choice(sorted(cands, key=lambda a: a.aid))
         pid, edited = pick(set(), cchc_only=True)
         edited.edited = True
+        edited.modified = dt.datetime(when.year, when.month, when.day, 9, 0, tzinfo=VN_TZ)
         edited.paragraphs.append(
             f"Cập nhật ngày {when.day}/{when.month}/{when.year}: điều chỉnh thời gian thực hiện một số nội dung của kế hoạch cho phù hợp tình hình thực tế."
         )
@@ -397,6 +401,43 @@ class World:
             for pid, p in self.portals.items():
                 if "down_day2" in p.faults:
                     self.changes.append(Change(k, "down", pid, None))
+
+    def _apply_extra_day(self, k: int) -> None:
+        """Day k's changes on the generated extras (benchmarks only, `extra_churn` > 0): a new CCHC plan
+        on that share of them, an edit and a removal on a third as many. A random stream of its own,
+        so the registry portals' changes are the same with or without it."""
+        extras = sorted(pid for pid, p in self.portals.items() if p.extra)
+        if not extras:
+            return
+        rng = rng_for(self.seed, "extra-day", k)
+        when = date_of_day(k)
+        n_new = max(1, round(self.extra_churn * len(extras)))
+        for pid in rng.sample(extras, min(n_new, len(extras))):
+            portal = self.portals[pid]
+            unit = unit_for(portal.name, portal.level, portal.province)
+            prng = rng_for(self.seed, pid, "extra-day", k)
+            doc = cchc_plan(prng, unit, when.year, publish_on=when)
+            arts = self._articles[pid]
+            aid = max(a.aid for a in arts if a.section != "register") + prng.randint(5, 30)
+            art = self._mk(portal, doc, "cchc", aid, prng)
+            art.added_on_day = k
+            art.in_sitemap = True
+            arts.append(art)
+            self.changes.append(Change(k, "added", pid, art))
+        for kind in ("edited", "removed"):
+            for pid in rng.sample(extras, min(max(1, n_new // 3), len(extras))):
+                cands = sorted((a for a in self._articles[pid] if a.seed is None and not a.removed and not a.edited
+                                and a.section != "register" and a.added_on_day < k), key=lambda a: a.aid)
+                if not cands:
+                    continue
+                art = rng.choice(cands)
+                if kind == "edited":
+                    art.edited = True
+                    art.modified = dt.datetime(when.year, when.month, when.day, 9, 0, tzinfo=VN_TZ)
+                    art.paragraphs.append(f"Cập nhật ngày {when.day}/{when.month}/{when.year}: bổ sung nội dung thực hiện.")
+                else:
+                    art.removed = True
+                self.changes.append(Change(k, kind, pid, art))
 
     # ------------------------------------------------------------------ urls, flags
     def _finalize(self, portal: SimPortal) -> None:

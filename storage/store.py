@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import evidence, exports, health, migrate, search_index
+from storage import evidence, exports, health, incremental, migrate, search_index
 from storage.blobs import blob_key
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -1040,3 +1040,4 @@ _SAVERS: dict[str, Any] = {
     "widget": Store._save_widget,
     "health": Store._save_health,
 }
+_SAVERS.update(incremental.SAVERS)  # "seen" and "validator" (issue 12, storage/incremental.py)

@@ -6,6 +6,7 @@ A spider is a discovery *method*; the portals it visits are registry rows chosen
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -18,9 +19,12 @@ from twisted.python.failure import Failure
 from core.vntext import fold
 from crawler.capture import raw_of
 from crawler.families import FAMILIES, is_article_url, profile
+from core.clock import observed_on
+from crawler.conditional import UNCHANGED
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
-from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem
+from crawler.incremental import Policy
+from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem, ValidatorItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal, for_url, load_registry
 from pipelines.extract import is_waf_block
@@ -132,14 +136,43 @@ class PortalSpider(scrapy.Spider):
         meta.update(portal_id=portal.id, handle_httpstatus_all=True)
         return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority, dont_filter=dont_filter)
 
-    def article_request(self, url: str, portal: Portal, hints: dict[str, Any] | None = None) -> Request | None:
+    @functools.cached_property
+    def policy(self) -> Policy:
+        """The run's incremental policy (`crawler.incremental`): known pages, re-check days, --full."""
+        return Policy.from_settings(self.crawler.settings, observed_on())
+
+    def article_request(self, url: str, portal: Portal, hints: dict[str, Any] | None = None) -> Request | SeenItem | None:
+        """A request for an article found by discovery; for a known one that is not due for its
+        re-check today, a sighting instead (it is still linked: seen without a request)."""
         url = canonical(url)
         if url in _REQUESTED_ARTICLES:
             self.crawler.stats.inc_value("cchc/articles/duplicate_discoveries")
             return None
         _REQUESTED_ARTICLES.add(url)
         self.crawler.stats.inc_value(f"cchc/articles/discovered/{self.discovery}")
+        if self.policy.skip_known(url, (hints or {}).get("lastmod")):
+            self.crawler.stats.inc_value("cchc/incremental/linked_known")
+            return SeenItem(portal_id=portal.id, url=url, how="linked", discovered_by=self.discovery)
         return self.req(url, portal, self.parse_article, priority=10, hints=hints or {})
+
+    def unchanged_item(self, response: Response) -> SeenItem | None:
+        """A sighting when the conditional middleware found the answer unchanged (304 or same body)."""
+        how = response.meta.get(UNCHANGED)
+        if not how:
+            return None
+        self.count_retries(response.meta, ok=True)
+        self.crawler.stats.inc_value(f"cchc/incremental/unchanged/{self.discovery}")
+        url = response.meta.get("redirected_from", response.request.url if response.request else response.url)
+        return SeenItem(portal_id=response.meta["portal_id"], url=canonical(url), how=how, discovered_by=self.discovery)
+
+    def validator_item(self, response: Response, url: str) -> ValidatorItem:
+        """What the next run's conditional request for this page needs."""
+        def header(name: str) -> str | None:
+            value = response.headers.get(name)
+            return value.decode("latin-1") if value else None
+        return ValidatorItem(portal_id=response.meta["portal_id"], url=url, etag=header("ETag"),
+                             last_modified=header("Last-Modified"),
+                             body_sha256=hashlib.sha256(response.body).hexdigest() if response.body else None)
 
     # ---- responses ---------------------------------------------------------------------------
     def portal_of(self, response: Response) -> Portal:
@@ -212,7 +245,12 @@ class PortalSpider(scrapy.Spider):
             yield HealthItem(portal_id=pid, url=request.url, status=None, error=reason, waf_blocked=False)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        """The one article parse every discovery method shares: checks, then hands the page on."""
+        """The one article parse every discovery method shares: checks, then hands the page on. An
+        answer the conditional middleware found unchanged is a sighting, with no fetch row."""
+        seen = self.unchanged_item(response)
+        if seen is not None:
+            yield seen
+            return
         problem = self.problem(response)
         yield self.fetch_item(response, problem)
         if response.status in (404, 410):
@@ -233,6 +271,7 @@ class PortalSpider(scrapy.Spider):
             hints=response.meta.get("hints", {}),
             file_urls=self.attachment_urls(response, portal),
             raw=raw_of(response, "page"),
+            validator=self.validator_item(response, canonical(response.url)),
         )
 
     def attachment_urls(self, response: TextResponse, portal: Portal) -> list[str]:

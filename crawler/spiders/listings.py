@@ -81,6 +81,9 @@ class ListingsSpider(PortalSpider):
         depth = int(response.meta.get("listing_depth", 1))
         if not items or fresh == 0:
             return  # an empty or out-of-window page ends the listing (calendar traps end here)
+        if self.policy.stop_paging(portal.id, [link.url for link in items]):
+            self.crawler.stats.inc_value("cchc/incremental/listing_stopped")
+            return  # only known items: what follows is older (a full walk comes every CCHC_FULL_WALK_DAYS)
         if depth >= self.max_pages or count >= self.max_pages * 4:
             self.crawler.stats.inc_value("cchc/listings/bounded")
             return

@@ -2,8 +2,15 @@
 document is marked removed only when its own URL answers 404/410, never merely because a bounded
 listing no longer shows it.
 
-The crawl command runs this spider after the discovery spiders, with the known URLs in a JSON file
-(`known`: {portal_id: [url, ...]}); spiders know no database.
+The crawl command runs this spider after the discovery spiders; the known URLs come from the run's
+known-pages file (`CCHC_KNOWN_PAGES`, `crawler.incremental.KnownPages`, streamed per portal), or from
+a JSON file given as `known` ({portal_id: [url, ...]}); spiders know no database.
+
+Incremental crawl (issue 12): only the documents due today are re-checked (`crawler.incremental.due`:
+each one day in every CCHC_RECHECK_DAYS, spread by a hash of its URL; all of them with
+CCHC_FULL_CRAWL), with conditional requests. A 304 or an unchanged body is a sighting without a fetch
+row; another 2xx is a fetch row and a sighting (the page is still there); 404/410 marks it removed.
+A removal is therefore found within CCHC_RECHECK_DAYS days.
 """
 from __future__ import annotations
 
@@ -14,7 +21,8 @@ from typing import Any
 
 from scrapy.http import Response
 
-from crawler.items import RemovedItem
+from crawler.incremental import due
+from crawler.items import RemovedItem, SeenItem
 from crawler.registry import Portal
 from crawler.spiders.base import _REQUESTED_ARTICLES, PortalSpider, canonical
 
@@ -27,18 +35,30 @@ class RecheckSpider(PortalSpider):
 
     def __init__(self, *args: Any, known: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.known: dict[str, list[str]] = json.loads(Path(known).read_text(encoding="utf-8")) if known else {}
+        self.known: dict[str, list[str]] | None = json.loads(Path(known).read_text(encoding="utf-8")) if known else None
 
     def start_portal(self, portal: Portal):
-        for url in self.known.get(portal.id, []):
+        urls = self.known.get(portal.id, []) if self.known is not None else self.policy.known.urls_of(portal.id)
+        for url in urls:
             if canonical(url) in _REQUESTED_ARTICLES:
                 continue  # discovery fetched it in this run already
+            if not self.policy.full and not due(url, self.policy.day, self.policy.recheck_days):
+                self.crawler.stats.inc_value("cchc/recheck/not_due")
+                continue
             self.crawler.stats.inc_value("cchc/recheck/requests")
             yield self.req(url, portal, self.parse_known, priority=-10)
 
     def parse_known(self, response: Response) -> Iterator[Any]:
+        seen = self.unchanged_item(response)
+        if seen is not None:
+            yield seen
+            return
         problem = None if response.status < 300 else f"HTTP {response.status}"
         yield self.fetch_item(response, problem)
+        if 200 <= response.status < 300 and not response.meta.get("redirected_from"):
+            url = response.meta.get("redirected_from", response.request.url if response.request else response.url)
+            yield SeenItem(portal_id=response.meta["portal_id"], url=canonical(url), how="fetched",
+                           discovered_by=self.discovery)
         if response.status in GONE:
             self.crawler.stats.inc_value("cchc/recheck/gone")
             yield RemovedItem(portal_id=response.meta["portal_id"], url=response.meta.get("redirected_from", response.url), status=response.status)

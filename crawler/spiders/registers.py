@@ -5,6 +5,7 @@ Columns are found by their header labels, never by position or CSS class.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -15,7 +16,7 @@ from scrapy.http import Response, TextResponse
 from core.vntext import clean_space, fold
 from crawler.families import profile
 from crawler.capture import raw_of
-from crawler.items import PageItem
+from crawler.items import PageItem, SeenItem, ValidatorItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, canonical, is_cchc_text
@@ -101,6 +102,17 @@ class RegistersSpider(PortalSpider):
         for url in found[:3] or self.family_urls(portal, "registers"):
             yield self.req(url, portal, self.parse_register, listing_depth=1)
 
+    def known_row(self, portal: Portal, key: str, row_hash: str) -> SeenItem | None:
+        """A sighting for a known register row whose markup is unchanged (no extraction, no file):
+        the row is the document here, so its markup's hash is what a body hash is to an article."""
+        if self.policy.full:
+            return None
+        page = self.policy.known.get(key)
+        if page is None or page.body_sha256 != row_hash:
+            return None
+        self.crawler.stats.inc_value("cchc/incremental/unchanged/registers")
+        return SeenItem(portal_id=portal.id, url=canonical(key), how="same_body", discovered_by=self.discovery)
+
     def parse_register(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
         problem = self.problem(response)
@@ -111,6 +123,7 @@ class RegistersSpider(PortalSpider):
         if problem:
             return
         self.crawler.stats.inc_value("cchc/registers/pages")
+        keys: list[str] = []
         for row in rows:
             self.crawler.stats.inc_value("cchc/registers/rows")
             if not is_cchc_text(row.get("summary", "")):
@@ -122,18 +135,30 @@ class RegistersSpider(PortalSpider):
                 if u:
                     self.admit_host(portal.id, u, "register file")
             self.crawler.stats.inc_value("cchc/registers/cchc_rows")
+            keys.append(key)
+            html = row.pop("html")
+            row_hash = hashlib.sha256(html.encode("utf-8")).hexdigest()
+            seen = self.known_row(portal, key, row_hash)
+            if seen is not None:
+                yield seen
+                continue
             yield PageItem(
                 portal_id=portal.id,
                 url=canonical(key),
                 requested_url=response.url,
                 status=response.status,
-                html=row.pop("html"),
+                html=html,
                 discovered_by=self.discovery,
                 hints={"register_row": row, "register_page": response.url},
                 file_urls=[row["file_url"]] if row.get("file_url") else [],
                 raw=raw_of(response, "page"),
+                validator=ValidatorItem(portal_id=portal.id, url=canonical(key), etag=None, last_modified=None,
+                                        body_sha256=row_hash),
             )
         depth = int(response.meta.get("listing_depth", 1))
+        if self.policy.stop_paging(portal.id, keys):
+            self.crawler.stats.inc_value("cchc/incremental/register_stopped")
+            return  # only known documents on this page (a full walk comes every CCHC_FULL_WALK_DAYS)
         if depth < self.max_pages:
             for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params, current=depth)[:1]:
                 yield self.req(url, portal, self.parse_register, listing_depth=depth + 1)

@@ -42,7 +42,11 @@ def days_db(request, crawl, tmp_path_factory, pg_admin):
     else:
         name, db = create_database(pg_admin, "cchc_days")
     net = crawl.net
-    env = {**os.environ, **FAST, "CCHC_FILES_STORE": str(tmp / "files"), "CCHC_LOG_DIR": str(tmp / "logs")}
+    # Full crawls (CCHC_FULL_CRAWL): every known document re-checked every day, so an edit or a removal
+    # is found the day it happens. The incremental crawl finds them within its re-check lag
+    # (tests/crawler/test_incremental.py).
+    env = {**os.environ, **FAST, "CCHC_FILES_STORE": str(tmp / "files"), "CCHC_LOG_DIR": str(tmp / "logs"),
+           "CCHC_FULL_CRAWL": "1"}
     try:
         for day in range(1, DAYS + 1):
             net.set_day(day)

@@ -27,6 +27,9 @@ DAYS = 3
 FAST = {
     "CCHC_DOWNLOAD_DELAY": "0", "CCHC_AUTOTHROTTLE": "0", "CCHC_PER_HOST": "4", "CCHC_DOWNLOAD_TIMEOUT": "10",
     "CCHC_SIM_SLOW_SECONDS": "14", "CCHC_EXTRACT_WORKERS": "1",
+    # full crawls: the reports' ground truth is the simulator's day of each edit and removal, which a
+    # full crawl finds that day (an incremental one within its re-check lag: tests/crawler/test_incremental.py)
+    "CCHC_FULL_CRAWL": "1",
 }
 
 

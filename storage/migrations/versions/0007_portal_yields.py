@@ -6,7 +6,7 @@ text; CCHC pages and those with a document number; a widget reading), written wh
 Self-contained: plain SQLAlchemy types, no imports from the application.
 
 Revision ID: 0007
-Revises: 0005 (the lead re-chains the migrations at merge)
+Revises: 0006
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ Self-contained: plain SQLAlchemy types, no imports from the application. Equal t
 `storage.evidence_models`.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ per (run, source, year, province) for the figures, None where the source was sil
 storage/index_models.py (the models; tests compare them with this script). Plain `sa` types only.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 """
 from __future__ import annotations
 

@@ -1,0 +1,136 @@
+"""A simulated day and the day after it (issue 12): what the incremental crawl saves.
+
+    .venv/bin/python bench/day_after.py [--portals 1000] [--churn 0.03] [--compare-full]
+
+Generated portals of the five CMS families (`SimNetwork(extra_portals=N)`), whose day 2 changes
+`--churn` of them (a new plan on that share, an edit and a removal on a third as many; the registry
+portals are not crawled). Day 1 is crawled into a fresh SQLite database (nothing is known: a full
+crawl), then day 2 incrementally (`cchc crawl`, default settings but politeness delays off, as in
+bench/crawl_bench.py). `--compare-full` also crawls day 2 with `--full` into a copy of day 1's
+database, for the cost the incremental crawl replaces.
+
+Prints, per day: requests the servers received (the simulator's count, 304s included, and how many
+were 304), responses Scrapy counted, pages extracted, rows stored in `fetches`, CPU seconds of the
+crawl's process tree, wall time; then day 2 / day 1 for each.
+
+Measured 2026-11-29 on the project machine (2 cores shared with other work), 1,000 portals (about
+10.5 minutes for both days):
+
+                                    day 1      day 2  day2/day1
+    requests served (304s incl.)  22013.0     9954.0      45.2%
+      of which 304                    0.0      809.0
+    pages extracted               11623.0      636.0       5.5%
+    fetch rows stored             17499.0     6403.0      36.6%
+    documents seen (sightings)    11623.0    11494.0      98.9%
+    CPU seconds (crawl tree)        208.2       76.1      36.6%
+    wall seconds                    536.8       93.5      17.4%
+
+At 300 portals (machine under heavier load): 46.3 %, 5.9 %, 43.3 % CPU. With --compare-full at 60
+portals, day 2 crawled --full: requests 92 %, extractions 100 %, CPU 97–108 % of day 1 (incremental:
+46 %, 4.6 %, 52–55 %).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process tree so far."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str) -> dict[str, float]:
+    """One `cchc crawl` of the network's current day into `db`; its costs."""
+    net.reset_counts()
+    cpu0, t0 = children_cpu(), time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "cli", "crawl", "--db", str(db), "--registry", str(registry), *extra],
+                          cwd=ROOT, env={**env, **net.env()}, capture_output=True, text=True)
+    wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
+    if proc.returncode != 0:
+        print(proc.stdout[-2000:], proc.stderr[-2000:])
+        raise SystemExit(f"crawl failed with exit {proc.returncode}")
+    served = net.reset_counts()
+    with sqlite3.connect(db) as con:
+        run_id, stats = con.execute("SELECT id, stats FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+        fetch_rows = con.execute("SELECT count(*) FROM fetches WHERE run_id = ?", (run_id,)).fetchone()[0]
+        sightings = con.execute("SELECT count(*) FROM document_sightings WHERE run_id = ?", (run_id,)).fetchone()[0]
+    spiders = [s for s in json.loads(stats).values() if isinstance(s, dict)]
+
+    def total(key: str) -> int:
+        return sum(int(s.get(key, 0)) for s in spiders)
+
+    return {
+        "requests": served.get("requests", 0), "not_modified": served.get("not_modified", 0),
+        "responses": total("response_received_count"), "extractions": total("cchc/extract/records"),
+        "fetch_rows": fetch_rows, "sightings": sightings, "cpu": cpu, "wall": wall,
+        "by_spider": {name: int(s.get("response_received_count", 0)) for name, s in json.loads(stats).items()
+                      if isinstance(s, dict)},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--portals", type=int, default=1000)
+    ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
+    ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
+    args = ap.parse_args()
+
+    from sim.network import SimNetwork
+
+    with tempfile.TemporaryDirectory() as tmp, SimNetwork(day=1, seed=0, extra_portals=args.portals, extra_scheme="http",
+                                                          extra_churn=args.churn) as net:
+        registry = Path(tmp) / "portals.csv"
+        net.write_registry(registry, only_extra=True)
+        db = Path(tmp) / "days.sqlite"
+        env = {
+            **os.environ, "CCHC_DOWNLOAD_DELAY": "0", "CCHC_AUTOTHROTTLE": "0", "CCHC_PER_HOST": "8",
+            "CCHC_CONCURRENT_REQUESTS": "64", "CCHC_FILES_STORE": str(Path(tmp) / "files"),
+            "CCHC_DOWNLOAD_TIMEOUT": "10",
+        }
+        env.pop("CCHC_DB", None)
+        day1 = crawl_day(net, db, registry, env)
+        net.set_day(2)
+        changes = [c for c in net.world.changes if c.day == 2 and c.portal_id.startswith("b-")]
+        full2 = None
+        if args.compare_full:
+            shutil.copy(db, Path(tmp) / "full.sqlite")
+        day2 = crawl_day(net, db, registry, env)
+        if args.compare_full:
+            full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
+
+    kinds = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "edited", "removed")}
+    print(f"portals: {args.portals} generated (five CMS families); day 2 changes: {kinds}")
+    rows = [("requests served (304s incl.)", "requests"), ("  of which 304", "not_modified"),
+            ("responses (Scrapy)", "responses"), ("pages extracted", "extractions"), ("fetch rows stored", "fetch_rows"),
+            ("documents seen (sightings)", "sightings"), ("CPU seconds (crawl tree)", "cpu"), ("wall seconds", "wall")]
+    head = f"{'':30} {'day 1':>10} {'day 2':>10} {'day2/day1':>10}"
+    if full2:
+        head += f" {'day 2 full':>11} {'full/day1':>10}"
+    print(head)
+    for label, key in rows:
+        a, b = day1[key], day2[key]
+        line = f"{label:30} {a:>10.1f} {b:>10.1f} {(b / a if a else float('nan')):>10.1%}"
+        if full2:
+            line += f" {full2[key]:>11.1f} {(full2[key] / a if a else float('nan')):>10.1%}"
+        print(line)
+    print("responses by spider, day 1:", day1["by_spider"])
+    print("responses by spider, day 2:", day2["by_spider"])
+    print("target (issue 12): day 2 < 20 % of day 1 in requests, extractions and CPU")
+
+
+if __name__ == "__main__":
+    main()

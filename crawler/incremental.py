@@ -1,0 +1,171 @@
+"""The incremental crawl's policy (issue 12): which known pages a run asks for, and when a listing
+may stop paging. Pure functions of (URL or portal, day, period) plus the known-pages file, so every
+spider of a run, and every run of a day, agrees.
+
+- A known document is *re-checked* (fetched, conditionally) on one day in every ``CCHC_RECHECK_DAYS``
+  (default 7), the day chosen by a hash of its URL, so the re-checks of a portal spread evenly over
+  the week instead of all falling on one day. On the other days a link to it in a feed, sitemap,
+  listing or register marks it seen without a request. A sitemap ``<lastmod>`` newer than our last
+  full answer asks for it the same day.
+- A listing (or register) stops paging at the first page that holds only known documents, except on
+  the portal's *full-walk* day, one in every ``CCHC_FULL_WALK_DAYS`` (default 7), also spread by hash.
+- ``CCHC_FULL_CRAWL`` (``cchc crawl --full``) switches all of this off: every page fetched in full,
+  no conditional header, every listing walked to its bound, every known document re-checked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storage.values import canonical_url
+
+DEFAULT_PERIOD = 7
+
+
+def _slot(key: str, every: int) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % max(1, every)
+
+
+def due(url: str, day: dt.date, every: int = DEFAULT_PERIOD) -> bool:
+    """Whether the known document at `url` is re-checked on `day` (one day in every `every`)."""
+    return _slot(canonical_url(url), every) == day.toordinal() % max(1, every)
+
+
+def full_walk_day(portal_id: str, day: dt.date, every: int = DEFAULT_PERIOD) -> bool:
+    """Whether `day` is the portal's day to walk its listings and registers to their bound."""
+    return _slot("walk:" + portal_id, every) == day.toordinal() % max(1, every)
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    """A known document as the last run left it: validators, body hash, day of the last full answer."""
+
+    portal_id: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
+    answered_on: dt.date | None
+
+
+class KnownPages:
+    """The known-pages file of a run, read by the spiders and the conditional-request middleware of
+    its crawl process. A small SQLite file of its own (one indexed table, written by
+    `storage.incremental.write_known_pages` through `write`), queried one URL at a time: the crawl's
+    memory does not grow with the number of known documents (a national crawl knows millions)."""
+
+    _loaded: dict[str, KnownPages] = {}
+    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on")
+
+    def __init__(self, path: str | None) -> None:
+        self._con: sqlite3.Connection | None = None
+        if path and Path(path).exists():
+            self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None) -> KnownPages:
+        """The file at `path`, opened once per process (an empty set when there is none)."""
+        key = str(path or "")
+        if key not in cls._loaded:
+            cls._loaded[key] = cls(key or None)
+        return cls._loaded[key]
+
+    @classmethod
+    def write(cls, path: Path, rows: Iterable[tuple[str, str, str | None, str | None, str | None, str | None]]) -> int:
+        """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date) as
+        the file at `path`, replacing it whole; returns the number of rows."""
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.unlink(missing_ok=True)
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
+                        "body_sha256 TEXT, answered_on TEXT) WITHOUT ROWID")
+            con.execute("CREATE INDEX pages_portal ON pages (portal_id, url)")
+            n = 0
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 5000:
+                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
+                    n, batch = n + len(batch), []
+            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
+            n += len(batch)
+            con.commit()
+        finally:
+            con.close()
+        tmp.replace(path)
+        return n
+
+    def get(self, url: str) -> KnownPage | None:
+        if self._con is None:
+            return None
+        row = self._con.execute("SELECT portal_id, url, etag, last_modified, body_sha256, answered_on FROM pages "
+                                "WHERE url = ?", (canonical_url(url.split("#", 1)[0]),)).fetchone()
+        if row is None:
+            return None
+        return KnownPage(row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None)
+
+    def urls_of(self, portal_id: str) -> Iterator[str]:
+        """The portal's known document URLs in code-point order, streamed (the re-check spider's list)."""
+        if self._con is None:
+            return
+        yield from (row[0] for row in self._con.execute(
+            "SELECT url FROM pages WHERE portal_id = ? ORDER BY url", (portal_id,)))
+
+    def __contains__(self, url: str) -> bool:
+        return self.get(url) is not None
+
+    def __len__(self) -> int:
+        return 0 if self._con is None else int(self._con.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One run's incremental settings (from Scrapy settings, themselves from CCHC_* variables)."""
+
+    full: bool
+    recheck_days: int
+    walk_days: int
+    day: dt.date
+    known: KnownPages
+
+    @classmethod
+    def from_settings(cls, settings: Any, day: dt.date) -> Policy:
+        return cls(
+            full=settings.getbool("CCHC_FULL_CRAWL", False),
+            recheck_days=max(1, settings.getint("CCHC_RECHECK_DAYS", DEFAULT_PERIOD)),
+            walk_days=max(1, settings.getint("CCHC_FULL_WALK_DAYS", DEFAULT_PERIOD)),
+            day=day,
+            known=KnownPages.load(settings.get("CCHC_KNOWN_PAGES")),
+        )
+
+    def skip_known(self, url: str, lastmod: str | None = None) -> bool:
+        """True when a link to known `url` is enough today (seen, not fetched): not a full crawl, not
+        its re-check day, and no sitemap ``lastmod`` newer than the day of our last full answer."""
+        if self.full:
+            return False
+        page = self.known.get(url)
+        if page is None or due(page.url, self.day, self.recheck_days):
+            return False
+        return not (lastmod and self._changed_since(page, lastmod))
+
+    def _changed_since(self, page: KnownPage, lastmod: str) -> bool:
+        try:
+            modified = dt.date.fromisoformat(lastmod[:10])
+        except ValueError:
+            return False
+        return page.answered_on is None or modified > page.answered_on
+
+    def stop_paging(self, portal_id: str, urls: list[str]) -> bool:
+        """True when a listing page holding `urls` ends the walk: every item known, not a full crawl,
+        not the portal's full-walk day."""
+        if self.full or not urls or full_walk_day(portal_id, self.day, self.walk_days):
+            return False
+        return all(u in self.known for u in urls)

@@ -1,0 +1,105 @@
+"""Storage side of the incremental crawl (issue 12): the two items it adds and the known-pages file.
+
+- ``seen`` (portal + URL): the run saw a known document without storing a new fetch of it: a 304, a
+  200 whose body hash equals the stored one, or a link to it still present in a feed, sitemap,
+  listing or register. It widens the document's and its current version's ``last_seen_run`` and adds
+  the run's ``document_sightings`` row, exactly as a re-fetch of unchanged content does; it writes no
+  ``fetches`` row (a page that did not change adds no fetch row: the crawl's stats count them).
+- ``validator`` (portal + URL): the ETag / Last-Modified and body hash of a page's latest 200, one row
+  per page (``page_validators``), rewritten in place.
+
+`write_known_pages` streams, for the portals of a run, every document not marked removed with its
+validators into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
+spiders know no database).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from storage.incr_models import PageValidator
+from storage.models import CrawlRun, Document, DocumentSighting, DocumentVersion
+from storage.values import canonical_url, parse_instant, text_or_none
+
+if TYPE_CHECKING:
+    from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def save_seen(store: Store, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+    """Mark a known document seen in `run` (see module doc); an unknown URL is ignored."""
+    url = text_or_none(item.get("url"))
+    if not url:
+        raise ValueError("seen item without url")
+    docs = Document.__table__
+    conn = session.connection()
+    found = conn.execute(store._cached("seen.find", lambda: select(
+        docs.c.id, docs.c.version, docs.c.last_seen_run_id, docs.c.removed_run_id)
+        .where(docs.c.portal_id == bindparam("_portal"), docs.c.url == bindparam("_url"))),
+        {"_portal": portal_id, "_url": canonical_url(url)}).one_or_none()
+    if found is None:
+        log.info("seen item for an unknown document ignored: %s", url)
+        return
+    changes: dict[str, Any] = {"last_seen_run_id": max(found.last_seen_run_id, run.id)}
+    if found.removed_run_id is not None and run.id >= found.removed_run_id:
+        changes.update(removed_run_id=None, removed_status=None)  # it came back
+    conn.execute(store._cached(("seen.doc", tuple(changes)), lambda: docs.update().where(docs.c.id == bindparam("_id"))),
+                 {"_id": found.id, **changes})
+    versions = DocumentVersion.__table__
+    conn.execute(store._cached("seen.version", lambda: versions.update().where(
+        versions.c.document_id == bindparam("_doc"), versions.c.version == bindparam("_version"),
+        versions.c.last_seen_run_id < bindparam("_run")).values(last_seen_run_id=bindparam("_run"))),
+        {"_doc": found.id, "_version": found.version, "_run": run.id})
+    store._upsert(session, DocumentSighting, {"run_id": run.id, "document_id": found.id},
+                  {"version": found.version, "fetched_at": None}, keep_when_null=True)
+
+
+def save_validator(store: Store, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+    """The page's latest 200: its validators and body hash (one row per page, replaced)."""
+    url = text_or_none(item.get("url"))
+    if not url:
+        raise ValueError("validator item without url")
+    store._upsert(session, PageValidator, {"portal_id": portal_id, "url": canonical_url(url)}, {
+        "etag": text_or_none(item.get("etag"), 300),
+        "last_modified": text_or_none(item.get("last_modified"), 80),
+        "body_sha256": text_or_none(item.get("body_sha256"), 64),
+        "run_id": run.id,
+        "fetched_at": parse_instant(item.get("fetched_at")),
+    }, keep_when_null=False)
+
+
+def write_known_pages(store: Store, portal_ids: Iterable[str], path: Path) -> int:
+    """Stream the known documents of `portal_ids` (not marked removed) with their validators and the
+    observed day of their last full answer (of their last sighting when they have none) into the
+    run's known-pages file at `path` (`crawler.incremental.KnownPages.write`: an indexed SQLite file
+    the spiders query). Rows are read in batches, never all at once. Returns the number written."""
+    from crawler.incremental import KnownPages
+
+    docs, val, runs = Document.__table__, PageValidator.__table__, CrawlRun.__table__
+    ids = list(portal_ids)
+
+    def rows() -> Iterator[tuple[str, str, str | None, str | None, str | None, str | None]]:
+        with store._read() as session:
+            for chunk_start in range(0, len(ids), 500):
+                chunk = ids[chunk_start:chunk_start + 500]
+                stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
+                               runs.c.observed_on)
+                        .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))
+                        .join(runs, runs.c.id == func.coalesce(val.c.run_id, docs.c.last_seen_run_id))
+                        .where(docs.c.portal_id.in_(chunk), docs.c.removed_run_id.is_(None))
+                        .execution_options(yield_per=2000))
+                for row in session.execute(stmt):
+                    yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
+                           row.observed_on.isoformat() if row.observed_on else None)
+
+    return KnownPages.write(path, rows())
+
+
+#: item type → saver, merged into `storage.store`'s table of savers
+SAVERS: dict[str, Any] = {"seen": save_seen, "validator": save_validator}

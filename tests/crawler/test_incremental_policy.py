@@ -1,0 +1,106 @@
+"""The incremental crawl's policy and the simulator's conditional answers, without a crawl."""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+
+from crawler.incremental import KnownPages, Policy, due, full_walk_day
+from sim.conditional import not_modified, policy_of, validator_headers
+from sim.network import SimNetwork
+
+
+def test_rechecks_are_spread_evenly_over_the_period():
+    urls = [f"https://example.gov.vn/tin-tuc/bai-{i}.html" for i in range(7000)]
+    day0 = dt.date(2026, 3, 2)
+    per_day = [sum(due(u, day0 + dt.timedelta(days=k)) for u in urls) for k in range(7)]
+    assert sum(per_day) == len(urls)  # each document exactly once a week
+    assert min(per_day) > 900 and max(per_day) < 1100  # about 1000 a day
+    # and each again seven days later
+    assert all(due(u, day0 + dt.timedelta(days=7)) == due(u, day0) for u in urls[:500])
+    # a period of 1 re-checks everything every day
+    assert all(due(u, day0, 1) for u in urls[:100])
+    walk = collections.Counter(k for k in range(7) for p in range(700)
+                               if full_walk_day(f"p-{p}", day0 + dt.timedelta(days=k)))
+    assert sum(walk.values()) == 700 and min(walk.values()) > 70
+
+
+def _policy(tmp_path, rows, *, full=False, day=dt.date(2026, 3, 3)) -> Policy:
+    path = tmp_path / "pages.sqlite"
+    KnownPages.write(path, ((r["u"], r["p"], r.get("e"), r.get("m"), r.get("h"), r.get("d")) for r in rows))
+    return Policy(full=full, recheck_days=7, walk_days=7, day=day, known=KnownPages.load(path))
+
+
+def test_known_links_are_seen_unless_due_or_newer_in_the_sitemap(tmp_path):
+    day = dt.date(2026, 3, 3)
+    urls = [f"https://a.gov.vn/x/{i}" for i in range(40)]
+    rows = [{"p": "p-a", "u": u, "e": None, "m": None, "h": "0" * 64, "d": "2026-03-02"} for u in urls]
+    policy = _policy(tmp_path, rows, day=day)
+    for u in urls:
+        assert policy.skip_known(u) is (not due(u, day))
+    not_due = next(u for u in urls if not due(u, day))
+    assert policy.skip_known(not_due, lastmod="2026-03-02") is True   # not newer than our last answer
+    assert policy.skip_known(not_due, lastmod="2026-03-03") is False  # modified since: fetch it today
+    assert policy.skip_known("https://a.gov.vn/new") is False         # unknown: fetched
+    assert policy.skip_known(not_due.replace("https://a.gov.vn", "HTTPS://A.Gov.VN")) is True  # canonical host
+    full = Policy(True, 7, 7, day, policy.known)
+    assert full.skip_known(not_due) is False
+
+
+def test_listing_stops_only_on_pages_of_known_items_and_not_on_the_full_walk_day(tmp_path):
+    rows = [{"p": "p-a", "u": f"https://a.gov.vn/x/{i}", "h": None, "d": None} for i in range(5)]
+    walk = next(dt.date(2026, 3, 2) + dt.timedelta(days=k) for k in range(7)
+                if full_walk_day("p-a", dt.date(2026, 3, 2) + dt.timedelta(days=k)))
+    other = walk + dt.timedelta(days=1)
+    known = [r["u"] for r in rows]
+    policy = _policy(tmp_path, rows, day=other)
+    assert policy.stop_paging("p-a", known) is True
+    assert policy.stop_paging("p-a", [*known, "https://a.gov.vn/x/new"]) is False
+    assert policy.stop_paging("p-a", []) is False
+    assert Policy(False, 7, 7, walk, policy.known).stop_paging("p-a", known) is False
+    assert Policy(True, 7, 7, other, policy.known).stop_paging("p-a", known) is False
+
+
+def test_simulator_answers_conditional_requests_per_family():
+    world = SimNetwork(day=2).world
+    seen = collections.Counter(policy_of(p) for p in world.portals.values())
+    assert set(seen) == {"etag+lm", "etag", "lm", "lm_ignored", "none"}
+    for pid, p in world.portals.items():
+        arts = [a for a in world.articles(pid) if not a.removed]
+        if not arts:
+            continue
+        art = arts[0]
+        headers = dict(validator_headers(p, art))
+        policy = policy_of(p)
+        assert ("ETag" in headers) == ("etag" in policy) and ("Last-Modified" in headers) == ("lm" in policy)
+        same = not_modified(policy, list(headers.items()), headers.get("ETag"), headers.get("Last-Modified"))
+        assert same is (policy in ("etag+lm", "etag", "lm")), (pid, policy)
+        # a stale validator gets the full page
+        assert not not_modified(policy, list(headers.items()), '"stale"' if "ETag" in headers else None,
+                                "Mon, 01 Jan 2018 00:00:00 GMT" if "Last-Modified" in headers else None)
+
+
+def test_an_edit_changes_the_validators_the_counter_does_not():
+    day1, day2 = SimNetwork(day=1).world, SimNetwork(day=2).world
+    edit = next(c for c in day2.changes if c.day == 2 and c.kind == "edited")
+    portal = day2.portals[edit.portal_id]
+    before = next(a for a in day1.articles(edit.portal_id) if a.url == edit.url)
+    assert validator_headers(portal, before) != validator_headers(portal, edit.article) or policy_of(portal) == "none"
+    untouched = next(a for a in day1.articles(edit.portal_id) if a.url != edit.url and not a.removed)
+    again = next(a for a in day2.articles(edit.portal_id) if a.url == untouched.url)
+    assert validator_headers(portal, untouched) == validator_headers(portal, again)
+    assert day1.counter(edit.portal_id) != day2.counter(edit.portal_id)  # the page's bytes move daily anyway
+
+
+def test_known_pages_file_is_queried_not_loaded(tmp_path):
+    path = tmp_path / "pages.sqlite"
+    rows = [(f"https://b.gov.vn/{i:05d}", "p-b" if i % 2 else "p-a", None, None, None, "2026-03-02")
+            for i in range(20000, 0, -1)]
+    assert KnownPages.write(path, iter(rows)) == 20000
+    known = KnownPages.load(path)
+    assert len(known) == 20000
+    urls = list(known.urls_of("p-a"))
+    assert len(urls) == 10000 and urls == sorted(urls)  # streamed per portal, code-point order
+    page = known.get("https://B.GOV.VN/00002#top")
+    assert page is not None and page.portal_id == "p-a" and page.answered_on == dt.date(2026, 3, 2)
+    assert known.get("https://b.gov.vn/99999") is None
+    assert len(KnownPages.load(tmp_path / "absent.sqlite")) == 0
