@@ -26,7 +26,7 @@ import trustme
 
 from sim import national
 from sim.calendar import date_of_day
-from sim.redesign import TemplateChange, TemplateChangeError, shell_page
+from sim.redesign import TemplateChange, TemplateChangeError, regenerated_sitemap, shell_page
 from sim.national import NATIONAL_HOST
 from sim.registry import read_registry, write_registry
 from sim.server import ProxyHandler, ProxyServer
@@ -280,6 +280,11 @@ class SimNetwork:
                     and resp.status == 200 and dict(resp.headers).get("Content-Type", "").startswith("text/html")):
                 resp = Response(200, shell_page(portal, target), [("Content-Type", "text/html; charset=utf-8")],
                                 resp.cacheable)
+            elif (change is not None and resp is not None and portal is not None and change.active(portal.id, day)
+                  and resp.status == 200 and b"<lastmod>" in resp.body[:100_000]):
+                # the new platform regenerated its sitemap: every page carries the day of the move
+                resp = Response(resp.status, regenerated_sitemap(resp.body, date_of_day(change.day)), resp.headers,
+                                resp.cacheable, resp.validators)
             if resp is not None and resp.cacheable:
                 with self._lock:
                     if len(self._cache) >= CACHE_LIMIT:

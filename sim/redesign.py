@@ -2,7 +2,7 @@
 
 Modelled on a real kind of redesign: a portal moved from its server-rendered CMS to a client-rendered
 platform. URLs stay (old links keep working, so nothing answers 404), the feeds, sitemaps, robots.txt
-and files are served as before, but every HTML page now arrives as the application's shell: the
+and files are served as before (the sitemap regenerated: every `<lastmod>` the day of the move), but every HTML page now arrives as the application's shell: the
 site name in ``<title>``, a ``<noscript>`` line asking for JavaScript, a mount point, and script
 tags that fetch the content from a JSON API once a browser runs them. A crawler that reads HTML gets
 no headline, no date line, no body and no TTHC widget; its family profile matches nothing. The canary
@@ -16,7 +16,9 @@ what it would be without the option.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 import os
 from dataclasses import dataclass
 
@@ -67,3 +69,12 @@ def shell_page(portal: SimPortal, target: str) -> bytes:
         f'<script src="/static/js/main.{build}.js" data-api="/api/v2/content?route={attr(target)}"></script>'
         "</body></html>\n"
     ).encode("utf-8")
+
+
+_LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")
+
+
+def regenerated_sitemap(body: bytes, moved_on: dt.date) -> bytes:
+    """The portal's sitemap as the new platform regenerates it: the same URLs, every ``<lastmod>`` the
+    day of the move (the migration rewrote every page), so a crawler that trusts lastmod re-reads them."""
+    return _LASTMOD.sub(f"<lastmod>{moved_on.isoformat()}</lastmod>".encode("ascii"), body)

@@ -24,8 +24,21 @@ def _yes(condition: object) -> object:
 def record_yields(conn: Connection, run_id: int) -> int:
     """Store what each portal's pages yielded in run `run_id`; return the number of portal rows."""
     conn.execute(delete(PortalYield).where(PortalYield.run_id == run_id))
-    fetched = (select(Fetch.portal_id.label("portal_id"), func.count().label("n"))
-               .where(Fetch.run_id == run_id).group_by(Fetch.portal_id).subquery("f"))
+    # "Pages fetched" is what the run accounted for: its fetch rows, plus the documents it saw without
+    # storing a fetch row (confirmed unchanged by a 304 or the same hash, or still linked: issue 12's
+    # incremental crawl stores what changed and counts the rest), so an incremental day is not a "fall".
+    f2 = Fetch.__table__.alias("f2")
+    unfetched_seen = (
+        select(Document.portal_id.label("portal_id"), literal(1).label("one"))
+        .select_from(DocumentSighting)
+        .join(Document, Document.id == DocumentSighting.document_id)
+        .where(DocumentSighting.run_id == run_id,
+               ~select(f2.c.id).where(f2.c.run_id == run_id, f2.c.url == Document.url).exists())
+    )
+    fetch_rows = select(Fetch.portal_id.label("portal_id"), literal(1).label("one")).where(Fetch.run_id == run_id)
+    accounted = fetch_rows.union_all(unfetched_seen).subquery("a")
+    fetched = (select(accounted.c.portal_id, func.count().label("n"))
+               .group_by(accounted.c.portal_id).subquery("f"))
     v = DocumentVersion
     extracted = (
         select(
