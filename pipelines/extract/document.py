@@ -21,7 +21,7 @@ from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
 from .header import attached_to, lead_line_number, parse_header
-from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
+from .issuer import PortalContext, complete_issuer, department_prefix, issuer_in_clause, organ_of
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
@@ -98,10 +98,13 @@ def _clause_before(text: str, key: str, verb_start: int, lo: int) -> tuple[str, 
 
 def _issuer_from_clause(clause: str) -> str | None:
     # the organ follows the last comma ("…, Sở Lao động - … xây dựng"), or the leading date
-    for part in reversed(clause.split(",")):
-        name = issuer_in_clause(part)
+    parts = clause.split(",")
+    for i in range(len(parts) - 1, -1, -1):
+        name = issuer_in_clause(parts[i])
         if name:
-            return name
+            # a department's legal name may hold a comma ("Sở Văn hóa, Thể thao và Du lịch")
+            dept = department_prefix(",".join(parts[i:]).lstrip())
+            return dept if dept and len(dept) > len(name) else name
     return None
 
 

@@ -54,6 +54,10 @@ _BARE_LEVEL_RE = re.compile(r"^(ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(
 _LEVEL_WORD_RE = re.compile(r"(?<![a-z])(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+(?=\S)")
 
 
+_CAPS_AFTER_PLACE = frozenset({"nam", "giai", "den", "tu", "ve", "va", "theo", "tren", "cua", "trong", "thang", "quy",
+                               "nhiem", "ky", "lan", "dot", "tai", "nhu"})
+
+
 def places(text: str) -> list[tuple[str, str]]:
     """(folded level word, proper name) pairs: "tỉnh Tuyên Quang năm 2020" -> [("tinh", "Tuyên Quang")]."""
     key = fold_aligned(text)
@@ -62,16 +66,23 @@ def places(text: str) -> list[tuple[str, str]]:
         words: list[str] = []
         # a place name never runs past its line ("tỉnh Lạng Sơn." / "2. Mục tiêu")
         window = text[m.end():m.end() + 60].split("\n", 1)[0]
+        # a headline in capitals ("… THÀNH PHỐ HỒ CHÍ MINH NĂM 2023"): the name ends at the words that
+        # go on after a place, and is written the running text's way ("Hồ Chí Minh")
+        caps = window == window.upper() and any(c.isalpha() for c in window)
         for w in window.split(" "):
             if w[:1] in "\u201c\"'(":
                 break   # huyện “Phát triển …”: a quotation, not a place
-            w = w.strip(",.;:()\u201c\u201d\"")
+            w = w.strip(",.;:()/\u201c\u201d\"")   # "./." ends a document
+            if caps and w.isalpha() and fold(w) in _CAPS_AFTER_PLACE:
+                break
             if w and (w[0].isupper() or (words and w.isdigit())):
                 words.append(w)
             else:
                 break
             if w != window.split(" ")[len(words) - 1]:
                 break  # punctuation ended the name
+        if caps:
+            words = [w.title() if w.isalpha() else w for w in words]
         if words and not (m.group(1) == "xa" and fold(" ".join(words[:3])).startswith("hoi chu nghia")):
             out.append((m.group(1), " ".join(words)))   # "CỘNG HÒA XÃ HỘI …" names no commune
     return out
@@ -254,7 +265,9 @@ def conventional_name(as_written: str) -> str:
 
 
 # "Bộ trưởng Bộ Nội vụ" signs for "Bộ Nội vụ", "Giám đốc Sở Tư pháp" for "Sở Tư pháp"
-_SIGNER_RE = re.compile(r"^(?:bo truong|thu truong|quyen bo truong|giam doc|pho giam doc|truong ban|cuc truong)\s+(?=(?:bo|so|ban|cuc)\s)")
+_SIGNER_RE = re.compile(r"^(?:bo truong|thu truong|quyen bo truong|giam doc|pho giam doc|truong ban|cuc truong)\s+(?=(?:bo|so|ban|cuc)\s)"
+                        # "Chủ tịch Ủy ban nhân dân Thành phố đã ký …" signs for the People's Committee
+                        r"|^(?:pho\s+)?chu\s+tich\s+(?=(?:uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan|hdnd)(?![a-z]))")
 # the running text's abbreviations of a People's Committee or Council ("UBND xã Tân Hương")
 _LONG_FORMS = (("uy ban nhan dan ", "UBND "), ("hoi dong nhan dan ", "HĐND "))
 _LEVEL_NAMES = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
@@ -314,6 +327,34 @@ def _place_in_text(level: str, text: str | None) -> str | None:
         return None
     best = max(counts, key=lambda k: counts[k])
     return first[best]
+
+
+def _province_of(context: PortalContext | None, text: str | None) -> str | None:
+    """"tỉnh Bình Dương" / "thành phố Hồ Chí Minh": the province of the portal's unit, else of its
+    context, else the one the text names most; None when nothing names one."""
+    if context is not None:
+        for lvl, name in places(context.unit_name or ""):
+            if lvl in ("tinh", "thanh pho"):
+                return f"{_LEVEL_NAMES[lvl]} {name}"
+        if context.province and context.level in ("province", "department"):
+            return f"tỉnh {context.province}"
+    for lvl in ("tinh", "thanh pho"):
+        found = _place_in_text(lvl, text)
+        if found:
+            return f"{_LEVEL_NAMES[lvl]} {found}"
+    return None
+
+
+def department_prefix(text: str) -> str | None:
+    """The known department's legal name `text` opens with, as written ("Sở Văn hóa, Thể thao và Du
+    lịch đã ban hành" -> "Sở Văn hóa, Thể thao và Du lịch"): its name may hold a comma."""
+    words = fold_aligned(text).lower()
+    spans = [(m.group(0), m.end()) for m in re.finditer(r"[a-z0-9]+", words)]
+    for dkey, _name in _DEPARTMENT_KEYS:
+        toks = dkey.split()
+        if len(spans) >= len(toks) and [w for w, _ in spans[:len(toks)]] == toks:
+            return text[:spans[len(toks) - 1][1]]
+    return None
 
 
 def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None,
@@ -389,10 +430,18 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     if key in ("ubnd", "hdnd") and place:
         level = _level_of(place, subject, text) or "tinh"
         return f"{as_written} {_LEVEL_NAMES[level]} {place}"
+    if key.startswith("so ") and not places(as_written):
+        # a department named without its province ("Sở Nội vụ ban hành …" in a news item) is the
+        # province's: the portal's unit names it, else the province the text names most
+        province = _province_of(context, text)
+        if province:
+            return f"{as_written} {province}"
     m = _BARE_LEVEL_RE.match(key)
     if not m:
         return as_written
     level = m.group(2)
+    # the level word in the running text's spelling ("UBND Thành phố" -> "UBND thành phố")
+    as_written = f"{as_written.split()[0]} {_LEVEL_NAMES[level]}"
     if place:
         return f"{as_written} {place}"
     if subject:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipelines.extract.document import analyse
 from pipelines.extract.header import parse_header
-from pipelines.extract.issuer import complete_issuer, organ_of, places
+from pipelines.extract.issuer import PortalContext, complete_issuer, department_prefix, organ_of, places
 from pipelines.extract.numbers import find_numbers
 
 
@@ -276,3 +276,43 @@ def test_headers_flattened_into_cells_or_one_line() -> None:
                                                                  "government"), text
     # in a sentence, "Số:" after an organ's abbreviation is no header
     assert parse_header("Theo Văn bản của UBND Số: 12/KH-UBND đã được triển khai.\n") is None
+
+
+def test_chairman_signs_for_the_peoples_committee_and_the_level_is_lower_case() -> None:
+    # news of a city's reform plan (sonoivu.hochiminhcity.gov.vn): the chairman signs for the UBND
+    title = "KẾ HOẠCH THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH TRÊN ĐỊA BÀN THÀNH PHỐ HỒ CHÍ MINH NĂM 2023"
+    text = ("Ngày 09 tháng 12 năm 2022, Chủ tịch Ủy ban nhân dân Thành phố đã ký Quyết định ban hành Kế hoạch"
+            " thực hiện công tác cải cách hành chính trên địa bàn Thành phố năm 2023 với 10 chỉ tiêu đề ra:\n")
+    a = analyse(title, text, None)
+    assert (a.issuer, a.organ, a.own.date) == ("UBND thành phố Hồ Chí Minh", "government", "2022-12-09")
+    assert complete_issuer("Phó Chủ tịch UBND tỉnh", "tỉnh Hà Tĩnh năm 2024", None) == "UBND tỉnh Hà Tĩnh"
+
+
+def test_a_department_named_without_its_province_takes_the_province_the_text_names() -> None:
+    # sct.dienbien.gov.vn: "Sở Công Thương xây dựng Kế hoạch" under a plan of "tỉnh Điện Biên"
+    text = ("Thực hiện Kế hoạch số 4289/KH-UBND ngày 21/12/2021 của UBND tỉnh về việc ban hành Kế hoạch cải cách"
+            " hành chính Nhà nước năm 2022 trên địa bàn tỉnh Điện Biên, Sở Công Thương xây dựng Kế hoạch cải cách"
+            " hành chính năm 2022 với những nội dung sau\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse("Kế hoạch Cải cách hành chính năm 2022", text, None)
+    assert (a.issuer, a.organ) == ("Sở Công Thương tỉnh Điện Biên", "government")
+
+
+def test_a_department_takes_the_portals_province_when_the_text_names_none() -> None:
+    # a province portal's news ("TTĐT - Sở Nội vụ ban hành Kế hoạch … trên địa bàn tỉnh năm 2024")
+    ctx = PortalContext(unit_name="Cổng thông tin điện tử tỉnh Bình Dương")
+    text = ("TTĐT - Sở Nội vụ ban hành Kế hoạch đo lường sự hài lòng của người dân đối với sự phục vụ của cơ quan"
+            " hành chính Nhà nước trên địa bàn tỉnh năm 2024.\n")
+    a = analyse("Đo lường sự hài lòng của người dân năm 2024", text, ctx)
+    assert a.issuer == "Sở Nội vụ tỉnh Bình Dương"
+
+
+def test_a_department_name_holding_a_comma_is_read_whole() -> None:
+    # a print view (sovhttdl.hungyen.gov.vn): "Sở Văn hóa, Thể thao và Du lịch đã ban hành Kế hoạch số …"
+    text = ("Căn cứ Kế hoạch số 24/KH-BTGTU ngày 13/8/2021 của Ban Tuyên giáo Tỉnh ủy. Ngày 02/11/2021, Sở Văn hóa,"
+            " Thể thao và Du lịch đã ban hành Kế hoạch số 67/KH-SVHTTDL tổ chức Hội thi xe tuyên truyền lưu động"
+            " chào mừng 25 năm tái lập tỉnh Hưng Yên./.\n")
+    a = analyse("Kế hoạch tổ chức Hội thi xe tuyên truyền lưu động", text, None)
+    assert (a.own.number, a.own.date) == ("67/KH-SVHTTDL", "2021-11-02")
+    assert a.issuer == "Sở Văn hóa, Thể thao và Du lịch tỉnh Hưng Yên"
+    # a name the list knows that the clause already holds whole is kept as found
+    assert department_prefix("Văn phòng UBND tỉnh Lai Châu ban hành") == "Văn phòng UBND tỉnh"
