@@ -219,10 +219,16 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     title_type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])] if tm else None
     # a results write-up ("Kết quả giải quyết TTHC tính đến …") is its own report: the directive it
     # recalls ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg") is background
-    if title_type is None and RESULTS_RE.search(tkey):
+    results = title_type is None and RESULTS_RE.search(tkey) is not None
+    if results:
         title_type = "Báo cáo"
     for c in (citations if citations is not None else find_citations(text, key)):
-        if c.type is None or (title_type is not None and c.type != title_type):
+        if c.type is None:
+            continue
+        if title_type is not None and c.type != title_type and not (
+                # a results write-up that opens on the decision announcing those results ("Ngày 22/11/2023,
+                # Sở Nội vụ ban hành Quyết định số 1074/QĐ-SNV về việc công bố kết quả …") reports that decision
+                results and c.start < _LEAD_CHARS and RESULTS_RE.search(key, c.end, c.end + 120)):
             continue
         issuer, lead_date, ok = _statement(text, key, c.start, posted)
         if ok:

@@ -316,3 +316,24 @@ def test_a_department_name_holding_a_comma_is_read_whole() -> None:
     assert a.issuer == "Sở Văn hóa, Thể thao và Du lịch tỉnh Hưng Yên"
     # a name the list knows that the clause already holds whole is kept as found
     assert department_prefix("Văn phòng UBND tỉnh Lai Châu ban hành") == "Văn phòng UBND tỉnh"
+
+
+def test_a_results_write_up_opening_on_the_decision_that_announces_them_reports_that_decision() -> None:
+    # sia.thuathienhue.gov.vn: a ranking write-up whose lead states the decision publishing the ranking
+    title = "Khối UBND cấp xã thuộc huyện Quảng Điền có điểm bình quân và xếp hạng chỉ số cải cách hành chính đứng đầu toàn tỉnh"
+    text = ("Ngày cập nhật 12/12/2023\n\nNgày 22/11/2023, Sở Nội vụ ban hành Quyết định số 1074/QĐ-SNV về việc công bố"
+            " kết quả đánh giá, xếp loại công tác cải cách hành chính của UBND các xã, phường, thị trấn năm 2023.\n"
+            "Năm 2023 Hội đồng thẩm định chỉ số cải cách hành chính tỉnh đánh giá, xếp loại 141 xã, phường, thị trấn"
+            " trên địa bàn tỉnh Thừa Thiên Huế.\n")
+    a = analyse(title, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("1074/QĐ-SNV", "Quyết định", "2023-11-22")
+    assert a.issuer == "Sở Nội vụ tỉnh Thừa Thiên Huế"
+    # a directive the write-up only recalls, further down and about something else, stays background
+    recall = ("Kết quả giải quyết TTHC tính đến 15/6/2024: toàn tỉnh tiếp nhận 12.000 hồ sơ. " * 12
+              + "Ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg về đẩy mạnh triển khai Đề án 06.\n")
+    assert analyse("Kết quả giải quyết TTHC tính đến 15/6/2024", recall, None).own.number is None
+
+
+def test_a_place_never_runs_onto_the_next_line() -> None:
+    # "… đứng đầu toàn tỉnh" then the portal's "Ngày cập nhật" line: no province called "Ngày"
+    assert places("xếp hạng đứng đầu toàn tỉnh\nNgày cập nhật 12/12/2023") == []
