@@ -109,7 +109,8 @@ def _issuer_from_clause(clause: str) -> str | None:
 
 
 _LEAD_CHARS = 800
-_SOURCE_TAG_RE = re.compile(r"^\s*\(?[a-z0-9.]{2,14}\)?\s*[-–]\s+")
+# a news source's or place's tag ("HNP - ", "(Chinhphu.vn) - ", "( Phù Ninh) - ") before the lead sentence
+_SOURCE_TAG_RE = re.compile(r"^\s*(?:\(?[a-z0-9.]{2,14}\)?|\(\s*[a-z][a-z0-9. ]{1,28}\))\s*[-–]\s+")
 _DAY_MONTH_RE = re.compile(r"^\s*ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d/.-])")
 
 

@@ -337,3 +337,13 @@ def test_a_results_write_up_opening_on_the_decision_that_announces_them_reports_
 def test_a_place_never_runs_onto_the_next_line() -> None:
     # "… đứng đầu toàn tỉnh" then the portal's "Ngày cập nhật" line: no province called "Ngày"
     assert places("xếp hạng đứng đầu toàn tỉnh\nNgày cập nhật 12/12/2023") == []
+
+
+def test_a_doubled_number_cue_and_a_place_tag_before_the_lead_sentence() -> None:
+    # phuninh.phutho.gov.vn: "( Phù Ninh) - Ngày …, Huyện ủy Phù Ninh ban hành hướng dẫn số Số 15 - HD/HU …"
+    text = ("( Phù Ninh) - Ngày 17 tháng 6 năm 2019, Huyện ủy Phù Ninh ban hành hướng dẫn số Số 15 - HD/HU của ban"
+            " thường vụ Huyện ủy Phù Ninh về Hướng dẫn Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã\n\n"
+            "Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã với mục đích :\n")
+    a = analyse("Hướng dẫn Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã", text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("15-HD/HU", "Hướng dẫn", "2019-06-17")
+    assert (a.issuer, a.organ) == ("Huyện ủy Phù Ninh", "party")
