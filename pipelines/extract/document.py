@@ -21,7 +21,7 @@ from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
 from .header import attached_to, lead_line_number, parse_header
-from .issuer import PortalContext, complete_issuer, department_prefix, issuer_in_clause, organ_of
+from .issuer import PortalContext, complete_issuer, department_of_number, department_prefix, issuer_in_clause, organ_of
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
@@ -45,6 +45,10 @@ _TITLE_TYPE_RE = re.compile(rf"^\s*(?P<type>{_TYPES_ALT})(?![a-z])")
 # that carries no formal header (a portal that posts the plan without its organ/number block)
 _TYPE_HEADING_RE = re.compile(rf"^[ \t]*(?P<type>{_TYPES_ALT})[ \t]*$", re.M)
 _TYPE_HEADING_SPAN = 300
+# a headline that opens with the document's number ("Số 924/SNV-CCHC …", "Số: 12/KH-UBND …")
+_TITLE_NUMBER_RE = re.compile(r"^\s*so\s*:?\s*\d")
+# "V/v" (về việc): the subject marker of an administrative letter's heading
+_VV_RE = re.compile(r"(?<![a-z])v\s*/\s*v\s*:?\s*")
 _SUBJECT_LEAD_RE = re.compile(r"^\s*,?\s*(?:ve\s*viec\s+|ve\s+)?")
 _SUBJECT_END_RE = re.compile(r",\s*nhu\s*sau|[.;:\n]|\s+\(|,\s*(?:gom|theo do)\s")
 
@@ -234,6 +238,13 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
         issuer, lead_date, ok = _statement(text, key, c.start, posted)
         if ok:
             return OwnDocument(c.number, c.type, lead_date or c.date, issuer or c.issuer, _subject_after(text, key, c.end))
+    if _TITLE_NUMBER_RE.match(tkey):
+        # a letter's heading as the headline ("Số 924/SNV-CCHC Ngày 07-9-2015 V/v báo cáo …"): the page's own
+        c = next(iter(find_citations(title, tkey)), None)
+        if c is not None and c.start <= 12:
+            vv = _VV_RE.search(tkey, c.start)
+            return OwnDocument(c.number, c.type or ("Công văn" if vv else None), c.date, c.issuer,
+                               title[vv.end():].strip(" .") if vv else None)
     if tm:
         nums = find_numbers(title)
         if nums and re.fullmatch(r"\s*(?:so\s*:?\s*)?", tkey[tm.end():nums[0].start]):
@@ -316,6 +327,9 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
             own.type, own.subject = heading[0], own.subject or heading[1]
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
+    if own.issuer_as_written is None and own.number is not None:
+        # no organ written, but the number's symbol names a department ("924/SNV-CCHC": Sở Nội vụ)
+        own.issuer_as_written = department_of_number(own.number)
     issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior, place=own.place,
                               text=f"{title}\n{text}")
               if own.issuer_as_written else None)

@@ -171,6 +171,30 @@ _DEPARTMENTS = sorted((
 _DEPARTMENT_KEYS = [(re.sub(r"[^a-z0-9]+", " ", fold(d)).strip(), d) for d in _DEPARTMENTS]
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[a-z0-9]+", fold(name)) if w != "va").upper()
+
+
+# "SNV" -> "Sở Nội vụ", "SVHTTDL" -> "Sở Văn hóa, Thể thao và Du lịch": a symbol's organ part is the
+# initials of the organ's name (Nghị định 30/2020/NĐ-CP, Phụ lục I); only departments, whose initials
+# are their own (a "UBND" symbol does not say which level's committee it is). Sở Ngoại vụ writes "SNgV",
+# leaving "SNV" to Sở Nội vụ.
+_DEPARTMENT_INITIALS: dict[str, str] = {"SNGV": "Sở Ngoại vụ"}
+for _d in _DEPARTMENTS:
+    if _d.startswith("Sở ") and _d != "Sở Ngoại vụ":
+        _DEPARTMENT_INITIALS.setdefault(_initials(_d), _d)
+
+
+def department_of_number(number: str | None) -> str | None:
+    """The department a document number's symbol names ("924/SNV-CCHC" -> "Sở Nội vụ"), or None."""
+    if not number or "/" not in number:
+        return None
+    for part in re.split(r"[-/]", fold(number.split("/", 1)[1]).upper()):
+        if part in _DEPARTMENT_INITIALS:
+            return _DEPARTMENT_INITIALS[part]
+    return None
+
+
 def _department_name(text: str) -> str | None:
     """"SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH ĐIỆN BIÊN" -> "Sở Lao động - Thương binh và Xã hội
     tỉnh Điện Biên"; None when the text does not start with a department's legal name."""

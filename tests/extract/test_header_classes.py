@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipelines.extract.document import analyse
 from pipelines.extract.header import parse_header
-from pipelines.extract.issuer import PortalContext, complete_issuer, department_prefix, organ_of, places
+from pipelines.extract.issuer import PortalContext, complete_issuer, department_of_number, department_prefix, organ_of, places
 from pipelines.extract.numbers import find_numbers
 
 
@@ -347,3 +347,17 @@ def test_a_doubled_number_cue_and_a_place_tag_before_the_lead_sentence() -> None
     a = analyse("Hướng dẫn Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã", text, None)
     assert (a.own.number, a.own.type, a.own.date) == ("15-HD/HU", "Hướng dẫn", "2019-06-17")
     assert (a.issuer, a.organ) == ("Huyện ủy Phù Ninh", "party")
+
+
+def test_a_letters_number_line_as_headline_and_the_department_its_symbol_names() -> None:
+    # sonoivu.sonla.gov.vn: the headline is the letter's own "Số … Ngày … V/v …" line; its symbol names the
+    # department (SNV: Sở Nội vụ), the text names the province
+    title = "Số 924/SNV-CCHC Ngày 07-9-2015 V/v báo cáo công tác CCHC quý III năm 2015."
+    text = ("Kính gửi:\n– Thủ trưởng các Sở, Ban ngành,\nThực hiện Quyết định số 3545/QĐ-UBND ngày 24/12/2014 về việc"
+            " phê duyệt Kế hoạch cải cách hành chính tỉnh Sơn La năm 2015.\n")
+    a = analyse(title, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("924/SNV-CCHC", "Công văn", "2015-09-07")
+    assert a.own.subject == "báo cáo công tác CCHC quý III năm 2015"
+    assert (a.issuer, a.organ) == ("Sở Nội vụ tỉnh Sơn La", "government")
+    assert department_of_number("67/KH-SVHTTDL") == "Sở Văn hóa, Thể thao và Du lịch"
+    assert department_of_number("12/KH-UBND") is None   # a committee's symbol does not say its level
