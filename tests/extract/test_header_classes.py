@@ -361,3 +361,15 @@ def test_a_letters_number_line_as_headline_and_the_department_its_symbol_names()
     assert (a.issuer, a.organ) == ("Sở Nội vụ tỉnh Sơn La", "government")
     assert department_of_number("67/KH-SVHTTDL") == "Sở Văn hóa, Thể thao và Du lịch"
     assert department_of_number("12/KH-UBND") is None   # a committee's symbol does not say its level
+
+
+def test_a_page_titled_as_one_type_is_not_an_unnumbered_statements_document_of_another() -> None:
+    # phanrangthapcham.ninhthuan.gov.vn: an outline (Đề cương) whose legal basis recalls the Government's plan
+    title = ("ĐỀ CƯƠNG TUYÊN TRUYỀN SẮP XẾP ĐƠN VỊ HÀNH CHÍNH CẤP XÃ GIAI ĐOẠN 2023-2025 TRÊN ĐỊA BÀN THÀNH PHỐ"
+             " PHAN RANG - THÁP CHÀM")
+    text = ("I. Căn cứ pháp lý\n\nCăn cứ Kết luận số 48-KL/TW ngày 30/01/2023 của Bộ Chính trị; Nghị quyết số"
+            " 117/NQ-CP ngày 30/7/2023 của Chính phủ ban hành Kế hoạch thực hiện sắp xếp đơn vị hành chính cấp"
+            " huyện, cấp xã giai đoạn 2023-2025\n")
+    a = analyse(title, text, None)
+    assert (a.own.type, a.own.number, a.issuer) == ("Đề cương", None, None)
+    assert (a.plan_year, a.plan_period) == (None, None)   # an outline is no plan
