@@ -21,7 +21,7 @@ from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
 from .header import attached_to, lead_line_number, parse_header
-from .issuer import PortalContext, complete_issuer, department_of_number, department_prefix, issuer_in_clause, organ_of
+from .issuer import PortalContext, complete_issuer, department_of_number, department_prefix, issuer_in_clause, organ_line, organ_of
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
@@ -329,6 +329,12 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
             own.type, own.subject = heading[0], own.subject or heading[1]
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
+    if own.issuer_as_written is None and own.type is not None and not own.from_header:
+        # a document's text that opens on its organ's line alone ("ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ"
+        # over an Đề án's summary): the header cut down to its organ names the issuer
+        first = text.lstrip().split("\n", 1)[0]
+        if organ_line(first):
+            own.issuer_as_written = first.strip()
     if own.issuer_as_written is None and own.number is not None:
         # no organ written, but the number's symbol names a department ("924/SNV-CCHC": Sở Nội vụ)
         own.issuer_as_written = department_of_number(own.number)

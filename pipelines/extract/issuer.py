@@ -483,6 +483,21 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     return f"{as_written} {found}" if found else as_written
 
 
+def organ_line(line: str) -> bool:
+    """Is `line` an organ's name alone, in capitals, as a document's header writes it ("ỦY BAN NHÂN DÂN
+    TỈNH THỪA THIÊN HUẾ", "SỞ NỘI VỤ")? A capitals headline that opens with an organ ("UBND TỈNH TỔ
+    CHỨC HỘI NGHỊ …") is not: a place's name is at most five words and no level word follows it."""
+    text = " ".join(line.split())
+    if not _caps_only(text) or len(text) > 90 or re.search(r"[.:;!?\d]", text):
+        return False
+    m = _CAPS_NAME_RE.match(fold_aligned(text).lower())
+    if m is not None and (m["level"] or m["organ"] in ("huyen uy", "tinh uy", "thanh uy", "thi uy", "quan uy")):
+        words = m["place"].split()
+        return 1 <= len(words) <= 5 and not any(w in _CAPS_AFTER_PLACE for w in words)
+    key = re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    return any(key == dkey or key.startswith(dkey + " tinh ") for dkey, _ in _DEPARTMENT_KEYS)
+
+
 def _caps_only(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and not any(c.islower() for c in letters)

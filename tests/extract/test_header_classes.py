@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipelines.extract.document import analyse
 from pipelines.extract.header import parse_header
-from pipelines.extract.issuer import PortalContext, complete_issuer, department_of_number, department_prefix, organ_of, places
+from pipelines.extract.issuer import PortalContext, complete_issuer, department_of_number, department_prefix, organ_line, organ_of, places
 from pipelines.extract.numbers import find_numbers
 
 
@@ -373,3 +373,16 @@ def test_a_page_titled_as_one_type_is_not_an_unnumbered_statements_document_of_a
     a = analyse(title, text, None)
     assert (a.own.type, a.own.number, a.issuer) == ("Đề cương", None, None)
     assert (a.plan_year, a.plan_period) == (None, None)   # an outline is no plan
+
+
+def test_a_document_text_opening_on_its_organ_line_alone_names_its_issuer() -> None:
+    # huongvinh.thuathienhue.gov.vn: an Đề án's summary whose header is cut down to the organ's line
+    title = "ĐỀ ÁN ĐIỀU CHỈNH ĐỊA GIỚI HÀNH CHÍNH ĐỂ MỞ RỘNG THÀNH PHỐ HUẾ"
+    text = ("ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ\nNỘI DUNG TÓM TẮT\nĐỀ ÁN ĐIỀU CHỈNH ĐỊA GIỚI HÀNH CHÍNH ĐỂ MỞ RỘNG"
+            " THÀNH PHỐ HUẾ\nThừa thiên Huế, tháng 4/2020\nI. CƠ SỞ PHÁP LÝ- Hiến pháp nước Cộng hòa xã hội chủ nghĩa"
+            " Việt Nam năm 2013;\n")
+    a = analyse(title, text, None)
+    assert (a.own.type, a.issuer, a.organ) == ("Đề án", "UBND tỉnh Thừa Thiên Huế", "government")
+    # a capitals headline that opens with an organ is no organ line
+    assert not organ_line("UBND TỈNH TỔ CHỨC HỘI NGHỊ TRIỂN KHAI CẢI CÁCH HÀNH CHÍNH NĂM 2024")
+    assert organ_line("SỞ NỘI VỤ") and organ_line("HUYỆN ỦY CẨM GIÀNG")
