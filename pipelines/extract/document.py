@@ -40,6 +40,9 @@ _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 _NUMBERLESS_RE = re.compile(
     rf"(?:(?<=\s)|^)(?:vua\s+|da\s+)?(?:ban\s*hanh|xay\s*dung)\s+(?:du\s*thao\s+)?(?P<type>{_TYPES_ALT})(?!\s*so\s*\d)(?![a-z])"
 )
+_PASSIVE_RE = re.compile(
+    rf"(?:(?<=\s)|^)(?P<type>{_TYPES_ALT})(?:\s+nay)?\s+(?:da\s+)?duoc\s+(?P<organ>[^.;:\n]{{3,80}}?)\s+"
+    r"(?:ban\s*hanh|xay\s*dung)(?![a-z])")
 _TITLE_TYPE_RE = re.compile(rf"^\s*(?P<type>{_TYPES_ALT})(?![a-z])")
 # the document's own type heading on a line of its own ("KẾ HOẠCH", "THÔNG BÁO") at the top of a text
 # that carries no formal header (a portal that posts the plan without its organ/number block)
@@ -262,6 +265,14 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             if not ok:
                 continue
             return OwnDocument(None, DOC_TYPES[m["type"]], lead_date, issuer, _subject_after(src, skey, m.end()))
+    # the passive ("Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm …"), in the lead only
+    for m in _PASSIVE_RE.finditer(key[:_LEAD_CHARS]):
+        dtype = DOC_TYPES[re.sub(r"\s+", " ", m["type"])]
+        if not text[m.start("type")].isupper() or (title_type is not None and not results and dtype != title_type):
+            continue   # "kế hoạch được giao" is a plan in general, not the page's document
+        issuer = issuer_in_clause(text[m.start("organ"):m.end("organ")])
+        if issuer:
+            return OwnDocument(None, dtype, None, issuer, None)
     return None
 
 

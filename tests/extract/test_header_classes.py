@@ -386,3 +386,14 @@ def test_a_document_text_opening_on_its_organ_line_alone_names_its_issuer() -> N
     # a capitals headline that opens with an organ is no organ line
     assert not organ_line("UBND TỈNH TỔ CHỨC HỘI NGHỊ TRIỂN KHAI CẢI CÁCH HÀNH CHÍNH NĂM 2024")
     assert organ_line("SỞ NỘI VỤ") and organ_line("HUYỆN ỦY CẨM GIÀNG")
+
+
+def test_a_passive_statement_in_the_lead_names_the_document_and_its_organ() -> None:
+    # xuanphuong.hanoi.gov.vn: "Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm …"
+    text = ("Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm tiếp tục thực hiện Chương trình tổng thể"
+            " CCHC nhà nước của Chính phủ giai đoạn 2021 - 2030; Kế hoạch Cải cách hành chính năm 2025 của phường"
+            " Xuân Phương, với các mục tiêu chính như:\n")
+    a = analyse(None, text, None)
+    assert (a.own.type, a.issuer, a.organ) == ("Kế hoạch", "UBND phường Xuân Phương", "government")
+    # a plan in general ("kế hoạch được giao") is no statement of the page's document
+    assert analyse(None, "Các xã hoàn thành kế hoạch được UBND huyện giao năm 2024.\n", None).issuer is None
