@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from core.vntext import fold_aligned
+from core.vntext import fold, fold_aligned
 
 from .classify import RESULTS_RE
 from .classify import category as classify_category
@@ -192,6 +192,28 @@ def own_from_header(text: str, key: str) -> OwnDocument | None:
     return OwnDocument(h.number, h.type, h.date, h.organ, h.subject, h.superior, place=h.place, from_header=True)
 
 
+_SUBJECT_PREFIX = 30
+
+
+def _issuing_decision_date(text: str, key: str, before: int, subject: str) -> str | None:
+    """The date of the decision stated above an undated plan and on its subject ("Ngày 18 tháng 7 năm 2025
+    UBND xã … đã ban hành Quyết định số 119/QĐ-UBND về [Kế] hoạch cải cách hành chính … năm 2025 …" then
+    "UBND xã … ban hành Kế hoạch cải cách hành chính … năm 2025 …"): the decision issues the plan."""
+    want = " ".join(fold(subject).split())[:_SUBJECT_PREFIX]
+    if len(want) < _SUBJECT_PREFIX:
+        return None
+    for c in find_citations(text[:before], key[:before]):
+        if c.type != "Quyết định":
+            continue
+        tail = text[c.end:min(before, c.end + 300)]
+        said = " ".join(fold(re.split(r"\n|\.\s", tail, maxsplit=1)[0]).split())   # its own sentence only
+        if want not in said:
+            continue
+        # the decision's own date, or its statement's ("Ngày 18 tháng 7 năm 2025 UBND xã … đã ban hành …")
+        return c.date or _statement(text, key, c.start)[1]
+    return None
+
+
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
              posted: str | None = None) -> OwnDocument | None:
     """The page's own document: a document header, a numbered statement in the text, then in the
@@ -264,7 +286,10 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             issuer, lead_date, ok = _statement(src, skey, type_start, posted)
             if not ok:
                 continue
-            return OwnDocument(None, DOC_TYPES[m["type"]], lead_date, issuer, _subject_after(src, skey, m.end()))
+            subject = _subject_after(src, skey, m.end())
+            if lead_date is None and subject and src is not title:
+                lead_date = _issuing_decision_date(src, skey, type_start, subject)
+            return OwnDocument(None, DOC_TYPES[m["type"]], lead_date, issuer, subject)
     # the passive ("Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm …"), in the lead only
     for m in _PASSIVE_RE.finditer(key[:_LEAD_CHARS]):
         dtype = DOC_TYPES[re.sub(r"\s+", " ", m["type"])]

@@ -397,3 +397,15 @@ def test_a_passive_statement_in_the_lead_names_the_document_and_its_organ() -> N
     assert (a.own.type, a.issuer, a.organ) == ("Kế hoạch", "UBND phường Xuân Phương", "government")
     # a plan in general ("kế hoạch được giao") is no statement of the page's document
     assert analyse(None, "Các xã hoàn thành kế hoạch được UBND huyện giao năm 2024.\n", None).issuer is None
+
+
+def test_an_undated_plan_takes_the_date_of_the_decision_stated_above_it_on_its_subject() -> None:
+    # longphung.quangngai.gov.vn: the decision issuing the plan is dated, the plan's own statement is not
+    text = ("Ngày 18 tháng 7 năm 2025 Uỷ ban nhân dân xã Long Phụng đã ban hành Quyết định số 119/QĐ-UBND về hoạch"
+            " cải cách hành chính Nhà nước năm 2025 trên địa bàn xã\nUBND xã Long Phụng ban hành Kế hoạch cải cách"
+            " hành chính Nhà nước năm 2025 trên địa bàn xã, cụ thể như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2025", text, None)
+    assert (a.own.type, a.own.date, a.issuer, a.plan_year) == ("Kế hoạch", "2025-07-18", "UBND xã Long Phụng", 2025)
+    # a decision on another subject does not date the plan
+    other = text.replace("về hoạch cải cách hành chính Nhà nước", "về việc kiện toàn Ban Chỉ đạo")
+    assert analyse("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2025", other, None).own.date is None
