@@ -8,6 +8,7 @@ warnings as a candidate).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -214,6 +215,33 @@ def _issuing_decision_date(text: str, key: str, before: int, subject: str) -> st
     return None
 
 
+_STALE_YEARS = 2
+
+
+def _outdated(dates: list[tuple[int, int]], after: int, date: str | None) -> bool:
+    """A statement the text's later events outdate: under a headline that names no document, an article
+    that recounts a decade ("Chính phủ đã ban hành Nghị quyết số 30c/NQ-CP ngày 08/11/2011 …", then "Ngày
+    Bầu cử 23/5/2021") is not about a document issued years before the dates it goes on to name.
+    `dates` is the text's (start, latest year from there on) list in text order, found once per page."""
+    if date is None:
+        return False
+    i = bisect.bisect_left(dates, (after, -1))
+    latest = dates[i][1] if i < len(dates) else 0
+    return latest - int(date[:4]) >= _STALE_YEARS
+
+
+def _later_years(text: str, key: str) -> list[tuple[int, int]]:
+    """(start, the latest year named from there to the text's end) for each date of the text, in order."""
+    found = sorted((d.start, d.date.year) for d in find_dates(text, key))
+    out: list[tuple[int, int]] = []
+    latest = 0
+    for pos, year in reversed(found):
+        latest = max(latest, year)
+        out.append((pos, latest))
+    out.reverse()
+    return out
+
+
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
              posted: str | None = None) -> OwnDocument | None:
     """The page's own document: a document header, a numbered statement in the text, then in the
@@ -250,6 +278,7 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     # a results write-up ("Kết quả giải quyết TTHC tính đến …") is its own report: the directive it
     # recalls ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg") is background
     results = title_type is None and RESULTS_RE.search(tkey) is not None
+    dates: list[tuple[int, int]] | None = None   # the text's dates, read once when a statement needs them
     if results:
         title_type = "Báo cáo"
     for c in (citations if citations is not None else find_citations(text, key)):
@@ -261,6 +290,11 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
                 results and c.start < _LEAD_CHARS and RESULTS_RE.search(key, c.end, c.end + 120)):
             continue
         issuer, lead_date, ok = _statement(text, key, c.start, posted)
+        if ok and title_type is None:
+            if dates is None:
+                dates = _later_years(text, key)
+            if _outdated(dates, c.end, lead_date or c.date):
+                continue
         if ok:
             return OwnDocument(c.number, c.type, lead_date or c.date, issuer or c.issuer, _subject_after(text, key, c.end))
     if _TITLE_NUMBER_RE.match(tkey):

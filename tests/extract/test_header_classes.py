@@ -409,3 +409,16 @@ def test_an_undated_plan_takes_the_date_of_the_decision_stated_above_it_on_its_s
     # a decision on another subject does not date the plan
     other = text.replace("về hoạch cải cách hành chính Nhà nước", "về việc kiện toàn Ban Chỉ đạo")
     assert analyse("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2025", other, None).own.date is None
+
+
+def test_a_statement_that_the_articles_later_events_outdate_is_background() -> None:
+    # kontum.gov.vn: a home-page essay recounting a decade of reform, then an election of 2021
+    text = ("Thứ hai, Ngày 17/05/2021 -\n\nTrên cơ sở đánh giá những kết quả đạt được của Chương trình tổng thể giai"
+            " đoạn 2001-2010, Chính phủ đã ban hành Nghị quyết số 30c/NQ-CP ngày 08/11/2011 phê duyệt Chương trình"
+            " tổng thể cải cách hành chính nhà nước giai đoạn 2011-2020.\nLà một trong 14 tỉnh, thành phố được phép"
+            " bỏ phiếu sớm so với Ngày Bầu cử 23/5/2021 đã được Quốc hội ấn định.\n")
+    a = analyse(None, text, None)
+    assert a.own.number is None and "30c/NQ-CP" in [c.number for c in a.citations]
+    # a fresh statement (its events follow within the year) stays the page's own
+    fresh = text.replace("ngày 08/11/2011", "ngày 08/11/2020")
+    assert analyse(None, fresh, None).own.number == "30c/NQ-CP"
