@@ -22,7 +22,15 @@ from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
 from .header import attached_to, lead_line_number, parse_header
-from .issuer import PortalContext, complete_issuer, department_of_number, department_prefix, issuer_in_clause, organ_line, organ_of
+from .issuer import (
+    PortalContext,
+    complete_issuer,
+    department_of_number,
+    department_prefix,
+    issuer_in_clause,
+    organ_line,
+    organ_of,
+)
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections

@@ -51,7 +51,8 @@ ORGAN_START_RE = re.compile(
 # "UBND tỉnh", "Ủy ban nhân dân thành phố", "HĐND huyện" with no name after the level word.
 _BARE_LEVEL_RE = re.compile(r"^(ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)$")
 # "tỉnh Tuyên Quang", "thành phố Hải Phòng": a level word then capitalised words (original text).
-_LEVEL_WORD_RE = re.compile(r"(?<![a-z])(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)[ \t]+(?=\S)")  # never across a line
+# (never across a line: "… toàn tỉnh" / "Ngày cập nhật …" names no province)
+_LEVEL_WORD_RE = re.compile(r"(?<![a-z])(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)[ \t]+(?=\S)")
 
 
 _CAPS_AFTER_PLACE = frozenset({"nam", "giai", "den", "tu", "ve", "va", "theo", "tren", "cua", "trong", "thang", "quy",
@@ -291,7 +292,8 @@ def conventional_name(as_written: str) -> str:
 # "Bộ trưởng Bộ Nội vụ" signs for "Bộ Nội vụ", "Giám đốc Sở Tư pháp" for "Sở Tư pháp"
 _SIGNER_RE = re.compile(r"^(?:bo truong|thu truong|quyen bo truong|giam doc|pho giam doc|truong ban|cuc truong)\s+(?=(?:bo|so|ban|cuc)\s)"
                         # "Chủ tịch Ủy ban nhân dân Thành phố đã ký …" signs for the People's Committee
-                        r"|^(?:pho\s+)?chu\s+tich\s+(?=(?:uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan|hdnd)(?![a-z]))")
+                        r"|^(?:pho\s+)?chu\s+tich\s+"
+                        r"(?=(?:uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan|hdnd)(?![a-z]))")
 # the running text's abbreviations of a People's Committee or Council ("UBND xã Tân Hương")
 _LONG_FORMS = (("uy ban nhan dan ", "UBND "), ("hoi dong nhan dan ", "HĐND "))
 _LEVEL_NAMES = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from pipelines.extract.document import analyse
 from pipelines.extract.header import parse_header
-from pipelines.extract.issuer import PortalContext, complete_issuer, department_of_number, department_prefix, organ_line, organ_of, places
+from pipelines.extract.issuer import (
+    PortalContext,
+    complete_issuer,
+    department_of_number,
+    department_prefix,
+    organ_line,
+    organ_of,
+    places,
+)
 from pipelines.extract.numbers import find_numbers
 
 
@@ -320,7 +328,8 @@ def test_a_department_name_holding_a_comma_is_read_whole() -> None:
 
 def test_a_results_write_up_opening_on_the_decision_that_announces_them_reports_that_decision() -> None:
     # sia.thuathienhue.gov.vn: a ranking write-up whose lead states the decision publishing the ranking
-    title = "Khối UBND cấp xã thuộc huyện Quảng Điền có điểm bình quân và xếp hạng chỉ số cải cách hành chính đứng đầu toàn tỉnh"
+    title = ("Khối UBND cấp xã thuộc huyện Quảng Điền có điểm bình quân và xếp hạng chỉ số cải cách hành chính"
+             " đứng đầu toàn tỉnh")
     text = ("Ngày cập nhật 12/12/2023\n\nNgày 22/11/2023, Sở Nội vụ ban hành Quyết định số 1074/QĐ-SNV về việc công bố"
             " kết quả đánh giá, xếp loại công tác cải cách hành chính của UBND các xã, phường, thị trấn năm 2023.\n"
             "Năm 2023 Hội đồng thẩm định chỉ số cải cách hành chính tỉnh đánh giá, xếp loại 141 xã, phường, thị trấn"
