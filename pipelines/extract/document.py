@@ -8,11 +8,12 @@ warnings as a candidate).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from core.vntext import fold_aligned
+from core.vntext import fold, fold_aligned
 
 from .classify import RESULTS_RE
 from .classify import category as classify_category
@@ -21,7 +22,15 @@ from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
 from .header import attached_to, lead_line_number, parse_header
-from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
+from .issuer import (
+    PortalContext,
+    complete_issuer,
+    department_of_number,
+    department_prefix,
+    issuer_in_clause,
+    organ_line,
+    organ_of,
+)
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
@@ -40,11 +49,18 @@ _TYPES_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 _NUMBERLESS_RE = re.compile(
     rf"(?:(?<=\s)|^)(?:vua\s+|da\s+)?(?:ban\s*hanh|xay\s*dung)\s+(?:du\s*thao\s+)?(?P<type>{_TYPES_ALT})(?!\s*so\s*\d)(?![a-z])"
 )
+_PASSIVE_RE = re.compile(
+    rf"(?:(?<=\s)|^)(?P<type>{_TYPES_ALT})(?:\s+nay)?\s+(?:da\s+)?duoc\s+(?P<organ>[^.;:\n]{{3,80}}?)\s+"
+    r"(?:ban\s*hanh|xay\s*dung)(?![a-z])")
 _TITLE_TYPE_RE = re.compile(rf"^\s*(?P<type>{_TYPES_ALT})(?![a-z])")
 # the document's own type heading on a line of its own ("KẾ HOẠCH", "THÔNG BÁO") at the top of a text
 # that carries no formal header (a portal that posts the plan without its organ/number block)
 _TYPE_HEADING_RE = re.compile(rf"^[ \t]*(?P<type>{_TYPES_ALT})[ \t]*$", re.M)
 _TYPE_HEADING_SPAN = 300
+# a headline that opens with the document's number ("Số 924/SNV-CCHC …", "Số: 12/KH-UBND …")
+_TITLE_NUMBER_RE = re.compile(r"^\s*so\s*:?\s*\d")
+# "V/v" (về việc): the subject marker of an administrative letter's heading
+_VV_RE = re.compile(r"(?<![a-z])v\s*/\s*v\s*:?\s*")
 _SUBJECT_LEAD_RE = re.compile(r"^\s*,?\s*(?:ve\s*viec\s+|ve\s+)?")
 _SUBJECT_END_RE = re.compile(r",\s*nhu\s*sau|[.;:\n]|\s+\(|,\s*(?:gom|theo do)\s")
 
@@ -98,15 +114,19 @@ def _clause_before(text: str, key: str, verb_start: int, lo: int) -> tuple[str, 
 
 def _issuer_from_clause(clause: str) -> str | None:
     # the organ follows the last comma ("…, Sở Lao động - … xây dựng"), or the leading date
-    for part in reversed(clause.split(",")):
-        name = issuer_in_clause(part)
+    parts = clause.split(",")
+    for i in range(len(parts) - 1, -1, -1):
+        name = issuer_in_clause(parts[i])
         if name:
-            return name
+            # a department's legal name may hold a comma ("Sở Văn hóa, Thể thao và Du lịch")
+            dept = department_prefix(",".join(parts[i:]).lstrip())
+            return dept if dept and len(dept) > len(name) else name
     return None
 
 
 _LEAD_CHARS = 800
-_SOURCE_TAG_RE = re.compile(r"^\s*\(?[a-z0-9.]{2,14}\)?\s*[-–]\s+")
+# a news source's or place's tag ("HNP - ", "(Chinhphu.vn) - ", "( Phù Ninh) - ") before the lead sentence
+_SOURCE_TAG_RE = re.compile(r"^\s*(?:\(?[a-z0-9.]{2,14}\)?|\(\s*[a-z][a-z0-9. ]{1,28}\))\s*[-–]\s+")
 _DAY_MONTH_RE = re.compile(r"^\s*ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d/.-])")
 
 
@@ -181,6 +201,55 @@ def own_from_header(text: str, key: str) -> OwnDocument | None:
     return OwnDocument(h.number, h.type, h.date, h.organ, h.subject, h.superior, place=h.place, from_header=True)
 
 
+_SUBJECT_PREFIX = 30
+
+
+def _issuing_decision_date(text: str, key: str, before: int, subject: str) -> str | None:
+    """The date of the decision stated above an undated plan and on its subject ("Ngày 18 tháng 7 năm 2025
+    UBND xã … đã ban hành Quyết định số 119/QĐ-UBND về [Kế] hoạch cải cách hành chính … năm 2025 …" then
+    "UBND xã … ban hành Kế hoạch cải cách hành chính … năm 2025 …"): the decision issues the plan."""
+    want = " ".join(fold(subject).split())[:_SUBJECT_PREFIX]
+    if len(want) < _SUBJECT_PREFIX:
+        return None
+    for c in find_citations(text[:before], key[:before]):
+        if c.type != "Quyết định":
+            continue
+        tail = text[c.end:min(before, c.end + 300)]
+        said = " ".join(fold(re.split(r"\n|\.\s", tail, maxsplit=1)[0]).split())   # its own sentence only
+        if want not in said:
+            continue
+        # the decision's own date, or its statement's ("Ngày 18 tháng 7 năm 2025 UBND xã … đã ban hành …")
+        return c.date or _statement(text, key, c.start)[1]
+    return None
+
+
+_STALE_YEARS = 2
+
+
+def _outdated(dates: list[tuple[int, int]], after: int, date: str | None) -> bool:
+    """A statement the text's later events outdate: under a headline that names no document, an article
+    that recounts a decade ("Chính phủ đã ban hành Nghị quyết số 30c/NQ-CP ngày 08/11/2011 …", then "Ngày
+    Bầu cử 23/5/2021") is not about a document issued years before the dates it goes on to name.
+    `dates` is the text's (start, latest year from there on) list in text order, found once per page."""
+    if date is None:
+        return False
+    i = bisect.bisect_left(dates, (after, -1))
+    latest = dates[i][1] if i < len(dates) else 0
+    return latest - int(date[:4]) >= _STALE_YEARS
+
+
+def _later_years(text: str, key: str) -> list[tuple[int, int]]:
+    """(start, the latest year named from there to the text's end) for each date of the text, in order."""
+    found = sorted((d.start, d.date.year) for d in find_dates(text, key))
+    out: list[tuple[int, int]] = []
+    latest = 0
+    for pos, year in reversed(found):
+        latest = max(latest, year)
+        out.append((pos, latest))
+    out.reverse()
+    return out
+
+
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
              posted: str | None = None) -> OwnDocument | None:
     """The page's own document: a document header, a numbered statement in the text, then in the
@@ -216,14 +285,33 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     title_type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])] if tm else None
     # a results write-up ("Kết quả giải quyết TTHC tính đến …") is its own report: the directive it
     # recalls ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg") is background
-    if title_type is None and RESULTS_RE.search(tkey):
+    results = title_type is None and RESULTS_RE.search(tkey) is not None
+    dates: list[tuple[int, int]] | None = None   # the text's dates, read once when a statement needs them
+    if results:
         title_type = "Báo cáo"
     for c in (citations if citations is not None else find_citations(text, key)):
-        if c.type is None or (title_type is not None and c.type != title_type):
+        if c.type is None:
+            continue
+        if title_type is not None and c.type != title_type and not (
+                # a results write-up that opens on the decision announcing those results ("Ngày 22/11/2023,
+                # Sở Nội vụ ban hành Quyết định số 1074/QĐ-SNV về việc công bố kết quả …") reports that decision
+                results and c.start < _LEAD_CHARS and RESULTS_RE.search(key, c.end, c.end + 120)):
             continue
         issuer, lead_date, ok = _statement(text, key, c.start, posted)
+        if ok and title_type is None:
+            if dates is None:
+                dates = _later_years(text, key)
+            if _outdated(dates, c.end, lead_date or c.date):
+                continue
         if ok:
             return OwnDocument(c.number, c.type, lead_date or c.date, issuer or c.issuer, _subject_after(text, key, c.end))
+    if _TITLE_NUMBER_RE.match(tkey):
+        # a letter's heading as the headline ("Số 924/SNV-CCHC Ngày 07-9-2015 V/v báo cáo …"): the page's own
+        c = next(iter(find_citations(title, tkey)), None)
+        if c is not None and c.start <= 12:
+            vv = _VV_RE.search(tkey, c.start)
+            return OwnDocument(c.number, c.type or ("Công văn" if vv else None), c.date, c.issuer,
+                               title[vv.end():].strip(" .") if vv else None)
     if tm:
         nums = find_numbers(title)
         if nums and re.fullmatch(r"\s*(?:so\s*:?\s*)?", tkey[tm.end():nums[0].start]):
@@ -234,11 +322,24 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     # and a report's paragraphs mention plans others issued ("10. Hà Nội ban hành kế hoạch …")
     for src, skey in ((text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (title, tkey)):
         for m in _NUMBERLESS_RE.finditer(skey):
+            if title_type is not None and not results and DOC_TYPES[m["type"]] != title_type:
+                continue   # "ĐỀ CƯƠNG TUYÊN TRUYỀN …": the Kế hoạch its lead recalls is background, as above
             type_start = m.start("type")
             issuer, lead_date, ok = _statement(src, skey, type_start, posted)
             if not ok:
                 continue
-            return OwnDocument(None, DOC_TYPES[m["type"]], lead_date, issuer, _subject_after(src, skey, m.end()))
+            subject = _subject_after(src, skey, m.end())
+            if lead_date is None and subject and src is not title:
+                lead_date = _issuing_decision_date(src, skey, type_start, subject)
+            return OwnDocument(None, DOC_TYPES[m["type"]], lead_date, issuer, subject)
+    # the passive ("Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm …"), in the lead only
+    for m in _PASSIVE_RE.finditer(key[:_LEAD_CHARS]):
+        dtype = DOC_TYPES[re.sub(r"\s+", " ", m["type"])]
+        if not text[m.start("type")].isupper() or (title_type is not None and not results and dtype != title_type):
+            continue   # "kế hoạch được giao" is a plan in general, not the page's document
+        issuer = issuer_in_clause(text[m.start("organ"):m.end("organ")])
+        if issuer:
+            return OwnDocument(None, dtype, None, issuer, None)
     return None
 
 
@@ -306,6 +407,15 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
             own.type, own.subject = heading[0], own.subject or heading[1]
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
+    if own.issuer_as_written is None and own.type is not None and not own.from_header:
+        # a document's text that opens on its organ's line alone ("ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ"
+        # over an Đề án's summary): the header cut down to its organ names the issuer
+        first = text.lstrip().split("\n", 1)[0]
+        if organ_line(first):
+            own.issuer_as_written = first.strip()
+    if own.issuer_as_written is None and own.number is not None:
+        # no organ written, but the number's symbol names a department ("924/SNV-CCHC": Sở Nội vụ)
+        own.issuer_as_written = department_of_number(own.number)
     issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior, place=own.place,
                               text=f"{title}\n{text}")
               if own.issuer_as_written else None)

@@ -51,7 +51,12 @@ ORGAN_START_RE = re.compile(
 # "UBND tỉnh", "Ủy ban nhân dân thành phố", "HĐND huyện" with no name after the level word.
 _BARE_LEVEL_RE = re.compile(r"^(ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)$")
 # "tỉnh Tuyên Quang", "thành phố Hải Phòng": a level word then capitalised words (original text).
-_LEVEL_WORD_RE = re.compile(r"(?<![a-z])(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+(?=\S)")
+# (never across a line: "… toàn tỉnh" / "Ngày cập nhật …" names no province)
+_LEVEL_WORD_RE = re.compile(r"(?<![a-z])(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)[ \t]+(?=\S)")
+
+
+_CAPS_AFTER_PLACE = frozenset({"nam", "giai", "den", "tu", "ve", "va", "theo", "tren", "cua", "trong", "thang", "quy",
+                               "nhiem", "ky", "lan", "dot", "tai", "nhu"})
 
 
 def places(text: str) -> list[tuple[str, str]]:
@@ -62,16 +67,23 @@ def places(text: str) -> list[tuple[str, str]]:
         words: list[str] = []
         # a place name never runs past its line ("tỉnh Lạng Sơn." / "2. Mục tiêu")
         window = text[m.end():m.end() + 60].split("\n", 1)[0]
+        # a headline in capitals ("… THÀNH PHỐ HỒ CHÍ MINH NĂM 2023"): the name ends at the words that
+        # go on after a place, and is written the running text's way ("Hồ Chí Minh")
+        caps = window == window.upper() and any(c.isalpha() for c in window)
         for w in window.split(" "):
             if w[:1] in "\u201c\"'(":
                 break   # huyện “Phát triển …”: a quotation, not a place
-            w = w.strip(",.;:()\u201c\u201d\"")
+            w = w.strip(",.;:()/\u201c\u201d\"")   # "./." ends a document
+            if caps and w.isalpha() and fold(w) in _CAPS_AFTER_PLACE:
+                break
             if w and (w[0].isupper() or (words and w.isdigit())):
                 words.append(w)
             else:
                 break
             if w != window.split(" ")[len(words) - 1]:
                 break  # punctuation ended the name
+        if caps:
+            words = [w.title() if w.isalpha() else w for w in words]
         if words and not (m.group(1) == "xa" and fold(" ".join(words[:3])).startswith("hoi chu nghia")):
             out.append((m.group(1), " ".join(words)))   # "CỘNG HÒA XÃ HỘI …" names no commune
     return out
@@ -158,6 +170,30 @@ _DEPARTMENTS = sorted((
     "Văn phòng UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh",
 ), key=len, reverse=True)
 _DEPARTMENT_KEYS = [(re.sub(r"[^a-z0-9]+", " ", fold(d)).strip(), d) for d in _DEPARTMENTS]
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[a-z0-9]+", fold(name)) if w != "va").upper()
+
+
+# "SNV" -> "Sở Nội vụ", "SVHTTDL" -> "Sở Văn hóa, Thể thao và Du lịch": a symbol's organ part is the
+# initials of the organ's name (Nghị định 30/2020/NĐ-CP, Phụ lục I); only departments, whose initials
+# are their own (a "UBND" symbol does not say which level's committee it is). Sở Ngoại vụ writes "SNgV",
+# leaving "SNV" to Sở Nội vụ.
+_DEPARTMENT_INITIALS: dict[str, str] = {"SNGV": "Sở Ngoại vụ"}
+for _d in _DEPARTMENTS:
+    if _d.startswith("Sở ") and _d != "Sở Ngoại vụ":
+        _DEPARTMENT_INITIALS.setdefault(_initials(_d), _d)
+
+
+def department_of_number(number: str | None) -> str | None:
+    """The department a document number's symbol names ("924/SNV-CCHC" -> "Sở Nội vụ"), or None."""
+    if not number or "/" not in number:
+        return None
+    for part in re.split(r"[-/]", fold(number.split("/", 1)[1]).upper()):
+        if part in _DEPARTMENT_INITIALS:
+            return _DEPARTMENT_INITIALS[part]
+    return None
 
 
 def _department_name(text: str) -> str | None:
@@ -254,7 +290,10 @@ def conventional_name(as_written: str) -> str:
 
 
 # "Bộ trưởng Bộ Nội vụ" signs for "Bộ Nội vụ", "Giám đốc Sở Tư pháp" for "Sở Tư pháp"
-_SIGNER_RE = re.compile(r"^(?:bo truong|thu truong|quyen bo truong|giam doc|pho giam doc|truong ban|cuc truong)\s+(?=(?:bo|so|ban|cuc)\s)")
+_SIGNER_RE = re.compile(r"^(?:bo truong|thu truong|quyen bo truong|giam doc|pho giam doc|truong ban|cuc truong)\s+(?=(?:bo|so|ban|cuc)\s)"
+                        # "Chủ tịch Ủy ban nhân dân Thành phố đã ký …" signs for the People's Committee
+                        r"|^(?:pho\s+)?chu\s+tich\s+"
+                        r"(?=(?:uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan|hdnd)(?![a-z]))")
 # the running text's abbreviations of a People's Committee or Council ("UBND xã Tân Hương")
 _LONG_FORMS = (("uy ban nhan dan ", "UBND "), ("hoi dong nhan dan ", "HĐND "))
 _LEVEL_NAMES = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
@@ -314,6 +353,34 @@ def _place_in_text(level: str, text: str | None) -> str | None:
         return None
     best = max(counts, key=lambda k: counts[k])
     return first[best]
+
+
+def _province_of(context: PortalContext | None, text: str | None) -> str | None:
+    """"tỉnh Bình Dương" / "thành phố Hồ Chí Minh": the province of the portal's unit, else of its
+    context, else the one the text names most; None when nothing names one."""
+    if context is not None:
+        for lvl, name in places(context.unit_name or ""):
+            if lvl in ("tinh", "thanh pho"):
+                return f"{_LEVEL_NAMES[lvl]} {name}"
+        if context.province and context.level in ("province", "department"):
+            return f"tỉnh {context.province}"
+    for lvl in ("tinh", "thanh pho"):
+        found = _place_in_text(lvl, text)
+        if found:
+            return f"{_LEVEL_NAMES[lvl]} {found}"
+    return None
+
+
+def department_prefix(text: str) -> str | None:
+    """The known department's legal name `text` opens with, as written ("Sở Văn hóa, Thể thao và Du
+    lịch đã ban hành" -> "Sở Văn hóa, Thể thao và Du lịch"): its name may hold a comma."""
+    words = fold_aligned(text).lower()
+    spans = [(m.group(0), m.end()) for m in re.finditer(r"[a-z0-9]+", words)]
+    for dkey, _name in _DEPARTMENT_KEYS:
+        toks = dkey.split()
+        if len(spans) >= len(toks) and [w for w, _ in spans[:len(toks)]] == toks:
+            return text[:spans[len(toks) - 1][1]]
+    return None
 
 
 def complete_issuer(as_written: str, subject: str | None, context: PortalContext | None,
@@ -389,10 +456,18 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
     if key in ("ubnd", "hdnd") and place:
         level = _level_of(place, subject, text) or "tinh"
         return f"{as_written} {_LEVEL_NAMES[level]} {place}"
+    if key.startswith("so ") and not places(as_written):
+        # a department named without its province ("Sở Nội vụ ban hành …" in a news item) is the
+        # province's: the portal's unit names it, else the province the text names most
+        province = _province_of(context, text)
+        if province:
+            return f"{as_written} {province}"
     m = _BARE_LEVEL_RE.match(key)
     if not m:
         return as_written
     level = m.group(2)
+    # the level word in the running text's spelling ("UBND Thành phố" -> "UBND thành phố")
+    as_written = f"{as_written.split()[0]} {_LEVEL_NAMES[level]}"
     if place:
         return f"{as_written} {place}"
     if subject:
@@ -408,6 +483,21 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
             return f"{as_written} {context.province}"
     found = _place_in_text(level, text)
     return f"{as_written} {found}" if found else as_written
+
+
+def organ_line(line: str) -> bool:
+    """Is `line` an organ's name alone, in capitals, as a document's header writes it ("ỦY BAN NHÂN DÂN
+    TỈNH THỪA THIÊN HUẾ", "SỞ NỘI VỤ")? A capitals headline that opens with an organ ("UBND TỈNH TỔ
+    CHỨC HỘI NGHỊ …") is not: a place's name is at most five words and no level word follows it."""
+    text = " ".join(line.split())
+    if not _caps_only(text) or len(text) > 90 or re.search(r"[.:;!?\d]", text):
+        return False
+    m = _CAPS_NAME_RE.match(fold_aligned(text).lower())
+    if m is not None and (m["level"] or m["organ"] in ("huyen uy", "tinh uy", "thanh uy", "thi uy", "quan uy")):
+        words = m["place"].split()
+        return 1 <= len(words) <= 5 and not any(w in _CAPS_AFTER_PLACE for w in words)
+    key = re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    return any(key == dkey or key.startswith(dkey + " tinh ") for dkey, _ in _DEPARTMENT_KEYS)
 
 
 def _caps_only(text: str) -> bool:

@@ -129,7 +129,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
 
 
 _TYPES_LONGEST_FIRST = sorted(DOC_TYPES, key=len, reverse=True)
-_SO_TAIL_RE = re.compile(r"(?:\s*so\s*:?)?\s*$")
+# "hướng dẫn số Số 15 - HD/HU": a portal may type the cue twice
+_SO_TAIL_RE = re.compile(r"(?:\s*so\s*:?){0,2}\s*$")
 
 
 def type_before(folded: str, pos: int) -> tuple[str | None, int]:

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from pipelines.extract.document import analyse
 from pipelines.extract.header import parse_header
-from pipelines.extract.issuer import complete_issuer, organ_of, places
+from pipelines.extract.issuer import (
+    PortalContext,
+    complete_issuer,
+    department_of_number,
+    department_prefix,
+    organ_line,
+    organ_of,
+    places,
+)
 from pipelines.extract.numbers import find_numbers
 
 
@@ -276,3 +284,150 @@ def test_headers_flattened_into_cells_or_one_line() -> None:
                                                                  "government"), text
     # in a sentence, "Số:" after an organ's abbreviation is no header
     assert parse_header("Theo Văn bản của UBND Số: 12/KH-UBND đã được triển khai.\n") is None
+
+
+def test_chairman_signs_for_the_peoples_committee_and_the_level_is_lower_case() -> None:
+    # news of a city's reform plan (sonoivu.hochiminhcity.gov.vn): the chairman signs for the UBND
+    title = "KẾ HOẠCH THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH TRÊN ĐỊA BÀN THÀNH PHỐ HỒ CHÍ MINH NĂM 2023"
+    text = ("Ngày 09 tháng 12 năm 2022, Chủ tịch Ủy ban nhân dân Thành phố đã ký Quyết định ban hành Kế hoạch"
+            " thực hiện công tác cải cách hành chính trên địa bàn Thành phố năm 2023 với 10 chỉ tiêu đề ra:\n")
+    a = analyse(title, text, None)
+    assert (a.issuer, a.organ, a.own.date) == ("UBND thành phố Hồ Chí Minh", "government", "2022-12-09")
+    assert complete_issuer("Phó Chủ tịch UBND tỉnh", "tỉnh Hà Tĩnh năm 2024", None) == "UBND tỉnh Hà Tĩnh"
+
+
+def test_a_department_named_without_its_province_takes_the_province_the_text_names() -> None:
+    # sct.dienbien.gov.vn: "Sở Công Thương xây dựng Kế hoạch" under a plan of "tỉnh Điện Biên"
+    text = ("Thực hiện Kế hoạch số 4289/KH-UBND ngày 21/12/2021 của UBND tỉnh về việc ban hành Kế hoạch cải cách"
+            " hành chính Nhà nước năm 2022 trên địa bàn tỉnh Điện Biên, Sở Công Thương xây dựng Kế hoạch cải cách"
+            " hành chính năm 2022 với những nội dung sau\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse("Kế hoạch Cải cách hành chính năm 2022", text, None)
+    assert (a.issuer, a.organ) == ("Sở Công Thương tỉnh Điện Biên", "government")
+
+
+def test_a_department_takes_the_portals_province_when_the_text_names_none() -> None:
+    # a province portal's news ("TTĐT - Sở Nội vụ ban hành Kế hoạch … trên địa bàn tỉnh năm 2024")
+    ctx = PortalContext(unit_name="Cổng thông tin điện tử tỉnh Bình Dương")
+    text = ("TTĐT - Sở Nội vụ ban hành Kế hoạch đo lường sự hài lòng của người dân đối với sự phục vụ của cơ quan"
+            " hành chính Nhà nước trên địa bàn tỉnh năm 2024.\n")
+    a = analyse("Đo lường sự hài lòng của người dân năm 2024", text, ctx)
+    assert a.issuer == "Sở Nội vụ tỉnh Bình Dương"
+
+
+def test_a_department_name_holding_a_comma_is_read_whole() -> None:
+    # a print view (sovhttdl.hungyen.gov.vn): "Sở Văn hóa, Thể thao và Du lịch đã ban hành Kế hoạch số …"
+    text = ("Căn cứ Kế hoạch số 24/KH-BTGTU ngày 13/8/2021 của Ban Tuyên giáo Tỉnh ủy. Ngày 02/11/2021, Sở Văn hóa,"
+            " Thể thao và Du lịch đã ban hành Kế hoạch số 67/KH-SVHTTDL tổ chức Hội thi xe tuyên truyền lưu động"
+            " chào mừng 25 năm tái lập tỉnh Hưng Yên./.\n")
+    a = analyse("Kế hoạch tổ chức Hội thi xe tuyên truyền lưu động", text, None)
+    assert (a.own.number, a.own.date) == ("67/KH-SVHTTDL", "2021-11-02")
+    assert a.issuer == "Sở Văn hóa, Thể thao và Du lịch tỉnh Hưng Yên"
+    # a name the list knows that the clause already holds whole is kept as found
+    assert department_prefix("Văn phòng UBND tỉnh Lai Châu ban hành") == "Văn phòng UBND tỉnh"
+
+
+def test_a_results_write_up_opening_on_the_decision_that_announces_them_reports_that_decision() -> None:
+    # sia.thuathienhue.gov.vn: a ranking write-up whose lead states the decision publishing the ranking
+    title = ("Khối UBND cấp xã thuộc huyện Quảng Điền có điểm bình quân và xếp hạng chỉ số cải cách hành chính"
+             " đứng đầu toàn tỉnh")
+    text = ("Ngày cập nhật 12/12/2023\n\nNgày 22/11/2023, Sở Nội vụ ban hành Quyết định số 1074/QĐ-SNV về việc công bố"
+            " kết quả đánh giá, xếp loại công tác cải cách hành chính của UBND các xã, phường, thị trấn năm 2023.\n"
+            "Năm 2023 Hội đồng thẩm định chỉ số cải cách hành chính tỉnh đánh giá, xếp loại 141 xã, phường, thị trấn"
+            " trên địa bàn tỉnh Thừa Thiên Huế.\n")
+    a = analyse(title, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("1074/QĐ-SNV", "Quyết định", "2023-11-22")
+    assert a.issuer == "Sở Nội vụ tỉnh Thừa Thiên Huế"
+    # a directive the write-up only recalls, further down and about something else, stays background
+    recall = ("Kết quả giải quyết TTHC tính đến 15/6/2024: toàn tỉnh tiếp nhận 12.000 hồ sơ. " * 12
+              + "Ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg về đẩy mạnh triển khai Đề án 06.\n")
+    assert analyse("Kết quả giải quyết TTHC tính đến 15/6/2024", recall, None).own.number is None
+
+
+def test_a_place_never_runs_onto_the_next_line() -> None:
+    # "… đứng đầu toàn tỉnh" then the portal's "Ngày cập nhật" line: no province called "Ngày"
+    assert places("xếp hạng đứng đầu toàn tỉnh\nNgày cập nhật 12/12/2023") == []
+
+
+def test_a_doubled_number_cue_and_a_place_tag_before_the_lead_sentence() -> None:
+    # phuninh.phutho.gov.vn: "( Phù Ninh) - Ngày …, Huyện ủy Phù Ninh ban hành hướng dẫn số Số 15 - HD/HU …"
+    text = ("( Phù Ninh) - Ngày 17 tháng 6 năm 2019, Huyện ủy Phù Ninh ban hành hướng dẫn số Số 15 - HD/HU của ban"
+            " thường vụ Huyện ủy Phù Ninh về Hướng dẫn Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã\n\n"
+            "Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã với mục đích :\n")
+    a = analyse("Hướng dẫn Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã", text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("15-HD/HU", "Hướng dẫn", "2019-06-17")
+    assert (a.issuer, a.organ) == ("Huyện ủy Phù Ninh", "party")
+
+
+def test_a_letters_number_line_as_headline_and_the_department_its_symbol_names() -> None:
+    # sonoivu.sonla.gov.vn: the headline is the letter's own "Số … Ngày … V/v …" line; its symbol names the
+    # department (SNV: Sở Nội vụ), the text names the province
+    title = "Số 924/SNV-CCHC Ngày 07-9-2015 V/v báo cáo công tác CCHC quý III năm 2015."
+    text = ("Kính gửi:\n– Thủ trưởng các Sở, Ban ngành,\nThực hiện Quyết định số 3545/QĐ-UBND ngày 24/12/2014 về việc"
+            " phê duyệt Kế hoạch cải cách hành chính tỉnh Sơn La năm 2015.\n")
+    a = analyse(title, text, None)
+    assert (a.own.number, a.own.type, a.own.date) == ("924/SNV-CCHC", "Công văn", "2015-09-07")
+    assert a.own.subject == "báo cáo công tác CCHC quý III năm 2015"
+    assert (a.issuer, a.organ) == ("Sở Nội vụ tỉnh Sơn La", "government")
+    assert department_of_number("67/KH-SVHTTDL") == "Sở Văn hóa, Thể thao và Du lịch"
+    assert department_of_number("12/KH-UBND") is None   # a committee's symbol does not say its level
+
+
+def test_a_page_titled_as_one_type_is_not_an_unnumbered_statements_document_of_another() -> None:
+    # phanrangthapcham.ninhthuan.gov.vn: an outline (Đề cương) whose legal basis recalls the Government's plan
+    title = ("ĐỀ CƯƠNG TUYÊN TRUYỀN SẮP XẾP ĐƠN VỊ HÀNH CHÍNH CẤP XÃ GIAI ĐOẠN 2023-2025 TRÊN ĐỊA BÀN THÀNH PHỐ"
+             " PHAN RANG - THÁP CHÀM")
+    text = ("I. Căn cứ pháp lý\n\nCăn cứ Kết luận số 48-KL/TW ngày 30/01/2023 của Bộ Chính trị; Nghị quyết số"
+            " 117/NQ-CP ngày 30/7/2023 của Chính phủ ban hành Kế hoạch thực hiện sắp xếp đơn vị hành chính cấp"
+            " huyện, cấp xã giai đoạn 2023-2025\n")
+    a = analyse(title, text, None)
+    assert (a.own.type, a.own.number, a.issuer) == ("Đề cương", None, None)
+    assert (a.plan_year, a.plan_period) == (None, None)   # an outline is no plan
+
+
+def test_a_document_text_opening_on_its_organ_line_alone_names_its_issuer() -> None:
+    # huongvinh.thuathienhue.gov.vn: an Đề án's summary whose header is cut down to the organ's line
+    title = "ĐỀ ÁN ĐIỀU CHỈNH ĐỊA GIỚI HÀNH CHÍNH ĐỂ MỞ RỘNG THÀNH PHỐ HUẾ"
+    text = ("ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ\nNỘI DUNG TÓM TẮT\nĐỀ ÁN ĐIỀU CHỈNH ĐỊA GIỚI HÀNH CHÍNH ĐỂ MỞ RỘNG"
+            " THÀNH PHỐ HUẾ\nThừa thiên Huế, tháng 4/2020\nI. CƠ SỞ PHÁP LÝ- Hiến pháp nước Cộng hòa xã hội chủ nghĩa"
+            " Việt Nam năm 2013;\n")
+    a = analyse(title, text, None)
+    assert (a.own.type, a.issuer, a.organ) == ("Đề án", "UBND tỉnh Thừa Thiên Huế", "government")
+    # a capitals headline that opens with an organ is no organ line
+    assert not organ_line("UBND TỈNH TỔ CHỨC HỘI NGHỊ TRIỂN KHAI CẢI CÁCH HÀNH CHÍNH NĂM 2024")
+    assert organ_line("SỞ NỘI VỤ") and organ_line("HUYỆN ỦY CẨM GIÀNG")
+
+
+def test_a_passive_statement_in_the_lead_names_the_document_and_its_organ() -> None:
+    # xuanphuong.hanoi.gov.vn: "Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm …"
+    text = ("Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm tiếp tục thực hiện Chương trình tổng thể"
+            " CCHC nhà nước của Chính phủ giai đoạn 2021 - 2030; Kế hoạch Cải cách hành chính năm 2025 của phường"
+            " Xuân Phương, với các mục tiêu chính như:\n")
+    a = analyse(None, text, None)
+    assert (a.own.type, a.issuer, a.organ) == ("Kế hoạch", "UBND phường Xuân Phương", "government")
+    # a plan in general ("kế hoạch được giao") is no statement of the page's document
+    assert analyse(None, "Các xã hoàn thành kế hoạch được UBND huyện giao năm 2024.\n", None).issuer is None
+
+
+def test_an_undated_plan_takes_the_date_of_the_decision_stated_above_it_on_its_subject() -> None:
+    # longphung.quangngai.gov.vn: the decision issuing the plan is dated, the plan's own statement is not
+    text = ("Ngày 18 tháng 7 năm 2025 Uỷ ban nhân dân xã Long Phụng đã ban hành Quyết định số 119/QĐ-UBND về hoạch"
+            " cải cách hành chính Nhà nước năm 2025 trên địa bàn xã\nUBND xã Long Phụng ban hành Kế hoạch cải cách"
+            " hành chính Nhà nước năm 2025 trên địa bàn xã, cụ thể như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    a = analyse("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2025", text, None)
+    assert (a.own.type, a.own.date, a.issuer, a.plan_year) == ("Kế hoạch", "2025-07-18", "UBND xã Long Phụng", 2025)
+    # a decision on another subject does not date the plan
+    other = text.replace("về hoạch cải cách hành chính Nhà nước", "về việc kiện toàn Ban Chỉ đạo")
+    assert analyse("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2025", other, None).own.date is None
+
+
+def test_a_statement_that_the_articles_later_events_outdate_is_background() -> None:
+    # kontum.gov.vn: a home-page essay recounting a decade of reform, then an election of 2021
+    text = ("Thứ hai, Ngày 17/05/2021 -\n\nTrên cơ sở đánh giá những kết quả đạt được của Chương trình tổng thể giai"
+            " đoạn 2001-2010, Chính phủ đã ban hành Nghị quyết số 30c/NQ-CP ngày 08/11/2011 phê duyệt Chương trình"
+            " tổng thể cải cách hành chính nhà nước giai đoạn 2011-2020.\nLà một trong 14 tỉnh, thành phố được phép"
+            " bỏ phiếu sớm so với Ngày Bầu cử 23/5/2021 đã được Quốc hội ấn định.\n")
+    a = analyse(None, text, None)
+    assert a.own.number is None and "30c/NQ-CP" in [c.number for c in a.citations]
+    # a fresh statement (its events follow within the year) stays the page's own
+    fresh = text.replace("ngày 08/11/2011", "ngày 08/11/2020")
+    assert analyse(None, fresh, None).own.number == "30c/NQ-CP"
