@@ -277,7 +277,16 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
         # a heading's statement dates it or names its organ; "Quyết định số 93/2007/QĐ-TTg về … đã được ban
         # hành từ năm 2007, …" opening an article's first sentence is its topic
         if c is not None and c.type is not None and (c.date or c.issuer) and lead[1] - lead[0] <= 300:
-            return OwnDocument(c.number, c.type, c.date, c.issuer, _subject_after(text, key, c.end))
+            issuer = c.issuer
+            if issuer is None and c.number is not None:
+                # the lead line names no organ; the sentence stating the same document often does
+                # ("Sở Khoa học và Công nghệ tỉnh Điện Biên ban hành Kế hoạch số 817/KH-SKHVCN …")
+                for later in find_citations(text[:_LEAD_CHARS * 2], key[:_LEAD_CHARS * 2]):
+                    if later.start > c.start and later.number == c.number:
+                        issuer = _statement(text, key, later.start, posted)[0]
+                        if issuer:
+                            break
+            return OwnDocument(c.number, c.type, c.date, issuer, _subject_after(text, key, c.end))
     tkey = fold_aligned(title)
     tm = _TITLE_TYPE_RE.match(tkey)
     # a page titled as a document of one type ("Phương án …", "Đề cương …") is not a statement's
