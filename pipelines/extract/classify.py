@@ -19,8 +19,11 @@ CCHC_RE = re.compile(
 CCHC_SUBJECT_RE = re.compile(
     r"dich\s*vu\s*cong\s*truc\s*tuyen|chi\s*so\s*hai\s*long|hai\s*long\s*cua\s*(?:nguoi\s*dan|to\s*chuc)"
     r"|danh\s*gia\s*muc\s*do\s*(?:phuc\s*vu|hai\s*long)|su\s*phuc\s*vu\s*cua\s*co\s*quan\s*hanh\s*chinh")
-# tuyên truyền incl. misspellings: tuyên truyên / tuyên tuyền / truyên truyền / tuyền truyền
-PROPAGANDA_RE = re.compile(r"(?<![a-z])(?:tuyen|truyen)\s*t(?:r)?uyen(?![a-z])|thong\s*tin\s*tuyen\s*truyen")
+# tuyên truyền incl. misspellings: tuyên truyên / tuyên tuyền / truyên truyền / tuyền truyền; and
+# "(công tác) truyền thông (về) cải cách hành chính", the newer name for the same work (the bare
+# fold "truyen thong" is also "truyền thống", tradition, so only as reform's communication)
+PROPAGANDA_RE = re.compile(r"(?<![a-z])(?:tuyen|truyen)\s*t(?:r)?uyen(?![a-z])|thong\s*tin\s*tuyen\s*truyen"
+                           r"|(?<![a-z])truyen\s*thong\s*(?:ve\s*)?(?:cong\s*tac\s*)?(?:cai\s*cach\s*hanh\s*chinh|cchc)")
 # digital transformation and e-government: the topic reform news is most often confused with; a body
 # that names it at least as often as reform is about it, with reform in passing ("… thúc đẩy cải cách
 # hành chính, nâng cao năng lực cạnh tranh")

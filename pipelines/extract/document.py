@@ -25,6 +25,7 @@ from .issuer import PortalContext, complete_issuer, issuer_in_clause, organ_of
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
+from .selftype import purpose_is_propaganda, self_type
 
 _VERB_END_RE = re.compile(
     r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh(?:\s+kem\s+theo)?|xay\s*dung|ky(?:\s+ban\s*hanh)?"
@@ -304,6 +305,15 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
         heading = type_heading(text, key)
         if heading is not None:
             own.type, own.subject = heading[0], own.subject or heading[1]
+    if own.number is None and not own.from_header:
+        # no header and no number: the text's own voice ("I. MỤC ĐÍCH, YÊU CẦU", "Kế hoạch này",
+        # "UBND tỉnh … báo cáo kết quả … như sau:") names its type; a report's voice outweighs the
+        # unnumbered plan its background recalls ("UBND tỉnh ban hành Kế hoạch CCHC năm 2012 …")
+        own_voice = self_type(text, key)
+        if own_voice == "Báo cáo" and own.type != "Báo cáo":
+            own = OwnDocument(type="Báo cáo", issuer_as_written=own.issuer_as_written)
+        elif own.type is None and own_voice is not None:
+            own.type = own_voice
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
     issuer = (complete_issuer(own.issuer_as_written, own.subject or title, context, own.superior, place=own.place,
@@ -317,6 +327,8 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
     if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])   # a yearly reform plan that names no year is the year it is issued
     cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None)
+    if cat == "plan" and not about and not subject_key and purpose_is_propaganda(key):
+        cat = "propaganda_plan"   # a headerless, untitled plan whose purpose part is about propaganda
     # the year or period a plan is for, reform or not ("Kế hoạch … năm 2018", "… giai đoạn 2021-2025");
     # a reform report keeps the year it reports on; news and other pages have neither
     is_plan = cat in ("plan", "propaganda_plan") or (own.type in _PLAN_TYPES and cat != "report")

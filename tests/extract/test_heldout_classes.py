@@ -1,0 +1,57 @@
+"""Classes of real pages met when the old held-out part (b-*, c-*) of the real-text corpus was opened
+for study: one test per class, each on a short snippet of real portal text of that class.
+"""
+from __future__ import annotations
+
+from pipelines.extract.document import analyse
+
+PLAN_BODY_ONLY = (
+    "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n"
+    "a) Tăng cường nâng cao nhận thức, trách nhiệm tổ chức thực hiện kế hoạch CCHC hàng năm của xã đối với cán bộ, "
+    "công chức, viên chức trong quá trình thực thi công vụ, nhiệm vụ.\n"
+    "b) Nâng cao hiệu quả tuyên truyền CCHC trên các phương tiện thông tin đại chúng kết hợp với việc đưa tuyên "
+    "truyền CCHC vào hoạt động thường xuyên trên các trang thông tin điện tử của xã.\n"
+    "c) Đẩy mạnh tăng cường tuyên truyền trên mạng xã hội, thông qua Zalo, Fanpage của UBND xã.\n"
+    "2. Yêu cầu\na) Triển khai công tác tuyên truyền thiết thực, hiệu quả theo tiến độ thời gian đề ra.\n"
+    "II. NỘI DUNG TUYÊN TRUYỀN\n1. Tuyên truyền các chủ trương của Đảng về cải cách hành chính.\n")
+
+
+def test_headerless_plan_body_is_a_plan_by_its_skeleton() -> None:
+    """A copy that opens at "I. MỤC ĐÍCH, YÊU CẦU" is a plan; its purpose part says which kind."""
+    a = analyse(None, PLAN_BODY_ONLY, None)
+    assert a.own.type == "Kế hoạch" and a.category == "propaganda_plan"
+    reform = PLAN_BODY_ONLY.replace("tuyên truyền", "thực hiện").replace("Tuyên truyền", "Thực hiện")
+    reform = reform.replace("truyền", "thực hiện")
+    b = analyse(None, reform.replace("TUYÊN TRUYỀN", "THỰC HIỆN"), None)
+    assert b.own.type == "Kế hoạch" and b.category == "plan"
+
+
+def test_text_naming_itself_this_plan_is_the_plan() -> None:
+    body = ("Theo đó, Kế hoạch được UBND phường xây dựng, triển khai nhằm tiếp tục thực hiện Chương trình tổng thể CCHC "
+            "nhà nước của Chính phủ giai đoạn 2021 - 2030; Kế hoạch Cải cách hành chính năm 2025 của phường Xuân Phương, "
+            "với các mục tiêu chính như: cải thiện các chỉ số thành phần của Chỉ số PAR INDEX, SIPAS, PAPI.\nUBND phường giao các phòng, ban đơn vị căn cứ Kế hoạch này "
+            "triển khai thực hiện.")
+    a = analyse(None, body, None)
+    assert a.own.type == "Kế hoạch" and a.category == "plan"
+    # a common noun "kế hoạch này" in running text names no document
+    assert analyse(None, "Các đơn vị đã hoàn thành kế hoạch này trong quý.", None).own.type is None
+
+
+def test_news_retelling_a_reform_communication_plan_is_that_propaganda_plan() -> None:
+    title = "Đổi mới hình thức, nội dung công tác truyền thông cải cách hành chính"
+    body = (f"{title}\nKế hoạch nêu rõ 7 nhóm nội dung cần tập trung truyền thông cùng các hình thức truyền thông cụ thể.\n"
+            "UBND tỉnh yêu cầu các cơ quan, đơn vị định kỳ 1 lần/quý gửi tin, bài về kết quả thực hiện nhiệm vụ CCHC.")
+    a = analyse(title, body, None)
+    assert a.own.type == "Kế hoạch" and a.category == "propaganda_plan"
+    # "truyền thống" (tradition) folds like "truyền thông" and is no propaganda
+    b = analyse("Kế hoạch tổ chức kỷ niệm ngày truyền thống ngành cải cách hành chính", "Kế hoạch nêu rõ các hoạt động.", None)
+    assert b.category == "plan"
+
+
+def test_report_in_its_own_voice_outweighs_the_plan_it_recalls() -> None:
+    body = ("Thực hiện Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ, UBND tỉnh ban hành Kế hoạch cải cách hành "
+            "chính năm 2012 theo Quyết định số 310/QĐ-UBND ngày 21/02/2012. Qua một năm tổ chức triển khai, UBND tỉnh "
+            "Tây Ninh báo cáo kết quả chủ yếu của công tác cải cách hành chính năm 2012 (CCHC) trên địa bàn tỉnh như sau:\n"
+            "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH\n")
+    a = analyse(None, body, None)
+    assert a.own.type == "Báo cáo" and a.category == "report" and a.plan_year is None
