@@ -235,6 +235,8 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     # and a report's paragraphs mention plans others issued ("10. Hà Nội ban hành kế hoạch …")
     for src, skey in ((text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (title, tkey)):
         for m in _NUMBERLESS_RE.finditer(skey):
+            if title_type is not None and DOC_TYPES[m["type"]] != title_type:
+                continue   # "ĐỀ CƯƠNG TUYÊN TRUYỀN …" recalling "Chính phủ ban hành Kế hoạch …" is the outline
             type_start = m.start("type")
             issuer, lead_date, ok = _statement(src, skey, type_start, posted)
             if not ok:

@@ -55,3 +55,12 @@ def test_report_in_its_own_voice_outweighs_the_plan_it_recalls() -> None:
             "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH\n")
     a = analyse(None, body, None)
     assert a.own.type == "Báo cáo" and a.category == "report" and a.plan_year is None
+
+
+def test_outline_titled_page_is_not_the_unnumbered_plan_its_grounds_recall() -> None:
+    title = "ĐỀ CƯƠNG TUYÊN TRUYỀN SẮP XẾP ĐƠN VỊ HÀNH CHÍNH CẤP XÃ GIAI ĐOẠN 2023-2025 TRÊN ĐỊA BÀN THÀNH PHỐ PHAN RANG - THÁP CHÀM"
+    body = ("I. Căn cứ pháp lý\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
+            "Ngày 30/7/2023, Chính phủ ban hành Kế hoạch thực hiện sắp xếp đơn vị hành chính cấp huyện, cấp xã "
+            "giai đoạn 2023-2025.\nII. Nội dung tuyên truyền\n")
+    a = analyse(title, body, None)
+    assert a.own.type == "Đề cương" and a.plan_period is None
