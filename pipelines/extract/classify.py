@@ -52,12 +52,13 @@ def is_cchc(title_key: str, subject_key: str, text_key: str) -> bool:
 
 
 # a write-up of results ("Kết quả thực hiện công tác CCHC 9 tháng", "Mười năm thực hiện Chương trình
-# tổng thể …", "… dẫn đầu bảng xếp hạng Chỉ số CCHC", an inspection's findings): a report, whatever
-# the page calls itself
+# tổng thể …", "… dẫn đầu bảng xếp hạng Chỉ số CCHC", an inspection's findings, "Công bố Chỉ số CCHC
+# năm 2018"): a report, whatever the page calls itself
 RESULTS_RE = re.compile(
     r"(?<![a-z])(?:ket\s*qua|xep\s*hang|dan\s*dau|so\s*ket|tong\s*ket|thuc\s*hien\s*kiem\s*tra|"
     r"(?:\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|hai\s*muoi)\s*nam\s*thuc\s*hien|"
-    r"(?:\d|sau|chin)\s*thang\s*(?:dau\s*)?nam|chi\s*so\s*hai\s*long[^.\n]{0,120}nam\s*(?:19|20)\d\d)(?![a-z])")
+    r"(?:\d|sau|chin)\s*thang\s*(?:dau\s*)?nam|chi\s*so\s*hai\s*long[^.\n]{0,120}nam\s*(?:19|20)\d\d|"
+    r"cong\s*bo\s*(?:ket\s*qua|chi\s*so))(?![a-z])")
 # a decision, a programme, that issues or approves a plan is that plan's vehicle
 _ISSUES_PLAN_RE = re.compile(
     r"(?:^\s*|(?:ban\s*hanh|phe\s*duyet|ve)\s*(?:viec\s*(?:ban\s*hanh\s*)?)?)ke\s*hoach(?![a-z])")
@@ -67,7 +68,8 @@ _NOT_PLAN_TYPES = frozenset({"công văn", "thông báo", "hướng dẫn", "ch�
                              "đề án"})
 
 
-def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool, numbered: bool = True) -> str:
+def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool, numbered: bool = True,
+             results_lead: bool = False) -> str:
     """propaganda_plan / plan / report / other; a page that is not about reform is "other" (the
     contract's four values, so a consumer never meets a fifth, null).
 
@@ -75,7 +77,11 @@ def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool,
     is a plan, a propaganda plan when its subject (else its title) is about propaganda; a letter, a
     notice or a guide that carries out a plan is not one. Without a type, the title: a results
     write-up published as news is a report; a title naming a plan is a plan. An unnumbered
-    document the text mentions (`numbered` False) does not outweigh a results write-up's title.
+    document the text mentions (`numbered` False) does not outweigh a results write-up's title. A
+    decision that issues no plan is a report when its title publishes results ("Công bố Chỉ số CCHC
+    năm 2018"). With no type and a title that decides nothing, a text whose lead opens on results
+    (`results_lead`, see document.results_lead) ("Sau hơn 10 năm thực hiện …", "Kết quả thực hiện công
+    tác CCHC năm 2023 …") makes a results write-up, a report.
     """
     if not cchc:
         return "other"
@@ -94,11 +100,15 @@ def category(doc_type: str | None, title_key: str, subject_key: str, cchc: bool,
         return plan_kind()
     if dt_key in ("quyết định", "chương trình", "chương trình hành động"):
         # "ban hành kèm theo Quyết định số … Kế hoạch …": the subject opens with the plan it issues
-        return plan_kind() if _ISSUES_PLAN_RE.search(subject_key) or _ISSUES_PLAN_RE.search(title_key) else "other"
+        if _ISSUES_PLAN_RE.search(subject_key) or _ISSUES_PLAN_RE.search(title_key):
+            return plan_kind()
+        return "report" if dt_key == "quyết định" and RESULTS_RE.search(title_key) else "other"
     if dt_key in _NOT_PLAN_TYPES:
         return "report" if RESULTS_RE.search(title_key) else "other"
     if RESULTS_RE.search(title_key) or REPORT_RE.search(title_key[:40]):
         return "report"
     if PLAN_RE.search(title_key if not subject_key else both):
         return plan_kind()
+    if not dt_key and results_lead:
+        return "report"
     return "other"

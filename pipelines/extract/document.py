@@ -107,6 +107,7 @@ def _issuer_from_clause(clause: str) -> str | None:
 
 
 _LEAD_CHARS = 800
+_RESULTS_LEAD = 300   # the text's opening that tells a results write-up (its first sentence or two)
 _SOURCE_TAG_RE = re.compile(r"^\s*\(?[a-z0-9.]{2,14}\)?\s*[-–]\s+")
 _DAY_MONTH_RE = re.compile(r"^\s*ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d/.-])")
 
@@ -182,6 +183,23 @@ def own_from_header(text: str, key: str) -> OwnDocument | None:
     return OwnDocument(h.number, h.type, h.date, h.organ, h.subject, h.superior, place=h.place, from_header=True)
 
 
+_FIRST_SENTENCE_RE = re.compile(r"\.(?:\s|$)|\n")
+_SENTENCE_OPEN_RE = re.compile(r"(?:^|[.;:]\s|\n)\s*$")
+
+
+def results_lead(key: str) -> bool:
+    """Does the text's opening (its first sentence or two) tell results ("… Kết quả thực hiện công tác
+    CCHC năm 2023 …", "Sau hơn 10 năm thực hiện …")? A bare "kết quả" counts only opening a sentence:
+    inside one it is what a plan will assess ("Nhằm đánh giá thực chất kết quả …") or the one-stop
+    office's name ("Bộ phận tiếp nhận và trả kết quả")."""
+    start = len(key) - len(key.lstrip())
+    lead = key[start:start + _RESULTS_LEAD]
+    for m in RESULTS_RE.finditer(lead):
+        if not m[0].startswith("ket") or _SENTENCE_OPEN_RE.search(lead[:m.start()]):
+            return True
+    return False
+
+
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
              posted: str | None = None) -> OwnDocument | None:
     """The page's own document: a document header, a numbered statement in the text, then in the
@@ -217,10 +235,17 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     title_type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])] if tm else None
     # a results write-up ("Kết quả giải quyết TTHC tính đến …") is its own report: the directive it
     # recalls ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg") is background
-    if title_type is None and RESULTS_RE.search(tkey):
+    results = title_type is None and (RESULTS_RE.search(tkey) is not None or results_lead(key))
+    if results:
+        # a text that opens on results ("Sau hơn 10 năm thực hiện Chương trình tổng thể CCHC …") is a
+        # write-up too: the decision its "1. Công tác chỉ đạo" part recalls is background
         title_type = "Báo cáo"
+    # … but a statement that is the text's first sentence ("Ngày 22/11/2023, Sở Nội vụ ban hành Quyết
+    # định số 1074/QĐ-SNV về việc công bố kết quả …") is the document the write-up is about
+    first = _FIRST_SENTENCE_RE.search(key, len(key) - len(key.lstrip()))
+    first_end = first.start() if first else len(key)
     for c in (citations if citations is not None else find_citations(text, key)):
-        if c.type is None or (title_type is not None and c.type != title_type):
+        if c.type is None or (title_type is not None and c.type != title_type and not (results and c.start < first_end)):
             continue
         issuer, lead_date, ok = _statement(text, key, c.start, posted)
         if ok:
@@ -233,9 +258,10 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             return OwnDocument(c.number, DOC_TYPES[tm["type"]], c.date, c.issuer, _subject_after(title, tkey, c.end))
     # an unnumbered statement is the page's own only in its lead: further down, a bulletin's items
     # and a report's paragraphs mention plans others issued ("10. Hà Nội ban hành kế hoạch …")
-    for src, skey in ((text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (title, tkey)):
+    for in_text, src, skey in ((True, text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (False, title, tkey)):
         for m in _NUMBERLESS_RE.finditer(skey):
-            if title_type is not None and DOC_TYPES[m["type"]] != title_type:
+            if (title_type is not None and DOC_TYPES[m["type"]] != title_type
+                    and not (results and in_text and m.start() < first_end)):
                 continue   # "ĐỀ CƯƠNG TUYÊN TRUYỀN …" recalling "Chính phủ ban hành Kế hoạch …" is the outline
             type_start = m.start("type")
             issuer, lead_date, ok = _statement(src, skey, type_start, posted)
@@ -328,7 +354,8 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
     plan_year, plan_period = year_or_period(subject_key, about)
     if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])   # a yearly reform plan that names no year is the year it is issued
-    cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None)
+    cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None,
+                            results_lead=results_lead(key))
     if cat == "plan" and not about and not subject_key and purpose_is_propaganda(key):
         cat = "propaganda_plan"   # a headerless, untitled plan whose purpose part is about propaganda
     # the year or period a plan is for, reform or not ("Kế hoạch … năm 2018", "… giai đoạn 2021-2025");

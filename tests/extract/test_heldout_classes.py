@@ -64,3 +64,43 @@ def test_outline_titled_page_is_not_the_unnumbered_plan_its_grounds_recall() -> 
             "giai đoạn 2023-2025.\nII. Nội dung tuyên truyền\n")
     a = analyse(title, body, None)
     assert a.own.type == "Đề cương" and a.plan_period is None
+
+
+def test_results_lead_makes_a_write_up_whose_recalled_decision_is_background() -> None:
+    title = "Thành phố Cần Thơ đẩy mạnh công tác cải cách hành chính phát triển kinh tế xã hội"
+    body = ("Sau hơn 10 năm thực hiện Chương trình tổng thể cải cách hành chính (CCHC) nhà nước (2004 – 2015) trên địa bàn "
+            "thành phố Cần Thơ, chính quyền các cấp ngày càng gần dân hơn.\n1. Công tác chỉ đạo, điều hành\n"
+            "Thực hiện Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Thủ tướng Chính phủ, Ủy ban nhân dân (UBND) thành phố "
+            "Cần Thơ đã ban hành Quyết định số 3362/QĐ-UBND ngày 29/12/2011 về Chương trình CCHC thành phố Cần Thơ giai "
+            "đoạn 2011-2020.")
+    a = analyse(title, body, None)
+    assert a.own.number is None and a.category == "report"
+
+
+def test_untitled_text_opening_on_a_years_results_is_a_report() -> None:
+    body = ("Năm 2023, công tác cải cách hành chính của huyện tiếp tục được lãnh đạo, chỉ đạo quyết liệt. Kết quả thực "
+            "hiện công tác CCHC năm 2023 của huyện có sự chuyển biến so với năm 2022; chỉ số cải cách hành chính của "
+            "huyện là 69,37%, xếp loại Khá.")
+    assert analyse(None, body, None).category == "report"
+    # a plan's purpose that will assess results is no write-up
+    plan = ("Nhằm đánh giá thực chất kết quả thực hiện công tác cải cách hành chính tại các cơ quan, đơn vị, địa "
+            "phương. Kế hoạch kiểm tra công tác CCHC năm 2016 được ban hành nhằm chấn chỉnh công tác CCHC.")
+    assert analyse(None, plan, None).category != "report"
+
+
+def test_results_titled_news_whose_first_sentence_issues_a_decision_is_that_decision() -> None:
+    title = "Khối UBND cấp xã thuộc huyện Quảng Điền có điểm bình quân và xếp hạng chỉ số cải cách hành chính đứng đầu toàn tỉnh"
+    body = ("Ngày 22/11/2023, Sở Nội vụ ban hành Quyết định số 1074/QĐ-SNV về việc công bố kết quả đánh giá, xếp loại "
+            "công tác cải cách hành chính của UBND các xã, phường, thị trấn năm 2023.\nNăm 2023 Hội đồng thẩm định chỉ "
+            "số cải cách hành chính tỉnh đánh giá, xếp loại 141 xã, phường, thị trấn trên địa bàn tỉnh.")
+    a = analyse(title, body, None)
+    assert (a.own.type, a.own.number, a.own.date) == ("Quyết định", "1074/QĐ-SNV", "2023-11-22")
+
+
+def test_decision_publishing_an_index_is_a_report() -> None:
+    title = "Công bố Chỉ số cải cách hành chính năm 2018"
+    body = ("Mới đây, Ủy ban nhân dân tỉnh Kiên Giang vừa ban hành Quyết định công bố Chỉ số cải cách hành chính các "
+            "sở, ban, ngành cấp tỉnh, Ủy ban nhân dân các huyện, thành phố năm 2018. Kết quả, Văn phòng Ủy ban nhân "
+            "dân tỉnh có số điểm cao nhất đạt 98 điểm, xếp loại xuất sắc.")
+    a = analyse(title, body, None)
+    assert a.own.type == "Quyết định" and a.category == "report"
