@@ -4,7 +4,7 @@ A portal that posts a plan's body without its header (the copy opens at "I. MỤ
 a news item that retells one plan ("Kế hoạch nêu rõ 7 nhóm nội dung …", "… căn cứ Kế hoạch này triển
 khai thực hiện"), still says which document it is: by the skeleton every Vietnamese plan opens with,
 by the bare type noun as the subject of its lead, or by "<type> này" ("this plan"). A report says
-"<organ> báo cáo kết quả … như sau:". Everything is matched on the aligned fold (same offsets as the
+"<organ> báo cáo kết quả … như sau:". A letter: "V/v …" and "Kính gửi:". Everything is matched on the aligned fold (same offsets as the
 text) and, where case matters, checked on the text as published (a capital "Kế hoạch" is the
 document's name; "kế hoạch" in running text is the common noun).
 """
@@ -26,6 +26,10 @@ _LEAD_SUBJECT_RE = re.compile(
     r"duoc\s*(?:ubnd|uy\s*ban|xay\s*dung|ban\s*hanh)|nham|co\s*muc)")
 # "UBND tỉnh Tây Ninh báo cáo kết quả … như sau:": the text reporting in its own voice
 _REPORTS_RE = re.compile(r"(?<![a-z])bao\s*cao\s*(?:ket\s*qua|tinh\s*hinh)[^.:\n]{0,200}nhu\s*sau\s*:")
+# a letter's two marks: its "V/v …" subject line and its "Kính gửi:" addressees (a công văn has no
+# type word of its own: "Số 924/SNV-CCHC … V/v báo cáo công tác CCHC quý III")
+_ABOUT_RE = re.compile(r"(?<![a-z])v\s*/\s*v(?![a-z])")
+_DEAR_RE = re.compile(r"(?:^|\n)[ \t]*kinh\s*gui\s*:")
 _LEAD = 400
 _SELF_SPAN = 20_000
 
@@ -34,8 +38,10 @@ def _capital(text: str, start: int) -> bool:
     return text[start:start + 1].isupper()
 
 
-def self_type(text: str, key: str) -> str | None:
+def self_type(text: str, key: str, title_key: str = "") -> str | None:
     """The type the text names itself by (see the module docstring), or None."""
+    if _DEAR_RE.search(key[:_LEAD * 2]) and (_ABOUT_RE.search(title_key) or _ABOUT_RE.search(key[:_LEAD * 2])):
+        return "Công văn"
     if _PLAN_SKELETON_RE.match(key):
         return "Kế hoạch"
     if _REPORTS_RE.search(key[:_LEAD * 3]):

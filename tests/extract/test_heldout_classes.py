@@ -104,3 +104,15 @@ def test_decision_publishing_an_index_is_a_report() -> None:
             "dân tỉnh có số điểm cao nhất đạt 98 điểm, xếp loại xuất sắc.")
     a = analyse(title, body, None)
     assert a.own.type == "Quyết định" and a.category == "report"
+
+
+def test_letter_posted_under_its_number_line_is_a_cong_van() -> None:
+    title = "Số 924/SNV-CCHC Ngày 07-9-2015 V/v báo cáo công tác CCHC quý III năm 2015."
+    body = ("Kính gửi:\n– Thủ trưởng các Sở, Ban ngành,\n– Uỷ ban nhân dân các huyện, thành phố.\n"
+            "Thực hiện Chỉ thị số 33-CT/TU ngày 01/12/2014 của Ban Thường vụ Tỉnh ủy về tăng cường công tác lãnh đạo, "
+            "chỉ đạo cải cách hành chính.")
+    a = analyse(title, body, None)
+    assert (a.own.type, a.own.number, a.own.date) == ("Công văn", "924/SNV-CCHC", "2015-09-07")
+    # without its number line, "V/v" and "Kính gửi:" still make it a letter
+    b = analyse("V/v báo cáo công tác CCHC quý III năm 2015", body, None)
+    assert b.own.type == "Công văn" and b.category == "other"
