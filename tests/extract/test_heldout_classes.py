@@ -4,6 +4,7 @@ for study: one test per class, each on a short snippet of real portal text of th
 from __future__ import annotations
 
 from pipelines.extract.document import analyse
+from pipelines.extract.extractor import clean_text
 
 PLAN_BODY_ONLY = (
     "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n"
@@ -116,3 +117,18 @@ def test_letter_posted_under_its_number_line_is_a_cong_van() -> None:
     # without its number line, "V/v" and "Kính gửi:" still make it a letter
     b = analyse("V/v báo cáo công tác CCHC quý III năm 2015", body, None)
     assert b.own.type == "Công văn" and b.category == "other"
+
+
+def test_text_ends_at_comment_forms_back_to_top_links_and_dated_archive_lists() -> None:
+    body = ("Ngày 19/01/2023 UBND phường Sông Cầu ban hành kế hoạch thực hiện công tác cải cách hành chính năm 2023.\n"
+            "Giao Công chức Văn phòng-Thống kê theo dõi việc thực hiện kế hoạch.")
+    for chrome in ("LEAVE A REPLY\nPlease enter your comment!\nPlease enter your name here",
+                   "Back To Top", "Các tin đã đưa ngày:\n20/08/2021"):
+        text = clean_text(f"{body}\n{chrome}")
+        assert text == body, chrome
+
+
+def test_bulleted_view_counter_above_the_text_is_no_text() -> None:
+    lead = ("( Phù Ninh) - Ngày 17 tháng 6 năm 2019, Huyện ủy Phù Ninh ban hành hướng dẫn số Số 15 - HD/HU của ban "
+            "thường vụ Huyện ủy Phù Ninh về Hướng dẫn Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã.")
+    assert clean_text(f"  • Cập nhật: 18/06/2019\n  • Lượt xem: 15695 lượt xem\n{lead}") == lead
