@@ -201,6 +201,14 @@ def results_lead(key: str) -> bool:
     return False
 
 
+def _results_statement(key: str, start: int, first_end: int) -> bool:
+    """Is the document stated at `start` in the text's first sentence (ending at `first_end`) the
+    results the write-up is about ("… ban hành Quyết định số 1074/QĐ-SNV về việc công bố kết quả …")?
+    A directive recalled first ("Thủ tướng ban hành Chỉ thị số 23/CT-TTg về đẩy mạnh CCHC; tính đến
+    …") is background."""
+    return start < first_end and RESULTS_RE.search(key, start, first_end) is not None
+
+
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
              posted: str | None = None) -> OwnDocument | None:
     """The page's own document: a document header, a numbered statement in the text, then in the
@@ -246,7 +254,8 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     first = _FIRST_SENTENCE_RE.search(key, len(key) - len(key.lstrip()))
     first_end = first.start() if first else len(key)
     for c in (citations if citations is not None else find_citations(text, key)):
-        if c.type is None or (title_type is not None and c.type != title_type and not (results and c.start < first_end)):
+        if c.type is None or (title_type is not None and c.type != title_type
+                              and not (results and _results_statement(key, c.start, first_end))):
             continue
         issuer, lead_date, ok = _statement(text, key, c.start, posted)
         if ok:
@@ -267,7 +276,7 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     for in_text, src, skey in ((True, text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (False, title, tkey)):
         for m in _NUMBERLESS_RE.finditer(skey):
             if (title_type is not None and DOC_TYPES[m["type"]] != title_type
-                    and not (results and in_text and m.start() < first_end)):
+                    and not (results and in_text and _results_statement(key, m.start(), first_end))):
                 continue   # "ĐỀ CƯƠNG TUYÊN TRUYỀN …" recalling "Chính phủ ban hành Kế hoạch …" is the outline
             type_start = m.start("type")
             issuer, lead_date, ok = _statement(src, skey, type_start, posted)

@@ -3,6 +3,7 @@ for study: one test per class, each on a short snippet of real portal text of th
 """
 from __future__ import annotations
 
+from pipelines.extract import extract
 from pipelines.extract.document import analyse
 from pipelines.extract.extractor import clean_text
 
@@ -132,3 +133,20 @@ def test_bulleted_view_counter_above_the_text_is_no_text() -> None:
     lead = ("( Phù Ninh) - Ngày 17 tháng 6 năm 2019, Huyện ủy Phù Ninh ban hành hướng dẫn số Số 15 - HD/HU của ban "
             "thường vụ Huyện ủy Phù Ninh về Hướng dẫn Tuyên truyền việc sắp xếp các đơn vị hành chính cấp xã.")
     assert clean_text(f"  • Cập nhật: 18/06/2019\n  • Lượt xem: 15695 lượt xem\n{lead}") == lead
+
+
+def test_short_headline_confirmed_by_the_title_tag_and_its_posting_line() -> None:
+    """A table-layout portal's headline "Báo cáo" (shorter than any news headline) with "<title>Báo cáo ::
+    site</title>" and its date line glued to a view count ("10.03.2025 15:0211 đã xem")."""
+    site = "Trang thông tin điện tử xã Đưng K’Nớ"
+    html = (f"<html><head><meta charset='utf-8'><title>Báo cáo :: {site}</title></head><body><table><tr><td>"
+            "<table><tr><td class='path'><a href='/'>Trang chủ</a> &gt;&gt; Văn bản chỉ đạo điều hành</td></tr>"
+            "<tr><td class='title_news'><b>Báo cáo</b></td></tr><tr><td class='date_news'>10.03.2025 15:0211 đã xem</td></tr>"
+            "<tr><td><p>ỦY BAN NHÂN DÂN</p><p>XÃ ĐƯNG K’NỚ</p><p>Số: 31  /BC-UBND</p><p>BÁO CÁO</p>"
+            "<p>Kết quả công tác cải cách hành chính Quý I năm 2025</p><p>Thực hiện Kế hoạch số 11/KH-UBND ngày "
+            "21/01/2025 của Ủy ban nhân dân xã Đưng K’Nớ về việc thực hiện công tác cải cách hành chính năm 2025, Ủy "
+            "ban nhân dân xã báo cáo kết quả thực hiện công tác cải cách hành chính Quý I năm 2025, cụ thể như sau:</p>"
+            "</td></tr></table></td></tr></table></body></html>")
+    rec = extract(html, "http://dungkno.lacduong.lamdong.gov.vn/chi-tiet-tin-tuc/?param=bao-cao")
+    assert rec.title == "Báo cáo"
+    assert rec.published_at == "2025-03-10T15:02:00+07:00"
