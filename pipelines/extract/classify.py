@@ -11,14 +11,17 @@ import re
 # administrative-reform vocabulary (folded); abbreviations are matched as whole words
 CCHC_RE = re.compile(
     r"cai\s*cach\s*hanh\s*chinh|(?<![a-z])cchc(?![a-z])|(?<![a-z])tthc(?![a-z])|thu\s*tuc\s*hanh\s*chinh"
-    r"|mot\s*cua\s*lien\s*thong|bo\s*phan\s*mot\s*cua|chi\s*so\s*cai\s*cach|(?<![a-z])par\s*index|(?<![a-z])sipas(?![a-z])"
+    r"|(?:mot|1)\s*cua\s*lien\s*thong|bo\s*phan\s*(?:mot|1)\s*cua|chi\s*so\s*cai\s*cach|(?<![a-z])par\s*index|(?<![a-z])sipas(?![a-z])"
+    # the English pages some portals keep ("administrative reform", "administrative procedures")
+    r"|administrative\s*(?:reform|procedures?)(?![a-z])|one[\s-]*stop\s*(?:shop|mechanism|department|section)"
 )
 # what only a title or a document's subject makes a reform topic: online public services and the
 # citizens' satisfaction with administrative services (SIPAS), as a survey, an index or a service.
 # The body does not count them: a digital-transformation text names online services in passing.
 CCHC_SUBJECT_RE = re.compile(
     r"dich\s*vu\s*cong\s*truc\s*tuyen|chi\s*so\s*hai\s*long|hai\s*long\s*cua\s*(?:nguoi\s*dan|to\s*chuc)"
-    r"|danh\s*gia\s*muc\s*do\s*(?:phuc\s*vu|hai\s*long)|su\s*phuc\s*vu\s*cua\s*co\s*quan\s*hanh\s*chinh")
+    r"|danh\s*gia\s*muc\s*do\s*(?:phuc\s*vu|hai\s*long)|su\s*phuc\s*vu\s*cua\s*co\s*quan\s*hanh\s*chinh"
+    r"|satisfaction\s*of\s*(?:the\s*)?(?:people|organi[sz]ations|citizens)|services\s*of\s*(?:the\s*)?state\s*administrative")
 # tuyên truyền incl. misspellings: tuyên truyên / tuyên tuyền / truyên truyền / tuyền truyền; and
 # "(công tác) truyền thông (về) cải cách hành chính", the newer name for the same work (the bare
 # fold "truyen thong" is also "truyền thống", tradition, so only as reform's communication)

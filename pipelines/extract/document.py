@@ -201,6 +201,12 @@ def results_lead(key: str) -> bool:
     return False
 
 
+def _first_sentence(key: str) -> str:
+    start = len(key) - len(key.lstrip())
+    m = _FIRST_SENTENCE_RE.search(key, start)
+    return key[start:m.start() if m else len(key)][:_LEAD_CHARS]
+
+
 def _results_statement(key: str, start: int, first_end: int) -> bool:
     """Is the document stated at `start` in the text's first sentence (ending at `first_end`) the
     results the write-up is about ("… ban hành Quyết định số 1074/QĐ-SNV về việc công bố kết quả …")?
@@ -365,7 +371,9 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
     subject_key = fold_aligned(own.subject) if own.subject else ""
     # without a headline, a heading-like first line of the text says what the page is about
     about = tkey or lead_key(text, key)
-    cchc = classify_is_cchc(about, subject_key, key)
+    # with neither a headline nor a subject, the text's first sentence says what it is about ("To have a
+    # basis for assessing the level of satisfaction … with the services of state administrative agencies")
+    cchc = classify_is_cchc(about or _first_sentence(key), subject_key, key)
     plan_year, plan_period = year_or_period(subject_key, about)
     if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])   # a yearly reform plan that names no year is the year it is issued

@@ -150,3 +150,22 @@ def test_short_headline_confirmed_by_the_title_tag_and_its_posting_line() -> Non
     rec = extract(html, "http://dungkno.lacduong.lamdong.gov.vn/chi-tiet-tin-tuc/?param=bao-cao")
     assert rec.title == "Báo cáo"
     assert rec.published_at == "2025-03-10T15:02:00+07:00"
+
+
+def test_english_satisfaction_survey_page_is_reform() -> None:
+    """A portal's English page on the SIPAS survey: no headline; its first sentence is its subject."""
+    body = ("To have a basis for assessing the level of satisfaction of organizations and individuals with the services "
+            "of state administrative agencies, public health, education and training units in the province.\n"
+            "1. Time: from September 2023 to November 2023 (during and outside office hours).\n"
+            "2. Location: At the office, home and directly at the hospital, clinic, medical facility.")
+    a = analyse(None, body, None)
+    assert a.is_cchc is True and a.category == "other"
+    # an English text on something else is not
+    assert analyse(None, "To have a basis for assessing the quality of rice seeds in the province.\n"
+                         "1. Time: from September 2023.", None).is_cchc is False
+
+
+def test_one_stop_office_written_with_a_digit_is_reform_vocabulary() -> None:
+    body = ("Tiếp nhận hồ sơ tại Bộ phận 1 cửa cấp huyện; trả kết quả giải quyết thủ tục hành chính qua Bộ phận 1 cửa "
+            "và cơ chế 1 cửa liên thông.")
+    assert analyse("Hồ sơ tiếp nhận trong tháng", body, None).is_cchc is True
