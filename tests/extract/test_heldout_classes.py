@@ -169,3 +169,16 @@ def test_one_stop_office_written_with_a_digit_is_reform_vocabulary() -> None:
     body = ("Tiếp nhận hồ sơ tại Bộ phận 1 cửa cấp huyện; trả kết quả giải quyết thủ tục hành chính qua Bộ phận 1 cửa "
             "và cơ chế 1 cửa liên thông.")
     assert analyse("Hồ sơ tiếp nhận trong tháng", body, None).is_cchc is True
+
+
+def test_headline_that_is_only_a_type_keeps_the_header_above_the_documents_heading() -> None:
+    raw = ("| ỦY BAN NHÂN DÂN XÃ ĐƯNG K’NỚ | Số: 31 /BC-UBND |\n"
+           "| CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc | Đưng K’Nớ, ngày 07 tháng 3 năm 2025 |\n"
+           "BÁO CÁO\nKết quả công tác cải cách hành chính Quý I năm 2025\n"
+           "Căn cứ Quyết định số 65/QĐ-UBND ngày 16/01/2025 của Ủy ban nhân dân huyện Lạc Dương về việc ban hành Kế "
+           "hoạch Cải cách hành chính năm 2025;")
+    text = clean_text(raw, "Báo cáo")
+    assert text is not None and text.startswith("| ỦY BAN NHÂN DÂN XÃ ĐƯNG K’NỚ | Số: 31 /BC-UBND |")
+    # a real headline repeated by trafilatura still cuts the banner above it
+    assert clean_text("Cổng thông tin\nKết quả CCHC quý I năm 2025\nNội dung bài viết dài về kết quả.",
+                      "Kết quả CCHC quý I năm 2025") == "Nội dung bài viết dài về kết quả."
