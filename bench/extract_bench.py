@@ -7,7 +7,7 @@
                                                             # and tests/extract/baseline_real.json
 
 Accuracy is printed for three sets, field by field: the fixture corpus (tests/fixtures/pages), the
-real-text corpus's training part (tests/fixtures/real/a-*) and its held-out part (b-*, printed as
+real-text corpus's training part (tests/fixtures/real/a-*, a2-*, a3-*, b-*, c-*) and its held-out part (d-*, printed as
 figures only: no page names, nobody tunes on it). Beside the real parts, trafilatura alone on the same
 pages: `bare_extraction` with TRAFILATURA_OPTIONS plus with_metadata=True (its title and date need
 it), scored with the same checks for title, date (its date has no time, so only the day is compared)

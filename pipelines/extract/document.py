@@ -34,6 +34,7 @@ from .issuer import (
 from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
 from .sections import find_sections
+from .selftype import purpose_is_propaganda, self_type
 
 _VERB_END_RE = re.compile(
     r"(?:(?<=\s)|^)(?:vua\s+|da\s+|chinh\s+thuc\s+)?(?:ban\s*hanh(?:\s+kem\s+theo)?|xay\s*dung|ky(?:\s+ban\s*hanh)?"
@@ -127,6 +128,7 @@ def _issuer_from_clause(clause: str) -> str | None:
 _LEAD_CHARS = 800
 # a news source's or place's tag ("HNP - ", "(Chinhphu.vn) - ", "( Phù Ninh) - ") before the lead sentence
 _SOURCE_TAG_RE = re.compile(r"^\s*(?:\(?[a-z0-9.]{2,14}\)?|\(\s*[a-z][a-z0-9. ]{1,28}\))\s*[-–]\s+")
+_RESULTS_LEAD = 300   # the text's opening that tells a results write-up (its first sentence or two)
 _DAY_MONTH_RE = re.compile(r"^\s*ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d/.-])")
 
 
@@ -248,6 +250,36 @@ def _later_years(text: str, key: str) -> list[tuple[int, int]]:
         out.append((pos, latest))
     out.reverse()
     return out
+_FIRST_SENTENCE_RE = re.compile(r"\.(?:\s|$)|\n")
+_NUMBER_TITLE_RE = re.compile(r"\s*so\s*:?\s*\d")
+_SENTENCE_OPEN_RE = re.compile(r"(?:^|[.;:]\s|\n)\s*$")
+
+
+def results_lead(key: str) -> bool:
+    """Does the text's opening (its first sentence or two) tell results ("… Kết quả thực hiện công tác
+    CCHC năm 2023 …", "Sau hơn 10 năm thực hiện …")? A bare "kết quả" counts only opening a sentence:
+    inside one it is what a plan will assess ("Nhằm đánh giá thực chất kết quả …") or the one-stop
+    office's name ("Bộ phận tiếp nhận và trả kết quả")."""
+    start = len(key) - len(key.lstrip())
+    lead = key[start:start + _RESULTS_LEAD]
+    for m in RESULTS_RE.finditer(lead):
+        if not m[0].startswith("ket") or _SENTENCE_OPEN_RE.search(lead[:m.start()]):
+            return True
+    return False
+
+
+def _first_sentence(key: str) -> str:
+    start = len(key) - len(key.lstrip())
+    m = _FIRST_SENTENCE_RE.search(key, start)
+    return key[start:m.start() if m else len(key)][:_LEAD_CHARS]
+
+
+def _results_statement(key: str, start: int, first_end: int) -> bool:
+    """Is the document stated at `start` in the text's first sentence (ending at `first_end`) the
+    results the write-up is about ("… ban hành Quyết định số 1074/QĐ-SNV về việc công bố kết quả …")?
+    A directive recalled first ("Thủ tướng ban hành Chỉ thị số 23/CT-TTg về đẩy mạnh CCHC; tính đến
+    …") is background."""
+    return start < first_end and RESULTS_RE.search(key, start, first_end) is not None
 
 
 def find_own(title: str, text: str, key: str, citations: list[Citation] | None = None,
@@ -294,17 +326,22 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
     title_type = DOC_TYPES[re.sub(r"\s+", " ", tm["type"])] if tm else None
     # a results write-up ("Kết quả giải quyết TTHC tính đến …") is its own report: the directive it
     # recalls ("ngày 02/9/2021, Thủ tướng Chính phủ ban hành Chỉ thị số 23/CT-TTg") is background
-    results = title_type is None and RESULTS_RE.search(tkey) is not None
+    results = title_type is None and (RESULTS_RE.search(tkey) is not None or results_lead(key))
     dates: list[tuple[int, int]] | None = None   # the text's dates, read once when a statement needs them
     if results:
+        # a text that opens on results ("Sau hơn 10 năm thực hiện Chương trình tổng thể CCHC …") is a
+        # write-up too: the decision its "1. Công tác chỉ đạo" part recalls is background
         title_type = "Báo cáo"
+    # … but a statement that is the text's first sentence ("Ngày 22/11/2023, Sở Nội vụ ban hành Quyết
+    # định số 1074/QĐ-SNV về việc công bố kết quả …") is the document the write-up is about
+    first = _FIRST_SENTENCE_RE.search(key, len(key) - len(key.lstrip()))
+    first_end = first.start() if first else len(key)
     for c in (citations if citations is not None else find_citations(text, key)):
-        if c.type is None:
-            continue
-        if title_type is not None and c.type != title_type and not (
+        if c.type is None or (title_type is not None and c.type != title_type and not (
                 # a results write-up that opens on the decision announcing those results ("Ngày 22/11/2023,
                 # Sở Nội vụ ban hành Quyết định số 1074/QĐ-SNV về việc công bố kết quả …") reports that decision
-                results and c.start < _LEAD_CHARS and RESULTS_RE.search(key, c.end, c.end + 120)):
+                results and (_results_statement(key, c.start, first_end)
+                             or (c.start < _LEAD_CHARS and RESULTS_RE.search(key, c.end, c.end + 120))))):
             continue
         issuer, lead_date, ok = _statement(text, key, c.start, posted)
         if ok and title_type is None:
@@ -327,12 +364,18 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             cits = find_citations(title, tkey)
             c = cits[0]
             return OwnDocument(c.number, DOC_TYPES[tm["type"]], c.date, c.issuer, _subject_after(title, tkey, c.end))
+    if tm is None and _NUMBER_TITLE_RE.match(tkey):
+        # a letter posted under its number line ("Số 924/SNV-CCHC Ngày 07-9-2015 V/v báo cáo …")
+        c = next(iter(find_citations(title, tkey)), None)
+        if c is not None and c.type is not None and c.start <= 8:
+            return OwnDocument(c.number, c.type, c.date, c.issuer, _subject_after(title, tkey, c.end))
     # an unnumbered statement is the page's own only in its lead: further down, a bulletin's items
     # and a report's paragraphs mention plans others issued ("10. Hà Nội ban hành kế hoạch …")
-    for src, skey in ((text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (title, tkey)):
+    for in_text, src, skey in ((True, text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (False, title, tkey)):
         for m in _NUMBERLESS_RE.finditer(skey):
-            if title_type is not None and not results and DOC_TYPES[m["type"]] != title_type:
-                continue   # "ĐỀ CƯƠNG TUYÊN TRUYỀN …": the Kế hoạch its lead recalls is background, as above
+            if (title_type is not None and DOC_TYPES[m["type"]] != title_type
+                    and not (results and in_text and _results_statement(key, m.start(), first_end))):
+                continue   # "ĐỀ CƯƠNG TUYÊN TRUYỀN …" recalling "Chính phủ ban hành Kế hoạch …" is the outline
             type_start = m.start("type")
             issuer, lead_date, ok = _statement(src, skey, type_start, posted)
             if not ok:
@@ -414,6 +457,15 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
         heading = type_heading(text, key)
         if heading is not None:
             own.type, own.subject = heading[0], own.subject or heading[1]
+    if own.number is None and not own.from_header:
+        # no header and no number: the text's own voice ("I. MỤC ĐÍCH, YÊU CẦU", "Kế hoạch này",
+        # "UBND tỉnh … báo cáo kết quả … như sau:") names its type; a report's voice outweighs the
+        # unnumbered plan its background recalls ("UBND tỉnh ban hành Kế hoạch CCHC năm 2012 …")
+        own_voice = self_type(text, key, tkey)
+        if own_voice == "Báo cáo" and own.type != "Báo cáo":
+            own = OwnDocument(type="Báo cáo", issuer_as_written=own.issuer_as_written)
+        elif own.type is None and own_voice is not None:
+            own.type = own_voice
     citations = [c for c in dedupe([Citation(c.type, c.number, c.date, c.issuer, c.start, c.end) for c in all_citations])
                  if c.number != own.number]
     if own.issuer_as_written is None and own.type is not None and not own.from_header:
@@ -431,11 +483,16 @@ def analyse(title: str | None, text: str | None, context: PortalContext | None,
     subject_key = fold_aligned(own.subject) if own.subject else ""
     # without a headline, a heading-like first line of the text says what the page is about
     about = tkey or lead_key(text, key)
-    cchc = classify_is_cchc(about, subject_key, key)
+    # with neither a headline nor a subject, the text's first sentence says what it is about ("To have a
+    # basis for assessing the level of satisfaction … with the services of state administrative agencies")
+    cchc = classify_is_cchc(about or _first_sentence(key), subject_key, key)
     plan_year, plan_period = year_or_period(subject_key, about)
     if plan_year is None and plan_period is None and cchc and own.date and own.type == "Kế hoạch":
         plan_year = int(own.date[:4])   # a yearly reform plan that names no year is the year it is issued
-    cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None)
+    cat = classify_category(own.type, about, subject_key, cchc, numbered=own.number is not None,
+                            results_lead=results_lead(key))
+    if cat == "plan" and not about and not subject_key and purpose_is_propaganda(key):
+        cat = "propaganda_plan"   # a headerless, untitled plan whose purpose part is about propaganda
     # the year or period a plan is for, reform or not ("Kế hoạch … năm 2018", "… giai đoạn 2021-2025");
     # a reform report keeps the year it reports on; news and other pages have neither
     is_plan = cat in ("plan", "propaganda_plan") or (own.type in _PLAN_TYPES and cat != "report")

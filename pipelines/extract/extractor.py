@@ -67,7 +67,9 @@ def clean_text(raw: str | None, title: str | None = None) -> str | None:
         return bool(tkey) and abs(len(inner) - tlen) <= 8 and key_of(inner) == tkey
 
     lines = raw.split("\n")
-    if tkey:
+    # a headline that is only a document type ("Báo cáo") is also the document's own heading line
+    # ("BÁO CÁO" under its header): what stands above that line is the header, not the banner
+    if tkey and tkey not in DOC_TYPES:
         # trafilatura kept the headline: what it put above it is the page's banner, menu and trail
         # (only short lines: trafilatura sometimes puts the body first and the headline after it)
         for i, line in enumerate(lines[:15]):

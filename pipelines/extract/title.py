@@ -168,7 +168,11 @@ def find_title(page: Page) -> str | None:
             key = key_of(stripped)
             if key in names or TITLE_BAD_RE.match(key) or _PORTAL_NAME_RE.match(key):
                 continue   # the site's own name or a caption, not a headline
-            return stripped if len(stripped) >= 15 else clean_space(r)
+            if len(stripped) >= 15 or (stripped != clean_space(r) and stripped in line_index):
+                # a short headline ("Báo cáo") stands when the <title> splits off the site's name and
+                # the page shows it as a line of its own
+                return stripped
+            return clean_space(r)
     return None
 
 
