@@ -29,10 +29,8 @@ from reports.formatting import vn_number
 from storage.models import Portal
 
 try:
-    from reports import health
-    from reports.health import layout_changes
+    from reports.health import LOOKBACK_DAYS, layout_changes, verdicts
 except ImportError:  # a tree without the canary
-    health = None  # type: ignore[assignment]
     layout_changes = None
 
 
@@ -55,16 +53,9 @@ def _line(item: Any, lang: str) -> str:
 
 
 def _episode_start(ctx: Context, portal_id: str) -> int:
-    """The first run of the portal's current streak of flagged runs (ending at the run evaluated).
-
-    Uses the canary's own verdicts when the module offers them; a module with only `layout_changes`
-    (an older canary) keys the episode by the run itself.
-    """
-    verdicts = getattr(health, "verdicts", None)
-    if verdicts is None:
-        return ctx.run.id
-    window = getattr(health, "LOOKBACK_DAYS", 35)
-    first_day = ctx.run.observed_on - dt.timedelta(days=window)
+    """The first run of the portal's current streak of flagged runs (ending at the run evaluated),
+    from the canary's own verdicts of the portal over its window before the run."""
+    first_day = ctx.run.observed_on - dt.timedelta(days=LOOKBACK_DAYS)
     rows = list(verdicts(ctx.session, first_day=first_day, upto_run=ctx.run.id, portal_id=portal_id))
     start = ctx.run.id
     for v in sorted(rows, key=lambda v: v.run_id, reverse=True):
@@ -82,7 +73,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     if not changes:
         return
     rows = ctx.session.execute(select(Portal.id, Portal.name, Portal.base_url)
-                               .where(Portal.id.in_(list(changes)), ctx.in_scope(Portal)).order_by(Portal.id))
+                               .where(Portal.id.in_(list(changes)), ctx.in_scope(Portal)).order_by(Portal.id)).all()
     for pid, unit, base_url in rows:
         metrics = [{"metric": m.metric, "value": m.value, "median": m.median} for m in changes[pid].metrics]
         start = _episode_start(ctx, pid)
