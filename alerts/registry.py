@@ -2,8 +2,8 @@
 
 A kind declares its parameters (checked when the rules file is read, with file and line), an
 evaluator that turns (run, rule) into findings, and a sentence per finding for the message. Adding a
-kind is one `@register` function and its `describe`; the drift canary's `layout_changed` is added this
-way at merge (see README "Alerts").
+kind is one `@register` function and its `describe`; the drift canary's `layout_changed`
+(`alerts/kinds/layout.py`) is added this way (see README "Alerts").
 
 Evaluators never load every run's rows: they ask the database about run R, compared when they need to
 with the newest complete run of an earlier day (``ctx.previous``), restricted to the rule's scope by

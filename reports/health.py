@@ -215,7 +215,9 @@ def _portal_rows(session: Session, *, since: dt.date, upto_run: int, portal_id: 
         query = query.where(y.portal_id == portal_id)
     current: str | None = None
     rows: list[_Row] = []
-    for rec in session.connection().execution_options(stream_results=True, yield_per=2000).execute(query):
+    # the options go on the statement, not the connection: Connection.execution_options() changes the
+    # session's connection in place, and its later statements (an alert's SAVEPOINT) became server cursors
+    for rec in session.connection().execute(query.execution_options(stream_results=True, yield_per=2000)):
         if rec[0] != current:
             if current is not None:
                 yield current, rows

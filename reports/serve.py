@@ -62,6 +62,26 @@ TABLES: dict[str, tuple[str, str]] = {
                                          "ngoài mạng); các báo cáo áp dụng chúng.")),
     "search_entries": ("Chỉ mục tìm kiếm", ("Bản chữ đã bỏ dấu của văn bản và tệp đính kèm cho tìm kiếm toàn văn "
                                            "(do lần quét và `cchc db upgrade` cập nhật).")),
+    # the watching half (issue 14): alerts, the drift canary, raw copies, the national 766 index
+    "alerts": ("Cảnh báo", ("Mỗi điều một quy tắc cảnh báo phát hiện (quy tắc, loại, cổng, lần quét) một dòng, với tình "
+                            "trạng gửi và kết quả gửi tới từng người nhận; mỗi điều chỉ gửi một lần (`cchc alerts list`).")),
+    "portal_yields": ("Kết quả trích xuất theo cổng", ("Mỗi cổng, mỗi lần quét: số trang tải, trang trích xuất và trong đó "
+                                                      "số trang có tiêu đề, ngày đăng, nội dung, số ký hiệu, widget; so với "
+                                                      "trung vị của chính cổng để báo \"giao diện đã thay đổi?\" "
+                                                      "(`cchc report health`).")),
+    "raw_fetches": ("Thông tin tải bản gốc", ("Mỗi lần tải một trang, tệp đính kèm hay widget được giữ bản gốc: địa chỉ "
+                                              "yêu cầu và địa chỉ cuối, thời điểm, mã HTTP, các tiêu đề HTTP cần thiết, "
+                                              "mã SHA-256 (`cchc evidence pack`).")),
+    "blobs": ("Bản gốc", ("Mỗi nội dung gốc một dòng, theo mã SHA-256 (nén gzip trong thư mục dữ liệu của cơ sở dữ "
+                          "liệu, nội dung giống nhau chỉ lưu một lần): kích thước, lần lưu đầu, lần thấy cuối.")),
+    "version_evidence": ("Bằng chứng của phiên bản", ("Bản gốc (trang và tệp đính kèm) của lần tải đầu tiên cho ra mỗi "
+                                                      "phiên bản văn bản.")),
+    "widget_evidence": ("Bằng chứng của widget", "Trang mà mỗi lần đọc widget đã đọc số liệu từ đó."),
+    "index766_fetches": ("Lần đọc chỉ số 766", ("Mỗi lần quét đọc Bộ chỉ số 766 trên Cổng Dịch vụ công quốc gia một "
+                                                "dòng: địa chỉ, mã HTTP, lỗi, số tỉnh đọc được.")),
+    "index766_readings": ("Chỉ số 766 theo tỉnh", ("Điểm của mỗi tỉnh như Cổng Dịch vụ công quốc gia công bố ở mỗi lần "
+                                                   "quét (CKMB, TDGQ, TTTT, CLGQ, MDHL, MDSH, tổng điểm); ô trống là "
+                                                   "nguồn không công bố, không phải 0 (`cchc report reconcile`).")),
 }
 #: Tables people do not browse (the FTS5 index itself and its copy of the text).
 HIDDEN = ("search_fts", "search_entries")
@@ -78,25 +98,46 @@ COLUMN_LABELS: dict[str, str] = {
     "unit_id": "Mã đơn vị hành chính", "position": "Thứ tự", "number": "Số/Ký hiệu", "date": "Ngày",
     "type": "Loại", "online": "Đang truy cập", "today": "Hôm nay", "week": "Tuần", "month": "Tháng",
     "channels": "Kênh tuyên truyền", "sections": "Các mục", "deadlines": "Thời hạn", "warnings": "Cảnh báo",
+    # alerts, the canary's yields, raw copies and their fetch metadata, the national index
+    "dedupe_key": "Khóa chống gửi trùng", "details": "Chi tiết", "delivery": "Kết quả gửi theo người nhận",
+    "with_title": "Trang có tiêu đề", "with_date": "Trang có ngày đăng", "with_text": "Trang có nội dung",
+    "cchc_pages": "Trang CCHC", "cchc_with_number": "Trang CCHC có số ký hiệu", "widget_readings": "Có đọc được widget",
+    "content_type": "Kiểu nội dung (Content-Type)", "last_modified": "Sửa lần cuối (Last-Modified)", "etag": "ETag",
+    "headers": "Tiêu đề HTTP", "sha256": "Mã SHA-256", "size": "Kích thước (byte)",
+    "stored_size": "Kích thước đã nén (byte)", "first_stored_at": "Lưu lần đầu", "last_seen_at": "Thấy lần cuối",
+    "raw_fetch_id": "Mã lần tải bản gốc", "role": "Vai trò", "widget_reading_id": "Mã lần đọc widget",
+    "source_id": "Nguồn", "provinces": "Số tỉnh đọc được", "province_key": "Khóa tên tỉnh",
+    "api_id": "Mã tỉnh trên cổng quốc gia", "raw": "Bản gốc (JSON)",
+}
+#: Column labels that differ by table (a column name that means another thing there), before COLUMN_LABELS.
+TABLE_COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "alerts": {"kind": "Loại cảnh báo"},
+    "raw_fetches": {"kind": "Loại bản gốc"},
+    "index766_readings": {"total": HEADERS["index_total"][0], "rank": HEADERS["index_rank"][0]},
 }
 #: Columns whose stored values have a vocabulary in reports.labels (shown by label in facets).
 VALUE_KINDS: dict[str, str] = {"level": "level", "organ": "organ", "category": "category", "matched_in": "matched_in",
                                "status": "run_status", "trigger": "trigger", "action": "review_action"}
+#: Value vocabularies that hold for one table only (before VALUE_KINDS).
+TABLE_VALUE_KINDS: dict[str, dict[str, str]] = {"alerts": {"kind": "alert_kind", "state": "alert_state"}}
 FACETS = ["province", "level", "category", "plan_year", "organ"]
 
 
-def column_label(name: str) -> str:
-    """The Vietnamese title of a column (its machine name when no vocabulary has it)."""
+def column_label(name: str, table: str | None = None) -> str:
+    """The Vietnamese title of a column of `table` (its machine name when no vocabulary has it)."""
+    if table is not None and name in TABLE_COLUMN_LABELS.get(table, {}):
+        return TABLE_COLUMN_LABELS[table][name]
     if name in COLUMN_LABELS:
         return COLUMN_LABELS[name]
     pair = HEADERS.get(name)
     return pair[0] if pair else name
 
 
-def value_labels() -> dict[str, dict[str, str]]:
-    """column -> stored value -> Vietnamese label, for the facet template."""
+def value_labels(table: str | None = None) -> dict[str, dict[str, str]]:
+    """column -> stored value -> Vietnamese label, for the facet template of `table`."""
+    kinds = {**VALUE_KINDS, **TABLE_VALUE_KINDS.get(table or "", {})}
     return {col: {str(k): v[0] for k, v in VALUES[kind].items() if not isinstance(k, bool)}
-            for col, kind in VALUE_KINDS.items()}
+            for col, kind in kinds.items()}
 
 
 QUERIES: dict[str, dict[str, Any]] = {
@@ -171,7 +212,7 @@ def metadata(db_name: str = DB_NAME, columns: dict[str, list[str]] | None = None
             entry["title"], entry["description"] = TABLES[name]
         cols = (columns or {}).get(name, [])
         if cols:
-            entry["columns"] = {c: column_label(c) for c in cols}
+            entry["columns"] = {c: column_label(c, name) for c in cols}
         if name in HIDDEN or name.startswith("search_fts_"):
             entry["hidden"] = True
         tables[name] = entry

@@ -40,4 +40,7 @@ def extra_template_vars(template: str, database: str | None, table: str | None, 
                         view_name: str, request: Any, datasette: Any) -> dict[str, Any]:
     from reports.serve import column_label, value_labels
 
-    return {"cchc_column_label": column_label, "cchc_value_labels": value_labels()}
+    def label(name: str) -> str:
+        return column_label(name, table)
+
+    return {"cchc_column_label": label, "cchc_value_labels": value_labels(table)}

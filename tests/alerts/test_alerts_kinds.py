@@ -142,58 +142,55 @@ def test_message_carries_the_evidence_and_escapes_portal_text(db_url, webhook, t
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in plan
 
 
-def test_layout_changed_kind_is_built_on_the_canarys_function(tmp_path, webhook, monkeypatch):
-    """The canary (another branch) provides `reports.health.layout_changes(session, run_id)`; with a
-    module of that shape present, `layout_changed` is a kind like the others: scoped, once per day."""
-    import dataclasses
-    import importlib
-    import types
+def _yields(store: Store, run: int, good: dict[str, bool]) -> None:
+    """What each portal's pages yielded in `run`, as the canary's table holds it: 20 pages extracted,
+    all with a title; with a date and a main text only when the portal's template is `good`."""
+    import sqlalchemy as sa
+
+    from storage.health_models import PortalYield
+
+    with store.engine.begin() as conn:
+        conn.execute(sa.delete(PortalYield).where(PortalYield.run_id == run))
+        for pid, ok in good.items():
+            conn.execute(sa.insert(PortalYield).values(
+                run_id=run, portal_id=pid, reachable=True, pages_fetched=40, pages_extracted=20, with_title=20,
+                with_date=20 if ok else 0, with_text=20 if ok else 0, cchc_pages=0, cchc_with_number=0,
+                widget_readings=1))
+
+
+def test_layout_changed_kind_is_built_on_the_canarys_function(db_url, tmp_path, webhook):
+    """`layout_changed` on the real canary (`reports.health.layout_changes`): scoped like every kind, and
+    one alert per episode: a portal flagged on consecutive runs (and on a second crawl of the same
+    day) is told once; after a run judged sound, a new fall is a new alert."""
+    import datetime as dt
 
     from alerts.registry import KINDS
 
-    @dataclasses.dataclass
-    class Fall:
-        metric: str
-        value: float
-        median: float
-
-    @dataclasses.dataclass
-    class Change:
-        portal_id: str
-        run_id: int
-        metrics: list
-
-    calls = []
-
-    def layout_changes(session, run_id):
-        calls.append(run_id)
-        return [Change("p-gamma", run_id, [Fall("title", 0.1, 0.95)]), Change("x-beta", run_id, [Fall("date", 0.0, 0.9)])] \
-            if run_id >= 2 else []
-
-    fake = types.ModuleType("reports.health")
-    fake.layout_changes = layout_changes
-    monkeypatch.setitem(__import__("sys").modules, "reports.health", fake)
-    import alerts.kinds.layout as layout
-
-    try:
-        importlib.reload(layout)
-        assert "layout_changed" in KINDS
-        path = tmp_path / "alerts.yaml"
-        path.write_text(f"rules:\n  - id: giao-dien\n    kind: layout_changed\n    scope: {{province: Sơn La}}\n"
-                        f"    recipients: [{webhook.url()}]\n", encoding="utf-8")
-        rules = load_rules(path)
-        url = f"sqlite:///{tmp_path}/layout.sqlite"
-        with Store.open(url) as store:
-            store.sync_portals(history.PORTALS)
-            for day in (1, 2):
-                history.add_run(store, day)
-                run_alerts(store.engine, rules)
-            history.add_run(store, 2)  # a second crawl of day 2: the same finding
-            run_alerts(store.engine, rules)
-        assert calls == [1, 2, 3]
-        [post] = webhook.posts
-        assert "UBND tỉnh Sơn La: trang của cổng không còn cho kết quả như trước (title 0,1 / 0,95)" in post["message"]
+    assert "layout_changed" in KINDS  # registered because the canary is present
+    path = tmp_path / "alerts.yaml"
+    path.write_text(f"rules:\n  - id: giao-dien\n    kind: layout_changed\n    scope: {{province: Sơn La}}\n"
+                    f"    recipients: [{webhook.url()}]\n", encoding="utf-8")
+    rules = load_rules(path)
+    # day -> is p-gamma's template sound (x-beta, out of the rule's scope, falls with it)
+    days = [(1, True), (2, True), (3, False), (4, False), (4, False), (5, True), (6, False)]
+    sent_after: list[int] = []
+    with Store.open(db_url) as store:
+        store.sync_portals(history.PORTALS)
+        for day, ok in days:
+            run = store.start_run(trigger="schedule", observed_on=history.DAY1 + dt.timedelta(days=day - 1))
+            store.save_items(run, [history.health(p["id"], True) for p in history.PORTALS])
+            store.finish_run(run, status="complete")
+            _yields(store, run, {"p-alpha": True, "x-beta": ok, "p-gamma": ok})
+            summary = run_alerts(store.engine, rules)
+            assert summary.run == run and not summary.deliveries_failed and not summary.rule_errors
+            sent_after.append(len(webhook.posts))
+    # flagged in runs 3, 4, 5 (one episode: told in run 3) and 7 (after run 6 judged sound: told again)
+    assert sent_after == [0, 0, 1, 1, 1, 1, 2]
+    first, second = webhook.posts
+    # the medians: days 1 and 2 for run 3; runs 1..6 (sound, sound, fallen ×3, sound) for run 7
+    for post, run, median in ((first, 3, "100%"), (second, 7, "50%")):
+        assert f"lần quét {run} ngày" in post["title"]
+        assert (f"UBND tỉnh Sơn La: trang của cổng không còn cho kết quả như trước (Tỷ lệ có ngày đăng 0% / {median}, "
+                f"Tỷ lệ có nội dung 0% / {median}) — có thể đã đổi giao diện") in post["message"]
         assert "Mường Phăng" not in post["message"]  # out of the rule's scope
         assert "https://gamma.gov.vn/" in post["message"]
-    finally:
-        KINDS.pop("layout_changed", None)

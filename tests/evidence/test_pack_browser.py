@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
-import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,15 +22,10 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from evidence_factories import BASE, crawl_day, page_item, record
+from offline_chromium import offline_chromium, requested_urls
 from storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1300,1600",
-         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
 
 
 class Tripwire(http.server.BaseHTTPRequestHandler):
@@ -66,22 +59,8 @@ def tripwire() -> Iterator[str]:
 
 @pytest.fixture
 def browser(tmp_path: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        pytest.fail("chromium and chromium-driver are required (scripts/system-deps.sh installs them)", pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    try:
+    with offline_chromium(tmp_path / "profile") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def hostile_page(trap: str) -> bytes:
@@ -144,7 +123,6 @@ def test_pack_index_opens_offline_sandboxed(tmp_path: Path, tripwire: str, brows
     browser.switch_to.default_content()
     assert browser.title == "Hồ sơ bằng chứng — UBND xã Thử Nghiệm — 2026"
     assert Tripwire.hits == []                            # nothing reached the loopback server
-    sent = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
-    requested = [m["params"]["request"]["url"] for m in sent if m["method"] == "Network.requestWillBeSent"]
+    requested = requested_urls(browser)
     assert any(u == index.as_uri() for u in requested)   # the log does see what the page loaded
     assert [u for u in requested if not u.startswith(("file:", "data:", "about:", "chrome:"))] == []

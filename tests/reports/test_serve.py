@@ -109,6 +109,30 @@ def test_vietnamese_labels(served):
     page = get(f"{base}/browse_documents?_facet_size=50", time.monotonic() + 10).decode("utf-8")
     assert "Văn bản (tra cứu)" in page and "Năm kế hoạch" in page and "Tỉnh" in page
     assert "xã/phường" in page and "Kế hoạch tuyên truyền CCHC" in page  # coded facet values by label
+    # the watching tables (issue 14): titled, every column in Vietnamese, a name that means another thing
+    # in one table labelled for that table, words shared with the reports taken from reports.labels
+    from reports.labels import HEADERS, VALUES
+
+    assert tables["alerts"]["title"] == "Cảnh báo" and tables["portal_yields"]["title"] == "Kết quả trích xuất theo cổng"
+    assert tables["raw_fetches"]["title"] == "Thông tin tải bản gốc" and tables["blobs"]["title"] == "Bản gốc"
+    assert tables["index766_readings"]["title"] == "Chỉ số 766 theo tỉnh"
+    assert tables["alerts"]["columns"]["kind"] == "Loại cảnh báo" and tables["attachments"]["columns"]["kind"] == "Loại tệp"
+    assert tables["alerts"]["columns"]["state"] == HEADERS["state"][0]
+    assert tables["index766_readings"]["columns"]["total"] == HEADERS["index_total"][0]  # not the widget's "Hồ sơ"
+    assert tables["index766_readings"]["columns"]["tdgq"] == HEADERS["tdgq"][0]
+    assert tables["portal_yields"]["columns"]["pages_extracted"] == HEADERS["pages_extracted"][0]
+    for table in ("alerts", "portal_yields", "raw_fetches", "blobs", "version_evidence", "widget_evidence",
+                  "index766_fetches", "index766_readings"):
+        entry = tables[table]
+        assert entry["description"], table
+        assert [c for c, label in entry["columns"].items() if label == c and c != "etag"] == [], table
+    yields = get(f"{base}/portal_yields", time.monotonic() + 10).decode("utf-8")
+    assert "Kết quả trích xuất theo cổng" in yields and "Trang có tiêu đề" in yields and "with_title" in yields
+    from reports.serve import value_labels
+
+    assert value_labels("alerts")["kind"]["layout_changed"] == VALUES["alert_kind"]["layout_changed"][0]
+    assert value_labels("alerts")["state"]["failed"] == VALUES["alert_state"]["failed"][0]
+    assert "layout_changed" not in value_labels("attachments").get("kind", {})
 
 
 def test_facets(served, db):

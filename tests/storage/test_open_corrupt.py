@@ -160,6 +160,18 @@ def test_db_check_finds_rows_pointing_at_missing_parents(good: Path) -> None:
     assert report.rows["crawl_runs"] == 0 and report.rows["documents"] == 30
 
 
+def test_db_check_names_a_table_missing_at_head(good: Path) -> None:
+    """The check knows every model table (the watching tables too): one dropped is named."""
+    conn = sqlite3.connect(good)
+    conn.execute("DROP TABLE alerts")
+    conn.execute("DROP TABLE index766_readings")
+    conn.commit()
+    conn.close()
+    report = check_database(str(good))
+    assert report.problems == ["table(s) missing at schema head: alerts, index766_readings (restore a backup)"]
+    assert "portal_yields" in report.rows and "raw_fetches" in report.rows and "blobs" in report.rows
+
+
 def test_db_check_on_postgresql(pg_url: str) -> None:
     runner = CliRunner()
     result = runner.invoke(db_group, ["check", "--db", pg_url])
