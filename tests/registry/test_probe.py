@@ -78,3 +78,34 @@ def test_probe_refuses_a_loopback_candidate(net: SimNetwork, tmp_path: Path) -> 
     assert res.returncode == 1
     assert "44-quangtri.csv:2: field 'base_url'" in res.stderr and "is this machine (loopback)" in res.stderr
     assert not (cand / "probe").exists()
+
+
+def test_probe_a_province_of_the_simulated_country(tmp_path: Path) -> None:
+    """Every Lai Châu candidate (generated from the unit data) probed against the simulated country:
+    the recorded outcome is the simulator's truth for that URL, and found rows carry the served family."""
+    from urllib.parse import urlsplit
+
+    from crawler.registry import load_registry
+
+    with SimNetwork(day=1, seed=0, country=True) as country:
+        cand = tmp_path / "cand"
+        res = _run(country, "generate", "--province", "Lai Châu", "--include-registered", "--out", str(cand))
+        assert res.returncode == 0, res.stderr
+        candidates = load_registry(cand)
+        truth = {u.url: u for u in country.country.units if u.province == "Lai Châu"}
+        assert {p.base_url for p in candidates} == set(truth)  # the simulator serves what generation guesses
+        res = _run(country, "probe", "--registry", str(cand), "--delay", "0", "--concurrency", "16")
+        assert res.returncode == 0, res.stderr[-2000:]
+    rows = {r["base_url"]: r for r in csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8"))}
+    assert len(rows) == len(candidates) == 51
+    want = {"ok": "found", "absent": "not_found", "moved": "moved", "not_portal": "not_portal"}
+    for url, unit in truth.items():
+        row = rows[url]
+        assert row["outcome"] == want[unit.fate], (url, unit.fate, row)
+        if unit.fate == "moved":
+            assert row["new_host"] == urlsplit(unit.new_url).hostname
+        if unit.fate == "ok" and unit.level != "province":  # the province host is the registry's portal
+            assert row["cms"] == unit.family, (url, row)
+    counts = {o: sum(1 for r in rows.values() if r["outcome"] == o) for o in ("found", "moved", "not_found", "not_portal")}
+    assert counts == {"found": 41, "moved": 5, "not_found": 4, "not_portal": 1}
+    assert "41 found, 5 moved, 4 not_found, 1 not_portal, 0 refused" in res.stdout
