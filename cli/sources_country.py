@@ -86,12 +86,14 @@ def probe_cmd(province: str | None, level: str | None, file_: Path | None, concu
     if not portals:
         click.echo("error: no candidate matches the selection", err=True)
         raise SystemExit(1)
-    results = probe(portals, concurrency=concurrency, delay=delay)
     out = results_path(path)
     merged = read_results(out)
-    for r in results:
-        merged[r.id] = r
-    _atomic_write(out, results_csv(merged).encode("utf-8"))
+    results = []
+    for chunk in probe(portals, concurrency=concurrency, delay=delay):
+        results.extend(chunk)
+        for r in chunk:
+            merged[r.id] = r
+        _atomic_write(out, results_csv(merged).encode("utf-8"))  # saved after every batch
     counts = {o: sum(1 for r in results if r.outcome == o) for o in ("found", "moved", "not_found", "not_portal", "refused")}
     click.echo(f"probed {len(results)} candidate(s): " + ", ".join(f"{v} {k}" for k, v in counts.items())
                + f"; results in {out}")

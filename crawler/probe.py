@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,9 +81,10 @@ def classify(portal: Portal, page, text: str, family: str | None) -> tuple[str, 
 
 
 def probe(portals: Sequence[Portal], *, concurrency: int = 8, delay: float = 1.0,
-          batch: int = 200) -> list[ProbeResult]:
+          batch: int = 200) -> Iterator[list[ProbeResult]]:
     """Fetch and classify each portal's home page, `batch` URLs per guarded fetch process; at most
-    `concurrency` requests at once and one at a time per host, `delay` seconds apart per host."""
+    `concurrency` requests at once and one at a time per host, `delay` seconds apart per host.
+    Yields each batch's results as it completes, so a long probe's results are saved as it goes."""
     from cli.sources import _page_text
     from crawler.families import detect
     from crawler.fetch import fetch_pages
@@ -91,11 +92,14 @@ def probe(portals: Sequence[Portal], *, concurrency: int = 8, delay: float = 1.0
     settings = {"CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
                 "DOWNLOAD_DELAY": delay, "RETRY_TIMES": 1}
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    results: list[ProbeResult] = []
-    for start in range(0, len(portals), batch):
-        chunk = list(portals[start:start + batch])
-        extra = sorted({h for p in chunk for h in p.hosts})
+    # rows naming the same other hosts share a fetch, so a redirect may reach only its own row's hosts
+    groups: dict[tuple[str, ...], list[Portal]] = {}
+    for p in portals:
+        groups.setdefault(tuple(sorted(p.hosts)), []).append(p)
+    chunks = [(hosts, rows[i:i + batch]) for hosts, rows in groups.items() for i in range(0, len(rows), batch)]
+    for extra, chunk in chunks:
         pages = fetch_pages([p.base_url for p in chunk], extra_hosts=extra, settings=settings)
+        results: list[ProbeResult] = []
         for p, page in zip(chunk, pages):
             ok = page.status is not None and page.status < 400 and not page.error
             text = _page_text(page.body, page.headers) if ok else ""
@@ -106,7 +110,7 @@ def probe(portals: Sequence[Portal], *, concurrency: int = 8, delay: float = 1.0
                 base_url=p.base_url, outcome=outcome, status="" if page.status is None else str(page.status),
                 final_url=page.final_url, new_host=new_host, cms=family or "" if outcome == "found" else "",
                 why=why, probed_at=now))
-    return results
+        yield results
 
 
 def results_path(registry_path: Path) -> Path:
