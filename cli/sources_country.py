@@ -31,7 +31,7 @@ def default_candidates_dir() -> Path:
 def generate_cmd(province: str | None, out_dir: Path | None, file_: Path | None, include_registered: bool) -> None:
     """Write candidate rows for every current unit and the departments of every province, one CSV per
     province (unverified=1, linked to the unit code); units a human row covers are left out."""
-    from crawler.candidates import CandidateDataError, file_name, generate, to_csv
+    from crawler.candidates import GENERATED_NOTE, CandidateDataError, file_name, generate, to_csv
 
     human = _load_or_exit(_reading_path(file_))
     out = out_dir or default_candidates_dir()
@@ -50,9 +50,14 @@ def generate_cmd(province: str | None, out_dir: Path | None, file_: Path | None,
     from units.reference import load_reference
 
     names = {u.code: u.name for u in load_reference().units if u.level == "province" and u.valid_to is None}
+    targets = {code: out / file_name(code, names.get(code, code)) for code in per_province}
+    for path in targets.values():  # a file a person wrote is never replaced, even one named like ours
+        if path.exists() and GENERATED_NOTE not in path.read_text(encoding="utf-8", errors="replace")[:300]:
+            click.echo(f"error: {path}:1: not a generated candidate file; refusing to replace it", err=True)
+            raise SystemExit(1)
     for code, rows in per_province.items():
         name = names.get(code, code)
-        path = out / file_name(code, name)
+        path = targets[code]
         _atomic_write(path, to_csv((c.row for c in rows), name).encode("utf-8"))
         for c in rows:
             counts[c.row["level"]] += 1

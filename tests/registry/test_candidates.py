@@ -72,3 +72,21 @@ def test_folder_registry_duplicate_id_across_files_is_refused_with_line(tmp_path
     res = CliRunner().invoke(sources_group, ["list", "--registry", str(out)])
     assert res.exit_code == 1
     assert "99-copy.csv:5: field 'id': duplicate id 'p-laichau' (first in" in res.output
+
+
+def test_generate_never_replaces_a_file_a_person_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "cand"
+    out.mkdir()
+    mine = out / "12-laichau.csv"
+    mine.write_text("id,name,level,province,base_url,cms\np-x,UBND tỉnh Lai Châu,province,Lai Châu,https://laichau.gov.vn/,vnportal\n",
+                    encoding="utf-8")
+    before = mine.read_bytes()
+    res = CliRunner().invoke(sources_group, ["generate", "--province", "12", "--out", str(out), "--include-registered"])
+    assert res.exit_code == 1
+    assert f"error: {mine}:1: not a generated candidate file; refusing to replace it" in res.output
+    assert mine.read_bytes() == before and [f.name for f in out.iterdir()] == ["12-laichau.csv"]
+    # a generated file is replaced by the next generation
+    other = tmp_path / "gen"
+    for _ in range(2):
+        res = CliRunner().invoke(sources_group, ["generate", "--province", "12", "--out", str(other), "--include-registered"])
+        assert res.exit_code == 0, res.output
