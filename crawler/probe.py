@@ -56,12 +56,22 @@ def names_unit(text: str, portal: Portal) -> bool:
     return unit_phrase(portal) in re.sub(r"\s+", " ", fold(text))
 
 
+def _page_text(body: bytes, headers: dict[str, str]) -> str:
+    """The page as text, charset from the header, then <meta>, then detection (as Scrapy decides)."""
+    from w3lib.encoding import html_to_unicode
+
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return html_to_unicode(ctype, body)[1]
+
+
 def classify(portal: Portal, page, text: str, family: str | None) -> tuple[str, str, str]:
     """(outcome, new_host, why) of one fetched page."""
     from pipelines.extract import is_waf_block
 
     host = portal.host
-    if page.error and page.error.startswith("refused"):
+    # refused by the address guard before any request ("refused: …"), or when the name resolved to a
+    # forbidden address ("IgnoreRequest: refused: … resolves to loopback address 127.0.0.1")
+    if page.error and (page.error.startswith("refused") or "refused: " in page.error):
         return "refused", "", page.error
     if page.error and "redirect to" in page.error:
         target = page.error.split("redirect to ", 1)[1].split(" ", 1)[0]
@@ -85,7 +95,6 @@ def probe(portals: Sequence[Portal], *, concurrency: int = 8, delay: float = 1.0
     """Fetch and classify each portal's home page, `batch` URLs per guarded fetch process; at most
     `concurrency` requests at once and one at a time per host, `delay` seconds apart per host.
     Yields each batch's results as it completes, so a long probe's results are saved as it goes."""
-    from cli.sources import _page_text
     from crawler.families import detect
     from crawler.fetch import fetch_pages
 

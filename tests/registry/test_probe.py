@@ -109,3 +109,27 @@ def test_probe_a_province_of_the_simulated_country(tmp_path: Path) -> None:
     counts = {o: sum(1 for r in rows.values() if r["outcome"] == o) for o in ("found", "moved", "not_found", "not_portal")}
     assert counts == {"found": 41, "moved": 5, "not_found": 4, "not_portal": 1}
     assert "41 found, 5 moved, 4 not_found, 1 not_portal, 0 refused" in res.stdout
+
+
+def test_probe_refuses_a_name_resolving_to_loopback(tmp_path: Path) -> None:
+    """Without a proxy the crawl's guarded resolver answers: this machine's own name is loopback."""
+    import socket
+
+    name = socket.gethostname().lower()
+    try:
+        addr = socket.gethostbyname(name)
+    except OSError:
+        pytest.skip("this machine's name does not resolve")
+    if not addr.startswith("127.") or "." in name:
+        pytest.skip("this machine's name is not a loopback name")
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / "12-laichau.csv").write_text(HEADER + f"x-self-laichau,UBND xã Tự Thân,commune,Lai Châu,https://{name}/,unknown,19996,1,g\n",
+                                         encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
+    proc = subprocess.run([sys.executable, "-m", "cli", "sources", "probe", "--registry", str(cand), "--delay", "0"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    row = next(csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8")))
+    assert row["outcome"] == "refused" and f"{name} resolves to loopback address {addr}" in row["why"]
+    assert "0 found, 0 moved, 0 not_found, 0 not_portal, 1 refused" in proc.stdout
