@@ -53,11 +53,27 @@ def main() -> None:
         rows = list(csv.DictReader((Path(tmp) / "all" / "probe" / "results.csv").open(encoding="utf-8")))
         truth = {u.url: u for u in net.country.units}
         want = {"ok": "found", "absent": "not_found", "moved": "moved", "not_portal": "not_portal"}
-        agree = sum(1 for r in rows if want[truth[r["base_url"]].fate] == r["outcome"]
-                    and (truth[r["base_url"]].fate != "moved"
-                         or r["new_host"] == urlsplit(truth[r["base_url"]].new_url).hostname))
+        world = net.world
+
+        def registry_served(url: str) -> bool:
+            """The host is a registry portal's (the province portals, a few former district sites): the
+            registry's page, with its faults, answers there, not the country table's fate."""
+            parts = urlsplit(url)
+            found = net.country.match(parts.hostname or "", parts.path)
+            return not (found and found[0]) and world.portal_for_host(parts.hostname or "") is not None
+
+        def agrees(r: dict[str, str]) -> bool:
+            u = truth[r["base_url"]]
+            return want[u.fate] == r["outcome"] and (u.fate != "moved" or r["new_host"] == urlsplit(u.new_url).hostname)
+
+        own = [r for r in rows if not registry_served(r["base_url"])]
+        other = [r for r in rows if registry_served(r["base_url"])]
         print(f"probe: {len(rows)} candidates in {wall:.1f} s ({len(rows) / wall:.1f}/s), "
-              f"outcomes {dict(Counter(r['outcome'] for r in rows))}, agreeing with the simulator's truth: {agree}/{len(rows)}")
+              f"outcomes {dict(Counter(r['outcome'] for r in rows))}")
+        print(f"  on hosts the country table serves: {sum(map(agrees, own))}/{len(own)} agree with its truth")
+        print(f"  on hosts a registry portal serves: {len(other)}, outcomes {dict(Counter(r['outcome'] for r in other))}")
+        for r in [r for r in own if not agrees(r)][:20]:
+            print(f"  disagreement: {r['id']} truth={truth[r['base_url']].fate} probe={r['outcome']} ({r['why']})")
         print(f"found by level: {dict(Counter(r['level'] for r in rows if r['outcome'] == 'found'))}")
 
 
