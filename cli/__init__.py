@@ -48,6 +48,7 @@ COMMAND_MODULES: list[str] = [
     "cli.db",
     "cli.export",
     "cli.sources",
+    "cli.sources_country",  # adds `sources generate|probe|review` to the sources group
     "cli.crawl",
     "cli.schedule",
     "cli.sim_cmd",

@@ -398,7 +398,7 @@ def resumable_run(store: Any, *, trigger: str, observed_on: Any, args: dict[str,
 @click.option("--level", type=LEVEL, help="Only portals of this level (tỉnh, sở, huyện, xã/phường; xa, phuong…).")
 @click.option("--url", help="Ad-hoc crawl of one portal that is not in the registry.")
 @click.option("--db", help="Database URL or SQLite path (default: CCHC_DB or ./data/cchc.sqlite).")
-@click.option("--registry", type=click.Path(dir_okay=False),
+@click.option("--registry", type=click.Path(),
               help="Registry CSV (default: $CCHC_REGISTRY, else your own registry if `sources add` made one, "
                    "else the bundled one).")
 @click.option("--max-pages", default=5, show_default=True, help="Pages per listing/register (bounds pagination), 1 or more.")

@@ -37,8 +37,8 @@ from crawler.registry import (
 )
 
 _FILE_OPTION = click.option(
-    "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Registry CSV to read (default: $CCHC_REGISTRY, else your own registry if `sources add` made one, "
+    "--file", "--registry", "file_", type=click.Path(path_type=Path), default=None,
+    help="Registry CSV, or a folder of them such as the candidates `sources generate` writes, to read (default: $CCHC_REGISTRY, else your own registry if `sources add` made one, "
          "else the bundled crawler/data/portals.csv).",
 )
 _ADD_FILE_OPTION = click.option(

@@ -46,6 +46,7 @@ __all__ = [
     "for_url",
     "load_registry",
     "parse_registry",
+    "registry_files",
     "registry_to_csv",
     "validate_file",
     "validate_text",
@@ -727,14 +728,50 @@ def validate_text(text: str, path: str | os.PathLike[str]) -> list[RegistryError
     return _parse(text, Path(path))[1]
 
 
+def registry_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The CSV files a registry path names: the file itself, or every `*.csv` directly in a folder
+    (sorted; hidden files skipped), e.g. the per-province candidate files `cchc sources generate`
+    writes. A folder with no CSV file is an error, never an empty registry."""
+    p = Path(path)
+    if not p.is_dir():
+        return [p]
+    files = sorted(f for f in p.glob("*.csv") if f.is_file() and not f.name.startswith("."))
+    if not files:
+        raise RegistryError("folder holds no registry CSV file (*.csv)", path=p)
+    return files
+
+
+def _parse_paths(path: Path) -> tuple[list[Portal | NationalSource], list[RegistryError]]:
+    """Rows and problems of a registry file or folder; an id may appear once across a folder's files."""
+    rows: list[Portal | NationalSource] = []
+    errors: list[RegistryError] = []
+    first: dict[str, tuple[Path, int | None]] = {}
+    for f in registry_files(path):
+        try:
+            text = _read_text(f)
+        except RegistryError as exc:
+            errors.append(exc)
+            continue
+        got, errs = _parse(text, f)
+        errors.extend(errs)
+        for r in got:
+            if r.id in first:
+                where, line = first[r.id]
+                errors.append(RegistryError(f"duplicate id '{r.id}' (first in {_display_path(where)}:{line})",
+                                            path=f, line=r.line, field="id"))
+                continue
+            first[r.id] = (f, r.line)
+            rows.append(r)
+    return rows, errors
+
+
 def validate_file(path: str | os.PathLike[str] | None = None) -> list[RegistryError]:
-    """Every problem in the registry file (default: the bundled one); unreadable file -> one error."""
+    """Every problem in the registry file or folder (default: the bundled file); unreadable -> one error."""
     p = Path(path) if path is not None else DEFAULT_REGISTRY_PATH
     try:
-        text = _read_text(p)
+        return _parse_paths(p)[1]
     except RegistryError as exc:
         return [exc]
-    return validate_text(text, p)
 
 
 def parse_registry(text: str, path: str | os.PathLike[str] = "<registry>") -> Registry:
@@ -748,13 +785,19 @@ def parse_registry(text: str, path: str | os.PathLike[str] = "<registry>") -> Re
 
 
 def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
-    """Load and validate a registry file (default: the bundled crawler/data/portals.csv).
+    """Load and validate a registry file or a folder of them (default: the bundled crawler/data/portals.csv).
 
     Raises RegistryError (a RegistryInvalid with `.errors` when the content is malformed); a registry
     is either loaded whole or not at all.
     """
     p = Path(path) if path is not None else DEFAULT_REGISTRY_PATH
-    return parse_registry(_read_text(p), p)
+    if not p.is_dir():
+        return parse_registry(_read_text(p), p)
+    rows, errors = _parse_paths(p)
+    if errors:
+        raise RegistryInvalid(errors)
+    return Registry([r for r in rows if isinstance(r, Portal)], path=p,
+                    national=[r for r in rows if isinstance(r, NationalSource)])
 
 
 def registry_to_csv(portals: Iterable[Portal | NationalSource], header_comment: str | None = None) -> str:

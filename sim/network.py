@@ -26,6 +26,7 @@ import trustme
 
 from sim import national
 from sim.calendar import date_of_day
+from sim.country import Country
 from sim.redesign import TemplateChange, TemplateChangeError, regenerated_sitemap, shell_page
 from sim.national import NATIONAL_HOST
 from sim.registry import read_registry, write_registry
@@ -34,6 +35,7 @@ from sim.site import Response, respond
 from sim.world import OLD_DOMAINS, World
 
 SLOW_ENV = "CCHC_SIM_SLOW_SECONDS"
+COUNTRY_ENV = "CCHC_SIM_COUNTRY"
 DEFAULT_SLOW_SECONDS = 40.0
 FLAKY_FAILURES = 2  # a flaky portal answers 503 this many times per URL (and day), then 200
 CACHE_LIMIT = 50_000
@@ -44,11 +46,14 @@ class SimNetwork:
 
     def __init__(self, day: int = 1, seed: int = 0, registry_path: str | Path | None = None,
                  extra_portals: int = 0, extra_scheme: str = "https", extra_churn: float = 0.0,
-                 template_change: str | TemplateChange | None = None) -> None:
+                 template_change: str | TemplateChange | None = None, country: bool = False) -> None:
         self.seed = seed
         self.extra_churn = extra_churn
         #: what the proxy answered since start (or `reset_counts`): "requests", "not_modified" (304)
         self.counts: collections.Counter[str] = collections.Counter()
+        #: the whole simulated country (`sim.country`, served lazily beside the registry); None = off,
+        #: and then nothing the network serves differs from a network without the option
+        self.country: Country | None = Country(seed=seed) if country or os.environ.get(COUNTRY_ENV) == "1" else None
         #: one portal serving a client-rendered shell from a given day on (`sim.redesign`); None = off
         self.template_change: TemplateChange | None = (
             TemplateChange.parse(template_change) if isinstance(template_change, str)
@@ -121,7 +126,10 @@ class SimNetwork:
         world = self.world
         hosts = {p.host for p in world.portals.values()} | set(world.widget_hosts) | set(OLD_DOMAINS) | {NATIONAL_HOST}
         self._hosts = hosts
-        leaf = self.ca.issue_cert(*sorted(hosts), "*.gov.vn", key_type=trustme.KeyType.ECDSA)
+        names = [*sorted(hosts), "*.gov.vn"]
+        if self.country is not None:  # one wildcard per province host covers its communes' sub-domains
+            names += sorted({f"*.{u.url.split('/')[2]}" for u in self.country.units if u.level == "province"})
+        leaf = self.ca.issue_cert(*names, key_type=trustme.KeyType.ECDSA)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         leaf.configure_cert(ctx)
         self.server_ssl_context = ctx
@@ -242,7 +250,7 @@ class SimNetwork:
 
     # ---------------------------------------------------------------- used by the handler
     def serves_host(self, host: str) -> bool:
-        return host.lower() in self._hosts
+        return host.lower() in self._hosts or (self.country is not None and self.country.serves_host(host))
 
     def host_down(self, host: str) -> bool:
         """True on the day a portal is down: the proxy cannot reach it at all (502)."""
@@ -262,6 +270,11 @@ class SimNetwork:
         world = self._world_for(day)
         if host.lower() == NATIONAL_HOST:
             return self._national_get(target)
+        if self.country is not None:
+            found = self.country.match(host, target.split("?", 1)[0])
+            # a registry portal keeps its host; a country sub-site under its own path is served from here
+            if found is not None and (found[0] or world.portal_for_host(host) is None):
+                return self.country.respond(scheme, host, target, day)
         portal = world.portal_for_host(host, target.split("?", 1)[0])
         if portal is not None and "flaky_503" in portal.faults:
             key = (day, host, target)

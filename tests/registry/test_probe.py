@@ -1,0 +1,135 @@
+"""`cchc sources probe` and `review` on the simulated network: each outcome recorded, only found rows promoted."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.network import SimNetwork
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = "id,name,level,province,base_url,cms,unit_code,unverified,notes\n"
+
+
+@pytest.fixture(scope="module")
+def net():
+    with SimNetwork(day=1, seed=0) as n:
+        yield n
+
+
+def _run(net: SimNetwork, *args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **net.env(), **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "cli", "sources", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_probe_records_each_outcome_and_review_promotes_only_found(net: SimNetwork, tmp_path: Path) -> None:
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / "44-quangtri.csv").write_text(HEADER + "\n".join([
+        # the province portal of Lai Châu, named on its home page
+        "p-laichau,UBND tỉnh Lai Châu,province,Lai Châu,https://laichau.gov.vn/,unknown,12,1,generated",
+        # the old Huế host answers 301 to hue.gov.vn: the portal moved
+        "p-thuathienhue,UBND tỉnh Thừa Thiên Huế,province,Huế,https://thuathienhue.gov.vn/,unknown,46,1,generated",
+        # no such host on the network
+        "x-khongco-quangtri,UBND xã Không Có,commune,Quảng Trị,https://khongco.quangtri.gov.vn/,unknown,19999,1,generated",
+        # a live portal that is some other unit's: not this candidate's portal
+        "x-giolinh-quangtri,UBND xã Gio Linh Mới,commune,Quảng Trị,https://dienbien.gov.vn/,unknown,19998,1,generated",
+    ]) + "\n", encoding="utf-8")
+    res = _run(net, "probe", "--registry", str(cand), "--delay", "0")
+    assert res.returncode == 0, res.stderr[-2000:]
+    rows = {r["id"]: r for r in csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8"))}
+    assert rows["p-laichau"]["outcome"] == "found" and rows["p-laichau"]["cms"] == "vnportal"
+    assert rows["p-thuathienhue"]["outcome"] == "moved" and rows["p-thuathienhue"]["new_host"] == "hue.gov.vn"
+    assert rows["x-khongco-quangtri"]["outcome"] == "not_found"
+    assert rows["x-giolinh-quangtri"]["outcome"] == "not_portal"
+    assert "does not name" in rows["x-giolinh-quangtri"]["why"]
+    assert "1 found, 1 moved" in res.stdout
+
+    into = tmp_path / "mine.csv"
+    into.write_text(HEADER + "p-hanoi,UBND thành phố Hà Nội,province,Hà Nội,https://hanoi.gov.vn/,liferay62,,,\n",
+                    encoding="utf-8")
+    res = _run(net, "review", "--registry", str(cand), "--into", str(into), "--accept-all-found")
+    assert res.returncode == 0, res.stderr
+    promoted = [r for r in csv.DictReader(l for l in into.open(encoding="utf-8") if not l.startswith("#"))]
+    assert [r["id"] for r in promoted] == ["p-hanoi", "p-laichau"]
+    assert promoted[1]["cms"] == "vnportal" and promoted[1]["unverified"] == "" and promoted[1]["unit_code"] == "12"
+
+    # a human row of that id with other cells: refused with its line, file unchanged
+    human = HEADER + "p-laichau,UBND tỉnh Lai Châu,province,Lai Châu,https://laichau.gov.vn/,nukeviet,12,,typed\n"
+    into.write_text(human, encoding="utf-8")
+    res = _run(net, "review", "--registry", str(cand), "--into", str(into), "--accept-all-found")
+    assert res.returncode == 1
+    assert f"{into}:2: 'p-laichau' is a human-entered row; promoting the candidate would change cms" in res.stderr
+    assert into.read_text(encoding="utf-8") == human
+
+
+def test_probe_refuses_a_loopback_candidate(net: SimNetwork, tmp_path: Path) -> None:
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / "44-quangtri.csv").write_text(HEADER + (
+        "x-local-quangtri,UBND xã Nội Bộ,commune,Quảng Trị,https://localhost.gov.vn.localhost/,unknown,19997,1,g\n"),
+        encoding="utf-8")
+    res = _run(net, "probe", "--registry", str(cand), "--delay", "0")
+    assert res.returncode == 1
+    assert "44-quangtri.csv:2: field 'base_url'" in res.stderr and "is this machine (loopback)" in res.stderr
+    assert not (cand / "probe").exists()
+
+
+def test_probe_a_province_of_the_simulated_country(tmp_path: Path) -> None:
+    """Every Lai Châu candidate (generated from the unit data) probed against the simulated country:
+    the recorded outcome is the simulator's truth for that URL, and found rows carry the served family."""
+    from urllib.parse import urlsplit
+
+    from crawler.registry import load_registry
+
+    with SimNetwork(day=1, seed=0, country=True) as country:
+        cand = tmp_path / "cand"
+        res = _run(country, "generate", "--province", "Lai Châu", "--include-registered", "--out", str(cand))
+        assert res.returncode == 0, res.stderr
+        candidates = load_registry(cand)
+        truth = {u.url: u for u in country.country.units if u.province == "Lai Châu"}
+        assert {p.base_url for p in candidates} == set(truth)  # the simulator serves what generation guesses
+        res = _run(country, "probe", "--registry", str(cand), "--delay", "0", "--concurrency", "16")
+        assert res.returncode == 0, res.stderr[-2000:]
+    rows = {r["base_url"]: r for r in csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8"))}
+    assert len(rows) == len(candidates) == 51
+    want = {"ok": "found", "absent": "not_found", "moved": "moved", "not_portal": "not_portal"}
+    for url, unit in truth.items():
+        row = rows[url]
+        assert row["outcome"] == want[unit.fate], (url, unit.fate, row)
+        if unit.fate == "moved":
+            assert row["new_host"] == urlsplit(unit.new_url).hostname
+        if unit.fate == "ok" and unit.level != "province":  # the province host is the registry's portal
+            assert row["cms"] == unit.family, (url, row)
+    counts = {o: sum(1 for r in rows.values() if r["outcome"] == o) for o in ("found", "moved", "not_found", "not_portal")}
+    assert counts == {"found": 41, "moved": 5, "not_found": 4, "not_portal": 1}
+    assert "41 found, 5 moved, 4 not_found, 1 not_portal, 0 refused" in res.stdout
+
+
+def test_probe_refuses_a_name_resolving_to_loopback(tmp_path: Path) -> None:
+    """Without a proxy the crawl's guarded resolver answers: this machine's own name is loopback."""
+    import socket
+
+    name = socket.gethostname().lower()
+    try:
+        addr = socket.gethostbyname(name)
+    except OSError:
+        pytest.skip("this machine's name does not resolve")
+    if not addr.startswith("127.") or "." in name:
+        pytest.skip("this machine's name is not a loopback name")
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / "12-laichau.csv").write_text(HEADER + f"x-self-laichau,UBND xã Tự Thân,commune,Lai Châu,https://{name}/,unknown,19996,1,g\n",
+                                         encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
+    proc = subprocess.run([sys.executable, "-m", "cli", "sources", "probe", "--registry", str(cand), "--delay", "0"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    row = next(csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8")))
+    assert row["outcome"] == "refused" and f"{name} resolves to loopback address {addr}" in row["why"]
+    assert "0 found, 0 moved, 0 not_found, 0 not_portal, 1 refused" in proc.stdout
