@@ -172,7 +172,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             f"deadlines:\n- {{province: {PROVINCE}, level: '*', year: 2026, kind: propaganda_plan, "
             f"deadline: {DEADLINE.isoformat()}, source: Công văn 1/UBND-NV}}\n", encoding="utf-8")
         env = {**os.environ, **FAST, "CCHC_FILES_STORE": str(tmp / "files"), "CCHC_LOG_DIR": str(tmp / "logs"),
-               "CCHC_ALERTS": str(rules), "CCHC_CONFIG_DIR": str(cfg)}
+               "CCHC_ALERTS": str(rules), "CCHC_CONFIG_DIR": str(cfg),
+               # full crawls: the expectations are the simulator's changes on the day they happen; an
+               # incremental crawl finds an edit or a removal on its re-check day (within CCHC_RECHECK_DAYS,
+               # tests/crawler/test_incremental.py), which a three-day demo may not reach
+               "CCHC_FULL_CRAWL": "1"}
         for k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "CCHC_DB", "CCHC_OBSERVED_ON",
                   "CCHC_SIM_TEMPLATE_CHANGE"):
             env.pop(k, None)
