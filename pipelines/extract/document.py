@@ -251,7 +251,6 @@ def _later_years(text: str, key: str) -> list[tuple[int, int]]:
     out.reverse()
     return out
 _FIRST_SENTENCE_RE = re.compile(r"\.(?:\s|$)|\n")
-_NUMBER_TITLE_RE = re.compile(r"\s*so\s*:?\s*\d")
 _SENTENCE_OPEN_RE = re.compile(r"(?:^|[.;:]\s|\n)\s*$")
 
 
@@ -364,11 +363,6 @@ def find_own(title: str, text: str, key: str, citations: list[Citation] | None =
             cits = find_citations(title, tkey)
             c = cits[0]
             return OwnDocument(c.number, DOC_TYPES[tm["type"]], c.date, c.issuer, _subject_after(title, tkey, c.end))
-    if tm is None and _NUMBER_TITLE_RE.match(tkey):
-        # a letter posted under its number line ("Số 924/SNV-CCHC Ngày 07-9-2015 V/v báo cáo …")
-        c = next(iter(find_citations(title, tkey)), None)
-        if c is not None and c.type is not None and c.start <= 8:
-            return OwnDocument(c.number, c.type, c.date, c.issuer, _subject_after(title, tkey, c.end))
     # an unnumbered statement is the page's own only in its lead: further down, a bulletin's items
     # and a report's paragraphs mention plans others issued ("10. Hà Nội ban hành kế hoạch …")
     for in_text, src, skey in ((True, text[:_LEAD_CHARS], key[:_LEAD_CHARS]), (False, title, tkey)):
