@@ -48,6 +48,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # one per-host limiter shared by the run (crawler/hostlimit.py). CCHC_HOST_LIMITER names its class
 # (in process now; one shared through Redis would fill the same interface).
 DOWNLOADER = "crawler.hostlimit.SharedLimitDownloader"
+# ...and one keep-alive connection pool and one TLS context for every spider of the process, so the
+# spiders reuse each other's connections to a portal (crawler/download.py).
+DOWNLOAD_HANDLERS = {"http": "crawler.download.SharedPoolDownloadHandler",
+                     "https": "crawler.download.SharedPoolDownloadHandler"}
+CCHC_IDLE_CONNECTION_SECONDS = _env_int("CCHC_IDLE_CONNECTION_SECONDS", 60)
 CCHC_HOST_LIMITER = os.environ.get("CCHC_HOST_LIMITER", "crawler.hostlimit.LocalHostLimiter")
 # One JSON line per request (spider, host, when it reached and left the downloader), when set.
 CCHC_REQUEST_LOG = os.environ.get("CCHC_REQUEST_LOG", "")

@@ -1,0 +1,90 @@
+"""One connection pool and one TLS context for every spider of a crawl process (crawler/download.py,
+issue 12): the spiders of a run reuse each other's keep-alive connections to a portal, and https
+pays one tunnel and handshake per kept connection, not one per spider (or per request)."""
+from __future__ import annotations
+
+import asyncio
+import collections
+import threading
+
+import pytest
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
+from scrapy.utils.test import get_crawler
+
+import settings as project_settings
+from crawler.download import SharedPoolDownloadHandler, _Shared
+from sim.server import ProxyHandler
+
+PER_HOST = 2
+PORTALS = ("p-tuyenquang", "p-haiphong", "p-cantho")
+
+
+def _crawler(**extra: object):
+    if not is_reactor_installed():
+        install_reactor(project_settings.TWISTED_REACTOR)
+    return get_crawler(settings_dict={"TWISTED_REACTOR": None, "CONCURRENT_REQUESTS": 48, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+                                      "CCHC_IDLE_CONNECTION_SECONDS": 30, "TWISTED_REACTOR_ENABLED": True,
+                                      **extra})
+
+
+def test_handlers_of_every_crawler_share_one_pool_and_one_tls_context():
+    first = SharedPoolDownloadHandler(_crawler())
+    second = SharedPoolDownloadHandler(_crawler())
+    try:
+        assert first._pool is second._pool
+        assert first._contextFactory is second._contextFactory
+        # through a proxy every http request shares one pool key: keep as many idle as may be in flight
+        assert first._pool.maxPersistentPerHost == 48
+        assert first._pool.cachedConnectionTimeout == 30
+        one = first._contextFactory.creatorForNetloc(b"a.gov.vn", 443)
+        other = second._contextFactory.creatorForNetloc(b"b.gov.vn", 443)
+        contexts = {id(c._createConnection.__self__.getContext()) if hasattr(c, "_createConnection") else id(c._ctx)
+                    for c in (one, other)}
+        assert len(contexts) == 1
+        # the first to close leaves the pool to the other
+        asyncio.run(first.close())
+        assert _Shared.users == 1 and _Shared.pool is second._pool
+    finally:
+        _Shared.pool, _Shared.context, _Shared.users = None, None, 0
+
+
+def test_certificate_verification_keeps_scrapys_own_per_host_creator():
+    handler = SharedPoolDownloadHandler(_crawler(DOWNLOAD_VERIFY_CERTIFICATES=True))
+    try:
+        # Twisted's verifying creator is built per host by Scrapy; it is not replaced
+        assert "_get_cert_options" not in vars(handler._contextFactory)
+    finally:
+        _Shared.pool, _Shared.context, _Shared.users = None, None, 0
+
+
+def test_project_settings_name_the_shared_handler():
+    assert project_settings.DOWNLOAD_HANDLERS == {"http": "crawler.download.SharedPoolDownloadHandler",
+                                                  "https": "crawler.download.SharedPoolDownloadHandler"}
+
+
+@pytest.mark.slow
+def test_spiders_of_a_run_reuse_tunnels_to_an_https_portal(crawl, network, tmp_path, monkeypatch):
+    """Five discovery spiders and the re-check ask the same https hosts; each host sees at most the
+    per-host concurrency in tunnels for the discovery spiders together, and as many again for the
+    re-check (its crawler starts after the discovery crawlers closed the pool)."""
+    tunnels: collections.Counter[str] = collections.Counter()
+    lock = threading.Lock()
+    original = ProxyHandler.do_CONNECT
+
+    def counting(self: ProxyHandler) -> None:
+        with lock:
+            tunnels[self.path.rpartition(":")[0].lower()] += 1
+        original(self)
+
+    monkeypatch.setattr(ProxyHandler, "do_CONNECT", counting)
+    network.record_access()
+    try:
+        crawl.run(tmp_path / "reuse.sqlite", *[a for pid in PORTALS for a in ("--source", pid)],
+                  env={"CCHC_PER_HOST": str(PER_HOST), "CCHC_DOWNLOAD_DELAY": "0.2"})
+    finally:
+        served = network.record_access(False)
+    requests = collections.Counter(host for host, _, _ in served)
+    busy = [host for host in tunnels if requests[host] >= 10]
+    assert len(busy) >= len(PORTALS), (dict(tunnels), dict(requests))
+    for host in busy:
+        assert tunnels[host] <= 2 * PER_HOST, (host, tunnels[host], requests[host])
