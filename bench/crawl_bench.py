@@ -2,7 +2,7 @@
 with N generated portals, next to `scrapy bench` on the same machine in the same run (issue 12).
 
     .venv/bin/python bench/crawl_bench.py [--portals 300] [--schemes http,https] [--politeness off,default]
-        [--before REV] [--profile DIR] [--sim-port 18600] [--spiders widget,feeds,sitemaps,listings,registers]
+        [--before REV] [--after REV] [--profile DIR] [--sim-port 18600] [--spiders widget,feeds,sitemaps,listings,registers]
 
 Why it is built this way:
 
@@ -13,13 +13,15 @@ Why it is built this way:
 * "Politeness off" (no delay, no AutoThrottle, 8 per host) measures the main process; "default" runs
   with the settings users get (0.5 s delay, AutoThrottle, 2 per host) and shows what politeness costs.
 * Memory is the peak of the whole process tree — the crawl process, multiprocessing's forkserver and
-  the extraction workers — summed from /proc every 0.2 s (target < 500 MB on http and on https).
+  the extraction workers — summed from /proc every 0.2 s (target < 500 MB on http and on https): as
+  PSS (shared pages counted once: the workers are forked from one forkserver; the target's figure)
+  and as the plain sum of RSS (an upper bound), with the main process's own RSS apart.
 * Main-process CPU per response is read from /proc/PID/stat of the crawl process itself (the workers'
   CPU is theirs): it is the figure the main-process work (reactor, link parsing, the writer thread,
   pickling to the pool) has to bring down.
 * `--before REV` runs the same matrix on the code of git revision REV (extracted with `git archive`
   into a temporary folder, imported ahead of this checkout) in the same invocation, so before/after
-  share the anchor and the machine's load.
+  share the anchor and the machine's load; `--after REV` measures a revision instead of the working tree.
 * `--profile DIR` adds, per scheme and code version, one politeness-off crawl under py-spy (a dev tool,
   not a dependency: `pip install py-spy`), sampling only while a thread holds the GIL (`--gil`) —
   the main process's cost is GIL time — and prints the top frames by own and by inclusive samples.
@@ -68,20 +70,36 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (forkserver, pool workers), from /proc."""
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Memory of a process and all its descendants (forkserver, pool workers), from /proc: the sum of
+    their RSS, and the sum of their PSS (pages shared between them — the workers are forked from one
+    forkserver — counted once, which is what the machine actually spends)."""
     children = _children_map()
-    total, stack = 0, [pid]
+    rss = pss = 0
+    stack = [pid]
     while stack:
         p = stack.pop()
+        rss += rss_kb(p)
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                    break
         except OSError:
             pass
         stack.extend(children.get(p, []))
-    return total
+    return rss, pss
+
+
+def rss_kb(pid: int) -> int:
+    """Resident memory of one process, from /proc (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -102,6 +120,8 @@ class Measured:
     extracted: int
     elapsed: float
     peak_mib: float
+    peak_rss_mib: float
+    main_peak_mib: float
     main_cpu: float
     documents: int
 
@@ -118,12 +138,15 @@ class Measured:
         return 1000 * self.main_cpu / max(1, self.responses)
 
 
-def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, main_pid_of: str | None = None) -> tuple[int, float, int, float, str]:
-    """Run `cmd`; return exit code, wall seconds, peak tree RSS (KiB), main-process CPU seconds, output.
+def run_measured(cmd: list[str], env: dict[str, str], cwd: Path,
+                 main_pid_of: str | None = None) -> tuple[int, float, int, int, int, float, str]:
+    """Run `cmd`; return exit code, wall seconds, peak tree PSS, peak tree RSS sum and peak main-process
+    RSS (KiB),
+    main-process CPU seconds, output.
 
     `main_pid_of` names the crawl process when `cmd` is a wrapper (py-spy): its first descendant whose
     command line contains that string is the one whose CPU is read."""
-    peak, cpu = [0], [0.0]
+    peak, peak_rss, main_peak, cpu = [0], [0], [0], [0.0]
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def main_pid() -> int:
@@ -139,8 +162,11 @@ def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, main_pid_of: st
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-            c = cpu_seconds(main_pid())
+            rss, pss = tree_memory_kb(proc.pid)
+            peak[0], peak_rss[0] = max(peak[0], pss), max(peak_rss[0], rss)
+            pid = main_pid()
+            main_peak[0] = max(main_peak[0], rss_kb(pid))
+            c = cpu_seconds(pid)
             if c is not None:
                 cpu[0] = max(cpu[0], c)
             time.sleep(0.2)
@@ -151,7 +177,7 @@ def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, main_pid_of: st
     out = proc.communicate()[0]
     elapsed = time.monotonic() - started
     t.join()
-    return proc.returncode, elapsed, peak[0], cpu[0], out
+    return proc.returncode, elapsed, peak[0], peak_rss[0], main_peak[0], cpu[0], out
 
 
 def scrapy_bench() -> float:
@@ -223,7 +249,7 @@ def crawl_once(label: str, code: Path, scheme: str, politeness: str, args: argpa
         if profile_to is not None:
             cmd = [str(Path(sys.executable).with_name("py-spy")), "record", "--gil", "--rate", "200",
                    "--format", "raw", "-o", str(profile_to), "--", *crawl]
-        rc, elapsed, peak_kb, main_cpu, out = run_measured(cmd, env, code, "cli" if profile_to else None)
+        rc, elapsed, peak_kb, peak_rss_kb, main_kb, main_cpu, out = run_measured(cmd, env, code, "cli" if profile_to else None)
     finally:
         sys.stderr = real_stderr
         net.stop()
@@ -233,9 +259,10 @@ def crawl_once(label: str, code: Path, scheme: str, politeness: str, args: argpa
     responses, extracted, docs = run_figures(db)
     shutil.rmtree(work, ignore_errors=True)
     resets = sink.getvalue().count("Exception occurred during processing")
-    m = Measured(label, responses, extracted, elapsed, peak_kb / 1024, main_cpu, docs)
+    m = Measured(label, responses, extracted, elapsed, peak_kb / 1024, peak_rss_kb / 1024, main_kb / 1024,
+                 main_cpu, docs)
     print(f"  {label:<28} {responses:>6} resp {extracted:>5} extracted {elapsed:6.1f} s  "
-          f"peak {m.peak_mib:5.0f} MiB  main CPU {m.cpu_ms_per_response:5.2f} ms/resp  "
+          f"peak PSS {m.peak_mib:4.0f} MiB (RSS sum {m.peak_rss_mib:4.0f}, main {m.main_peak_mib:4.0f})  main CPU {m.cpu_ms_per_response:5.2f} ms/resp  "
           f"sim connection errors {resets}", flush=True)
     return m
 
@@ -295,6 +322,7 @@ def main() -> None:
     ap.add_argument("--schemes", default="http,https")
     ap.add_argument("--politeness", default="off,default", help="off, default or both (comma-separated)")
     ap.add_argument("--before", metavar="REV", help="also measure the code of this git revision, same run")
+    ap.add_argument("--after", metavar="REV", help="measure this git revision instead of the working tree")
     ap.add_argument("--profile", metavar="DIR", help="also profile one politeness-off crawl per scheme with py-spy")
     ap.add_argument("--sim-port", type=int, default=18600, help="port of the simulated network's proxy")
     args = ap.parse_args()
@@ -311,7 +339,10 @@ def main() -> None:
         codes: list[tuple[str, Path]] = []
         if args.before:
             codes.append((f"before {args.before}", checkout(args.before, tmp / "before")))
-        codes.append(("after" if args.before else "this tree", ROOT))
+        if args.after:
+            codes.append((f"after {args.after}", checkout(args.after, tmp / "after")))
+        else:
+            codes.append(("after" if args.before else "this tree", ROOT))
         profile_dir = Path(args.profile) if args.profile else None
         if profile_dir:
             profile_dir.mkdir(parents=True, exist_ok=True)
@@ -341,12 +372,13 @@ def main() -> None:
     print(f"scrapy bench (anchor): {anchor:.1f} pages/s at the start, {anchor_end:.1f} at the end; "
           f"ratios below use {anchor_mean:.1f}")
     head = (f"{'code':<22}{'scheme':<7}{'polite':<8}{'resp/s':>8}{'x bench':>9}{'extr/s':>8}{'x bench':>9}"
-            f"{'peak MiB':>10}{'CPU ms/resp':>12}{'docs':>6}")
+            f"{'PSS MiB':>9}{'RSS MiB':>9}{'main MiB':>10}{'CPU ms/resp':>12}{'docs':>6}")
     print(head)
     for name, scheme, mode, m in results:
         r_any, r_ext = m.any_rate / anchor_mean, m.extracted_rate / anchor_mean
         print(f"{name:<22}{scheme:<7}{mode:<8}{m.any_rate:8.1f}{r_any:9.2f}{m.extracted_rate:8.1f}{r_ext:9.2f}"
-              f"{m.peak_mib:10.0f}{m.cpu_ms_per_response:12.2f}{m.documents:6d}")
+              f"{m.peak_mib:9.0f}{m.peak_rss_mib:9.0f}{m.main_peak_mib:10.0f}{m.cpu_ms_per_response:12.2f}"
+              f"{m.documents:6d}")
     print(f"targets (politeness off): >= {TARGET_ANY} x scrapy bench (responses), >= {TARGET_EXTRACTED} x "
           f"(extracted pages); peak memory of the crawl tree < {TARGET_MIB} MB on http and https")
     for name, scheme, mode, m in results:

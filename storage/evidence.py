@@ -72,12 +72,9 @@ def save_raw(conn: Connection, run_id: int, portal_id: str, raw: Mapping[str, An
         return None
     fetched_at = parse_instant(raw.get("fetched_at")) or utcnow()
     size = number(raw.get("size"), integer=True) or 0
-    blobs = Blob.__table__
-    stmt = _insert(conn, blobs).values(sha256=sha, size=size, stored_size=number(raw.get("stored_size"), integer=True),
-                                       first_stored_at=fetched_at, last_seen_at=fetched_at)
-    stmt = stmt.on_conflict_do_update(index_elements=["sha256"], set_={
-        "last_seen_at": _latest(conn, blobs.c.last_seen_at, stmt.excluded.last_seen_at)})
-    conn.execute(stmt)
+    conn.execute(_raw_statements(conn)[0], {
+        "sha256": sha, "size": size, "stored_size": number(raw.get("stored_size"), integer=True),
+        "first_stored_at": fetched_at, "last_seen_at": fetched_at})
     headers = {str(k).lower(): str(v) for k, v in (raw.get("headers") or {}).items()}
     values = {
         "portal_id": portal_id, "kind": text_or_none(raw.get("kind"), 20) or "page",
@@ -86,10 +83,30 @@ def save_raw(conn: Connection, run_id: int, portal_id: str, raw: Mapping[str, An
         "last_modified": text_or_none(headers.get("last-modified"), 100),
         "etag": text_or_none(headers.get("etag"), 200), "headers": headers or None, "sha256": sha, "size": size,
     }
-    fetches = RawFetch.__table__
-    up = _insert(conn, fetches).values(run_id=run_id, url=url, **values)
-    up = up.on_conflict_do_update(index_elements=["run_id", "url"], set_={k: up.excluded[k] for k in values})
-    return int(conn.execute(up.returning(fetches.c.id)).scalar_one())
+    return int(conn.execute(_raw_statements(conn)[1], {"run_id": run_id, "url": url, **values}).scalar_one())
+
+
+#: (blob upsert, raw-fetch upsert) per dialect: built once, run with bound parameters. Building them
+#: per raw copy (values as literals, a fresh ``excluded`` alias) cost more than running them: ~5 % of
+#: the crawl process's GIL time (bench/crawl_bench.py --profile), on the writer thread.
+_RAW_STATEMENTS: dict[str, tuple[Any, Any]] = {}
+_RAW_FETCH_COLUMNS = ("portal_id", "kind", "requested_url", "status", "fetched_at", "content_type",
+                      "last_modified", "etag", "headers", "sha256", "size")
+
+
+def _raw_statements(conn: Connection) -> tuple[Any, Any]:
+    built = _RAW_STATEMENTS.get(conn.dialect.name)
+    if built is None:
+        blobs = Blob.__table__
+        stmt = _insert(conn, blobs)
+        stmt = stmt.on_conflict_do_update(index_elements=["sha256"], set_={
+            "last_seen_at": _latest(conn, blobs.c.last_seen_at, stmt.excluded.last_seen_at)})
+        fetches = RawFetch.__table__
+        up = _insert(conn, fetches)
+        up = up.on_conflict_do_update(index_elements=["run_id", "url"],
+                                      set_={k: up.excluded[k] for k in _RAW_FETCH_COLUMNS})
+        built = _RAW_STATEMENTS[conn.dialect.name] = (stmt, up.returning(fetches.c.id))
+    return built
 
 
 def _latest(conn: Connection, stored: Any, new: Any) -> Any:
