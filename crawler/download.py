@@ -19,20 +19,27 @@ one process-wide `_Shared` (reference-counted: the last handler to close closes 
   connections after one request and opened a new one for the next), and idle ones are dropped after
   ``CCHC_IDLE_CONNECTION_SECONDS`` (default 60) instead of 240;
 * one `CertificateOptions` (hence one OpenSSL context) serves every TLS connection of the process;
-  the full handshake (and the server's certificate) happens once per kept connection, not once per
-  request. Certificate checking itself stays Scrapy's (``DOWNLOAD_VERIFY_CERTIFICATES``): when it is
-  on, Scrapy's own per-connection path is used unchanged.
+  the full handshake happens once per kept connection, not once per request or per spider;
+* the certificate is matched against the host name (Scrapy does it on every handshake, to log a
+  warning on a mismatch) once per host and certificate. Certificate verification itself stays
+  Scrapy's (``DOWNLOAD_VERIFY_CERTIFICATES``): when it is on, Scrapy's own creator is used unchanged.
 
-This relies on the pinned Scrapy's `HTTP11DownloadHandler` attributes (``_pool``, ``_contextFactory``)
-and `_ScrapyClientContextFactory._get_cert_options`; tests/crawler/test_download.py checks the sharing.
+This relies on the pinned Scrapy's `HTTP11DownloadHandler` attributes (``_pool``, ``_contextFactory``),
+`_ScrapyClientContextFactory._get_cert_options` and `_ScrapyClientTLSOptions26._verifyCB`;
+tests/crawler/test_download.py checks the sharing and the single check.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.core.downloader.contextfactory import _load_context_factory_from_settings
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.core.downloader.tls import _ScrapyClientTLSOptions26
+from scrapy.utils._deps_compat import TWISTED_TLS_NEW_IMPL
 from twisted.web.client import HTTPConnectionPool
+from twisted.web.iweb import IPolicyForHTTPS
+from zope.interface import implementer
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -42,34 +49,67 @@ if TYPE_CHECKING:
 DEFAULT_IDLE_SECONDS = 60
 
 
-class _OneContext:
-    """Wraps Scrapy's context factory so that every connection it creates shares one
-    `CertificateOptions` — and so one OpenSSL context — instead of a new one per connection."""
+class _CheckedOncePerHostTLSOptions(_ScrapyClientTLSOptions26):
+    """Scrapy's non-verifying TLS options, checking a host's certificate against its name once.
+
+    Scrapy does not reject a certificate that does not match (``DOWNLOAD_VERIFY_CERTIFICATES`` off),
+    but on every handshake it still extracts the certificate's names and matches the host against
+    them, only to log a warning on a mismatch. That took 22 % of the crawl process's GIL time on
+    https (bench/crawl_bench.py --profile; the simulator's one certificate names every portal, and a
+    shared-hosting certificate can name hundreds). The outcome depends only on the host and the
+    certificate, so it is computed once per (host, certificate digest) and the warning, if any, is
+    logged once.
+    """
+
+    _checked: ClassVar[set[tuple[str, bytes]]] = set()
+    #: bound on remembered (host, certificate) pairs; past it the set starts afresh
+    LIMIT: ClassVar[int] = 100_000
+
+    @staticmethod
+    def _verifyCB(hostIsDNS: bool, hostnameASCII: str) -> Callable[[Any, Any, int, int, int], bool]:
+        check = _ScrapyClientTLSOptions26._verifyCB(hostIsDNS, hostnameASCII)
+        checked = _CheckedOncePerHostTLSOptions._checked
+
+        def verify_once(conn: Any, cert: Any, err: int, depth: int, ok: int) -> bool:
+            if depth != 0:
+                return True  # only the leaf certificate is matched, as in Scrapy's callback
+            key = (hostnameASCII, cert.digest("sha256"))
+            if key in checked:
+                return True
+            if len(checked) >= _CheckedOncePerHostTLSOptions.LIMIT:
+                checked.clear()
+            checked.add(key)
+            return check(conn, cert, err, depth, ok)
+
+        return verify_once
+
+
+@implementer(IPolicyForHTTPS)
+class SharedTLSPolicy:
+    """Scrapy's context factory with one `CertificateOptions` — so one OpenSSL context — for every
+    connection, instead of a new one per connection, and the host check done once per host and
+    certificate. With certificate verification on (``DOWNLOAD_VERIFY_CERTIFICATES``) or an older
+    Twisted, Scrapy's own creator is used unchanged."""
 
     def __init__(self, factory: Any) -> None:
         self._factory = factory
         self._options: CertificateOptions | None = None
-        verify = getattr(factory, "_verify_certificates", False)
-        # With verification on, Scrapy builds Twisted's verifying creator per host: keep it as it is.
-        self._shareable = not verify and hasattr(factory, "_get_cert_options")
-        if self._shareable:
-            factory._get_cert_options = self._cert_options
+        self.shared = (TWISTED_TLS_NEW_IMPL and not getattr(factory, "_verify_certificates", False)
+                       and hasattr(factory, "_get_cert_options"))
 
-    def _cert_options(self) -> CertificateOptions:
+    def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
+        if not self.shared:
+            return self._factory.creatorForNetloc(hostname, port)
         if self._options is None:
-            self._options = type(self._factory)._get_cert_options(self._factory)
-        return self._options
-
-    @property
-    def factory(self) -> Any:
-        return self._factory
+            self._options = self._factory._get_cert_options()
+        return _CheckedOncePerHostTLSOptions(self._options._makeTLSConnection, hostname.decode("ascii"))
 
 
 class _Shared:
     """The process's pool and context factory, and how many open handlers use them."""
 
     pool: ClassVar[HTTPConnectionPool | None] = None
-    context: ClassVar[_OneContext | None] = None
+    context: ClassVar[SharedTLSPolicy | None] = None
     users: ClassVar[int] = 0
 
     @classmethod
@@ -86,9 +126,9 @@ class _Shared:
             pool.cachedConnectionTimeout = settings.getint("CCHC_IDLE_CONNECTION_SECONDS", DEFAULT_IDLE_SECONDS)
             pool._factory = _LenientHTTP11ClientFactory  # type: ignore[attr-defined]  # as Scrapy's handler does
             cls.pool = pool
-            cls.context = _OneContext(_load_context_factory_from_settings(crawler))
+            cls.context = SharedTLSPolicy(_load_context_factory_from_settings(crawler))
         cls.users += 1
-        return cls.pool, cls.context.factory
+        return cls.pool, cls.context
 
     @classmethod
     def release(cls) -> bool:

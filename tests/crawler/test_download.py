@@ -8,11 +8,12 @@ import collections
 import threading
 
 import pytest
+from scrapy.core.downloader import tls
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
 
 import settings as project_settings
-from crawler.download import SharedPoolDownloadHandler, _Shared
+from crawler.download import SharedPoolDownloadHandler, _CheckedOncePerHostTLSOptions, _Shared
 from sim.server import ProxyHandler
 
 PER_HOST = 2
@@ -38,9 +39,8 @@ def test_handlers_of_every_crawler_share_one_pool_and_one_tls_context():
         assert first._pool.cachedConnectionTimeout == 30
         one = first._contextFactory.creatorForNetloc(b"a.gov.vn", 443)
         other = second._contextFactory.creatorForNetloc(b"b.gov.vn", 443)
-        contexts = {id(c._createConnection.__self__.getContext()) if hasattr(c, "_createConnection") else id(c._ctx)
-                    for c in (one, other)}
-        assert len(contexts) == 1
+        assert isinstance(one, _CheckedOncePerHostTLSOptions)
+        assert one._createConnection.__self__.getContext() is other._createConnection.__self__.getContext()
         # the first to close leaves the pool to the other
         asyncio.run(first.close())
         assert _Shared.users == 1 and _Shared.pool is second._pool
@@ -51,10 +51,43 @@ def test_handlers_of_every_crawler_share_one_pool_and_one_tls_context():
 def test_certificate_verification_keeps_scrapys_own_per_host_creator():
     handler = SharedPoolDownloadHandler(_crawler(DOWNLOAD_VERIFY_CERTIFICATES=True))
     try:
-        # Twisted's verifying creator is built per host by Scrapy; it is not replaced
-        assert "_get_cert_options" not in vars(handler._contextFactory)
+        # Twisted's verifying creator, built per host by Scrapy, is not replaced
+        assert not handler._contextFactory.shared
+        assert not isinstance(handler._contextFactory.creatorForNetloc(b"a.gov.vn", 443),
+                              _CheckedOncePerHostTLSOptions)
     finally:
         _Shared.pool, _Shared.context, _Shared.users = None, None, 0
+
+
+class _Cert:
+    def __init__(self, digest: bytes) -> None:
+        self._digest = digest
+
+    def digest(self, name: str) -> bytes:
+        return self._digest
+
+
+def test_a_hosts_certificate_is_matched_once_and_a_mismatch_warned_once(monkeypatch, caplog):
+    calls: list[object] = []
+
+    def patterns(cert: object) -> list[object]:
+        calls.append(cert)
+        return []  # no name in the certificate: a mismatch for every host
+
+    monkeypatch.setattr(tls, "extract_patterns", patterns)
+    monkeypatch.setattr(_CheckedOncePerHostTLSOptions, "_checked", set())
+    a1 = _CheckedOncePerHostTLSOptions._verifyCB(True, "a.gov.vn")
+    a2 = _CheckedOncePerHostTLSOptions._verifyCB(True, "a.gov.vn")
+    b = _CheckedOncePerHostTLSOptions._verifyCB(True, "b.gov.vn")
+    cert, renewed = _Cert(b"one"), _Cert(b"two")
+    with caplog.at_level("WARNING"):
+        assert all(cb(None, cert, 0, 0, 1) for cb in (a1, a2, a1, b))
+        assert a1(None, renewed, 0, 0, 1)
+        assert a1(None, _Cert(b"issuer"), 0, 1, 1)  # not the leaf: never matched
+    # a.gov.vn with its certificate, b.gov.vn with the same one, a.gov.vn with a renewed one
+    assert calls == [cert, cert, renewed]
+    warned = [r.getMessage() for r in caplog.records if "not valid for hostname" in r.getMessage()]
+    assert len(warned) == 3 and sum("a.gov.vn" in w for w in warned) == 2
 
 
 def test_project_settings_name_the_shared_handler():
