@@ -324,6 +324,8 @@ def main() -> None:
     ap.add_argument("--before", metavar="REV", help="also measure the code of this git revision, same run")
     ap.add_argument("--after", metavar="REV", help="measure this git revision instead of the working tree")
     ap.add_argument("--profile", metavar="DIR", help="also profile one politeness-off crawl per scheme with py-spy")
+    ap.add_argument("--profile-after-only", action="store_true",
+                    help="with --before: profile only the code measured last (the profile of REV is already known)")
     ap.add_argument("--sim-port", type=int, default=18600, help="port of the simulated network's proxy")
     args = ap.parse_args()
     schemes = [s for s in args.schemes.split(",") if s]
@@ -359,7 +361,7 @@ def main() -> None:
         profiles: list[tuple[str, Path]] = []
         if profile_dir:
             for scheme in schemes:
-                for name, code in codes:
+                for name, code in (codes[-1:] if args.profile_after_only else codes):
                     label = f"{name} {scheme} off"
                     out = profile_dir / f"{re.sub(r'[^A-Za-z0-9]+', '_', label)}.txt"
                     crawl_once(f"{label} (py-spy)", code, scheme, "off", args, tmp, profile_to=out)
