@@ -284,8 +284,9 @@ def top_frames(raw: Path, n: int = 12) -> tuple[list[tuple[str, float]], list[tu
             incl[f] += c
     if not total:
         return [], []
-    # inclusive: thread roots (100 % by construction) say nothing; keep frames below 95 %
-    inc = [(f, 100 * c / total) for f, c in incl.most_common() if c / total < 0.95][:n]
+    # inclusive: the reactor's and the command's own frames (the roots of most stacks) say nothing;
+    # keep frames below 60 %
+    inc = [(f, 100 * c / total) for f, c in incl.most_common() if c / total < 0.6][:n]
     return [(f, 100 * c / total) for f, c in own.most_common(n)], inc
 
 
