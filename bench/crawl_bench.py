@@ -23,7 +23,7 @@ Why it is built this way:
   into a temporary folder, imported ahead of this checkout) in the same invocation, so before/after
   share the anchor and the machine's load; `--after REV` measures a revision instead of the working tree.
 * `--profile DIR` adds, per scheme and code version, one politeness-off crawl under py-spy (a dev tool,
-  not a dependency: `pip install py-spy`), sampling only while a thread holds the GIL (`--gil`) —
+  not a dependency: `pip install -e ".[profile]"`), sampling only while a thread holds the GIL (`--gil`) —
   the main process's cost is GIL time — and prints the top frames by own and by inclusive samples.
 """
 from __future__ import annotations
@@ -335,7 +335,7 @@ def main() -> None:
     if bad or not schemes or not modes or args.portals < 1:
         raise SystemExit(f"error: bad --schemes/--politeness/--portals ({', '.join(bad) or args.portals})")
     if args.profile and not Path(sys.executable).with_name("py-spy").exists():
-        raise SystemExit("error: --profile needs py-spy in this venv (pip install py-spy; a dev tool only)")
+        raise SystemExit("error: --profile needs py-spy in this venv (pip install -e \".[profile]\"; a dev tool only)")
 
     with tempfile.TemporaryDirectory(prefix="cchc-crawl-bench-") as tmpdir:
         tmp = Path(tmpdir)
