@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from core.families import CMS_FAMILIES
+from core.registry_schema import COLUMNS, MULTI_COLUMNS, REQUIRED_COLUMNS, URL_LIST_COLUMNS
 from core.vntext import fold, nfc
 from crawler.guard import host_problem
 
@@ -54,17 +56,6 @@ __all__ = [
 
 DEFAULT_REGISTRY_PATH: Path = Path(__file__).resolve().parent / "data" / "portals.csv"
 
-#: Column order of the bundled file and of `Portal.to_row()`; a file may omit optional columns.
-COLUMNS: tuple[str, ...] = (
-    "id", "name", "level", "province", "parent", "base_url", "cms",
-    "feeds", "sitemaps", "listings", "registers", "hosts",
-    "widget_url", "unit_code", "unverified", "notes", "kind",
-)
-REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "level", "province", "base_url", "cms")
-#: `|`-separated cells, parsed to tuples.
-MULTI_COLUMNS: tuple[str, ...] = ("feeds", "sitemaps", "listings", "registers", "hosts")
-#: Multi-valued cells whose items are URLs (absolute, or paths resolved against base_url).
-URL_LIST_COLUMNS: tuple[str, ...] = ("feeds", "sitemaps", "listings", "registers")
 
 LEVELS: tuple[str, ...] = ("province", "department", "district", "commune")
 #: Row kinds (`kind` column; empty = "portal"). A `national_index` row is a national source that
@@ -77,9 +68,6 @@ KINDS: tuple[str, ...] = ("portal", "national_index")
 NATIONAL_EMPTY_COLUMNS: tuple[str, ...] = (
     "level", "province", "parent", "cms", "feeds", "sitemaps", "listings", "registers", "unit_code",
 )
-#: Family ids of crawler/families.py. Kept here as data (the registry may import only `core`);
-#: a test in tests/registry checks the two lists agree when families.py is importable.
-CMS_FAMILIES: tuple[str, ...] = ("tandan_sp", "sharepoint_vn", "liferay62", "vnportal", "nukeviet", "unknown")
 
 #: Ids starting with this are made by `for_url` for ad-hoc crawls; the file may not use them.
 ADHOC_PREFIX = "adhoc-"

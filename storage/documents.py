@@ -20,17 +20,16 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core.record import COLUMN_FIELDS, Record
 from storage import evidence, exports
 from storage.blobs import blob_key
 from storage.fetches import upsert_fetch
 from storage.models import Attachment, Citation, CrawlRun, Document, DocumentSighting, DocumentVersion
 from storage.statements import Statements, table_of
 from storage.values import (
-    bool_or_none,
     canonical_url,
     document_content_hash,
     integer,
-    number,
     parse_date,
     parse_instant,
     sha256_text,
@@ -161,36 +160,31 @@ def _refresh_version(stmts: Statements, session: Session, document_id: int, vers
 
 def version_fields(record: Mapping[str, Any], url: str, fetched_at: dt.datetime | None,
                    status: int | None, discovered_by: str | None) -> dict[str, Any]:
-    """The ``document_versions`` columns of one page and its extraction record."""
-    def json_or_none(key: str) -> Any:
-        value = record.get(key)
-        return exports.json_safe(value) if value not in (None, "") else None
+    """The ``document_versions`` columns of one page and its extraction record.
 
-    kept_record = {k: v for k, v in record.items() if k != "text"}
-    return {
+    The record's column fields come from the typed `Record` (`core.record`, the one definition of
+    its fields): text cut to the column's length, a date parsed for a DATE column, lists and objects
+    made JSON-safe (an empty value is NULL). The whole record, minus its text, is kept as JSON as the
+    extractor wrote it.
+    """
+    typed = Record.from_mapping(record)
+    values: dict[str, Any] = {
         "fetched_url": url,
         "fetched_at": fetched_at,
         "status": status,
         "discovered_by": discovered_by,
-        "title": text_or_none(record.get("title")),
-        "published_at": text_or_none(record.get("published_at"), 40),
-        "text": text_or_none(record.get("text")),
-        "is_cchc": bool_or_none(record.get("is_cchc")),
-        "category": text_or_none(record.get("category"), 120),
-        "doc_number": text_or_none(record.get("doc_number"), 120),
-        "doc_type": text_or_none(record.get("doc_type"), 40),
-        "doc_date": parse_date(record.get("doc_date")),
-        "issuer": text_or_none(record.get("issuer"), 300),
-        "issuer_as_written": text_or_none(record.get("issuer_as_written")),
-        "organ": text_or_none(record.get("organ"), 120),
-        "plan_year": number(record.get("plan_year"), integer=True),
-        "plan_period": text_or_none(record.get("plan_period"), 9),
-        "channels": json_or_none("channels"),
-        "sections": json_or_none("sections"),
-        "deadlines": json_or_none("deadlines"),
-        "warnings": json_or_none("warnings"),
-        "record": exports.json_safe(kept_record),
     }
+    for f in COLUMN_FIELDS:
+        value = getattr(typed, f.name)
+        if f.metadata.get("date"):
+            value = parse_date(value)
+        elif isinstance(value, str) and f.metadata.get("max_length"):
+            value = value[:int(f.metadata["max_length"])]
+        elif isinstance(value, (list, dict)):
+            value = exports.json_safe(value) if value not in (None, "") else None
+        values[f.name] = value
+    values["record"] = exports.json_safe({k: v for k, v in record.items() if k != "text"})
+    return values
 
 
 def _add_version(stmts: Statements, session: Session, document_id: int, version: int, content_hash: str,

@@ -12,14 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.widget import COUNT_FIELDS, RATE_FIELDS, TEXT_FIELDS
 from storage import evidence, exports
 from storage.models import CrawlRun, PortalHealth, VisitorReading, WidgetReading
 from storage.statements import Statements
 from storage.values import bool_or_none, number, parse_instant, text_or_none
 
 VISITOR_FIELDS = ("online", "today", "yesterday", "week", "month", "total")
-WIDGET_INT_FIELDS = ("total", "on_time", "late")
-WIDGET_FLOAT_FIELDS = ("processed_pct", "late_rate", "on_time_rate")
 
 
 def save_widget(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
@@ -37,10 +36,9 @@ def save_widget(stmts: Statements, session: Session, run: CrawlRun, portal_id: s
         issues = list(item.get("widget_issues") or [])
         values: dict[str, Any] = {
             "url": url, "source": text_or_none(item.get("source"), 20), "fetched_at": fetched_at,
-            "period": text_or_none(widget.get("period"), 40),
-            "updated_at": text_or_none(widget.get("updated_at"), 40),
+            **{name: text_or_none(widget.get(name), 40) for name in TEXT_FIELDS},
         }
-        for names, integer in ((WIDGET_INT_FIELDS, True), (WIDGET_FLOAT_FIELDS, False)):
+        for names, integer in ((COUNT_FIELDS, True), (RATE_FIELDS, False)):
             for name in names:
                 try:
                     values[name] = number(widget.get(name), integer=integer)
