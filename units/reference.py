@@ -26,79 +26,26 @@ import sqlite3
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.vntext import nfc
 from units.errors import UnitDataError
-from units.names import LEVELS, TYPE_LEVELS, full_name, name_key, split_type
-
-#: The day the 34-province structure and the two-level local government took effect.
-REORG_DATE = dt.date(2025, 7, 1)
-#: Last day of the 63-province structure (the `vietnamadminunits` legacy snapshot).
-LEGACY_LAST_DAY = REORG_DATE - dt.timedelta(days=1)
+from units.model import (
+    LEGACY_LAST_DAY,
+    REORG_DATE,
+    ReferenceData,
+    SuccessionRecord,
+    Unit,
+    check_reference,
+    make_key,
+    pad_code,
+)
+from units.names import TYPE_LEVELS, full_name, name_key, split_type
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEPARTMENTS_PATH = DATA_DIR / "departments.csv"
 EARLIER_UNITS_PATH = DATA_DIR / "earlier_units.csv"
-
-_CODE_WIDTH = {"province": 2, "district": 3, "commune": 5}
-
-
-@dataclass(frozen=True)
-class UnitRecord:
-    """One unit (or department) over one validity period; `key` is its identity across syncs."""
-
-    key: str
-    code: str
-    level: str
-    type: str
-    name: str
-    full_name: str
-    parent_key: str | None
-    province_key: str | None
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    source: str
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SuccessionRecord:
-    """`predecessor` became (whole, or in part when ``whole`` is False) part of `successor` on `effective`.
-
-    ``main`` marks, for a split unit, the successor the source names as the default (the part that
-    kept most of it); it is True for every whole succession.
-    """
-
-    predecessor_key: str
-    successor_key: str
-    effective: dt.date
-    whole: bool
-    main: bool
-    source: str
-
-
-@dataclass
-class ReferenceData:
-    """All records plus the versions of the sources they came from."""
-
-    units: list[UnitRecord] = field(default_factory=list)
-    successions: list[SuccessionRecord] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
-
-
-def make_key(level: str, code: str, valid_from: dt.date | None) -> str:
-    """Natural key: level, code and start date ("before" when the source does not give one)."""
-    return f"{level}:{code}:{valid_from.isoformat() if valid_from else 'before'}"
-
-
-def pad_code(level: str, code: str | int) -> str:
-    """GSO codes are fixed-width per level (01, 001, 00001); sources drop or keep the zeros."""
-    text = str(code).strip()
-    width = _CODE_WIDTH.get(level)
-    return text.zfill(width) if width and text.isdigit() else text
-
 
 # ------------------------------------------------------------------------------------- sources
 def _package_dir(name: str) -> Path:
@@ -158,15 +105,15 @@ def _load_current(data: ReferenceData) -> dict[tuple[str, str], str]:
         code = pad_code("province", prov["code"])
         unit_type, short = _short(prov["name"], "province", prov["division_type"])
         pkey = make_key("province", code, REORG_DATE)
-        data.units.append(UnitRecord(pkey, code, "province", unit_type, short, full_name(unit_type, short),
-                                     None, pkey, REORG_DATE, None, "vietnam-provinces"))
+        data.units.append(Unit(pkey, code, "province", unit_type, short, full_name(unit_type, short),
+                                     None, pkey, REORG_DATE, None, source="vietnam-provinces"))
         keys[("province", code)] = pkey
         for ward in prov["wards"]:
             wcode = pad_code("commune", ward["code"])
             wtype, wshort = _short(ward["name"], "commune", ward["division_type"])
             wkey = make_key("commune", wcode, REORG_DATE)
-            data.units.append(UnitRecord(wkey, wcode, "commune", wtype, wshort, full_name(wtype, wshort),
-                                         pkey, pkey, REORG_DATE, None, "vietnam-provinces"))
+            data.units.append(Unit(wkey, wcode, "commune", wtype, wshort, full_name(wtype, wshort),
+                                         pkey, pkey, REORG_DATE, None, source="vietnam-provinces"))
             keys[("commune", wcode)] = wkey
     data.sources["vietnam-provinces"] = _dist_version("vietnam-provinces")
     return keys
@@ -199,16 +146,16 @@ def _load_legacy_and_mapping(data: ReferenceData, current: dict[tuple[str, str],
         prov_key = make_key("province", pcode, None)
         if prov_key not in seen:
             seen.add(prov_key)
-            data.units.append(UnitRecord(prov_key, pcode, "province", ptype, pshort, full_name(ptype, pshort),
-                                         None, prov_key, None, LEGACY_LAST_DAY, "vietnamadminunits"))
+            data.units.append(Unit(prov_key, pcode, "province", ptype, pshort, full_name(ptype, pshort),
+                                         None, prov_key, None, LEGACY_LAST_DAY, source="vietnamadminunits"))
         province_key_of[pk] = prov_key
         dcode = pad_code("district", dcode)
         dtype_c, dshort = _short(dist, "district", dtype)
         dist_key = make_key("district", dcode, None)
         if dist_key not in seen:
             seen.add(dist_key)
-            data.units.append(UnitRecord(dist_key, dcode, "district", dtype_c, dshort, full_name(dtype_c, dshort),
-                                         prov_key, prov_key, None, LEGACY_LAST_DAY, "vietnamadminunits"))
+            data.units.append(Unit(dist_key, dcode, "district", dtype_c, dshort, full_name(dtype_c, dshort),
+                                         prov_key, prov_key, None, LEGACY_LAST_DAY, source="vietnamadminunits"))
         if ward is None:  # island districts without communes (Bạch Long Vĩ, Cồn Cỏ, Côn Đảo, …)
             legacy_key_of[f"{pk}_{dk}_"] = dist_key
             continue
@@ -218,8 +165,8 @@ def _load_legacy_and_mapping(data: ReferenceData, current: dict[tuple[str, str],
         if ward_key in seen:
             raise UnitDataError(f"vietnamadminunits lists commune code {wcode} twice")
         seen.add(ward_key)
-        data.units.append(UnitRecord(ward_key, wcode, "commune", wtype_c, wshort, full_name(wtype_c, wshort),
-                                     dist_key, prov_key, None, LEGACY_LAST_DAY, "vietnamadminunits"))
+        data.units.append(Unit(ward_key, wcode, "commune", wtype_c, wshort, full_name(wtype_c, wshort),
+                                     dist_key, prov_key, None, LEGACY_LAST_DAY, source="vietnamadminunits"))
         legacy_key_of[f"{pk}_{dk}_{wk}"] = ward_key
         district_of_commune[ward_key] = dist_key
         communes_of_district[dist_key].append(ward_key)
@@ -250,7 +197,7 @@ def _load_legacy_and_mapping(data: ReferenceData, current: dict[tuple[str, str],
     for new_pk, old_pks in mapping["DICT_PROVINCE"].items():
         for old_pk in old_pks:
             data.successions.append(SuccessionRecord(province_key_of[old_pk], new_province_key_of[new_pk],
-                                                     effective, True, True, "vietnamadminunits"))
+                                                     effective, True, True, source="vietnamadminunits"))
     whole_into: dict[str, str] = {}
     parts_into: dict[str, list[str]] = defaultdict(list)
     for new_pk, wards in mapping["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
@@ -258,7 +205,7 @@ def _load_legacy_and_mapping(data: ReferenceData, current: dict[tuple[str, str],
             succ = new_key_of[(new_pk, new_wk)]
             for old in old_keys:
                 pred = legacy_key_of[old]
-                data.successions.append(SuccessionRecord(pred, succ, effective, True, True, "vietnamadminunits"))
+                data.successions.append(SuccessionRecord(pred, succ, effective, True, True, source="vietnamadminunits"))
                 whole_into[pred] = succ
     for new_pk, olds in mapping["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old, parts in olds.items():
@@ -266,7 +213,7 @@ def _load_legacy_and_mapping(data: ReferenceData, current: dict[tuple[str, str],
             for part in parts:
                 succ = new_key_of[(new_pk, part["newWardKey"])]
                 data.successions.append(SuccessionRecord(pred, succ, effective, False,
-                                                         bool(part.get("isDefaultNewWard")), "vietnamadminunits"))
+                                                         bool(part.get("isDefaultNewWard")), source="vietnamadminunits"))
                 parts_into[pred].append(succ)
 
     # A district became part of every new commune its communes went to; it went whole into one only
@@ -332,8 +279,8 @@ def _successor_refs(cell: str, path: Path, line: int) -> list[_SuccessorRef]:
     return refs
 
 
-def _version_at(units_by_code: dict[tuple[str, str], list[UnitRecord]], level: str, code: str,
-                day: dt.date | None) -> UnitRecord | None:
+def _version_at(units_by_code: dict[tuple[str, str], list[Unit]], level: str, code: str,
+                day: dt.date | None) -> Unit | None:
     """The record of `code` valid on `day` (None: the open-ended, current one)."""
     for rec in units_by_code.get((level, code), []):
         if day is None:
@@ -344,8 +291,8 @@ def _version_at(units_by_code: dict[tuple[str, str], list[UnitRecord]], level: s
     return None
 
 
-def _index_by_code(units: Iterable[UnitRecord]) -> dict[tuple[str, str], list[UnitRecord]]:
-    index: dict[tuple[str, str], list[UnitRecord]] = defaultdict(list)
+def _index_by_code(units: Iterable[Unit]) -> dict[tuple[str, str], list[Unit]]:
+    index: dict[tuple[str, str], list[Unit]] = defaultdict(list)
     for rec in units:
         index[(rec.level, rec.code)].append(rec)
     return index
@@ -354,7 +301,7 @@ def _index_by_code(units: Iterable[UnitRecord]) -> dict[tuple[str, str], list[Un
 def _load_earlier(data: ReferenceData, path: Path) -> None:
     """Units that ended before the 2025 snapshot (curated), with their successors."""
     index = _index_by_code(data.units)
-    pending: list[tuple[int, UnitRecord, str, bool]] = []
+    pending: list[tuple[int, Unit, str, bool]] = []
     for line, row in _read_csv(path):
         level = row["level"]
         if level not in ("province", "district", "commune"):
@@ -374,8 +321,8 @@ def _load_earlier(data: ReferenceData, path: Path) -> None:
                 raise UnitDataError(f"{path.name}:{line}: parent code {row['parent_code']!r} does not exist on {valid_to}")
             parent_key, province_key = parent.key, parent.province_key
         key = make_key(level, code, valid_from)
-        rec = UnitRecord(key, code, level, unit_type, row["name"], full_name(unit_type, row["name"]),
-                         parent_key, province_key, valid_from, valid_to, "curated")
+        rec = Unit(key, code, level, unit_type, row["name"], full_name(unit_type, row["name"]),
+                         parent_key, province_key, valid_from, valid_to, source="curated")
         if level == "province":
             rec = replace(rec, province_key=key)
         pending.append((line, rec, row["successors"], row.get("successor_constituted", "") == "1"))
@@ -400,9 +347,9 @@ def _load_earlier(data: ReferenceData, path: Path) -> None:
         index = _index_by_code(data.units)
 
 
-def _rekey(data: ReferenceData, old_key: str, new: UnitRecord) -> None:
+def _rekey(data: ReferenceData, old_key: str, new: Unit) -> None:
     """Replace a record by a re-keyed copy and follow the key through parents and successions."""
-    units: list[UnitRecord] = []
+    units: list[Unit] = []
     for rec in data.units:
         if rec.key == old_key:
             rec = new
@@ -427,7 +374,7 @@ def department_code(province_code: str, abbrev: str) -> str:
 def _load_departments(data: ReferenceData, path: Path) -> None:
     """Departments (Sở) of registry provinces, each under the province version it belonged to."""
     index = _index_by_code(data.units)
-    records: list[tuple[int, UnitRecord, str]] = []
+    records: list[tuple[int, Unit, str]] = []
     seen: set[str] = set()
     for line, row in _read_csv(path):
         pcode = pad_code("province", row["province_code"])
@@ -445,8 +392,8 @@ def _load_departments(data: ReferenceData, path: Path) -> None:
         name = row["name"]
         aliases = tuple(a for a in (x.strip() for x in row.get("aliases", "").split("|")) if a)
         full = f"{name} {province.full_name[:1].lower()}{province.full_name[1:]}"
-        records.append((line, UnitRecord(key, code, "department", "sở", name, full, province.key, province.key,
-                                         valid_from, valid_to, "curated", (row["abbrev"], *aliases)),
+        records.append((line, Unit(key, code, "department", "sở", name, full, province.key, province.key,
+                                         valid_from, valid_to, (row["abbrev"], *aliases), source="curated"),
                         row["successors"]))
     data.units.extend(rec for _, rec, _ in records)
     index = _index_by_code(data.units)
@@ -460,35 +407,6 @@ def _load_departments(data: ReferenceData, path: Path) -> None:
             if target is None:
                 raise UnitDataError(f"{path.name}:{line}: successor department {ref.code!r} does not exist on {day_after}")
             data.successions.append(SuccessionRecord(rec.key, target.key, day_after, ref.whole, ref.main, "curated"))  # type: ignore[arg-type]
-
-
-def check_reference(data: ReferenceData) -> None:
-    """Refuse data a reader could not trust: duplicate keys, dangling references, bad levels."""
-    keys: set[str] = set()
-    for rec in data.units:
-        if rec.key in keys:
-            raise UnitDataError(f"unit {rec.key} is defined twice")
-        if rec.level not in LEVELS:
-            raise UnitDataError(f"unit {rec.key} has unknown level {rec.level!r}")
-        keys.add(rec.key)
-    for rec in data.units:
-        for ref in (rec.parent_key, rec.province_key):
-            if ref is not None and ref not in keys:
-                raise UnitDataError(f"unit {rec.key} refers to unknown unit {ref}")
-    pairs: set[tuple[str, str]] = set()
-    for s in data.successions:
-        if s.predecessor_key not in keys or s.successor_key not in keys:
-            raise UnitDataError(f"succession {s.predecessor_key} -> {s.successor_key} names an unknown unit")
-        if (s.predecessor_key, s.successor_key) in pairs:
-            raise UnitDataError(f"succession {s.predecessor_key} -> {s.successor_key} is listed twice")
-        pairs.add((s.predecessor_key, s.successor_key))
-    from units.catalog import find_cycle
-
-    cycle = find_cycle((s.predecessor_key, s.successor_key) for s in data.successions)
-    if cycle:
-        from units.errors import MappingCycleError
-
-        raise MappingCycleError(cycle)
 
 
 def build_reference(departments: Path = DEPARTMENTS_PATH, earlier: Path = EARLIER_UNITS_PATH) -> ReferenceData:
