@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from core.vntext import nfc
 from units.errors import MappingCycleError, UnitDataError
-from units.names import LEVELS
+from units.names import LEVELS, TYPE_LEVELS
 
 #: The day the 34-province structure and the two-level local government took effect.
 REORG_DATE = dt.date(2025, 7, 1)
@@ -143,3 +144,14 @@ def check_reference(data: ReferenceData) -> None:
     cycle = find_cycle((s.predecessor_key, s.successor_key) for s in data.successions)
     if cycle:
         raise MappingCycleError(cycle)
+
+
+def canonical_type(raw: str, level: str) -> str:
+    """The unit type as the names module spells it ("thành phố trung ương" is a "thành phố"); a type
+    that is not one of `level`'s is a UnitDataError."""
+    t = nfc(raw).strip().lower()
+    if t == "thành phố trung ương":
+        t = "thành phố"
+    if t not in TYPE_LEVELS or level not in TYPE_LEVELS[t]:
+        raise UnitDataError(f"unit type {raw!r} is not a {level} type")
+    return t
