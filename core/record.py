@@ -63,8 +63,6 @@ class Record:
     #: "2022-2025" for a plan for a period ("giai đoạn 2022–2025"); then plan_year is None. Appended
     #: last (issue 11) so every earlier key keeps its place in the contract.
     plan_period: str | None = field(default=None, metadata={"max_length": 9})
-    #: DEMO (issue 10): a one-paragraph summary of the document, as its page gives it
-    summary: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the contract, keys in contract order."""
