@@ -17,7 +17,10 @@ Usage::
     python scripts/export_identity.py run --code . --out /tmp/identity-branch
     python scripts/export_identity.py compare /tmp/identity-main /tmp/identity-branch
 
-``compare`` prints one line per file and exits 1 with an ``error:`` line when any file differs.
+``compare`` prints one line per file and exits 1 with an ``error:`` line when any file differs. ``run``
+also prints the fetches that timed out per run: on a loaded machine a timeout (the simulator's slow
+portal is meant to time out; others should not) moves a document's first sighting to a later day, a
+difference that is the machine's, not the code's.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import argparse
 import filecmp
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +84,12 @@ def run(code: Path, out: Path, days: int, seed: int) -> None:
         (out / f"{kind}.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         raw.unlink()
         print(f"{kind}: {len(lines)} rows -> {out / f'{kind}.jsonl'}")
+    # A fetch that timed out on a loaded machine changes what a day found (a document is first seen a
+    # day later): print them, so a difference can be told from a change of behaviour.
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        timeouts = conn.execute("SELECT run_id, count(*) FROM fetches WHERE error LIKE '%Timeout%' "
+                                "GROUP BY run_id ORDER BY run_id").fetchall()
+    print("fetch timeouts per run: " + (", ".join(f"run {r}: {n}" for r, n in timeouts) or "none"))
 
 
 def compare(left: Path, right: Path) -> int:

@@ -167,7 +167,7 @@ def version_fields(record: Mapping[str, Any], url: str, fetched_at: dt.datetime 
     made JSON-safe (an empty value is NULL). The whole record, minus its text, is kept as JSON as the
     extractor wrote it.
     """
-    typed = Record.from_mapping(record)
+    typed = Record.from_mapping({**record, "url": text_or_none(record.get("url")) or url})  # url: as the key
     values: dict[str, Any] = {
         "fetched_url": url,
         "fetched_at": fetched_at,

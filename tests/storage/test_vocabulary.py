@@ -96,3 +96,17 @@ def test_registry_columns_and_family_ids_are_defined_once() -> None:
     assert tuple(sim_families.FAMILIES) == families.KNOWN_FAMILIES
     assert set(conditional.FAMILY_POLICY) == set(families.KNOWN_FAMILIES)
     assert tuple(world.FAMILIES_CYCLE) == families.KNOWN_FAMILIES
+
+
+def test_a_record_without_url_is_stored_under_the_pages_url(store: Store) -> None:
+    """The typed record takes the page's URL when the record names none (as storage always did)."""
+    store.sync_portals(REGISTRY_ROWS)
+    run = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 12), args={})
+    url = "https://tuyenquang.gov.vn/portal/Pages/2022-4-27/ke-hoach-123.aspx"
+    item = page(url, "Kế hoạch CCHC")
+    item["record"] = {k: v for k, v in item["record"].items() if k != "url"}
+    store.save_items(run, [item])
+    assert store.failed_items == []
+    buf = io.StringIO()
+    store.export("documents", "jsonl", buf)
+    assert [json.loads(line)["url"] for line in buf.getvalue().splitlines()] == [url]
