@@ -300,7 +300,7 @@ def resolve_cmd(name: str, province: str | None, at: dt.date | None, db_url: str
 def check_cmd(db_url: str | None, file_: str | None) -> None:
     """Check every registry portal's unit: errors (no single unit) exit 1; notices name successors."""
     from crawler.registry import RegistryError, load_registry
-    from units.portals import check_portal_units
+    from units.checks import check_portal_units
 
     try:
         registry = load_registry(file_)

@@ -19,8 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.families import KNOWN_FAMILIES  # noqa: E402
+
 OUT = ROOT / "tests" / "fixtures" / "pages"
-FAMILIES = ("tandan_sp", "sharepoint_vn", "liferay62", "vnportal", "nukeviet")
+FAMILIES = KNOWN_FAMILIES
 # Every seed in every family (the registry's cms is each seed's native family).
 FIXTURE_SET: dict[int, tuple[str, ...]] = {s: FAMILIES for s in range(5)}
 

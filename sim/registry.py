@@ -5,13 +5,12 @@ import csv
 import io
 from pathlib import Path
 
+from core.registry_schema import COLUMNS as REGISTRY_COLUMNS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REGISTRY = REPO_ROOT / "crawler" / "data" / "portals.csv"
 
-COLUMNS: list[str] = [
-    "id", "name", "level", "province", "parent", "base_url", "cms", "feeds", "sitemaps", "listings",
-    "registers", "hosts", "widget_url", "unit_code", "unverified", "notes", "kind",
-]
+COLUMNS: list[str] = list(REGISTRY_COLUMNS)
 
 
 def read_registry(path: Path | str | None = None) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from core.families import KNOWN_FAMILIES
 from sim.calendar import DAY_ONE, VN_TZ, date_of_day
 from sim.families import seed_related_titles, target_of
 from sim.layouts import family, layout_of
@@ -80,7 +81,7 @@ EXTRA_NAMES: dict[str, str] = {
     "hung": "Hưng", "thinh": "Thịnh", "vinh": "Vĩnh", "son": "Sơn", "trung": "Trung", "hai": "Hải", "lac": "Lạc",
     "yen": "Yên", "thuan": "Thuận", "minh": "Minh", "tien": "Tiến", "loc": "Lộc",
 }
-FAMILIES_CYCLE = ["tandan_sp", "sharepoint_vn", "liferay62", "vnportal", "nukeviet"]
+FAMILIES_CYCLE = KNOWN_FAMILIES
 
 
 def rng_for(*keys: object) -> random.Random:

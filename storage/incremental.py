@@ -15,31 +15,30 @@ spiders know no database).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from storage.database import Readable
 from storage.incr_models import PageValidator
 from storage.models import CrawlRun, Document, DocumentSighting, DocumentVersion
+from storage.statements import Statements, table_of
 from storage.values import canonical_url, parse_instant, text_or_none
-
-if TYPE_CHECKING:
-    from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def save_seen(store: Store, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+def save_seen(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
     """Mark a known document seen in `run` (see module doc); an unknown URL is ignored."""
     url = text_or_none(item.get("url"))
     if not url:
         raise ValueError("seen item without url")
-    docs = Document.__table__
+    docs = table_of(Document)
     conn = session.connection()
-    found = conn.execute(store._cached("seen.find", lambda: select(
+    found = conn.execute(stmts.cached("seen.find", lambda: select(
         docs.c.id, docs.c.version, docs.c.last_seen_run_id, docs.c.removed_run_id)
         .where(docs.c.portal_id == bindparam("_portal"), docs.c.url == bindparam("_url"))),
         {"_portal": portal_id, "_url": canonical_url(url)}).one_or_none()
@@ -49,23 +48,23 @@ def save_seen(store: Store, session: Session, run: CrawlRun, portal_id: str, ite
     changes: dict[str, Any] = {"last_seen_run_id": max(found.last_seen_run_id, run.id)}
     if found.removed_run_id is not None and run.id >= found.removed_run_id:
         changes.update(removed_run_id=None, removed_status=None)  # it came back
-    conn.execute(store._cached(("seen.doc", tuple(changes)), lambda: docs.update().where(docs.c.id == bindparam("_id"))),
+    conn.execute(stmts.cached(("seen.doc", tuple(changes)), lambda: docs.update().where(docs.c.id == bindparam("_id"))),
                  {"_id": found.id, **changes})
-    versions = DocumentVersion.__table__
-    conn.execute(store._cached("seen.version", lambda: versions.update().where(
+    versions = table_of(DocumentVersion)
+    conn.execute(stmts.cached("seen.version", lambda: versions.update().where(
         versions.c.document_id == bindparam("_doc"), versions.c.version == bindparam("_version"),
         versions.c.last_seen_run_id < bindparam("_run")).values(last_seen_run_id=bindparam("_run"))),
         {"_doc": found.id, "_version": found.version, "_run": run.id})
-    store._upsert(session, DocumentSighting, {"run_id": run.id, "document_id": found.id},
+    stmts.upsert(session, DocumentSighting, {"run_id": run.id, "document_id": found.id},
                   {"version": found.version, "fetched_at": None}, keep_when_null=True)
 
 
-def save_validator(store: Store, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
     """The page's latest 200: its validators and body hash (one row per page, replaced)."""
     url = text_or_none(item.get("url"))
     if not url:
         raise ValueError("validator item without url")
-    store._upsert(session, PageValidator, {"portal_id": portal_id, "url": canonical_url(url)}, {
+    stmts.upsert(session, PageValidator, {"portal_id": portal_id, "url": canonical_url(url)}, {
         "etag": text_or_none(item.get("etag"), 300),
         "last_modified": text_or_none(item.get("last_modified"), 80),
         "body_sha256": text_or_none(item.get("body_sha256"), 64),
@@ -74,18 +73,18 @@ def save_validator(store: Store, session: Session, run: CrawlRun, portal_id: str
     }, keep_when_null=False)
 
 
-def write_known_pages(store: Store, portal_ids: Iterable[str], path: Path) -> int:
+def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path) -> int:
     """Stream the known documents of `portal_ids` (not marked removed) with their validators and the
     observed day of their last full answer (of their last sighting when they have none) into the
     run's known-pages file at `path` (`crawler.incremental.KnownPages.write`: an indexed SQLite file
     the spiders query). Rows are read in batches, never all at once. Returns the number written."""
     from crawler.incremental import KnownPages
 
-    docs, val, runs = Document.__table__, PageValidator.__table__, CrawlRun.__table__
+    docs, val, runs = table_of(Document), table_of(PageValidator), table_of(CrawlRun)
     ids = list(portal_ids)
 
     def rows() -> Iterator[tuple[str, str, str | None, str | None, str | None, str | None]]:
-        with store._read() as session:
+        with store.read() as session:
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start:chunk_start + 500]
                 stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
@@ -101,5 +100,5 @@ def write_known_pages(store: Store, portal_ids: Iterable[str], path: Path) -> in
     return KnownPages.write(path, rows())
 
 
-#: item type → saver, merged into `storage.store`'s table of savers
-SAVERS: dict[str, Any] = {"seen": save_seen, "validator": save_validator}
+#: item type → writer, merged into `storage.writes.WRITERS`
+SAVERS: dict[str, Callable[[Statements, Session, CrawlRun, str, Mapping[str, Any]], None]] = {"seen": save_seen, "validator": save_validator}

@@ -15,7 +15,9 @@ Design rules (issues 2 and 4):
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import typing
 from typing import Any
 
 from sqlalchemy import (
@@ -36,7 +38,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from core.record import COLUMN_FIELDS, Record, field_kind
 
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
@@ -265,6 +269,28 @@ class DocumentVersion(Base):
     html_sha256: Mapped[str | None] = mapped_column(String(64))
     html_size: Mapped[int | None] = mapped_column(Integer)
     html_path: Mapped[str | None] = mapped_column(Text)
+
+
+def record_column_type(f: dataclasses.Field[Any]) -> TypeEngine[Any]:
+    """The SQL type of a record field's ``document_versions`` column, from the field's annotation
+    and metadata (`core.record`): text (``String(max_length)`` when it has one), DATE for a date,
+    INTEGER, BOOLEAN, FLOAT, and JSON for lists and objects."""
+    kind, _ = field_kind(typing.get_type_hints(Record)[f.name])
+    if f.metadata.get("date"):
+        return Date()
+    if kind == "str":
+        length = f.metadata.get("max_length")
+        return String(int(length)) if length else Text()
+    types: dict[str, TypeEngine[Any]] = {"int": Integer(), "bool": Boolean(), "float": Float()}
+    return types.get(kind, JSONType)
+
+
+# A record field marked as a column that the class above does not declare (a field added to the
+# record since) gets its column here, derived from the record: adding a field to the record needs
+# only its migration (tests/storage/test_vocabulary.py checks declared columns agree with the record).
+for _field in COLUMN_FIELDS:
+    if _field.name not in DocumentVersion.__table__.c:
+        setattr(DocumentVersion, _field.name, mapped_column(_field.name, record_column_type(_field), nullable=True))
 
 
 class Citation(Base):

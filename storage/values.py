@@ -137,6 +137,12 @@ def number(value: Any, *, integer: bool) -> int | float | None:
     return float(raw)
 
 
+def integer(value: Any) -> int | None:
+    """`number` of a count (typed as the int it is); raises ValueError like `number`."""
+    result = number(value, integer=True)
+    return None if result is None else int(result)
+
+
 def bool_or_none(value: Any) -> bool | None:
     """A flag from a bool, 0/1, or "1"/"true"/"yes"; "" and None are None."""
     if value is None or value == "":

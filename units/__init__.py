@@ -10,8 +10,9 @@ Public interface (details in units/README.md):
 from __future__ import annotations
 
 from units.catalog import CurrentUnit, Unit, UnitCatalog
+from units.checks import check_portal_units
 from units.errors import MappingCycleError, UnitDataError, UnitError, UnitsNotLoadedError, UnknownUnitCodeError
-from units.portals import PortalLink, PortalUnitError, check_portal_units, link_portal, portal_unit_issues
+from units.portals import PortalLink, PortalUnitError, link_portal, portal_unit_issues
 from units.resolve import Ambiguous, Resolved, Unresolved, default_catalog, resolve_issuer
 
 __all__ = [

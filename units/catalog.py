@@ -8,45 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from core.clock import now_vn
 from units.errors import MappingCycleError, UnknownUnitCodeError
+from units.model import ReferenceData, Unit, find_cycle, pad_code
 from units.names import name_key
-from units.reference import ReferenceData, UnitRecord, pad_code
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A unit (or department) over one validity period. `id` is the database id when loaded from one."""
-
-    key: str
-    code: str
-    level: str
-    type: str
-    name: str
-    full_name: str
-    parent_key: str | None
-    province_key: str | None
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    aliases: tuple[str, ...] = ()
-    id: int | None = None
-
-    def valid_on(self, day: dt.date) -> bool:
-        """True when the unit existed on `day` (an unknown start counts as "always before")."""
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
-
-    @property
-    def validity(self) -> str:
-        """Human form of the validity period: "–2025-06-30", "2025-07-01–"."""
-        return f"{self.valid_from.isoformat() if self.valid_from else ''}–{self.valid_to.isoformat() if self.valid_to else ''}"
-
-    @classmethod
-    def from_record(cls, rec: UnitRecord, unit_id: int | None = None) -> Unit:
-        return cls(rec.key, rec.code, rec.level, rec.type, rec.name, rec.full_name, rec.parent_key,
-                   rec.province_key, rec.valid_from, rec.valid_to, tuple(rec.aliases), unit_id)
 
 
 @dataclass(frozen=True)
@@ -65,33 +33,6 @@ class CurrentUnit:
 
     unit: Unit
     whole: bool
-
-
-def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
-    """A cycle in a directed graph as a closed path ([a, b, a]), or None (iterative DFS: no recursion limit)."""
-    graph: dict[str, list[str]] = defaultdict(list)
-    for a, b in edges:
-        graph[a].append(b)
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for start in list(graph):
-        if state.get(start):
-            continue
-        path: list[str] = [start]
-        iters: list[Iterator[str]] = [iter(graph[start])]
-        state[start] = 1
-        while iters:
-            nxt = next(iters[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                iters.pop()
-                continue
-            if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            if not state.get(nxt):
-                state[nxt] = 1
-                path.append(nxt)
-                iters.append(iter(graph.get(nxt, ())))
-    return None
 
 
 def today() -> dt.date:
@@ -141,7 +82,7 @@ class UnitCatalog:
 
     @classmethod
     def from_reference(cls, data: ReferenceData) -> UnitCatalog:
-        return cls.build((Unit.from_record(r) for r in data.units),
+        return cls.build((r for r in data.units),
                          ((s.predecessor_key, s.successor_key, s.effective, s.whole, s.main) for s in data.successions))
 
     # ------------------------------------------------------------------ lookups

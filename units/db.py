@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, inspect, select, update
@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 from storage.engine import write_engine
 from storage.models import Portal
 from storage.units_models import AdminUnit, AdminUnitSuccession, PortalUnit
-from units.catalog import CurrentUnit, Unit, UnitCatalog, today
+from units.catalog import CurrentUnit, UnitCatalog, today
 from units.errors import MappingCycleError, UnitsNotLoadedError, UnknownUnitCodeError
+from units.model import ReferenceData, Unit
 from units.names import name_key
-from units.reference import ReferenceData, UnitRecord, load_reference
+from units.portals import link_portals
+from units.reference import load_reference
 
 _LEVEL_ORDER = {"province": 0, "district": 1, "department": 1, "commune": 2}
 _UNIT_FIELDS = ("code", "level", "type", "name", "full_name", "name_key", "parent_id", "province_id",
@@ -77,7 +79,7 @@ def tables_exist(bind: Engine | Connection | Session) -> bool:
     return inspect(conn).has_table("admin_units")
 
 
-def _desired_row(rec: UnitRecord, ids: dict[str, int]) -> dict[str, Any]:
+def _desired_row(rec: Unit, ids: dict[str, int]) -> dict[str, Any]:
     return {
         "key": rec.key,
         "code": rec.code,
@@ -215,8 +217,7 @@ def sync(engine: Engine, data: ReferenceData | None = None, registry: Any = None
     one; portals that cannot be linked to exactly one unit are left unlinked and listed in
     `report.problems` (the units themselves are still loaded).
     """
-    from crawler.registry import load_registry
-    from units.portals import link_portals
+    from crawler.registry import load_registry  # the crawler's registry only when none was given
 
     started = time.perf_counter()
     data = data or load_reference()
@@ -227,7 +228,7 @@ def sync(engine: Engine, data: ReferenceData | None = None, registry: Any = None
         _delete_stale_units(conn, data, report.units)
         _sync_successions(conn, data, ids, report.successions)
         catalog = UnitCatalog.build(
-            (Unit.from_record(r, ids[r.key]) for r in data.units),
+            (replace(r, id=ids[r.key]) for r in data.units),
             ((s.predecessor_key, s.successor_key, s.effective, s.whole, s.main) for s in data.successions),
         )
         links, problems = link_portals(registry, catalog)

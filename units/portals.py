@@ -157,29 +157,3 @@ def portal_unit_issues(registry: Iterable[Any], catalog: UnitCatalog, on: dt.dat
             message = f"{portal.id}: unit {describe(unit, catalog)} no longer exists and has no recorded successor{hint}"
         issues.append(PortalUnitIssue(portal.id, "notice", message, tuple(c.unit for c in current)))
     return issues
-
-
-def _catalog_from(session_or_data: Any) -> UnitCatalog:
-    from units.reference import ReferenceData
-
-    if session_or_data is None:
-        from units.resolve import default_catalog
-
-        return default_catalog()
-    if isinstance(session_or_data, UnitCatalog):
-        return session_or_data
-    if isinstance(session_or_data, ReferenceData):
-        return UnitCatalog.from_reference(session_or_data)
-    from units.db import load_catalog
-
-    return load_catalog(session_or_data)
-
-
-def check_portal_units(registry: Iterable[Any], session_or_data: Any = None, *, on: dt.date | None = None) -> list[str]:
-    """Messages for `cchc sources validate`: "error: …" for a portal without exactly one unit (unknown
-    code, ambiguous or unknown name, code and name pointing at two units), "notice: …" for a portal
-    whose unit no longer exists (with the proposed successor) or is linked by name only (with the code
-    to set). `session_or_data`: a SQLAlchemy Session/Engine/Connection (units as synced), a
-    `UnitCatalog` or `ReferenceData`, or None for the bundled reference data.
-    """
-    return [str(issue) for issue in portal_unit_issues(registry, _catalog_from(session_or_data), on)]

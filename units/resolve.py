@@ -22,6 +22,7 @@ from units.names import (
     province_key,
     starts_with_type,
 )
+from units.reference import load_reference
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,5 @@ def default_catalog() -> UnitCatalog:
     """The bundled reference data as a catalog (built once per process)."""
     global _DEFAULT
     if _DEFAULT is None:
-        from units.reference import load_reference
-
         _DEFAULT = UnitCatalog.from_reference(load_reference())
     return _DEFAULT

@@ -13,13 +13,13 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlparse
 
+from core.widget import RATE_FIELDS, WIDGET_KEYS
 
 from .dates import VN_OFFSET, default_now, parse_date
 from .labels import Token, parse_count, parse_percent, tokenize
 from .page import Page, load_page
 
-WIDGET_KEYS = ("period", "processed_pct", "total", "on_time", "late", "late_rate", "on_time_rate", "updated_at")
-PCT_FIELDS = frozenset({"processed_pct", "late_rate", "on_time_rate"})
+PCT_FIELDS = frozenset(RATE_FIELDS)
 
 _LABEL_PATTERNS: list[tuple[str, str]] = [
     ("period", r"den\s*(?:het\s*)?thang\s*\d{1,2}(?:\s*(?:/|-|nam)\s*(?:19|20)\d{2})?"),

@@ -25,10 +25,12 @@ from pathlib import Path
 
 import vietnam_provinces
 
+from core.families import KNOWN_FAMILIES
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "country.csv"
 DATA = ROOT / "crawler" / "data"
-FAMILIES = ("tandan_sp", "sharepoint_vn", "liferay62", "vnportal", "nukeviet")
+FAMILIES = KNOWN_FAMILIES
 # fate by hash bucket out of 100 (the province rows are all ok: the registry's hosts are known)
 FATES = (("absent", 8), ("moved", 5), ("not_portal", 4))
 TYPE_WORDS = ("thành phố trung ương", "thành phố", "tỉnh", "đặc khu", "phường", "xã")

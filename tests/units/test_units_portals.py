@@ -7,7 +7,8 @@ import pytest
 
 from crawler.registry import load_registry, parse_registry
 from units.catalog import UnitCatalog
-from units.portals import PortalUnitError, check_portal_units, link_portal, link_portals
+from units.checks import check_portal_units
+from units.portals import PortalUnitError, link_portal, link_portals
 
 HEADER = "id,name,level,province,parent,base_url,cms,unit_code\n"
 
