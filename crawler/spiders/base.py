@@ -26,7 +26,8 @@ from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.incremental import Policy
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem, ValidatorItem
 from crawler.middlewares import host_of
-from crawler.registry import Portal, for_url, load_registry
+from crawler.registry import Portal
+from crawler.run import select_portals
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found
@@ -75,14 +76,10 @@ class PortalSpider(scrapy.Spider):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_pages = int(max_pages or 5)
-        if url:
-            self.adhoc = True
-            portals = [for_url(url)]
-        else:
-            self.adhoc = False
-            reg = load_registry(registry)
-            ids = [s for s in (sources or "").split(",") if s] or None
-            portals = list(reg.select(ids=ids, province=province, level=level))
+        # the one selection of `crawler.run`, so the crawl command and its spiders cover the same portals
+        self.adhoc = bool(url)
+        portals = select_portals(sources=(sources or "").split(","), province=province, level=level, url=url,
+                                 registry=registry).portals
         self.portals: dict[str, Portal] = {p.id: p for p in portals}
         self._allowed: dict[str, set[str]] = {p.id: set(p.allowed_hosts) for p in portals}
         self._host_index: dict[str, str] = {}
