@@ -202,10 +202,24 @@ def index766_lines(store: Store, run_id: int, lang: str | None = None) -> list[s
 @click.option("--max-pages", default=5, show_default=True, help="Pages per listing/register (bounds pagination), 1 or more.")
 @click.option("--full", is_flag=True, help="Fetch every page in full: no conditional request, every listing walked to "
               "its bound, every known document re-checked (default: incremental, see README).")
+@click.option("--workers", type=int, default=None, help="Crawl with N worker processes sharing the run through Redis "
+              "(PostgreSQL only; see README, \"Several workers\").")
+@click.option("--redis", "redis_url", default=None, help="Redis of --workers (default: $CCHC_REDIS_URL, else "
+              "redis://127.0.0.1:6379/0).")
 @click.option("--trigger", default="manual", type=click.Choice(["manual", "schedule", "demo"]), hidden=True)
 @lang_option
-def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, full, trigger) -> None:
+def crawl_cmd(spiders, sources, province, level, url, db, registry, max_pages, full, workers, redis_url,
+              trigger) -> None:
     """Crawl portals now and store what is found as one run."""
+    if workers is not None:
+        from cli.worker import run_distributed
+
+        run_distributed(workers=workers, redis_url=redis_url, spiders=tuple(spiders) or SPIDERS,
+                        sources=tuple(sources), province=province, level=level, url=url, db=db,
+                        registry=registry, trigger=trigger, max_pages=max_pages, full=full)
+        return
+    if redis_url is not None:
+        _fail("--redis is for --workers N (a crawl in one process needs no Redis)")
     run_crawl(
         spiders=tuple(spiders) or SPIDERS, sources=tuple(sources), province=province, level=level, url=url,
         db=db, registry=registry, trigger=trigger, max_pages=max_pages, full=full,

@@ -22,7 +22,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -240,8 +240,12 @@ def prepare_known_pages(store: Store, portal_ids: Iterable[str], path: Path, set
 
 
 def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str, ...],
-                     kwargs: dict[str, Any], paths: RunPaths, *, quiet: bool, full: bool = False) -> Outcome:
-    """Run the discovery spiders, then the re-check spider, in one Scrapy process; return the outcome."""
+                     kwargs: dict[str, Any], paths: RunPaths, *, quiet: bool, full: bool = False,
+                     known_path: Path | None = None, tune: Callable[[Settings], None] | None = None) -> Outcome:
+    """Run the discovery spiders, then the re-check spider, in one Scrapy process; return the outcome.
+
+    `known_path` (default: the run's known-pages file) and `tune` (a last change to the settings)
+    are what a worker of a distributed run (`crawler.workers_run`) sets differently."""
     from scrapy.crawler import CrawlerProcess
     from twisted.internet.defer import DeferredList
     from twisted.internet.error import ReactorNotRunning
@@ -264,7 +268,9 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
 
     paths.create()
     settings = scrapy_settings(store, run_id, paths, quiet=quiet)
-    prepare_known_pages(store, [p.id for p in portals], known_pages_path(paths), settings, full=full)
+    prepare_known_pages(store, [p.id for p in portals], known_path or known_pages_path(paths), settings, full=full)
+    if tune is not None:
+        tune(settings)
     process = _Process(settings)
     # Known documents that discovery did not reach are re-fetched afterwards (removal detection): the
     # re-check spider streams them from the known-pages file written above.

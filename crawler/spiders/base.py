@@ -28,6 +28,7 @@ from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal
 from crawler.run import select_portals
+from crawler.workers import RedisArticles, articles_of
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found
@@ -142,15 +143,32 @@ class PortalSpider(scrapy.Spider):
         """A request for an article found by discovery; for a known one that is not due for its
         re-check today, a sighting instead (it is still linked: seen without a request)."""
         url = canonical(url)
-        if url in _REQUESTED_ARTICLES:
+        if not self.claim_article(url):
             self.crawler.stats.inc_value("cchc/articles/duplicate_discoveries")
             return None
-        _REQUESTED_ARTICLES.add(url)
         self.crawler.stats.inc_value(f"cchc/articles/discovered/{self.discovery}")
         if self.policy.skip_known(url, (hints or {}).get("lastmod")):
             self.crawler.stats.inc_value("cchc/incremental/linked_known")
             return SeenItem(portal_id=portal.id, url=url, how="linked", discovered_by=self.discovery)
         return self.req(url, portal, self.parse_article, priority=10, hints=hints or {})
+
+    @functools.cached_property
+    def shared_articles(self) -> RedisArticles | None:
+        """The run's article claims shared by its workers (`crawler.workers`); None in one process."""
+        return articles_of(self.crawler.settings)
+
+    def claim_article(self, url: str) -> bool:
+        """Whether this spider requests the article: no other spider of the run requested it."""
+        if self.shared_articles is not None:
+            return self.shared_articles.claim(url, self.name)
+        if url in _REQUESTED_ARTICLES:
+            return False
+        _REQUESTED_ARTICLES.add(url)
+        return True
+
+    def article_requested(self, url: str) -> bool:
+        """Whether a discovery spider of the run requested the article already."""
+        return url in (self.shared_articles if self.shared_articles is not None else _REQUESTED_ARTICLES)
 
     def unchanged_item(self, response: Response) -> SeenItem | None:
         """A sighting when the conditional middleware found the answer unchanged (304 or same body)."""

@@ -22,7 +22,7 @@ from scrapy.http import Response
 from crawler.incremental import due
 from crawler.items import RemovedItem, SeenItem
 from crawler.registry import Portal
-from crawler.spiders.base import _REQUESTED_ARTICLES, PortalSpider, canonical
+from crawler.spiders.base import PortalSpider, canonical
 
 GONE = {404, 410}
 
@@ -34,7 +34,7 @@ class RecheckSpider(PortalSpider):
     def start_portal(self, portal: Portal):
         urls = self.policy.known.urls_of(portal.id)
         for url in urls:
-            if canonical(url) in _REQUESTED_ARTICLES:
+            if self.article_requested(canonical(url)):
                 continue  # discovery fetched it in this run already
             if not self.policy.full and not due(url, self.policy.day, self.policy.recheck_days):
                 self.crawler.stats.inc_value("cchc/recheck/not_due")
