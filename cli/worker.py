@@ -5,6 +5,7 @@ input, one `error:` line, exit codes, the summary.
 """
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 from typing import Any
@@ -95,7 +96,8 @@ def run_distributed(*, workers: int, redis_url: str | None, spiders: tuple[str, 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         close_abandoned(store, server, prefix, started.run_id)
         status = run_status(store, started.run_id)
-        print_run_end(store, started.run_id, paths)
+        # each worker logs to a file of its own in the run's log folder: the summary names the folder
+        print_run_end(store, started.run_id, dataclasses.replace(paths, log=paths.log.parent))
     except StorageError as exc:
         _fail(str(exc), EXIT_RUN_FAILED)
     finally:

@@ -140,6 +140,8 @@ def test_a_sigkilled_worker_restarted_changes_nothing(crawl, tmp_path, prefix, p
     assert _runs(db) == [(1, "complete")]
     run = Crawl.export(db, "runs")[0]
     assert run["stats"]["workers"] and len(run["stats"]["workers"]) == 2  # the survivor and the restart
+    # the killed worker held requests: they went back to the queue and were crawled by the others
+    assert sum(stats.get("cchc/workers/requeued", 0) for name, stats in run["stats"].items() if name != "workers") > 0
     assert _snapshot(db) == _snapshot(reference)
 
 
