@@ -80,6 +80,11 @@ def connect(url: str | None) -> Redis:
     return server
 
 
+def text_of(value: bytes | str) -> str:
+    """A Redis reply as text (the client returns bytes unless told to decode)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def worker_id() -> str:
     """This worker's name in Redis: host and process, unique per start (a restart is a new worker)."""
     return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -393,7 +398,7 @@ class RedisArticles:
         if self.server.hsetnx(self.key, url, spider):
             return True
         owner = self.server.hget(self.key, url)
-        return owner is not None and owner.decode() == spider
+        return owner is not None and text_of(owner) == spider
 
     def __contains__(self, url: object) -> bool:
         return bool(self.server.hexists(self.key, str(url)))

@@ -28,6 +28,7 @@ from crawler.workers import (
     check_board,
     clear_run,
     connect,
+    text_of,
     worker_id,
     worker_settings,
 )
@@ -186,7 +187,7 @@ def recheck_over(server: Redis, prefix: str) -> bool:
 def merged_outcome(server: Redis, prefix: str) -> Outcome:
     """The run's outcome from every worker's: per spider, numeric stats summed over workers."""
     outcome = Outcome()
-    workers = {k.decode(): json.loads(v) for k, v in server.hgetall(prefix + "stats").items()}
+    workers = {text_of(k): json.loads(v) for k, v in server.hgetall(prefix + "stats").items()}
     for name in sorted(workers):
         for spider, stats in workers[name]["stats"].items():
             merged = outcome.stats.setdefault(spider, {})
@@ -205,8 +206,8 @@ def finish_distributed(store: Store, server: Redis, prefix: str, run_id: int) ->
         return False
     deadline = time.monotonic() + DONE_WAIT
     while time.monotonic() < deadline:
-        alive = {k.decode().rsplit(":", 1)[1] for k in server.scan_iter(match=prefix + "alive:*", count=100)}
-        done = {k.decode() for k in server.hkeys(prefix + "stats")}
+        alive = {text_of(k).rsplit(":", 1)[1] for k in server.scan_iter(match=prefix + "alive:*", count=100)}
+        done = {text_of(k) for k in server.hkeys(prefix + "stats")}
         if alive <= done:
             break
         time.sleep(0.5)
