@@ -20,7 +20,8 @@ What Redis holds for a run, under a key prefix (``CCHC_REDIS_PREFIX``, ``cchc:``
   to the queue by any other worker, or by itself when restarted: nothing it held is lost, and items
   are upserts, so what it had stored is stored again unchanged.
 * ``articles``: which discovery spider requested an article first, across workers (the in-process
-  set of `crawler.spiders.base` does this within one process).
+  set of `crawler.spiders.base` does this within one process); ``count:*``: the per-portal bounds
+  of listings and sitemaps, counted for the run rather than per worker.
 * ``host:*``: the shared per-host limit (`crawler.hostlimit_redis`).
 
 A spider of a worker closes only when its queue is empty and no worker holds a lease of it (the run's
@@ -402,6 +403,26 @@ class RedisArticles:
 
     def __contains__(self, url: object) -> bool:
         return bool(self.server.hexists(self.key, str(url)))
+
+
+class RedisCounters:
+    """Per-portal counters that bound a spider's work (listing pages, sitemap files and URLs), shared
+    by the run's workers so the bounds hold for the run, as they do in one process."""
+
+    def __init__(self, server: Redis, prefix: str) -> None:
+        self.server = server
+        self.prefix = prefix
+
+    def add(self, spider: str, name: str, portal_id: str, by: int = 1) -> int:
+        return int(self.server.hincrby(f"{self.prefix}count:{spider}:{name}", portal_id, by))
+
+
+def counters_of(settings: BaseSettings) -> RedisCounters | None:
+    """The run's shared counters when this process is a worker, else None (counted in the spider)."""
+    url = settings.get("CCHC_REDIS_URL")
+    if not url:
+        return None
+    return RedisCounters(connect(url), settings.get("CCHC_REDIS_PREFIX", DEFAULT_PREFIX))
 
 
 def articles_of(settings: BaseSettings) -> RedisArticles | None:

@@ -28,7 +28,7 @@ from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal
 from crawler.run import select_portals
-from crawler.workers import RedisArticles, articles_of
+from crawler.workers import RedisArticles, RedisCounters, articles_of, counters_of
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found
@@ -165,6 +165,19 @@ class PortalSpider(scrapy.Spider):
             return False
         _REQUESTED_ARTICLES.add(url)
         return True
+
+    @functools.cached_property
+    def _counters(self) -> tuple[RedisCounters | None, dict[tuple[str, str], int]]:
+        return counters_of(self.crawler.settings), {}
+
+    def count_up(self, name: str, portal_id: str) -> int:
+        """Add one to this spider's counter `name` of a portal and return it: the per-portal bounds
+        (listing pages, sitemap files and URLs) hold for the whole run, however many workers crawl it."""
+        shared, local = self._counters
+        if shared is not None:
+            return shared.add(self.name, name, portal_id)
+        local[(name, portal_id)] = local.get((name, portal_id), 0) + 1
+        return local[(name, portal_id)]
 
     def article_requested(self, url: str) -> bool:
         """Whether a discovery spider of the run requested the article already."""
