@@ -61,6 +61,18 @@ def documents(db: str) -> list[dict]:
     return sorted(({k: v for k, v in r.items() if k not in VOLATILE} for r in rows), key=repr)
 
 
+def fetch_errors(db: str, url: str) -> list[tuple[object, object]]:
+    """What the crawl recorded when it fetched `url` (status, error), to tell a timeout from a loss."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text("SELECT status, error FROM fetches WHERE url = :u"), {"u": url})]
+    finally:
+        engine.dispose()
+
+
 def responses(db: str) -> int:
     import io
 
@@ -82,6 +94,8 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=60)
     ap.add_argument("--workers", default="1,2,3")
     ap.add_argument("--polite", action="store_true", help="default politeness (0.5 s delay, AutoThrottle)")
+    ap.add_argument("--timeout", type=int, default=5, help="download timeout, s (the simulator's slow portals "
+                    "answer after 2 s; on a loaded machine a short timeout turns more of them into failures)")
     args = ap.parse_args()
 
     from sqlalchemy import create_engine, text
@@ -103,7 +117,8 @@ def main() -> None:
         registry = Path(tmp) / "bench-portals.csv"
         net.write_registry(registry, only_extra=True)
         base = {**os.environ, **net.env(), "CCHC_FILES_STORE": str(Path(tmp) / "files"),
-                "CCHC_DATA_DIR": str(Path(tmp) / "data"), "CCHC_SIM_SLOW_SECONDS": "2", "CCHC_DOWNLOAD_TIMEOUT": "5"}
+                "CCHC_DATA_DIR": str(Path(tmp) / "data"), "CCHC_SIM_SLOW_SECONDS": "2",
+                "CCHC_DOWNLOAD_TIMEOUT": str(args.timeout)}
         if not args.polite:
             base.update({"CCHC_DOWNLOAD_DELAY": "0", "CCHC_AUTOTHROTTLE": "0", "CCHC_PER_HOST": "4"})
         base.pop("CCHC_DB", None)
@@ -133,6 +148,12 @@ def main() -> None:
                 label = "one process" if not n else f"{n} worker(s)"
                 print(f"{label:<14}{elapsed:>8.1f}{got:>11}{got / elapsed:>8.1f}{top:>12}{peak_kb / 1024:>10.0f}  "
                       f"{'yes' if docs == anchor_docs else 'NO'} ({len(docs)} documents)")
+                if docs != anchor_docs:
+                    ours, theirs = {d["url"] for d in docs}, {d["url"] for d in anchor_docs}
+                    for url in sorted(theirs - ours)[:5]:
+                        print(f"    missing: {url}: {fetch_errors(db, url)}")
+                    for url in sorted(ours - theirs)[:5]:
+                        print(f"    extra:   {url}")
         finally:
             for name in made:
                 with admin.connect() as conn:
