@@ -215,6 +215,22 @@ class LeasedQueue(PriorityQueue):
         if leases:
             self.server.hdel(self.leases_key, *leases)
 
+    def give_back(self, leases: Iterable[str]) -> int:
+        """Push this worker's own `leases` back to the queue (their items could not be stored)."""
+        pushed = 0
+        for lease in leases:
+            self.popped.pop(lease, None)
+            value = self.server.hget(self.leases_key, lease)
+            if value is None:
+                continue
+            score, _, data = value.partition(b"|")
+            pipe = self.server.pipeline()
+            pipe.zadd(self.key, {data: float(score)})
+            pipe.hdel(self.leases_key, lease)
+            pipe.execute()
+            pushed += 1
+        return pushed
+
     def leases_pattern(self) -> str:
         return f"{self.key}:leases:*"
 
@@ -335,7 +351,13 @@ class LeaseKeeper:
             self.queue.ack(done)
             return result
 
-        return d.addCallback(ack)
+        def give_back(failure: Any) -> None:
+            # the storage pipeline could not write: the requests are done again, by any worker
+            n = self.queue.give_back(done)
+            log.warning("storage failed (%s); %d request(s) back to the queue", failure.getErrorMessage(), n)
+            self.crawler.stats.inc_value("cchc/workers/given_back", n)
+
+        return d.addCallbacks(ack, give_back)
 
     def flush_storage(self) -> Any:
         """A Deferred that fires once the storage pipeline wrote everything it buffered so far."""
