@@ -151,5 +151,8 @@ ITEM_PIPELINES = {
     "pipelines.storage.StoragePipeline": 900,
 }
 
-EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.hostlimit.RequestLog": 510}
+EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.hostlimit.RequestLog": 510,
+              # a Scrapyd job (`scrapy crawl`) opens and closes its run itself (crawler/lifecycle.py)
+              "crawler.lifecycle.RunLifecycle": 100}
+CCHC_RUN_LIFECYCLE = _env_bool("CCHC_RUN_LIFECYCLE", False)
 CCHC_PROGRESS = _env_bool("CCHC_PROGRESS", False)

@@ -50,6 +50,7 @@ COMMAND_MODULES: list[str] = [
     "cli.sources",
     "cli.sources_country",  # adds `sources generate|probe|review` to the sources group
     "cli.crawl",
+    "cli.worker",     # `cchc worker` (joins a run of `cchc crawl --workers N`)
     "cli.schedule",
     "cli.sim_cmd",
     "cli.extract_cmd",

@@ -6,16 +6,24 @@ so concurrent spiders never contend for SQLite's write lock.
 """
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from typing import Any
 
 from scrapy.utils.defer import maybe_deferred_to_future
+from sqlalchemy.exc import OperationalError
 from twisted.internet import defer, task
 from twisted.internet.threads import deferToThreadPool
 
 from core.clock import observed_on
 from crawler.items import as_storage_dict
 from storage import Store
+
+log = logging.getLogger(__name__)
+#: PostgreSQL's "retry the transaction" states: serialization_failure, deadlock_detected
+RETRYABLE = {"40001", "40P01"}
+WRITE_ATTEMPTS = 4
 
 _LOCK = threading.Lock()
 _WRITE_LOCK = threading.Lock()
@@ -86,7 +94,19 @@ class StoragePipeline:
     def _write(self, batch: list[dict[str, Any]]) -> None:
         # one writer at a time across spiders of this process
         with _WRITE_LOCK:
-            self.store.save_items(self.run_id, batch)  # type: ignore[arg-type]
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    self.store.save_items(self.run_id, batch)  # type: ignore[arg-type]
+                    return
+                except OperationalError as exc:
+                    # several worker processes write one PostgreSQL database: two batches may deadlock
+                    # (or fail serialisation); the server rolled the batch back, and items are upserts,
+                    # so the batch is written again rather than lost
+                    if attempt == WRITE_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
+                        raise
+                    log.warning("batch of %d items rolled back (%s); writing it again", len(batch),
+                                getattr(exc.orig, "sqlstate", None))
+                    time.sleep(0.2 * attempt)
 
     async def close_spider(self, spider: Any = None) -> None:
         if self.loop is not None and self.loop.running:

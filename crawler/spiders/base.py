@@ -26,7 +26,9 @@ from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.incremental import Policy
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem, ValidatorItem
 from crawler.middlewares import host_of
-from crawler.registry import Portal, for_url, load_registry
+from crawler.registry import Portal
+from crawler.run import select_portals
+from crawler.workers import RedisArticles, RedisCounters, articles_of, counters_of
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found
@@ -75,14 +77,10 @@ class PortalSpider(scrapy.Spider):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_pages = int(max_pages or 5)
-        if url:
-            self.adhoc = True
-            portals = [for_url(url)]
-        else:
-            self.adhoc = False
-            reg = load_registry(registry)
-            ids = [s for s in (sources or "").split(",") if s] or None
-            portals = list(reg.select(ids=ids, province=province, level=level))
+        # the one selection of `crawler.run`, so the crawl command and its spiders cover the same portals
+        self.adhoc = bool(url)
+        portals = select_portals(sources=(sources or "").split(","), province=province, level=level, url=url,
+                                 registry=registry).portals
         self.portals: dict[str, Portal] = {p.id: p for p in portals}
         self._allowed: dict[str, set[str]] = {p.id: set(p.allowed_hosts) for p in portals}
         self._host_index: dict[str, str] = {}
@@ -145,15 +143,45 @@ class PortalSpider(scrapy.Spider):
         """A request for an article found by discovery; for a known one that is not due for its
         re-check today, a sighting instead (it is still linked: seen without a request)."""
         url = canonical(url)
-        if url in _REQUESTED_ARTICLES:
+        if not self.claim_article(url):
             self.crawler.stats.inc_value("cchc/articles/duplicate_discoveries")
             return None
-        _REQUESTED_ARTICLES.add(url)
         self.crawler.stats.inc_value(f"cchc/articles/discovered/{self.discovery}")
         if self.policy.skip_known(url, (hints or {}).get("lastmod")):
             self.crawler.stats.inc_value("cchc/incremental/linked_known")
             return SeenItem(portal_id=portal.id, url=url, how="linked", discovered_by=self.discovery)
         return self.req(url, portal, self.parse_article, priority=10, hints=hints or {})
+
+    @functools.cached_property
+    def shared_articles(self) -> RedisArticles | None:
+        """The run's article claims shared by its workers (`crawler.workers`); None in one process."""
+        return articles_of(self.crawler.settings)
+
+    def claim_article(self, url: str) -> bool:
+        """Whether this spider requests the article: no other spider of the run requested it."""
+        if self.shared_articles is not None:
+            return self.shared_articles.claim(url, self.name)
+        if url in _REQUESTED_ARTICLES:
+            return False
+        _REQUESTED_ARTICLES.add(url)
+        return True
+
+    @functools.cached_property
+    def _counters(self) -> tuple[RedisCounters | None, dict[tuple[str, str], int]]:
+        return counters_of(self.crawler.settings), {}
+
+    def count_up(self, name: str, portal_id: str) -> int:
+        """Add one to this spider's counter `name` of a portal and return it: the per-portal bounds
+        (listing pages, sitemap files and URLs) hold for the whole run, however many workers crawl it."""
+        shared, local = self._counters
+        if shared is not None:
+            return shared.add(self.name, name, portal_id)
+        local[(name, portal_id)] = local.get((name, portal_id), 0) + 1
+        return local[(name, portal_id)]
+
+    def article_requested(self, url: str) -> bool:
+        """Whether a discovery spider of the run requested the article already."""
+        return url in (self.shared_articles if self.shared_articles is not None else _REQUESTED_ARTICLES)
 
     def unchanged_item(self, response: Response) -> SeenItem | None:
         """A sighting when the conditional middleware found the answer unchanged (304 or same body)."""

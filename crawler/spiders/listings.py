@@ -30,7 +30,6 @@ class ListingsSpider(PortalSpider):
     def __init__(self, *args: Any, since_years: str | int = 7, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cutoff = dt.date(observed_on().year - int(since_years), 1, 1)
-        self._pages_per_portal: dict[str, int] = {}
 
     def start_portal(self, portal: Portal):
         """The registry's listings when it names some; the home page always (its menus lead to the
@@ -64,8 +63,7 @@ class ListingsSpider(PortalSpider):
         if problem:
             return
         assert isinstance(response, TextResponse)
-        count = self._pages_per_portal.get(portal.id, 0) + 1
-        self._pages_per_portal[portal.id] = count
+        count = self.count_up("listing_pages", portal.id)
         self.crawler.stats.inc_value("cchc/listings/pages")
         items = item_links(response.selector, response.url, self.same_site(portal), self.own_article_test(portal),
                            lambda u: is_article_url(u, portal.cms))

@@ -3,8 +3,8 @@ document is marked removed only when its own URL answers 404/410, never merely b
 listing no longer shows it.
 
 The crawl command runs this spider after the discovery spiders; the known URLs come from the run's
-known-pages file (`CCHC_KNOWN_PAGES`, `crawler.incremental.KnownPages`, streamed per portal), or from
-a JSON file given as `known` ({portal_id: [url, ...]}); spiders know no database.
+known-pages file (`CCHC_KNOWN_PAGES`, `crawler.incremental.KnownPages`, streamed per portal) that
+`crawler.run` writes for the whole crawl; spiders know no database.
 
 Incremental crawl (issue 12): only the documents due today are re-checked (`crawler.incremental.due`:
 each one day in every CCHC_RECHECK_DAYS, spread by a hash of its URL; all of them with
@@ -14,9 +14,7 @@ A removal is therefore found within CCHC_RECHECK_DAYS days.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from scrapy.http import Response
@@ -24,7 +22,7 @@ from scrapy.http import Response
 from crawler.incremental import due
 from crawler.items import RemovedItem, SeenItem
 from crawler.registry import Portal
-from crawler.spiders.base import _REQUESTED_ARTICLES, PortalSpider, canonical
+from crawler.spiders.base import PortalSpider, canonical
 
 GONE = {404, 410}
 
@@ -33,14 +31,10 @@ class RecheckSpider(PortalSpider):
     name = "recheck"
     discovery = "recheck"
 
-    def __init__(self, *args: Any, known: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.known: dict[str, list[str]] | None = json.loads(Path(known).read_text(encoding="utf-8")) if known else None
-
     def start_portal(self, portal: Portal):
-        urls = self.known.get(portal.id, []) if self.known is not None else self.policy.known.urls_of(portal.id)
+        urls = self.policy.known.urls_of(portal.id)
         for url in urls:
-            if canonical(url) in _REQUESTED_ARTICLES:
+            if self.article_requested(canonical(url)):
                 continue  # discovery fetched it in this run already
             if not self.policy.full and not due(url, self.policy.day, self.policy.recheck_days):
                 self.crawler.stats.inc_value("cchc/recheck/not_due")

@@ -59,8 +59,6 @@ class SitemapsSpider(PortalSpider):
         super().__init__(*args, **kwargs)
         self.cutoff = dt.date(observed_on().year - int(since_years), 1, 1)
         self.max_urls = int(max_urls)
-        self._taken: dict[str, int] = {}
-        self._files: dict[str, int] = {}        # sitemap documents requested, per portal
         self._bound_noted: set[tuple[str, str]] = set()
 
     @property
@@ -72,8 +70,6 @@ class SitemapsSpider(PortalSpider):
         return self.crawler.settings.getint("CCHC_SITEMAP_MAX_FILES", 50)
 
     def start_portal(self, portal: Portal):
-        # the registry's own sitemaps count towards the per-portal bound
-        self._files[portal.id] = len(portal.sitemaps)
         return self.registry_or_discover(portal, portal.sitemaps, self.parse_sitemap,
                                          self.req(urljoin(portal.base_url, "/robots.txt"), portal, self.parse_robots))
 
@@ -84,11 +80,11 @@ class SitemapsSpider(PortalSpider):
             yield from self._bound_reached(portal, url, "depth", f"sitemap index nested deeper than "
                                            f"{self.max_depth} levels (CCHC_SITEMAP_MAX_DEPTH)")
             return
-        if self._files.get(portal.id, 0) >= self.max_files:
+        # the registry's own sitemaps count towards the per-portal bound
+        if len(portal.sitemaps) + self.count_up("sitemap_files", portal.id) > self.max_files:
             yield from self._bound_reached(portal, url, "files", f"more than {self.max_files} sitemap "
                                            "files for this portal (CCHC_SITEMAP_MAX_FILES)")
             return
-        self._files[portal.id] = self._files.get(portal.id, 0) + 1
         yield self.req(url, portal, self.parse_sitemap, sitemap_depth=depth)
 
     def _bound_reached(self, portal: Portal, url: str, kind: str, why: str) -> Iterator[Any]:
@@ -168,11 +164,9 @@ class SitemapsSpider(PortalSpider):
             entries.append((lastmod, loc))
         entries.sort(key=lambda e: (slug_may_be_cchc(e[1]), e[0]), reverse=True)
         for lastmod, loc in entries:
-            taken = self._taken.get(portal.id, 0)
-            if taken >= self.max_urls:
+            if self.count_up("sitemap_urls", portal.id) > self.max_urls:
                 self.crawler.stats.inc_value("cchc/sitemaps/capped")
                 break
-            self._taken[portal.id] = taken + 1
             req = self.article_request(loc, portal, {"lastmod": lastmod or None})
             if req is not None:
                 yield req

@@ -1,0 +1,80 @@
+"""The leased queue of the workers (`crawler.workers.LeasedQueue`) on the real Redis server: a popped
+request waits in its worker's leases until acknowledged, and goes back to the queue, with its
+priority, when its worker died; `check_board` refuses another run's queue."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import scrapy
+from scrapy.utils.test import get_crawler
+
+from crawler.workers import Board, LeasedQueue, WorkerError, check_board, clear_run
+
+REDIS = os.environ.get("CCHC_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+class _Spider(scrapy.Spider):
+    name = "probe"
+
+    def parse(self, response: Any) -> None:  # pragma: no cover - never called
+        return None
+
+
+@pytest.fixture()
+def server() -> Iterator[tuple[Any, str]]:
+    import redis
+
+    server = redis.Redis.from_url(REDIS)
+    prefix = f"workers:q-{uuid.uuid4().hex[:8]}:"
+    yield server, prefix
+    clear_run(server, prefix)
+
+
+def _queue(server: Any, prefix: str, worker: str) -> LeasedQueue:
+    crawler = get_crawler(_Spider, {"CCHC_WORKER_ID": worker})
+    spider = _Spider.from_crawler(crawler)
+    return LeasedQueue(server, spider, prefix + "%(spider)s:requests")
+
+
+def test_a_popped_request_is_leased_until_acknowledged(server) -> None:
+    server, prefix = server
+    q = _queue(server, prefix, "w1")
+    q.push(scrapy.Request("http://a.example/1", priority=5))
+    q.push(scrapy.Request("http://a.example/2", priority=1))
+    first = q.pop()
+    assert first is not None and first.url == "http://a.example/1"  # the higher priority first
+    assert len(q) == 1 and server.hlen(q.leases_key) == 1
+    q.ack([first.meta["cchc_lease"]])
+    assert server.hlen(q.leases_key) == 0 and q.popped == {}
+
+
+def test_a_dead_workers_leases_go_back_with_their_priority(server) -> None:
+    server, prefix = server
+    dead, alive = _queue(server, prefix, "dead"), _queue(server, prefix, "alive")
+    dead.push(scrapy.Request("http://a.example/low", priority=1))
+    dead.push(scrapy.Request("http://a.example/high", priority=9))
+    assert dead.pop().url.endswith("/high")  # type: ignore[union-attr]
+    assert len(dead) == 1
+    assert alive.requeue(dead.leases_key) == 1
+    assert server.hlen(dead.leases_key) == 0
+    again = alive.pop()
+    assert again is not None and again.url.endswith("/high") and again.priority == 9
+    assert alive.pop().url.endswith("/low")  # type: ignore[union-attr]
+    assert alive.pop() is None
+
+
+def test_check_board_refuses_another_run_and_an_empty_redis(server) -> None:
+    server, prefix = server
+    with pytest.raises(WorkerError, match="holds no run's queue"):
+        check_board(server, prefix, url=REDIS, db=None, run_id=None)
+    Board(run_id=4, db="postgresql+psycopg://u:secret@h/one", spiders=["widget"], kwargs={}, files_store="/f").save(
+        server, prefix)
+    assert check_board(server, prefix, url=REDIS, db="postgresql://u@h/one", run_id=4).run_id == 4
+    with pytest.raises(WorkerError, match=r"run 4 of another database \(postgresql\+psycopg://u:\*\*\*@h/one\)"):
+        check_board(server, prefix, url=REDIS, db="postgresql://h/two", run_id=None)
+    with pytest.raises(WorkerError, match="holds the queue of run 4, not of run 5"):
+        check_board(server, prefix, url=REDIS, db=None, run_id=5)
