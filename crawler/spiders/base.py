@@ -25,7 +25,7 @@ from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.incremental import Policy
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem, ValidatorItem
-from crawler.middlewares import host_of
+from crawler.hosts import allows, host_of, owner_of
 from crawler.registry import Portal, for_url, load_registry
 from pipelines.extract import is_waf_block
 
@@ -95,12 +95,12 @@ class PortalSpider(scrapy.Spider):
         return self._allowed.get(portal_id or "", set())
 
     def portal_for_host(self, host: str) -> str | None:
-        return self._host_index.get(host) or self._host_index.get(host.removeprefix("www."))
+        return owner_of(host, self._host_index)
 
     def admit_host(self, portal_id: str, url: str, why: str) -> None:
         """Ad-hoc crawls only: admit a widget or file host the portal's own pages point to."""
         host = host_of(url)
-        if not self.adhoc or not host or host in self._allowed[portal_id]:
+        if not self.adhoc or not host or allows(self._allowed[portal_id], url):
             return
         if is_forbidden_host(host):  # never widen the allow-list to an internal address
             self.crawler.stats.inc_value("cchc/adhoc/refused_hosts")
@@ -296,7 +296,7 @@ class PortalSpider(scrapy.Spider):
     def same_site(self, portal: Portal) -> Callable[[str], bool]:
         """Whether a URL is on one of the portal's allowed hosts (its own pages, not a link out)."""
         allowed = self.allowed_hosts_for(portal.id)
-        return lambda url: host_of(url) in allowed
+        return lambda url: allows(allowed, url)
 
     def cchc_listing_links(self, page: PageLinks, portal: Portal) -> list[str]:
         """CCHC category pages a reader would open from this page (`crawler.headlines.category_links`); the
