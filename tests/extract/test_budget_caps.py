@@ -16,7 +16,7 @@ from lxml import etree
 from pipelines.extract import extract
 from pipelines.extract import page as page_mod
 from pipelines.extract.evaluate import compare, load_corpus
-from pipelines.extract.extractor import _box_candidates
+from pipelines.extract.prune import _box_candidates
 from pipelines.extract.page import (
     MAX_ATTRIBUTES,
     MAX_CHILDREN,
