@@ -125,7 +125,7 @@ def _make_spider_class() -> type:
     from scrapy.http import Request, Response
     from twisted.python.failure import Failure
 
-    from crawler.middlewares import host_of
+    from crawler.hosts import host_allowed, host_of
 
     class FetchSpider(scrapy.Spider):
         """Requests each URL once; its allow-list is the URL's own host plus the extra hosts, in the
@@ -144,7 +144,7 @@ def _make_spider_class() -> type:
 
         def portal_for_host(self, host: str) -> str | None:
             for key, hosts in self.allowed.items():
-                if host in hosts or host.removeprefix("www.") in hosts or f"www.{host}" in hosts:
+                if host_allowed(host, hosts):
                     return key
             return None
 

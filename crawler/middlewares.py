@@ -27,15 +27,14 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.guard import connected_problem, host_problem, is_forbidden_host
+from crawler.hosts import allows, host_allowed, host_of
 from crawler.resolver import refused_resolution
 
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
+__all__ = ["GuardedRedirectMiddleware", "HostGuardMiddleware", "host_allowed", "host_of", "is_forbidden_address"]
 
 
 def is_forbidden_address(host: str) -> bool:
@@ -48,15 +47,6 @@ def crawling_spider(crawler: Any, spider: Spider | None) -> Any:
     """The spider whose host policy applies: the one passed (unit tests, older Scrapy) or the
     crawler's own."""
     return spider if spider is not None else getattr(crawler, "spider", None)
-
-
-def host_allowed(host: str, allowed: set[str]) -> bool:
-    """Exact host, or a `www.` variant of an allowed host."""
-    if host in allowed:
-        return True
-    if host.startswith("www.") and host[4:] in allowed:
-        return True
-    return f"www.{host}" in allowed
 
 
 class HostGuardMiddleware:
@@ -86,7 +76,7 @@ class HostGuardMiddleware:
         if allowed_for is None:
             return None
         portal_id = request.meta.get("portal_id") or spider.portal_for_host(host)
-        if portal_id is None or not host_allowed(host, allowed_for(portal_id)):
+        if portal_id is None or not allows(allowed_for(portal_id), request.url):
             self.stats.inc_value("cchc/refused/off_registry_host")
             logger.info("refused off-registry request %s (portal %s)", request.url, portal_id)
             raise IgnoreRequest(f"refused: host {host} is not one of portal {portal_id}'s hosts")
@@ -135,7 +125,7 @@ class GuardedRedirectMiddleware:
         allowed_for = getattr(crawling_spider(self.crawler, spider), "allowed_hosts_for", None)
         allowed = allowed_for(portal_id) if (allowed_for and portal_id) else {host_of(request.url)}
         hops = request.meta.get("redirect_times", 0) + 1
-        if is_forbidden_host(host) or not host_allowed(host, allowed) or hops > self.max_times:
+        if is_forbidden_host(host) or not allows(allowed, target) or hops > self.max_times:
             self.stats.inc_value("cchc/redirect/refused")
             request.meta["redirect_refused"] = target  # the spider reads it from response.meta
             logger.info("redirect of %s to %s recorded, not followed", request.url, target)

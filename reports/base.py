@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import DBAPIError
@@ -22,6 +21,9 @@ from sqlalchemy.orm import Session, defer
 
 from core.clock import observed_on as today_observed
 from core.vntext import fold
+from reports.corrections import apply_corrections
+from reports.docstate import DocState
+from reports.labels import vn_sort_key
 from storage import Store
 from storage.errors import StorageError
 from storage.models import CrawlRun, Document, DocumentVersion, Portal
@@ -30,6 +32,12 @@ LEVELS = ("province", "department", "district", "commune")
 KINDS = ("propaganda_plan", "plan")
 ORGANS = ("government", "party", "council", "mass_organisation", "any")
 AS_UNITS = ("historical", "current")
+
+
+__all__ = [
+    "AS_UNITS", "KINDS", "LEVELS", "ORGANS", "DocState", "ReportError", "Run", "UnitInfo", "load_documents",
+    "load_runs", "load_units", "open_store", "organ_matches", "parse_day", "resolve_run", "run_as_of",
+]
 
 
 class ReportError(Exception):
@@ -184,53 +192,10 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
         out = [u for u in out if u.level == level]
         if not out:
             raise ReportError(f"no registry portal at level {level!r}" + (f" in {province}" if province else ""))
-    from reports.labels import vn_sort_key
-
     # Vietnamese order (Cà Mau before Cao Bằng, every D… before Đ…): the order people expect in a list
     order = {lv: i for i, lv in enumerate(LEVELS)}
     out.sort(key=lambda u: (vn_sort_key(u.province)[:3], order.get(u.level, 9), vn_sort_key(u.unit)[:3], u.portal_id))
     return out
-
-
-@dataclass
-class DocState:
-    """A document as known on some day (or run): its version then, and its lifetime."""
-
-    document_id: int
-    portal_id: str
-    url: str
-    version: int
-    content_hash: str
-    first_seen_run: int
-    first_seen_on: dt.date
-    removed_run: int | None
-    removed_on: dt.date | None
-    title: str | None
-    published_at: str | None
-    is_cchc: bool | None
-    category: str | None
-    doc_number: str | None
-    doc_type: str | None
-    doc_date: dt.date | None
-    issuer: str | None
-    organ: str | None
-    plan_year: int | None
-    version_id: int
-    sections: Any = None
-    deadlines: Any = None
-    corrections: list[int] = field(default_factory=list)
-    linked_portal: str | None = None
-    plan_period: str | None = None   # "2021-2025" for a period plan (migration 0004; plan_year is then null)
-
-    @property
-    def published_on(self) -> dt.date | None:
-        """The publication date part of the portal's timestamp (local date as the portal wrote it)."""
-        if not self.published_at:
-            return None
-        try:
-            return dt.date.fromisoformat(self.published_at[:10])
-        except ValueError:
-            return None
 
 
 def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None = None,
@@ -269,8 +234,6 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
                 deadlines=ver.deadlines, plan_period=ver.plan_period,
             )
     docs = list(best.values())
-    from reports.review import apply_corrections
-
     docs = apply_corrections(engine, docs)
     if cchc_only:
         docs = [d for d in docs if d.is_cchc]

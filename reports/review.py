@@ -16,96 +16,24 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Engine, Integer, MetaData, String, Table, Text, inspect, insert, select, update,
-)
+from sqlalchemy import Engine, insert, select, update
 
-from reports.base import DocState, ReportError
+from reports.base import ReportError, load_units
+from reports.corrections import active_corrections, apply_corrections, corrections, metadata, table_exists
+from reports.trend import find_unit
+from storage.models import Document, Portal
+
+#: the table and its readers live in `reports.corrections` (every report applies them); named here too
+#: because `cchc review` and the report server reach them through this module
+__all__ = [
+    "ACTIONS", "CATEGORIES", "REVIEW_KEYS", "active_corrections", "add_correction", "apply_corrections",
+    "corrections", "list_corrections", "metadata", "table_exists", "withdraw",
+]
 
 CATEGORIES = ("propaganda_plan", "plan", "report", "other")
 ACTIONS = ("not_cchc", "category", "link", "offline")
 
-#: Core table (own MetaData): kept out of `storage.models.Base` so storage's schema checks and exports
-#: stay exactly what the crawler owns; the migration (0003) is the source of truth for its shape.
-metadata = MetaData()
-corrections = Table(
-    "review_corrections", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("reviewer", String(120)),
-    Column("action", String(20), nullable=False),
-    Column("document_url", Text),
-    Column("portal_id", String(120)),
-    Column("category", String(40)),
-    Column("unit_portal_id", String(120)),
-    Column("plan_year", Integer),
-    Column("organ", String(40)),
-    Column("doc_number", String(120)),
-    Column("doc_date", Date),
-    Column("published_on", Date),
-    Column("title", Text),
-    Column("evidence", Text),
-    Column("note", Text),
-    Column("active", Boolean, nullable=False, default=True),
-)
-
-
-def table_exists(engine: Engine) -> bool:
-    return inspect(engine).has_table("review_corrections")
-
-
-def active_corrections(engine: Engine) -> list[dict[str, Any]]:
-    """Active corrections, oldest first (a later one for the same document wins)."""
-    if not table_exists(engine):
-        return []
-    with engine.connect() as conn:
-        rows = conn.execute(select(corrections).where(corrections.c.active.is_(True)).order_by(corrections.c.id))
-        return [dict(r._mapping) for r in rows]
-
-
-def apply_corrections(engine: Engine, docs: list[DocState]) -> list[DocState]:
-    """Documents with the active corrections applied, plus offline plans as documents of their own.
-
-    Offline plans get a negative document id (they are not crawled documents) and run 0 as "first seen"
-    is meaningless for them: `first_seen_run` stays None-like (0) and the row's ``corrections`` says why.
-    """
-    found = active_corrections(engine)
-    if not found:
-        return docs
-    by_url: dict[str, list[DocState]] = {}
-    for d in docs:
-        by_url.setdefault(d.url, []).append(d)
-    out = list(docs)
-    for c in found:
-        if c["action"] == "offline":
-            published = c["published_on"] or c["doc_date"]
-            out.append(DocState(
-                document_id=-c["id"], portal_id=c["unit_portal_id"], url=c["evidence"] or "", version=1,
-                content_hash="", first_seen_run=0, first_seen_on=c["created_at"].date(), removed_run=None,
-                removed_on=None, title=c["title"], published_at=published.isoformat() if published else None,
-                is_cchc=True, category=c["category"], doc_number=c["doc_number"], doc_type="Kế hoạch",
-                doc_date=c["doc_date"], issuer=None, organ=c["organ"] or "government", plan_year=c["plan_year"],
-                version_id=0, corrections=[c["id"]],
-            ))
-            continue
-        for d in by_url.get(c["document_url"] or "", []):
-            if c["portal_id"] and c["portal_id"] != d.portal_id:
-                continue
-            if c["action"] == "not_cchc":
-                d.is_cchc, d.category = False, "other"
-            elif c["action"] == "category":
-                d.is_cchc, d.category = True, c["category"]
-                if c["plan_year"] is not None:
-                    d.plan_year = c["plan_year"]
-            elif c["action"] == "link":
-                d.linked_portal = c["unit_portal_id"]
-            d.corrections.append(c["id"])
-    return out
-
-
 def _known_portals(engine: Engine) -> set[str]:
-    from storage.models import Portal
-
     with engine.connect() as conn:
         return set(conn.execute(select(Portal.id)).scalars())
 
@@ -117,9 +45,6 @@ def _unit_portal(engine: Engine, unit: str | None) -> str:
         return unit
     if not unit:
         raise ReportError("give the unit: a registry portal id or the unit's name (see `cchc export portals`)")
-    from reports.base import load_units
-    from reports.trend import find_unit
-
     return find_unit(load_units(engine), unit).portal_id
 
 
@@ -129,8 +54,6 @@ def _require_table(engine: Engine) -> None:
 
 
 def _document_portal(engine: Engine, url: str) -> str:
-    from storage.models import Document
-
     with engine.connect() as conn:
         portals = sorted(set(conn.execute(select(Document.portal_id).where(Document.url == url)).scalars()))
     if not portals:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 
-from sim.families import FAMILIES, family as family_of
+from sim.families import FAMILIES, target_of
+from sim.families import family as family_of
 from sim.registry import read_registry
 from sim.seeds import load_seeds
 from sim.world import World
@@ -39,8 +40,6 @@ def render_seed_page(seed_no: int, family: str) -> tuple[str, str]:
 
 def render_url(world: World, portal_id: str, url: str) -> str | None:
     """HTML of an article page of `world` by URL, or None (a helper for tests and fixtures)."""
-    from sim.families import target_of
-
     view = world.view(portal_id)
     art = view.article_at(target_of(url))
     if art is None:

@@ -16,16 +16,23 @@ import scrapy
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from core.clock import observed_on
 from core.vntext import fold
 from crawler.capture import raw_of
-from crawler.families import FAMILIES, is_article_url, profile
-from core.clock import observed_on
 from crawler.conditional import UNCHANGED
+from crawler.families import FAMILIES, is_article_url, profile
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
+from crawler.hosts import allows, host_of, owner_of
 from crawler.incremental import Policy
-from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem, ValidatorItem
-from crawler.middlewares import host_of
+from crawler.items import (
+    FetchItem,
+    HealthItem,
+    PageItem,
+    RemovedItem,
+    SeenItem,
+    ValidatorItem,
+)
 from crawler.registry import Portal
 from crawler.run import select_portals
 from crawler.workers import RedisArticles, RedisCounters, articles_of, counters_of
@@ -93,12 +100,12 @@ class PortalSpider(scrapy.Spider):
         return self._allowed.get(portal_id or "", set())
 
     def portal_for_host(self, host: str) -> str | None:
-        return self._host_index.get(host) or self._host_index.get(host.removeprefix("www."))
+        return owner_of(host, self._host_index)
 
     def admit_host(self, portal_id: str, url: str, why: str) -> None:
         """Ad-hoc crawls only: admit a widget or file host the portal's own pages point to."""
         host = host_of(url)
-        if not self.adhoc or not host or host in self._allowed[portal_id]:
+        if not self.adhoc or not host or allows(self._allowed[portal_id], url):
             return
         if is_forbidden_host(host):  # never widen the allow-list to an internal address
             self.crawler.stats.inc_value("cchc/adhoc/refused_hosts")
@@ -324,7 +331,7 @@ class PortalSpider(scrapy.Spider):
     def same_site(self, portal: Portal) -> Callable[[str], bool]:
         """Whether a URL is on one of the portal's allowed hosts (its own pages, not a link out)."""
         allowed = self.allowed_hosts_for(portal.id)
-        return lambda url: host_of(url) in allowed
+        return lambda url: allows(allowed, url)
 
     def cchc_listing_links(self, page: PageLinks, portal: Portal) -> list[str]:
         """CCHC category pages a reader would open from this page (`crawler.headlines.category_links`); the

@@ -14,7 +14,7 @@ import feedparser
 from scrapy.http import Response, TextResponse
 
 from crawler.items import HealthItem
-from crawler.middlewares import host_of
+from crawler.hosts import allows
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 
@@ -65,7 +65,7 @@ class FeedsSpider(PortalSpider):
             if not link:
                 continue
             link = urljoin(response.url, link)
-            if host_of(link) not in allowed:
+            if not allows(allowed, link):
                 self.crawler.stats.inc_value("cchc/feeds/offsite_entries")
                 continue
             hints = {"title": entry.get("title"), "feed_published": entry.get("published")}

@@ -17,7 +17,7 @@ from core.vntext import clean_space, fold
 from crawler.families import profile
 from crawler.capture import raw_of
 from crawler.items import PageItem, SeenItem, ValidatorItem
-from crawler.middlewares import host_of
+from crawler.hosts import allows
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, canonical, is_cchc_text
 from crawler.spiders.paging import next_page_links
@@ -97,7 +97,7 @@ class RegistersSpider(PortalSpider):
             text = fold(" ".join(a.css("::text").getall()))
             if text and len(text) < 60 and any(text == w or text.startswith(w) for w in REGISTER_MENU_WORDS):
                 u = canonical(urljoin(response.url, a.attrib["href"].strip()))
-                if host_of(u) in allowed and u not in found:
+                if allows(allowed, u) and u not in found:
                     found.append(u)
         for url in found[:3] or self.family_urls(portal, "registers"):
             yield self.req(url, portal, self.parse_register, listing_depth=1)

@@ -32,7 +32,7 @@ from core.clock import observed_on
 from core.vntext import fold
 from crawler.families import is_article_url, may_be_page
 from crawler.items import FetchItem
-from crawler.middlewares import host_of
+from crawler.hosts import allows
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 
@@ -135,7 +135,7 @@ class SitemapsSpider(PortalSpider):
             depth = int(response.meta.get("sitemap_depth", 0)) + 1
             for entry in sitemap:
                 loc = urljoin(response.url, entry["loc"].strip())
-                if host_of(loc) in allowed:
+                if allows(allowed, loc):
                     yield from self.sitemap_request(loc, portal, depth)
             return
         # A profile only narrows: on a portal of unknown family, or when the family's article pattern
@@ -152,7 +152,7 @@ class SitemapsSpider(PortalSpider):
         entries = []
         for entry, loc, key in zip(listed, locs, keys):
             page_like = generic and key not in sections and may_be_page(loc)
-            if host_of(loc) not in allowed or not (loc in shaped or page_like):
+            if not allows(allowed, loc) or not (loc in shaped or page_like):
                 continue
             lastmod = (entry.get("lastmod") or "")[:10]
             if lastmod:

@@ -6,9 +6,11 @@ a process pool and the tests. Vietnamese text is normalised only through `core.v
 from __future__ import annotations
 
 from .attachments import AttachmentText, attachment_text
-from .extractor import TRAFILATURA_OPTIONS, extract, register_record
+from .extractor import extract
 from .issuer import PortalContext
+from .maintext import TRAFILATURA_OPTIONS
 from .record import RECORD_KEYS, Record
+from .register import register_record
 from .visitors import extract_visitors
 from .waf import is_waf_block
 from .widget import extract_widget, widget_from_api, widget_source_urls

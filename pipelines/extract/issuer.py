@@ -4,6 +4,9 @@ Portals write the issuer the way a local reader needs it ("UBND tỉnh vừa ban
 needs the full name. The full name is completed from the document's own subject ("… tỉnh Tuyên
 Quang năm 2020") or, failing that, from the portal's unit (PortalContext); `issuer_as_written`
 keeps the text's words.
+
+The vocabularies it completes from live beside it: organ kinds, capitalised organ words and places in
+``organs``, provincial departments in ``departments``, names written in capitals in ``caps_names``.
 """
 from __future__ import annotations
 
@@ -12,108 +15,26 @@ from dataclasses import dataclass
 
 from core.vntext import fold, fold_aligned
 
-# Folded prefixes that start an organ's name, most specific first, with the organ kind.
-_ORGAN_PREFIXES: list[tuple[str, str]] = [
-    ("ban thuong vu", "party"), ("thuong truc huyen uy", "party"), ("thuong truc tinh uy", "party"),
-    ("thuong truc thanh uy", "party"), ("thuong truc dang uy", "party"), ("ban tuyen giao", "party"),
-    ("ban chap hanh dang bo", "party"), ("dang uy", "party"), ("dang bo", "party"), ("chi bo", "party"),
-    ("huyen uy", "party"), ("tinh uy", "party"), ("thanh uy", "party"), ("thi uy", "party"),
-    ("quan uy", "party"), ("ban dan van", "party"), ("ban to chuc", "party"),
-    # the Đoàn's own committees ("BAN CHẤP HÀNH TRUNG ƯƠNG / ĐOÀN TNCS HỒ CHÍ MINH", "BCH ĐOÀN TP. …",
-    # "TỈNH ĐOÀN …"): a mass organisation, though its symbols are written the party's way (225-KH/TWĐTN)
-    ("ban chap hanh trung uong doan", "mass_organisation"), ("bch trung uong doan", "mass_organisation"),
-    ("ban bi thu trung uong doan", "mass_organisation"), ("trung uong doan", "mass_organisation"),
-    ("ban chap hanh doan", "mass_organisation"), ("bch doan", "mass_organisation"),
-    ("tinh doan", "mass_organisation"), ("thanh doan", "mass_organisation"), ("huyen doan", "mass_organisation"),
-    ("doan tncs", "mass_organisation"), ("trung uong", "party"),
-    ("ban bi thu", "party"), ("bo chinh tri", "party"),
-    ("hdnd", "council"), ("hoi dong nhan dan", "council"), ("thuong truc hdnd", "council"),
-    ("uy ban mat tran", "mass_organisation"), ("uy ban mttq", "mass_organisation"), ("mttq", "mass_organisation"),
-    ("ubmttqvn", "mass_organisation"), ("ubmttq", "mass_organisation"), ("tt ubmttqvn", "mass_organisation"),
-    ("tt ubmttq", "mass_organisation"), ("btt ubmt", "mass_organisation"),
-    ("ban thuong truc ubmttq", "mass_organisation"), ("thuong truc ubmttq", "mass_organisation"),
-    ("mat tran to quoc", "mass_organisation"), ("doan thanh nien", "mass_organisation"),
-    ("hoi lien hiep phu nu", "mass_organisation"), ("hoi phu nu", "mass_organisation"),
-    ("hoi nong dan", "mass_organisation"), ("hoi cuu chien binh", "mass_organisation"),
-    ("lien doan lao dong", "mass_organisation"), ("cong doan", "mass_organisation"),
-    ("ubnd", "government"), ("uy ban nhan dan", "government"), ("chu tich ubnd", "government"),
-    ("chu tich uy ban", "government"), ("so ", "government"), ("phong ", "government"),
-    ("van phong", "government"), ("chinh phu", "government"), ("thu tuong", "government"),
-    ("bo ", "government"), ("ban chi dao", "government"), ("ban quan ly", "government"),
-    ("ban dieu hanh", "government"),   # a state programme's executive board ("Ban điều hành Chương trình MTQG …")
-    ("trung tam", "government"), ("cuc ", "government"), ("chi cuc", "government"),
-    ("cong an", "government"), ("tong cuc", "government"),
-]
-ORGAN_START_RE = re.compile(
-    r"(?<![a-z])(?:" + "|".join(re.escape(p.strip()) + (r"(?=\s)" if p.endswith(" ") else r"(?![a-z])")
-                                  for p, _ in _ORGAN_PREFIXES) + ")"
+from .caps_names import _ministry_name, conventional_name
+from .departments import _DEPARTMENT_KEYS, department_of_number
+from .organs import (
+    _BARE_LEVEL_RE,
+    _CAPS_AFTER_PLACE,
+    _CAPS_LEVELS,
+    _CAPS_NAME_RE,
+    ORGAN_START_RE,
+    SUB_BODIES,
+    _names_province,
+    organ_of,
+    places,
 )
-# "UBND tỉnh", "Ủy ban nhân dân thành phố", "HĐND huyện" with no name after the level word.
-_BARE_LEVEL_RE = re.compile(r"^(ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)$")
-# "tỉnh Tuyên Quang", "thành phố Hải Phòng": a level word then capitalised words (original text).
-# (never across a line: "… toàn tỉnh" / "Ngày cập nhật …" names no province)
-_LEVEL_WORD_RE = re.compile(r"(?<![a-z])(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)[ \t]+(?=\S)")
 
-
-_CAPS_AFTER_PLACE = frozenset({"nam", "giai", "den", "tu", "ve", "va", "theo", "tren", "cua", "trong", "thang", "quy",
-                               "nhiem", "ky", "lan", "dot", "tai", "nhu"})
-
-
-def places(text: str) -> list[tuple[str, str]]:
-    """(folded level word, proper name) pairs: "tỉnh Tuyên Quang năm 2020" -> [("tinh", "Tuyên Quang")]."""
-    key = fold_aligned(text)
-    out: list[tuple[str, str]] = []
-    for m in _LEVEL_WORD_RE.finditer(key):
-        words: list[str] = []
-        # a place name never runs past its line ("tỉnh Lạng Sơn." / "2. Mục tiêu")
-        window = text[m.end():m.end() + 60].split("\n", 1)[0]
-        # a headline in capitals ("… THÀNH PHỐ HỒ CHÍ MINH NĂM 2023"): the name ends at the words that
-        # go on after a place, and is written the running text's way ("Hồ Chí Minh")
-        caps = window == window.upper() and any(c.isalpha() for c in window)
-        for w in window.split(" "):
-            if w[:1] in "\u201c\"'(":
-                break   # huyện “Phát triển …”: a quotation, not a place
-            w = w.strip(",.;:()/\u201c\u201d\"")   # "./." ends a document
-            if caps and w.isalpha() and fold(w) in _CAPS_AFTER_PLACE:
-                break
-            if w and (w[0].isupper() or (words and w.isdigit())):
-                words.append(w)
-            else:
-                break
-            if w != window.split(" ")[len(words) - 1]:
-                break  # punctuation ended the name
-        if caps:
-            words = [w.title() if w.isalpha() else w for w in words]
-        if words and not (m.group(1) == "xa" and fold(" ".join(words[:3])).startswith("hoi chu nghia")):
-            out.append((m.group(1), " ".join(words)))   # "CỘNG HÒA XÃ HỘI …" names no commune
-    return out
-
-
-# a body of an organ ("Ban Thường vụ", "Thường trực", "Ban Tuyên giáo" of the organ named after it): the
-# organ kind is the named organ's ("Ban Thường vụ Hội Nông dân tỉnh …" is a mass organisation's)
-SUB_BODIES: dict[str, str] = {
-    "ban thuong truc": "Ban Thường trực", "thuong truc": "Thường trực", "ban thuong vu": "Ban Thường vụ",
-    "thuong vu": "Thường vụ", "ban chap hanh": "Ban Chấp hành", "ban tuyen giao": "Ban Tuyên giáo",
-    "ban dan van": "Ban Dân vận", "ban to chuc": "Ban Tổ chức", "ban kiem tra": "Ban Kiểm tra",
-    "uy ban kiem tra": "Ủy ban Kiểm tra", "van phong": "Văn phòng",
-}
-_SUB_BODY_RE = re.compile(r"^(?:" + "|".join(sorted(SUB_BODIES, key=len, reverse=True)) + r")\s+(?=\S)")
-
-
-def organ_of(issuer: str | None) -> str | None:
-    """party / government / council / mass_organisation for an issuer name, or None."""
-    if not issuer:
-        return None
-    key = fold(issuer) + " "
-    sub = _SUB_BODY_RE.match(key)
-    if sub:
-        named = organ_of(issuer[sub.end():])
-        if named is not None:
-            return named
-    for prefix, kind in _ORGAN_PREFIXES:
-        if key.startswith(prefix):
-            return kind
-    return None
+#: what the extraction modules and tests import from here (organs, places and department symbols are
+#: read in their own modules and named here too)
+__all__ = [
+    "PortalContext", "complete_issuer", "conventional_name", "department_of_number", "department_prefix",
+    "issuer_in_clause", "organ_line", "organ_of", "places",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,165 +49,6 @@ class PortalContext:
     unit_name: str | None = None
     level: str | None = None
     province: str | None = None
-
-
-# An all-capitals header ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP") in the spelling the running text uses
-# ("UBND xã Tân Lập"): an organ word, a level word where it has one, then a place name.
-_CAPS_ORGANS: dict[str, str] = {
-    "uy ban nhan dan": "UBND", "ubnd": "UBND", "hoi dong nhan dan": "HĐND", "hdnd": "HĐND",
-    "dang uy": "Đảng ủy", "dang bo": "Đảng bộ", "huyen uy": "Huyện ủy", "tinh uy": "Tỉnh ủy",
-    "thanh uy": "Thành ủy", "thi uy": "Thị ủy", "quan uy": "Quận ủy",
-    # the Front and the mass organisations of a place ("UBMTTQ VIỆT NAM XÃ HƯƠNG XUÂN")
-    "uy ban mttq viet nam": "Ủy ban MTTQ Việt Nam", "ubmttq viet nam": "Ủy ban MTTQ Việt Nam",
-    "uy ban mat tran to quoc viet nam": "Ủy ban MTTQ Việt Nam", "ubmttqvn": "Ủy ban MTTQ Việt Nam",
-    "uy ban mttq": "Ủy ban MTTQ", "hoi nong dan": "Hội Nông dân", "hoi lien hiep phu nu": "Hội Liên hiệp Phụ nữ",
-    "hoi cuu chien binh": "Hội Cựu chiến binh", "lien doan lao dong": "Liên đoàn Lao động",
-    "chi bo": "Chi bộ",
-}
-_CAPS_LEVELS: dict[str, str] = {
-    "thanh pho": "thành phố", "thi xa": "thị xã", "thi tran": "thị trấn", "dac khu": "đặc khu",
-    "tinh": "tỉnh", "huyen": "huyện", "quan": "quận", "xa": "xã", "phuong": "phường",
-    # a village's party cell or committee ("CHI BỘ THÔN 3", "CHI BỘ KHU PHỐ 2")
-    "thon": "thôn", "ap": "ấp", "khu pho": "khu phố", "to dan pho": "tổ dân phố",
-}
-_CAPS_NAME_RE = re.compile(
-    r"^(?P<organ>" + "|".join(map(re.escape, sorted(_CAPS_ORGANS, key=len, reverse=True))) + r")\s+"
-    r"(?:(?P<level>" + "|".join(map(re.escape, sorted(_CAPS_LEVELS, key=len, reverse=True))) + r")\s+)?"
-    r"(?P<place>\S.*)$"
-)
-def _names_province(name: str) -> bool:
-    return any(lvl in ("tinh", "thanh pho") for lvl, _ in places(name))
-
-
-# Provincial departments (Sở) and offices as the law names them (Nghị định 24/2014/NĐ-CP,
-# 107/2020/NĐ-CP and the 2025 mergers of 45/2025/NĐ-CP); no package ships them. Longest first.
-_DEPARTMENTS = sorted((
-    "Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Công Thương",
-    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp và Môi trường", "Sở Giao thông vận tải",
-    "Sở Xây dựng", "Sở Tài nguyên và Môi trường", "Sở Thông tin và Truyền thông",
-    "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa và Thể thao",
-    "Sở Du lịch", "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Ngoại vụ",
-    "Sở Dân tộc và Tôn giáo", "Sở Quy hoạch - Kiến trúc", "Ban Dân tộc", "Thanh tra tỉnh",
-    "Văn phòng UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh",
-), key=len, reverse=True)
-_DEPARTMENT_KEYS = [(re.sub(r"[^a-z0-9]+", " ", fold(d)).strip(), d) for d in _DEPARTMENTS]
-
-
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[a-z0-9]+", fold(name)) if w != "va").upper()
-
-
-# "SNV" -> "Sở Nội vụ", "SVHTTDL" -> "Sở Văn hóa, Thể thao và Du lịch": a symbol's organ part is the
-# initials of the organ's name (Nghị định 30/2020/NĐ-CP, Phụ lục I); only departments, whose initials
-# are their own (a "UBND" symbol does not say which level's committee it is). Sở Ngoại vụ writes "SNgV",
-# leaving "SNV" to Sở Nội vụ.
-_DEPARTMENT_INITIALS: dict[str, str] = {"SNGV": "Sở Ngoại vụ"}
-for _d in _DEPARTMENTS:
-    if _d.startswith("Sở ") and _d != "Sở Ngoại vụ":
-        _DEPARTMENT_INITIALS.setdefault(_initials(_d), _d)
-
-
-def department_of_number(number: str | None) -> str | None:
-    """The department a document number's symbol names ("924/SNV-CCHC" -> "Sở Nội vụ"), or None."""
-    if not number or "/" not in number:
-        return None
-    for part in re.split(r"[-/]", fold(number.split("/", 1)[1]).upper()):
-        if part in _DEPARTMENT_INITIALS:
-            return _DEPARTMENT_INITIALS[part]
-    return None
-
-
-def _department_name(text: str) -> str | None:
-    """"SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH ĐIỆN BIÊN" -> "Sở Lao động - Thương binh và Xã hội
-    tỉnh Điện Biên"; None when the text does not start with a department's legal name."""
-    words = fold_aligned(text).lower()
-    plain = re.sub(r"[^a-z0-9]+", " ", words).strip()
-    for dkey, name in _DEPARTMENT_KEYS:
-        if plain == dkey or plain.startswith(dkey + " "):
-            # map the end of the department's words back onto the original text
-            n_words = len(dkey.split())
-            spans = [m.end() for m in re.finditer(r"[a-z0-9]+", words)]
-            rest = text[spans[n_words - 1]:].strip(" ,-–")
-            if not rest:
-                return name
-            rm = _CAPS_NAME_RE.match("ubnd " + fold_aligned(rest).lower())
-            if rm is not None and rm["level"]:
-                return f"{name} {_CAPS_LEVELS[rm['level']]} {rest[rm.start('place') - 5:].title()}"
-            return f"{name} {rest}"
-    return None
-
-
-_ORGAN_HEADS = ("phong", "so", "bo", "ban", "van phong", "chi cuc", "cuc", "tong cuc", "trung tam", "thanh tra",
-                "hoi", "doan", "vien", "uy ban")
-
-
-_VOWEL_RE = re.compile(r"[aeiouy]")
-
-
-def _sentence_case(caps: str) -> str | None:
-    """An agency in capitals the lists above do not know, in the running text's spelling: its head
-    word and the words after "và", "-" or "," capitalised, a level word before a place lower case and
-    the place capitalised ("PHÒNG VĂN HÓA - THÔNG TIN HUYỆN MỸ ĐỨC" -> "Phòng Văn hóa - Thông tin huyện
-    Mỹ Đức"); None when it does not open with an agency's head word."""
-    key = fold(caps)
-    head = next((h for h in _ORGAN_HEADS if key == h or key.startswith(h + " ")), None)
-    if head is None:
-        return None
-    words = caps.split()
-    keys = [fold(w) for w in words]
-    n_head = len(head.split())
-    out: list[str] = [words[0][:1] + words[0][1:].lower()] + [w.lower() for w in words[1:n_head]]
-    cap_next = True
-    i = n_head
-    while i < len(words):
-        w, k = words[i], keys[i]
-        two = f"{k} {keys[i + 1]}" if i + 1 < len(words) else ""
-        # a level word as spelt, diacritics included: "QUẬN" is a level, "QUẢN" (quản lý) is not
-        two_ok = two in _CAPS_LEVELS and f"{w} {words[i + 1]}".lower() == _CAPS_LEVELS[two]
-        one_ok = k in _CAPS_LEVELS and w.lower() == _CAPS_LEVELS[k]
-        if i > 0 and (two_ok or one_ok) and i + (2 if two_ok else 1) < len(words):
-            n = 2 if two_ok else 1
-            out.append(_CAPS_LEVELS[two if n == 2 else k])
-            out.extend(x[:1] + x[1:].lower() for x in words[i + n:])   # the place name
-            break
-        if w in ("-", "–", ",") or k == "va":
-            out.append(w.lower())
-            cap_next = True
-        elif not _VOWEL_RE.search(k):
-            out.append(w)   # an abbreviation keeps its capitals ("PTNT", "LĐTBXH", "GD&ĐT"): no word lacks a vowel
-            cap_next = False
-        else:
-            low = w.lower()
-            out.append(low[:1].upper() + low[1:] if cap_next else low)
-            cap_next = w.endswith(",")
-        i += 1
-    return " ".join(out)
-
-
-def conventional_name(as_written: str) -> str:
-    """An organ of a place written in capitals, in the spelling the running text uses ("ỦY BAN NHÂN
-    DÂN XÃ TÂN LẬP" -> "UBND xã Tân Lập", "HUYỆN ỦY CẨM GIÀNG" -> "Huyện ủy Cẩm Giàng"). Anything
-    else (ordinary case; a department's legal name comes from the list above, "SỞ LAO ĐỘNG - THƯƠNG BINH
-    VÀ XÃ HỘI" -> "Sở Lao động - Thương binh và Xã hội"; an unknown agency) is returned unchanged."""
-    letters = [c for c in as_written if c.isalpha()]
-    if not letters or any(c.islower() for c in letters):
-        return as_written
-    text = re.sub(r"\s+", " ", as_written).strip()
-    m = _CAPS_NAME_RE.match(fold_aligned(text).lower())
-    if m is None:
-        return _department_name(text) or _sentence_case(text) or as_written
-    parts = [_CAPS_ORGANS[m["organ"]]]
-    if m["level"] is None and m["place"] in _CAPS_LEVELS:
-        return f"{parts[0]} {_CAPS_LEVELS[m['place']]}"   # "ỦY BAN NHÂN DÂN TỈNH": a level, no name yet
-    if m["level"]:
-        parts.append(_CAPS_LEVELS[m["level"]])
-    place = text[m.start("place"):]
-    if m["level"] is None and m["place"].startswith("khoi "):
-        # a sector committee is no place: "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH" is "Đảng ủy Khối các cơ quan tỉnh"
-        parts.append("Khối " + place[5:].lower())
-        return " ".join(parts)
-    parts.append(place.title())
-    return " ".join(parts)
 
 
 # "Bộ trưởng Bộ Nội vụ" signs for "Bộ Nội vụ", "Giám đốc Sở Tư pháp" for "Sở Tư pháp"
@@ -305,25 +67,6 @@ _PARTY_BCH_RE = re.compile(rf"^ban chap hanh dang bo ({_LEVEL_ALT})(?![a-z])\s*"
 _PARTY_COMMITTEES = {"tinh": "Tỉnh ủy", "thanh pho": "Thành ủy", "huyen": "Huyện ủy", "quan": "Quận ủy",
                      "thi xa": "Thị ủy", "xa": "Đảng ủy xã", "phuong": "Đảng ủy phường", "thi tran": "Đảng ủy thị trấn",
                      "dac khu": "Đảng ủy đặc khu"}
-
-
-def _ministry_name(caps: str) -> str | None:
-    """"BỘ NỘI VỤ" -> "Bộ Nội vụ", "BỘ KẾ HOẠCH VÀ ĐẦU TƯ" -> "Bộ Kế hoạch và Đầu tư": a ministry's
-    name capitalises its first word and the first word after "và", "-" or ","."""
-    words = caps.split()
-    if len(words) < 2 or fold(words[0]) != "bo":
-        return None
-    out = ["Bộ"]
-    cap_next = True
-    for w in words[1:]:
-        low = w.lower()
-        if low in ("và", "-", "–", ","):
-            out.append(low)
-            cap_next = True
-            continue
-        out.append(low[:1].upper() + low[1:] if cap_next else low)
-        cap_next = w.endswith(",")
-    return " ".join(out)
 
 
 def _level_of(place: str, *texts: str | None) -> str | None:

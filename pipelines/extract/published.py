@@ -149,3 +149,27 @@ def find_published(page: Page, title: str | None) -> tuple[str | None, list[str]
     if updated_line is not None:
         return updated_line.iso(), warnings
     return None, warnings
+
+
+# a register's date lines: issue, signature, effect ("Ngày ban hành", "Ngày ký", "Ngày hiệu lực", …)
+_REGISTERDATE_LINE_RE = re.compile(r"^\s*(?:ngay\s*(?:ban\s*hanh|ky|van\s*ban|co\s*hieu\s*luc|hieu\s*luc|het\s*hieu\s*luc))")
+
+
+def _register_dates(page: Page) -> set[str]:
+    """ISO dates on the page's register date lines (issue, signature, effect)."""
+    out: set[str] = set()
+    for line in page.lines:
+        key = fold_aligned(line)
+        if _REGISTERDATE_LINE_RE.match(key.lstrip("| ")):
+            out.update(d.date.isoformat() for d in find_dates(line, key))
+    return out
+
+
+def register_published(page: Page, published: str | None, warnings: list[str]) -> str | None:
+    """A document-register detail page's publication date: none when the date found is one of the
+    register's own date lines ("Ngày ban hành"/"Ngày hiệu lực" is the document's issue date, its
+    doc_date, not when the portal published the entry); the reason is appended to `warnings`."""
+    if published is not None and published[:10] in _register_dates(page):
+        warnings.append("published_at: the register entry states issue and effective dates only; no publication date")
+        return None
+    return published

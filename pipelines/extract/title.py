@@ -199,3 +199,15 @@ def site_name_text(page: Page) -> str | None:
 
 
 _OWNER_TEXT_RE = re.compile(r"^\s*(?:Cơ quan chủ quản|©?\s*Bản quyền thuộc về)\s*:?\s*([^.:]{3,150})", re.I)
+
+
+# a register detail page's headline that only names the page ("Chi tiết văn bản", "Văn bản chỉ đạo điều hành")
+_GENERIC_TITLE_RE = re.compile(r"^(?:chi tiet|thong tin|noi dung|xem)?\s*(?:van ban|tai lieu)(?:\s+chi dao dieu hanh)?\s*(?:chi tiet)?$")
+
+
+def register_title(title: str | None, summary: str | None) -> str | None:
+    """The headline of a document-register detail page: its "Trích yếu" (summary) when the page has no
+    headline or one that only names the page, since the summary is what the document is called."""
+    if summary and (title is None or _GENERIC_TITLE_RE.search(key_of(title))):
+        return summary
+    return title

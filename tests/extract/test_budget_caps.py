@@ -16,17 +16,16 @@ from lxml import etree
 from pipelines.extract import extract
 from pipelines.extract import page as page_mod
 from pipelines.extract.evaluate import compare, load_corpus
-from pipelines.extract.extractor import _box_candidates
-from pipelines.extract.page import (
+from pipelines.extract.prune import _box_candidates
+from pipelines.extract.budget import (
     MAX_ATTRIBUTES,
     MAX_CHILDREN,
     MAX_DEPTH,
     MAX_ELEMENTS,
     MAX_LINKS,
     cap_attributes,
-    decode_html,
-    load_page,
 )
+from pipelines.extract.page import decode_html, load_page
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 CORPUS = load_corpus(PAGES)

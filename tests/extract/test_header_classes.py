@@ -170,7 +170,7 @@ def test_a_headerless_document_issued_with_a_decision_takes_the_decisions_number
     a = analyse(None, text, None)
     assert (a.own.number, a.own.type, a.own.date, a.issuer) == ("59/QĐ-UBND", "Quy chế", "2021-07-22", "UBND xã Xuân Phú")
     # a statement that a decision was issued with a plan is no such line
-    from pipelines.extract.header import attached_to
+    from pipelines.extract.attached import attached_to
 
     assert attached_to("Ngày 5/1/2024, UBND huyện ban hành Quyết định số 12/QĐ-UBND kèm theo Kế hoạch CCHC.\n") is None
 

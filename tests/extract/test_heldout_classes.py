@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pipelines.extract import extract
 from pipelines.extract.document import analyse
-from pipelines.extract.extractor import clean_text
+from pipelines.extract.maintext import clean_text
 
 PLAN_BODY_ONLY = (
     "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n"

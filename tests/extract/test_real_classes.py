@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pipelines.extract import extract
 from pipelines.extract.document import analyse
-from pipelines.extract.extractor import clean_text
+from pipelines.extract.maintext import clean_text
 
 DIGITAL_WEEK = (
     "Hưởng ứng Ngày Chuyển đổi số quốc gia và Tuần lễ chuyển đổi số năm 2024 (01/10- 10/10/2024), huyện Tư Nghĩa sẽ "

@@ -320,7 +320,7 @@ def test_trend_aggregate_by_month_matches_trend_report(db, monkeypatch, path):
     SQLite and PostgreSQL): the same readings as `cchc report trend --by month`."""
     from sqlalchemy import create_engine
 
-    import reports.html as report_html
+    import reports.html_trends as report_html
     from reports.base import load_runs
 
     by_month = report_json(db, "trend", "--by", "month")

@@ -1,0 +1,99 @@
+"""What every report command shares: the error handling (one ``error:`` line, exit status 2, the
+destination checked before anything is computed), the ``--db``, ``--format``/``--out``/``--lang`` and
+``--as-units`` options, and `emit`, which writes one report in the chosen format.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cli.db import DB_OPTION_HELP
+from cli.output import OutputError, check_out_file, check_out_folder, open_out, replace_when_done
+from cli.params import BOM, excel_option, excel_requested, lang_option
+from reports.base import AS_UNITS, ReportError
+from reports.formatting import FORMATS, Table, dumps_json, render_text, write_csv, write_xlsx
+from storage.errors import StorageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_errors_exit_2(func: F) -> F:
+    """ReportError/StorageError -> one ``error:`` line on stderr and exit status 2 (never a traceback).
+
+    The destination is checked here, before the body opens the database or computes anything: a
+    ``--out`` FILE (keyword ``out_path``), ``report html``'s ``--out`` FOLDER (``out_dir``) and
+    ``serve --export-sqlite`` (``export_path``), see `cli.output`.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            if kwargs.get("out_path") is not None:
+                check_out_file(kwargs["out_path"], db_url=kwargs.get("db_url"))
+            if kwargs.get("out_dir") is not None:
+                check_out_folder(kwargs["out_dir"])
+            if kwargs.get("export_path") is not None:
+                check_out_file(kwargs["export_path"], db_url=kwargs.get("db_url"), option="--export-sqlite")
+            return func(*args, **kwargs)
+        except (ReportError, StorageError, OutputError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_option(func: F) -> F:
+    return click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)(func)  # type: ignore[return-value]
+
+
+def output_options(func: F) -> F:
+    func = click.option("--out", "out_path", default=None, metavar="FILE",
+                        help="Write to FILE instead of standard output (required for xlsx; its folder must "
+                             "exist and be writable).")(func)
+    func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="table for people; csv/json for machines; xlsx for spreadsheets.")(func)
+    func = excel_option(func)
+    func = lang_option(func)
+    return func  # type: ignore[return-value]
+
+
+def units_option(func: F) -> F:
+    return click.option("--as-units", "as_units", type=click.Choice(AS_UNITS), default="historical", show_default=True,
+                        help="historical: units as registered; current: by the unit each became after the "
+                             "2025 reorganisation, former names kept.")(func)  # type: ignore[return-value]
+
+
+def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tuple[str, Sequence[str], Sequence[dict]]],
+         table: Table | None = None, text: str | None = None) -> None:
+    """Write one report in the chosen format; the first sheet is also what CSV holds."""
+    if excel_requested() and fmt != "csv":
+        raise ReportError(f"--excel applies to --format csv (CSV for Excel), not to --format {fmt}")
+    if fmt == "xlsx":
+        if not out_path:
+            raise ReportError("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
+        with replace_when_done(Path(out_path)) as tmp:
+            write_xlsx(sheets, str(tmp))  # in the command's --lang
+        click.echo(f"written to {out_path}", err=True)
+        return
+    if fmt == "json":
+        payload = dumps_json(json_value)
+    elif fmt == "csv":
+        import io
+
+        buf = io.StringIO()
+        name, keys, rows = sheets[0][:3]
+        write_csv(rows, keys, buf, excel=excel_requested())
+        payload = (BOM if excel_requested() else "") + buf.getvalue()
+    else:
+        payload = text if text is not None else render_text(table) if table is not None else ""
+    if out_path:
+        with open_out(Path(out_path)) as fh:
+            fh.write(payload)
+        click.echo(f"written to {out_path}", err=True)
+    else:
+        sys.stdout.write(payload)

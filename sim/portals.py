@@ -1,0 +1,157 @@
+"""Which portals a simulated world has and how each one behaves: the named faults, how its TTHC
+widget is delivered, the hosts served without a registry row, the generated extras of the benchmark,
+and one `SimPortal` built from a registry row. Pure: every random choice is keyed on (seed, portal id).
+"""
+from __future__ import annotations
+
+import random
+from urllib.parse import urlsplit
+
+from core.families import KNOWN_FAMILIES
+from sim.layouts import family, layout_of
+from sim.model import SimPortal
+from sim.seeds import seed_for_portal
+
+MAX_LISTING_PAGES = 5
+FEED_LIMIT = 20
+
+# Named faults (documented in sim/README.md). Seed portals carry none, except the http->https
+# redirect on the seed portal whose registry base_url is http.
+FAULTS: dict[str, str] = {
+    "p-sonla": "timeout",
+    "p-langson": "flaky_503",
+    "p-quangninh": "error_500",
+    "p-thanhhoa": "waf_block",
+    "p-nghean": "charset_windows1258",
+    "p-thainguyen": "charset_misdeclared",
+    "p-caobang": "unicode_nfd",
+    "x-ngoclien-camgiang-haiduong": "http_to_https",
+    "p-hue": "old_domain_redirect",
+    "p-laocai": "robots_disallow",
+    "p-gialai": "endless_calendar",
+    "p-lamdong": "down_day2",
+    "p-ninhbinh": "stale_widget",
+}
+DOWN_DAY = 2
+OLD_DOMAINS: dict[str, str] = {
+    # old host -> new portal id (2025 mergers and renames)
+    "thuathienhue.gov.vn": "p-hue",
+    "haiduong.gov.vn": "p-haiphong",
+}
+ROBOTS_DISALLOWED_SECTION = "news"
+
+# How the TTHC widget is delivered where it is not an inline block on the home page.
+IFRAME_WIDGETS: dict[str, tuple[str, str]] = {
+    # portal id -> (one-door host, MaDinhDanh)
+    "p-hatinh": ("dichvucong.hatinh.gov.vn", "000.00.00.H25"),
+    "p-dienbien": ("dichvucong.dienbien.gov.vn", "000.00.00.H17"),
+}
+JSON_WIDGETS: dict[str, str] = {"p-camau": "dvctt.camau.gov.vn"}
+NO_WIDGET_EVERY = 3  # roughly one portal in three shows no widget at all
+
+# Hosts served although no registry row names them (for `cchc crawl --url`).
+UNLISTED: list[dict[str, str]] = [
+    {"id": "u-xuanhoa-hcm", "name": "UBND phường Xuân Hòa", "level": "commune", "province": "Hồ Chí Minh",
+     "base_url": "https://xuanhoa.hochiminhcity.gov.vn/", "cms": "nukeviet"},
+    {"id": "u-tanthanh-lamdong", "name": "UBND xã Tân Thành", "level": "commune", "province": "Lâm Đồng",
+     "base_url": "https://tanthanh.lamdong.gov.vn/", "cms": "vnportal"},
+]
+
+EXTRA_SYLLABLES: list[str] = [
+    "an", "binh", "hoa", "phu", "tan", "thanh", "long", "phuoc", "my", "dong", "tay", "nam", "bac", "quang",
+    "hung", "thinh", "vinh", "son", "trung", "hai", "lac", "yen", "thuan", "minh", "tien", "loc",
+]
+EXTRA_NAMES: dict[str, str] = {
+    "an": "An", "binh": "Bình", "hoa": "Hòa", "phu": "Phú", "tan": "Tân", "thanh": "Thạnh", "long": "Long",
+    "phuoc": "Phước", "my": "Mỹ", "dong": "Đông", "tay": "Tây", "nam": "Nam", "bac": "Bắc", "quang": "Quang",
+    "hung": "Hưng", "thinh": "Thịnh", "vinh": "Vĩnh", "son": "Sơn", "trung": "Trung", "hai": "Hải", "lac": "Lạc",
+    "yen": "Yên", "thuan": "Thuận", "minh": "Minh", "tien": "Tiến", "loc": "Lộc",
+}
+FAMILIES_CYCLE = KNOWN_FAMILIES
+
+
+def rng_for(*keys: object) -> random.Random:
+    """A Random keyed on the given values (str seeding is stable across runs and platforms)."""
+    return random.Random("|".join(str(k) for k in keys))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def extra_rows(rows: list[dict[str, str]], seed: int, scheme: str, n: int) -> list[dict[str, str]]:
+    """Generated commune and department portals for the benchmark, across the five families."""
+    provinces = [r for r in rows if r.get("level") == "province"]
+    rng = rng_for(seed, "extra")
+    out, used = [], set()
+    for i in range(n):
+        prov = provinces[i % len(provinces)]
+        phost = host_of(prov["base_url"])
+        free = [c for c in ("snv", "stp", "syt", "sct", "sxd", "stnmt") if f"{c}.{phost}" not in used]
+        if i % 4 == 3 and free:
+            code = rng.choice(free)
+            label = {"snv": "Sở Nội vụ", "stp": "Sở Tư pháp", "syt": "Sở Y tế", "sct": "Sở Công Thương",
+                     "sxd": "Sở Xây dựng", "stnmt": "Sở Nông nghiệp và Môi trường"}[code]
+            host, name, level = f"{code}.{phost}", f"{label} {prov['name'].replace('UBND ', '')}", "department"
+        else:
+            a, b = rng.sample(EXTRA_SYLLABLES, 2)
+            host = f"{'xa' if i % 2 else 'phuong'}{a}{b}.{phost}"
+            kind = "xã" if i % 2 else "phường"
+            name, level = f"UBND {kind} {EXTRA_NAMES[a]} {EXTRA_NAMES[b]}", "commune"
+        if host in used:
+            host = host.replace(".", f"{i}.", 1)
+        used.add(host)
+        out.append({
+            "id": f"b-{i:03d}-{host.split('.')[0]}", "name": name, "level": level,
+            "province": prov["province"], "parent": prov["id"], "base_url": f"{scheme}://{host}/",
+            "cms": FAMILIES_CYCLE[i % len(FAMILIES_CYCLE)], "unverified": "1",
+            "notes": "generated by the simulator for the benchmark",
+        })
+    return out
+
+
+def make_portal(row: dict[str, str], seed: int, in_registry: bool, extra: bool = False) -> SimPortal:
+    """The portal a registry (or unlisted, or generated) row describes, with its faults, widget delivery
+    and every host it answers on."""
+    pid = row["id"]
+    layout = layout_of(pid, row.get("cms", ""))
+    fam = family(layout.theme if layout else row.get("cms", ""))
+    base_url = row["base_url"] if row["base_url"].endswith("/") else row["base_url"] + "/"
+    portal = SimPortal(
+        id=pid, name=row["name"], level=row.get("level", ""), province=row.get("province", ""),
+        host=host_of(base_url), base_url=base_url, family=fam.id, in_registry=in_registry, extra=extra,
+        parent=row.get("parent", ""), unit_code=row.get("unit_code", ""),
+        layout=layout.theme if layout else "", options=layout.options if layout else (),
+    )
+    if pid in FAULTS:
+        portal.faults.append(FAULTS[pid])
+    rng = rng_for(seed, pid, "portal")
+    if layout is not None:
+        portal.has_register = fam.has_register and "register" in layout.options
+    else:
+        portal.has_register = fam.has_register and (rng.random() < 0.75 or pid in IFRAME_WIDGETS or seed_for_portal(pid) is not None)
+    if pid in IFRAME_WIDGETS:
+        portal.widget_how, portal.widget_markup = "iframe", "igate"
+        portal.widget_host = IFRAME_WIDGETS[pid][0]
+    elif pid in JSON_WIDGETS:
+        portal.widget_how, portal.widget_markup = "json", "camau"
+        portal.widget_host = JSON_WIDGETS[pid]
+    elif pid == "x-ngoclien-camgiang-haiduong":
+        portal.widget_how, portal.widget_markup = "inline", "divs"
+    elif rng.randrange(NO_WIDGET_EVERY) != 0:
+        portal.widget_how, portal.widget_markup = "inline", rng.choice(["table", "list", "divs"])
+    if portal.widget_host:
+        portal.hosts.append(portal.widget_host)
+    for old, new in OLD_DOMAINS.items():
+        if new == pid:
+            portal.hosts.append(old)
+    if "http_to_https" in portal.faults:
+        portal.hosts.append(portal.host)  # the same host over https: listed so allow-lists keep it
+    return portal
+
+
+def canonical_origin(portal: SimPortal) -> str:
+    """Where the portal's pages really live (https when its http base redirects)."""
+    if "http_to_https" in portal.faults:
+        return "https://" + portal.host + portal.base_path
+    return portal.origin
