@@ -162,7 +162,12 @@ def make_portals(n: int, rng: random.Random) -> list[SynthPortal]:
         s = slug(wname) + suffix
         out.append(SynthPortal(f"x-{s}-{pid[2:]}", f"UBND {wname}{' ' + suffix if suffix else ''}", "commune", pname, pid,
                                f"https://{s}.{pid[2:]}.gov.vn/", 0, False, 0))
+    seen: set[str] = set()
     for k, p in enumerate(out, start=1):
+        if p.id in seen:  # two wards of one province with the same name: the registry keeps ids unique
+            p.id = f"{p.id}-{k}"
+            p.base_url = p.base_url.replace("https://", f"https://{k}-", 1)
+        seen.add(p.id)
         p.k = k
         p.widget = rng.random() < WIDGET_SHARE[p.level]
         p.scale = {"province": 300, "department": 40, "commune": 8}[p.level] + rng.randrange(20)
@@ -480,6 +485,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--end", type=dt.date.fromisoformat, default=None,
                     help="observed date of the last run (default: yesterday, so no run is in the future)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--yields-days", type=int, default=None, metavar="N",
+                    help="write the drift canary's portal_yields for the last N days only (the canary reads at most "
+                         "the report's --days plus 35; default: every day)")
     ap.add_argument("--time-cap", type=float, default=3 * 3600, metavar="SECONDS")
     args = ap.parse_args(argv)
     if args.portals < 1 or args.days < 1:
@@ -538,7 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 t1 = time.monotonic()
                 n_sight += write_sightings(conn, run_id)
                 t2 = time.monotonic()
-                n_yield += record_yields(conn, run_id)
+                if args.yields_days is None or run_id > len(runs) - args.yields_days:
+                    n_yield += record_yields(conn, run_id)
                 t3 = time.monotonic()
             t_rows, t_sight, t_yield = t_rows + t1 - t0, t_sight + t2 - t1, t_yield + t3 - t2
             if run_id % 30 == 0 or run_id == len(runs):
