@@ -13,16 +13,27 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cli.db import DB_OPTION_HELP
-from cli.output import OutputError, check_out_file, check_out_folder, open_out, replace_when_done
+from cli.dbopt import DB_OPTION_HELP
 from cli.params import BOM, DATE, LEVEL, NAME, RUN_OR_DATE, excel_option, excel_requested, lang_option
-from reports.base import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError, open_store
 from reports.formatting import FORMATS, Table, dumps_json, render_text, write_csv, write_xlsx
-from storage.errors import StorageError
+from reports.vocab import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError
+
+if TYPE_CHECKING:
+    from storage import Store
+
+# The storage layer (SQLAlchemy, Alembic) and the output checks are imported when a command RUNS,
+# never when the module is imported: `cchc report coverage --help` must answer in < 0.3 s (issue 12).
+
+
+def open_store(db_url: str | None) -> Store:
+    """`reports.base.open_store`, imported on first use (see above)."""
+    from reports.base import open_store as _open_store
+
+    return _open_store(db_url)
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -38,6 +49,9 @@ def report_errors_exit_2(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from cli.output import OutputError, check_out_file, check_out_folder
+        from storage.errors import StorageError
+
         try:
             if kwargs.get("out_path") is not None:
                 check_out_file(kwargs["out_path"], db_url=kwargs.get("db_url"))
@@ -82,6 +96,8 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
     if fmt == "xlsx":
         if not out_path:
             raise ReportError("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
+        from cli.output import replace_when_done
+
         with replace_when_done(Path(out_path)) as tmp:
             write_xlsx(sheets, str(tmp))  # in the command's --lang
         click.echo(f"written to {out_path}", err=True)
@@ -98,6 +114,8 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
     else:
         payload = text if text is not None else render_text(table) if table is not None else ""
     if out_path:
+        from cli.output import open_out
+
         with open_out(Path(out_path)) as fh:
             fh.write(payload)
         click.echo(f"written to {out_path}", err=True)
@@ -290,6 +308,8 @@ def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | 
         try:
             index = write_html(store.engine, out_dir, year, kind, lang, as_of, config_path)
         except OSError as exc:
+            from cli.output import OutputError
+
             raise OutputError(f"cannot write the report into {out_dir} ({exc.strerror})") from None
     click.echo(str(index))
 
