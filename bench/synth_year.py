@@ -239,7 +239,7 @@ def _doc_fields(rng: random.Random, portal: SynthPortal, pub: dt.date, serial: i
         "plan_year": year if category in ("propaganda_plan", "plan") else None, "plan_period": None,
         "channels": ["portal", "social_media"] if category == "propaganda_plan" else None,
         "sections": sections, "deadlines": deadlines, "warnings": [],
-        "text": _text(rng, portal, title_full, rng.randrange(40, 160)),
+        "text": _text(rng, portal, title_full, rng.randrange(40, 160)) + (f"\nSố: {number}" if number else ""),
     }
     return fields, citations
 
