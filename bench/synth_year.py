@@ -553,6 +553,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if run_id % 30 == 0 or run_id == len(runs):
                 print(f"  day {run_id}/{len(runs)}  {time.monotonic() - clock.start:7.0f} s", flush=True)
             clock.check(f"run {run_id + 1}'s rows (runs 1..{run_id} are complete)")
+        with engine.connect() as conn:  # record_yields' rowcount is -1 on some drivers: count the rows
+            n_yield = conn.execute(text("SELECT count(*) FROM portal_yields")).scalar_one()
         clock.phases += [("run rows", t_rows, n_rows), ("sightings", t_sight, n_sight), ("portal_yields", t_yield, n_yield)]
         print(f"  {'run rows':<18} {n_rows:>12,} rows  {t_rows:8.1f} s\n  {'sightings':<18} {n_sight:>12,} rows  "
               f"{t_sight:8.1f} s\n  {'portal_yields':<18} {n_yield:>12,} rows  {t_yield:8.1f} s", flush=True)
