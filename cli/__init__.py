@@ -38,6 +38,17 @@ class CchcGroup(click.Group):
         except click.UsageError as exc:
             raise _one_line(exc) from None
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import only the module of the command asked for when it is known to stand alone
+        (`LIGHT_COMMANDS`), so `cchc report coverage --help` does not import the crawler; else all."""
+        if cmd_name not in self.commands:
+            load_commands(LIGHT_COMMANDS.get(cmd_name))
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()
+        return super().list_commands(ctx)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -60,6 +71,19 @@ COMMAND_MODULES: list[str] = [
     "cli.alerts",
     "cli.evidence",   # also adds `db prune` to the db group
 ]
+#: Commands whose module adds nothing to other modules' groups and needs none of them (issue 12:
+#: `cchc report coverage --help` < 0.3 s): only that module is imported to run them.
+LIGHT_COMMANDS: dict[str, str] = {"report": "cli.report", "review": "cli.report", "serve": "cli.report"}
+_loaded: set[str] = set()
+
+
+def load_commands(module: str | None = None) -> None:
+    """Register the commands of `module`, or of every module in COMMAND_MODULES (each once)."""
+    for name in [module] if module else COMMAND_MODULES:
+        if name not in _loaded:
+            _loaded.add(name)
+            for cmd in importlib.import_module(name).COMMANDS:
+                main.add_command(cmd)
 
 
 @click.group(cls=CchcGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,7 +91,3 @@ COMMAND_MODULES: list[str] = [
 def main() -> None:
     """CCHC Watch: crawl Vietnamese government portals for administrative-reform plans and TTHC widgets."""
 
-
-for _name in COMMAND_MODULES:
-    for _cmd in importlib.import_module(_name).COMMANDS:
-        main.add_command(_cmd)

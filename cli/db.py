@@ -18,7 +18,7 @@ from storage.engine import display_url, resolve_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DB_OPTION_HELP = "Database URL or SQLite path (default: $CCHC_DB, else ./data/cchc.sqlite)."
+from cli.dbopt import DB_OPTION_HELP  # noqa: E402  (one text for every command's --db)
 
 
 def storage_errors_exit_2(func: F) -> F:

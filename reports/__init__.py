@@ -10,6 +10,6 @@ Bad input raises `ReportError`, which the command line prints as one line with e
 """
 from __future__ import annotations
 
-from reports.base import ReportError
+from reports.vocab import ReportError
 
 __all__ = ["ReportError"]

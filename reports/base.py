@@ -14,34 +14,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, Select, and_, false, func, inspect, or_, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, defer
 
 from core.clock import observed_on as today_observed
 from core.vntext import fold
-from reports.corrections import apply_corrections
+from reports.corrections import apply_corrections, corrected_urls
 from reports.docstate import DocState
 from reports.labels import vn_sort_key
 from storage import Store
 from storage.errors import StorageError
 from storage.models import CrawlRun, Document, DocumentVersion, Portal
 
-LEVELS = ("province", "department", "district", "commune")
-KINDS = ("propaganda_plan", "plan")
-ORGANS = ("government", "party", "council", "mass_organisation", "any")
-AS_UNITS = ("historical", "current")
+from reports.vocab import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError  # noqa: F401  (re-exported)
 
 
 __all__ = [
     "AS_UNITS", "KINDS", "LEVELS", "ORGANS", "DocState", "ReportError", "Run", "UnitInfo", "load_documents",
     "load_runs", "load_units", "open_store", "organ_matches", "parse_day", "resolve_run", "run_as_of",
 ]
-
-
-class ReportError(Exception):
-    """Bad input or a database that cannot answer: printed as one line, exit status 2."""
 
 
 def open_store(db_url: str | None, *, read_only: bool = True) -> Store:
@@ -149,8 +142,10 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
         raise ReportError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     if as_units not in AS_UNITS:
         raise ReportError(f"unknown --as-units {as_units!r}: choose historical or current")
-    with Session(engine) as session:
-        portals = list(session.scalars(select(Portal).where(Portal.in_registry.is_(True)).order_by(Portal.id)))
+    # the columns a unit needs, not whole Portal objects (15,000 rows with their JSON lists)
+    with engine.connect() as conn:
+        portals = conn.execute(select(Portal.id, Portal.name, Portal.level, Portal.province, Portal.parent,
+                                      Portal.unit_id).where(Portal.in_registry.is_(True)).order_by(Portal.id)).all()
     if not portals:
         raise ReportError("the database holds no registry portal: run `cchc crawl` first")
     catalog = None
@@ -198,11 +193,40 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
     return out
 
 
+def _known_runs(column: Any, known: set[int]) -> Any:
+    """`column` (a run id) is one of the `known` runs: a range when they are contiguous (the usual case)."""
+    if not known:
+        return false()
+    low, high = min(known), max(known)
+    if len(known) == high - low + 1:
+        return column.between(low, high)
+    return column.in_(sorted(known))
+
+
+def plan_candidates(kinds: Sequence[str], year: int | None = None) -> Select[Any]:
+    """Ids of documents some version of which is a plan of `kinds` (for `year`, or for a period).
+
+    A pre-filter for `load_documents`: the version a report uses is chosen afterwards, and the caller
+    still checks it, so a document whose chosen version is no longer such a plan is dropped as before.
+    """
+    v = DocumentVersion
+    stmt = select(v.document_id).where(v.category.in_(list(kinds)))
+    if year is not None:
+        stmt = stmt.where(or_(v.plan_year == year, and_(v.plan_year.is_(None), v.plan_period.is_not(None))))
+    return stmt
+
+
 def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None = None,
                    as_of: dt.date | None = None, portals: Iterable[str] | None = None,
-                   cchc_only: bool = False) -> list[DocState]:
+                   cchc_only: bool = False, candidates: Select[Any] | None = None) -> list[DocState]:
     """Documents known at `upto_run` (by run id) or on `as_of` (by observed date), each in the version
-    known then; removed ones are included with `removed_run` set so callers can tell them apart."""
+    known then; removed ones are included with `removed_run` set so callers can tell them apart.
+
+    The database picks each document's newest known version (a window function) and, given
+    `candidates` (a SELECT of document ids, e.g. `plan_candidates`), reads only those documents and
+    the ones a person corrected (a correction may make any document count): a report about a year's
+    plans never reads every version of every document into Python.
+    """
     observed = {r.id: r.observed_on for r in runs}
     if upto_run is not None:
         known = {r.id for r in runs if r.id <= upto_run.id}
@@ -210,30 +234,44 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
         known = {r.id for r in runs if r.observed_on <= as_of}
     else:
         known = set(observed)
-    stmt = (select(Document.id, Document.portal_id, Document.url, Document.first_seen_run_id, Document.removed_run_id,
-                   DocumentVersion)
-            .join(DocumentVersion, DocumentVersion.document_id == Document.id)
-            .order_by(Document.id, DocumentVersion.version)
-            # the raw page, the main text and the record are not needed here and are the bulk of a version
-            .options(defer(DocumentVersion.html_z), defer(DocumentVersion.text), defer(DocumentVersion.record)))
+    v = DocumentVersion
+    newest = func.row_number().over(partition_by=v.document_id, order_by=v.version.desc()).label("rn")
+    inner = select(v.document_id, v.id, v.version, v.content_hash, v.title, v.published_at, v.is_cchc, v.category,
+                   v.doc_number, v.doc_type, v.doc_date, v.issuer, v.organ, v.plan_year, v.sections, v.deadlines,
+                   v.plan_period, newest).where(_known_runs(v.first_seen_run_id, known))
+    if candidates is not None:
+        wanted = v.document_id.in_(candidates)
+        urls = corrected_urls(engine)
+        if urls:
+            wanted = or_(wanted, v.document_id.in_(select(Document.id).where(Document.url.in_(sorted(urls)))))
+        inner = inner.where(wanted)
     if portals is not None:
-        stmt = stmt.where(Document.portal_id.in_(list(portals)))
-    best: dict[int, DocState] = {}
-    with Session(engine) as session:
-        for doc_id, portal_id, url, first_run, removed_run, ver in session.execute(stmt):
-            if first_run not in known or ver.first_seen_run_id not in known:
-                continue
-            removed = removed_run if removed_run in known else None
-            best[doc_id] = DocState(
-                document_id=doc_id, portal_id=portal_id, url=url, version=ver.version,
-                content_hash=ver.content_hash, first_seen_run=first_run, first_seen_on=observed[first_run],
-                removed_run=removed, removed_on=observed.get(removed) if removed else None,
-                title=ver.title, published_at=ver.published_at, is_cchc=ver.is_cchc, category=ver.category,
-                doc_number=ver.doc_number, doc_type=ver.doc_type, doc_date=ver.doc_date, issuer=ver.issuer,
-                organ=ver.organ, plan_year=ver.plan_year, version_id=ver.id, sections=ver.sections,
-                deadlines=ver.deadlines, plan_period=ver.plan_period,
-            )
-    docs = list(best.values())
+        inner = inner.where(v.document_id.in_(select(Document.id).where(Document.portal_id.in_(list(portals)))))
+    ver = inner.subquery()
+    stmt = (select(Document.id, Document.portal_id, Document.url, Document.first_seen_run_id, Document.removed_run_id,
+                   ver.c.version, ver.c.content_hash, ver.c.title, ver.c.published_at, ver.c.is_cchc, ver.c.category,
+                   ver.c.doc_number, ver.c.doc_type, ver.c.doc_date, ver.c.issuer, ver.c.organ, ver.c.plan_year,
+                   ver.c.id, ver.c.sections, ver.c.deadlines, ver.c.plan_period)
+            .join(ver, ver.c.document_id == Document.id)
+            .where(ver.c.rn == 1, _known_runs(Document.first_seen_run_id, known))
+            .order_by(Document.id))
+    docs: list[DocState] = []
+    try:
+        with engine.connect() as conn:
+            for (doc_id, portal_id, url, first_run, removed_run, version, content_hash, title, published_at, is_cchc,
+                 category, doc_number, doc_type, doc_date, issuer, organ, plan_year, version_id, sections, deadlines,
+                 plan_period) in conn.execute(stmt):
+                removed = removed_run if removed_run in known else None
+                docs.append(DocState(
+                    document_id=doc_id, portal_id=portal_id, url=url, version=version, content_hash=content_hash,
+                    first_seen_run=first_run, first_seen_on=observed[first_run], removed_run=removed,
+                    removed_on=observed.get(removed) if removed else None, title=title, published_at=published_at,
+                    is_cchc=is_cchc, category=category, doc_number=doc_number, doc_type=doc_type, doc_date=doc_date,
+                    issuer=issuer, organ=organ, plan_year=plan_year, version_id=version_id, sections=sections,
+                    deadlines=deadlines, plan_period=plan_period,
+                ))
+    except DBAPIError as exc:
+        raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
     docs = apply_corrections(engine, docs)
     if cchc_only:
         docs = [d for d in docs if d.is_cchc]

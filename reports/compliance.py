@@ -211,9 +211,10 @@ def compliance(engine: Engine, year: int, *, kind: str = "propaganda_plan", leve
     cov = coverage(engine, year, kind=kind, runs=runs_upto, units=all_units)
     cov_by = {r["portal"]: r for r in cov.rows}
     # the chosen documents' versions (sections, deadlines, citations)
-    from reports.base import load_documents
+    from reports.base import load_documents, plan_candidates
 
-    docs = {d.url: d for d in load_documents(engine, runs_upto, cchc_only=True)}
+    docs = {d.url: d for d in load_documents(engine, runs_upto, cchc_only=True,
+                                             candidates=plan_candidates([kind], year))}
     chosen = {p: docs.get(r["url"]) for p, r in cov_by.items() if r["found"]}
     cites = _citation_numbers(engine, [d.version_id for d in chosen.values() if d is not None and d.version_id])
     widgets = _widgets(engine, runs, run)

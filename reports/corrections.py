@@ -49,6 +49,12 @@ def active_corrections(engine: Engine) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in rows]
 
 
+def corrected_urls(engine: Engine) -> set[str]:
+    """URLs of the documents an active correction names (a report that pre-filters documents in SQL
+    must still read these: the correction may change their category, year or unit)."""
+    return {c["document_url"] for c in active_corrections(engine) if c["document_url"]}
+
+
 def apply_corrections(engine: Engine, docs: list[DocState]) -> list[DocState]:
     """Documents with the active corrections applied, plus offline plans as documents of their own.
 

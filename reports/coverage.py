@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from reports.base import (
     KINDS, ORGANS, DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, organ_matches,
-    parse_day, run_as_of,
+    parse_day, plan_candidates, run_as_of,
 )
 from reports.formatting import Column, Table, pct
 
@@ -88,7 +88,7 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
     day = parse_day(as_of, "--as-of") if isinstance(as_of, str) else as_of
     run = run_as_of(runs, day, "--as-of") if day is not None else runs[-1]
     units = list(units) if units is not None else load_units(engine, level=level, province=province, as_units=as_units)
-    docs = load_documents(engine, runs, as_of=day, cchc_only=True)
+    docs = load_documents(engine, runs, as_of=day, cchc_only=True, candidates=plan_candidates([kind], year))
     matches: dict[str, list[DocState]] = {}
     periods: dict[str, list[DocState]] = {}
     for d in docs:

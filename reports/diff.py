@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select, tuple_
+from sqlalchemy import Engine, or_, select, tuple_, union
 
 from reports.base import ReportError, Run, load_documents, load_runs, load_units, resolve_run
 from reports.coverage import coverage
 from reports.formatting import Column, Table
-from storage.models import DocumentVersion, PortalHealth, WidgetReading
+from storage.models import Document, DocumentVersion, PortalHealth, WidgetReading
 
 #: Contract (issue 6): the object has at least these lists.
 LIST_KEYS = ("new", "changed", "removed", "coverage_gained", "coverage_lost", "portals_down", "portals_up",
@@ -108,6 +108,16 @@ class DiffResult:
         return out
 
 
+def changed_between(a: Run, b: Run) -> Any:
+    """Ids of the documents that can be new, changed or removed between runs `a` and `b`: first seen
+    after `a`, removed after `a`, or with a version first seen in (a, b]. Every other document has the
+    same version and state in both snapshots, so the database leaves it out of the diff's reading."""
+    v = DocumentVersion
+    return union(
+        select(Document.id).where(or_(Document.first_seen_run_id > a.id, Document.removed_run_id > a.id)),
+        select(v.document_id).where(v.first_seen_run_id > a.id, v.first_seen_run_id <= b.id))
+
+
 def _doc_row(d: Any, names: dict[str, str], before: Any | None) -> dict[str, Any]:
     return {"portal": d.portal_id, "unit": names.get(d.portal_id, d.portal_id), "url": d.url, "title": d.title,
             "category": d.category, "doc_number": d.doc_number, "plan_year": d.plan_year,
@@ -127,8 +137,9 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     year = year if year is not None else b.observed_on.year
     units = load_units(engine)
     names = {u.portal_id: u.unit for u in units}
-    before = {d.document_id: d for d in load_documents(engine, runs, upto_run=a)}
-    after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b)}
+    moved = changed_between(a, b)
+    before = {d.document_id: d for d in load_documents(engine, runs, upto_run=a, candidates=moved)}
+    after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b, candidates=moved)}
     live_before = {k: d for k, d in before.items() if d.removed_run is None}
     new, changed, removed = [], [], []
     changed_ids: list[tuple[int, int, int]] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import csv
+import functools
 import datetime as dt
 import json
 import unicodedata
@@ -21,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from reports import labels
-from storage import exports
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -133,7 +133,13 @@ class Table:
     part: str | None = None  # the report part (for headers whose meaning depends on it)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _width(text: str) -> int:
+    """Terminal columns of `text`. ASCII is one column a character; other text is measured a character
+    at a time, once per distinct string (a table of 15,000 rows repeats its cells' texts a lot, and the
+    per-character measure dominated `report health`'s time)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1)
                for ch in text)
 
@@ -177,6 +183,8 @@ def plain(value: Any) -> Any:
 
 def csv_cell(value: Any) -> str:
     """CSV text of a report value: made plain (dates, decimals), then the exports' CSV rule."""
+    from storage import exports  # imported when a CSV is written, not by `--help`
+
     return exports.csv_cell(plain(value))
 
 

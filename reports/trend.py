@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from core.vntext import fold
-from reports.base import ReportError, Run, UnitInfo, load_documents, load_runs, load_units
+from reports.base import ReportError, Run, UnitInfo, load_documents, load_runs, load_units, plan_candidates
 from reports.formatting import Column, Table, pct
 
 POINT_KEYS = ("portal", "unit", "run", "observed_on", "period", "total", "on_time", "late", "on_time_rate",
@@ -104,7 +104,8 @@ def trend(engine: Engine, *, unit: str | None = None, province: str | None = Non
                              "late_rate": pct(late, total)})
         if by == "month":
             combined = by_month(combined)
-    docs = load_documents(engine, runs, portals=[u.portal_id for u in units], cchc_only=True)
+    docs = load_documents(engine, runs, portals=[u.portal_id for u in units], cchc_only=True,
+                          candidates=plan_candidates(PLAN_KINDS))
     months: dict[str, dict[str, int]] = {}
     seen: set[tuple] = set()
     for d in sorted(docs, key=lambda d: d.url):
