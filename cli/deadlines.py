@@ -49,7 +49,13 @@ def template_cmd(out_path: str) -> None:
 def import_cmd(file: str, db_url: str | None) -> None:
     """Validate FILE (.xlsx or .csv) and store its deadlines in your configuration folder; a row for a
     province, level, year and kind already stored replaces it."""
-    from reports.deadlines import known_provinces, load_user_entries, merge, parse_sheet, save_user_entries
+    from reports.deadlines import (
+        known_provinces,
+        load_user_entries,
+        merge,
+        parse_sheet,
+        save_user_entries,
+    )
 
     if not Path(file).exists():
         raise ReportError(f"{file}: no such file")
@@ -77,7 +83,14 @@ def list_cmd(fmt: str, config_path: str | None) -> None:
     """Every deadline the reports use: yours (imported) first, then the bundled ones; where yours are kept."""
     from reports.compliance import load_config
     from reports.deadlines import user_deadlines_path
-    from reports.formatting import Column, Table, current_lang, dumps_json, render_text, write_csv
+    from reports.formatting import (
+        Column,
+        Table,
+        current_lang,
+        dumps_json,
+        render_text,
+        write_csv,
+    )
     from reports.labels import vn_sort_key
 
     if excel_requested() and fmt != "csv":

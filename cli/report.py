@@ -13,13 +13,19 @@ from __future__ import annotations
 
 import click
 
-from cli.output import OutputError
+from cli.lazystore import open_store
 from cli.params import DATE, LEVEL, NAME, RUN_OR_DATE
-from cli.reporting import db_option, emit, output_options, report_errors_exit_2, units_option
+from cli.reporting import (
+    db_option,
+    emit,
+    output_options,
+    report_errors_exit_2,
+    units_option,
+)
 from cli.review import review_cmd
 from cli.serve import serve_cmd
-from reports.base import KINDS, LEVELS, ORGANS, ReportError, open_store
 from reports.formatting import Table, render_text
+from reports.vocab import KINDS, LEVELS, ORGANS, ReportError
 
 #: the shared options are imported from here by other command modules (cli.deadlines, cli.evidence)
 __all__ = ["COMMANDS", "db_option", "emit", "output_options", "report_errors_exit_2", "report_group", "units_option"]
@@ -209,6 +215,8 @@ def html_cmd(out_dir: str, year: int | None, kind: str, lang: str, as_of: str | 
         try:
             index = write_html(store.engine, out_dir, year, kind, lang, as_of, config_path)
         except OSError as exc:
+            from cli.output import OutputError
+
             raise OutputError(f"cannot write the report into {out_dir} ({exc.strerror})") from None
     click.echo(str(index))
 

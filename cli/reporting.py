@@ -12,12 +12,20 @@ from typing import Any, TypeVar
 
 import click
 
-from cli.db import DB_OPTION_HELP
-from cli.output import OutputError, check_out_file, check_out_folder, open_out, replace_when_done
+from cli.dbopt import DB_OPTION_HELP
 from cli.params import BOM, excel_option, excel_requested, lang_option
-from reports.base import AS_UNITS, ReportError
-from reports.formatting import FORMATS, Table, dumps_json, render_text, write_csv, write_xlsx
-from storage.errors import StorageError
+from reports.formatting import (
+    FORMATS,
+    Table,
+    dumps_json,
+    render_text,
+    write_csv,
+    write_xlsx,
+)
+from reports.vocab import AS_UNITS, ReportError
+
+# The storage layer (SQLAlchemy, Alembic) and the output checks are imported when a command RUNS,
+# never when the module is imported: `cchc report coverage --help` must answer in < 0.3 s (issue 12).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +40,9 @@ def report_errors_exit_2(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from cli.output import OutputError, check_out_file, check_out_folder
+        from storage.errors import StorageError
+
         try:
             if kwargs.get("out_path") is not None:
                 check_out_file(kwargs["out_path"], db_url=kwargs.get("db_url"))
@@ -76,6 +87,8 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
     if fmt == "xlsx":
         if not out_path:
             raise ReportError("--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)")
+        from cli.output import replace_when_done
+
         with replace_when_done(Path(out_path)) as tmp:
             write_xlsx(sheets, str(tmp))  # in the command's --lang
         click.echo(f"written to {out_path}", err=True)
@@ -92,6 +105,8 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tu
     else:
         payload = text if text is not None else render_text(table) if table is not None else ""
     if out_path:
+        from cli.output import open_out
+
         with open_out(Path(out_path)) as fh:
             fh.write(payload)
         click.echo(f"written to {out_path}", err=True)

@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
+from cli.lazystore import open_store
 from cli.params import DATE, NAME
 from cli.reporting import F, db_option, emit, output_options, report_errors_exit_2
-from reports.base import KINDS, open_store
 from reports.formatting import Table
+from reports.vocab import KINDS
 
 T = TypeVar("T")
 

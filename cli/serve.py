@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from cli.lazystore import open_store
 from cli.reporting import db_option, report_errors_exit_2
-from reports.base import ReportError, open_store
+from reports.vocab import ReportError
 
 
 @click.command("serve")

@@ -22,7 +22,9 @@ def sim_group() -> None:
 def serve_cmd(port: int, day: int, seed: int, extra_portals: int, write_registry: str | None,
               template_change: str | None) -> None:
     """Serve until interrupted; prints the proxy URL and the observed date."""
-    from sim.__main__ import serve  # the simulator is imported only when this command runs
+    from sim.__main__ import (
+        serve,  # the simulator is imported only when this command runs
+    )
 
     raise SystemExit(serve(port, day, seed, extra_portals, None, write_registry, template_change))
 

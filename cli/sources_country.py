@@ -31,7 +31,13 @@ def default_candidates_dir() -> Path:
 def generate_cmd(province: str | None, out_dir: Path | None, file_: Path | None, include_registered: bool) -> None:
     """Write candidate rows for every current unit and the departments of every province, one CSV per
     province (unverified=1, linked to the unit code); units a human row covers are left out."""
-    from crawler.candidates import GENERATED_NOTE, CandidateDataError, file_name, generate, to_csv
+    from crawler.candidates import (
+        GENERATED_NOTE,
+        CandidateDataError,
+        file_name,
+        generate,
+        to_csv,
+    )
 
     human = _load_or_exit(_reading_path(file_))
     out = out_dir or default_candidates_dir()
@@ -117,11 +123,15 @@ def review_cmd(file_: Path | None, into: Path | None, accept_all_found: bool, id
     import csv
     import io
 
+    from cli.sources import _header_of, _same_file
     from core.paths import user_registry_path
     from crawler.probe import read_results, results_path
-    from crawler.registry import COLUMNS, DEFAULT_REGISTRY_PATH, load_registry, validate_text
-
-    from cli.sources import _header_of, _same_file
+    from crawler.registry import (
+        COLUMNS,
+        DEFAULT_REGISTRY_PATH,
+        load_registry,
+        validate_text,
+    )
 
     path = file_ or default_candidates_dir()
     candidates = _load_or_exit(path)

@@ -92,7 +92,9 @@ def sync_cmd(db_url: str | None, wait_s: float) -> None:
 # ------------------------------------------------------------------------------------------ show
 def _matches(catalog: UnitCatalog, query: str, province: str | None) -> list[Unit]:
     """Every unit a name or code designates (all versions and namesakes: `show` lists, never picks)."""
-    from units.resolve import _Resolver  # the resolver's name matching, without its choosing
+    from units.resolve import (
+        _Resolver,  # the resolver's name matching, without its choosing
+    )
 
     query = query.strip()
     found: list[Unit] = []
