@@ -37,8 +37,12 @@ from sim.world import OLD_DOMAINS, World
 SLOW_ENV = "CCHC_SIM_SLOW_SECONDS"
 COUNTRY_ENV = "CCHC_SIM_COUNTRY"
 DEFAULT_SLOW_SECONDS = 40.0
+#: delay of every response of a country unit with the "slow" fault: slow, but under the download timeout
+COUNTRY_SLOW_SECONDS = 2.0
 FLAKY_FAILURES = 2  # a flaky portal answers 503 this many times per URL (and day), then 200
 CACHE_LIMIT = 50_000
+FLAKY_RESPONSE = Response(503, b"<html><body><h1>503 Service Unavailable</h1>Server too busy</body></html>",
+                          [("Content-Type", "text/html"), ("Retry-After", "1")], cacheable=False)
 
 
 class SimNetwork:
@@ -255,13 +259,31 @@ class SimNetwork:
     def host_down(self, host: str) -> bool:
         """True on the day a portal is down: the proxy cannot reach it at all (502)."""
         portal = self.world.portal_for_host(host)
+        if self.country is not None and portal is None:
+            return self.country.host_fault(host, self._day) == "down_day2"
         return portal is not None and not portal.base_path and self.world.fault(portal.id) == "down_day2"
+
+    def tls_broken(self, host: str) -> bool:
+        """True for a country host whose TLS is broken: the tunnel opens, the handshake fails."""
+        return (self.country is not None and self.world.portal_for_host(host) is None
+                and self.country.host_fault(host, self._day) == "broken_tls")
 
     def delay_for(self, host: str) -> float:
         portal = self.world.portal_for_host(host)
         if portal is not None and "timeout" in portal.faults:
             return self.slow_seconds
+        if self.country is not None and portal is None:
+            fault = self.country.host_fault(host, self._day)
+            return self.slow_seconds if fault == "timeout" else COUNTRY_SLOW_SECONDS if fault == "slow" else 0.0
         return 0.0
+
+    def _flaky(self, day: int, host: str, target: str) -> bool:
+        """A flaky host's URL answers 503 its first FLAKY_FAILURES times a day."""
+        key = (day, host, target)
+        with self._lock:
+            n = self._hits.get(key, 0)
+            self._hits[key] = n + 1
+        return n < FLAKY_FAILURES
 
     def handle(self, scheme: str, host: str, target: str) -> Response | None:
         """The response for one request, from the (day, url) cache when already rendered."""
@@ -274,16 +296,12 @@ class SimNetwork:
             found = self.country.match(host, target.split("?", 1)[0])
             # a registry portal keeps its host; a country sub-site under its own path is served from here
             if found is not None and (found[0] or world.portal_for_host(host) is None):
+                if self.country.host_fault(host, day) == "flaky_503" and self._flaky(day, host, target):
+                    return FLAKY_RESPONSE
                 return self.country.respond(scheme, host, target, day)
         portal = world.portal_for_host(host, target.split("?", 1)[0])
-        if portal is not None and "flaky_503" in portal.faults:
-            key = (day, host, target)
-            with self._lock:
-                n = self._hits.get(key, 0)
-                self._hits[key] = n + 1
-            if n < FLAKY_FAILURES:
-                return Response(503, b"<html><body><h1>503 Service Unavailable</h1>Server too busy</body></html>",
-                                [("Content-Type", "text/html"), ("Retry-After", "1")], cacheable=False)
+        if portal is not None and "flaky_503" in portal.faults and self._flaky(day, host, target):
+            return FLAKY_RESPONSE
         ckey = (day, scheme, host, target)
         resp = self._cache.get(ckey)
         if resp is None:
