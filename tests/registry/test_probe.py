@@ -66,6 +66,16 @@ def test_probe_records_each_outcome_and_review_promotes_only_found(net: SimNetwo
     assert res.returncode == 1
     assert f"{into}:2: 'p-laichau' is a human-entered row; promoting the candidate would change cms" in res.stderr
     assert into.read_text(encoding="utf-8") == human
+    # the same unit under another id (line 3): promoting would register it twice; refused, file unchanged
+    human = HEADER + ("p-hanoi,UBND thành phố Hà Nội,province,Hà Nội,https://hanoi.gov.vn/,liferay62,,,\n"
+                      "p-laichau-cu,UBND tỉnh Lai Châu,province,Lai Châu,https://laichau.gov.vn/,vnportal,12,,typed\n")
+    into.write_text(human, encoding="utf-8")
+    res = _run(net, "review", "--registry", str(cand), "--into", str(into), "--accept-all-found")
+    assert res.returncode == 1
+    assert [ln for ln in res.stderr.splitlines() if ln.startswith("error:")] == [
+        f"error: {into}:3: 'p-laichau-cu' is a human-entered row for the same unit or home page as candidate "
+        "'p-laichau'; promoting it would register the unit twice; nothing written"]
+    assert into.read_text(encoding="utf-8") == human
 
 
 def test_probe_refuses_a_loopback_candidate(net: SimNetwork, tmp_path: Path) -> None:
