@@ -1,12 +1,14 @@
 """The simulated country (`SimNetwork(country=True)`): every unit of `sim/data/country.csv`, served lazily.
 
-About 3,800 portals (34 provinces, 408 departments, 3,321 communes, wards and special zones) would cost
+About 4,000 portals (34 provinces, 615 departments and agencies, 3,321 communes, wards and special zones) would cost
 the simulator seconds and megabytes to build up front, beside the crawl it serves; so only the table
 is read at start (host -> units), and a unit's site is built on its first request as a one-portal
 `World` (the same templates, articles and widgets as every other portal, a pure function of (seed,
 day, unit)) and kept in a small LRU cache. Fates come from the data file: `ok`, `absent` (no host, or
 404 on a province host's sub-site path), `moved` (301 from the guessed URL to `new_url`, where the site
-lives) and `not_portal` (a parked page naming no unit). Registry portals keep their own hosts: a
+lives) and `not_portal` (a parked page naming no unit); about one served unit in five has a `fault` of
+the kinds the registry portals show (host faults applied by the proxy through `host_fault`, page faults
+added to the unit's one-portal world). Registry portals keep their own hosts: a
 country unit whose host a registry portal serves (the province portals) is not served from here,
 except sub-sites under a path of their own.
 """
