@@ -79,6 +79,7 @@ class SimNetwork:
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
         self.ca = trustme.CA(key_type=trustme.KeyType.ECDSA)
         self.server_ssl_context: ssl.SSLContext | None = None
+        self._site_contexts: dict[str, ssl.SSLContext] = {}  # a certificate per site, made on its first handshake
         self.ca_pem_path: str | None = None
         self.slow_seconds = float(os.environ.get(SLOW_ENV, DEFAULT_SLOW_SECONDS))
         self._hosts: set[str] = set()
@@ -136,6 +137,7 @@ class SimNetwork:
         leaf = self.ca.issue_cert(*names, key_type=trustme.KeyType.ECDSA)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         leaf.configure_cert(ctx)
+        ctx.sni_callback = self._sni
         self.server_ssl_context = ctx
         self._tmpdir = tempfile.TemporaryDirectory(prefix="cchc-sim-")
         self.ca_pem_path = os.path.join(self._tmpdir.name, "ca.pem")
@@ -146,6 +148,27 @@ class SimNetwork:
         self._thread = threading.Thread(target=server.serve_forever, name="cchc-sim-proxy", daemon=True)
         self._thread.start()
         return self
+
+    def _sni(self, sslobj: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
+        """Answer a handshake naming a host with a certificate for that site alone (`site.gov.vn` and
+        `*.site.gov.vn`), as a real portal's server does: the all-names certificate (the fallback when
+        a client sends no name) has about 170 names, and a client checks every one of them on every
+        handshake, which made certificate checking a crawl's top cost against the simulated country."""
+        if not name:
+            return None
+        labels = name.lower().rstrip(".").split(".")
+        base = ".".join(labels[-3:]) if len(labels) > 3 and labels[-2:] == ["gov", "vn"] else ".".join(labels)
+        key = base if len(labels) <= len(base.split(".")) + 1 else ".".join(labels)
+        with self._lock:
+            ctx = self._site_contexts.get(key)
+        if ctx is None:
+            leaf = self.ca.issue_cert(key, f"*.{key}", key_type=trustme.KeyType.ECDSA)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            leaf.configure_cert(ctx)
+            with self._lock:
+                ctx = self._site_contexts.setdefault(key, ctx)
+        sslobj.context = ctx
+        return None
 
     def stop(self) -> None:
         """Stop serving and release the port."""

@@ -41,6 +41,9 @@ def test_country_fates_and_registry_hosts_byte_identical() -> None:
         assert b.get(absent.url).status == 502
         absent_sub = next(u for u in units if u.fate == "absent" and "/xa/" in u.url)
         assert b.get(absent_sub.url).status == 404
+        # each site's handshake got a certificate of its own (two names), which the client verified
+        host = ok.url.split("/")[2]
+        assert any(host == k or host.endswith("." + k) for k in country._site_contexts)
         # lazily: only the sites asked for were built
         assert len(country.country._sites) <= 4
 
