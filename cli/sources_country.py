@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -183,7 +183,7 @@ def review_cmd(file_: Path | None, into: Path | None, accept_all_found: bool, id
     click.echo(f"promoted {len(rows)} candidate(s) into {target}")
 
 
-def _refuse_human_change(target: Path, line: int | None, why: str) -> None:
+def _refuse_human_change(target: Path, line: int | None, why: str) -> NoReturn:
     """A promotion that would change (or double) a row a person entered: one error line with the row's
     file:line, exit 1, nothing written (the check runs before any write)."""
     click.echo(f"error: {target}:{line or '?'}: {why}; nothing written", err=True)
