@@ -152,9 +152,7 @@ def validate_cmd(file_: Path | None) -> None:
         raise SystemExit(1)
     registry = load_registry(path)
     # every portal must link to exactly one administrative unit (or department) that still exists
-    from units import check_portal_units
-
-    unit_messages = check_portal_units(registry)
+    unit_messages = _unit_messages(registry)
     unit_errors = [m for m in unit_messages if m.startswith("error:")]
     for m in unit_messages:
         click.echo(m)
@@ -162,6 +160,84 @@ def validate_cmd(file_: Path | None) -> None:
         click.echo(f"FAILED: {len(unit_errors)} portal(s) without exactly one unit")
         raise SystemExit(1)
     click.echo(f"OK: {len(registry)} portals" + (f", {len(registry.national)} national source(s)" if registry.national else ""))
+
+
+def _unit_messages(registry: Registry) -> list[str]:
+    """`units.check_portal_units`, except that a department row naming exactly an agency of the standard
+    post-2025 list and its current province (as `sources generate` writes them) is linked to that list:
+    the curated units file lists only the departments a person has checked, and a candidate for another
+    one is not an error but a guess the probe will confirm."""
+    from crawler.candidates import standard_department_names
+    from core.vntext import fold
+    from units.portals import portal_unit_issues
+    from units.resolve import default_catalog
+
+    standard: dict[tuple[str, str], str] | None = None
+    out: list[str] = []
+    for issue in portal_unit_issues(registry, default_catalog()):
+        portal = registry.get(issue.portal_id) if issue.severity == "error" else None
+        if portal is not None and portal.level == "department" and not portal.unit_code:
+            standard = standard if standard is not None else standard_department_names()
+            code = standard.get((fold(portal.province), fold(portal.name)))
+            if code is not None:
+                out.append(f"notice: {portal.id}: department {code} of the standard post-2025 list "
+                           "(crawler/data/departments_standard.csv), not in the curated units file")
+                continue
+        out.append(str(issue))
+    return out
+
+
+def read_registry_bytes(path: Path, *, starting: bool = False) -> tuple[bytes, str]:
+    """The bytes and text of a registry a command writes to (the bundled one's when `starting` a
+    user's copy); a missing, unreadable or non-UTF-8 file is a usage error."""
+    source = DEFAULT_REGISTRY_PATH if starting else path
+    try:
+        raw = source.read_bytes()
+        return raw, raw.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise click.UsageError(f"no such registry file: {path}") from None
+    except OSError as exc:
+        raise click.UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{path} is not UTF-8 text") from None
+
+
+def append_rows(path: Path, rows: list[dict[str, str]], *, starting: bool = False) -> int:
+    """Append registry rows to a human registry, the one write path of `sources add` and `sources
+    review`: the file must validate before, and with the rows; otherwise every problem is printed, the
+    command exits 1 and the file is byte-identical. Returns the line of the first new row."""
+    raw, text = read_registry_bytes(path, starting=starting)
+    existing = validate_text(text, path)
+    if existing:
+        for e in existing:
+            click.echo(str(e), err=True)
+        click.echo(f"refused: {path} already has {len(existing)} error(s); fix them first", err=True)
+        raise SystemExit(1)
+    header = _header_of(text)
+    if header is None:  # validate_text would have reported it; kept for the type checker
+        raise click.UsageError(f"{path} has no header row")
+    dropped = sorted({c for cells in rows for c in COLUMNS if cells.get(c) and c not in header})
+    if dropped:
+        raise click.UsageError(f"{path} has no column(s) {', '.join(dropped)}; add them to its header first")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for cells in rows:
+        writer.writerow([cells.get(c, "") for c in header])
+    sep = "" if text.endswith("\n") or not text else "\n"
+    added = sep + out.getvalue()
+    new_text = text + added
+    errors = validate_text(new_text, path)
+    if errors:
+        for e in errors:
+            click.echo(str(e), err=True)
+        click.echo(f"refused: {len(errors)} error(s); {path} left unchanged", err=True)
+        raise SystemExit(1)
+    try:
+        _atomic_write(path, raw + added.encode("utf-8"))  # the bytes as they were, a BOM kept
+    except OSError as exc:
+        click.echo(f"error: cannot write {path}: {exc.strerror}; file left unchanged", err=True)
+        raise SystemExit(1) from None
+    return len(text.splitlines()) + 1
 
 
 # --------------------------------------------------------------------------------------------- add
@@ -236,27 +312,6 @@ def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: 
                    f"registry (--file PATH, or $CCHC_REGISTRY; default {user_registry_path()})", err=True)
         raise SystemExit(2)
     starting = file_ is None and not path.exists()
-    try:
-        original = (DEFAULT_REGISTRY_PATH if starting else path).read_bytes()
-    except FileNotFoundError:
-        raise click.UsageError(f"no such registry file: {path}") from None
-    except OSError as exc:
-        raise click.UsageError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        text = original.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.UsageError(f"{path} is not UTF-8 text") from None
-
-    existing = validate_text(text, path)
-    if existing:
-        for e in existing:
-            click.echo(str(e), err=True)
-        click.echo(f"refused: {path} already has {len(existing)} error(s); fix them first", err=True)
-        raise SystemExit(1)
-
-    header = _header_of(text)
-    if header is None:  # validate_text would have reported it; kept for the type checker
-        raise click.UsageError(f"{path} has no header row")
     cells = {
         "id": id_, "name": name, "level": level, "province": province, "parent": parent,
         "base_url": base_url, "cms": cms, "feeds": _multi(feeds), "sitemaps": _multi(sitemaps),
@@ -264,29 +319,7 @@ def add_cmd(id_: str, name: str, level: str, province: str, base_url: str, cms: 
         "widget_url": widget_url, "unit_code": unit_code, "unverified": "1" if unverified else "",
         "notes": notes,
     }
-    dropped = [c for c in COLUMNS if cells.get(c) and c not in header]
-    if dropped:
-        raise click.UsageError(f"{path} has no column(s) {', '.join(dropped)}; add them to its header first")
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([cells.get(c, "") for c in header])
-    new_line = out.getvalue()
-
-    sep = "" if text.endswith("\n") or not text else "\n"
-    new_text = text + sep + new_line
-    errors = validate_text(new_text, path)
-    if errors:
-        for e in errors:
-            click.echo(str(e), err=True)
-        click.echo(f"refused: {len(errors)} error(s); {path} left unchanged", err=True)
-        raise SystemExit(1)
-
-    data = original + (sep + new_line).encode("utf-8")
-    try:
-        _atomic_write(path, data)
-    except OSError as exc:
-        click.echo(f"error: cannot write {path}: {exc.strerror}; file left unchanged", err=True)
-        raise SystemExit(1) from None
-    line_no = len(text.splitlines()) + 1
+    line_no = append_rows(path, [cells], starting=starting)
     if starting:
         click.echo(f"note: started your registry {path} as a copy of the bundled one; crawls read it by default",
                    err=True)

@@ -7,12 +7,17 @@ any change to a row a person entered. Module of its own so the registry commands
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from cli.sources import _atomic_write, _load_or_exit, _reading_path, sources_group
 from core.paths import user_data_dir
+
+if TYPE_CHECKING:
+    from crawler.probe import ProbeResult
 
 
 def default_candidates_dir() -> Path:
@@ -105,9 +110,8 @@ def probe_cmd(province: str | None, level: str | None, file_: Path | None, concu
         for r in chunk:
             merged[r.id] = r
         _atomic_write(out, results_csv(merged).encode("utf-8"))  # saved after every batch
-    counts = {o: sum(1 for r in results if r.outcome == o) for o in ("found", "moved", "not_found", "not_portal", "refused")}
-    click.echo(f"probed {len(results)} candidate(s): " + ", ".join(f"{v} {k}" for k, v in counts.items())
-               + f"; results in {out}")
+    click.echo(f"probed {len(results)} candidate(s): "
+               + ", ".join(f"{v} {k}" for k, v in outcome_counts(results).items()) + f"; results in {out}")
 
 
 @sources_group.command("review")
@@ -120,18 +124,11 @@ def probe_cmd(province: str | None, level: str | None, file_: Path | None, concu
 def review_cmd(file_: Path | None, into: Path | None, accept_all_found: bool, ids: tuple[str, ...]) -> None:
     """List probed candidates; promote found ones (confirmed host, detected cms, unverified cleared) into
     your registry. Refused whole, file unchanged, if a promotion would change a row already there."""
-    import csv
-    import io
-
-    from cli.sources import _header_of, _same_file
+    from cli.sources import _same_file, append_rows
     from core.paths import user_registry_path
+    from core.vntext import fold
     from crawler.probe import read_results, results_path
-    from crawler.registry import (
-        COLUMNS,
-        DEFAULT_REGISTRY_PATH,
-        load_registry,
-        validate_text,
-    )
+    from crawler.registry import COLUMNS, DEFAULT_REGISTRY_PATH
 
     path = file_ or default_candidates_dir()
     candidates = _load_or_exit(path)
@@ -140,8 +137,8 @@ def review_cmd(file_: Path | None, into: Path | None, accept_all_found: bool, id
         click.echo(f"error: no probe results in {results_path(path)}; run `cchc sources probe` first", err=True)
         raise SystemExit(1)
     found = [r for r in results.values() if r.outcome == "found" and r.id in {p.id for p in candidates}]
-    for o in ("found", "moved", "not_found", "not_portal", "refused"):
-        click.echo(f"{o}: {sum(1 for r in results.values() if r.outcome == o)}")
+    for o, n in outcome_counts(results.values()).items():
+        click.echo(f"{o}: {n}")
     unknown = [i for i in ids if i not in {r.id for r in found}]
     if unknown:
         click.echo(f"error: not a found candidate: {', '.join(unknown)}", err=True)
@@ -157,40 +154,56 @@ def review_cmd(file_: Path | None, into: Path | None, accept_all_found: bool, id
         click.echo(f"error: {target} is the registry bundled with the package and is read-only", err=True)
         raise SystemExit(2)
     starting = not target.exists()
-    text = (DEFAULT_REGISTRY_PATH if starting else target).read_text(encoding="utf-8-sig")
-    errors = validate_text(text, target)
-    if errors:
-        click.echo(f"error: {errors[0]} (fix {target} first)", err=True)
-        raise SystemExit(1)
-    existing = {p.id: p for p in load_registry(DEFAULT_REGISTRY_PATH if starting else target)}
-    header = _header_of(text) or list(COLUMNS)
-    lines: list[str] = []
+    human = _load_or_exit(DEFAULT_REGISTRY_PATH if starting else target)
+    by_id = {p.id: p for p in human}
+    # a human row for the same unit (level, unit code, province) or on the same home page, under another id
+    by_unit = {(p.level, p.unit_code, fold(p.province)): p for p in human if p.unit_code}
+    by_url = {p.base_url.rstrip("/").lower(): p for p in human}
+    rows: list[dict[str, str]] = []
     today = dt_today()
     for r in chosen:
         cand = candidates.get(r.id)
+        if cand is None:  # found above among the candidates' ids
+            continue
         row = cand.to_row()
         row.update(cms=r.cms or "unknown", unverified="",
                    notes=f"{row['notes']}; probe found {today}".strip("; "))
-        have = existing.get(r.id)
+        have = by_id.get(r.id)
         if have is not None:
             diff = [c for c in COLUMNS if have.to_row().get(c) != row.get(c) and c != "notes"]
             if diff:
-                click.echo(f"error: {target}:{have.line}: '{r.id}' is a human-entered row; promoting the candidate "
-                           f"would change {', '.join(diff)}; nothing written", err=True)
-                raise SystemExit(1)
+                _refuse_human_change(target, have.line, f"'{r.id}' is a human-entered row; promoting the candidate "
+                                     f"would change {', '.join(diff)}")
             continue  # already there, same cells
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow([row.get(c, "") for c in header])
-        lines.append(out.getvalue())
-    new_text = text + ("" if text.endswith("\n") else "\n") + "".join(lines)
-    errors = validate_text(new_text, target)
-    if errors:
-        for e in errors:
-            click.echo(str(e), err=True)
-        click.echo(f"refused: {len(errors)} error(s); {target} left unchanged", err=True)
-        raise SystemExit(1)
-    _atomic_write(target, new_text.encode("utf-8"))
-    click.echo(f"promoted {len(lines)} candidate(s) into {target}")
+        same = by_unit.get((cand.level, cand.unit_code, fold(cand.province))) if cand.unit_code else None
+        same = same or by_url.get(cand.base_url.rstrip("/").lower())
+        if same is not None:
+            _refuse_human_change(target, same.line, f"'{same.id}' is a human-entered row for the same unit or home "
+                                 f"page as candidate '{r.id}'; promoting it would register the unit twice")
+        rows.append(row)
+    if not rows:
+        click.echo(f"promoted 0 candidate(s) into {target} (every chosen one is already there)")
+        return
+    append_rows(target, rows, starting=starting)
+    click.echo(f"promoted {len(rows)} candidate(s) into {target}")
+
+
+def _refuse_human_change(target: Path, line: int | None, why: str) -> NoReturn:
+    """A promotion that would change (or double) a row a person entered: one error line with the row's
+    file:line, exit 1, nothing written (the check runs before any write)."""
+    click.echo(f"error: {target}:{line or '?'}: {why}; nothing written", err=True)
+    raise SystemExit(1)
+
+
+def outcome_counts(results: Iterable[ProbeResult]) -> dict[str, int]:
+    """Probe results per outcome, every outcome named (in OUTCOMES order): the one shape `probe` and
+    `review` print."""
+    from crawler.probe import OUTCOMES
+
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    return counts
 
 
 def dt_today() -> str:

@@ -82,9 +82,46 @@ def load_exceptions(path: Path = HOST_EXCEPTIONS_PATH) -> dict[str, tuple[str, s
     return {row["key"]: (row["base_url"], row.get("hosts", ""), row.get("notes", "")) for _, row in _data_rows(path)}
 
 
-def load_standard_departments(path: Path = DEPARTMENTS_STANDARD_PATH) -> list[tuple[str, str]]:
-    """(ABBR, name) of the departments every province has."""
-    return [(row["abbr"], row["name"]) for _, row in _data_rows(path)]
+@dataclass(frozen=True)
+class StandardDepartment:
+    """One agency of the standard post-2025 list: which provinces get a candidate for it (empty = all)."""
+
+    abbr: str
+    name: str
+    kind: str
+    provinces: frozenset[str]
+
+    def applies_to(self, province_code: str) -> bool:
+        return not self.provinces or province_code in self.provinces
+
+
+DEPARTMENT_KINDS: tuple[str, ...] = ("standard", "conditional", "agency")
+
+
+def load_standard_departments(path: Path = DEPARTMENTS_STANDARD_PATH) -> list[StandardDepartment]:
+    """The agencies of the standard list, in file order (a bad kind or province code names its line)."""
+    out: list[StandardDepartment] = []
+    for line, row in _data_rows(path):
+        kind = row.get("kind") or "standard"
+        if kind not in DEPARTMENT_KINDS:
+            raise CandidateDataError(f"{path}:{line}: kind must be one of {', '.join(DEPARTMENT_KINDS)}, got {kind!r}")
+        codes = frozenset(c.strip().zfill(2) for c in (row.get("provinces") or "").split("|") if c.strip())
+        if any(not c.isdigit() for c in codes):
+            raise CandidateDataError(f"{path}:{line}: provinces must be |-separated GSO province codes")
+        out.append(StandardDepartment(row["abbr"], row["name"], kind, codes))
+    return out
+
+
+def standard_department_names(path: Path = DEPARTMENTS_STANDARD_PATH) -> dict[tuple[str, str], str]:
+    """(folded province, folded row name) -> `<province code>-<ABBR>` for every standard-list agency of
+    every current province: what `cchc sources validate` accepts as a generated department the curated
+    units file does not list (the row names exactly the agency and its province, as `generate` writes)."""
+    from units.reference import REORG_DATE, load_reference
+
+    provinces = [u for u in load_reference().units
+                 if u.level == "province" and u.valid_to is None and u.valid_from == REORG_DATE]
+    return {(fold(p.name), fold(f"{d.name} {_province_phrase(p.type, p.name)}")): f"{p.code}-{d.abbr}"
+            for p in provinces for d in load_standard_departments(path) if d.applies_to(p.code)}
 
 
 def slug(name: str) -> str:
@@ -168,14 +205,15 @@ def generate(province: str | None = None, human: Registry | None = None) -> dict
         add(base(f"p-{pslug}", f"UBND {_province_phrase(prov.type, prov.name)}", "province",
                  f"https://{pat.host}/", prov.code, f"province {prov.code}"), prov.code)
         seen_abbr: set[str] = set()
-        for abbr, dname in [*standard, *sorted(curated.get(prov.code, []))]:
+        mine = [(d.abbr, d.name, d.kind) for d in standard if d.applies_to(prov.code)]
+        for abbr, dname, kind in [*mine, *((a, n, "curated") for a, n in sorted(curated.get(prov.code, [])))]:
             key = slug(abbr)
             if key in seen_abbr:
                 continue
             seen_abbr.add(key)
             url = pat.department_url.format(host=pat.host, abbr=key, slug=key)
             name = f"{dname} {_province_phrase(prov.type, prov.name)}"
-            add(base(f"d-{key}-{pslug}", name, "department", url, "", f"department {prov.code}-{abbr.upper()}"),
+            add(base(f"d-{key}-{pslug}", name, "department", url, "", f"{kind} department {prov.code}-{abbr.upper()}"),
                 f"{prov.code}-{abbr.upper()}")
         units = sorted(communes.get(f"province:{prov.code}:{REORG_DATE.isoformat()}", []), key=lambda u: u.code)
         counts: dict[str, int] = {}

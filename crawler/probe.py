@@ -14,9 +14,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from core.vntext import fold
@@ -91,15 +92,17 @@ def classify(portal: Portal, page, text: str, family: str | None) -> tuple[str, 
 
 
 def probe(portals: Sequence[Portal], *, concurrency: int = 8, delay: float = 1.0,
-          batch: int = 200) -> Iterator[list[ProbeResult]]:
+          batch: int = 200, settings: Mapping[str, Any] | None = None) -> Iterator[list[ProbeResult]]:
     """Fetch and classify each portal's home page, `batch` URLs per guarded fetch process; at most
     `concurrency` requests at once and one at a time per host, `delay` seconds apart per host.
-    Yields each batch's results as it completes, so a long probe's results are saved as it goes."""
+    Yields each batch's results as it completes, so a long probe's results are saved as it goes.
+    `settings` override Scrapy settings of the fetch (JSON values), as for `fetch_pages`: the guard
+    stays on whatever they say, since it is the downloader stack itself."""
     from crawler.families import detect
     from crawler.fetch import fetch_pages
 
     settings = {"CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-                "DOWNLOAD_DELAY": delay, "RETRY_TIMES": 1}
+                "DOWNLOAD_DELAY": delay, "RETRY_TIMES": 1, **(settings or {})}
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     # rows naming the same other hosts share a fetch, so a redirect may reach only its own row's hosts
     groups: dict[tuple[str, ...], list[Portal]] = {}

@@ -37,8 +37,12 @@ from sim.world import OLD_DOMAINS, World
 SLOW_ENV = "CCHC_SIM_SLOW_SECONDS"
 COUNTRY_ENV = "CCHC_SIM_COUNTRY"
 DEFAULT_SLOW_SECONDS = 40.0
+#: delay of every response of a country unit with the "slow" fault: slow, but under the download timeout
+COUNTRY_SLOW_SECONDS = 2.0
 FLAKY_FAILURES = 2  # a flaky portal answers 503 this many times per URL (and day), then 200
 CACHE_LIMIT = 50_000
+FLAKY_RESPONSE = Response(503, b"<html><body><h1>503 Service Unavailable</h1>Server too busy</body></html>",
+                          [("Content-Type", "text/html"), ("Retry-After", "1")], cacheable=False)
 
 
 class SimNetwork:
@@ -75,6 +79,7 @@ class SimNetwork:
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
         self.ca = trustme.CA(key_type=trustme.KeyType.ECDSA)
         self.server_ssl_context: ssl.SSLContext | None = None
+        self._site_contexts: dict[str, ssl.SSLContext] = {}  # a certificate per site, made on its first handshake
         self.ca_pem_path: str | None = None
         self.slow_seconds = float(os.environ.get(SLOW_ENV, DEFAULT_SLOW_SECONDS))
         self._hosts: set[str] = set()
@@ -132,6 +137,8 @@ class SimNetwork:
         leaf = self.ca.issue_cert(*names, key_type=trustme.KeyType.ECDSA)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         leaf.configure_cert(ctx)
+        if self.country is not None:  # a certificate per site, for the country's thousands of hosts
+            ctx.sni_callback = self._sni
         self.server_ssl_context = ctx
         self._tmpdir = tempfile.TemporaryDirectory(prefix="cchc-sim-")
         self.ca_pem_path = os.path.join(self._tmpdir.name, "ca.pem")
@@ -142,6 +149,28 @@ class SimNetwork:
         self._thread = threading.Thread(target=server.serve_forever, name="cchc-sim-proxy", daemon=True)
         self._thread.start()
         return self
+
+    def _sni(self, sslobj: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
+        """Answer a handshake naming a host with a certificate for that site alone (`site.gov.vn` and
+        `*.site.gov.vn`), as a real portal's server does: the all-names certificate (the fallback when
+        a client sends no name) has about 170 names, and a client checks every one of them on every
+        handshake, which made certificate checking a crawl's top cost against the simulated country.
+        Only with the country on: without it, nothing served differs from before."""
+        if not name:
+            return None
+        labels = name.lower().rstrip(".").split(".")
+        base = ".".join(labels[-3:]) if len(labels) > 3 and labels[-2:] == ["gov", "vn"] else ".".join(labels)
+        key = base if len(labels) <= len(base.split(".")) + 1 else ".".join(labels)
+        with self._lock:
+            ctx = self._site_contexts.get(key)
+        if ctx is None:
+            leaf = self.ca.issue_cert(key, f"*.{key}", key_type=trustme.KeyType.ECDSA)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            leaf.configure_cert(ctx)
+            with self._lock:
+                ctx = self._site_contexts.setdefault(key, ctx)
+        sslobj.context = ctx
+        return None
 
     def stop(self) -> None:
         """Stop serving and release the port."""
@@ -255,13 +284,31 @@ class SimNetwork:
     def host_down(self, host: str) -> bool:
         """True on the day a portal is down: the proxy cannot reach it at all (502)."""
         portal = self.world.portal_for_host(host)
+        if self.country is not None and portal is None:
+            return self.country.host_fault(host, self._day) == "down_day2"
         return portal is not None and not portal.base_path and self.world.fault(portal.id) == "down_day2"
+
+    def tls_broken(self, host: str) -> bool:
+        """True for a country host whose TLS is broken: the tunnel opens, the handshake fails."""
+        return (self.country is not None and self.world.portal_for_host(host) is None
+                and self.country.host_fault(host, self._day) == "broken_tls")
 
     def delay_for(self, host: str) -> float:
         portal = self.world.portal_for_host(host)
         if portal is not None and "timeout" in portal.faults:
             return self.slow_seconds
+        if self.country is not None and portal is None:
+            fault = self.country.host_fault(host, self._day)
+            return self.slow_seconds if fault == "timeout" else COUNTRY_SLOW_SECONDS if fault == "slow" else 0.0
         return 0.0
+
+    def _flaky(self, day: int, host: str, target: str) -> bool:
+        """A flaky host's URL answers 503 its first FLAKY_FAILURES times a day."""
+        key = (day, host, target)
+        with self._lock:
+            n = self._hits.get(key, 0)
+            self._hits[key] = n + 1
+        return n < FLAKY_FAILURES
 
     def handle(self, scheme: str, host: str, target: str) -> Response | None:
         """The response for one request, from the (day, url) cache when already rendered."""
@@ -274,16 +321,12 @@ class SimNetwork:
             found = self.country.match(host, target.split("?", 1)[0])
             # a registry portal keeps its host; a country sub-site under its own path is served from here
             if found is not None and (found[0] or world.portal_for_host(host) is None):
+                if self.country.host_fault(host, day) == "flaky_503" and self._flaky(day, host, target):
+                    return FLAKY_RESPONSE
                 return self.country.respond(scheme, host, target, day)
         portal = world.portal_for_host(host, target.split("?", 1)[0])
-        if portal is not None and "flaky_503" in portal.faults:
-            key = (day, host, target)
-            with self._lock:
-                n = self._hits.get(key, 0)
-                self._hits[key] = n + 1
-            if n < FLAKY_FAILURES:
-                return Response(503, b"<html><body><h1>503 Service Unavailable</h1>Server too busy</body></html>",
-                                [("Content-Type", "text/html"), ("Retry-After", "1")], cacheable=False)
+        if portal is not None and "flaky_503" in portal.faults and self._flaky(day, host, target):
+            return FLAKY_RESPONSE
         ckey = (day, scheme, host, target)
         resp = self._cache.get(ckey)
         if resp is None:

@@ -54,6 +54,10 @@ class ProxyHandler(BaseHTTPRequestHandler):
         self.send_response(200, "Connection Established")
         self.end_headers()
         self.wfile.flush()
+        if net.tls_broken(host):  # a server whose TLS is broken: plain text where the handshake should be
+            self.wfile.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            self.close_connection = True
+            return
         try:
             tls = net.server_ssl_context.wrap_socket(self.connection, server_side=True)
         except (ssl.SSLError, OSError):

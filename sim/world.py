@@ -42,7 +42,10 @@ class World:
     """Everything the network serves on one day, and what a correct spider should find."""
 
     def __init__(self, seed: int = 0, day: int = 1, rows: list[dict[str, str]] | None = None,
-                 extra_portals: int = 0, extra_scheme: str = "https", extra_churn: float = 0.0) -> None:
+                 extra_portals: int = 0, extra_scheme: str = "https", extra_churn: float = 0.0,
+                 change_days: frozenset[int] | None = None) -> None:
+        """`change_days`: the days (from 2) whose changes are applied; None = every day. The country's
+        one-portal worlds pass the few days their unit changes on, so a steady day is steady."""
         self.seed = seed
         self.extra_churn = extra_churn
         self.extra_scheme = extra_scheme
@@ -67,6 +70,8 @@ class World:
             if "home_only" in portal.options:
                 link_from_home_only(self._articles[pid])
         for k in range(2, day + 1):
+            if change_days is not None and k not in change_days:
+                continue
             self.changes.extend(apply_day(seed, k, self.portals, self._articles))
             if extra_churn > 0:
                 self.changes.extend(apply_extra_day(seed, k, extra_churn, self.portals, self._articles))

@@ -4,10 +4,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import cli.sources_country  # noqa: F401 - registers generate|probe|review
 from cli.sources import sources_group
+from crawler.candidates import CandidateDataError, generate, load_standard_departments
 from crawler.registry import load_registry
 from units.reference import REORG_DATE, load_reference
 
@@ -30,9 +32,43 @@ def test_generate_one_province_counts_match_unit_data(tmp_path: Path) -> None:
     assert len(by_level["province"]) == 1 and by_level["province"][0].unit_code == "12"
     assert len(by_level["commune"]) == len(communes) == 38
     assert {p.unit_code for p in by_level["commune"]} == {u.code for u in communes}
-    assert len(by_level["department"]) == 12
+    standard = [d for d in load_standard_departments() if d.applies_to("12")]
+    assert len(by_level["department"]) == len(standard) == 18  # 12 standard, 3 conditional, 3 agencies
     assert all(p.unverified and p.province == "Lai Châu" for p in reg)
-    assert f"({1} province, {12} department, {38} commune)" in res.output
+    assert f"({1} province, {18} department, {38} commune)" in res.output
+    # the list is validated as generated: departments the curated units file lacks are notices, not errors
+    res = CliRunner().invoke(sources_group, ["validate", "--registry", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "OK: 57 portals" in res.output and "error:" not in res.output
+    assert "notice: d-stp-laichau: department 12-STP of the standard post-2025 list" in res.output
+    # a department the list does not have, in the same folder, is still an error
+    f = out / "12-laichau.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace("Sở Tư pháp tỉnh Lai Châu", "Sở Hải sản tỉnh Lai Châu"),
+                 encoding="utf-8")
+    res = CliRunner().invoke(sources_group, ["validate", "--registry", str(out)])
+    assert res.exit_code == 1 and "error: d-stp-laichau: the name 'Sở Hải sản tỉnh Lai Châu'" in res.output
+
+
+def test_every_current_unit_and_listed_department_has_a_candidate(tmp_path: Path) -> None:
+    """The whole country, checked against the unit reference data rather than a pinned count."""
+    per_province = generate()
+    rows = [c.row for cands in per_province.values() for c in cands]
+    provinces = _current("province")
+    assert sorted(per_province) == sorted(u.code for u in provinces)
+    assert {(r["level"], r["unit_code"]) for r in rows if r["level"] != "department"} == \
+        {("province", u.code) for u in provinces} | {("commune", u.code) for u in _current("commune")}
+    deps = {r["notes"].rsplit(" ", 1)[-1] for r in rows if r["level"] == "department"}
+    want = {f"{u.code}-{d.abbr}" for u in provinces for d in load_standard_departments() if d.applies_to(u.code)}
+    assert want <= deps and len(want) == 34 * 18 + 3
+    assert all(r["unverified"] == "1" for r in rows)
+    assert len(rows) >= 34 + 3321 + len(want)
+
+
+def test_standard_list_bad_kind_named_with_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "deps.csv"
+    bad.write_text("# c\nabbr,name,kind,provinces\nSNV,Sở Nội vụ,standard,\nSXX,Sở X,sometimes,\n", encoding="utf-8")
+    with pytest.raises(CandidateDataError, match=r"deps.csv:4: kind must be one of"):
+        load_standard_departments(bad)
 
 
 def test_generate_country_one_file_per_province_and_human_rows_left_out(tmp_path: Path) -> None:
@@ -56,8 +92,8 @@ def test_generate_country_one_file_per_province_and_human_rows_left_out(tmp_path
     assert len(generated) + len(missing) == len(_current("commune")) == 3321
     assert not {p.id for p in reg} & {p.id for p in human}
     # two communes of one folded name in a province get distinct ids and hosts
-    hp = [row for row in csv.DictReader(l for l in (out / "31-haiphong.csv").open(encoding="utf-8")
-                                         if not l.startswith("#"))]
+    hp = [row for row in csv.DictReader(ln for ln in (out / "31-haiphong.csv").open(encoding="utf-8")
+                                         if not ln.startswith("#"))]
     cam = [r for r in hp if r["name"] in ("UBND xã Cẩm Giang", "UBND xã Cẩm Giàng")]
     assert len(cam) == 2 and cam[0]["base_url"] != cam[1]["base_url"]
     # the human file is untouched by generation
