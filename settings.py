@@ -123,6 +123,8 @@ DOWNLOADER_MIDDLEWARES = {
     # one robots.txt per host per crawl, shared by the spiders of the run (crawler/robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
+    # home pages and robots.txt fetched once per run for every spider (crawler/shared.py)
+    "crawler.shared.SharedFetchMiddleware": 650,
 }
 
 # Incremental crawl (issue 12, crawler/incremental.py): conditional requests, listings that stop at
@@ -141,5 +143,6 @@ ITEM_PIPELINES = {
     "pipelines.storage.StoragePipeline": 900,
 }
 
-EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.hostlimit.RequestLog": 510}
+EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.hostlimit.RequestLog": 510,
+              "crawler.costs.ResponseKinds": 520}  # responses per kind (bench/day_after.py)
 CCHC_PROGRESS = _env_bool("CCHC_PROGRESS", False)
