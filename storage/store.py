@@ -52,13 +52,13 @@ from storage.errors import (
     sqlite_problem,
 )
 from storage.index_store import SOURCE_SAVERS
+from storage.sightings import SightingInterval, Sightings, in_run
 from storage.models import (
     Attachment,
     Base,
     Citation,
     CrawlRun,
     Document,
-    DocumentSighting,
     DocumentVersion,
     Fetch,
     Portal,
@@ -233,6 +233,7 @@ class Store:
         self._own_runs: set[int] = set()
         self._known_portals: set[str] = set()
         self._stmts: dict[Any, Any] = {}
+        self.sightings = Sightings()  # issue 12: sightings as intervals (storage/sightings.py)
         #: Items `save_items` could not store (the first MAX_FAILED_KEPT, so a pipeline can report them).
         self.failed_items: list[FailedItem] = []
         #: How many items `save_items` could not store in all.
@@ -700,8 +701,7 @@ class Store:
             conn.execute(self._cached(("doc.update", tuple(changes)),
                                       lambda: docs.update().where(docs.c.id == bindparam("_id"))),
                          {"_id": document_id, **changes})
-        self._upsert(session, DocumentSighting, {"run_id": run.id, "document_id": document_id},
-                     {"version": version, "fetched_at": fetched_at}, keep_when_null=True)
+        self.sightings.saw(conn, run.id, document_id, version, new_version=found is not None and version != found.version)
         evidence.link_version(session.connection(), run.id, portal_id, document_id, version, raw, files)
 
     def _refresh_version(self, session: Session, document_id: int, version: int, run: CrawlRun,
@@ -937,11 +937,11 @@ class Store:
             pages = dict(session.execute(select(Fetch.portal_id, func.count()).where(Fetch.run_id == run_id)
                                          .group_by(Fetch.portal_id)).all())
             sighted = (select(Document.portal_id, DocumentVersion.is_cchc, Document.first_seen_run_id,
-                              DocumentSighting.version)
-                       .join(Document, Document.id == DocumentSighting.document_id)
+                              SightingInterval.version)
+                       .join(Document, Document.id == SightingInterval.document_id)
                        .join(DocumentVersion, (DocumentVersion.document_id == Document.id)
-                             & (DocumentVersion.version == DocumentSighting.version))
-                       .where(DocumentSighting.run_id == run_id))
+                             & (DocumentVersion.version == SightingInterval.version))
+                       .where(in_run(run_id)))
             docs: dict[str, dict[str, int]] = {}
             for portal_id, is_cchc, first_seen, version in session.execute(sighted):
                 counts = docs.setdefault(portal_id, {"documents": 0, "cchc_documents": 0, "new_documents": 0})

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from storage import Store
-from storage.models import Document, DocumentSighting, DocumentVersion, Fetch
+from storage.models import CrawlRun, Document, DocumentVersion, Fetch
+from storage.sightings import SightingInterval
 from storage_factories import REGISTRY_ROWS, REPO, TQ, child_env, page
 
 BATCH = 25
@@ -52,7 +53,9 @@ def consistency(store: Store) -> dict[str, int]:
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
         docs = conn.execute(select(func.count()).select_from(Document)).scalar_one()
         versions = conn.execute(select(func.count()).select_from(DocumentVersion)).scalar_one()
-        sightings = conn.execute(select(func.count()).select_from(DocumentSighting)).scalar_one()
+        # (run, document) sightings: each interval expanded over the runs it spans
+        sightings = conn.execute(select(func.count()).select_from(SightingInterval).join(
+            CrawlRun, CrawlRun.id.between(SightingInterval.first_run_id, SightingInterval.last_run_id))).scalar_one()
         fetches = conn.execute(select(func.count()).select_from(Fetch)).scalar_one()
         # Every document has exactly its current version row; nothing is half-stored.
         missing = conn.execute(select(func.count()).select_from(Document).outerjoin(
