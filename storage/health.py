@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, case, delete, func, literal, or_, selec
 
 from storage.health_models import PortalYield
 from storage.models import Document, DocumentVersion, Fetch, Portal, PortalHealth, WidgetReading
+from storage.fetchlog import unchanged_answers
 from storage.sightings import SightingInterval, in_run
 
 #: A page "has a main text" when its extracted text holds at least this many characters (a template
@@ -37,7 +38,9 @@ def record_yields(conn: Connection, run_id: int) -> int:
                ~select(f2.c.id).where(f2.c.run_id == run_id, f2.c.url == Document.url).exists())
     )
     fetch_rows = select(Fetch.portal_id.label("portal_id"), literal(1).label("one")).where(Fetch.run_id == run_id)
-    accounted = fetch_rows.union_all(unfetched_seen).subquery("a")
+    unchanged = unchanged_answers(run_id).subquery("u")  # discovery pages answered as before (storage/fetchlog.py)
+    counted = select(unchanged.c.portal_id, literal(1).label("one"))
+    accounted = fetch_rows.union_all(unfetched_seen, counted).subquery("a")
     fetched = (select(accounted.c.portal_id, func.count().label("n"))
                .group_by(accounted.c.portal_id).subquery("f"))
     v = DocumentVersion

@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import evidence, exports, health, incremental, migrate, search_index
+from storage import evidence, exports, fetchlog, health, incremental, migrate, search_index
 from storage.blobs import blob_key
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -548,6 +548,8 @@ class Store:
                 Fetch.run_id == run_id, Fetch.status >= 200, Fetch.status < 400, Fetch.error.is_(None))) or 0
             usable += session.scalar(select(func.count()).select_from(PortalHealth).where(
                 PortalHealth.run_id == run_id, PortalHealth.reachable.is_(True))) or 0
+            unchanged = fetchlog.answered_unchanged(session, run_id)  # answered as before: counted, no row
+            total, usable = total + unchanged, usable + unchanged
             common = session.execute(
                 select(Fetch.error, func.count().label("n")).where(Fetch.run_id == run_id, Fetch.error.is_not(None))
                 .group_by(Fetch.error).order_by(func.count().desc(), Fetch.error).limit(1)).first()
@@ -631,6 +633,8 @@ class Store:
         url = text_or_none(item.get("url"))
         if not url:
             raise ValueError("fetch item without url")
+        if fetchlog.counted_only(self, session, run, portal_id, item):
+            return  # a discovery page that answered as before: counted, no row (storage/fetchlog.py)
         self._upsert_fetch(session, run, portal_id, {
             "url": url,
             "requested_url": text_or_none(item.get("requested_url")),
@@ -936,6 +940,8 @@ class Store:
                 raise UnknownRunError(f"there is no run {run_id} in {self.display_url}")
             pages = dict(session.execute(select(Fetch.portal_id, func.count()).where(Fetch.run_id == run_id)
                                          .group_by(Fetch.portal_id)).all())
+            for pid, n in fetchlog.unchanged_by_portal(session, run_id).items():
+                pages[pid] = pages.get(pid, 0) + n
             sighted = (select(Document.portal_id, DocumentVersion.is_cchc, Document.first_seen_run_id,
                               SightingInterval.version)
                        .join(Document, Document.id == SightingInterval.document_id)

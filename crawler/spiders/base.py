@@ -21,6 +21,7 @@ from crawler.capture import raw_of
 from crawler.families import FAMILIES, is_article_url, profile
 from core.clock import observed_on
 from crawler.conditional import UNCHANGED
+from crawler.costs import request_kind
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.incremental import Policy
@@ -200,6 +201,7 @@ class PortalSpider(scrapy.Spider):
             discovered_by=self.discovery,
             content_hash=hashlib.sha256(body).hexdigest() if body else None,
             error=error,
+            kind=request_kind(response.request) if response.request is not None else None,
         )
 
     def problem(self, response: Response) -> str | None:
