@@ -85,13 +85,14 @@ def blob_bytes(db: Path) -> int:
     return dir_bytes(data_dir(make_url(f"sqlite:///{db}")) / "blobs")
 
 
-def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str) -> dict[str, Any]:
+def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, profile: str | None = None) -> dict[str, Any]:
     """One `cchc crawl` of the network's current day into `db`; its costs."""
     before = table_bytes(db) if db.exists() else {}
     blobs_before = blob_bytes(db)
     net.reset_counts()
     cpu0, t0 = children_cpu(), time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "cli", "crawl", "--db", str(db), "--registry", str(registry), *extra],
+    runner = [sys.executable, "-m", "cProfile", "-o", profile] if profile else [sys.executable]
+    proc = subprocess.run([*runner, "-m", "cli", "crawl", "--db", str(db), "--registry", str(registry), *extra],
                           cwd=ROOT, env={**env, **net.env()}, capture_output=True, text=True)
     wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
     if proc.returncode != 0:
@@ -137,6 +138,8 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=1000)
     ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
     ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
+    ap.add_argument("--profile", metavar="FILE", help="profile day 2's main process with cProfile into FILE "
+                    "(read with `python -m pstats FILE`; CPU figures then include the profiler's cost)")
     args = ap.parse_args()
 
     from sim.network import SimNetwork
@@ -158,7 +161,7 @@ def main() -> None:
         full2 = None
         if args.compare_full:
             shutil.copy(db, Path(tmp) / "full.sqlite")
-        day2 = crawl_day(net, db, registry, env)
+        day2 = crawl_day(net, db, registry, env, profile=args.profile)
         if args.compare_full:
             full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
 
