@@ -48,6 +48,12 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # one per-host limiter shared by the run (crawler/hostlimit.py). CCHC_HOST_LIMITER names its class
 # (in process now; one shared through Redis would fill the same interface).
 DOWNLOADER = "crawler.hostlimit.SharedLimitDownloader"
+# Items processed in parallel per response. Scrapy starts this many worker tasks for EVERY response's
+# output (scrapy.utils.asyncio._parallel_asyncio), whatever it yields; at Scrapy's default (100) that
+# was the largest cost of the main process on an incremental day, where most responses yield one item
+# or none (issue 12, profiled with `bench/day_after.py --profile`). A listing yields a few dozen
+# requests; 16 keeps them flowing.
+CONCURRENT_ITEMS = _env_int("CCHC_CONCURRENT_ITEMS", 16)
 CCHC_HOST_LIMITER = os.environ.get("CCHC_HOST_LIMITER", "crawler.hostlimit.LocalHostLimiter")
 # One JSON line per request (spider, host, when it reached and left the downloader), when set.
 CCHC_REQUEST_LOG = os.environ.get("CCHC_REQUEST_LOG", "")

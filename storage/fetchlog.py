@@ -10,8 +10,9 @@ that answered 2xx without a problem is recorded in ``page_validators`` (one row 
 in place: ``run_id`` = the last run that got a usable answer, ``body_sha256`` = that answer's hash).
 The first usable answer of a URL is also a ``fetches`` row (a new page, so a change); a later one is
 only counted, by the ``page_validators`` row now carrying this run's id. Everything else keeps its
-row: a failure (it changed, or it is news), a document page (its row goes with a new version; an
-unchanged document is a ``seen`` item, which has no fetch row either), a fetch of unknown kind.
+row: a failure (it changed, or it is news), a document page with a new or changed content (a page
+fetched in full whose extracted content is unchanged drops its row, `forget_unchanged_page`, as an
+unchanged document confirmed by a 304 or its hash never had one), a fetch of unknown kind.
 
 The count is read back in SQL where a run's fetches are counted (`answered_unchanged`,
 `unchanged_by_portal`): a run's usable answers, its summary's pages and the drift canary's
@@ -69,6 +70,18 @@ def counted_only(store: Store, session: Session, run: CrawlRun, portal_id: str, 
     return True
 
 
+def forget_unchanged_page(store: Store, conn: Connection, run_id: int, url: str, status: int | None) -> None:
+    """A document page fetched in full whose extracted content did not change (its bytes did: a
+    visitor counter, a sidebar) keeps no fetch row either: the document's sighting interval says the
+    run saw it, and the run's figures count it among the seen documents (`storage.health`)."""
+    if status is None or not 200 <= status < 300:
+        return
+    f = Fetch.__table__
+    conn.execute(store._cached("fetchlog.forget", lambda: f.delete().where(
+        f.c.run_id == bindparam("_run"), f.c.url == bindparam("_url"), f.c.error.is_(None))),
+        {"_run": run_id, "_url": url})
+
+
 def _has_row(conn: Connection, store: Store, run_id: int, url: str) -> bool:
     f = Fetch.__table__
     return conn.execute(store._cached("fetchlog.row", lambda: select(f.c.id).where(
@@ -99,7 +112,17 @@ def answered_unchanged(session: Session, run_id: int) -> int:
 
 
 def unchanged_by_portal(session: Session, run_id: int) -> dict[str, int]:
-    """`answered_unchanged` per portal."""
-    sub = unchanged_answers(run_id).subquery()
+    """Pages run `run_id` accounted for without a fetch row, per portal: the discovery pages that
+    answered as before and the documents it saw unchanged (a 304, the same hash, the same content, or
+    still linked), as the drift canary counts them (`storage.health.record_yields`)."""
+    from storage.models import Document
+    from storage.sightings import SightingInterval, in_run
+
+    f = Fetch.__table__
+    answers = unchanged_answers(run_id)
+    seen = (select(Document.portal_id.label("portal_id"), Document.url.label("url"))
+            .select_from(SightingInterval).join(Document, Document.id == SightingInterval.document_id)
+            .where(in_run(run_id), ~select(f.c.id).where(f.c.run_id == run_id, f.c.url == Document.url).exists()))
+    sub = answers.union_all(seen).subquery()
     return {pid: int(n) for pid, n in session.execute(
         select(sub.c.portal_id, func.count()).group_by(sub.c.portal_id)).all()}

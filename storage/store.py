@@ -700,6 +700,8 @@ class Store:
                                   raw)
             else:
                 self._refresh_version(session, document_id, version, run, fields, record, files)
+                if found.last_seen_run_id < run.id:  # seen, not a fetch row (storage/fetchlog.py)
+                    fetchlog.forget_unchanged_page(self, conn, run.id, url, status)
             if found.removed_run_id is not None and run.id >= found.removed_run_id:
                 changes.update(removed_run_id=None, removed_status=None)  # it came back
             conn.execute(self._cached(("doc.update", tuple(changes)),
