@@ -1017,7 +1017,10 @@ def _derived_hash(record: Mapping[str, Any], files: list[Mapping[str, Any]]) -> 
     # a file's "raw" (fetch metadata of its copy, new each run) and "blob" (where its bytes are) are
     # evidence, not extraction output
     kept = [{k: v for k, v in f.items() if k not in ("raw", "blob")} for f in files]
-    payload = json.dumps({"record": exports.json_safe(dict(record)), "files": exports.json_safe(kept)},
+    # the page's chrome (its visitor counter, a sidebar widget) moves every day: not the document's
+    # extraction, so an unchanged document re-fetched is not rewritten nor re-indexed (issue 12)
+    own = {k: v for k, v in record.items() if k not in ("visitors", "widget", "widget_issues")}
+    payload = json.dumps({"record": exports.json_safe(own), "files": exports.json_safe(kept)},
                          sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

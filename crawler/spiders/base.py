@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -27,7 +28,7 @@ from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.incremental import Policy
 from crawler.items import FetchItem, HealthItem, PageItem, RemovedItem, SeenItem, ValidatorItem
 from crawler.middlewares import host_of
-from crawler.registry import Portal, for_url, load_registry
+from crawler.registry import DEFAULT_REGISTRY_PATH, Portal, Registry, for_url, load_registry
 from pipelines.extract import is_waf_block
 
 # Articles already requested in this process, shared by every spider of one crawl so an article found
@@ -38,6 +39,24 @@ CCHC_WORDS = (
     "cai cach hanh chinh", "cchc", "thu tuc hanh chinh", "tthc", "mot cua", "dich vu cong",
     "chinh quyen dien tu", "chinh quyen so", "tuyen truyen cai cach",
 )
+
+
+#: Registries parsed in this process, by file and version: the seven spiders of a run read the same
+#: file, and parsing and validating it is per portal (issue 12: a day's fixed costs grow with portals).
+_REGISTRIES: dict[tuple[str, int, int], Registry] = {}
+
+
+def registry_of_run(path: str | None) -> Registry:
+    """`load_registry(path)`, parsed once per process for a file whose size and mtime are unchanged
+    (a folder of registry files is read every time). Spiders only read the registry."""
+    p = Path(path) if path else DEFAULT_REGISTRY_PATH
+    if not p.is_file():
+        return load_registry(path)  # a folder, or its own error for a missing file
+    st = p.stat()
+    key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _REGISTRIES:
+        _REGISTRIES[key] = load_registry(path)
+    return _REGISTRIES[key]
 
 
 def is_cchc_text(text: str) -> bool:
@@ -81,7 +100,7 @@ class PortalSpider(scrapy.Spider):
             portals = [for_url(url)]
         else:
             self.adhoc = False
-            reg = load_registry(registry)
+            reg = registry_of_run(registry)
             ids = [s for s in (sources or "").split(",") if s] or None
             portals = list(reg.select(ids=ids, province=province, level=level))
         self.portals: dict[str, Portal] = {p.id: p for p in portals}
