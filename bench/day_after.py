@@ -138,6 +138,7 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=1000)
     ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
     ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
+    ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (to look into it)")
     ap.add_argument("--profile", metavar="FILE", help="profile day 2's main process with cProfile into FILE "
                     "(read with `python -m pstats FILE`; CPU figures then include the profiler's cost)")
     args = ap.parse_args()
@@ -162,6 +163,9 @@ def main() -> None:
         if args.compare_full:
             shutil.copy(db, Path(tmp) / "full.sqlite")
         day2 = crawl_day(net, db, registry, env, profile=args.profile)
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(db, Path(args.keep) / db.name)
         if args.compare_full:
             full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
 
