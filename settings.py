@@ -55,9 +55,10 @@ DOWNLOAD_HANDLERS = {"http": "crawler.download.SharedPoolDownloadHandler",
 CCHC_IDLE_CONNECTION_SECONDS = _env_int("CCHC_IDLE_CONNECTION_SECONDS", 60)
 # Scrapy starts CONCURRENT_ITEMS worker tasks for the output of *every* response (100 by default),
 # whatever it yields; ours yield a handful of items and requests each, and the extraction pool bounds
-# the real concurrency. At 100 the task churn was ~10 % of the main process's GIL time (bench/crawl_bench.py
-# --profile); 8 keeps every item of a response moving at once.
-CONCURRENT_ITEMS = _env_int("CCHC_CONCURRENT_ITEMS", 8)
+# the real concurrency. At 100 the task churn was ~10 % of the main process's GIL time on a first day
+# (bench/crawl_bench.py --profile) and the largest cost on an incremental day (bench/day_after.py
+# --profile); a listing yields a few dozen requests, and 16 keeps them flowing.
+CONCURRENT_ITEMS = _env_int("CCHC_CONCURRENT_ITEMS", 16)
 CCHC_HOST_LIMITER = os.environ.get("CCHC_HOST_LIMITER", "crawler.hostlimit.LocalHostLimiter")
 # One JSON line per request (spider, host, when it reached and left the downloader), when set.
 CCHC_REQUEST_LOG = os.environ.get("CCHC_REQUEST_LOG", "")
@@ -133,6 +134,8 @@ DOWNLOADER_MIDDLEWARES = {
     # one robots.txt per host per crawl, shared by the spiders of the run (crawler/robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
+    # home pages and robots.txt fetched once per run for every spider (crawler/shared.py)
+    "crawler.shared.SharedFetchMiddleware": 650,
 }
 
 # Incremental crawl (issue 12, crawler/incremental.py): conditional requests, listings that stop at
@@ -153,6 +156,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.hostlimit.RequestLog": 510,
               # a Scrapyd job (`scrapy crawl`) opens and closes its run itself (crawler/lifecycle.py)
-              "crawler.lifecycle.RunLifecycle": 100}
+              "crawler.lifecycle.RunLifecycle": 100,
+              "crawler.costs.ResponseKinds": 520}  # responses per kind (bench/day_after.py)
 CCHC_RUN_LIFECYCLE = _env_bool("CCHC_RUN_LIFECYCLE", False)
 CCHC_PROGRESS = _env_bool("CCHC_PROGRESS", False)

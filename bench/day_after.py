@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -53,33 +54,83 @@ def children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str) -> dict[str, float]:
+#: tables holding raw page copies and their metadata (evidence), counted apart from the snapshot's growth
+EVIDENCE_TABLES = {"blobs", "raw_fetches", "version_evidence", "widget_evidence"}
+
+
+def table_bytes(db: Path) -> dict[str, int]:
+    """Bytes of each table and index of the SQLite file (the `dbstat` virtual table), after a checkpoint."""
+    with sqlite3.connect(db) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        rows = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        owner = dict(con.execute("SELECT name, tbl_name FROM sqlite_schema").fetchall())
+    out: dict[str, int] = {}
+    for name, size in rows:
+        table = owner.get(name, name)
+        out[table] = out.get(table, 0) + int(size)
+    return out
+
+
+def dir_bytes(path: Path) -> int:
+    """Bytes of every file under `path` (the blob store: raw page copies kept as evidence)."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def blob_bytes(db: Path) -> int:
+    """Bytes of the blob store in the database's data folder (`storage.datadir`)."""
+    from sqlalchemy.engine import make_url
+
+    from storage.datadir import data_dir
+
+    return dir_bytes(data_dir(make_url(f"sqlite:///{db}")) / "blobs")
+
+
+def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, profile: str | None = None) -> dict[str, Any]:
     """One `cchc crawl` of the network's current day into `db`; its costs."""
+    before = table_bytes(db) if db.exists() else {}
+    blobs_before = blob_bytes(db)
     net.reset_counts()
     cpu0, t0 = children_cpu(), time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "cli", "crawl", "--db", str(db), "--registry", str(registry), *extra],
+    runner = [sys.executable, "-m", "cProfile", "-o", profile] if profile else [sys.executable]
+    proc = subprocess.run([*runner, "-m", "cli", "crawl", "--db", str(db), "--registry", str(registry), *extra],
                           cwd=ROOT, env={**env, **net.env()}, capture_output=True, text=True)
     wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
     if proc.returncode != 0:
         print(proc.stdout[-2000:], proc.stderr[-2000:])
         raise SystemExit(f"crawl failed with exit {proc.returncode}")
     served = net.reset_counts()
+    after = table_bytes(db)
+    growth = {t: after.get(t, 0) - before.get(t, 0) for t in after}
+    blobs = blob_bytes(db) - blobs_before
     with sqlite3.connect(db) as con:
         run_id, stats = con.execute("SELECT id, stats FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
         fetch_rows = con.execute("SELECT count(*) FROM fetches WHERE run_id = ?", (run_id,)).fetchone()[0]
-        sightings = con.execute("SELECT count(*) FROM document_sightings WHERE run_id = ?", (run_id,)).fetchone()[0]
-    spiders = [s for s in json.loads(stats).values() if isinstance(s, dict)]
+        sightings = seen_in_run(con, run_id)
+    per_spider = {name: s for name, s in json.loads(stats).items() if isinstance(s, dict)}
 
     def total(key: str) -> int:
-        return sum(int(s.get(key, 0)) for s in spiders)
+        return sum(int(s.get(key, 0)) for s in per_spider.values())
 
     return {
         "requests": served.get("requests", 0), "not_modified": served.get("not_modified", 0),
         "responses": total("response_received_count"), "extractions": total("cchc/extract/records"),
         "fetch_rows": fetch_rows, "sightings": sightings, "cpu": cpu, "wall": wall,
-        "by_spider": {name: int(s.get("response_received_count", 0)) for name, s in json.loads(stats).items()
-                      if isinstance(s, dict)},
+        "db_kb": sum(v for t, v in growth.items() if t not in EVIDENCE_TABLES) / 1024,
+        "evidence_kb": (sum(v for t, v in growth.items() if t in EVIDENCE_TABLES) + blobs) / 1024,
+        "growth": growth,
+        "by_spider": {name: {k.removeprefix("cchc/responses/"): int(v) for k, v in s.items()
+                             if k.startswith("cchc/responses/")} | {"total": int(s.get("response_received_count", 0))}
+                      for name, s in per_spider.items()},
     }
+
+
+def seen_in_run(con: sqlite3.Connection, run_id: int) -> int:
+    """Documents the run saw: sighting intervals covering it (or, on an older schema, its rows)."""
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    if "sighting_intervals" in tables:
+        return int(con.execute("SELECT count(DISTINCT document_id) FROM sighting_intervals "
+                               "WHERE first_run_id <= ? AND last_run_id >= ?", (run_id, run_id)).fetchone()[0])
+    return int(con.execute("SELECT count(*) FROM document_sightings WHERE run_id = ?", (run_id,)).fetchone()[0])
 
 
 def main() -> None:
@@ -87,6 +138,9 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=1000)
     ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
     ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
+    ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (to look into it)")
+    ap.add_argument("--profile", metavar="FILE", help="profile day 2's main process with cProfile into FILE "
+                    "(read with `python -m pstats FILE`; CPU figures then include the profiler's cost)")
     args = ap.parse_args()
 
     from sim.network import SimNetwork
@@ -108,7 +162,10 @@ def main() -> None:
         full2 = None
         if args.compare_full:
             shutil.copy(db, Path(tmp) / "full.sqlite")
-        day2 = crawl_day(net, db, registry, env)
+        day2 = crawl_day(net, db, registry, env, profile=args.profile)
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(db, Path(args.keep) / db.name)
         if args.compare_full:
             full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
 
@@ -116,7 +173,8 @@ def main() -> None:
     print(f"portals: {args.portals} generated (five CMS families); day 2 changes: {kinds}")
     rows = [("requests served (304s incl.)", "requests"), ("  of which 304", "not_modified"),
             ("responses (Scrapy)", "responses"), ("pages extracted", "extractions"), ("fetch rows stored", "fetch_rows"),
-            ("documents seen (sightings)", "sightings"), ("CPU seconds (crawl tree)", "cpu"), ("wall seconds", "wall")]
+            ("documents seen (sightings)", "sightings"), ("CPU seconds (crawl tree)", "cpu"), ("wall seconds", "wall"),
+            ("DB growth KB (no evidence)", "db_kb"), ("evidence growth KB", "evidence_kb")]
     head = f"{'':30} {'day 1':>10} {'day 2':>10} {'day2/day1':>10}"
     if full2:
         head += f" {'day 2 full':>11} {'full/day1':>10}"
@@ -127,8 +185,17 @@ def main() -> None:
         if full2:
             line += f" {full2[key]:>11.1f} {(full2[key] / a if a else float('nan')):>10.1%}"
         print(line)
-    print("responses by spider, day 1:", day1["by_spider"])
-    print("responses by spider, day 2:", day2["by_spider"])
+    per_portal = day2["db_kb"] / max(1, args.portals)
+    print(f"DB growth on day 2: {per_portal:.2f} KB/portal -> {per_portal * 4000 / 1024:.2f} MB/day at 4,000 portals "
+          f"(scaled from {args.portals}; evidence apart: {day2['evidence_kb'] / max(1, args.portals) * 4000 / 1024:.2f} MB)")
+    for day, figures in (("day 1", day1), ("day 2", day2)):
+        top = sorted(((t, v) for t, v in figures["growth"].items() if v), key=lambda tv: -tv[1])[:8]
+        print(f"growth by table, {day} (KB):", ", ".join(f"{t} {v / 1024:.0f}" for t, v in top))
+    print("responses by spider and kind (day 1 -> day 2):")
+    for name in day1["by_spider"]:
+        kinds = sorted(set(day1["by_spider"][name]) | set(day2["by_spider"].get(name, {})))
+        print(f"  {name:10}", ", ".join(f"{k} {day1['by_spider'][name].get(k, 0)}->{day2['by_spider'].get(name, {}).get(k, 0)}"
+                                       for k in kinds))
     print("target (issue 12): day 2 < 20 % of day 1 in requests, extractions and CPU")
 
 

@@ -387,15 +387,14 @@ def write_documents(conn: Connection, batch: Sequence[Doc], day0: dt.date) -> tu
 
 
 def write_sightings(conn: Connection, run_id: int) -> int:
-    """The run's document sightings: one row per document whose version was live in the run.
-
-    Kept in one small function on purpose: sightings are moving from one row per document per run to
-    intervals (first and last run of each version), and only this function has to follow.
+    """The run's document sightings, as intervals (`storage.sightings`): each version that becomes
+    live in this run is seen by every run from its first to its last, so it is one interval row,
+    written when the version appears (what the crawler writes for a version seen every day).
     """
     return conn.execute(text(
-        "INSERT INTO document_sightings (run_id, document_id, version, fetched_at) "
-        "SELECT :run, v.document_id, v.version, r.started_at FROM document_versions v JOIN crawl_runs r ON r.id = :run "
-        "WHERE v.first_seen_run_id <= :run AND v.last_seen_run_id >= :run"), {"run": run_id}).rowcount or 0
+        "INSERT INTO sighting_intervals (document_id, version, first_run_id, last_run_id) "
+        "SELECT v.document_id, v.version, v.first_seen_run_id, v.last_seen_run_id FROM document_versions v "
+        "WHERE v.first_seen_run_id = :run"), {"run": run_id}).rowcount or 0
 
 
 def write_run_rows(conn: Connection, dialect: str, run_id: int, day: dt.date, started: dt.datetime) -> int:

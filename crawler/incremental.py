@@ -14,6 +14,7 @@ spider of a run, and every run of a day, agrees.
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import hashlib
 import os
@@ -61,10 +62,14 @@ class KnownPages:
     memory does not grow with the number of known documents (a national crawl knows millions)."""
 
     _loaded: dict[str, KnownPages] = {}
+    #: answers kept per process: a URL is looked up by the discovery spider that links it, by the
+    #: conditional middleware on the request and on the response, and by the listing's stop test
+    CACHE_SIZE = 20_000
     COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on")
 
     def __init__(self, path: str | None) -> None:
         self._con: sqlite3.Connection | None = None
+        self._cache: collections.OrderedDict[str, KnownPage | None] = collections.OrderedDict()
         if path and Path(path).exists():
             self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
@@ -104,13 +109,20 @@ class KnownPages:
         return n
 
     def get(self, url: str) -> KnownPage | None:
+        """The known page at `url` (None when unknown); recent answers come from a bounded cache."""
         if self._con is None:
             return None
+        if url in self._cache:
+            self._cache.move_to_end(url)
+            return self._cache[url]
         row = self._con.execute("SELECT portal_id, url, etag, last_modified, body_sha256, answered_on FROM pages "
                                 "WHERE url = ?", (canonical_url(url.split("#", 1)[0]),)).fetchone()
-        if row is None:
-            return None
-        return KnownPage(row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None)
+        page = None if row is None else KnownPage(
+            row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None)
+        self._cache[url] = page
+        if len(self._cache) > self.CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return page
 
     def urls_of(self, portal_id: str) -> Iterator[str]:
         """The portal's known document URLs in code-point order, streamed (the re-check spider's list)."""

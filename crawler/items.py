@@ -27,6 +27,9 @@ class FetchItem:
     error: str | None = None
     fetched_at: str = field(default_factory=utcnow_iso)
     type: str = "fetch"
+    #: what the page was fetched for (the spider callback: ``parse_home``, ``parse_feed``…; issue 12):
+    #: storage keeps no row for a discovery page that answered as it did before (storage/fetchlog.py)
+    kind: str | None = None
 
 
 @dataclass

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.run import close_run, known_pages_path, open_run, outcome_of, prepare_known_pages, run_args
+from crawler.run import (
+    close_run,
+    known_pages_path,
+    open_run,
+    outcome_of,
+    prepare_known_pages,
+    run_args,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

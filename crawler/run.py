@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from scrapy.settings import Settings
     from twisted.python.failure import Failure
 
-    from crawler.registry import Portal
+    from crawler.registry import Portal, Registry
     from storage import Store
     from storage.datadir import RunPaths
 
@@ -54,6 +54,25 @@ class Selection:
     registry: str | None = None
 
 
+_REGISTRIES: dict[tuple[str, int, int], Registry] = {}
+
+
+def registry_of_run(path: str | None) -> Registry:
+    """`load_registry(path)`, parsed once per process for a file whose size and mtime are unchanged
+    (a folder of registry files is read every time): every spider of a crawl selects its portals, and
+    parsing the registry seven times was a visible share of an incremental day's CPU."""
+    from crawler.registry import DEFAULT_REGISTRY_PATH, load_registry
+
+    p = Path(path) if path else DEFAULT_REGISTRY_PATH
+    if not p.is_file():
+        return load_registry(p if path else None)  # a folder, or its own error for a missing file
+    st = p.stat()
+    key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _REGISTRIES:
+        _REGISTRIES[key] = load_registry(p)
+    return _REGISTRIES[key]
+
+
 def select_portals(*, sources: Iterable[str] = (), province: str | None = None, level: str | None = None,
                    url: str | None = None, registry: str | Path | None = None,
                    default_registry: bool = False) -> Selection:
@@ -65,7 +84,7 @@ def select_portals(*, sources: Iterable[str] = (), province: str | None = None, 
     by every registry crawl, unless `sources` names portals and none of them. Raises the registry's
     own errors (RegistryError, UnknownPortalError, ValueError) for the caller to report.
     """
-    from crawler.registry import for_url, load_registry
+    from crawler.registry import for_url
 
     if url:
         return Selection(portals=[for_url(url)])
@@ -75,7 +94,7 @@ def select_portals(*, sources: Iterable[str] = (), province: str | None = None, 
         default = registry_to_read()
         registry = str(default) if default is not None else None
     ids = [s for s in sources if s] or None
-    reg = load_registry(Path(registry) if registry else None)
+    reg = registry_of_run(registry)
     portals = list(reg.select(ids=ids, province=province, level=level))
     national = [s.id for s in reg.national_sources(ids)]
     if ids and not [s for s in ids if s in national]:

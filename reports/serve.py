@@ -48,7 +48,8 @@ TABLES: dict[str, tuple[str, str]] = {
     "documents": ("Văn bản", "Một văn bản (cổng + địa chỉ): phiên bản hiện tại, lần quét đầu/cuối thấy, ngày gỡ."),
     "document_versions": ("Phiên bản văn bản", ("Mỗi trạng thái nội dung của văn bản với các trường trích xuất (loại, số "
                                                 "ký hiệu, ngày, cơ quan ban hành, năm kế hoạch).")),
-    "document_sightings": ("Lần thấy văn bản", "Lần quét nào thấy văn bản nào, ở phiên bản nào."),
+    "sighting_intervals": ("Lần thấy văn bản", ("Văn bản nào được thấy ở phiên bản nào, từ lần quét first_run_id đến "
+                                               "last_run_id liên tiếp (một dòng cho cả khoảng).")),
     "citations": ("Văn bản được dẫn", "Văn bản mà một phiên bản dẫn chiếu (số, ngày, cơ quan ban hành)."),
     "attachments": ("Tệp đính kèm", "Tệp gắn với một phiên bản, với nội dung chữ đã trích."),
     "widget_readings": ("Widget kết quả giải quyết TTHC",

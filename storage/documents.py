@@ -21,10 +21,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.record import COLUMN_FIELDS, Record
-from storage import evidence, exports
+from storage import evidence, exports, fetchlog
 from storage.blobs import blob_key
 from storage.fetches import upsert_fetch
-from storage.models import Attachment, Citation, CrawlRun, Document, DocumentSighting, DocumentVersion
+from storage.models import Attachment, Citation, CrawlRun, Document, DocumentVersion
 from storage.statements import Statements, table_of
 from storage.values import (
     canonical_url,
@@ -100,13 +100,15 @@ def save_page(stmts: Statements, session: Session, run: CrawlRun, portal_id: str
                          files, raw)
         else:
             _refresh_version(stmts, session, document_id, version, run, fields, record, files)
+            if found.last_seen_run_id < run.id:  # seen, not a fetch row (storage/fetchlog.py)
+                fetchlog.forget_unchanged_page(stmts, conn, run.id, url, status)
         if found.removed_run_id is not None and run.id >= found.removed_run_id:
             changes.update(removed_run_id=None, removed_status=None)  # it came back
         conn.execute(stmts.cached(("doc.update", tuple(changes)),
                                   lambda: docs.update().where(docs.c.id == bindparam("_id"))),
                      {"_id": document_id, **changes})
-    stmts.upsert(session, DocumentSighting, {"run_id": run.id, "document_id": document_id},
-                 {"version": version, "fetched_at": fetched_at}, keep_when_null=True)
+    stmts.sightings.saw(conn, run.id, document_id, version,
+                        new_version=found is not None and version != found.version)
     evidence.link_version(session.connection(), run.id, portal_id, document_id, version, raw, files)
 
 
@@ -254,6 +256,9 @@ def derived_hash(record: Mapping[str, Any], files: list[Mapping[str, Any]]) -> s
     # a file's "raw" (fetch metadata of its copy, new each run) and "blob" (where its bytes are) are
     # evidence, not extraction output
     kept = [{k: v for k, v in f.items() if k not in ("raw", "blob")} for f in files]
-    payload = json.dumps({"record": exports.json_safe(dict(record)), "files": exports.json_safe(kept)},
+    # the page's chrome (its visitor counter, a sidebar widget) moves every day: not the document's
+    # extraction, so an unchanged document re-fetched is not rewritten nor re-indexed (issue 12)
+    own = {k: v for k, v in record.items() if k not in ("visitors", "widget", "widget_issues")}
+    payload = json.dumps({"record": exports.json_safe(own), "files": exports.json_safe(kept)},
                          sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -14,11 +14,18 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from sqlalchemy import collate, func, select
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.errors import ExportError
-from storage.models import CrawlRun, Document, DocumentVersion, Portal, PortalHealth, WidgetReading
+from storage.models import (
+    CrawlRun,
+    Document,
+    DocumentVersion,
+    Portal,
+    PortalHealth,
+    WidgetReading,
+)
 
 KINDS = ("documents", "widgets", "runs", "portals")
 FORMATS = ("jsonl", "csv")

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from storage import fetchlog
 from storage.models import CrawlRun, Fetch
 from storage.statements import Statements
 from storage.values import number, parse_instant, text_or_none
@@ -28,6 +29,8 @@ def save_fetch(stmts: Statements, session: Session, run: CrawlRun, portal_id: st
     url = text_or_none(item.get("url"))
     if not url:
         raise ValueError("fetch item without url")
+    if fetchlog.counted_only(stmts, session, run, portal_id, item):
+        return  # a discovery page that answered as before: counted, no row (storage/fetchlog.py)
     upsert_fetch(stmts, session, run, portal_id, {
         "url": url,
         "requested_url": text_or_none(item.get("requested_url")),

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, case, delete, func, literal, or_, select
 
+from storage.fetchlog import unchanged_answers
 from storage.health_models import PortalYield
-from storage.models import Document, DocumentSighting, DocumentVersion, Fetch, Portal, PortalHealth, WidgetReading
+from storage.models import (
+    Document,
+    DocumentVersion,
+    Fetch,
+    Portal,
+    PortalHealth,
+    WidgetReading,
+)
+from storage.sightings import SightingInterval, in_run
 
 #: A page "has a main text" when its extracted text holds at least this many characters (a template
 #: that hides the body leaves a menu or a footer line, far shorter than any article).
@@ -30,13 +39,15 @@ def record_yields(conn: Connection, run_id: int) -> int:
     f2 = Fetch.__table__.alias("f2")
     unfetched_seen = (
         select(Document.portal_id.label("portal_id"), literal(1).label("one"))
-        .select_from(DocumentSighting)
-        .join(Document, Document.id == DocumentSighting.document_id)
-        .where(DocumentSighting.run_id == run_id,
+        .select_from(SightingInterval)
+        .join(Document, Document.id == SightingInterval.document_id)
+        .where(in_run(run_id),
                ~select(f2.c.id).where(f2.c.run_id == run_id, f2.c.url == Document.url).exists())
     )
     fetch_rows = select(Fetch.portal_id.label("portal_id"), literal(1).label("one")).where(Fetch.run_id == run_id)
-    accounted = fetch_rows.union_all(unfetched_seen).subquery("a")
+    unchanged = unchanged_answers(run_id).subquery("u")  # discovery pages answered as before (storage/fetchlog.py)
+    counted = select(unchanged.c.portal_id, literal(1).label("one"))
+    accounted = fetch_rows.union_all(unfetched_seen, counted).subquery("a")
     fetched = (select(accounted.c.portal_id, func.count().label("n"))
                .group_by(accounted.c.portal_id).subquery("f"))
     v = DocumentVersion
@@ -50,10 +61,10 @@ def record_yields(conn: Connection, run_id: int) -> int:
             _yes(v.is_cchc.is_(True)).label("cchc"),
             _yes(and_(v.is_cchc.is_(True), v.doc_number.is_not(None), v.doc_number != "")).label("numbered"),
         )
-        .select_from(DocumentSighting)
-        .join(Document, Document.id == DocumentSighting.document_id)
-        .join(v, and_(v.document_id == Document.id, v.version == DocumentSighting.version))
-        .where(DocumentSighting.run_id == run_id)
+        .select_from(SightingInterval)
+        .join(Document, Document.id == SightingInterval.document_id)
+        .join(v, and_(v.document_id == Document.id, v.version == SightingInterval.version))
+        .where(in_run(run_id))
         .group_by(Document.portal_id)
         .subquery("s")
     )

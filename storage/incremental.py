@@ -2,8 +2,8 @@
 
 - ``seen`` (portal + URL): the run saw a known document without storing a new fetch of it: a 304, a
   200 whose body hash equals the stored one, or a link to it still present in a feed, sitemap,
-  listing or register. It widens the document's and its current version's ``last_seen_run`` and adds
-  the run's ``document_sightings`` row, exactly as a re-fetch of unchanged content does; it writes no
+  listing or register. It widens the document's and its current version's ``last_seen_run`` and its
+  sighting interval (`storage.sightings`), exactly as a re-fetch of unchanged content does; it writes no
   ``fetches`` row (a page that did not change adds no fetch row: the crawl's stats count them).
 - ``validator`` (portal + URL): the ETag / Last-Modified and body hash of a page's latest 200, one row
   per page (``page_validators``), rewritten in place.
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from storage.database import Readable
 from storage.incr_models import PageValidator
-from storage.models import CrawlRun, Document, DocumentSighting, DocumentVersion
+from storage.models import CrawlRun, Document, DocumentVersion
 from storage.statements import Statements, table_of
 from storage.values import canonical_url, parse_instant, text_or_none
 
@@ -55,8 +55,7 @@ def save_seen(stmts: Statements, session: Session, run: CrawlRun, portal_id: str
         versions.c.document_id == bindparam("_doc"), versions.c.version == bindparam("_version"),
         versions.c.last_seen_run_id < bindparam("_run")).values(last_seen_run_id=bindparam("_run"))),
         {"_doc": found.id, "_version": found.version, "_run": run.id})
-    stmts.upsert(session, DocumentSighting, {"run_id": run.id, "document_id": found.id},
-                  {"version": found.version, "fetched_at": None}, keep_when_null=True)
+    stmts.sightings.saw(conn, run.id, found.id, found.version)
 
 
 def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:

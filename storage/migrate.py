@@ -31,7 +31,7 @@ UPGRADE_LOCK_KEY = 0x43434843_0001
 #: broken import fails loudly; autogenerate and the schema checks see the union of them.
 MODEL_MODULES: tuple[str, ...] = (
     "storage.models", "storage.units_models", "storage.alerts_models", "storage.health_models", "storage.evidence_models",
-    "storage.index_models", "storage.incr_models",
+    "storage.index_models", "storage.incr_models", "storage.sightings",
 )
 
 

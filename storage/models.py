@@ -327,23 +327,6 @@ class Attachment(Base):
     warnings: Mapped[list[Any] | None]
 
 
-class DocumentSighting(Base):
-    """That a run saw a document, and which version: the per-snapshot membership of documents.
-
-    ``documents.last_seen_run_id`` only says the latest run; this table answers "what did run N hold"
-    for any N (a run's summary, a diff between two snapshots).
-    """
-
-    __tablename__ = "document_sightings"
-    __table_args__ = (UniqueConstraint("run_id", "document_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    fetched_at: Mapped[dt.datetime | None]
-
-
 class WidgetReading(Base):
     """The TTHC result widget as one run read it (one reading per portal per run).
 

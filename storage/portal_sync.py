@@ -14,7 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.registry_schema import MULTI_COLUMNS
-from storage.models import Document, Fetch, Portal, PortalHealth, VisitorReading, WidgetReading, utcnow
+from storage.models import (
+    Document,
+    Fetch,
+    Portal,
+    PortalHealth,
+    VisitorReading,
+    WidgetReading,
+    utcnow,
+)
 from storage.values import bool_or_none, origin, split_multi, text_or_none
 
 

@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import exports, health
+from storage import exports, fetchlog, health
 from storage.errors import UnknownRunError
 from storage.models import (
     CrawlRun,
     Document,
-    DocumentSighting,
     DocumentVersion,
     Fetch,
     Portal,
@@ -31,6 +30,7 @@ from storage.models import (
     WidgetReading,
     utcnow,
 )
+from storage.sightings import SightingInterval, in_run
 
 RUN_TRIGGERS = frozenset({"manual", "schedule", "demo"})
 RUN_STATUSES = frozenset({"running", "complete", "failed", "incomplete"})
@@ -137,6 +137,8 @@ def answered_fetches(session: Session, run_id: int) -> tuple[int, int, str | Non
         Fetch.run_id == run_id, Fetch.status >= 200, Fetch.status < 400, Fetch.error.is_(None))) or 0
     usable += session.scalar(select(func.count()).select_from(PortalHealth).where(
         PortalHealth.run_id == run_id, PortalHealth.reachable.is_(True))) or 0
+    unchanged = fetchlog.answered_unchanged(session, run_id)  # answered as before: counted, no row
+    total, usable = total + unchanged, usable + unchanged
     common = session.execute(
         select(Fetch.error, func.count().label("n")).where(Fetch.run_id == run_id, Fetch.error.is_not(None))
         .group_by(Fetch.error).order_by(func.count().desc(), Fetch.error).limit(1)).first()
@@ -148,12 +150,14 @@ def summary(session: Session, run_id: int, where: str) -> dict[str, Any]:
     run = get_run(session, run_id, where)
     pages = dict(session.execute(select(Fetch.portal_id, func.count()).where(Fetch.run_id == run_id)
                                  .group_by(Fetch.portal_id)).all())
+    for pid, n in fetchlog.unchanged_by_portal(session, run_id).items():
+        pages[pid] = pages.get(pid, 0) + n
     sighted = (select(Document.portal_id, DocumentVersion.is_cchc, Document.first_seen_run_id,
-                      DocumentSighting.version)
-               .join(Document, Document.id == DocumentSighting.document_id)
+                      SightingInterval.version)
+               .join(Document, Document.id == SightingInterval.document_id)
                .join(DocumentVersion, (DocumentVersion.document_id == Document.id)
-                     & (DocumentVersion.version == DocumentSighting.version))
-               .where(DocumentSighting.run_id == run_id))
+                     & (DocumentVersion.version == SightingInterval.version))
+               .where(in_run(run_id)))
     docs: dict[str, dict[str, int]] = {}
     for portal_id, is_cchc, first_seen, _version in session.execute(sighted):
         counts = docs.setdefault(portal_id, {"documents": 0, "cchc_documents": 0, "new_documents": 0})

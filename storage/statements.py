@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Base
+from storage.sightings import Sightings
 
 
 def table_of(model: type[Base]) -> Table:
@@ -28,6 +29,8 @@ class Statements:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         self._stmts: dict[Any, Any] = {}
+        #: sightings as intervals (storage/sightings.py; issue 12), written by the document writers
+        self.sightings = Sightings()
 
     def cached(self, key: Any, build: Callable[[], Any]) -> Any:
         """A statement built once and reused with bound parameters (building costs more than running)."""

@@ -20,6 +20,7 @@ from core.clock import observed_on
 from core.vntext import fold
 from crawler.capture import raw_of
 from crawler.conditional import UNCHANGED
+from crawler.costs import request_kind
 from crawler.families import FAMILIES, is_article_url, profile
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
@@ -48,6 +49,8 @@ CCHC_WORDS = (
 )
 
 
+#: Registries parsed in this process, by file and version: the seven spiders of a run read the same
+#: file, and parsing and validating it is per portal (issue 12: a day's fixed costs grow with portals).
 def is_cchc_text(text: str) -> bool:
     """Cheap relevance test on a title or link text (the extractor decides for real)."""
     f = fold(text)
@@ -235,6 +238,7 @@ class PortalSpider(scrapy.Spider):
             discovered_by=self.discovery,
             content_hash=hashlib.sha256(body).hexdigest() if body else None,
             error=error,
+            kind=request_kind(response.request) if response.request is not None else None,
         )
 
     def problem(self, response: Response) -> str | None:

@@ -18,7 +18,12 @@ from crawler.capture import raw_of
 from crawler.items import HealthItem, WidgetItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, page_text
-from pipelines.extract import extract_visitors, extract_widget, widget_from_api, widget_source_urls
+from pipelines.extract import (
+    extract_visitors,
+    extract_widget,
+    widget_from_api,
+    widget_source_urls,
+)
 
 
 class WidgetSpider(PortalSpider):

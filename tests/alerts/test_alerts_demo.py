@@ -173,10 +173,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             f"deadline: {DEADLINE.isoformat()}, source: Công văn 1/UBND-NV}}\n", encoding="utf-8")
         env = {**os.environ, **FAST, "CCHC_FILES_STORE": str(tmp / "files"), "CCHC_LOG_DIR": str(tmp / "logs"),
                "CCHC_ALERTS": str(rules), "CCHC_CONFIG_DIR": str(cfg),
-               # full crawls: the expectations are the simulator's changes on the day they happen; an
-               # incremental crawl finds an edit or a removal on its re-check day (within CCHC_RECHECK_DAYS,
-               # tests/crawler/test_incremental.py), which a three-day demo may not reach
-               "CCHC_FULL_CRAWL": "1"}
+               # incremental crawls (conditional requests, listings stopping at known items, sightings
+               # without fetch rows), every known document re-checked each day: the expectations are the
+               # simulator's changes on the day they happen, and an edit the simulator signals only in its
+               # own page (no feed entry, no listing change; sitemap lastmod is not relied on) or a
+               # removal is found on the document's re-check day (CCHC_RECHECK_DAYS, 7 by default:
+               # tests/crawler/test_incremental.py tests that lag)
+               "CCHC_RECHECK_DAYS": "1"}
         for k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "CCHC_DB", "CCHC_OBSERVED_ON",
                   "CCHC_SIM_TEMPLATE_CHANGE"):
             env.pop(k, None)

@@ -60,10 +60,11 @@ def test_shape_of_the_synthesised_year(synth_db: str) -> None:
     # every run: a health row and two page fetches per portal, a yields row per portal
     assert sql(synth_db, "SELECT count(*) FROM portal_health") == [(PORTALS * DAYS,)]
     assert sql(synth_db, "SELECT count(*) FROM portal_yields") == [(PORTALS * DAYS,)]
-    # a sighting for each document in each run its version was live, no more
-    assert sql(synth_db, "SELECT count(*) FROM document_sightings s JOIN document_versions v ON v.document_id = "
-                         "s.document_id AND v.version = s.version WHERE s.run_id NOT BETWEEN v.first_seen_run_id "
-                         "AND v.last_seen_run_id") == [(0,)]
+    # one sighting interval per version, covering exactly the runs the version was live, no more
+    assert sql(synth_db, "SELECT count(*) FROM sighting_intervals s JOIN document_versions v ON v.document_id = "
+                         "s.document_id AND v.version = s.version WHERE s.first_run_id <> v.first_seen_run_id "
+                         "OR s.last_run_id <> v.last_seen_run_id") == [(0,)]
+    assert sql(synth_db, "SELECT count(*) FROM sighting_intervals") == sql(synth_db, "SELECT count(*) FROM document_versions")
     (docs, live), = sql(synth_db, "SELECT count(*), sum(CASE WHEN removed_run_id IS NULL THEN 1 ELSE 0 END) FROM documents")
     assert docs > PORTALS * 10 and live <= docs
     # the search index is complete (a reader would otherwise note a lagging index)

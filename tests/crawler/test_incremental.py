@@ -166,7 +166,8 @@ def test_every_conditional_behaviour_gives_the_full_crawls_documents(days, polic
 
 def test_unchanged_pages_add_no_fetch_row_and_seen_keeps_its_meaning(days):
     from storage import Store
-    from storage.models import DocumentSighting, Fetch
+    from storage.models import Fetch
+    from storage.sightings import SightingInterval, in_run
     from sqlalchemy import func, select
 
     store = Store.open(days.inc)
@@ -174,13 +175,13 @@ def test_unchanged_pages_add_no_fetch_row_and_seen_keeps_its_meaning(days):
         with store._read() as s:
             fetch2 = s.scalar(select(func.count()).select_from(Fetch).where(Fetch.run_id == 2))
             fetch1 = s.scalar(select(func.count()).select_from(Fetch).where(Fetch.run_id == 1))
-            seen2 = s.scalar(select(func.count()).select_from(DocumentSighting).where(DocumentSighting.run_id == 2))
+            seen2 = s.scalar(select(func.count()).select_from(SightingInterval).where(in_run(2)))
     finally:
         store.close()
     full = Store.open(days.full)
     try:
         with full._read() as s:
-            full_seen2 = s.scalar(select(func.count()).select_from(DocumentSighting).where(DocumentSighting.run_id == 2))
+            full_seen2 = s.scalar(select(func.count()).select_from(SightingInterval).where(in_run(2)))
     finally:
         full.close()
     assert fetch2 < 0.5 * fetch1

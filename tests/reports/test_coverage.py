@@ -26,7 +26,7 @@ def first_sighting(db: str, url: str) -> int:
     try:
         with engine.connect() as conn:
             return conn.execute(text(
-                "SELECT MIN(s.run_id) FROM document_sightings s JOIN documents d ON d.id = s.document_id "
+                "SELECT MIN(s.first_run_id) FROM sighting_intervals s JOIN documents d ON d.id = s.document_id "
                 "WHERE d.url = :u"), {"u": url}).scalar_one()
     finally:
         engine.dispose()

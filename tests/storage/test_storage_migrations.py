@@ -48,16 +48,30 @@ FIRST_REVISION_ROWS: list[tuple[str, dict]] = [
 ]
 
 
+#: tables of the first revision that a later one replaced, and what holds their rows since (0012:
+#: one row per document per run became one interval per unbroken stretch of runs)
+REPLACED = {"document_sightings": "sighting_intervals"}
+
+
 def _snapshot(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table the first revision created, ordered by primary key."""
+    """Every row of every table the first revision created, ordered by primary key; a table a later
+    revision replaced is read as (run, document, version) rows expanded from its replacement."""
     engine = build_engine(resolve_url(url))
     try:
         with engine.connect() as conn:
+            present = set(inspect(conn).get_table_names())
             meta = MetaData()
-            meta.reflect(conn, only=[t for t, _ in FIRST_REVISION_ROWS])
-            return {name: [tuple(r) for r in conn.execute(select(meta.tables[name]).order_by(
-                        *meta.tables[name].primary_key.columns))]
-                    for name, _ in FIRST_REVISION_ROWS}
+            meta.reflect(conn, only=[t for t, _ in FIRST_REVISION_ROWS if t in present])
+            out = {name: [tuple(r) for r in conn.execute(select(meta.tables[name]).order_by(
+                       *meta.tables[name].primary_key.columns))]
+                   for name, _ in FIRST_REVISION_ROWS if name in present}
+            if "document_sightings" in out:
+                out["document_sightings"] = [(r[1], r[2], r[3]) for r in out["document_sightings"]]
+            elif "sighting_intervals" in present:
+                out["document_sightings"] = [tuple(r) for r in conn.execute(text(
+                    "SELECT r.id, i.document_id, i.version FROM sighting_intervals i JOIN crawl_runs r "
+                    "ON r.id BETWEEN i.first_run_id AND i.last_run_id ORDER BY r.id, i.document_id"))]
+            return out
     finally:
         engine.dispose()
 

@@ -15,7 +15,6 @@ from storage.models import (
     Citation,
     CrawlRun,
     Document,
-    DocumentSighting,
     DocumentVersion,
     Fetch,
     Portal,
@@ -23,6 +22,7 @@ from storage.models import (
     VisitorReading,
     WidgetReading,
 )
+from storage.sightings import SightingInterval
 from storage.values import document_content_hash
 from storage_factories import NL, REGISTRY_ROWS, REPO, TQ, child_env, fetch, health, page, removed, widget
 
@@ -33,7 +33,7 @@ DAY1, DAY2, DAY3 = dt.date(2022, 8, 12), dt.date(2022, 8, 13), dt.date(2022, 8, 
 
 
 SNAPSHOT_MODELS = (Portal, CrawlRun, PortalHealth, Fetch, Document, DocumentVersion, Citation, Attachment,
-                   DocumentSighting, WidgetReading, VisitorReading)
+                   SightingInterval, WidgetReading, VisitorReading)
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -96,7 +96,7 @@ def test_save_items_twice_gives_the_same_rows(store: Store) -> None:
     assert counts(store) == first
     assert first == {
         "crawl_runs": 1, "portals": 2, "documents": 2, "fetches": 3, "portal_health": 1, "visitor_readings": 1,
-        "widget_readings": 1, "document_sightings": 2, "document_versions": 2, "attachments": 2, "citations": 2,
+        "widget_readings": 1, "sighting_intervals": 2, "document_versions": 2, "attachments": 2, "citations": 2,
     }
     assert store.failed_items == []
     with store.engine.connect() as conn:
@@ -150,13 +150,14 @@ def test_new_version_only_when_text_or_attachments_change(store: Store) -> None:
         versions = conn.execute(select(DocumentVersion.version, DocumentVersion.first_seen_run_id,
                                        DocumentVersion.last_seen_run_id, DocumentVersion.html_z)
                                 .order_by(DocumentVersion.version)).all()
-        sightings = conn.execute(select(DocumentSighting.run_id, DocumentSighting.version)
-                                 .order_by(DocumentSighting.run_id)).all()
+        sightings = conn.execute(select(SightingInterval.first_run_id, SightingInterval.last_run_id,
+                                        SightingInterval.version).order_by(SightingInterval.first_run_id)).all()
     assert [(v, f, l) for v, f, l, _ in versions] == [(1, r1, r2), (2, r3, r3)]
     # The raw page is kept compressed per version: version 1 keeps the page it was first seen with.
     assert "Hôm nay: 79" in zlib.decompress(versions[0][3]).decode("utf-8")
     assert "Hôm nay: 81" in zlib.decompress(versions[1][3]).decode("utf-8")
-    assert [tuple(s) for s in sightings] == [(r1, 1), (r2, 1), (r3, 2)]
+    # one interval per version and unbroken stretch of runs (storage/sightings.py)
+    assert [tuple(s) for s in sightings] == [(r1, r2, 1), (r3, r3, 2)]
     # Text edit: version 3.
     one_run(store, [page(A, text + " (sửa đổi)", checksums=("c9",))], DAY3)
     assert document_row(store, A)["version"] == 3

@@ -1,0 +1,75 @@
+"""Issue 12, storage of a daily crawl that costs what changed: sightings stored as intervals (one row
+per document, version and unbroken stretch of runs) and no fetch row for a discovery page that
+answered as it did before (counted in the run's figures instead)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from storage import Store
+from storage.health_models import PortalYield
+from storage.models import Fetch
+from storage.sightings import SightingInterval, in_run
+from storage_factories import REGISTRY_ROWS, TQ, fetch, page
+
+A = "https://tuyenquang.gov.vn/portal/Pages/2022-4-27/ke-hoach-tuyen-truyen-cchc-123.aspx"
+LISTING = "https://tuyenquang.gov.vn/portal/Pages/cai-cach-hanh-chinh.aspx"
+TEXT = "Kế hoạch tuyên truyền cải cách hành chính năm 2022 của Đảng ủy xã Ngọc Liên. " * 5
+
+
+def seen(url: str) -> dict:
+    return {"type": "seen", "portal_id": TQ, "url": url, "how": "linked", "discovered_by": "listings"}
+
+
+def run_with(store: Store, day: int, items: list[dict]) -> int:
+    run = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 11 + day), args={})
+    store.save_items(run, items)
+    store.finish_run(run, status="complete", stats={})
+    return run
+
+
+def intervals(store: Store) -> list[tuple[int, int, int]]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(
+            SightingInterval.version, SightingInterval.first_run_id, SightingInterval.last_run_id)
+            .order_by(SightingInterval.first_run_id, SightingInterval.version))]
+
+
+def test_sightings_are_intervals_broken_by_a_missed_run_and_by_a_new_version(store: Store) -> None:
+    store.sync_portals(REGISTRY_ROWS)
+    r1 = run_with(store, 1, [page(A, TEXT)])
+    r2 = run_with(store, 2, [seen(A)])
+    r3 = run_with(store, 3, [page(A, TEXT)])           # same content fetched again: still version 1
+    assert intervals(store) == [(1, r1, r3)]           # one row for three runs
+    r4 = run_with(store, 4, [])                         # not seen
+    r5 = run_with(store, 5, [seen(A)])
+    assert intervals(store) == [(1, r1, r3), (1, r5, r5)]
+    # seen unchanged early in run 6, then fetched edited in the same run: run 6 holds version 2 only
+    r6 = run_with(store, 6, [seen(A), page(A, TEXT + " Sửa đổi.")])
+    assert intervals(store) == [(1, r1, r3), (1, r5, r5), (2, r6, r6)]
+    with store.engine.connect() as conn:
+        held = {r: conn.execute(select(SightingInterval.version).where(in_run(r))).scalars().all()
+                for r in (r1, r2, r3, r4, r5, r6)}
+    assert held == {r1: [1], r2: [1], r3: [1], r4: [], r5: [1], r6: [2]}
+    assert [p["documents"] for p in (store.run_summary(r)["totals"] for r in (r2, r4, r6))] == [1, 0, 1]
+
+
+def test_unchanged_discovery_page_adds_no_fetch_row_and_is_counted(store: Store) -> None:
+    store.sync_portals(REGISTRY_ROWS)
+    listing = {**fetch(LISTING), "kind": "parse_listing"}
+    r1 = run_with(store, 1, [listing])
+    r2 = run_with(store, 2, [{**listing, "content_hash": "h2"}])   # answered again (bytes may differ)
+    r3 = run_with(store, 3, [{**listing, "status": 503, "error": "HTTP 503"}])  # a failure is news
+    r4 = run_with(store, 4, [{**fetch(A), "kind": "parse_article"}])  # not a discovery page: always a row
+    with store.engine.connect() as conn:
+        rows = {r: conn.execute(select(func.count()).select_from(Fetch).where(Fetch.run_id == r)).scalar_one()
+                for r in (r1, r2, r3, r4)}
+        yields = dict(conn.execute(select(PortalYield.run_id, PortalYield.pages_fetched)
+                                   .where(PortalYield.portal_id == TQ)).all())
+    assert rows == {r1: 1, r2: 0, r3: 1, r4: 1}
+    # counted where a run's fetches are counted: usable answers, the summary's pages, the drift canary
+    assert store.answered_fetches(r2)[:2] == (1, 1)
+    assert store.answered_fetches(r3)[:2] == (1, 0)
+    assert store.run_summary(r2)["totals"]["pages"] == 1
+    assert yields[r1] == yields[r2] == 1
