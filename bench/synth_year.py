@@ -53,7 +53,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Connection, Engine, create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import (  # noqa: E402
+    Connection,
+    Engine,
+    create_engine,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url  # noqa: E402
 
 #: Bytes the database grows per portal-day (all tables and indexes): 4,427 measured on SQLite at 4,000
@@ -318,12 +326,12 @@ def _hash(expr: str, mod: int) -> str:
 
 
 def write_portals(conn: Connection, portals: Sequence[SynthPortal]) -> None:
-    """Registry rows through the Store's own normalisation (`Store._portal_values`), then one executemany."""
+    """Registry rows through the Store's own normalisation (`storage.portal_sync.portal_values`), then one executemany."""
     from storage.models import Portal
-    from storage.store import Store
+    from storage.portal_sync import portal_values
 
     now = dt.datetime.now(dt.timezone.utc)
-    rows = [{**Store._portal_values(p.row()), "in_registry": True, "created_at": now, "updated_at": now} for p in portals]
+    rows = [{**portal_values(p.row()), "in_registry": True, "created_at": now, "updated_at": now} for p in portals]
     for i in range(0, len(rows), BATCH):
         conn.execute(insert(Portal), rows[i:i + BATCH])
     conn.execute(text("CREATE TEMPORARY TABLE synth_p (portal_id VARCHAR(120) PRIMARY KEY, k INTEGER, "
