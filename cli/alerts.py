@@ -56,8 +56,8 @@ def run_cmd(run_id: int | None, config: str | None, db_url: str | None, digest_n
     """Evaluate every rule for a run, store new alerts once, deliver what is due, retry what failed."""
     from alerts.engine import AlertsError, run_alerts
     from alerts.lock import AlertsBusy, alerts_lock
-    from storage.engine import resolve_url
     from storage import Store
+    from storage.engine import resolve_url
     from storage.errors import StorageError
 
     rules = _rules(config)

@@ -207,9 +207,9 @@ def compliance_cmd(year: int, kind: str, level: str | None, province: str | None
                    config_path: str | None, fresh_days: int | None, as_units: str, fmt: str, out_path: str | None,
                    db_url: str | None) -> None:
     """Per unit: plan issued by a known deadline, sections, citation of the superior's plan, widget health."""
+    from reports.base import load_runs
     from reports.compliance import ROW_KEYS, compliance, table
     from reports.coverage import validate_year
-    from reports.base import load_runs
 
     with open_store(db_url) as store:
         validate_year(year, load_runs(store.engine))

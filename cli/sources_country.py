@@ -117,11 +117,10 @@ def review_cmd(file_: Path | None, into: Path | None, accept_all_found: bool, id
     import csv
     import io
 
+    from cli.sources import _header_of, _same_file
     from core.paths import user_registry_path
     from crawler.probe import read_results, results_path
     from crawler.registry import COLUMNS, DEFAULT_REGISTRY_PATH, load_registry, validate_text
-
-    from cli.sources import _header_of, _same_file
 
     path = file_ or default_candidates_dir()
     candidates = _load_or_exit(path)

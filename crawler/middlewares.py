@@ -67,7 +67,7 @@ class HostGuardMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "HostGuardMiddleware":
+    def from_crawler(cls, crawler: Any) -> HostGuardMiddleware:
         return cls(crawler.stats, crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
@@ -120,7 +120,7 @@ class GuardedRedirectMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "GuardedRedirectMiddleware":
+    def from_crawler(cls, crawler: Any) -> GuardedRedirectMiddleware:
         return cls(crawler.stats, crawler.settings.getint("REDIRECT_MAX_TIMES", 5), crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:

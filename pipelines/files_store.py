@@ -24,6 +24,7 @@ from scrapy.pipelines.files import FSFilesStore
 from pipelines.file_pointers import read_pointer
 from storage.blobs import BlobStore
 
+
 class BlobFilesStore(FSFilesStore):
     """FSFilesStore whose bytes live in a `BlobStore`; FILES_STORE holds pointers only."""
 

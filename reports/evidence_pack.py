@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zlib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,7 @@ def collect(engine: Engine, data_dir: Path, unit_query: str, year: int, kind: st
     comp = compliance(engine, year, kind=kind, province=unit.province or None, level=unit.level, runs=runs)
     comp_row = next((r for r in comp["rows"] if r["portal"] == unit.portal_id), None)
     blobs = BlobStore(data_dir)
-    pack = Pack(unit, year, kind, cov.run, cov_row, comp_row, [], [], [], dt.datetime.now(dt.timezone.utc))
+    pack = Pack(unit, year, kind, cov.run, cov_row, comp_row, [], [], [], dt.datetime.now(dt.UTC))
     by_url: dict[str, str] = {}
 
     def document(url: str | None) -> str | None:

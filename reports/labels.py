@@ -620,7 +620,7 @@ def local_time(value: dt.datetime | str | None) -> dt.datetime | None:
         except ValueError:
             return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(TZ)
 
 

@@ -17,7 +17,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Engine, Integer, MetaData, String, Table, Text, inspect, insert, select, update,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    inspect,
+    select,
+    update,
 )
 
 from reports.base import DocState, ReportError
@@ -167,7 +180,7 @@ def add_correction(engine: Engine, action: str, *, document_url: str | None = No
             raise ReportError("an offline plan needs --doc-date or --published")
     with engine.begin() as conn:
         result = conn.execute(insert(corrections).values(
-            created_at=dt.datetime.now(dt.timezone.utc), reviewer=reviewer, action=action,
+            created_at=dt.datetime.now(dt.UTC), reviewer=reviewer, action=action,
             document_url=document_url, portal_id=portal_id, category=category, unit_portal_id=unit,
             plan_year=plan_year, organ=organ, doc_number=doc_number, doc_date=doc_date, published_on=published_on,
             title=title, evidence=evidence, note=note, active=True,

@@ -7,7 +7,6 @@ report counts; its on-time rate is recomputed from the sums, never averaged.
 """
 from __future__ import annotations
 
-
 from collections.abc import Sequence
 from typing import Any
 

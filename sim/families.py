@@ -15,7 +15,15 @@ from sim.calendar import VN_TZ
 from sim.model import SimArticle, WidgetFigures
 from sim.seeds import SeedDoc, load_seeds
 from sim.textfmt import (
-    ampm_en, ampm_vi, attr, dmy, esc, fmt_int, fmt_int_comma, fmt_pct, weekday_vi,
+    ampm_en,
+    ampm_vi,
+    attr,
+    dmy,
+    esc,
+    fmt_int,
+    fmt_int_comma,
+    fmt_pct,
+    weekday_vi,
 )
 from sim.view import PortalView
 
@@ -416,7 +424,7 @@ class Family:
 
     # ---- feeds and sitemaps
     def rss_pubdate(self, t: dt.datetime) -> str:
-        u = t.astimezone(dt.timezone.utc)
+        u = t.astimezone(dt.UTC)
         return u.strftime("%a, %d %b %Y %H:%M:%S GMT")
 
     def render_feed(self, view: PortalView, path: str) -> bytes | None:
@@ -861,7 +869,7 @@ class VnPortal(Family):
         )
         return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
                 f"<title>{esc(p.name)}</title><link>{esc(p.base_url)}</link><description>{esc(p.name)}</description>"
-                f"{items}</channel></rss>\n").encode("utf-8")
+                f"{items}</channel></rss>\n").encode()
 
     def article_date(self, t: dt.datetime) -> str:
         return f"{dmy(t)} {t:%H:%M:%S}"
@@ -946,7 +954,7 @@ class NukeViet(Family):
 
     def rss_pubdate(self, t: dt.datetime) -> str:
         """NukeViet's bug, kept: gmdate('D, j M Y H:m:s') puts the month number where minutes belong."""
-        u = t.astimezone(dt.timezone.utc)
+        u = t.astimezone(dt.UTC)
         return f"{u:%a}, {u.day} {u:%b} {u.year} {u.hour:02d}:{u.month:02d}:{u.second:02d} GMT"
 
     def render_feed(self, view: PortalView, path: str) -> bytes | None:
@@ -969,14 +977,14 @@ class NukeViet(Family):
                 f"<title>{esc(p.name)}</title><link>{esc(p.base_url)}</link>"
                 f'<atom:link href="{attr(p.origin + path)}" rel="self" type="application/rss+xml" />'
                 f"<language>vi</language>{pub}<generator><![CDATA[NukeViet v4.0]]></generator>"
-                f"{items}</channel></rss>\n").encode("utf-8")
+                f"{items}</channel></rss>\n").encode()
 
     def render_sitemap(self, view: PortalView, path: str) -> bytes | None:
         if path == "/sitemap.xml":
             loc = view.portal.origin + "/vi/news/sitemap.xml"
             return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                     f"<sitemap><loc>{esc(loc)}</loc><lastmod>{view.observed.isoformat()}</lastmod></sitemap>"
-                    "</sitemapindex>\n").encode("utf-8")
+                    "</sitemapindex>\n").encode()
         if path == "/vi/news/sitemap.xml":
             return urlset(view, self).encode("utf-8")
         return None

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 
-from sim.families import FAMILIES, family as family_of
+from sim.families import FAMILIES
+from sim.families import family as family_of
 from sim.registry import read_registry
 from sim.seeds import load_seeds
 from sim.world import World

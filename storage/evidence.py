@@ -33,6 +33,7 @@ from storage.evidence_models import Blob, RawFetch, VersionEvidence, WidgetEvide
 from storage.models import DocumentVersion, UTCDateTime, WidgetReading, utcnow
 from storage.values import number, parse_instant, text_or_none
 
+
 @dataclass(frozen=True)
 class Reference:
     """A table whose rows keep raw copies alive: `exists` is an SQL ``EXISTS`` body correlated on the

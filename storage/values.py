@@ -68,7 +68,7 @@ def parse_instant(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         result = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(float(value), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
     elif isinstance(value, str):
         raw = value.strip()
         if raw.endswith(("Z", "z")):
@@ -77,8 +77,8 @@ def parse_instant(value: Any) -> dt.datetime | None:
     else:
         raise ValueError(f"not a timestamp: {value!r}")
     if result.tzinfo is None:
-        result = result.replace(tzinfo=dt.timezone.utc)
-    return result.astimezone(dt.timezone.utc)
+        result = result.replace(tzinfo=dt.UTC)
+    return result.astimezone(dt.UTC)
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -16,11 +16,11 @@ import scrapy
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from core.clock import observed_on
 from core.vntext import fold
 from crawler.capture import raw_of
-from crawler.families import FAMILIES, is_article_url, profile
-from core.clock import observed_on
 from crawler.conditional import UNCHANGED
+from crawler.families import FAMILIES, is_article_url, profile
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.incremental import Policy

@@ -14,8 +14,8 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 from core.vntext import clean_space, fold
-from crawler.families import profile
 from crawler.capture import raw_of
+from crawler.families import profile
 from crawler.items import PageItem, SeenItem, ValidatorItem
 from crawler.middlewares import host_of
 from crawler.registry import Portal

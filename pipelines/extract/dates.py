@@ -157,7 +157,7 @@ def parse_iso(text: str) -> DateMatch | None:
     if m["itz"]:
         tz = m["itz"]
         if tz == "z":
-            off = dt.timezone.utc
+            off = dt.UTC
         else:
             sign = 1 if tz[0] == "+" else -1
             hh, mm = int(tz[1:3]), int(tz[-2:])

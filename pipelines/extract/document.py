@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from core.vntext import fold, fold_aligned
 
+from .channels import find_channels
 from .classify import RESULTS_RE
 from .classify import category as classify_category
 from .classify import is_cchc as classify_is_cchc
-from .channels import find_channels
 from .dates import find_dates
 from .deadlines import find_deadlines
 from .header import attached_to, lead_line_number, parse_header
@@ -31,8 +31,8 @@ from .issuer import (
     organ_line,
     organ_of,
 )
-from .period import year_or_period
 from .numbers import DOC_TYPES, Citation, dedupe, find_citations, find_numbers, type_from_code
+from .period import year_or_period
 from .sections import find_sections
 from .selftype import purpose_is_propaganda, self_type
 

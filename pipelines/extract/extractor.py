@@ -18,15 +18,14 @@ from lxml import etree
 from core.vntext import clean_space, fold, fold_aligned
 
 from .attachments import AttachmentText, find_attachments, kind_from_name
-from .dates import VN_OFFSET, default_now, find_dates, parse_iso
-from .document import analyse
-from .issuer import PortalContext, complete_issuer, organ_of
 from .classify import category as classify_category
+from .dates import VN_OFFSET, default_now, find_dates, parse_iso
 from .docfields import detail_fields
+from .document import analyse
 from .header import parse_header
+from .issuer import PortalContext, complete_issuer, organ_of
+from .markers import BREADCRUMB_RE, DATE_LINE_RE, FOOTER_RE, FURNITURE_RE, LIST_CAPTION_RE, TEXT_END_RE, TOOLBAR_RE
 from .numbers import DOC_TYPES, find_numbers, number_from_filename, type_from_code
-from .markers import (BREADCRUMB_RE, DATE_LINE_RE, FOOTER_RE, FURNITURE_RE, LIST_CAPTION_RE, TEXT_END_RE,
-                      TOOLBAR_RE)
 from .page import Page, element_lines, key_of, load_page
 from .published import find_published
 from .record import Record

@@ -215,7 +215,7 @@ def date_before(text: str, folded: str, tstart: int) -> tuple[str | None, str | 
         between = window[d.end:]
         if find_numbers(text[lo + d.end:tstart]) or "," not in between[:4]:
             return None, None
-        from .issuer import issuer_in_clause   # issuer imports nothing from here at module load
+        from .issuer import issuer_in_clause  # issuer imports nothing from here at module load
 
         return d.date.isoformat(), issuer_in_clause(text[lo + d.end:tstart].strip(" ,"))
     return None, None

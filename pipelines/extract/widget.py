@@ -13,7 +13,6 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlparse
 
-
 from .dates import VN_OFFSET, default_now, parse_date
 from .labels import Token, parse_count, parse_percent, tokenize
 from .page import Page, load_page

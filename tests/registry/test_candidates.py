@@ -56,8 +56,8 @@ def test_generate_country_one_file_per_province_and_human_rows_left_out(tmp_path
     assert len(generated) + len(missing) == len(_current("commune")) == 3321
     assert not {p.id for p in reg} & {p.id for p in human}
     # two communes of one folded name in a province get distinct ids and hosts
-    hp = [row for row in csv.DictReader(l for l in (out / "31-haiphong.csv").open(encoding="utf-8")
-                                         if not l.startswith("#"))]
+    hp = [row for row in csv.DictReader(ln for ln in (out / "31-haiphong.csv").open(encoding="utf-8")
+                                         if not ln.startswith("#"))]
     cam = [r for r in hp if r["name"] in ("UBND xã Cẩm Giang", "UBND xã Cẩm Giàng")]
     assert len(cam) == 2 and cam[0]["base_url"] != cam[1]["base_url"]
     # the human file is untouched by generation

@@ -55,7 +55,7 @@ def test_probe_records_each_outcome_and_review_promotes_only_found(net: SimNetwo
                     encoding="utf-8")
     res = _run(net, "review", "--registry", str(cand), "--into", str(into), "--accept-all-found")
     assert res.returncode == 0, res.stderr
-    promoted = [r for r in csv.DictReader(l for l in into.open(encoding="utf-8") if not l.startswith("#"))]
+    promoted = [r for r in csv.DictReader(ln for ln in into.open(encoding="utf-8") if not ln.startswith("#"))]
     assert [r["id"] for r in promoted] == ["p-hanoi", "p-laichau"]
     assert promoted[1]["cms"] == "vnportal" and promoted[1]["unverified"] == "" and promoted[1]["unit_code"] == "12"
 
