@@ -16,7 +16,7 @@ Design rules (issues 2 and 4):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -30,6 +30,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -85,6 +86,10 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     """Declarative base with the shared naming convention and type map."""
+
+    # Every model here is declared with ``__tablename__``, so its ``__table__`` is a real ``Table``
+    # (SQLAlchemy types it as the wider ``FromClause``, which has no insert/update/delete/name).
+    __table__: ClassVar[Table]
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
