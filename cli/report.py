@@ -54,7 +54,7 @@ def report_errors_exit_2(func: F) -> F:
 
 
 def db_option(func: F) -> F:
-    return click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)(func)  # type: ignore[return-value]
+    return click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)(func)
 
 
 def output_options(func: F) -> F:
@@ -65,13 +65,13 @@ def output_options(func: F) -> F:
                         help="table for people; csv/json for machines; xlsx for spreadsheets.")(func)
     func = excel_option(func)
     func = lang_option(func)
-    return func  # type: ignore[return-value]
+    return func
 
 
 def units_option(func: F) -> F:
     return click.option("--as-units", "as_units", type=click.Choice(AS_UNITS), default="historical", show_default=True,
                         help="historical: units as registered; current: by the unit each became after the "
-                             "2025 reorganisation, former names kept.")(func)  # type: ignore[return-value]
+                             "2025 reorganisation, former names kept.")(func)
 
 
 def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tuple[str, Sequence[str], Sequence[dict]]],
@@ -373,12 +373,12 @@ def _reviewer_options(func: F) -> F:
     func = click.option("--note", default=None, help="Why (kept with the correction).")(func)
     func = click.option("--reviewer", default=None, help="Who decided.")(func)
     func = _wait_option(func)
-    return db_option(func)  # type: ignore[return-value]
+    return db_option(func)
 
 
 def _wait_option(func: F) -> F:
     return click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=30.0, show_default=True,
-                        metavar="SECONDS", help=WAIT_HELP)(func)  # type: ignore[return-value]
+                        metavar="SECONDS", help=WAIT_HELP)(func)
 
 
 def _day(value: str | None, what: str) -> dt.date | None:

@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,7 +148,7 @@ def _make_spider_class() -> type:
                     return key
             return None
 
-        async def start(self):  # type: ignore[override]
+        async def start(self) -> AsyncIterator[Any]:
             for i, url in enumerate(self.urls):
                 yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
                               meta={"portal_id": f"url{i}", "index": i, "handle_httpstatus_all": True})

@@ -388,7 +388,7 @@ def trend_svg(province: str, series: Sequence[tuple[dict[str, Any], list[Point]]
                              f'cx="{x}" cy="{y}" r="3.5"><title>{esc(tip(unit["unit"], p))}</title></circle>')
         parts.append("</g>")
     if len(series) > 1 and combined:
-        coords = [(axis.x(index[p.bucket]), axis.y(p.rate)) for p in combined if p.rate is not None]  # type: ignore[arg-type]
+        coords = [(axis.x(index[p.bucket]), axis.y(p.rate)) for p in combined if p.rate is not None]
         if len(coords) > 1:
             line_tip = esc(fmt.t("province_line") + " " + province + ": "
                            + "; ".join(f"{titles.get(p.bucket, p.bucket)} {fmt.pct(p.rate)}" for p in combined))

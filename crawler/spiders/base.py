@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -112,7 +112,7 @@ class PortalSpider(scrapy.Spider):
         self.logger.info("ad-hoc portal %s: admitted host %s (%s)", portal_id, host, why)
 
     # ---- requests ----------------------------------------------------------------------------
-    async def start(self):  # type: ignore[override]
+    async def start(self) -> AsyncIterator[Any]:
         for portal in self.portals.values():
             for req in self.start_portal(portal):
                 yield req

@@ -13,7 +13,7 @@ not JSON, JSON of another shape) is stored as the read's fault, never raised.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urljoin
@@ -64,7 +64,7 @@ class Index766Spider(PortalSpider):
                 self._host_index.setdefault(h, sid)
         self.year = int(year) if year else observed_on().year
 
-    async def start(self):  # type: ignore[override]
+    async def start(self) -> AsyncIterator[Any]:
         for source in self.sources.values():
             yield self.index_request(source, page=1, readings=[], issues=[])
 

@@ -10,6 +10,7 @@ A citation is "<type> [số] <number>[,] [ngày <date>] [của <issuer>] [về �
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from core.vntext import fold_aligned
@@ -86,7 +87,7 @@ _PAD_RE = re.compile(r"[ \xa0]+")
 _DIGITS_BEFORE_RE = re.compile(r"\d{0,5}$")
 
 
-def _number_matches(text: str):  # type: ignore[no-untyped-def]
+def _number_matches(text: str) -> Iterator[re.Match[str]]:
     """NUMBER_RE matches, found by a cheap scan for "digit[/-]LETTER" and a full match there."""
     last = 0
     for q in _QUICK_RE.finditer(text):
