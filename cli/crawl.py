@@ -23,6 +23,7 @@ from cli.crawl_summary import print_layout_changes, print_summary, run_notes
 from cli.params import LEVEL, NAME, lang_option
 from core.clock import observed_on
 from core.paths import registry_to_read
+from crawler.failures import failure_kind
 from crawler.registry import DEFAULT_REGISTRY_PATH, RegistryError, UnknownPortalError, for_url, load_registry
 from reports.formatting import current_lang, vn_date
 from reports.labels import text
@@ -136,7 +137,7 @@ def run_crawl(
         stale = store.mark_stale_runs_incomplete()
         if stale:
             click.echo(text("crawl.stale", current_lang(), runs=", ".join(map(str, stale))), err=True)
-        args = {"spiders": list(spiders), "sources": list(sources), "province": province, "level": level, "url": url}
+        args: dict[str, Any] = {"spiders": list(spiders), "sources": list(sources), "province": province, "level": level, "url": url}
         if full:
             args["full"] = True  # issue 12: no conditional request, every listing walked, every document re-checked
         day = observed_on()
@@ -318,8 +319,10 @@ def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str,
     failures: list[str] = []
 
     def note(name: str, failure: Failure) -> None:
-        failures.append(f"spider {name} failed: {failure.type.__name__}: {failure.getErrorMessage()}")
-        log.error("spider %s failed", name, exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+        failures.append(f"spider {name} failed: {failure_kind(failure)}: {failure.getErrorMessage()}")
+        exc = failure.value
+        log.error("spider %s failed", name,
+                  exc_info=(type(exc), exc, failure.getTracebackObject()) if exc is not None else None)
 
     def after_discovery(results: list[tuple[bool, Any]]) -> Any:
         for name, (ok, value) in zip(names[:-1], results, strict=True):
@@ -336,7 +339,7 @@ def _crawl(store: Store, run_id: int, portals: list[Portal], spiders: tuple[str,
             reactor.callWhenRunning(stop, None)
             return
         with contextlib.suppress(ReactorNotRunning):  # a signal may have begun stopping it already
-            reactor.stop()
+            reactor.stop()  # type: ignore[misc]  # twisted types the global reactor's stop() as a plain attribute
 
     def stop_if_signalled() -> None:
         if pending:

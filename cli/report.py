@@ -74,7 +74,12 @@ def units_option(func: F) -> F:
                              "2025 reorganisation, former names kept.")(func)
 
 
-def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tuple[str, Sequence[str], Sequence[dict]]],
+# One worksheet: (part, keys, rows) or (part, keys, rows, totals row), as reports.xlsx.Sheet takes it.
+SheetSpec = (tuple[str, Sequence[str], Sequence[dict[str, Any]]]
+             | tuple[str, Sequence[str], Sequence[dict[str, Any]], dict[str, Any] | None])
+
+
+def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[SheetSpec],
          table: Table | None = None, text: str | None = None) -> None:
     """Write one report in the chosen format; the first sheet is also what CSV holds."""
     if excel_requested() and fmt != "csv":

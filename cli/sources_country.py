@@ -156,8 +156,7 @@ def review_cmd(file_: Path | None, into: Path | None, accept_all_found: bool, id
     lines: list[str] = []
     today = dt_today()
     for r in chosen:
-        cand = candidates.get(r.id)
-        row = cand.to_row()
+        row = candidates[r.id].to_row()  # `found` holds only ids of these candidates
         row.update(cms=r.cms or "unknown", unverified="",
                    notes=f"{row['notes']}; probe found {today}".strip("; "))
         have = existing.get(r.id)

@@ -23,6 +23,7 @@ from scrapy.http import FormRequest, Response, TextResponse
 from twisted.python.failure import Failure
 
 from core.clock import observed_on
+from crawler.failures import failure_kind, failure_reason
 from crawler.items import NationalIndexItem
 from crawler.registry import NationalSource, load_registry
 from crawler.spiders.base import PortalSpider, is_waf_page
@@ -122,10 +123,10 @@ class Index766Spider(PortalSpider):
     def on_index_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         sid = request.meta.get("portal_id")
-        self.crawler.stats.inc_value(f"cchc/errors/{failure.type.__name__}")
+        self.crawler.stats.inc_value(f"cchc/errors/{failure_kind(failure)}")
         if sid not in self.sources:
             return
         self.crawler.stats.inc_value("cchc/index766/faults")
-        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        reason = failure_reason(failure)
         yield NationalIndexItem(source_id=sid, url=request.url, year=self.year, status=None, error=reason,
                                 readings=request.meta.get("readings") or [], issues=request.meta.get("issues") or [])
