@@ -81,7 +81,7 @@ def load_real_corpus(directory: Path, markers: Markers | None = None, *, heldout
     counted like any other: chrome never reaches `text`). `heldout` keeps only the held-out (True) or
     the training (False) part.
     """
-    out = []
+    out: list[Fixture] = []
     if not directory.is_dir():
         return out
     for folder in sorted(p for p in directory.iterdir() if p.is_dir()):

@@ -77,7 +77,7 @@ def _cells(text: str) -> str:
 class FormalHeader:
     """What a document's header states about the document itself."""
 
-    number: str
+    number: str | None       # None: a motto-led header whose number line was not found
     type: str | None
     date: str | None
     organ: str | None        # the issuing organ as written (lines joined: "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH")

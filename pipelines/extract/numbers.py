@@ -111,8 +111,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
     for m in _number_matches(text):
         if m["sn"] is not None:
             first = m["ss"].split("-")[0]
-            code = fold_aligned(first).lower()
-            code = code if code in TYPE_CODES else None
+            folded = fold_aligned(first).lower()
+            code = folded if folded in TYPE_CODES else None
             out.append(NumberMatch(m.start(), m.end(), _PAD_RE.sub("", m.group(0)), code, False))
         else:
             code = fold_aligned(m["pt"]).lower()

@@ -148,7 +148,7 @@ class Page:
     _flat: str | None = None
     _flat_key: str | None = None
     _flat_low: str | None = None
-    title_el: object | None = None   # the headline element find_title chose (pruning keeps its ancestors)
+    title_el: lxml.html.HtmlElement | None = None   # the headline element find_title chose (pruning keeps its ancestors)
 
     @property
     def lines(self) -> list[str]:
