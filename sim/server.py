@@ -47,14 +47,15 @@ class ProxyHandler(BaseHTTPRequestHandler):
         host, _, port = self.path.rpartition(":")
         host = host.strip("[]").lower()
         net = self.server.net
-        if not port.isdigit() or not net.serves_host(host) or net.host_down(host):
+        tls_context = net.server_ssl_context  # None until the network has issued its certificates
+        if not port.isdigit() or not net.serves_host(host) or net.host_down(host) or tls_context is None:
             self._send_bad_gateway(host)
             return
         self.send_response(200, "Connection Established")
         self.end_headers()
         self.wfile.flush()
         try:
-            tls = net.server_ssl_context.wrap_socket(self.connection, server_side=True)
+            tls = tls_context.wrap_socket(self.connection, server_side=True)
         except (ssl.SSLError, OSError):
             self.close_connection = True
             return

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit, urlunsplit
 
 from core.vntext import nfc
@@ -113,6 +113,12 @@ def text_or_none(value: Any, limit: int | None = None) -> str | None:
 _NUMBER_JUNK = re.compile(r"[%\s\u00a0]")
 
 
+@overload
+def number(value: Any, *, integer: Literal[True]) -> int | None: ...
+@overload
+def number(value: Any, *, integer: Literal[False]) -> float | None: ...
+@overload
+def number(value: Any, *, integer: bool) -> int | float | None: ...
 def number(value: Any, *, integer: bool) -> int | float | None:
     """A count or a rate from an int, a float or a portal-formatted string ("2.142", "99,41%").
 

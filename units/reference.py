@@ -234,11 +234,11 @@ def _load_legacy_and_mapping(data: ReferenceData, current: dict[tuple[str, str],
     new_key_of: dict[tuple[str, str], str] = {}
     new_province_key_of: dict[str, str] = {}
     for pcode, pk, ward, wcode, wk in new_rows:
-        prov_key = current.get(("province", pad_code("province", pcode)))
-        if prov_key is None:
+        current_prov_key = current.get(("province", pad_code("province", pcode)))
+        if current_prov_key is None:
             raise UnitDataError(f"vietnamadminunits names a current province {pcode} that vietnam-provinces lacks")
-        new_province_key_of[pk] = prov_key
-        hits = by_name.get((prov_key, _spelling_key(ward)), [])
+        new_province_key_of[pk] = current_prov_key
+        hits = by_name.get((current_prov_key, _spelling_key(ward)), [])
         if len(hits) != 1:
             fallback = current.get(("commune", pad_code("commune", wcode)))
             if fallback is None:
@@ -354,7 +354,7 @@ def _index_by_code(units: Iterable[UnitRecord]) -> dict[tuple[str, str], list[Un
 def _load_earlier(data: ReferenceData, path: Path) -> None:
     """Units that ended before the 2025 snapshot (curated), with their successors."""
     index = _index_by_code(data.units)
-    pending: list[tuple[int, UnitRecord, str, bool]] = []
+    pending: list[tuple[int, UnitRecord, dt.date, str, bool]] = []  # (line, unit, day after it ended, ...)
     for line, row in _read_csv(path):
         level = row["level"]
         if level not in ("province", "district", "commune"):
@@ -378,9 +378,9 @@ def _load_earlier(data: ReferenceData, path: Path) -> None:
                          parent_key, province_key, valid_from, valid_to, "curated")
         if level == "province":
             rec = replace(rec, province_key=key)
-        pending.append((line, rec, row["successors"], row.get("successor_constituted", "") == "1"))
-    for line, rec, successors, constituted in pending:
-        day_after = rec.valid_to + dt.timedelta(days=1)  # type: ignore[operator]
+        pending.append((line, rec, valid_to + dt.timedelta(days=1), row["successors"],
+                        row.get("successor_constituted", "") == "1"))
+    for line, rec, day_after, successors, constituted in pending:
         for ref in _successor_refs(successors, path, line):
             code = pad_code(rec.level, ref.code)
             target = _version_at(index, rec.level, code, day_after)
