@@ -238,6 +238,9 @@ def _document(engine: Engine, blobs: BlobStore, url: str, run: Run, folder: str,
         if version is None:
             version = conn.execute(select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
                                    .order_by(DocumentVersion.version).limit(1)).first()
+        if version is None:
+            problems.append(f"the document {url} named by the report has no stored version")
+            return None
         record = {k: v for k, v in version._mapping.items() if k != "html_z"}
         record["document"] = {k: v for k, v in doc._mapping.items()}
         record["citations"] = [dict(r._mapping) for r in conn.execute(

@@ -24,6 +24,7 @@ with a window function), never every reading — and the charts draw at most tho
 """
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import html
 import math
@@ -109,7 +110,7 @@ class Fmt:
         text = vn_int(value)
         return text if self.lang == "vi" or value is None else text.replace(".", ",")
 
-    def pct(self, value: float | None, decimals: int = 2) -> str:
+    def pct(self, value: float | None, decimals: builtins.int = 2) -> str:  # `int` here is the method above
         if value is None:
             return "–"
         text = vn_number(value, decimals)
@@ -118,13 +119,14 @@ class Fmt:
         return text + "%"
 
     def date(self, value: dt.date | str | None) -> str:
-        if value in (None, ""):
+        if value is None or value == "":
             return ""
         if isinstance(value, str):
+            written = value
             try:
-                value = dt.date.fromisoformat(value[:10])
+                value = dt.date.fromisoformat(written[:10])
             except ValueError:
-                return value
+                return written
         return value.strftime("%d/%m/%Y")
 
     def level(self, level: str | None) -> str:
@@ -246,7 +248,7 @@ def load_trends(engine: Engine, runs: Sequence[Run], portals: Sequence[str], fmt
     cols = (WidgetReading.portal_id, WidgetReading.run_id, WidgetReading.total, WidgetReading.on_time,
             WidgetReading.late, WidgetReading.on_time_rate)
     ranges = _month_ranges(runs) if by == "month" else None
-    stmts: list[Select[Any]]
+    stmts: list[Select[*tuple[Any, ...]]]
     if by == "run":
         stmts = [select(*cols).where(WidgetReading.run_id <= runs[-1].id)
                  .order_by(WidgetReading.portal_id, WidgetReading.run_id)]
@@ -432,7 +434,8 @@ def province_totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         g = groups.setdefault(r["province"], [0, 0])
         g[0] += 1
         g[1] += 1 if r["found"] else 0
-    out = [{"province": p, "units": n, "found": f, "found_pct": pct(f, n)} for p, (n, f) in groups.items()]
+    out: list[dict[str, Any]] = [{"province": p, "units": n, "found": f, "found_pct": pct(f, n)}
+                                 for p, (n, f) in groups.items()]
     out.sort(key=lambda t: (-(t["found_pct"] or 0.0), -t["found"], vn_sort_key(t["province"])))
     return out
 
@@ -624,7 +627,7 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
     rates += [p.rate for pts in combined.values() for p in pts if p.rate is not None and len(by_province) > 0]
     lo, hi, ticks = shared_scale(rates)
     axis = Axis(lo, hi, tuple(ticks), tuple(trends.buckets))
-    figures = []
+    figures: list[str] = []
     for prov in _sorted_provinces(list(by_province)):
         series = by_province[prov]
         head = [fmt.h("unit")] + [b.title if trends.by == "month" else b.label for b in trends.buckets]
@@ -632,7 +635,7 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
         for n, (u, pts) in enumerate(series):
             at = {p.bucket: p for p in pts}
             swatch = f'<span class="swatch" style="background:{PALETTE[n % len(PALETTE)]}"></span>'
-            cells: list[Cell] = [(swatch + esc(u["unit"]), "", esc(u["unit"]))]
+            cells = [(swatch + esc(u["unit"]), "", esc(u["unit"]))]
             for b in trends.buckets:
                 p = at.get(b.key)
                 cells.append((esc(fmt.pct(p.rate)) if p else "", "num", "" if p is None or p.rate is None else f"{p.rate:g}"))

@@ -185,7 +185,10 @@ def add_correction(engine: Engine, action: str, *, document_url: str | None = No
             plan_year=plan_year, organ=organ, doc_number=doc_number, doc_date=doc_date, published_on=published_on,
             title=title, evidence=evidence, note=note, active=True,
         ))
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        if key is None:
+            raise ReportError("the database did not return the new correction's id")
+        return int(key[0])
 
 
 def withdraw(engine: Engine, correction_id: int) -> None:
