@@ -60,8 +60,10 @@ def main() -> int:
     save(world, "news_robots", urljoin(news.base_url, "/robots.txt"))
     index = save(world, "news_sitemap_index", urljoin(news.base_url, "/sitemap.xml")).decode("utf-8")
     save(world, "news_sitemap_urlset", first(r"<loc>([^<]+)</loc>", index, "sitemap in the index"))
-    article = first(r'<a href="([^"]+-\d+\.html)"', home, "CCHC article link")
-    save(world, "news_article", urljoin(news.base_url, article))
+    with_file = next((a for a in world.view(NEWS_PORTAL).articles if a.files), None)
+    if with_file is None:
+        raise SystemExit(f"error: {NEWS_PORTAL} shows no article with an attachment on day {DAY}")
+    save(world, "news_article", with_file.url)  # a CCHC plan with its PDF linked
 
     paged = world.portals[LISTING_PORTAL]
     listing_url = urljoin(paged.base_url, "/portal/Pages/Cai-cach-hanh-chinh.aspx")
