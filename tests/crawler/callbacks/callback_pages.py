@@ -14,6 +14,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "callbacks"
+_BY_SUFFIX = {".json": "application/json; charset=utf-8", ".xml": "application/xml", ".html": "text/html; charset=utf-8",
+              ".gz": "application/octet-stream"}
 
 
 def page_meta(name: str) -> dict[str, Any]:
@@ -31,10 +33,12 @@ def file_response(path: str | Path, url: str | None = None, *, meta: dict[str, A
     file = Path(path)
     if not file.suffix:
         file = PAGES / f"{path}.body"
-    saved = json.loads(file.with_suffix(".json").read_text(encoding="utf-8")) if file.with_suffix(".json").exists() else {}
+    # a saved page (NAME.body) has its URL, status and headers beside it; any other file (an API answer
+    # kept as .json, a page kept as .html) gets the content type its suffix names
+    saved = json.loads(file.with_suffix(".json").read_text(encoding="utf-8")) if file.suffix == ".body" else {}
     url = url or (request.url if request is not None else saved["url"])
-    headers = {k: v for k, v in saved.get("headers", [])}
-    ctype = headers.get("Content-Type", "text/html; charset=utf-8").lower()
+    headers = {k: v for k, v in saved.get("headers", [])} or {"Content-Type": _BY_SUFFIX.get(file.suffix, "text/html")}
+    ctype = headers["Content-Type"].lower()
     if request is None:
         request = Request(url, meta=dict(meta or {}))
     kind: type[Response]
