@@ -25,7 +25,7 @@ vn-dvcqg-766,Cổng Dịch vụ công quốc gia,,,,https://dichvucong.gov.vn/,,
 
 #: the simulated day the pages were saved on (scripts/save_callback_pages.py: seed 0, day 1)
 OBSERVED = dt.date.fromisoformat(page_meta("news_home")["observed_on"])
-NOW = dt.datetime.combine(OBSERVED, dt.time(9, 30), tzinfo=dt.timezone(dt.timedelta(hours=7)))
+NOW = dt.datetime.combine(OBSERVED, dt.time(12, 0), tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 S = TypeVar("S", bound=PortalSpider)
 

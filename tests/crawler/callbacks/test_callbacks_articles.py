@@ -29,7 +29,7 @@ def test_an_article_yields_its_fetch_then_the_page_for_extraction(spider: FeedsS
     assert isinstance(page, PageItem)
     assert (page.portal_id, page.url, page.requested_url, page.status) == ("p-phutho", ARTICLE, ARTICLE, 200)
     assert page.hints == HINTS and page.discovered_by == "feeds"
-    assert page.fetched_at == "2026-03-02T02:30:00+00:00"
+    assert page.fetched_at == "2026-03-02T05:00:00+00:00"
 
 
 def test_the_page_carries_its_html_its_attachment_and_its_raw_copy(spider: FeedsSpider) -> None:

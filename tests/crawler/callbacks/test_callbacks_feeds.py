@@ -42,7 +42,7 @@ def test_parse_feed_records_the_fetch_and_that_the_portal_has_a_feed(spider: Fee
     assert isinstance(fetch, FetchItem)
     assert (fetch.portal_id, fetch.url, fetch.status, fetch.error, fetch.discovered_by) == (
         "p-phutho", "https://phutho.gov.vn/vi/news/rss/", 200, None, "feeds")
-    assert fetch.fetched_at == "2026-03-02T02:30:00+00:00"  # the frozen clock, in UTC
+    assert fetch.fetched_at == "2026-03-02T05:00:00+00:00"  # the frozen clock, in UTC
     assert fetch.content_hash is not None and len(fetch.content_hash) == 64
     assert isinstance(health, HealthItem)
     assert (health.portal_id, health.url, health.has_feed) == ("p-phutho", "https://phutho.gov.vn/", True)
