@@ -50,7 +50,9 @@ def registry(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_spider(registry: Path) -> Callable[..., Any]:
-    """`make_spider(SpiderClass, sources="p-phutho", **kwargs)`: the spider as `scrapy crawl` builds it."""
-    def build(cls: type[S], sources: str, **kwargs: Any) -> S:
-        return cls.from_crawler(get_crawler(cls), sources=sources, registry=str(registry), **kwargs)
+    """`make_spider(SpiderClass, sources="p-phutho", settings={...}, **kwargs)`: the spider as `scrapy crawl`
+    builds it (the settings are the crawl's, the keyword arguments the spider's `-a` arguments)."""
+    def build(cls: type[S], sources: str, settings: dict[str, Any] | None = None, **kwargs: Any) -> S:
+        return cls.from_crawler(get_crawler(cls, settings_dict=settings), sources=sources, registry=str(registry),
+                                **kwargs)
     return build
