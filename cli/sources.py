@@ -126,8 +126,9 @@ def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | No
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
-        for row in (*portals, *national):
-            writer.writerow(row.to_row())
+        sources: list[Portal | NationalSource] = [*portals, *national]
+        for source in sources:
+            writer.writerow(source.to_row())
         click.echo(out.getvalue(), nl=False)
     else:
         click.echo(_table(portals))

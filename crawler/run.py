@@ -250,6 +250,8 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
     from twisted.internet.defer import DeferredList
     from twisted.internet.error import ReactorNotRunning
 
+    from crawler.failures import failure_kind
+
     class _Process(CrawlerProcess):
         """Remembers which signal asked it to stop, so the run can say so."""
 
@@ -284,8 +286,10 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
     failures: list[str] = []
 
     def note(name: str, failure: Failure) -> None:
-        failures.append(f"spider {name} failed: {failure.type.__name__}: {failure.getErrorMessage()}")
-        log.error("spider %s failed", name, exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+        failures.append(f"spider {name} failed: {failure_kind(failure)}: {failure.getErrorMessage()}")
+        exc = failure.value
+        log.error("spider %s failed", name,
+                  exc_info=(type(exc), exc, failure.getTracebackObject()) if exc is not None else None)
 
     def after_discovery(results: list[tuple[bool, Any]]) -> Any:
         for name, (ok, value) in zip(names[:-1], results, strict=True):

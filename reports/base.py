@@ -163,7 +163,7 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
             if unit is not None:
                 current = catalog.current_units(unit)
                 names = [c.unit.full_name for c in current]
-                provinces = {catalog.province_of(c.unit).name for c in current if catalog.province_of(c.unit)}
+                provinces = {prov.name for c in current if (prov := catalog.province_of(c.unit)) is not None}
                 if names and names != [unit.full_name]:
                     # merged or renamed: shown as the current unit(s), the registered name kept beside it
                     info.unit = " + ".join(names)

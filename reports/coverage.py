@@ -140,7 +140,7 @@ def totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         groups.setdefault((r["province"], r["level"]), []).append(r["found"])
         groups.setdefault((r["province"], "*"), []).append(r["found"])
         groups.setdefault(("*", "*"), []).append(r["found"])
-    out = []
+    out: list[dict[str, Any]] = []
     for (prov, lv), flags in groups.items():
         n, f = len(flags), sum(flags)
         out.append({"province": "Tất cả" if prov == "*" else prov, "level": "tất cả" if lv == "*" else lv,

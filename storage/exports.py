@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from sqlalchemy import collate, func, select
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.errors import ExportError
 from storage.models import CrawlRun, Document, DocumentVersion, Portal, PortalHealth, WidgetReading

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from storage_factories import REGISTRY_ROWS, REPO, TQ, child_env, page
 
 from storage import Store
 from storage.models import Document, DocumentSighting, DocumentVersion, Fetch
-from storage_factories import REGISTRY_ROWS, REPO, TQ, child_env, page
 
 BATCH = 25
 BATCHES = 12
