@@ -168,8 +168,8 @@ def _unit_messages(registry: Registry) -> list[str]:
     post-2025 list and its current province (as `sources generate` writes them) is linked to that list:
     the curated units file lists only the departments a person has checked, and a candidate for another
     one is not an error but a guess the probe will confirm."""
-    from crawler.candidates import standard_department_names
     from core.vntext import fold
+    from crawler.candidates import standard_department_names
     from units.portals import portal_unit_issues
     from units.resolve import default_catalog
 

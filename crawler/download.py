@@ -115,9 +115,8 @@ class _Shared:
     @classmethod
     def acquire(cls, crawler: Crawler) -> tuple[HTTPConnectionPool, Any]:
         if cls.pool is None or cls.context is None:
-            from twisted.internet import reactor
-
             from scrapy.core.downloader.handlers.http11 import _LenientHTTP11ClientFactory
+            from twisted.internet import reactor
 
             settings = crawler.settings
             pool = HTTPConnectionPool(reactor, persistent=True)

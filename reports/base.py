@@ -24,12 +24,10 @@ from core.vntext import fold
 from reports.corrections import apply_corrections, corrected_urls
 from reports.docstate import DocState
 from reports.labels import vn_sort_key
+from reports.vocab import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError  # noqa: F401  (re-exported)
 from storage import Store
 from storage.errors import StorageError
 from storage.models import CrawlRun, Document, DocumentVersion, Portal
-
-from reports.vocab import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError  # noqa: F401  (re-exported)
-
 
 __all__ = [
     "AS_UNITS", "KINDS", "LEVELS", "ORGANS", "DocState", "ReportError", "Run", "UnitInfo", "load_documents",

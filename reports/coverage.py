@@ -14,8 +14,19 @@ from typing import Any
 from sqlalchemy import Engine
 
 from reports.base import (
-    KINDS, ORGANS, DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, organ_matches,
-    parse_day, plan_candidates, run_as_of,
+    KINDS,
+    ORGANS,
+    DocState,
+    ReportError,
+    Run,
+    UnitInfo,
+    load_documents,
+    load_runs,
+    load_units,
+    organ_matches,
+    parse_day,
+    plan_candidates,
+    run_as_of,
 )
 from reports.formatting import Column, Table, pct
 

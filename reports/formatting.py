@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextvars
 import csv
-import functools
 import datetime as dt
+import functools
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence

@@ -27,7 +27,6 @@ The parts live beside this module: building blocks in ``reports.htmlkit``, the t
 """
 from __future__ import annotations
 
-import builtins
 import datetime as dt
 from collections.abc import Callable
 from importlib import resources

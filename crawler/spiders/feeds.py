@@ -13,8 +13,8 @@ from urllib.parse import urljoin
 import feedparser
 from scrapy.http import Response, TextResponse
 
-from crawler.items import HealthItem
 from crawler.hosts import allows
+from crawler.items import HealthItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 

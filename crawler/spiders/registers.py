@@ -16,8 +16,8 @@ from scrapy.http import Response, TextResponse
 from core.vntext import clean_space, fold
 from crawler.capture import raw_of
 from crawler.families import profile
-from crawler.items import PageItem, SeenItem, ValidatorItem
 from crawler.hosts import allows
+from crawler.items import PageItem, SeenItem, ValidatorItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, canonical, is_cchc_text
 from crawler.spiders.paging import next_page_links

@@ -32,8 +32,8 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from core.clock import observed_on
 from core.vntext import fold
 from crawler.families import is_article_url, may_be_page
-from crawler.items import FetchItem
 from crawler.hosts import allows
+from crawler.items import FetchItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 

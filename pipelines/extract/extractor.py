@@ -17,7 +17,6 @@ from .attachments import find_attachments
 from .classify import category as classify_category
 from .dates import VN_OFFSET, default_now
 from .docfields import detail_fields
-from .document import analyse
 from .header import parse_header
 from .issuer import PortalContext
 from .maintext import TRAFILATURA_OPTIONS, _article_root, _lines_after_title, clean_text

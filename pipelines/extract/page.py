@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 import lxml.html
-from core.vntext import fold_aligned, nfc
 from lxml import etree
+
+from core.vntext import fold_aligned, nfc
 
 from .budget import MAX_MARKUP_CHARS, cap_attributes, cap_tree
 
