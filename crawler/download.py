@@ -123,7 +123,7 @@ class _Shared:
             pool.maxPersistentPerHost = max(settings.getint("CONCURRENT_REQUESTS"),
                                             settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), 1)
             pool.cachedConnectionTimeout = settings.getint("CCHC_IDLE_CONNECTION_SECONDS", DEFAULT_IDLE_SECONDS)
-            pool._factory = _LenientHTTP11ClientFactory  # type: ignore[attr-defined]  # as Scrapy's handler does
+            pool._factory = _LenientHTTP11ClientFactory  # as Scrapy's handler does
             cls.pool = pool
             cls.context = SharedTLSPolicy(_load_context_factory_from_settings(crawler))
         cls.users += 1

@@ -306,7 +306,7 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
             reactor.callWhenRunning(stop, None)
             return
         with contextlib.suppress(ReactorNotRunning):  # a signal may have begun stopping it already
-            reactor.stop()
+            reactor.stop()  # type: ignore[misc]  # twisted types the global reactor's stop() as a plain attribute
 
     def stop_if_signalled() -> None:
         if pending:

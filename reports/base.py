@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, and_, false, func, inspect, or_, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
 from core.clock import observed_on as today_observed
 from core.vntext import fold
@@ -238,7 +239,7 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
                    v.doc_number, v.doc_type, v.doc_date, v.issuer, v.organ, v.plan_year, v.sections, v.deadlines,
                    v.plan_period, newest).where(_known_runs(v.first_seen_run_id, known))
     if candidates is not None:
-        wanted = v.document_id.in_(candidates)
+        wanted: ColumnElement[bool] = v.document_id.in_(candidates)
         urls = corrected_urls(engine)
         if urls:
             wanted = or_(wanted, v.document_id.in_(select(Document.id).where(Document.url.in_(sorted(urls)))))
