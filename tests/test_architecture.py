@@ -60,20 +60,39 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("storage.incremental", "crawler.incremental"): "storage writes the known-pages file the crawler reads",
     ("reports.deadlines", "cli.params"): "the deadlines sheet reuses the CLI's level vocabulary",
     ("alerts.config", "cli.params"): "alert rules reuse the CLI's level vocabulary",
+    # The crawl's orchestration moved out of the CLI into the crawler room (crawler/run.py, shared by
+    # `cchc crawl`, the workers and Scrapyd jobs): it is the one crawler code that opens, resumes and
+    # closes runs in the database and writes the known-pages file; spiders still never touch storage.
+    ("crawler.run", "storage"): "crawl orchestration (crawler/run.py) opens, resumes and closes the run in the database",
+    ("crawler.run", "storage.datadir"): "the run's files (log, attachments, known pages) live beside its database",
+    ("crawler.run", "storage.incremental"): "the run's known-pages file is written from the database before the crawl",
+    ("crawler.run", "storage.index_models"): "a run's outcome counts the national index fetches it stored",
+    ("crawler.run", "storage.models"): "resuming today's interrupted run reads the newest CrawlRun",
+    ("crawler.run", "settings"): "the crawl's Scrapy settings are built from the project's settings module by name",
+    ("crawler.lifecycle", "storage"): "a Scrapyd job (RunLifecycle) opens and closes its own run",
+    ("crawler.lifecycle", "storage.datadir"): "a Scrapyd job's run files live beside its database",
+    ("crawler.workers_run", "storage"): "a worker of a distributed run opens the run's database",
+    ("crawler.workers_run", "storage.datadir"): "a worker's run files live beside the run's database",
+    ("crawler.workers_run", "storage.models"): "a worker checks the run named in Redis exists and is open",
+    ("crawler.workers", "pipelines.storage"): "a worker acknowledges a request only after the storage pipeline wrote its items",
 }
 
-#: import cycles between modules today (issue 10: to be removed by the storage/units/reports split)
+#: import cycles between modules today. The storage, units and reports splits removed units.catalog ↔
+#: units.reference, units.db ↔ units.portals and most of the reports cycle; what remains is listed.
 KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset({
-    frozenset({"units.catalog", "units.reference"}),
-    frozenset({"units.db", "units.portals"}),
-    frozenset({"storage", "storage.incremental", "storage.index_store", "storage.store"}),
-    frozenset({"reports", "reports.base", "reports.formatting", "reports.review", "reports.trend", "reports.xlsx"}),
+    # the Store's modules import their siblings through the package (`from storage import exports`), whose
+    # __init__ re-exports Store from storage.store
+    frozenset({"storage", "storage.database", "storage.documents", "storage.incremental", "storage.index_store",
+               "storage.readings", "storage.runs", "storage.store", "storage.writes"}),
+    frozenset({"reports.formatting", "reports.xlsx"}),
     frozenset({"reports.compliance", "reports.deadlines"}),
     frozenset({"reports.evidence_index", "reports.evidence_pack"}),
     frozenset({"alerts.config", "alerts.kinds", "alerts.kinds.deadlines", "alerts.kinds.documents",
                "alerts.kinds.layout", "alerts.kinds.portals", "alerts.kinds.widgets", "alerts.registry",
                "alerts.scope"}),
     frozenset({"sim.network", "sim.server"}),
+    # `cchc crawl --workers` starts the workers (cli.worker); a worker prints the run's end as the crawl does
+    frozenset({"cli.crawl", "cli.worker"}),
 })
 
 
