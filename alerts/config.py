@@ -57,7 +57,7 @@ class RulesFile:
     lang: str = "vi"
 
 
-class _Mapping(dict):  # type: ignore[type-arg]
+class _Mapping(dict):
     """A YAML mapping that remembers the line of itself and of each key (1-based)."""
 
     line: int = 0
@@ -80,7 +80,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     return out
 
 
-class _Sequence(list):  # type: ignore[type-arg]
+class _Sequence(list):
     """A YAML sequence that remembers the line of each item (1-based)."""
 
     item_lines: list[int]
@@ -92,8 +92,8 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _Sequen
     return out
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 class Problem(Exception):

@@ -50,7 +50,7 @@ def body_format(url: str) -> str:
     declared = getattr(obj, "notify_format", None)
     if isinstance(declared, (tuple, list)):  # apprise 2: the formats a service reads, preferred first
         declared = declared[0] if declared else None
-    return _FORMATS.get(declared, "text")
+    return _FORMATS.get(declared, "text") if declared is not None else "text"
 
 
 def send(url: str, title: str, body: str, fmt: str) -> Outcome:

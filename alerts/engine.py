@@ -58,11 +58,11 @@ def pick_run(session: Session, run_id: int | None) -> RunRef:
             raise AlertsError(f"--run {run_id}: there is no run {run_id}"
                               + (f" (runs 1..{last}; see `cchc export runs`)" if last else " (the database holds no run)"))
         return RunRef(row[0], row[1])
-    row = session.execute(select(CrawlRun.id, CrawlRun.observed_on).where(CrawlRun.status == "complete")
-                          .order_by(CrawlRun.id.desc()).limit(1)).first()
-    if row is None:
+    newest = session.execute(select(CrawlRun.id, CrawlRun.observed_on).where(CrawlRun.status == "complete")
+                             .order_by(CrawlRun.id.desc()).limit(1)).first()
+    if newest is None:
         raise AlertsError("the database holds no complete run: run `cchc crawl` first (or give --run N)")
-    return RunRef(row[0], row[1])
+    return RunRef(newest[0], newest[1])
 
 
 def previous_run(session: Session, run: RunRef) -> RunRef | None:

@@ -28,7 +28,7 @@ def scope_clause(session: Session, scope: Scope) -> Callable[[Any], ColumnElemen
     if scope.province is not None:
         wanted = fold(scope.province).strip()
         stored = session.scalars(select(Portal.province).where(Portal.province.is_not(None)).distinct())
-        provinces = [p for p in stored if fold(p).strip() == wanted]
+        provinces = [p for p in stored if p is not None and fold(p).strip() == wanted]
         if not provinces:
             raise ScopeError(f"scope.province {scope.province!r}: no portal of the database is in that province")
     if scope.units:

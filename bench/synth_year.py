@@ -330,7 +330,7 @@ def write_portals(conn: Connection, portals: Sequence[SynthPortal]) -> None:
     from storage.models import Portal
     from storage.portal_sync import portal_values
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     rows = [{**portal_values(p.row()), "in_registry": True, "created_at": now, "updated_at": now} for p in portals]
     for i in range(0, len(rows), BATCH):
         conn.execute(insert(Portal), rows[i:i + BATCH])
@@ -347,7 +347,7 @@ def write_runs(conn: Connection, days: int, day0: dt.date) -> list[tuple[int, dt
     rows = []
     for d in range(days):
         day = day0 + dt.timedelta(days=d)
-        start = dt.datetime.combine(day, dt.time(1, 0), dt.timezone.utc)
+        start = dt.datetime.combine(day, dt.time(1, 0), dt.UTC)
         rows.append({"id": d + 1, "trigger": "schedule", "status": "complete", "started_at": start,
                      "finished_at": start + dt.timedelta(minutes=50), "observed_on": day,
                      "args": {"spiders": ["widget", "feeds", "sitemaps", "listings", "registers"], "synthesised": True},
@@ -371,7 +371,7 @@ def write_documents(conn: Connection, batch: Sequence[Doc], day0: dt.date) -> tu
             content_hash = hashlib.sha256(body.encode()).hexdigest()
             if v is last:
                 last_hash = content_hash
-            fetched = dt.datetime.combine(day0 + dt.timedelta(days=v.first_day), dt.time(1, 30), dt.timezone.utc)
+            fetched = dt.datetime.combine(day0 + dt.timedelta(days=v.first_day), dt.time(1, 30), dt.UTC)
             record = {k: (x.isoformat() if isinstance(x, dt.date) else x) for k, x in v.fields.items() if k != "text"}
             record["url"] = d.url
             versions.append({

@@ -72,7 +72,7 @@ def run_notes(store: Any, run_id: int, lang: str | None = None) -> dict[str, lis
             .group_by(Fetch.portal_id, Fetch.error).order_by(Fetch.portal_id, Fetch.error)
         ).all()
         for portal, error, n in rows:
-            if error.startswith("HTTP 404"):
+            if error is None or error.startswith("HTTP 404"):  # None is filtered out above
                 continue
             line = (text("crawl.note_robots", lang, n=vn_int(n)) if "robots.txt" in error
                     else text("crawl.note_failed", lang, n=vn_int(n), error=error[:90]))

@@ -158,7 +158,7 @@ def lang_option(func: F) -> F:
     (JSON, JSONL, ``--format csv``) are the same in every language."""
     return click.option("--lang", type=click.Choice(labels.LANGS), default=labels.DEFAULT_LANG, show_default=True,
                         is_eager=True, expose_value=False, callback=_set_lang,
-                        help="Language of human outputs (tables, xlsx): vi or en.")(func)  # type: ignore[return-value]
+                        help="Language of human outputs (tables, xlsx): vi or en.")(func)
 
 
 def _set_excel(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
@@ -169,7 +169,7 @@ def _set_excel(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
 def excel_option(func: F) -> F:
     """``--excel``: CSV for people: UTF-8 with a byte-order mark and CRLF, so Excel opens it cleanly."""
     return click.option("--excel", is_flag=True, expose_value=False, callback=_set_excel,
-                        help="CSV for Excel: UTF-8 with a byte-order mark, CRLF line ends.")(func)  # type: ignore[return-value]
+                        help="CSV for Excel: UTF-8 with a byte-order mark, CRLF line ends.")(func)
 
 
 def excel_requested() -> bool:

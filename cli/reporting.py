@@ -59,7 +59,7 @@ def report_errors_exit_2(func: F) -> F:
 
 
 def db_option(func: F) -> F:
-    return click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)(func)  # type: ignore[return-value]
+    return click.option("--db", "db_url", default=None, metavar="URL", help=DB_OPTION_HELP)(func)
 
 
 def output_options(func: F) -> F:
@@ -70,16 +70,21 @@ def output_options(func: F) -> F:
                         help="table for people; csv/json for machines; xlsx for spreadsheets.")(func)
     func = excel_option(func)
     func = lang_option(func)
-    return func  # type: ignore[return-value]
+    return func
 
 
 def units_option(func: F) -> F:
     return click.option("--as-units", "as_units", type=click.Choice(AS_UNITS), default="historical", show_default=True,
                         help="historical: units as registered; current: by the unit each became after the "
-                             "2025 reorganisation, former names kept.")(func)  # type: ignore[return-value]
+                             "2025 reorganisation, former names kept.")(func)
 
 
-def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[tuple[str, Sequence[str], Sequence[dict]]],
+# One worksheet: (part, keys, rows) or (part, keys, rows, totals row), as reports.xlsx.Sheet takes it.
+SheetSpec = (tuple[str, Sequence[str], Sequence[dict[str, Any]]]
+             | tuple[str, Sequence[str], Sequence[dict[str, Any]], dict[str, Any] | None])
+
+
+def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[SheetSpec],
          table: Table | None = None, text: str | None = None) -> None:
     """Write one report in the chosen format; the first sheet is also what CSV holds."""
     if excel_requested() and fmt != "csv":

@@ -34,12 +34,12 @@ def _reviewer_options(func: F) -> F:
     func = click.option("--note", default=None, help="Why (kept with the correction).")(func)
     func = click.option("--reviewer", default=None, help="Who decided.")(func)
     func = _wait_option(func)
-    return db_option(func)  # type: ignore[return-value]
+    return db_option(func)
 
 
 def _wait_option(func: F) -> F:
     return click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=30.0, show_default=True,
-                        metavar="SECONDS", help=WAIT_HELP)(func)  # type: ignore[return-value]
+                        metavar="SECONDS", help=WAIT_HELP)(func)
 
 
 def _day(value: str | None, what: str) -> dt.date | None:

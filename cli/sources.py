@@ -126,8 +126,9 @@ def list_cmd(province: str | None, level: str | None, fmt: str, file_: Path | No
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
-        for row in (*portals, *national):
-            writer.writerow(row.to_row())
+        sources: list[Portal | NationalSource] = [*portals, *national]
+        for source in sources:
+            writer.writerow(source.to_row())
         click.echo(out.getvalue(), nl=False)
     else:
         click.echo(_table(portals))
@@ -167,8 +168,8 @@ def _unit_messages(registry: Registry) -> list[str]:
     post-2025 list and its current province (as `sources generate` writes them) is linked to that list:
     the curated units file lists only the departments a person has checked, and a candidate for another
     one is not an error but a guess the probe will confirm."""
-    from crawler.candidates import standard_department_names
     from core.vntext import fold
+    from crawler.candidates import standard_department_names
     from units.portals import portal_unit_issues
     from units.resolve import default_catalog
 

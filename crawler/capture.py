@@ -36,7 +36,7 @@ def raw_of(response: Response, kind: str) -> dict[str, Any]:
         "url": response.url,
         "requested_url": response.meta.get("redirected_from") or (request.url if request is not None else response.url),
         "status": response.status,
-        "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "headers": kept_headers(response),
         "body": bytes(response.body or b""),
     }

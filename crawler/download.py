@@ -115,9 +115,7 @@ class _Shared:
     @classmethod
     def acquire(cls, crawler: Crawler) -> tuple[HTTPConnectionPool, Any]:
         if cls.pool is None or cls.context is None:
-            from scrapy.core.downloader.handlers.http11 import (
-                _LenientHTTP11ClientFactory,
-            )
+            from scrapy.core.downloader.handlers.http11 import _LenientHTTP11ClientFactory
             from twisted.internet import reactor
 
             settings = crawler.settings
@@ -125,7 +123,7 @@ class _Shared:
             pool.maxPersistentPerHost = max(settings.getint("CONCURRENT_REQUESTS"),
                                             settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), 1)
             pool.cachedConnectionTimeout = settings.getint("CCHC_IDLE_CONNECTION_SECONDS", DEFAULT_IDLE_SECONDS)
-            pool._factory = _LenientHTTP11ClientFactory  # type: ignore[attr-defined]  # as Scrapy's handler does
+            pool._factory = _LenientHTTP11ClientFactory  # as Scrapy's handler does
             cls.pool = pool
             cls.context = SharedTLSPolicy(_load_context_factory_from_settings(crawler))
         cls.users += 1

@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,12 +119,13 @@ def project_settings(overrides: Mapping[str, Any] | None = None) -> Any:
     return s
 
 
-def _make_spider_class() -> type:
+def _make_spider_class() -> type[Any]:
     """The fetch spider (built lazily: importing this module must not import Scrapy's engine)."""
     import scrapy
     from scrapy.http import Request, Response
     from twisted.python.failure import Failure
 
+    from crawler.failures import failure_reason
     from crawler.hosts import host_allowed, host_of
 
     class FetchSpider(scrapy.Spider):
@@ -148,7 +149,7 @@ def _make_spider_class() -> type:
                     return key
             return None
 
-        async def start(self):  # type: ignore[override]
+        async def start(self) -> AsyncIterator[Any]:
             for i, url in enumerate(self.urls):
                 yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
                               meta={"portal_id": f"url{i}", "index": i, "handle_httpstatus_all": True})
@@ -169,7 +170,7 @@ def _make_spider_class() -> type:
             request = failure.request  # type: ignore[attr-defined]
             i = request.meta["index"]
             self.results[i] = FetchedPage(url=self.urls[i], final_url=request.url, status=None,
-                                          error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500])
+                                          error=failure_reason(failure))
 
     return FetchSpider
 
@@ -179,10 +180,13 @@ def _child(job_path: str) -> int:
 
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     process = CrawlerProcess(project_settings(job["settings"]))
-    crawler = process.create_crawler(_make_spider_class())
+    spider_class = _make_spider_class()
+    crawler = process.create_crawler(spider_class)
     process.crawl(crawler, urls=job["urls"], extra_hosts=job["extra_hosts"])
     process.start()
     spider = crawler.spider
+    if not isinstance(spider, spider_class):
+        raise RuntimeError("the fetch crawl did not create its spider")
     pages = [
         page or FetchedPage(url=url, final_url=url, status=None, error="not fetched (the crawl stopped first)")
         for url, page in zip(job["urls"], spider.results)

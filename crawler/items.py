@@ -12,7 +12,7 @@ from typing import Any
 
 
 def utcnow_iso() -> str:
-    return dt.datetime.now(tz=dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(tz=dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass

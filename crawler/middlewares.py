@@ -19,7 +19,7 @@ host allow-list would silently allow every host.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
@@ -43,6 +43,16 @@ def is_forbidden_address(host: str) -> bool:
     return is_forbidden_host(host)
 
 
+@runtime_checkable
+class HostPolicy(Protocol):
+    """What the guards ask a spider: which hosts a portal may use, and which portal owns a host.
+    A spider without it (a plain Scrapy spider) is not host-restricted."""
+
+    def allowed_hosts_for(self, key: str | None) -> set[str]: ...
+
+    def portal_for_host(self, host: str) -> str | None: ...
+
+
 def crawling_spider(crawler: Any, spider: Spider | None) -> Any:
     """The spider whose host policy applies: the one passed (unit tests, older Scrapy) or the
     crawler's own."""
@@ -57,7 +67,7 @@ class HostGuardMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "HostGuardMiddleware":
+    def from_crawler(cls, crawler: Any) -> HostGuardMiddleware:
         return cls(crawler.stats, crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
@@ -71,12 +81,11 @@ class HostGuardMiddleware:
             self.stats.inc_value("cchc/refused/internal_address")
             logger.info("refused request to an internal address: %s (%s)", request.url, problem)
             raise IgnoreRequest(f"refused: {request.url} points to an internal address ({problem})")
-        spider = crawling_spider(self.crawler, spider)
-        allowed_for = getattr(spider, "allowed_hosts_for", None)
-        if allowed_for is None:
+        policy = crawling_spider(self.crawler, spider)
+        if not isinstance(policy, HostPolicy):
             return None
-        portal_id = request.meta.get("portal_id") or spider.portal_for_host(host)
-        if portal_id is None or not allows(allowed_for(portal_id), request.url):
+        portal_id = request.meta.get("portal_id") or policy.portal_for_host(host)
+        if portal_id is None or not allows(policy.allowed_hosts_for(portal_id), request.url):
             self.stats.inc_value("cchc/refused/off_registry_host")
             logger.info("refused off-registry request %s (portal %s)", request.url, portal_id)
             raise IgnoreRequest(f"refused: host {host} is not one of portal {portal_id}'s hosts")
@@ -110,7 +119,7 @@ class GuardedRedirectMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "GuardedRedirectMiddleware":
+    def from_crawler(cls, crawler: Any) -> GuardedRedirectMiddleware:
         return cls(crawler.stats, crawler.settings.getint("REDIRECT_MAX_TIMES", 5), crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
@@ -118,7 +127,7 @@ class GuardedRedirectMiddleware:
             return response
         if request.meta.get("dont_redirect"):
             return response
-        location = response.headers.get(b"Location", b"").decode("latin-1")
+        location = (response.headers.get(b"Location") or b"").decode("latin-1")
         target = urljoin(request.url, location)
         host = host_of(target)
         portal_id = request.meta.get("portal_id")

@@ -103,7 +103,7 @@ def probe(portals: Sequence[Portal], *, concurrency: int = 8, delay: float = 1.0
 
     settings = {"CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
                 "DOWNLOAD_DELAY": delay, "RETRY_TIMES": 1, **(settings or {})}
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     # rows naming the same other hosts share a fetch, so a redirect may reach only its own row's hosts
     groups: dict[tuple[str, ...], list[Portal]] = {}
     for p in portals:

@@ -16,7 +16,7 @@ class Progress:
         self.loop: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "Progress":
+    def from_crawler(cls, crawler: Any) -> Progress:
         if not crawler.settings.getbool("CCHC_PROGRESS"):
             raise NotConfigured
         ext = cls(crawler, crawler.settings.getfloat("CCHC_PROGRESS_INTERVAL", 5.0))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -57,7 +58,7 @@ class Selection:
 _REGISTRIES: dict[tuple[str, int, int], Registry] = {}
 
 
-def registry_of_run(path: str | None) -> Registry:
+def registry_of_run(path: str | os.PathLike[str] | None) -> Registry:
     """`load_registry(path)`, parsed once per process for a file whose size and mtime are unchanged
     (a folder of registry files is read every time): every spider of a crawl selects its portals, and
     parsing the registry seven times was a visible share of an incremental day's CPU."""
@@ -269,6 +270,8 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
     from twisted.internet.defer import DeferredList
     from twisted.internet.error import ReactorNotRunning
 
+    from crawler.failures import failure_kind
+
     class _Process(CrawlerProcess):
         """Remembers which signal asked it to stop, so the run can say so."""
 
@@ -303,8 +306,10 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
     failures: list[str] = []
 
     def note(name: str, failure: Failure) -> None:
-        failures.append(f"spider {name} failed: {failure.type.__name__}: {failure.getErrorMessage()}")
-        log.error("spider %s failed", name, exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+        failures.append(f"spider {name} failed: {failure_kind(failure)}: {failure.getErrorMessage()}")
+        exc = failure.value
+        log.error("spider %s failed", name,
+                  exc_info=(type(exc), exc, failure.getTracebackObject()) if exc is not None else None)
 
     def after_discovery(results: list[tuple[bool, Any]]) -> Any:
         for name, (ok, value) in zip(names[:-1], results, strict=True):
@@ -321,7 +326,7 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
             reactor.callWhenRunning(stop, None)
             return
         with contextlib.suppress(ReactorNotRunning):  # a signal may have begun stopping it already
-            reactor.stop()
+            reactor.stop()  # type: ignore[misc]  # twisted types the global reactor's stop() as a plain attribute
 
     def stop_if_signalled() -> None:
         if pending:

@@ -11,6 +11,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
+from scrapy.pipelines.media import FileInfoOrError
 
 from crawler.capture import raw_of
 from pipelines.files_store import BlobFilesStore
@@ -52,12 +53,13 @@ class AttachmentsPipeline(FilesPipeline):
         meta["requested_url"] = request.url
         return {**result, "raw": meta}
 
-    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+    def item_completed(self, results: list[FileInfoOrError], item: Any, info: Any) -> Any:
         adapter = ItemAdapter(item)
         if "files" not in adapter.field_names():
             return item
         stats = info.spider.crawler.stats if info.spider else None
         files: list[dict[str, Any]] = []
+        value: Any  # Scrapy's FileInfo plus our "raw" (file_downloaded adds it), or the download's Failure
         for url, (ok, value) in zip(adapter.get("file_urls") or [], results):
             if ok:
                 files.append({"url": url, "path": value["path"], "checksum": value["checksum"], "status": value.get("status"),

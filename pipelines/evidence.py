@@ -63,7 +63,7 @@ class EvidencePipeline:
         if self.pages_only:
             if self.blobs is None or not isinstance(raw, dict) or "body" not in raw:
                 return item
-            counts = await maybe_deferred_to_future(deferToThread(self.store_page, item))
+            counts: Counter[str] = await maybe_deferred_to_future(deferToThread(self.store_page, item))
             for key, value in counts.items():
                 self.stats.inc_value(f"cchc/evidence/{key}", value)
             return item
@@ -72,7 +72,7 @@ class EvidencePipeline:
             if isinstance(raw, dict):
                 raw.pop("body", None)
             return item
-        counts: Counter[str] = await maybe_deferred_to_future(deferToThread(self.store_item, item))
+        counts = await maybe_deferred_to_future(deferToThread(self.store_item, item))
         for key, value in counts.items():
             self.stats.inc_value(f"cchc/evidence/{key}", value)
         return item

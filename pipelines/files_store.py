@@ -19,10 +19,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from scrapy.pipelines.files import FSFilesStore
+from scrapy.pipelines.files import FSFilesStore, StatInfo
 
 from pipelines.file_pointers import read_pointer
 from storage.blobs import BlobStore
+
 
 class BlobFilesStore(FSFilesStore):
     """FSFilesStore whose bytes live in a `BlobStore`; FILES_STORE holds pointers only."""
@@ -44,11 +45,14 @@ class BlobFilesStore(FSFilesStore):
             json.dump(pointer, fh)
         os.replace(tmp, target)
 
-    def stat_file(self, path: Any, info: Any) -> dict[str, Any]:
+    def stat_file(self, path: Any, info: Any) -> StatInfo:
         target = self._get_filesystem_path(path)
         pointer = read_pointer(target)
         if pointer is None:
             return super().stat_file(path, info)  # a real file from before, or nothing
         if not Path(pointer["blob"]).is_file():
             return {}  # its bytes were pruned: download again
-        return {"last_modified": target.stat().st_mtime, "checksum": pointer.get("md5")}
+        stat: StatInfo = {"last_modified": target.stat().st_mtime}
+        if pointer.get("md5"):  # Scrapy reads a missing checksum as None, as before
+            stat["checksum"] = pointer["md5"]
+        return stat

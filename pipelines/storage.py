@@ -54,7 +54,7 @@ class StoragePipeline:
         self.loop: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "StoragePipeline":
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Any = None) -> None:

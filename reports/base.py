@@ -18,18 +18,17 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, and_, false, func, inspect, or_, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
 from core.clock import observed_on as today_observed
 from core.vntext import fold
 from reports.corrections import apply_corrections, corrected_urls
 from reports.docstate import DocState
 from reports.labels import vn_sort_key
+from reports.vocab import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError  # noqa: F401  (re-exported)
 from storage import Store
 from storage.errors import StorageError
 from storage.models import CrawlRun, Document, DocumentVersion, Portal
-
-from reports.vocab import AS_UNITS, KINDS, LEVELS, ORGANS, ReportError  # noqa: F401  (re-exported)
-
 
 __all__ = [
     "AS_UNITS", "KINDS", "LEVELS", "ORGANS", "DocState", "ReportError", "Run", "UnitInfo", "load_documents",
@@ -163,7 +162,7 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
             if unit is not None:
                 current = catalog.current_units(unit)
                 names = [c.unit.full_name for c in current]
-                provinces = {catalog.province_of(c.unit).name for c in current if catalog.province_of(c.unit)}
+                provinces = {prov.name for c in current if (prov := catalog.province_of(c.unit)) is not None}
                 if names and names != [unit.full_name]:
                     # merged or renamed: shown as the current unit(s), the registered name kept beside it
                     info.unit = " + ".join(names)
@@ -240,7 +239,7 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
                    v.doc_number, v.doc_type, v.doc_date, v.issuer, v.organ, v.plan_year, v.sections, v.deadlines,
                    v.plan_period, newest).where(_known_runs(v.first_seen_run_id, known))
     if candidates is not None:
-        wanted = v.document_id.in_(candidates)
+        wanted: ColumnElement[bool] = v.document_id.in_(candidates)
         urls = corrected_urls(engine)
         if urls:
             wanted = or_(wanted, v.document_id.in_(select(Document.id).where(Document.url.in_(sorted(urls)))))

@@ -102,7 +102,7 @@ def trend_svg(province: str, series: Sequence[tuple[dict[str, Any], list[Point]]
                              f'cx="{x}" cy="{y}" r="3.5"><title>{esc(tip(unit["unit"], p))}</title></circle>')
         parts.append("</g>")
     if len(series) > 1 and combined:
-        coords = [(axis.x(index[p.bucket]), axis.y(p.rate)) for p in combined if p.rate is not None]  # type: ignore[arg-type]
+        coords = [(axis.x(index[p.bucket]), axis.y(p.rate)) for p in combined if p.rate is not None]
         if len(coords) > 1:
             line_tip = esc(fmt.t("province_line") + " " + province + ": "
                            + "; ".join(f"{titles.get(p.bucket, p.bucket)} {fmt.pct(p.rate)}" for p in combined))
@@ -146,6 +146,7 @@ def province_totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         g = groups.setdefault(r["province"], [0, 0])
         g[0] += 1
         g[1] += 1 if r["found"] else 0
-    out = [{"province": p, "units": n, "found": f, "found_pct": pct(f, n)} for p, (n, f) in groups.items()]
+    out: list[dict[str, Any]] = [{"province": p, "units": n, "found": f, "found_pct": pct(f, n)}
+                                 for p, (n, f) in groups.items()]
     out.sort(key=lambda t: (-(t["found_pct"] or 0.0), -t["found"], vn_sort_key(t["province"])))
     return out

@@ -235,11 +235,12 @@ def compliance(engine: Engine, year: int, *, kind: str = "propaganda_plan", leve
         sup_date = None
         if sc and sc["found"]:
             sup_date = sc["doc_date"] or (dt.date.fromisoformat(sc["published_at"][:10]) if sc["published_at"] else None)
-        deadline, source = None, None
+        deadline: dt.date | None = None
+        source: str | None = None
         entry = configured_deadline(config, u, year, kind)
         if entry:
             deadline, source = entry["deadline"], f"configuration: {entry['source']}"
-        elif sup_doc is not None:
+        elif sup_doc is not None and sc is not None:
             stated = stated_deadline(sup_doc.deadlines, year)
             if stated:
                 deadline, source = stated, f"superior's plan {sc['doc_number'] or ''} ({sc['url']})".strip()
@@ -249,8 +250,11 @@ def compliance(engine: Engine, year: int, *, kind: str = "propaganda_plan", leve
             status = "on_time" if judged_on <= deadline else "late"
         else:
             status = "missing_past_deadline" if run.observed_on > deadline else "not_yet_due"
-        days_late = (judged_on - deadline).days if status == "late" else (
-            (run.observed_on - deadline).days if status == "missing_past_deadline" else None)
+        days_late: int | None = None
+        if deadline is not None and judged_on is not None and status == "late":
+            days_late = (judged_on - deadline).days
+        elif deadline is not None and status == "missing_past_deadline":
+            days_late = (run.observed_on - deadline).days
         present = [s.get("name") for s in (d.sections or [])] if d is not None and isinstance(d.sections, list) else []
         cites_sup = None
         if d is not None and sc and sc["found"] and sc["doc_number"]:

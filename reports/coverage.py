@@ -14,8 +14,19 @@ from typing import Any
 from sqlalchemy import Engine
 
 from reports.base import (
-    KINDS, ORGANS, DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, organ_matches,
-    parse_day, plan_candidates, run_as_of,
+    KINDS,
+    ORGANS,
+    DocState,
+    ReportError,
+    Run,
+    UnitInfo,
+    load_documents,
+    load_runs,
+    load_units,
+    organ_matches,
+    parse_day,
+    plan_candidates,
+    run_as_of,
 )
 from reports.formatting import Column, Table, pct
 
@@ -140,7 +151,7 @@ def totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         groups.setdefault((r["province"], r["level"]), []).append(r["found"])
         groups.setdefault((r["province"], "*"), []).append(r["found"])
         groups.setdefault(("*", "*"), []).append(r["found"])
-    out = []
+    out: list[dict[str, Any]] = []
     for (prov, lv), flags in groups.items():
         n, f = len(flags), sum(flags)
         out.append({"province": "Tất cả" if prov == "*" else prov, "level": "tất cả" if lv == "*" else lv,

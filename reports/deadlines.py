@@ -289,7 +289,7 @@ def write_template(path: str | Path, lang: str | None = labels.DEFAULT_LANG) -> 
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # the sheet a new workbook opens with (its `active`, typed optional)
     ws.title = labels.sheet_title("deadlines", lang)
     ws.append(list(COLUMNS))
     for cell in ws[1]:

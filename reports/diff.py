@@ -6,7 +6,6 @@ portal that a run did not crawl is not "down": only portals with a health row in
 """
 from __future__ import annotations
 
-
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zlib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,7 @@ def collect(engine: Engine, data_dir: Path, unit_query: str, year: int, kind: st
     comp = compliance(engine, year, kind=kind, province=unit.province or None, level=unit.level, runs=runs)
     comp_row = next((r for r in comp["rows"] if r["portal"] == unit.portal_id), None)
     blobs = BlobStore(data_dir)
-    pack = Pack(unit, year, kind, cov.run, cov_row, comp_row, [], [], [], dt.datetime.now(dt.timezone.utc))
+    pack = Pack(unit, year, kind, cov.run, cov_row, comp_row, [], [], [], dt.datetime.now(dt.UTC))
     by_url: dict[str, str] = {}
 
     def document(url: str | None) -> str | None:
@@ -238,6 +238,9 @@ def _document(engine: Engine, blobs: BlobStore, url: str, run: Run, folder: str,
         if version is None:
             version = conn.execute(select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
                                    .order_by(DocumentVersion.version).limit(1)).first()
+        if version is None:
+            problems.append(f"the document {url} named by the report has no stored version")
+            return None
         record = {k: v for k, v in version._mapping.items() if k != "html_z"}
         record["document"] = {k: v for k, v in doc._mapping.items()}
         record["citations"] = [dict(r._mapping) for r in conn.execute(

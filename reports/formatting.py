@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextvars
 import csv
-import functools
 import datetime as dt
+import functools
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,13 +66,14 @@ def vn_pct(value: float | None, decimals: int = 2) -> str:
 
 def vn_date(value: dt.date | str | None) -> str:
     """ISO date (or the date part of an ISO instant) -> "02/03/2026"; None -> ""."""
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
     if isinstance(value, str):
+        written = value
         try:
-            value = dt.date.fromisoformat(value[:10])
+            value = dt.date.fromisoformat(written[:10])
         except ValueError:
-            return value
+            return written
     return value.strftime("%d/%m/%Y")
 
 

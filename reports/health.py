@@ -222,7 +222,7 @@ def _portal_rows(session: Session, *, since: dt.date, upto_run: int, portal_id: 
             if current is not None:
                 yield current, rows
             current, rows = rec[0], []
-        rows.append(_Row(*rec[1:]))
+        rows.append(_Row(*tuple(rec)[1:]))
     if current is not None:
         yield current, rows
 

@@ -232,7 +232,7 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
     rates += [p.rate for pts in combined.values() for p in pts if p.rate is not None and len(by_province) > 0]
     lo, hi, ticks = shared_scale(rates)
     axis = Axis(lo, hi, tuple(ticks), tuple(trends.buckets))
-    figures = []
+    figures: list[str] = []
     for prov in _sorted_provinces(list(by_province)):
         series = by_province[prov]
         head = [fmt.h("unit")] + [b.title if trends.by == "month" else b.label for b in trends.buckets]
@@ -240,7 +240,7 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
         for n, (u, pts) in enumerate(series):
             at = {p.bucket: p for p in pts}
             swatch = f'<span class="swatch" style="background:{PALETTE[n % len(PALETTE)]}"></span>'
-            cells: list[Cell] = [(swatch + esc(u["unit"]), "", esc(u["unit"]))]
+            cells = [(swatch + esc(u["unit"]), "", esc(u["unit"]))]
             for b in trends.buckets:
                 p = at.get(b.key)
                 cells.append((esc(fmt.pct(p.rate)) if p else "", "num", "" if p is None or p.rate is None else f"{p.rate:g}"))

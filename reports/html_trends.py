@@ -90,7 +90,7 @@ def load_trends(engine: Engine, runs: Sequence[Run], portals: Sequence[str], fmt
     cols = (WidgetReading.portal_id, WidgetReading.run_id, WidgetReading.total, WidgetReading.on_time,
             WidgetReading.late, WidgetReading.on_time_rate)
     ranges = _month_ranges(runs) if by == "month" else None
-    stmts: list[Select[Any]]
+    stmts: list[Select[*tuple[Any, ...]]]
     if by == "run":
         stmts = [select(*cols).where(WidgetReading.run_id <= runs[-1].id)
                  .order_by(WidgetReading.portal_id, WidgetReading.run_id)]

@@ -4,6 +4,7 @@ summary cards, and the text diff of changed documents.
 """
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import html
 from collections.abc import Sequence
@@ -67,7 +68,7 @@ class Fmt:
         text = vn_int(value)
         return text if self.lang == "vi" or value is None else text.replace(".", ",")
 
-    def pct(self, value: float | None, decimals: int = 2) -> str:
+    def pct(self, value: float | None, decimals: builtins.int = 2) -> str:  # `int` here is the method above
         if value is None:
             return "–"
         text = vn_number(value, decimals)
@@ -76,13 +77,14 @@ class Fmt:
         return text + "%"
 
     def date(self, value: dt.date | str | None) -> str:
-        if value in (None, ""):
+        if value is None or value == "":
             return ""
         if isinstance(value, str):
+            written = value
             try:
-                value = dt.date.fromisoformat(value[:10])
+                value = dt.date.fromisoformat(written[:10])
             except ValueError:
-                return value
+                return written
         return value.strftime("%d/%m/%Y")
 
     def level(self, level: str | None) -> str:

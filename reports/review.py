@@ -90,12 +90,15 @@ def add_correction(engine: Engine, action: str, *, document_url: str | None = No
             raise ReportError("an offline plan needs --doc-date or --published")
     with engine.begin() as conn:
         result = conn.execute(insert(corrections).values(
-            created_at=dt.datetime.now(dt.timezone.utc), reviewer=reviewer, action=action,
+            created_at=dt.datetime.now(dt.UTC), reviewer=reviewer, action=action,
             document_url=document_url, portal_id=portal_id, category=category, unit_portal_id=unit,
             plan_year=plan_year, organ=organ, doc_number=doc_number, doc_date=doc_date, published_on=published_on,
             title=title, evidence=evidence, note=note, active=True,
         ))
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        if key is None:
+            raise ReportError("the database did not return the new correction's id")
+        return int(key[0])
 
 
 def withdraw(engine: Engine, correction_id: int) -> None:

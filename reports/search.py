@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, text
+from sqlalchemy import BindParameter, Engine, bindparam, select, text
 
 from core.vntext import fold_aligned, nfc
 from reports.base import ReportError, load_runs, load_units
@@ -268,8 +268,9 @@ def search(engine: Engine, query: str, *, limit: int = 20, province: str | None 
     units = {u.portal_id: u for u in load_units(engine, province=province, level=level)}
     if not has_index(engine):
         raise ReportError("this database has no search index: run `cchc db upgrade` first")
-    where, params = "", {"limit": limit}
-    expanding = []
+    where = ""
+    params: dict[str, Any] = {"limit": limit}
+    expanding: list[BindParameter[Any]] = []
     if province is not None or level is not None:
         where += " AND h_portal IN :portals"
         params["portals"] = sorted(units)

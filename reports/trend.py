@@ -7,7 +7,6 @@ report counts; its on-time rate is recomputed from the sums, never averaged.
 """
 from __future__ import annotations
 
-
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,7 +83,7 @@ def trend(engine: Engine, *, unit: str | None = None, province: str | None = Non
     if unit is not None:
         units = [find_unit(units, unit)]
     points = widget_points(engine, runs, [u.portal_id for u in units])
-    series = []
+    series: list[dict[str, Any]] = []
     for u in units:
         pts = points[u.portal_id]
         if by == "month":

@@ -35,9 +35,10 @@ import re
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "fixtures" / "real"
@@ -214,7 +215,7 @@ def split_source(source: str, meta: dict[str, Any]) -> Parts:
     pre: list[str] = []
     h_idx = None
     if headline:
-        nonblank = [i for i, l in enumerate(lines) if l.strip()][:8]
+        nonblank = [i for i, ln in enumerate(lines) if ln.strip()][:8]
         for i in nonblank:
             if _norm(lines[i]) == _norm(headline):
                 h_idx = i
@@ -222,9 +223,9 @@ def split_source(source: str, meta: dict[str, Any]) -> Parts:
     d_idx = None
     date_line = None
     if published:
-        for i, l in enumerate(lines[:15]):
-            if published in l and len(l) <= len(published) + 60 and i != h_idx:
-                d_idx, date_line = i, l.strip()
+        for i, ln in enumerate(lines[:15]):
+            if published in ln and len(ln) <= len(published) + 60 and i != h_idx:
+                d_idx, date_line = i, ln.strip()
                 break
         if date_line is None:
             date_line = published
@@ -233,15 +234,15 @@ def split_source(source: str, meta: dict[str, Any]) -> Parts:
     if h_idx is None and headline and d_idx is not None and lines[d_idx].strip().startswith(headline.strip()):
         h_idx = d_idx   # "Headline (11:03 11/01/2018)": the line is both
     if h_idx is not None:
-        pre = [l.strip() for i, l in enumerate(lines[:h_idx]) if l.strip() and i != d_idx]
-    rest = [(i, l) for i, l in enumerate(lines) if i != d_idx and (h_idx is None or i > h_idx)]
-    rest_lines = [l for _, l in rest]
+        pre = [ln.strip() for i, ln in enumerate(lines[:h_idx]) if ln.strip() and i != d_idx]
+    rest = [(i, ln) for i, ln in enumerate(lines) if i != d_idx and (h_idx is None or i > h_idx)]
+    rest_lines = [ln for _, ln in rest]
     header = find_header(rest_lines)
     if header is not None:
-        before = [l.strip() for l in rest_lines[:header.start] if l.strip()]
-        body = [l.strip() for l in rest_lines[header.end:] if l.strip()]
+        before = [ln.strip() for ln in rest_lines[:header.start] if ln.strip()]
+        body = [ln.strip() for ln in rest_lines[header.end:] if ln.strip()]
     else:
-        before, body = [], [l.strip() for l in rest_lines if l.strip()]
+        before, body = [], [ln.strip() for ln in rest_lines if ln.strip()]
     return Parts(pre, headline, date_line, header, before, body)
 
 
@@ -585,7 +586,7 @@ def table_php(parts: Parts, ch: Chrome) -> str:
             f'<tr><td align="right"><a href="javascript:window.print()">[In bài viết]</a> <a href="#mail">[Gửi email]</a> <a href="javascript:history.back()">[Trở về]</a></td></tr>\n'
             f'<tr><td class="title_other"><b>Tin khác:</b></td></tr><tr><td>'
             + "".join(f'<img src="/images/arrow.gif"> <a href="/index.php?id={hash_s(t) % 9999}">{_e(t)}</a> <font size="1">({dd})</font><br>' for t, dd in ch.others)
-            + f'</td></tr></table></td>\n<td width="200" valign="top" class="right_col"><table width="100%"><tr><td class="title_box">TIN MỚI NHẤT</td></tr>'
+            + '</td></tr></table></td>\n<td width="200" valign="top" class="right_col"><table width="100%"><tr><td class="title_box">TIN MỚI NHẤT</td></tr>'
             + "".join(f'<tr><td><a href="/index.php?id={hash_s(t) % 9999}">{_e(t)}</a> ({dd})</td></tr>' for t, dd in ch.latest)
             + '<tr><td class="title_box">VĂN BẢN LIÊN QUAN</td></tr>'
             + "".join(f"<tr><td>{_e(n)} ngày {dd}<br>{_e(s)}</td></tr>" for n, dd, s in ch.related_docs)

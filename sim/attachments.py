@@ -17,7 +17,7 @@ from sim.model import SimFile
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGACY_DOC = DATA_DIR / "ke-hoach-cchc-legacy.doc"
-FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)  # file metadata: never wall time
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)  # file metadata: never wall time
 
 CONTENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -51,10 +51,11 @@ def _register_fonts() -> None:
 def text_pdf(title: str, paragraphs: list[str]) -> bytes:
     """A PDF whose text layer carries the Vietnamese text (DejaVu embedded as a TTF subset);
     `invariant` pins the creation date and document id so equal input gives equal bytes."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-    from xml.sax.saxutils import escape
 
     heading = ParagraphStyle("heading", fontName="DejaVu-Bold", fontSize=13, leading=17, alignment=1)
     body = ParagraphStyle("body", fontName="DejaVu", fontSize=11, leading=15, spaceAfter=4)

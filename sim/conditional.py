@@ -49,7 +49,7 @@ def validator_headers(portal: SimPortal, art: SimArticle) -> list[tuple[str, str
         tag = hashlib.sha256(f"{art.url}|{changed.isoformat()}|{len(art.paragraphs)}".encode()).hexdigest()[:20]
         out.append(("ETag", f'"{tag}"'))
     if "lm" in policy:
-        out.append(("Last-Modified", email.utils.format_datetime(changed.astimezone(dt.timezone.utc), usegmt=True)))
+        out.append(("Last-Modified", email.utils.format_datetime(changed.astimezone(dt.UTC), usegmt=True)))
     return out
 
 

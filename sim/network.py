@@ -27,8 +27,8 @@ import trustme
 from sim import national
 from sim.calendar import date_of_day
 from sim.country import Country
-from sim.redesign import TemplateChange, TemplateChangeError, regenerated_sitemap, shell_page
 from sim.national import NATIONAL_HOST
+from sim.redesign import TemplateChange, TemplateChangeError, regenerated_sitemap, shell_page
 from sim.registry import read_registry, write_registry
 from sim.server import ProxyHandler, ProxyServer
 from sim.site import Response, respond
@@ -124,7 +124,7 @@ class SimNetwork:
         del world
 
     # ---------------------------------------------------------------- lifecycle
-    def start(self, port: int = 0) -> "SimNetwork":
+    def start(self, port: int = 0) -> SimNetwork:
         """Bind 127.0.0.1 (a free port unless given) and serve in a daemon thread."""
         if self._server is not None:
             return self
@@ -185,7 +185,7 @@ class SimNetwork:
             self._tmpdir.cleanup()
             self._tmpdir = None
 
-    def __enter__(self) -> "SimNetwork":
+    def __enter__(self) -> SimNetwork:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -230,7 +230,7 @@ class SimNetwork:
             return None
         params = national.parse_params(body)
         if params is None:
-            return Response(400, "Tham số không hợp lệ".encode("utf-8"), [("Content-Type", "text/plain; charset=utf-8")],
+            return Response(400, "Tham số không hợp lệ".encode(), [("Content-Type", "text/plain; charset=utf-8")],
                             cacheable=False)
         if params.get("service") != national.SERVICE:
             return Response(200, b"[]", [("Content-Type", national.JSON_TYPE)], cacheable=False)

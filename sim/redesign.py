@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import os
+import re
 from dataclasses import dataclass
 
 from sim.model import SimPortal
@@ -68,7 +68,7 @@ def shell_page(portal: SimPortal, target: str) -> bytes:
         f'<script src="/static/js/runtime.{build}.js"></script>'
         f'<script src="/static/js/main.{build}.js" data-api="/api/v2/content?route={attr(target)}"></script>'
         "</body></html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 _LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")

@@ -89,7 +89,7 @@ def load_seeds() -> dict[int, SeedDoc]:
     return _load_seeds_from(seeds_dir())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_seeds_from(folder: Path) -> dict[int, SeedDoc]:
     """Parsed once per folder (keyed by it, so changing $CCHC_SEEDS_DIR is seen at once)."""
     if not folder.is_dir():

@@ -7,7 +7,6 @@ page has been rendered for the day.
 """
 from __future__ import annotations
 
-import socket
 import socketserver
 import ssl
 import time
@@ -27,7 +26,7 @@ class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256
-    net: "SimNetwork"
+    net: SimNetwork
 
 
 class ProxyHandler(BaseHTTPRequestHandler):
@@ -48,7 +47,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
         host, _, port = self.path.rpartition(":")
         host = host.strip("[]").lower()
         net = self.server.net
-        if not port.isdigit() or not net.serves_host(host) or net.host_down(host):
+        tls_context = net.server_ssl_context  # None until the network has issued its certificates
+        if not port.isdigit() or not net.serves_host(host) or net.host_down(host) or tls_context is None:
             self._send_bad_gateway(host)
             return
         self.send_response(200, "Connection Established")
@@ -59,7 +59,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         try:
-            tls = net.server_ssl_context.wrap_socket(self.connection, server_side=True)
+            tls = tls_context.wrap_socket(self.connection, server_side=True)
         except (ssl.SSLError, OSError):
             self.close_connection = True
             return
@@ -71,7 +71,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         try:
             while not self.close_connection:
                 self.handle_one_request()
-        except (ssl.SSLError, OSError, socket.timeout):
+        except (TimeoutError, ssl.SSLError, OSError):
             pass
         self.close_connection = True
 
@@ -144,7 +144,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         self._write(resp, head)
 
     def _send_bad_gateway(self, host: str) -> None:
-        body = f"502 Bad Gateway: cannot resolve or connect to {host}\n".encode("utf-8")
+        body = f"502 Bad Gateway: cannot resolve or connect to {host}\n".encode()
         self.close_connection = True
         self._write(Response(502, body, [("Content-Type", "text/plain; charset=utf-8")]), head=False, close=True)
 

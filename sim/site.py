@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from sim.attachments import file_bytes, file_headers
@@ -140,7 +141,7 @@ def widget_host_response(world: World, host: str, target: str) -> Response:
         return html(page)
     if w.how == "iframe" and low == "/api/v1/thongkehosotructuyens/thongketylexulydunghan":
         type_ = (qs.get("type") or qs.get("Type") or ["0"])[0]
-        payload = {"data": {"tyLeXuLyDungHan": igate_rate(w, type_), "tenDonVi": portal.name},
+        payload: dict[str, Any] = {"data": {"tyLeXuLyDungHan": igate_rate(w, type_), "tenDonVi": portal.name},
                    "message": None, "succeeded": True, "failed": False}
         return json_response(payload)
     if w.how == "iframe" and low == "/api/v1/thongkehosotructuyens/hoso":
@@ -248,13 +249,13 @@ def _portal_page(world: World, portal_id: str, view: PortalView, fam: Family, ta
         return Response(200, file_bytes(f), file_headers(f))
     listing = fam.parse_listing(path, qs)
     if listing is not None:
-        page = fam.render_listing(view, *listing)
-        return html(page) if page is not None else not_found()
+        listed = fam.render_listing(view, *listing)
+        return html(listed) if listed is not None else not_found()
     if p.has_register:
         reg_page = fam.parse_register(path, qs)
         if reg_page is not None:
-            page = fam.render_register(view, reg_page)
-            return html(page) if page is not None else not_found()
+            listed = fam.render_register(view, reg_page)
+            return html(listed) if listed is not None else not_found()
     if view.endless_calendar and path == "/lich-cong-tac":
         raw = (qs.get("ngay") or [""])[0]
         month = (qs.get("thang") or [""])[0]

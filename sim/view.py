@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.vntext import fold
@@ -34,7 +35,7 @@ class PortalView:
     _by_target: dict[str, SimArticle] = field(default_factory=dict)
     _files: dict[str, tuple[SimFile, SimArticle]] = field(default_factory=dict)
 
-    def index(self, target_of: "callable") -> None:  # type: ignore[valid-type]
+    def index(self, target_of: Callable[[str], str]) -> None:
         """Build the request-target lookups once; `target_of(url)` gives path?query of a URL."""
         for art in self.articles + self.registers:
             self._by_target[target_of(art.url)] = art

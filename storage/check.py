@@ -16,6 +16,7 @@ one), because every other command would refuse it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,7 @@ def check_database(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUS
             return report
         report.lines.append(("header", f"ok ({path.stat().st_size:,} bytes)"))
     engine = build_engine(resolved, busy_timeout_ms=busy_timeout_ms, read_only=True)
+    steps: list[tuple[str, Callable[[Connection, CheckReport], None]]]
     steps = ([("integrity_check", _sqlite_integrity), ("foreign_key_check", _sqlite_foreign_keys)] if sqlite
              else [("catalog", _postgres_catalog)])
     steps += [("schema", lambda c, r: _schema(c, r, where)), ("rows", _counts)]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import BindParameter, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -213,7 +213,7 @@ def prune(engine: Any, data_dir: Path, keep_days: int, *, dry_run: bool = False,
             chosen = [row[0] for row in conn.execute(_q(_candidates_sql(batch)), {"cutoff": bind_cutoff})]
             if not chosen:
                 break
-            shas = bindparam("shas", expanding=True)
+            shas: BindParameter[str] = bindparam("shas", expanding=True)
             result.raw_fetches += conn.execute(RawFetch.__table__.delete().where(
                 RawFetch.__table__.c.sha256.in_(shas)), {"shas": chosen}).rowcount or 0
             conn.execute(Blob.__table__.delete().where(Blob.__table__.c.sha256.in_(shas)), {"shas": chosen})

@@ -63,7 +63,7 @@ def counted_only(stmts: Statements, session: Session, run: CrawlRun, portal_id: 
         return False
     if known.run_id == run.id:
         # answered twice in this run (two spiders, a resumed run): stored once already if it was new
-        return not _has_row(conn, stmts, run.id, params["_url"])
+        return not _has_row(conn, stmts, run.id, canonical_url(url))
     conn.execute(stmts.cached("fetchlog.touch", lambda: _V.update().where(_V.c.id == bindparam("_id")).values(
         run_id=bindparam("_run"), body_sha256=bindparam("_hash"), fetched_at=bindparam("_at"))),
         {**params, "_id": known.id})

@@ -7,7 +7,9 @@ re-closing a run (a resumed one) replaces its rows.
 """
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, case, delete, func, literal, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, case, delete, func, literal, or_, select
 
 from storage.fetchlog import unchanged_answers
 from storage.health_models import PortalYield
@@ -26,7 +28,8 @@ from storage.sightings import SightingInterval, in_run
 MAIN_TEXT_CHARS = 200
 
 
-def _yes(condition: object) -> object:
+def _yes(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """SUM of 1 per row where `condition` holds, 0 (not NULL) over no rows."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 

@@ -24,7 +24,7 @@ in keyset-paged batches. A new `FORMAT` therefore rebuilds every entry once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.vntext import fold, nfc
@@ -129,7 +129,7 @@ def _outdated_entries() -> Any:
     return or_(*conditions)
 
 
-def _missing(conn: Connection, source: str) -> Iterator[list[Any]]:
+def _missing(conn: Connection, source: str) -> Iterator[Sequence[Row[Any]]]:
     """Batches of current rows of `source` without an up-to-date entry (keyset-paged on the key)."""
     query, key, fp = _sources()[source]
     last = 0

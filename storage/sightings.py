@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     ForeignKey,
     Index,
@@ -99,7 +100,10 @@ class Sightings:
             conn.execute(_INSERT, params)
 
 
-_DOC, _VER, _RUN, _PREV = (bindparam("_doc"), bindparam("_version"), bindparam("_run"), bindparam("_prev"))
+_DOC: BindParameter[int] = bindparam("_doc")
+_VER: BindParameter[int] = bindparam("_version")
+_RUN: BindParameter[int] = bindparam("_run")
+_PREV: BindParameter[int] = bindparam("_prev")
 _EXTEND = (_T.update().where(_T.c.document_id == _DOC, _T.c.version == _VER, _T.c.last_run_id == _PREV,
                              _PREV > 0).values(last_run_id=_RUN))
 _HAS = select(_T.c.id).where(_T.c.document_id == _DOC, _T.c.version == _VER, _T.c.last_run_id == _RUN)

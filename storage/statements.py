@@ -7,7 +7,7 @@ crawl's sightings) takes this one cache with the session it writes in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Table, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,8 +19,9 @@ from storage.sightings import Sightings
 
 
 def table_of(model: type[Base]) -> Table:
-    """The model's `Table` (typed: ``__table__`` is declared as a plain FromClause)."""
-    return cast(Table, model.__table__)
+    """The model's `Table` (`storage.models.Base` declares ``__table__`` as one: every model has a
+    ``__tablename__``)."""
+    return model.__table__
 
 
 class Statements:

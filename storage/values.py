@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit, urlunsplit
 
 from core.vntext import nfc
@@ -68,7 +68,7 @@ def parse_instant(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         result = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(float(value), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
     elif isinstance(value, str):
         raw = value.strip()
         if raw.endswith(("Z", "z")):
@@ -77,8 +77,8 @@ def parse_instant(value: Any) -> dt.datetime | None:
     else:
         raise ValueError(f"not a timestamp: {value!r}")
     if result.tzinfo is None:
-        result = result.replace(tzinfo=dt.timezone.utc)
-    return result.astimezone(dt.timezone.utc)
+        result = result.replace(tzinfo=dt.UTC)
+    return result.astimezone(dt.UTC)
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -113,6 +113,12 @@ def text_or_none(value: Any, limit: int | None = None) -> str | None:
 _NUMBER_JUNK = re.compile(r"[%\s\u00a0]")
 
 
+@overload
+def number(value: Any, *, integer: Literal[True]) -> int | None: ...
+@overload
+def number(value: Any, *, integer: Literal[False]) -> float | None: ...
+@overload
+def number(value: Any, *, integer: bool) -> int | float | None: ...
 def number(value: Any, *, integer: bool) -> int | float | None:
     """A count or a rate from an int, a float or a portal-formatted string ("2.142", "99,41%").
 

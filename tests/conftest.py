@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from pgtest import pg_server_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
-
-from pgtest import pg_server_url
 
 
 @pytest.fixture(scope="session")

@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pgtest import pg_server_url
 from sqlalchemy import create_engine, inspect, text
 
 from cli import main
-from pgtest import pg_server_url
 from storage import Store, migrate
 from storage.engine import build_engine, resolve_url, write_engine
 

@@ -96,7 +96,7 @@ def _index_by_code(units: Iterable[Unit]) -> dict[tuple[str, str], list[Unit]]:
 def load_earlier(data: ReferenceData, path: Path) -> None:
     """Units that ended before the 2025 snapshot (curated), with their successors."""
     index = _index_by_code(data.units)
-    pending: list[tuple[int, Unit, str, bool]] = []
+    pending: list[tuple[int, Unit, dt.date, str, bool]] = []  # (line, unit, day after it ended, ...)
     for line, row in _read_csv(path):
         level = row["level"]
         if level not in ("province", "district", "commune"):
@@ -120,9 +120,9 @@ def load_earlier(data: ReferenceData, path: Path) -> None:
                          parent_key, province_key, valid_from, valid_to, source="curated")
         if level == "province":
             rec = replace(rec, province_key=key)
-        pending.append((line, rec, row["successors"], row.get("successor_constituted", "") == "1"))
-    for line, rec, successors, constituted in pending:
-        day_after = rec.valid_to + dt.timedelta(days=1)  # type: ignore[operator]
+        pending.append((line, rec, valid_to + dt.timedelta(days=1), row["successors"],
+                        row.get("successor_constituted", "") == "1"))
+    for line, rec, day_after, successors, constituted in pending:
         for ref in _successor_refs(successors, path, line):
             code = pad_code(rec.level, ref.code)
             target = _version_at(index, rec.level, code, day_after)

@@ -169,11 +169,11 @@ def _load_legacy_and_mapping(data: ReferenceData, current: dict[tuple[str, str],
     new_key_of: dict[tuple[str, str], str] = {}
     new_province_key_of: dict[str, str] = {}
     for pcode, pk, ward, wcode, wk in new_rows:
-        prov_key = current.get(("province", pad_code("province", pcode)))
-        if prov_key is None:
+        current_prov_key = current.get(("province", pad_code("province", pcode)))
+        if current_prov_key is None:
             raise UnitDataError(f"vietnamadminunits names a current province {pcode} that vietnam-provinces lacks")
-        new_province_key_of[pk] = prov_key
-        hits = by_name.get((prov_key, _spelling_key(ward)), [])
+        new_province_key_of[pk] = current_prov_key
+        hits = by_name.get((current_prov_key, _spelling_key(ward)), [])
         if len(hits) != 1:
             fallback = current.get(("commune", pad_code("commune", wcode)))
             if fallback is None:

@@ -26,12 +26,8 @@ from alerts.kinds.common import say
 from alerts.registry import KINDS, Context, Finding, register
 from reports import labels
 from reports.formatting import vn_number
+from reports.health import LOOKBACK_DAYS, layout_changes, verdicts
 from storage.models import Portal
-
-try:
-    from reports.health import LOOKBACK_DAYS, layout_changes, verdicts
-except ImportError:  # a tree without the canary
-    layout_changes = None
 
 
 def _figure(metric: str, value: Any) -> str:
@@ -69,7 +65,7 @@ def _episode_start(ctx: Context, portal_id: str) -> int:
 
 
 def evaluate(ctx: Context) -> Iterator[Finding]:
-    changes = {c.portal_id: c for c in layout_changes(ctx.session, ctx.run.id)} if layout_changes else {}
+    changes = {c.portal_id: c for c in layout_changes(ctx.session, ctx.run.id)}
     if not changes:
         return
     rows = ctx.session.execute(select(Portal.id, Portal.name, Portal.base_url)

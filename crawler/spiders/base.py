@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +21,7 @@ from core.vntext import fold
 from crawler.capture import raw_of
 from crawler.conditional import UNCHANGED
 from crawler.costs import request_kind
+from crawler.failures import failure_kind, failure_reason
 from crawler.families import FAMILIES, is_article_url, profile
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
@@ -120,7 +121,7 @@ class PortalSpider(scrapy.Spider):
         self.logger.info("ad-hoc portal %s: admitted host %s (%s)", portal_id, host, why)
 
     # ---- requests ----------------------------------------------------------------------------
-    async def start(self):  # type: ignore[override]
+    async def start(self) -> AsyncIterator[Any]:
         for portal in self.portals.values():
             for req in self.start_portal(portal):
                 yield req
@@ -250,7 +251,7 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 300:
             return f"HTTP {response.status} without a usable Location"
         if not isinstance(response, TextResponse):
-            return f"not a text page ({response.headers.get('Content-Type', b'').decode('latin-1')})"
+            return f"not a text page ({(response.headers.get('Content-Type') or b'').decode('latin-1')})"
         if is_waf_page(response.text):
             return "WAF block page (status 200)"
         return None
@@ -274,8 +275,8 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         pid = request.meta.get("portal_id")
-        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
-        self.crawler.stats.inc_value(f"cchc/errors/{failure.type.__name__}")
+        reason = failure_reason(failure)
+        self.crawler.stats.inc_value(f"cchc/errors/{failure_kind(failure)}")
         self.count_retries(request.meta, ok=False)
         if pid is None:
             return

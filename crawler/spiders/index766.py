@@ -13,7 +13,7 @@ not JSON, JSON of another shape) is stored as the read's fault, never raised.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urljoin
@@ -23,6 +23,7 @@ from scrapy.http import FormRequest, Response, TextResponse
 from twisted.python.failure import Failure
 
 from core.clock import observed_on
+from crawler.failures import failure_kind, failure_reason
 from crawler.items import NationalIndexItem
 from crawler.registry import NationalSource, load_registry
 from crawler.spiders.base import PortalSpider, is_waf_page
@@ -64,7 +65,7 @@ class Index766Spider(PortalSpider):
                 self._host_index.setdefault(h, sid)
         self.year = int(year) if year else observed_on().year
 
-    async def start(self):  # type: ignore[override]
+    async def start(self) -> AsyncIterator[Any]:
         for source in self.sources.values():
             yield self.index_request(source, page=1, readings=[], issues=[])
 
@@ -122,10 +123,10 @@ class Index766Spider(PortalSpider):
     def on_index_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         sid = request.meta.get("portal_id")
-        self.crawler.stats.inc_value(f"cchc/errors/{failure.type.__name__}")
+        self.crawler.stats.inc_value(f"cchc/errors/{failure_kind(failure)}")
         if sid not in self.sources:
             return
         self.crawler.stats.inc_value("cchc/index766/faults")
-        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        reason = failure_reason(failure)
         yield NationalIndexItem(source_id=sid, url=request.url, year=self.year, status=None, error=reason,
                                 readings=request.meta.get("readings") or [], issues=request.meta.get("issues") or [])

@@ -116,11 +116,11 @@ class RegistersSpider(PortalSpider):
     def parse_register(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
         problem = self.problem(response)
-        rows = register_rows(response.selector, response.url) if not problem else []
+        rows = register_rows(response.selector, response.url) if isinstance(response, TextResponse) and not problem else []
         if not problem and not rows:
             problem = "no document-register table on this page"
         yield self.fetch_item(response, problem)
-        if problem:
+        if problem or not isinstance(response, TextResponse):  # problem() names every non-text page
             return
         self.crawler.stats.inc_value("cchc/registers/pages")
         keys: list[str] = []

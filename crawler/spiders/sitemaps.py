@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import struct
+import zlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -119,7 +120,7 @@ class SitemapsSpider(PortalSpider):
                 body = gunzip(body, max_size=max_size)
             except ValueError:  # scrapy's _DecompressionMaxSizeExceeded: a gzip bomb, or just too big
                 problem = f"gzip sitemap unpacks to more than {max_size} bytes (DOWNLOAD_MAXSIZE)"
-            except (OSError, EOFError, struct.error) as exc:
+            except (OSError, EOFError, struct.error, zlib.error) as exc:  # zlib.error: a corrupt deflate block
                 problem = f"broken gzip sitemap ({type(exc).__name__})"
         sitemap = None
         if problem is None:

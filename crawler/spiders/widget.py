@@ -63,9 +63,10 @@ class WidgetSpider(PortalSpider):
         portal = self.portal_of(response)
         problem = self.problem(response) if response.status >= 300 or response.meta.get("redirect_refused") else None
         yield self.fetch_item(response, problem)
-        widget, issues, source = None, [], "iframe"
+        widget, source = None, "iframe"
+        issues: list[str] = []
         if not problem:
-            ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+            ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
             body = response.body.lstrip()
             if "json" in ctype or body[:1] in (b"{", b"["):
                 source = "json"

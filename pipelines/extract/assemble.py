@@ -50,7 +50,8 @@ def apply_register_fields(rec: Record, number_raw: str | None, date_raw: str | N
         rec.warnings.append(f"doc_number: register value {number_raw!r} does not follow the number grammar")
     rec.citations = [c for c in rec.citations if c["number"] != rec.doc_number]
     if date_raw:
-        ds = find_dates(date_raw) or ([parse_iso(date_raw)] if parse_iso(date_raw) else [])
+        iso = parse_iso(date_raw)
+        ds = find_dates(date_raw) or ([iso] if iso else [])
         if ds:
             rec.doc_date = ds[0].date.isoformat()
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from core.vntext import fold_aligned, nfc
@@ -92,7 +93,7 @@ def _mk_time(h: str | None, m: str | None, s: str | None, ampm: str | None) -> d
 _CORE_RE = re.compile(r"\d\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d|thang\s+\d|\d\s+thang\s+[a-z]")
 
 
-def _matches(key: str):  # type: ignore[no-untyped-def]
+def _matches(key: str) -> Iterator[re.Match[str]]:
     if len(key) < 400:
         yield from _DATE_RE.finditer(key)
         return
@@ -157,7 +158,7 @@ def parse_iso(text: str) -> DateMatch | None:
     if m["itz"]:
         tz = m["itz"]
         if tz == "z":
-            off = dt.timezone.utc
+            off = dt.UTC
         else:
             sign = 1 if tz[0] == "+" else -1
             hh, mm = int(tz[1:3]), int(tz[-2:])

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .dates import VN_OFFSET
 from .extractor import extract
@@ -80,7 +81,7 @@ def load_real_corpus(directory: Path, markers: Markers | None = None, *, heldout
     counted like any other: chrome never reaches `text`). `heldout` keeps only the held-out (True) or
     the training (False) part.
     """
-    out = []
+    out: list[Fixture] = []
     if not directory.is_dir():
         return out
     for folder in sorted(p for p in directory.iterdir() if p.is_dir()):

@@ -80,7 +80,7 @@ def _cells(text: str) -> str:
 class FormalHeader:
     """What a document's header states about the document itself."""
 
-    number: str
+    number: str | None       # None: a motto-led header whose number line was not found
     type: str | None
     date: str | None
     organ: str | None        # the issuing organ as written (lines joined: "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH")
@@ -156,7 +156,7 @@ def organ_lines(before: str, key: str | None = None) -> tuple[str | None, str | 
     blank_lines = _blank_motto(before[cut:], key[cut:] if key is not None else None).split("\n")
     lines = [" ".join(_organ_cells(r, b).split()) for r, b in zip(raw_lines, blank_lines)]
     # a PDF's text layer numbers its page ("1. BỘ LAO ĐỘNG – THƯƠNG …"): no organ's name starts with one
-    lines = [_LIST_MARK_RE.sub("", l) for l in lines]
+    lines = [_LIST_MARK_RE.sub("", ln) for ln in lines]
     run: list[str] = []
     for line in reversed(lines):
         if not any(c.isalpha() for c in line):

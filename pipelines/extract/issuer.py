@@ -179,17 +179,17 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
         # the executive committee of a Party organisation is its committee ("Ban Chấp hành Đảng bộ
         # tỉnh Hà Tĩnh" is "Tỉnh ủy Hà Tĩnh", the TU of "01-CTr/TU")
         level = bm.group(1)
-        name = as_written[bm.end():].strip() or None
-        if name is None:
+        party_of: str | None = as_written[bm.end():].strip() or None
+        if party_of is None:
             for src in (subject, text):
-                found = [n for lvl, n in places(src or "") if lvl == level]
-                if found:
-                    name = found[0]
+                named = [n for lvl, n in places(src or "") if lvl == level]
+                if named:
+                    party_of = named[0]
                     break
-        if name is None and context is not None and context.unit_name:
-            name = next((n for lvl, n in places(context.unit_name) if lvl == level), None)
+        if party_of is None and context is not None and context.unit_name:
+            party_of = next((n for lvl, n in places(context.unit_name) if lvl == level), None)
         committee = _PARTY_COMMITTEES[level]
-        return f"{committee} {name}" if name else as_written
+        return f"{committee} {party_of}" if party_of else as_written
     pm = re.match(r"(?:tp\.?|thanh pho)\s*(?=[^\W\d_])", fold(place)) if place else None
     if pm and place:
         # "TP. Hồ Chí Minh, ngày …": the place states its level ("UBND thành phố Hồ Chí Minh")
@@ -224,8 +224,8 @@ def complete_issuer(as_written: str, subject: str | None, context: PortalContext
                     return f"{as_written} {name}"
         if level in ("tinh", "thanh pho") and context.province and context.level in ("province", "department"):
             return f"{as_written} {context.province}"
-    found = _place_in_text(level, text)
-    return f"{as_written} {found}" if found else as_written
+    in_text = _place_in_text(level, text)
+    return f"{as_written} {in_text}" if in_text else as_written
 
 
 def organ_line(line: str) -> bool:

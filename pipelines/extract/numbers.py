@@ -10,6 +10,7 @@ A citation is "<type> [số] <number>[,] [ngày <date>] [của <issuer>] [về �
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from core.vntext import fold_aligned
@@ -86,7 +87,7 @@ _PAD_RE = re.compile(r"[ \xa0]+")
 _DIGITS_BEFORE_RE = re.compile(r"\d{0,5}$")
 
 
-def _number_matches(text: str):  # type: ignore[no-untyped-def]
+def _number_matches(text: str) -> Iterator[re.Match[str]]:
     """NUMBER_RE matches, found by a cheap scan for "digit[/-]LETTER" and a full match there."""
     last = 0
     for q in _QUICK_RE.finditer(text):
@@ -110,8 +111,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
     for m in _number_matches(text):
         if m["sn"] is not None:
             first = m["ss"].split("-")[0]
-            code = fold_aligned(first).lower()
-            code = code if code in TYPE_CODES else None
+            folded = fold_aligned(first).lower()
+            code = folded if folded in TYPE_CODES else None
             out.append(NumberMatch(m.start(), m.end(), _PAD_RE.sub("", m.group(0)), code, False))
         else:
             code = fold_aligned(m["pt"]).lower()
@@ -215,7 +216,7 @@ def date_before(text: str, folded: str, tstart: int) -> tuple[str | None, str | 
         between = window[d.end:]
         if find_numbers(text[lo + d.end:tstart]) or "," not in between[:4]:
             return None, None
-        from .issuer import issuer_in_clause   # issuer imports nothing from here at module load
+        from .issuer import issuer_in_clause  # issuer imports nothing from here at module load
 
         return d.date.isoformat(), issuer_in_clause(text[lo + d.end:tstart].strip(" ,"))
     return None, None

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 import lxml.html
-from core.vntext import fold_aligned, nfc
 from lxml import etree
+
+from core.vntext import fold_aligned, nfc
 
 from .budget import MAX_MARKUP_CHARS, cap_attributes, cap_tree
 
@@ -94,11 +95,11 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
 
 
 _ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
-_BLOCK_TAG_RE = re.compile(r"</?(?:%s)\b%s>" % ("|".join(sorted(BLOCK_TAGS, key=len, reverse=True)), _ATTRS), re.I)
-_GLUE_TAG_RE = re.compile(r"</?(?:%s)\b%s>" % ("|".join(sorted(INLINE_GLUE, key=len, reverse=True)), _ATTRS), re.I)
-_ANY_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*%s>" % _ATTRS)
+_BLOCK_TAG_RE = re.compile(r"</?(?:{})\b{}>".format("|".join(sorted(BLOCK_TAGS, key=len, reverse=True)), _ATTRS), re.I)
+_GLUE_TAG_RE = re.compile(r"</?(?:{})\b{}>".format("|".join(sorted(INLINE_GLUE, key=len, reverse=True)), _ATTRS), re.I)
+_ANY_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*" + _ATTRS + ">")
 _SKIP_BLOCK_RE = re.compile(
-    r"<(script|style|noscript|template|svg|object)\b%s>.*?</\1\s*>" % _ATTRS, re.S | re.I)
+    r"<(script|style|noscript|template|svg|object)\b" + _ATTRS + r">.*?</\1\s*>", re.S | re.I)
 
 
 def element_lines(root: etree._Element) -> list[str]:
@@ -151,7 +152,7 @@ class Page:
     _flat: str | None = None
     _flat_key: str | None = None
     _flat_low: str | None = None
-    title_el: object | None = None   # the headline element find_title chose (pruning keeps its ancestors)
+    title_el: lxml.html.HtmlElement | None = None   # the headline element find_title chose (pruning keeps its ancestors)
 
     @property
     def lines(self) -> list[str]:

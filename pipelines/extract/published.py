@@ -13,11 +13,10 @@ from lxml import etree
 from core.vntext import clean_space, fold_aligned
 
 from .dates import DateMatch, find_dates, parse_iso
-from .numbers import find_numbers
 from .markers import DATE_LINE_RE
+from .numbers import find_numbers
 from .page import Page, key_of
 from .title import meta_content
-
 
 _TIME_EL = etree.XPath("//time[@datetime]")
 _LIST_HEAD_RE = re.compile(

@@ -154,8 +154,8 @@ def find_title(page: Page) -> str | None:
         score = 1 + (2 if marked else 0) + (1 if el.tag == "h1" else 0)
         if any(fc and ((fc in r and len(fc) * 2 >= len(r)) or (len(r) > 15 and r in fc)) for r in refs):
             score += 3
-        i = line_index.get(txt)
-        if i is not None and any(HAS_DATE_RE.search(l) and find_dates(l) for l in page.lines[i + 1:i + 3] if len(l) < 140):
+        at = line_index.get(txt)
+        if at is not None and any(HAS_DATE_RE.search(ln) and find_dates(ln) for ln in page.lines[at + 1:at + 3] if len(ln) < 140):
             score += 2
         if score > best_score:
             best, best_score, best_el = txt, score, el

@@ -45,7 +45,7 @@ def main() -> int:
         d = docx.Document()
         for p in PARAGRAPHS:
             d.add_paragraph(p)
-        d.save(src)
+        d.save(str(src))
         subprocess.run([soffice, "--headless", "--convert-to", 'doc:MS Word 97', "--outdir", tmp, str(src)],
                        check=True, capture_output=True, timeout=180)
         shutil.copyfile(Path(tmp) / "ke-hoach-cchc-legacy.doc", OUT)

@@ -314,7 +314,8 @@ class Family:
 def urlset(view: PortalView, fam: Family) -> str:
     """A flat <urlset> of the home, listings and every article in the sitemap."""
     p = view.portal
-    urls = [(p.base_url, None)] + [(p.origin + fam.listing_path(s), None) for s in ("cchc", "news")]
+    urls: list[tuple[str, dt.datetime | None]] = [(p.base_url, None)]
+    urls += [(p.origin + fam.listing_path(s), None) for s in ("cchc", "news")]
     urls += [(a.url, a.modified or a.published) for a in view.sitemap_items()]
     rows = "".join(
         f"<url><loc>{esc(u)}</loc>" + (f"<lastmod>{t.date().isoformat()}</lastmod>" if t else "") + "</url>"

@@ -10,11 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import history
-import scheduler
+import pytest
 from receivers import free_port
+
+import scheduler
 from storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]

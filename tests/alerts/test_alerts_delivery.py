@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import history
 import pytest
+from receivers import free_port
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import history
 from alerts.config import load_rules
 from alerts.engine import run_alerts
-from receivers import free_port
 from storage import Store
 from storage.alerts_models import Alert
 

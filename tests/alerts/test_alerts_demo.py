@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from offline_chromium import offline_chromium, requested_urls
+from receivers import SmtpServer, Webhook
 from selenium.webdriver.common.by import By
 
 from crawler.registry import load_registry
-from offline_chromium import offline_chromium, requested_urls
-from receivers import SmtpServer, Webhook
 from sim.calendar import date_of_day
 from sim.site import igate_rate
 from sim.world import World

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import history
+import pytest
+from pgtest import create_database, drop_database
+
 from alerts.config import load_rules
 from alerts.engine import run_alerts
-from pgtest import create_database, drop_database
 from storage import Store
 
 RULES = """\

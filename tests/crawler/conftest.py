@@ -3,9 +3,9 @@ reaches the simulator through http_proxy/https_proxy, exactly as a user's crawl 
 from __future__ import annotations
 
 import pytest
+from simcrawl import Crawl
 
 from sim.network import SimNetwork
-from simcrawl import Crawl
 
 
 @pytest.fixture(scope="session")

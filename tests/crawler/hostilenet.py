@@ -48,7 +48,7 @@ OFFSITE = "http://tracker.example.com"   # not the portal's host: the allow-list
 
 def _html(title: str, body: str, head: str = "") -> bytes:
     return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
-            f"<body>{body}</body></html>").encode("utf-8")
+            f"<body>{body}</body></html>").encode()
 
 
 class HostileNetwork:

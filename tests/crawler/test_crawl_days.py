@@ -15,10 +15,10 @@ import subprocess
 import sys
 
 import pytest
-
-from simcrawl import FAST, ROOT
-from crawler.registry import load_registry, registry_to_csv
 from pgtest import create_database, drop_database
+from simcrawl import FAST, ROOT
+
+from crawler.registry import load_registry, registry_to_csv
 from sim.network import SimNetwork
 from storage import Store
 

@@ -8,9 +8,9 @@ import sqlite3
 from zoneinfo import ZoneInfo
 
 import pytest
+from simcrawl import Crawl, summary_parts
 from sqlalchemy import text
 
-from simcrawl import Crawl, summary_parts
 from storage import Store
 
 pytestmark = pytest.mark.slow
@@ -128,7 +128,7 @@ def test_summary_counts_per_portal_are_what_was_stored(full_crawl, crawl):
     assert {pid for pid, row in parts["rows"].items() if row["widget"] == "Có"} == widgets
     assert {row["widget"] for row in parts["rows"].values()} == {"Có", "Không"}
     (run,) = crawl.export(db, "runs")
-    started = dt.datetime.fromisoformat(run["started_at"]).replace(tzinfo=dt.timezone.utc)  # stored in UTC
+    started = dt.datetime.fromisoformat(run["started_at"]).replace(tzinfo=dt.UTC)  # stored in UTC
     local = started.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert f"Bắt đầu {local:%d/%m/%Y %H:%M:%S}, kết thúc " in out
     assert "Lần quét 1 (Thủ công, ngày quét 02/03/2026): Hoàn tất" in out

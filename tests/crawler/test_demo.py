@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from simcrawl import FAST, ROOT, Crawl, summary_parts
 
 pytestmark = pytest.mark.slow

@@ -3,7 +3,7 @@ and by the spiders' own link filters (feeds, sitemaps, same-site discovery)."""
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import TextResponse, XmlResponse
+from scrapy.http import XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.hosts import allows, host_allowed, host_of, owner_of

@@ -10,19 +10,16 @@ Last-Modified sent but If-Modified-Since ignored, no validators at all.
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
+from simcrawl import Crawl
 
 from crawler.incremental import due
 from crawler.registry import load_registry, registry_to_csv
 from sim.calendar import date_of_day
 from sim.conditional import policy_of
 from sim.network import SimNetwork
-from simcrawl import FAST, ROOT, Crawl
 
 pytestmark = pytest.mark.slow
 
@@ -165,10 +162,11 @@ def test_every_conditional_behaviour_gives_the_full_crawls_documents(days, polic
 
 
 def test_unchanged_pages_add_no_fetch_row_and_seen_keeps_its_meaning(days):
+    from sqlalchemy import func, select
+
     from storage import Store
     from storage.models import Fetch
     from storage.sightings import SightingInterval, in_run
-    from sqlalchemy import func, select
 
     store = Store.open(days.inc)
     try:

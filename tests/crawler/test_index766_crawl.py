@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from simcrawl import ROOT, Crawl
 from sqlalchemy import create_engine, text
 
 from crawler.registry import load_registry, province_key
 from sim.national import COMPONENTS
 from sim.network import SimNetwork
-from simcrawl import ROOT, Crawl
 
 pytestmark = pytest.mark.slow
 

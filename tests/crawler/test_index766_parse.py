@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from crawler.registry import load_registry, province_key as registry_key
+from crawler.registry import load_registry
+from crawler.registry import province_key as registry_key
 from pipelines.extract.index766 import COMPONENTS, parse_index766, province_key, score
 
 

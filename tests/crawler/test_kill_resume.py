@@ -11,7 +11,6 @@ import sys
 import time
 
 import pytest
-
 from simcrawl import FAST, ROOT
 
 pytestmark = pytest.mark.slow

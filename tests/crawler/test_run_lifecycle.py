@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from simcrawl import FAST, Crawl
 
 HEADER = ("id,name,level,province,parent,base_url,cms,feeds,sitemaps,listings,registers,hosts,widget_url,unit_code,"

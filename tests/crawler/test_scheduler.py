@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from simcrawl import FAST, ROOT
+
 from crawler.registry import load_registry, registry_to_csv
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from simcrawl import FAST
 
 pytestmark = pytest.mark.slow

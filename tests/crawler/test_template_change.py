@@ -14,10 +14,10 @@ import dataclasses
 import shutil
 
 import pytest
+from simcrawl import Crawl
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from simcrawl import Crawl
 from crawler.registry import load_registry, registry_to_csv
 from reports.health import layout_changes
 from sim.network import SimNetwork

@@ -18,10 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from pgtest import create_database, drop_database
 from simcrawl import FAST, ROOT, Crawl
+from sqlalchemy import create_engine, text
 
 REDIS = os.environ.get("CCHC_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 PORTALS = ["p-tuyenquang", "d-sldtbxh-dienbien", "p-hanoi", "p-haiphong", "x-ngoclien-camgiang-haiduong", "p-cantho"]

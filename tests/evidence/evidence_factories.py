@@ -6,11 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from crawler.items import PageItem, WidgetItem, as_storage_dict
 from pipelines.evidence import EvidencePipeline
 from storage import Store
 from storage.datadir import data_dir
-from sqlalchemy.engine import make_url
 
 PORTAL = "x-thunghiem-dienbien"
 PORTAL_ROW = {

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from evidence_factories import BASE, crawl_day, folder, page_item, record, widget_item
 from sqlalchemy import func, select
 
-from evidence_factories import BASE, crawl_day, folder, page_item, record, widget_item
 from storage import Store
 from storage.blobs import BlobStore, blob_key
 from storage.evidence import prune
@@ -123,7 +123,7 @@ def test_prune_keeps_evidence_and_frees_the_rest(db_url: str) -> None:
         ])
         blobs = BlobStore(folder(store))
         freed_expected = blobs.path(sha(gone)).stat().st_size + blobs.path(sha(listing)).stat().st_size
-        now = dt.datetime(2026, 1, 20, tzinfo=dt.timezone.utc)
+        now = dt.datetime(2026, 1, 20, tzinfo=dt.UTC)
 
         dry = prune(store.engine, folder(store), 7, dry_run=True, now=now)
         assert (dry.files, dry.bytes, dry.raw_fetches, dry.kept_referenced) == (2, freed_expected, 2, 2)

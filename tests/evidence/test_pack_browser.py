@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.common.by import By
-
 from evidence_factories import BASE, crawl_day, page_item, record
 from offline_chromium import offline_chromium, requested_urls
+from selenium.webdriver.common.by import By
+
 from storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]

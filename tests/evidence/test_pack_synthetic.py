@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from evidence_factories import BASE, PORTAL, PORTAL_ROW, crawl_day, page_item, record
+
 from storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,6 @@ from lxml import etree
 
 from pipelines.extract import extract
 from pipelines.extract import page as page_mod
-from pipelines.extract.evaluate import compare, load_corpus
-from pipelines.extract.prune import _box_candidates
 from pipelines.extract.budget import (
     MAX_ATTRIBUTES,
     MAX_CHILDREN,
@@ -25,7 +23,9 @@ from pipelines.extract.budget import (
     MAX_LINKS,
     cap_attributes,
 )
+from pipelines.extract.evaluate import compare, load_corpus
 from pipelines.extract.page import decode_html, load_page
+from pipelines.extract.prune import _box_candidates
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 CORPUS = load_corpus(PAGES)

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from core.vntext import fold_aligned
 from pipelines.extract import extract
 from pipelines.extract.docfields import detail_fields
 from pipelines.extract.document import analyse
@@ -16,7 +17,6 @@ from pipelines.extract.header import parse_header
 from pipelines.extract.numbers import find_citations, find_numbers
 from pipelines.extract.page import load_page
 from pipelines.extract.period import year_or_period
-from core.vntext import fold_aligned
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 URL = "https://binhdinh.gov.vn/tin-tuc/chi-tiet/12345"

@@ -6,9 +6,17 @@ import pickle
 import pytest
 
 from crawler.registry import (
-    Portal, Registry, RegistryError, RegistryInvalid, UnknownPortalError, for_url, load_registry,
-    parse_registry, registry_to_csv,
+    Portal,
+    Registry,
+    RegistryError,
+    RegistryInvalid,
+    UnknownPortalError,
+    for_url,
+    load_registry,
+    parse_registry,
+    registry_to_csv,
 )
+
 
 def test_multi_valued_cells_and_relative_paths(write_registry, good_rows):
     reg = load_registry(write_registry(*good_rows))

@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import builddb  # noqa: E402
-
 from pgtest import create_database, drop_database  # noqa: E402
+
 from sim.world import World  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from builddb import cchc
 from truth import earliest, issued, plans, subset
 

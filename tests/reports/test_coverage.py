@@ -6,10 +6,9 @@ import io
 import json
 
 import pytest
+from builddb import cchc
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
-
-from builddb import cchc
 from truth import first_day, plans, subset
 
 YEARS = (2024, 2025, 2026)

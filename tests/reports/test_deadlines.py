@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import yaml
+from builddb import cchc
 from openpyxl import load_workbook
 
-from builddb import cchc
 from reports.compliance import DEFAULT_CONFIG
 
 

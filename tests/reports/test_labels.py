@@ -95,7 +95,7 @@ def test_vietnamese_collation() -> None:
 
 
 def test_times_shown_in_ho_chi_minh() -> None:
-    instant = dt.datetime(2026, 3, 3, 20, 30, tzinfo=dt.timezone.utc)
+    instant = dt.datetime(2026, 3, 3, 20, 30, tzinfo=dt.UTC)
     assert vn_datetime(instant) == "04/03/2026 03:30"
     assert vn_datetime("2026-03-03T20:30:00+00:00", seconds=True) == "04/03/2026 03:30:00"
     assert vn_datetime(dt.datetime(2026, 3, 3, 20, 30)) == "04/03/2026 03:30"  # naive = stored UTC

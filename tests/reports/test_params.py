@@ -6,9 +6,9 @@ import json
 
 import click
 import pytest
+from builddb import cchc
 from click.testing import CliRunner
 
-from builddb import cchc
 from cli.params import DATE, LEVEL, LEVEL_OR_ALL, NAME, RUN_OR_DATE, parse_date, parse_level
 
 

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from builddb import cchc
+from openpyxl import load_workbook
 from pgtest import temporary_database
+
 from storage import Store
+
 
 def portal(pid: str, name: str, level: str, province: str, parent: str = "") -> dict[str, str]:
     return {"id": pid, "name": name, "level": level, "province": province, "parent": parent,

@@ -6,12 +6,11 @@ import json
 import os
 
 import pytest
+from builddb import FAST, cchc
 from sqlalchemy import create_engine, func, select
-
-from builddb import FAST
-from builddb import cchc
-from sim.network import SimNetwork
 from truth import earliest, plans
+
+from sim.network import SimNetwork
 
 
 def coverage(db: str, year: int, *args: str) -> dict[str, dict]:

@@ -6,13 +6,13 @@ import io
 import json
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from builddb import cchc
+from openpyxl import load_workbook
+from test_xlsx import compare
+
 from reports import labels
 from reports.base import LEVELS
 from reports.scorecard import ROW_KEYS
-from test_xlsx import compare
 
 
 def _json(db: str, *args: str, env: dict[str, str] | None = None) -> dict:

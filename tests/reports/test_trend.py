@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from builddb import cchc
 from truth import subset
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builddb import cchc
 from openpyxl import load_workbook
 
-from builddb import cchc
 from reports import labels
 from reports.xlsx import DATE_KEYS, DATETIME_KEYS, MAX_WIDTH, PCT_KEYS, Sheet, write_workbook
 

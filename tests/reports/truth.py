@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from builddb import PORTALS
+
 from core.vntext import fold
 from sim.model import SimArticle
 from sim.world import World

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
-
 import urllib.error
+from pathlib import Path
 
 import pytest
 

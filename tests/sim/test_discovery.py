@@ -8,10 +8,9 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 from parsel import Selector
+from sim_client import Client
 
 from sim.network import SimNetwork
-
-from sim_client import Client
 
 PORTALS = ["p-laichau", "p-dienbien", "p-haiphong", "p-hanoi", "p-khanhhoa", "d-sldtbxh-dienbien",
            "x-linhtruong-giolinh-quangtri", "p-laocai", "d-sxd-quangninh", "p-tuyenquang"]

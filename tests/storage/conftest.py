@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from pgtest import temporary_database
+
 from storage import Store
+
 
 @pytest.fixture
 def pg_url(pg_admin: object) -> Iterator[str]:

@@ -15,8 +15,8 @@ import json
 from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
 from storage_factories import NL, REGISTRY_ROWS, TQ, fetch, health, page, widget
+
 from cli import main
 from reports.health import MIN_PAGES, LayoutChange, MetricFall, health_rows, layout_changes
 from storage import Store

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from storage_factories import NL, REGISTRY_ROWS, page, widget
 
 from cli.db import db_group
 from storage import DatabaseCorruptError, Store, migrate, upgrade_database
 from storage.check import check_database
-from storage_factories import NL, REGISTRY_ROWS, page, widget
 
 
 def filled(path: Path) -> None:

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from storage_factories import REGISTRY_ROWS
 
 from storage import DatabaseLockedError, Store
 from storage.locks import retry_while_locked, sqlite_lock_holders
-from storage_factories import REGISTRY_ROWS
 
 
 def _db(tmp_path: Path) -> Path:

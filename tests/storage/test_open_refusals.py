@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from storage_factories import NL, REGISTRY_ROWS, page, widget
 
 from storage import (
     DatabaseReadOnlyError,
@@ -25,7 +26,6 @@ from storage import (
     schema_status,
 )
 from storage.engine import resolve_url
-from storage_factories import NL, REGISTRY_ROWS, page, widget
 
 
 def filled(url: str) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
+from storage_factories import REGISTRY_ROWS, TQ, fetch, page
 
 from storage import Store
 from storage.health_models import PortalYield
 from storage.models import Fetch
 from storage.sightings import SightingInterval, in_run
-from storage_factories import REGISTRY_ROWS, TQ, fetch, page
 
 A = "https://tuyenquang.gov.vn/portal/Pages/2022-4-27/ke-hoach-tuyen-truyen-cchc-123.aspx"
 LISTING = "https://tuyenquang.gov.vn/portal/Pages/cai-cach-hanh-chinh.aspx"

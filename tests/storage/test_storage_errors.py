@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
+from storage_factories import NL, REGISTRY_ROWS, TQ, page, widget
 
 from cli.db import db_group
 from cli.export import export_cmd
@@ -20,12 +21,11 @@ from storage import (
     SchemaOutdatedError,
     SchemaTooNewError,
     Store,
+    migrate,
     schema_status,
     upgrade_database,
 )
-from storage import migrate
 from storage.models import Base
-from storage_factories import NL, REGISTRY_ROWS, TQ, page, widget
 
 
 def all_rows(store: Store) -> dict[str, list[tuple]]:

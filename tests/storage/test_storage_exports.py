@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import update
+from storage_factories import NL, REGISTRY_ROWS, TQ, health, page, removed, widget
 
 from cli.export import export_cmd
 from storage import ExportError, Store
 from storage.models import CrawlRun
 from storage.values import document_content_hash
-from storage_factories import NL, REGISTRY_ROWS, TQ, health, page, removed, widget
 
 A = "https://tuyenquang.gov.vn/portal/Pages/2022-4-27/ke-hoach-123.aspx"
 C = "https://tuyenquang.gov.vn/portal/Pages/2022-6-01/tin-tuc-789.aspx"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, inspect, select, text
-
-from storage import Store
-from storage import migrate
-from storage.engine import build_engine, resolve_url, write_engine
 from storage_factories import REGISTRY_ROWS
+
+from storage import Store, migrate
+from storage.engine import build_engine, resolve_url, write_engine
 
 # Rows written with the FIRST revision's own column names (raw SQL: the models may have moved on).
 FIRST_REVISION_ROWS: list[tuple[str, dict]] = [

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from storage_factories import REGISTRY_ROWS, REPO, TQ, child_env, page
 
 from storage import Store
 from storage.models import CrawlRun, Document, DocumentVersion, Fetch
 from storage.sightings import SightingInterval
-from storage_factories import REGISTRY_ROWS, REPO, TQ, child_env, page
 
 BATCH = 25
 BATCHES = 12

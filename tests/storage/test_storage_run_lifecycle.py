@@ -10,11 +10,11 @@ import subprocess
 import sys
 
 from sqlalchemy import select
+from storage_factories import REGISTRY_ROWS, TQ, child_env, fetch, health
 
 import scheduler
 from storage import Store
 from storage.models import CrawlRun
-from storage_factories import REGISTRY_ROWS, TQ, child_env, fetch, health
 
 DAY = dt.date(2026, 3, 2)
 

@@ -8,6 +8,7 @@ import zlib
 
 import pytest
 from sqlalchemy import func, select, update
+from storage_factories import NL, REGISTRY_ROWS, REPO, TQ, child_env, fetch, health, page, removed, widget
 
 from storage import Store, UnknownRunError
 from storage.models import (
@@ -24,7 +25,6 @@ from storage.models import (
 )
 from storage.sightings import SightingInterval
 from storage.values import document_content_hash
-from storage_factories import NL, REGISTRY_ROWS, REPO, TQ, child_env, fetch, health, page, removed, widget
 
 A = "https://tuyenquang.gov.vn/portal/Pages/2022-4-27/ke-hoach-tuyen-truyen-cchc-123.aspx"
 B = "https://tuyenquang.gov.vn/portal/Pages/2022-5-02/ke-hoach-cchc-2022-456.aspx"
@@ -152,7 +152,7 @@ def test_new_version_only_when_text_or_attachments_change(store: Store) -> None:
                                 .order_by(DocumentVersion.version)).all()
         sightings = conn.execute(select(SightingInterval.first_run_id, SightingInterval.last_run_id,
                                         SightingInterval.version).order_by(SightingInterval.first_run_id)).all()
-    assert [(v, f, l) for v, f, l, _ in versions] == [(1, r1, r2), (2, r3, r3)]
+    assert [(v, f, last) for v, f, last, _ in versions] == [(1, r1, r2), (2, r3, r3)]
     # The raw page is kept compressed per version: version 1 keeps the page it was first seen with.
     assert "Hôm nay: 79" in zlib.decompress(versions[0][3]).decode("utf-8")
     assert "Hôm nay: 81" in zlib.decompress(versions[1][3]).decode("utf-8")
@@ -216,7 +216,7 @@ def test_one_widget_reading_per_portal_per_run(store: Store) -> None:
         (r2, 2200, 2200, 0, 0.0, "2022-08-13T13:15:32+07:00"),
     ]
     # Our own read time is kept apart, normalised to UTC (06:30 +07:00 -> 23:30 UTC the day before).
-    assert rows[0][6] == dt.datetime(2022, 8, 11, 23, 30, tzinfo=dt.timezone.utc)
+    assert rows[0][6] == dt.datetime(2022, 8, 11, 23, 30, tzinfo=dt.UTC)
     assert [tuple(v) for v in visitors] == [(r1, 1234)]
 
 

@@ -85,8 +85,7 @@ def test_record_from_mapping_types_each_field_by_its_annotation() -> None:
 def test_registry_columns_and_family_ids_are_defined_once() -> None:
     from crawler import families as crawler_families
     from crawler import registry
-    from sim import conditional
-    from sim import portals as world
+    from sim import conditional, portals
     from sim import families as sim_families
     from sim import registry as sim_registry
 
@@ -96,7 +95,7 @@ def test_registry_columns_and_family_ids_are_defined_once() -> None:
     assert set(crawler_families.FAMILIES) == set(families.CMS_FAMILIES)
     assert tuple(sim_families.FAMILIES) == families.KNOWN_FAMILIES
     assert set(conditional.FAMILY_POLICY) == set(families.KNOWN_FAMILIES)
-    assert tuple(world.FAMILIES_CYCLE) == families.KNOWN_FAMILIES  # sim.portals
+    assert tuple(portals.FAMILIES_CYCLE) == families.KNOWN_FAMILIES
 
 
 def test_a_record_without_url_is_stored_under_the_pages_url(store: Store) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from pgtest import temporary_database
 from sqlalchemy.engine import Engine
 
-from pgtest import temporary_database
 from units.catalog import UnitCatalog
 from units.reference import ReferenceData, load_reference
-
 
 
 @pytest.fixture(scope="session")

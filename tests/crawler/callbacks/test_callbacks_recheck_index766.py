@@ -1,0 +1,101 @@
+"""RecheckSpider (known pages re-read) and Index766Spider (the national index) on saved answers."""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from callback_pages import file_response, page_meta
+from scrapy import Request
+
+from crawler.incremental import KnownPages
+from crawler.items import FetchItem, NationalIndexItem, RemovedItem, SeenItem
+from crawler.spiders import index766
+from crawler.spiders.base import _REQUESTED_ARTICLES
+from crawler.spiders.index766 import Index766Spider
+from crawler.spiders.recheck import RecheckSpider
+
+ARTICLE = page_meta("news_article")["url"]
+GONE = page_meta("news_gone")["url"]
+
+
+def start_requests(spider: Any) -> list[Request]:
+    async def take() -> list[Request]:
+        return [r async for r in spider.start()]
+    return asyncio.run(take())
+
+
+@pytest.fixture
+def recheck(make_spider: Callable[..., Any], tmp_path: Path) -> RecheckSpider:
+    # the run's known-pages file, as crawler.run writes it from the database (url, portal, validators)
+    known = tmp_path / "known.pages.sqlite"
+    KnownPages.write(known, [(ARTICLE, "p-phutho", None, None, None, None), (GONE, "p-phutho", None, None, None, None)])
+    # a full crawl: every known page is due today (the re-check calendar is tested in test_incremental_policy)
+    spider: RecheckSpider = make_spider(RecheckSpider, sources="p-phutho",
+                                        settings={"CCHC_FULL_CRAWL": True, "CCHC_KNOWN_PAGES": str(known)})
+    return spider
+
+
+def test_recheck_requests_each_known_page_not_already_fetched_by_discovery(recheck: RecheckSpider) -> None:
+    _REQUESTED_ARTICLES.add(GONE)  # a discovery spider of this run fetched it already
+    (request,) = start_requests(recheck)
+    assert (request.url, request.callback, request.priority) == (ARTICLE, recheck.parse_known, -10)
+    assert request.meta["portal_id"] == "p-phutho"
+
+
+def test_parse_known_on_a_page_still_there_is_a_fetch_and_a_sighting(recheck: RecheckSpider) -> None:
+    fetch, seen = recheck.parse_known(file_response("news_article", meta={"portal_id": "p-phutho"}))
+    assert isinstance(fetch, FetchItem) and (fetch.url, fetch.error, fetch.discovered_by) == (ARTICLE, None, "recheck")
+    assert isinstance(seen, SeenItem) and (seen.url, seen.how, seen.discovered_by) == (ARTICLE, "fetched", "recheck")
+
+
+def test_parse_known_on_a_page_gone_is_a_removal(recheck: RecheckSpider) -> None:
+    fetch, removed = recheck.parse_known(file_response("news_gone", meta={"portal_id": "p-phutho"}))
+    assert isinstance(fetch, FetchItem) and fetch.error == "HTTP 404"
+    assert isinstance(removed, RemovedItem) and (removed.url, removed.status) == (GONE, 404)
+    assert recheck.crawler.stats.get_value("cchc/recheck/gone") == 1
+
+
+def test_parse_known_after_a_redirect_records_no_sighting_of_the_old_url(recheck: RecheckSpider) -> None:
+    out = list(recheck.parse_known(file_response("news_article", meta={"portal_id": "p-phutho",
+                                                                       "redirected_from": f"{ARTICLE}?old=1"})))
+    assert [type(o) for o in out] == [FetchItem]
+
+
+@pytest.fixture
+def national(make_spider: Callable[..., Any]) -> Index766Spider:
+    spider: Index766Spider = make_spider(Index766Spider, sources="vn-dvcqg-766")
+    return spider
+
+
+def index_response(spider: Index766Spider) -> Any:
+    (request,) = start_requests(spider)
+    return file_response("index766_p1", request=request)
+
+
+def test_parse_index_reads_every_province_of_the_saved_answer(national: Index766Spider) -> None:
+    (item,) = national.parse_index(index_response(national))
+    assert isinstance(item, NationalIndexItem)
+    assert (item.source_id, item.year, item.status, item.error) == ("vn-dvcqg-766", 2026, 200, None)
+    saved = json.loads(file_response("index766_p1").body)
+    assert len(item.readings) == len(saved) == 34
+    assert len({r["province_key"] for r in item.readings}) == 34
+    assert national.crawler.stats.get_value("cchc/index766/provinces") == 34
+
+
+def test_parse_index_asks_for_the_next_page_when_a_page_is_full(national: Index766Spider,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index766, "PAGE_SIZE", 20)
+    (request,) = national.parse_index(index_response(national))
+    assert isinstance(request, Request) and request.callback == national.parse_index
+    assert request.meta["page"] == 2 and len(request.meta["readings"]) == 34
+
+
+def test_parse_index_on_an_html_answer_is_a_stored_fault(national: Index766Spider) -> None:
+    (request,) = start_requests(national)
+    (item,) = national.parse_index(file_response("news_home", request=request))
+    assert isinstance(item, NationalIndexItem) and item.readings == []
+    assert item.error is not None and "did not answer JSON" in item.error

@@ -1,0 +1,92 @@
+"""SitemapsSpider callbacks on saved pages: robots.txt, a sitemap index, then its urlset."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from callback_pages import file_response
+from scrapy import Request
+
+from crawler.items import FetchItem
+from crawler.spiders.sitemaps import SitemapsSpider
+
+META = {"portal_id": "p-phutho"}
+URLSET = "https://phutho.gov.vn/vi/news/sitemap.xml"
+
+
+@pytest.fixture
+def spider(make_spider: Callable[..., Any]) -> SitemapsSpider:
+    spider: SitemapsSpider = make_spider(SitemapsSpider, sources="p-phutho")
+    return spider
+
+
+def requests(out: list[Any]) -> list[Request]:
+    return [r for r in out if isinstance(r, Request)]
+
+
+def test_parse_robots_follows_the_sitemap_line(spider: SitemapsSpider) -> None:
+    fetch, request = spider.parse_robots(file_response("news_robots", meta=META))
+    assert isinstance(fetch, FetchItem) and (fetch.url, fetch.status, fetch.error) == (
+        "https://phutho.gov.vn/robots.txt", 200, None)
+    assert isinstance(request, Request)
+    assert (request.url, request.callback, request.meta["sitemap_depth"]) == (
+        "https://phutho.gov.vn/sitemap.xml", spider.parse_sitemap, 0)
+
+
+def test_parse_robots_without_robots_falls_back_to_the_family_sitemap(spider: SitemapsSpider) -> None:
+    out = list(spider.parse_robots(file_response("news_gone", "https://phutho.gov.vn/robots.txt", meta=META)))
+    assert isinstance(out[0], FetchItem) and out[0].error == "HTTP 404"
+    assert [r.url for r in requests(out)] == ["https://phutho.gov.vn/sitemap.xml"]  # nukeviet's /sitemap.xml
+
+
+def test_parse_sitemap_on_an_index_requests_each_sitemap_one_level_deeper(spider: SitemapsSpider) -> None:
+    out = list(spider.parse_sitemap(file_response("news_sitemap_index", meta={**META, "sitemap_depth": 0})))
+    assert isinstance(out[0], FetchItem) and out[0].error is None and out[0].discovered_by == "sitemaps"
+    (request,) = requests(out)
+    assert (request.url, request.callback, request.meta["sitemap_depth"]) == (URLSET, spider.parse_sitemap, 1)
+
+
+def test_parse_sitemap_on_a_urlset_requests_the_articles_cchc_slugs_first(spider: SitemapsSpider) -> None:
+    out = list(spider.parse_sitemap(file_response("news_sitemap_urlset", meta={**META, "sitemap_depth": 1})))
+    assert isinstance(out[0], FetchItem) and out[0].url == URLSET and out[0].error is None
+    reqs = requests(out)
+    assert len(reqs) == 11  # the home and the two listings of the urlset are not articles
+    assert all(r.callback == spider.parse_article for r in reqs)
+    cchc = [r for r in reqs if "/cai-cach-hanh-chinh/" in r.url]
+    assert reqs[:4] == cchc  # a slug that may be CCHC first, newest first within each group
+    assert reqs[0].url.endswith("-6-thang-dau-nam-2024-16551.html")
+    assert reqs[0].meta["hints"] == {"lastmod": "2024-06-21"}
+    assert [r.meta["hints"]["lastmod"] for r in cchc] == sorted((r.meta["hints"]["lastmod"] for r in cchc), reverse=True)
+
+
+def test_parse_sitemap_drops_entries_older_than_the_cutoff(make_spider: Callable[..., Any]) -> None:
+    recent: SitemapsSpider = make_spider(SitemapsSpider, sources="p-phutho", since_years=2)  # from 2024-01-01
+    out = recent.parse_sitemap(file_response("news_sitemap_urlset", meta={**META, "sitemap_depth": 1}))
+    assert sorted(r.meta["hints"]["lastmod"] for r in requests(list(out))) == [
+        "2024-03-30", "2024-06-21", "2024-08-04", "2024-10-02"]
+
+
+def test_parse_sitemap_caps_the_articles_per_portal(make_spider: Callable[..., Any]) -> None:
+    capped: SitemapsSpider = make_spider(SitemapsSpider, sources="p-phutho", max_urls=3)
+    out = capped.parse_sitemap(file_response("news_sitemap_urlset", meta={**META, "sitemap_depth": 1}))
+    assert len(requests(list(out))) == 3
+    assert capped.crawler.stats.get_value("cchc/sitemaps/capped") == 1
+
+
+def test_parse_sitemap_on_a_broken_gzip_records_why(spider: SitemapsSpider, tmp_path: Path) -> None:
+    broken = tmp_path / "sitemap.xml.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00" + b"not deflate data" * 4)
+    (fetch,) = spider.parse_sitemap(file_response(broken, f"{URLSET}.gz", meta={**META, "sitemap_depth": 1}))
+    assert isinstance(fetch, FetchItem) and fetch.error is not None and fetch.error.startswith("broken gzip sitemap")
+
+
+def test_parse_sitemap_on_an_html_page_requests_nothing(spider: SitemapsSpider) -> None:
+    out = list(spider.parse_sitemap(file_response("news_home", URLSET, meta={**META, "sitemap_depth": 1})))
+    assert len(out) == 1 and isinstance(out[0], FetchItem)  # lxml reads the page leniently: no entries
+
+
+def test_parse_sitemap_on_http_404_records_the_status(spider: SitemapsSpider) -> None:
+    (fetch,) = spider.parse_sitemap(file_response("news_gone", URLSET, meta={**META, "sitemap_depth": 1}))
+    assert isinstance(fetch, FetchItem) and (fetch.status, fetch.error) == (404, "HTTP 404")
