@@ -13,11 +13,16 @@ import shutil
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.crawl_summary import print_layout_changes, print_summary, run_notes
+from cli.crawl_summary import (
+    EXIT_BAD_INPUT,
+    EXIT_RUN_FAILED,
+    _fail,
+    print_run_end,
+)
 from cli.params import LEVEL, NAME, lang_option
 from crawler.registry import DEFAULT_REGISTRY_PATH, RegistryError, UnknownPortalError
 from crawler.run import (
@@ -36,22 +41,12 @@ from reports.formatting import current_lang, vn_date
 from reports.labels import text
 
 if TYPE_CHECKING:
-    from storage import Store
-    from storage.datadir import RunPaths
+    pass
 
 __all__ = ["RECHECK", "SPIDERS", "run_crawl"]
 DEMO_DB = Path("data/demo.sqlite")
-#: Exit codes: a bad input (nothing was crawled, no run recorded) and a run that did not complete.
-EXIT_BAD_INPUT = 2
-EXIT_RUN_FAILED = 1
 
 log = logging.getLogger("cchc.crawl")
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """One `error:` line on stderr and a non-zero exit (the project's one style for every failure)."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 class _Stopped(BaseException):
@@ -160,33 +155,6 @@ def run_crawl(
     if outcome.status != "complete":
         _fail(f"run {run_id} {outcome.status}: {outcome.error} (log: {paths.log})", EXIT_RUN_FAILED)
     return run_id
-
-
-def print_run_end(store: Store, run_id: int, paths: RunPaths) -> None:
-    """The summary printed after a run: counts, notes, layout changes, national index, log path."""
-    lang = current_lang()
-    print_summary(store.run_summary(run_id), run_notes(store, run_id, lang), lang)
-    print_layout_changes(store, run_id, lang)
-    for line in index766_lines(store, run_id, lang):
-        click.echo(line)
-    click.echo(text("crawl.log", lang, path=paths.log))
-
-
-def index766_lines(store: Store, run_id: int, lang: str | None = None) -> list[str]:
-    """One summary line per national index source the run read: provinces read, or the fault."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from storage.index_models import Index766Fetch
-
-    with Session(store.engine) as session:
-        rows = session.scalars(select(Index766Fetch).where(Index766Fetch.run_id == run_id)
-                               .order_by(Index766Fetch.source_id, Index766Fetch.year)).all()
-        return [text("crawl.index766", lang, source=f.source_id, year=f.year)
-                + (text("crawl.index766_failed", lang, error=f.error) if f.error
-                   else text("crawl.index766_read", lang, n=f.provinces)
-                   + (text("crawl.index766_issues", lang, n=len(f.issues)) if f.issues else ""))
-                for f in rows]
 
 
 @click.command("crawl")

@@ -10,12 +10,27 @@ a label that says in the reader's language what kind of problem it is.
 """
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from reports.formatting import current_lang, vn_date, vn_int
 from reports.labels import header, label, text, vn_datetime
+
+if TYPE_CHECKING:
+    from storage import Store
+    from storage.datadir import RunPaths
+
+#: Exit codes: a bad input (nothing was crawled, no run recorded) and a run that did not complete.
+EXIT_BAD_INPUT = 2
+EXIT_RUN_FAILED = 1
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """One `error:` line on stderr and a non-zero exit (the project's one style for every failure)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
 
 #: The summary table's columns: (row key, right-aligned).
 COLUMNS = (("portal", False), ("pages", True), ("documents", True), ("cchc_documents", True), ("widget", True),
@@ -166,3 +181,30 @@ def print_layout_changes(store: Any, run_id: int, lang: str | None = None) -> No
 
 def _figure(metric: str, value: float) -> str:
     return f"{value * 100:.0f}%" if metric.endswith("_share") else f"{value:g}"
+
+
+def print_run_end(store: Store, run_id: int, paths: RunPaths) -> None:
+    """The summary printed after a run: counts, notes, layout changes, national index, log path."""
+    lang = current_lang()
+    print_summary(store.run_summary(run_id), run_notes(store, run_id, lang), lang)
+    print_layout_changes(store, run_id, lang)
+    for line in index766_lines(store, run_id, lang):
+        click.echo(line)
+    click.echo(text("crawl.log", lang, path=paths.log))
+
+
+def index766_lines(store: Store, run_id: int, lang: str | None = None) -> list[str]:
+    """One summary line per national index source the run read: provinces read, or the fault."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from storage.index_models import Index766Fetch
+
+    with Session(store.engine) as session:
+        rows = session.scalars(select(Index766Fetch).where(Index766Fetch.run_id == run_id)
+                               .order_by(Index766Fetch.source_id, Index766Fetch.year)).all()
+        return [text("crawl.index766", lang, source=f.source_id, year=f.year)
+                + (text("crawl.index766_failed", lang, error=f.error) if f.error
+                   else text("crawl.index766_read", lang, n=f.provinces)
+                   + (text("crawl.index766_issues", lang, n=len(f.issues)) if f.issues else ""))
+                for f in rows]

@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from cli.crawl import EXIT_BAD_INPUT, EXIT_RUN_FAILED, SPIDERS, _fail, print_run_end
+from cli.crawl_summary import EXIT_BAD_INPUT, EXIT_RUN_FAILED, _fail, print_run_end
+from crawler.run import SPIDERS
 from reports.formatting import current_lang
 from reports.labels import text
 
