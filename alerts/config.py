@@ -8,11 +8,12 @@ README.md ("Alerts"); each kind's parameters are declared by the kind itself (`a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from alerts.rules import Rule, RulesFile, Scope
 
 ENV = "CCHC_ALERTS"
 DELIVERY_MODES = ("each", "digest")
@@ -22,39 +23,6 @@ RULE_KEYS = ("id", "kind", "scope", "recipients", "delivery")
 
 class AlertsConfigError(Exception):
     """A rules file that cannot be used; the message is `FILE:LINE: field 'F': message`."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which portals a rule watches: every condition given must hold (none given: all)."""
-
-    province: str | None = None
-    level: str | None = None
-    units: tuple[str, ...] = ()
-
-    @property
-    def is_all(self) -> bool:
-        return self.province is None and self.level is None and not self.units
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule: its id (unique in the file), kind, scope, recipients, delivery mode and kind parameters."""
-
-    id: str
-    kind: str
-    scope: Scope
-    recipients: tuple[str, ...]
-    delivery: str = "each"
-    params: dict[str, Any] = field(default_factory=dict)
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class RulesFile:
-    path: Path
-    rules: tuple[Rule, ...]
-    lang: str = "vi"
 
 
 class _Mapping(dict):

@@ -25,9 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts import deliver, message
-from alerts.config import Rule, RulesFile
 from alerts.kinds import KINDS
 from alerts.registry import Context, RunRef
+from alerts.rules import Rule, RulesFile
 from alerts.scope import ScopeError, scope_clause
 from reports.base import ReportError
 from storage.alerts_models import Alert

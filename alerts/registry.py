@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from alerts.config import Rule
+from alerts.rules import Rule
 
 
 @dataclass(frozen=True)

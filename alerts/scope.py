@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session
 
-from alerts.config import Scope
+from alerts.rules import Scope
 from core.vntext import fold
 from storage.models import Portal
 

@@ -45,21 +45,6 @@ STATUS_VI = {"on_time": "đúng hạn", "late": "trễ hạn", "missing_past_dea
              "not_yet_due": "chưa có, chưa đến hạn", "no_deadline_known": "chưa biết hạn"}
 
 
-def deadline_entry(e: Any, p: Path, i: int, origin: str, hint: str, *, default_source: str | None) -> dict[str, Any]:
-    """One deadline entry of a YAML file (the bundled configuration or the user's imported sheet), typed;
-    a malformed one is an error naming the file, the entry and `hint` (what the reader should do)."""
-    try:
-        deadline = e["deadline"] if isinstance(e["deadline"], dt.date) else dt.date.fromisoformat(str(e["deadline"]))
-        source = e.get("source") or default_source
-        if source is None:
-            raise KeyError("source")
-        return {"province": str(e.get("province", "*")), "level": str(e.get("level", "*")), "year": int(e["year"]),
-                "kind": str(e.get("kind", "propaganda_plan")), "deadline": deadline, "source": str(source),
-                "origin": origin}
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ReportError(f"{p}: deadline entry {i} is incomplete or malformed ({exc}); {hint}") from None
-
-
 def load_config(path: str | Path | None = None, user: bool = True) -> dict[str, Any]:
     """The deadline configuration, validated (a bad file is a clear error, not a wrong report).
 
@@ -73,6 +58,8 @@ def load_config(path: str | Path | None = None, user: bool = True) -> dict[str, 
     except yaml.YAMLError as exc:
         raise ReportError(f"the deadline configuration {p} is not valid YAML: {exc}") from None
     hint = "each needs province, level, year, kind, deadline (YYYY-MM-DD) and source"
+    from reports.deadlines import deadline_entry
+
     entries = [deadline_entry(e, p, i, "bundled", hint, default_source=None)
                for i, e in enumerate(data.get("deadlines") or [], 1)]
     if user:

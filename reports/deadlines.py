@@ -53,6 +53,21 @@ KIND_WORDS: dict[str, str] = {
 }
 
 
+def deadline_entry(e: Any, p: Path, i: int, origin: str, hint: str, *, default_source: str | None) -> dict[str, Any]:
+    """One deadline entry of a YAML file (the bundled configuration or the user's imported sheet), typed;
+    a malformed one is an error naming the file, the entry and `hint` (what the reader should do)."""
+    try:
+        deadline = e["deadline"] if isinstance(e["deadline"], dt.date) else dt.date.fromisoformat(str(e["deadline"]))
+        source = e.get("source") or default_source
+        if source is None:
+            raise KeyError("source")
+        return {"province": str(e.get("province", "*")), "level": str(e.get("level", "*")), "year": int(e["year"]),
+                "kind": str(e.get("kind", "propaganda_plan")), "deadline": deadline, "source": str(source),
+                "origin": origin}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportError(f"{p}: deadline entry {i} is incomplete or malformed ({exc}); {hint}") from None
+
+
 def config_dir() -> Path:
     """The user's configuration folder for CCHC Watch (see the module docstring)."""
     explicit = os.environ.get("CCHC_CONFIG_DIR")
@@ -79,7 +94,6 @@ def load_user_entries(path: Path | None = None) -> list[dict[str, Any]]:
         raise ReportError(f"cannot read the user's deadlines {p}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise ReportError(f"the user's deadlines {p} are not valid YAML: {exc}") from None
-    from reports.compliance import deadline_entry
 
     return [deadline_entry(e, p, i, "user", "re-import the sheet with `cchc deadlines import`",
                            default_source=f"{p.name}, entry {i}")

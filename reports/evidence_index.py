@@ -23,7 +23,7 @@ from typing import Any
 
 from w3lib.encoding import html_to_unicode
 
-from reports.evidence_pack import DocEvidence, Pack, RawFile, WidgetEvidenceFiles
+from reports.evidence_model import DocEvidence, Pack, RawFile, WidgetEvidenceFiles
 from reports.formatting import current_lang
 from reports.labels import LANGS, header, label, sheet_title, value_label, vn_datetime
 

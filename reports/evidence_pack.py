@@ -25,7 +25,6 @@ import json
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from sqlalchemy import Engine, select
 
 from core.vntext import fold
 from reports.base import ReportError, Run, UnitInfo, load_runs, load_units
+from reports.evidence_model import DocEvidence, Figure, Pack, RawFile, WidgetEvidenceFiles
 from reports.trend import find_unit
 from storage.blobs import BlobStore, blob_key, sha256_hex
 from storage.evidence_models import RawFetch, VersionEvidence, WidgetEvidence
@@ -41,67 +41,6 @@ from storage.models import Attachment, Citation, Document, DocumentVersion, Fetc
 
 FORMAT = "cchc-evidence-pack/1"
 MANIFEST = "manifest.json"
-
-
-@dataclass
-class RawFile:
-    """One raw copy in the pack: where it sits in the zip, its fetch metadata, and its bytes."""
-
-    path: str
-    meta: dict[str, Any]
-    data: bytes | None
-    problem: str | None = None
-
-
-@dataclass
-class DocEvidence:
-    """A document version a figure rests on, with its raw page and attachments."""
-
-    folder: str
-    url: str
-    portal: str
-    version: int
-    record: dict[str, Any]
-    page: RawFile | None
-    attachments: list[RawFile] = field(default_factory=list)
-    note: str | None = None
-
-
-@dataclass
-class WidgetEvidenceFiles:
-    """A widget reading a figure rests on, with the page it was read from."""
-
-    folder: str
-    reading: dict[str, Any]
-    page: RawFile | None
-    note: str | None = None
-
-
-@dataclass
-class Figure:
-    """One figure of a report row and where its evidence is (a document folder, a widget folder)."""
-
-    source: str      # coverage | compliance
-    key: str
-    value: Any
-    evidence: str | None
-
-
-@dataclass
-class Pack:
-    """Everything a pack holds before it is written."""
-
-    unit: UnitInfo
-    year: int
-    kind: str
-    run: Run
-    coverage_row: dict[str, Any]
-    compliance_row: dict[str, Any] | None
-    figures: list[Figure]
-    documents: list[DocEvidence]
-    widgets: list[WidgetEvidenceFiles]
-    created_at: dt.datetime
-    problems: list[str] = field(default_factory=list)
 
 
 #: Figures of a coverage row and of a compliance row that rest on the unit's plan (the chosen document).

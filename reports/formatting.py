@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from reports import labels
+from reports.cells import csv_cell, plain  # re-exported: the writers below and other modules use them
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -169,24 +170,6 @@ def render_text(table: Table) -> str:
     if table.notes:
         out += "\n"
     return out
-
-
-def plain(value: Any) -> Any:
-    """A JSON-safe plain value (dates as ISO text)."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
-
-
-def csv_cell(value: Any) -> str:
-    """CSV text of a report value: made plain (dates, decimals), then the exports' CSV rule."""
-    from storage import exports  # imported when a CSV is written, not by `--help`
-
-    return exports.csv_cell(plain(value))
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], out: IO[str], excel: bool = False) -> None:

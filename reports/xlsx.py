@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from reports import labels
-from reports.formatting import csv_cell, plain
+from reports.cells import csv_cell, plain
 
 #: rows used to fit column widths before streaming the rest
 SAMPLE_ROWS = 500

@@ -11,13 +11,26 @@ import socketserver
 import ssl
 import time
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sim.conditional import not_modified
 from sim.site import Response, split_absolute
 
-if TYPE_CHECKING:
-    from sim.network import SimNetwork
+
+class Served(Protocol):
+    """What the proxy asks of the network it serves (`sim.network.SimNetwork`): named here, so the
+    server does not import the network that starts it."""
+
+    server_ssl_context: ssl.SSLContext | None
+    access_log: list[tuple[str, float, float]] | None
+
+    def serves_host(self, host: str) -> bool: ...
+    def host_down(self, host: str) -> bool: ...
+    def tls_broken(self, host: str) -> bool: ...
+    def delay_for(self, host: str) -> float: ...
+    def count(self, what: str) -> None: ...
+    def handle(self, scheme: str, host: str, target: str) -> Response | None: ...
+    def handle_post(self, scheme: str, host: str, target: str, body: bytes) -> Response | None: ...
 
 
 class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
@@ -26,7 +39,7 @@ class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256
-    net: SimNetwork
+    net: Served
 
 
 class ProxyHandler(BaseHTTPRequestHandler):
