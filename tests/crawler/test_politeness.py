@@ -61,8 +61,10 @@ def test_every_spider_shares_one_limit_per_host(crawl, network, tmp_path, autoth
         starts = sorted(r["reached"] for r in rows)
         gaps = [b - a for a, b in zip(starts, starts[1:])]
         assert not gaps or min(gaps) >= (1 - JITTER) * DELAY, (host, min(gaps))
-    # enough requests on one host that five unshared spiders would have broken both limits
-    assert max(len(rows) for rows in by_host.values()) >= 20
+    # enough requests on one host that five unshared spiders would have broken both limits (five
+    # spiders at PER_HOST each could have 10 in flight; the home page and robots.txt are fetched once
+    # per run since the shared fetch, so a portal now sees ~17 requests where it saw 20+)
+    assert max(len(rows) for rows in by_host.values()) >= 15
     # the portals' side: every request the crawl logged reached its server, never more than the limit
     # at once. (Arrivals are not checked against the delay: opening a TLS tunnel through the proxy
     # delays a first request's arrival by up to ~0.1 s on a busy machine, so two arrivals may be closer
