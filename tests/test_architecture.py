@@ -74,7 +74,7 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("crawler.workers_run", "storage"): "a worker of a distributed run opens the run's database",
     ("crawler.workers_run", "storage.datadir"): "a worker's run files live beside the run's database",
     ("crawler.workers_run", "storage.models"): "a worker checks the run named in Redis exists and is open",
-    ("crawler.workers", "pipelines.storage"): "a worker acknowledges a request only after the storage pipeline wrote its items",
+    ("crawler.leases", "pipelines.storage"): "a worker acknowledges a request only after the storage pipeline wrote its items",
 }
 
 #: import cycles between modules: none (issue 10). A cycle hidden behind an import inside a function

@@ -1,4 +1,4 @@
-"""The leased queue of the workers (`crawler.workers.LeasedQueue`) on the real Redis server: a popped
+"""The leased queue of the workers (`crawler.leases.LeasedQueue`) on the real Redis server: a popped
 request waits in its worker's leases until acknowledged, and goes back to the queue, with its
 priority, when its worker died; `check_board` refuses another run's queue."""
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pytest
 import scrapy
 from scrapy.utils.test import get_crawler
 
-from crawler.workers import Board, LeasedQueue, WorkerError, check_board, clear_run
+from crawler.leases import LeasedQueue
+from crawler.workers import Board, WorkerError, check_board, clear_run
 
 REDIS = os.environ.get("CCHC_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
