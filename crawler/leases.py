@@ -123,7 +123,7 @@ class LeasedScheduler(Scheduler):
             raise NotConfigured("CCHC_REDIS_URL is not set")
         prefix = settings.get("CCHC_REDIS_PREFIX", DEFAULT_PREFIX)
         instance = cls(server=connect(settings.get("CCHC_REDIS_URL")), persist=True,
-                       queue_key=prefix + "%(spider)s:requests", queue_cls="crawler.workers.LeasedQueue",
+                       queue_key=prefix + "%(spider)s:requests", queue_cls="crawler.leases.LeasedQueue",
                        dupefilter_key=prefix + "%(spider)s:dupefilter",
                        dupefilter_cls="scrapy_redis.dupefilter.RFPDupeFilter")
         instance.stats = crawler.stats
