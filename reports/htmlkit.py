@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.formatting import vn_int, vn_number
+from reports.formatting import vn_date, vn_int, vn_number
 from reports.labels import header, label, vn_sort_key
 from reports.labels import text as sentence
 
@@ -77,15 +77,8 @@ class Fmt:
         return text + "%"
 
     def date(self, value: dt.date | str | None) -> str:
-        if value is None or value == "":
-            return ""
-        if isinstance(value, str):
-            written = value
-            try:
-                value = dt.date.fromisoformat(written[:10])
-            except ValueError:
-                return written
-        return value.strftime("%d/%m/%Y")
+        """The reports' one date format (`reports.formatting.vn_date`)."""
+        return vn_date(value)
 
     def level(self, level: str | None) -> str:
         return label("level", level, self.lang)
