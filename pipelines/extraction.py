@@ -27,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from types import FrameType
 from typing import Any
 
+from core.process import pid_alive
 from crawler.items import PageItem
 from pipelines.extract import PortalContext, attachment_text, extract, register_record
 from pipelines.file_pointers import file_bytes
@@ -121,22 +122,12 @@ def _set_pdeathsig(sig: int) -> bool:
         return False
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _watch_parents(owner_pid: int, parent_pid: int) -> None:
     """Fallback for PR_SET_PDEATHSIG (non-Linux, or a death it misses): exit once the crawl that
     owns the pool, or this worker's own parent (the forkserver), is gone."""
     while True:
         time.sleep(WATCHDOG_INTERVAL)
-        if os.getppid() != parent_pid or not _pid_alive(owner_pid):
+        if os.getppid() != parent_pid or not pid_alive(owner_pid):
             os._exit(1)
 
 
@@ -150,7 +141,7 @@ def worker_init(owner_pid: int) -> None:
     """
     parent = os.getppid()
     _set_pdeathsig(signal.SIGKILL)
-    if parent == 1 or not _pid_alive(owner_pid):
+    if parent == 1 or not pid_alive(owner_pid):
         os._exit(1)  # the owner died before prctl took effect
     threading.Thread(target=_watch_parents, args=(owner_pid, parent), name="cchc-parent-watchdog",
                      daemon=True).start()

@@ -11,7 +11,6 @@ with its host and pid when it starts (committed, so readable while it writes, WA
 """
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
+from core.process import same_process
 from storage.errors import DatabaseLockedError, locked_error
 
 T = TypeVar("T")
@@ -31,8 +31,9 @@ HOLDER_LOOKUP_TIMEOUT_S = 1.0
 def sqlite_lock_holders(path: Path) -> str:
     """The running crawl runs that may hold `path`'s write lock, as words ("" when none is known).
 
-    Runs recorded on this host whose process is gone are left out (they hold nothing; the next crawl
-    marks them incomplete); runs from another host are named as they are (their pid cannot be checked).
+    Runs recorded on this host whose process is gone, or whose pid now belongs to another process (its
+    start time differs from the one recorded), are left out (they hold nothing; the next crawl marks
+    them incomplete, `storage.runs.mark_stale`, by the same `core.process.same_process` check); runs from another host are named as they are (their pid cannot be checked).
     """
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
@@ -41,7 +42,7 @@ def sqlite_lock_holders(path: Path) -> str:
         return ""
     try:
         rows = conn.execute(
-            "SELECT id, \"trigger\", pid, host, started_at FROM crawl_runs WHERE status = 'running' ORDER BY id"
+            "SELECT id, \"trigger\", pid, process_start, host, started_at FROM crawl_runs WHERE status = 'running' ORDER BY id"
         ).fetchall()
     except sqlite3.Error:
         return ""
@@ -49,8 +50,8 @@ def sqlite_lock_holders(path: Path) -> str:
         conn.close()
     here = socket.gethostname()
     named: list[str] = []
-    for run_id, trigger, pid, host, started_at in rows:
-        if host == here and pid is not None and not _pid_alive(int(pid)):
+    for run_id, trigger, pid, proc_start, host, started_at in rows:
+        if host == here and pid is not None and not same_process(int(pid), proc_start):
             continue
         where = "this host" if host == here else (host or "an unknown host")
         started = str(started_at or "")[:16].replace("T", " ")
@@ -78,13 +79,3 @@ def retry_while_locked(action: Callable[[int], T], *, wait_s: float) -> T:
                 raise locked_error(exc.where, waited, exc.holders) from None
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.process import process_start, same_process
 from storage import exports, fetchlog, health
 from storage.errors import UnknownRunError
 from storage.models import (
@@ -104,10 +105,8 @@ def mark_stale(session: Session, live: Container[int]) -> list[int]:
     for run in runs:
         if run.id in live or run.host not in (None, host):
             continue
-        if run.pid is not None and pid_alive(run.pid):
-            current_start = process_start(run.pid)
-            if run.process_start is None or current_start is None or current_start == run.process_start:
-                continue
+        if run.pid is not None and same_process(run.pid, run.process_start):
+            continue
         run.status = "incomplete"
         run.finished_at = utcnow()
         run.stats = dict(run.stats or {}) | {"marked_incomplete": "process ended without finishing"}
@@ -200,28 +199,3 @@ def summary(session: Session, run_id: int, where: str) -> dict[str, Any]:
                        or r["reachable"] is False),
     }
     return {"run": exports.run_row(run), "portals": rows, "totals": totals}
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this id exists on this host."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
-def process_start(pid: int) -> str | None:
-    """The start time of process `pid` (clock ticks since boot, Linux), None where unavailable."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            stat = fh.read()
-    except OSError:
-        return None
-    # Field 2 (comm) may contain spaces and parentheses: split after the last ")".
-    fields = stat.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else None

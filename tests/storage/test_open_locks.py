@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from storage_factories import REGISTRY_ROWS
 
+from core.process import process_start
 from storage import DatabaseLockedError, Store
 from storage.locks import retry_while_locked, sqlite_lock_holders
 
@@ -27,10 +28,11 @@ def _db(tmp_path: Path) -> Path:
     return path
 
 
-def _running(path: Path, pid: int, host: str, trigger: str = "schedule") -> None:
+def _running(path: Path, pid: int, host: str, trigger: str = "schedule", process_start: str | None = None) -> None:
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO crawl_runs (\"trigger\", status, started_at, observed_on, host, pid, args) "
-                 "VALUES (?, 'running', '2022-08-13 01:02:03.000000', '2022-08-13', ?, ?, '{}')", (trigger, host, pid))
+    conn.execute("INSERT INTO crawl_runs (\"trigger\", status, started_at, observed_on, host, pid, process_start, args) "
+                 "VALUES (?, 'running', '2022-08-13 01:02:03.000000', '2022-08-13', ?, ?, ?, '{}')",
+                 (trigger, host, pid, process_start))
     conn.commit()
     conn.close()
 
@@ -50,6 +52,17 @@ def test_holders_are_the_live_running_runs(tmp_path: Path) -> None:
     assert sqlite_lock_holders(path) == (
         f"run 3 (schedule crawl, pid {os.getpid()} on this host, started 2022-08-13 01:02 UTC) and "
         "run 4 (manual crawl, pid 4242 on crawler-2, started 2022-08-13 01:02 UTC)")
+
+
+def test_a_reused_pid_holds_nothing(tmp_path: Path) -> None:
+    """A run whose pid is alive but belongs to another process now (start time differs) is no holder."""
+    path = _db(tmp_path)
+    mine = process_start(os.getpid())
+    assert mine is not None
+    _running(path, os.getpid(), socket.gethostname(), process_start=str(int(mine) + 1))  # pid reused since
+    assert sqlite_lock_holders(path) == ""
+    _running(path, os.getpid(), socket.gethostname(), process_start=mine)
+    assert sqlite_lock_holders(path).startswith(f"run 3 (schedule crawl, pid {os.getpid()} on this host")
 
 
 def test_the_wait_is_bounded_and_the_error_names_the_holder(tmp_path: Path) -> None:
