@@ -47,6 +47,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from procmem import children_map, cmdline, peak_kb, process_table, tree  # noqa: E402
 
 from crawler.registry import COLUMNS  # noqa: E402
 from sim.network import SimNetwork  # noqa: E402
@@ -114,9 +117,8 @@ class TreeWatch:
 
     @staticmethod
     def _role(pid: int) -> str:
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+        cmd = cmdline(pid)
+        if cmd is None:
             return "?"
         if "cli crawl" in cmd or "cli.crawl" in cmd or "cProfile" in cmd:
             return "crawl (main)"
@@ -125,23 +127,9 @@ class TreeWatch:
         return cmd[:60]
 
     def _tree(self) -> list[int]:
-        kids: dict[int, list[int]] = collections.defaultdict(list)
-        ticks = os.sysconf("SC_CLK_TCK")
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    stat = Path(f"/proc/{d}/stat").read_text()
-                except OSError:
-                    continue
-                fields = stat.rsplit(")", 1)[1].split()
-                kids[int(fields[1])].append(int(d))
-                self._cpu[int(d)] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-        out, todo = [], [self.root]
-        while todo:
-            pid = todo.pop()
-            out.append(pid)
-            todo.extend(kids.get(pid, []))
-        return out
+        table = process_table()
+        self._cpu.update((pid, cpu) for pid, (_, cpu) in table.items())
+        return tree(self.root, children_map(table))
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -152,11 +140,9 @@ class TreeWatch:
 
     def _poll(self) -> None:
         for pid in self._tree():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            kb = next((int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM:")), 0)
+            kb = peak_kb(pid)
+            if not kb:
+                continue  # gone since the table was read
             role = self.peak.get(pid, (self._role(pid), 0))[0]
             if kb > self.peak.get(pid, (role, 0))[1]:
                 self.peak[pid] = (role, kb)

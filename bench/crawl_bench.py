@@ -47,6 +47,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from procmem import children_map, cmdline, cpu_seconds, rss_kb, tree_memory_kb  # noqa: E402
 
 #: politeness as users get it, and switched off (through the same CCHC_* settings users have)
 POLITENESS: dict[str, dict[str, str]] = {
@@ -55,60 +58,6 @@ POLITENESS: dict[str, dict[str, str]] = {
     "default": {},
 }
 TARGET_ANY, TARGET_EXTRACTED, TARGET_MIB = 0.5, 0.3, 500
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def _children_map() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    return children
-
-
-def tree_memory_kb(pid: int) -> tuple[int, int]:
-    """Memory of a process and all its descendants (forkserver, pool workers), from /proc: the sum of
-    their RSS, and the sum of their PSS (pages shared between them — the workers are forked from one
-    forkserver — counted once, which is what the machine actually spends)."""
-    children = _children_map()
-    rss = pss = 0
-    stack = [pid]
-    while stack:
-        p = stack.pop()
-        rss += rss_kb(p)
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-                    break
-        except OSError:
-            pass
-        stack.extend(children.get(p, []))
-    return rss, pss
-
-
-def rss_kb(pid: int) -> int:
-    """Resident memory of one process, from /proc (0 once it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU of one process (not its children), from /proc/PID/stat."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 @dataclass
@@ -152,12 +101,9 @@ def run_measured(cmd: list[str], env: dict[str, str], cwd: Path,
     def main_pid() -> int:
         if main_pid_of is None:
             return proc.pid
-        for child in _children_map().get(proc.pid, []):
-            try:
-                if main_pid_of in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
-                    return child
-            except OSError:
-                continue
+        for child in children_map().get(proc.pid, []):
+            if main_pid_of in (cmdline(child) or ""):
+                return child
         return proc.pid
 
     def sample() -> None:
