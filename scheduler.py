@@ -38,6 +38,7 @@ from sqlalchemy.pool import NullPool
 from core.clock import VN_TZ
 from reports.labels import DEFAULT_LANG
 from storage.engine import resolve_url
+from storage.locks import file_lock
 
 log = logging.getLogger("cchc.scheduler")
 
@@ -135,19 +136,9 @@ def evaluate_alerts(db: str, env: dict[str, str] | None = None) -> int | None:
 def crawl_lock(url: URL) -> Iterator[bool]:
     """Yield True when this process holds the crawl lock, False when another process does."""
     if url.get_backend_name() == "sqlite":
-        from filelock import FileLock, Timeout
-
         db = Path(url.database or "data/cchc.sqlite")
-        lock = FileLock(str(db.with_name(db.name + ".crawl.lock")))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            lock.release()
+        with file_lock(db.with_name(db.name + ".crawl.lock")) as got:
+            yield got
         return
     key = int.from_bytes(hashlib.sha256(b"cchc-watch crawl").digest()[:8], "big", signed=True)
     engine = create_engine(url, poolclass=NullPool)

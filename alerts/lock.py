@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
+from storage.locks import file_lock
+
 #: How long an evaluation waits for another one to finish (`CCHC_ALERTS_LOCK_WAIT` seconds).
 WAIT_SECONDS = 120.0
 
@@ -30,18 +32,11 @@ def alerts_lock(url: URL, wait: float | None = None) -> Iterator[None]:
     busy = AlertsBusy(f"another `cchc alerts run` on this database did not finish within {wait:g} s; "
                       "nothing was sent by this one: try again when it has")
     if url.get_backend_name() == "sqlite":
-        from filelock import FileLock, Timeout
-
         db = Path(url.database or "data/cchc.sqlite")
-        lock = FileLock(str(db.with_name(db.name + ".alerts.lock")))
-        try:
-            lock.acquire(timeout=wait)
-        except Timeout:
-            raise busy from None
-        try:
+        with file_lock(db.with_name(db.name + ".alerts.lock"), wait) as got:
+            if not got:
+                raise busy
             yield
-        finally:
-            lock.release()
         return
     key = int.from_bytes(hashlib.sha256(b"cchc-watch alerts").digest()[:8], "big", signed=True)
     engine = create_engine(url, poolclass=NullPool)

@@ -8,13 +8,18 @@ until a deadline, and then says who holds the lock instead of a bare "database i
 
 SQLite itself cannot tell who holds a lock; the runs table can: a crawl records its run as "running"
 with its host and pid when it starts (committed, so readable while it writes, WAL readers never wait).
+
+`file_lock` is the one lock file beside a SQLite database (the crawl lock, the alerts lock): an flock,
+so a crashed holder releases it with its death, and a finished holder removes its file.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -79,3 +84,35 @@ def retry_while_locked(action: Callable[[int], T], *, wait_s: float) -> T:
                 raise locked_error(exc.where, waited, exc.holders) from None
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, wait_s: float = 0.0) -> Iterator[bool]:
+    """Hold the lock file `path` for the block (yield True), or yield False when another process held it
+    for `wait_s` seconds (0: one attempt).
+
+    An flock (filelock): a holder that crashes, is killed or loses its machine releases it with its
+    process, so a file left behind is taken over at once, never mistaken for a live holder. A holder that
+    finishes removes the file before it unlocks, so a database's folder keeps no lock files between runs.
+    Removing it is safe while we hold it: a process that opened the old file waits on it, gets it after
+    our release, sees it has no name any more and starts over on a new one (filelock checks st_nlink);
+    the file is removed only while it is still the one we locked.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=max(wait_s, 0.0))
+    except Timeout:
+        yield False
+        return
+    try:
+        held = os.stat(path)
+        yield True
+    finally:
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                if os.path.samestat(os.stat(path), held):
+                    os.unlink(path)
+        finally:
+            lock.release()

@@ -191,3 +191,4 @@ def test_two_evaluations_never_run_at_once(db, tmp_path, webhook):
     assert webhook.posts == []
     proc = cchc("alerts", "run", "--config", str(rules), "--db", db)
     assert proc.returncode == 0 and len(webhook.posts) == 1
+    assert sorted(p.name for p in tmp_path.glob("*.lock")) == []  # released and removed

@@ -49,6 +49,7 @@ def test_two_once_started_together_give_exactly_one_run(crawl, tmp_path, small_r
     assert sum("bỏ qua: một lần quét khác đang chạy" in err for _, err in outs) == 1
     runs = crawl.export(db, "runs")
     assert [(r["trigger"], r["status"]) for r in runs] == [("schedule", "complete")]
+    assert not db.with_name(db.name + ".crawl.lock").exists()  # the finished crawl removed its lock file
 
 
 def _add_overdue_job(db: Path, registry: Path, days_late: int) -> None:
