@@ -270,7 +270,8 @@ def _portal_page(world: World, portal_id: str, view: PortalView, fam: Family, ta
         js = ("(function(){var el=document.getElementById('thongke-hoso-toantinh');"
               "fetch(el.getAttribute('data-api')).then(function(r){return r.json()}).then(function(d){"
               "el.querySelector('.tk-body').textContent='Trễ hạn: '+d.nam_xltrehan;});})();\n")
-        return Response(200, js.encode("ascii"), [("Content-Type", "application/javascript")])
+        # the script carries Vietnamese text ("Trễ hạn"): UTF-8, and said so, as the portals' own scripts do
+        return Response(200, js.encode("utf-8"), [("Content-Type", "application/javascript; charset=utf-8")])
     return not_found()
 
 
