@@ -13,7 +13,8 @@ Sitemap documents are bounded per portal, as listings are: an index is followed 
 index points to a further index forever (`?n=k` -> `?n=k+1`) or lists thousands of files is read up
 to the bound; the first URL left unread is recorded as a fetch with the reason, so the run says so.
 A gzip sitemap that unpacks beyond the size cap (`DOWNLOAD_MAXSIZE`) is recorded as a failed fetch
-like any other fault, and the crawl goes on.
+like any other fault, and the crawl goes on; so is a sitemap URL that answers something else (an HTML
+page, a soft 404 with status 200, a feed): "not a sitemap: text/html page".
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
@@ -35,7 +36,7 @@ from crawler.families import is_article_url, may_be_page
 from crawler.hosts import allows
 from crawler.items import FetchItem
 from crawler.registry import Portal
-from crawler.spiders.base import PortalSpider
+from crawler.spiders.base import PortalSpider, is_waf_page
 
 SLUG_WORDS = (
     "cai-cach-hanh-chinh", "cchc", "tthc", "thu-tuc-hanh-chinh", "tuyen-truyen", "ke-hoach", "mot-cua",
@@ -50,6 +51,22 @@ def slug_may_be_cchc(url: str) -> bool:
     if not _WORDY.search(slug):
         return True
     return any(w in slug for w in SLUG_WORDS)
+
+
+def not_a_sitemap(response: Response, root: str) -> str | None:
+    """Why a document that parsed is no sitemap (None when it is one: its root is <urlset> or
+    <sitemapindex>). lxml reads an HTML page leniently into a tree of no entries, so a portal's
+    "sitemap" that is really an HTML page, or a soft 404 answered with status 200, would otherwise be
+    a sitemap that lists nothing, with no error to say why. A real sitemap served as text/html is kept:
+    the root decides, the content type only names what came instead."""
+    if root in ("urlset", "sitemapindex"):
+        return None
+    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
+    if root == "html" or ctype in ("text/html", "application/xhtml+xml"):
+        if isinstance(response, TextResponse) and is_waf_page(response.text):
+            return "WAF block page (status 200)"  # as the other spiders name it
+        return "not a sitemap: text/html page"
+    return f"not a sitemap: <{root}> document"
 
 
 class SitemapsSpider(PortalSpider):
@@ -128,6 +145,9 @@ class SitemapsSpider(PortalSpider):
                 sitemap = Sitemap(body)
             except Exception as exc:  # lxml raises several kinds on broken XML
                 problem = f"not a sitemap ({type(exc).__name__})"
+            else:
+                problem = not_a_sitemap(response, sitemap.type)
+                sitemap = None if problem else sitemap
         yield self.fetch_item(response, problem)
         if sitemap is None:
             return

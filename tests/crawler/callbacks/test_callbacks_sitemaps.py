@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from callback_pages import file_response
+from callback_pages import PAGES, file_response
 from scrapy import Request
 
 from crawler.items import FetchItem
@@ -82,9 +82,42 @@ def test_parse_sitemap_on_a_broken_gzip_records_why(spider: SitemapsSpider, tmp_
     assert isinstance(fetch, FetchItem) and fetch.error is not None and fetch.error.startswith("broken gzip sitemap")
 
 
-def test_parse_sitemap_on_an_html_page_requests_nothing(spider: SitemapsSpider) -> None:
-    out = list(spider.parse_sitemap(file_response("news_home", URLSET, meta={**META, "sitemap_depth": 1})))
-    assert len(out) == 1 and isinstance(out[0], FetchItem)  # lxml reads the page leniently: no entries
+def test_parse_sitemap_on_an_html_page_records_why(spider: SitemapsSpider) -> None:
+    """A portal's "sitemap" that is its home page: lxml reads it leniently into no entries, so without
+    the check the run showed a sitemap that listed nothing and no error."""
+    (fetch,) = spider.parse_sitemap(file_response("news_home", URLSET, meta={**META, "sitemap_depth": 1}))
+    assert isinstance(fetch, FetchItem) and (fetch.status, fetch.error) == (200, "not a sitemap: text/html page")
+
+
+def test_parse_sitemap_on_a_soft_404_records_why(spider: SitemapsSpider, tmp_path: Path) -> None:
+    """A missing sitemap answered with status 200 and a "page not found" page (a soft 404)."""
+    soft = tmp_path / "sitemap.html"
+    soft.write_text("<!DOCTYPE html><html><head><meta charset=\"utf-8\" /><title>404 - Không tìm thấy trang</title>"
+                    "</head><body><h1>Không tìm thấy trang yêu cầu</h1></body></html>", encoding="utf-8")
+    (fetch,) = spider.parse_sitemap(file_response(soft, URLSET, meta={**META, "sitemap_depth": 1}))
+    assert isinstance(fetch, FetchItem) and (fetch.status, fetch.error) == (200, "not a sitemap: text/html page")
+
+
+def test_parse_sitemap_on_a_waf_block_page_says_so(spider: SitemapsSpider) -> None:
+    (fetch,) = spider.parse_sitemap(file_response(PAGES.parent / "pages" / "hard_waf_block.html", URLSET,
+                                                  meta={**META, "sitemap_depth": 1}))
+    assert isinstance(fetch, FetchItem) and fetch.error == "WAF block page (status 200)"
+
+
+def test_parse_sitemap_served_as_text_html_is_still_read(spider: SitemapsSpider, tmp_path: Path) -> None:
+    """The root decides, not the content type: a real urlset some servers label text/html is read."""
+    mislabelled = tmp_path / "sitemap.html"
+    mislabelled.write_bytes((PAGES / "news_sitemap_urlset.body").read_bytes())
+    out = list(spider.parse_sitemap(file_response(mislabelled, URLSET, meta={**META, "sitemap_depth": 1})))
+    assert isinstance(out[0], FetchItem) and out[0].error is None
+    assert len(requests(out)) == 11
+
+
+def test_parse_sitemap_on_a_feed_names_its_root(spider: SitemapsSpider, tmp_path: Path) -> None:
+    feed = tmp_path / "sitemap.xml"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title></channel></rss>')
+    (fetch,) = spider.parse_sitemap(file_response(feed, URLSET, meta={**META, "sitemap_depth": 1}))
+    assert isinstance(fetch, FetchItem) and fetch.error == "not a sitemap: <rss> document"
 
 
 def test_parse_sitemap_on_http_404_records_the_status(spider: SitemapsSpider) -> None:
