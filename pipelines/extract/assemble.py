@@ -9,7 +9,7 @@ import datetime as dt
 from core.vntext import fold
 
 from .dates import find_dates, parse_iso
-from .document import analyse
+from .document import Analysis, analyse
 from .issuer import PortalContext, complete_issuer, organ_of
 from .numbers import DOC_TYPES, find_numbers, type_from_code
 from .page import Page
@@ -19,8 +19,13 @@ from .record import Record
 def build_record(page: Page, context: PortalContext | None, now: dt.datetime, text: str | None,
                  title: str | None, published: str | None) -> Record:
     """Fill a Record from a page's text and title (shared by articles and register rows)."""
+    return record_from(page, analyse(title, text, context, published), text, title, published)
+
+
+def record_from(page: Page, a: Analysis, text: str | None, title: str | None, published: str | None) -> Record:
+    """A Record from an analysis already made (a register row also looks at the analysis itself: whose
+    document its attachment's header states)."""
     rec = Record(url=page.url, title=title, published_at=published, text=text)
-    a = analyse(title, text, context, published)
     rec.is_cchc, rec.category = a.is_cchc, a.category
     rec.doc_number, rec.doc_type, rec.doc_date = a.own.number, a.own.type, a.own.date
     rec.issuer, rec.issuer_as_written, rec.organ = a.issuer, a.own.issuer_as_written, a.organ
