@@ -195,14 +195,26 @@ def make_snippet(original: str | None, terms: Sequence[Sequence[str]], width: in
 
 # ------------------------------------------------------------------ the search
 def index_notes(engine: Engine) -> list[str]:
-    """What a reader should know about the index: nothing when complete, else how far it lags."""
+    """What a reader should know about the index: nothing when complete, else how far it lags.
+
+    The watermark the last refresh left (`search_index.lag`: a few keyed lookups) answers it; only a
+    database no refresh has marked yet is counted exactly (`search_index.state`, anti-joins)."""
     if not has_index(engine):
         raise ReportError("this database has no search index: run `cchc db upgrade` first")
+    advice = "results may be incomplete: run `cchc db upgrade` (or the next crawl) to refresh it"
+    lag = search_index.lag(engine)
+    if lag is not None:
+        if lag.current:
+            return []
+        parts = [f"{n} {what}" for n, what in ((lag.runs, "runs not indexed yet"),
+                                                (lag.versions, "versions stored since its last refresh"),
+                                                (lag.attachments, "attachments stored since its last refresh")) if n]
+        return [f"the search index lags the crawled data ({', '.join(parts)}); {advice}"]
     state: IndexState = search_index.state(engine)
     if state.complete:
         return []
     return [(f"the search index lags the crawled data ({state.missing} texts not indexed, {state.outdated} "
-             f"entries outdated); results may be incomplete: run `cchc db upgrade` (or the next crawl) to refresh it")]
+             f"entries outdated); {advice}")]
 
 
 def _sqlite_sql(query: Query, where: str) -> tuple[str, dict[str, Any]]:
