@@ -34,8 +34,10 @@ from reports.formatting import Table as OutTable
 from storage import search_index
 from storage.search_index import IndexState, has_index, words
 
-#: Indexed document of an entry on PostgreSQL (the expression of the GIN index ix_search_entries_fts).
-PG_DOC = "to_tsvector('simple'::regconfig, cchc_unaccent(coalesce(e.title, '') || ' ' || coalesce(e.body, '')))"
+#: Indexed document of an entry on PostgreSQL: its stored tsvector (migration 0014: the generated column
+#: ``fts`` of to_tsvector('simple', cchc_unaccent(title || ' ' || body)), GIN index ix_search_entries_fts),
+#: read, not recomputed, when every match is ranked and tested as a phrase.
+PG_DOC = "e.fts"
 ROW_KEYS = ("rank", "score", "portal", "unit", "title", "url", "matched_in", "attachment", "doc_number", "category",
             "plan_year", "snippet", "province", "level", "organ", "in_title", "snippet_text", "highlights")
 #: What --kind accepts: the stored categories (`cchc extract` contract).

@@ -306,8 +306,8 @@ def test_index_is_incremental(writable_db):
 
 
 def test_full_text_index_is_used(db):
-    """SQLite: the FTS5 table mirrors the folded entries (triggers); PostgreSQL: the GIN expression index
-    over cchc_unaccent (an IMMUTABLE wrapper) is what the search query uses."""
+    """SQLite: the FTS5 table mirrors the folded entries (triggers); PostgreSQL: the GIN index on the stored
+    tsvector (a generated column over cchc_unaccent, an IMMUTABLE wrapper) is what the search query uses."""
     from reports.search import PG_DOC
 
     engine = create_engine(db)
