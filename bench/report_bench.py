@@ -9,10 +9,12 @@ resident memory is the kernel's figure for that child alone (``os.wait4``'s rusa
 A command that fails is printed as FAILED with its first error line, never with a time.
 
 Scaling: give two databases of one backend at different sizes (``--db`` twice) and the script prints,
-per command, the CPU seconds at each size, the exponent they imply against the size in portal-days
-(``k`` in cpu = c x size^k: 0 flat, 1 linear) and what that exponent predicts at 15,000 x 365. Two points
-fit any curve, so the prediction is only what the measured growth says, printed as such; CPU seconds
-are used because wall time on a shared machine moves with the load.
+per command, the CPU seconds at each size and two predictions at 15,000 x 365 through those two
+points: a straight line (cpu = a + b x size: a fixed cost, imports and opening, plus one growing with
+the data; the safe side for anything that grows at most linearly) and a power law (cpu = c x size^k;
+``k`` 0 flat, 1 linear). Two points fit any curve, so either is only what the measured growth says,
+printed as such; CPU seconds of the command's own process are used because wall time on a shared
+machine moves with the load (on PostgreSQL the server's time is in the wall time only).
 
 Usage (the database comes from bench/synth_year.py)::
 
@@ -90,9 +92,9 @@ def scaling(results: dict[str, list[tuple[int, str, Measure]]]) -> None:
         if len(sizes) < 2:
             continue
         small, large = sizes[0], sizes[-1]
-        print(f"\n{backend}: growth from {small:,} to {large:,} portal-days, predicted at {TARGET_SIZE:,} "
-              "(cpu = c x size^k through the two points)")
-        print(f"{'command':<26} {'cpu s small':>11} {'cpu s large':>11} {'k':>6} {'cpu s predicted':>15}")
+        print(f"\n{backend}: growth from {small:,} to {large:,} portal-days; cpu s predicted at {TARGET_SIZE:,} "
+              "through the two points by a line and by a power law (module docstring)")
+        print(f"{'command':<26} {'cpu s small':>11} {'cpu s large':>11} {'line':>8} {'k':>6} {'power':>8}")
         by_case: dict[str, dict[int, Measure]] = {}
         for size, name, m in rows:
             if m.ok:
@@ -102,7 +104,8 @@ def scaling(results: dict[str, list[tuple[int, str, Measure]]]) -> None:
                 continue
             t0, t1 = got[small].cpu_s, got[large].cpu_s
             k = math.log(t1 / t0) / math.log(large / small) if t0 > 0 and t1 > 0 else 0.0
-            print(f"{name:<26} {t0:11.2f} {t1:11.2f} {k:6.2f} {t1 * (TARGET_SIZE / large) ** k:15.1f}")
+            line = t1 + (t1 - t0) / (large - small) * (TARGET_SIZE - large)
+            print(f"{name:<26} {t0:11.2f} {t1:11.2f} {line:8.1f} {k:6.2f} {t1 * (TARGET_SIZE / large) ** k:8.1f}")
 
 
 def facts(url: str) -> tuple[int, int, int, str, int]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select, tuple_, union
+from sqlalchemy import Engine, and_, or_, select, union
 
 from reports.base import DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, resolve_run
 from reports.coverage import coverage
@@ -50,17 +50,15 @@ def text_diff(old: str | None, new: str | None, version_from: int, version_to: i
     return "\n".join(kept)
 
 
-def _version_texts(engine: Engine, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str | None]:
-    """Main text of the (document id, version) pairs asked for, read in chunks (changed documents only)."""
-    wanted = sorted(set(pairs))
-    out: dict[tuple[int, int], str | None] = {}
+def _version_texts(engine: Engine, version_ids: Iterable[int]) -> dict[int, str | None]:
+    """Main text of the versions asked for (changed documents only), by primary key, read in chunks."""
+    wanted = sorted(set(version_ids))
+    out: dict[int, str | None] = {}
     v = DocumentVersion
     with engine.connect() as conn:
         for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i:i + _CHUNK]
-            for doc_id, version, text in conn.execute(
-                    select(v.document_id, v.version, v.text).where(tuple_(v.document_id, v.version).in_(chunk))):
-                out[(doc_id, version)] = text
+            for version_id, text in conn.execute(select(v.id, v.text).where(v.id.in_(wanted[i:i + _CHUNK]))):
+                out[version_id] = text
     return out
 
 
@@ -141,19 +139,19 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b, candidates=moved)}
     live_before = {k: d for k, d in before.items() if d.removed_run is None}
     new, changed, removed = [], [], []
-    changed_ids: list[tuple[int, int, int]] = []
+    changed_ids: list[tuple[int, int, int, int]] = []  # versions from and to, and their row ids
     for doc_id, d in after.items():
         old = live_before.get(doc_id)
         if d.removed_run is None and old is None and doc_id not in before:
             new.append(_doc_row(d, names, None))
         elif d.removed_run is None and old is not None and old.version != d.version:
             changed.append(_doc_row(d, names, old))
-            changed_ids.append((doc_id, old.version, d.version))
+            changed_ids.append((old.version, d.version, old.version_id, d.version_id))
         elif d.removed_run is not None and old is not None:
             removed.append(_doc_row(d, names, old))
-    texts = _version_texts(engine, [(i, v) for i, v0, v1 in changed_ids for v in (v0, v1)])
-    for row, (doc_id, v0, v1) in zip(changed, changed_ids, strict=True):
-        row["text_diff"] = text_diff(texts.get((doc_id, v0)), texts.get((doc_id, v1)), v0, v1)
+    texts = _version_texts(engine, [vid for _, _, id0, id1 in changed_ids for vid in (id0, id1)])
+    for row, (v0, v1, id0, id1) in zip(changed, changed_ids, strict=True):
+        row["text_diff"] = text_diff(texts.get(id0), texts.get(id1), v0, v1)
     key = lambda r: (r["portal"], r["url"])  # noqa: E731
     gained, lost = coverage_moves(engine, runs, a, b, year, kind, units, [*before.values(), *after.values()])
     down, up, rose = health_moves(engine, a, b, names)
