@@ -217,7 +217,7 @@ def lag(engine: Engine | Connection) -> IndexLag | None:
     size); None when no refresh has left a watermark yet (then only `state` can tell).
 
     Writers change the indexed texts only inside runs (new versions and attachments get new ids; an
-    improved extraction rewriting a version in place happens in a run that is open or newer than
+    improved extraction rewriting a version in place happens in a run that is open now or newer than
     the mark), and every refresh (the end of each run, ``cchc db upgrade``) moves the mark, so a
     database no run has touched since the refresh is current."""
     def run(conn: Connection) -> IndexLag | None:
@@ -229,8 +229,10 @@ def lag(engine: Engine | Connection) -> IndexLag | None:
         from storage.models import CrawlRun
 
         now = _watermark(conn)
-        later_runs = conn.execute(select(func.count()).select_from(CrawlRun.__table__)
-                                  .where(CrawlRun.__table__.c.id > mark.run_id)).scalar_one()
+        runs = CrawlRun.__table__
+        # newer than the mark, or open now (a run resumed after the mark was taken may rewrite texts in place)
+        later_runs = conn.execute(select(func.count()).select_from(runs)
+                                  .where(or_(runs.c.id > mark.run_id, runs.c.status == "running"))).scalar_one()
         return IndexLag(runs=later_runs, versions=max(0, now["version_id"] - mark.version_id),
                         attachments=max(0, now["attachment_id"] - mark.attachment_id))
 

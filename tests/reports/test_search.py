@@ -280,6 +280,14 @@ def test_watermark_says_what_the_counts_say(writable_db):
         search_index.refresh(engine)  # what the run's close does
         lag = search_index.lag(engine)
         assert lag is not None and lag.current
+        with engine.begin() as conn:  # an older run resumed (incomplete -> running) is open below the mark
+            conn.execute(text("UPDATE crawl_runs SET status = 'running' WHERE id = 1"))
+        lag = search_index.lag(engine)
+        assert lag is not None and lag.runs == 1
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE crawl_runs SET status = 'complete' WHERE id = 1"))
+        lag = search_index.lag(engine)
+        assert lag is not None and lag.current
     finally:
         engine.dispose()
     assert [r["title"] for r in run_search(writable_db, "qwvzyx")] == ["Kế hoạch Qwvzyx"]
