@@ -8,6 +8,14 @@ Each command runs as its own process, the way users run it (`python -m cli repor
 resident memory is the kernel's figure for that child alone (``os.wait4``'s rusage), not a sampled one.
 A command that fails is printed as FAILED with its first error line, never with a time.
 
+Scaling: give two databases of one backend at different sizes (``--db`` twice) and the script prints,
+per command, the CPU seconds at each size and two predictions at 15,000 x 365 through those two
+points: a straight line (cpu = a + b x size: a fixed cost, imports and opening, plus one growing with
+the data; the safe side for anything that grows at most linearly) and a power law (cpu = c x size^k;
+``k`` 0 flat, 1 linear). Two points fit any curve, so either is only what the measured growth says,
+printed as such; CPU seconds of the command's own process are used because wall time on a shared
+machine moves with the load (on PostgreSQL the server's time is in the wall time only).
+
 Usage (the database comes from bench/synth_year.py)::
 
     python bench/report_bench.py --db sqlite:///bench-data/year.sqlite [--db postgresql+psycopg://…] [--repeat 2]
@@ -29,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 #: issue 12's targets at a year x 15,000 portals (seconds); every command also < MAX_RSS_MB
 MAX_RSS_MB = 500
+#: the size the targets are set at, in portal-days
+TARGET_SIZE = 15_000 * 365
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,32 @@ def run(args: Sequence[str], timeout: float) -> Measure:
     ok = proc.returncode == 0
     lines = [line for line in err.splitlines() if line.startswith("error")] or err.strip().splitlines()[-1:]
     return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, ok, "" if ok else (lines[0] if lines else f"exit {proc.returncode}"))
+
+
+def scaling(results: dict[str, list[tuple[int, str, Measure]]]) -> None:
+    """Per backend measured at two sizes or more: each command's growth between the smallest and the
+    largest, and what that growth predicts at `TARGET_SIZE` (module docstring)."""
+    import math
+
+    for backend, rows in results.items():
+        sizes = sorted({size for size, _, _ in rows})
+        if len(sizes) < 2:
+            continue
+        small, large = sizes[0], sizes[-1]
+        print(f"\n{backend}: growth from {small:,} to {large:,} portal-days; cpu s predicted at {TARGET_SIZE:,} "
+              "through the two points by a line and by a power law (module docstring)")
+        print(f"{'command':<26} {'cpu s small':>11} {'cpu s large':>11} {'line':>8} {'k':>6} {'power':>8}")
+        by_case: dict[str, dict[int, Measure]] = {}
+        for size, name, m in rows:
+            if m.ok:
+                by_case.setdefault(name, {})[size] = m
+        for name, got in by_case.items():
+            if small not in got or large not in got:
+                continue
+            t0, t1 = got[small].cpu_s, got[large].cpu_s
+            k = math.log(t1 / t0) / math.log(large / small) if t0 > 0 and t1 > 0 else 0.0
+            line = t1 + (t1 - t0) / (large - small) * (TARGET_SIZE - large)
+            print(f"{name:<26} {t0:11.2f} {t1:11.2f} {line:8.1f} {k:6.2f} {t1 * (TARGET_SIZE / large) ** k:8.1f}")
 
 
 def facts(url: str) -> tuple[int, int, int, str, int]:
@@ -118,10 +154,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     anchor = time.perf_counter() - t0
     print(f"anchor: a bare interpreter start takes {anchor:.3f} s here (every command pays it); load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times stretch with it, cpu s much less)")
+    results: dict[str, list[tuple[int, str, Measure]]] = {}
     for url in args.db:
         first, last, portals, province, year = facts(url)
-        backend = url.split(":", 1)[0]
-        print(f"\n{backend}: {portals:,} portals, runs {first}..{last}, province {province!r}, year {year}")
+        backend = url.split(":", 1)[0].split("+")[0]
+        size = portals * (last - first + 1)
+        print(f"\n{backend}: {portals:,} portals, runs {first}..{last} ({size:,} portal-days), province {province!r}, "
+              f"year {year}")
         print(f"{'command':<26} {'wall s':>8} {'cpu s':>7} {'x anchor':>9} {'peak MB':>8} {'target s':>9}  verdict")
         with tempfile.TemporaryDirectory() as html_dir:
             for case in cases(first, last, province, year, html_dir):
@@ -135,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         break
                     best = m if best is None or m.wall_s < best.wall_s else best
                 assert best is not None
+                results.setdefault(backend, []).append((size, case.name, best))
                 if not best.ok:
                     failed += 1
                     print(f"{case.name:<26} {'FAILED':>8} {'':>7} {'':>9} {best.rss_mb:8.0f} {case.target_s:9.1f}  {best.error}")
@@ -143,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 over += verdict == "OVER"
                 print(f"{case.name:<26} {best.wall_s:8.2f} {best.cpu_s:7.2f} {best.wall_s / anchor:9.1f} {best.rss_mb:8.0f} "
                       f"{case.target_s:9.1f}  {verdict}", flush=True)
+    scaling(results)
     print(f"\n{failed} failed, {over} over target (targets at 15,000 portals x 365 days; peak < {MAX_RSS_MB} MB each)")
     return 1 if failed else 0
 

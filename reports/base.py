@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, false, func, inspect, or_, select
+from sqlalchemy import Engine, Select, and_, false, func, inspect, null, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -215,16 +215,39 @@ def plan_candidates(kinds: Sequence[str], year: int | None = None) -> Select[Any
     return stmt
 
 
+def _known_version(engine: Engine, known: set[int]) -> Any:
+    """The version of `Document` a snapshot made of the `known` runs holds: the newest version first
+    seen by one of them.
+
+    When the snapshot is the whole database (every run: the usual "now" question) that is the
+    document's own ``version`` column (kept equal to its newest version by the writers), so the
+    database joins on the unique (document, version) key and reads no other version. An older
+    snapshot asks for the largest version first seen by a known run, a lookup on the same key per
+    document; no window over every version of every document either way.
+    """
+    with engine.connect() as conn:
+        count, newest = conn.execute(select(func.count(), func.max(CrawlRun.id))).one()
+    if known and len(known) == count and max(known) == newest:
+        return Document.version
+    older = DocumentVersion.__table__.alias("older")
+    return (select(func.max(older.c.version))
+            .where(older.c.document_id == Document.id, _known_runs(older.c.first_seen_run_id, known))
+            .scalar_subquery())
+
+
 def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None = None,
                    as_of: dt.date | None = None, portals: Iterable[str] | None = None,
-                   cchc_only: bool = False, candidates: Select[Any] | None = None) -> list[DocState]:
+                   cchc_only: bool = False, candidates: Select[Any] | None = None,
+                   details: bool = False) -> list[DocState]:
     """Documents known at `upto_run` (by run id) or on `as_of` (by observed date), each in the version
     known then; removed ones are included with `removed_run` set so callers can tell them apart.
 
-    The database picks each document's newest known version (a window function) and, given
+    The database picks each document's newest known version (`_known_version`: the document's own
+    version column for the whole database, else a keyed lookup of the largest known one) and, given
     `candidates` (a SELECT of document ids, e.g. `plan_candidates`), reads only those documents and
     the ones a person corrected (a correction may make any document count): a report about a year's
-    plans never reads every version of every document into Python.
+    plans never reads every version of every document into Python. A version's sections and
+    deadlines (JSON) are read only with `details` (the compliance report's questions).
     """
     observed = {r.id: r.observed_on for r in runs}
     if upto_run is not None:
@@ -234,26 +257,23 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
     else:
         known = set(observed)
     v = DocumentVersion
-    newest = func.row_number().over(partition_by=v.document_id, order_by=v.version.desc()).label("rn")
-    inner = select(v.document_id, v.id, v.version, v.content_hash, v.title, v.published_at, v.is_cchc, v.category,
-                   v.doc_number, v.doc_type, v.doc_date, v.issuer, v.organ, v.plan_year, v.sections, v.deadlines,
-                   v.plan_period, newest).where(_known_runs(v.first_seen_run_id, known))
-    if candidates is not None:
-        wanted: ColumnElement[bool] = v.document_id.in_(candidates)
-        urls = corrected_urls(engine)
-        if urls:
-            wanted = or_(wanted, v.document_id.in_(select(Document.id).where(Document.url.in_(sorted(urls)))))
-        inner = inner.where(wanted)
-    if portals is not None:
-        inner = inner.where(v.document_id.in_(select(Document.id).where(Document.portal_id.in_(list(portals)))))
-    ver = inner.subquery()
+    ver = v.__table__.alias("ver")
     stmt = (select(Document.id, Document.portal_id, Document.url, Document.first_seen_run_id, Document.removed_run_id,
                    ver.c.version, ver.c.content_hash, ver.c.title, ver.c.published_at, ver.c.is_cchc, ver.c.category,
                    ver.c.doc_number, ver.c.doc_type, ver.c.doc_date, ver.c.issuer, ver.c.organ, ver.c.plan_year,
-                   ver.c.id, ver.c.sections, ver.c.deadlines, ver.c.plan_period)
-            .join(ver, ver.c.document_id == Document.id)
-            .where(ver.c.rn == 1, _known_runs(Document.first_seen_run_id, known))
+                   ver.c.id, ver.c.sections if details else null(), ver.c.deadlines if details else null(),
+                   ver.c.plan_period)
+            .join(ver, and_(ver.c.document_id == Document.id, ver.c.version == _known_version(engine, known)))
+            .where(_known_runs(Document.first_seen_run_id, known))
             .order_by(Document.id))
+    if candidates is not None:
+        wanted: ColumnElement[bool] = Document.id.in_(candidates)
+        urls = corrected_urls(engine)
+        if urls:
+            wanted = or_(wanted, Document.url.in_(sorted(urls)))
+        stmt = stmt.where(wanted)
+    if portals is not None:
+        stmt = stmt.where(Document.portal_id.in_(list(portals)))
     docs: list[DocState] = []
     try:
         with engine.connect() as conn:

@@ -200,7 +200,7 @@ def compliance(engine: Engine, year: int, *, kind: str = "propaganda_plan", leve
     # the chosen documents' versions (sections, deadlines, citations)
     from reports.base import load_documents, plan_candidates
 
-    docs = {d.url: d for d in load_documents(engine, runs_upto, cchc_only=True,
+    docs = {d.url: d for d in load_documents(engine, runs_upto, cchc_only=True, details=True,
                                              candidates=plan_candidates([kind], year))}
     chosen = {p: docs.get(r["url"]) for p, r in cov_by.items() if r["found"]}
     cites = _citation_numbers(engine, [d.version_id for d in chosen.values() if d is not None and d.version_id])

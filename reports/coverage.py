@@ -7,7 +7,7 @@ database knew it on that observed date (snapshots up to that day), not from toda
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from reports.base import (
     run_as_of,
 )
 from reports.formatting import Column, Table, pct
+from storage.models import Document, DocumentVersion
 
 #: The machine-readable contract (issue 6): these keys, in this order, in JSON/CSV/xlsx.
 ROW_KEYS = (
@@ -88,8 +89,12 @@ def validate_year(year: int, runs: Sequence[Run]) -> None:
 def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level: str | None = None,
              province: str | None = None, organ: str = "government", as_of: str | dt.date | None = None,
              as_units: str = "historical", runs: Sequence[Run] | None = None,
-             units: Sequence[UnitInfo] | None = None) -> CoverageResult:
-    """One row per unit: found or not, and the evidence for it (see module docstring)."""
+             units: Sequence[UnitInfo] | None = None, portals: Collection[str] | None = None) -> CoverageResult:
+    """One row per unit: found or not, and the evidence for it (see module docstring).
+
+    `portals` (with `units` of those portals) narrows the documents read to those portals' own plans
+    and the corrected documents (which may be linked to any unit): `reports.diff` asks only about
+    the portals whose documents moved between two runs."""
     if kind not in KINDS:
         raise ReportError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     if organ not in ORGANS:
@@ -99,7 +104,11 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
     day = parse_day(as_of, "--as-of") if isinstance(as_of, str) else as_of
     run = run_as_of(runs, day, "--as-of") if day is not None else runs[-1]
     units = list(units) if units is not None else load_units(engine, level=level, province=province, as_units=as_units)
-    docs = load_documents(engine, runs, as_of=day, cchc_only=True, candidates=plan_candidates([kind], year))
+    candidates = plan_candidates([kind], year)
+    if portals is not None:
+        candidates = candidates.join(Document, Document.id == DocumentVersion.document_id).where(
+            Document.portal_id.in_(sorted(portals)))
+    docs = load_documents(engine, runs, as_of=day, cchc_only=True, candidates=candidates)
     matches: dict[str, list[DocState]] = {}
     periods: dict[str, list[DocState]] = {}
     for d in docs:

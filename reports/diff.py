@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, or_, select, tuple_, union
+from sqlalchemy import Engine, and_, or_, select, union
 
-from reports.base import ReportError, Run, load_documents, load_runs, load_units, resolve_run
+from reports.base import DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, resolve_run
 from reports.coverage import coverage
 from reports.formatting import Column, Table
 from storage.models import Document, DocumentVersion, PortalHealth, WidgetReading
@@ -50,17 +50,15 @@ def text_diff(old: str | None, new: str | None, version_from: int, version_to: i
     return "\n".join(kept)
 
 
-def _version_texts(engine: Engine, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str | None]:
-    """Main text of the (document id, version) pairs asked for, read in chunks (changed documents only)."""
-    wanted = sorted(set(pairs))
-    out: dict[tuple[int, int], str | None] = {}
+def _version_texts(engine: Engine, version_ids: Iterable[int]) -> dict[int, str | None]:
+    """Main text of the versions asked for (changed documents only), by primary key, read in chunks."""
+    wanted = sorted(set(version_ids))
+    out: dict[int, str | None] = {}
     v = DocumentVersion
     with engine.connect() as conn:
         for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i:i + _CHUNK]
-            for doc_id, version, text in conn.execute(
-                    select(v.document_id, v.version, v.text).where(tuple_(v.document_id, v.version).in_(chunk))):
-                out[(doc_id, version)] = text
+            for version_id, text in conn.execute(select(v.id, v.text).where(v.id.in_(wanted[i:i + _CHUNK]))):
+                out[version_id] = text
     return out
 
 
@@ -141,50 +139,22 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b, candidates=moved)}
     live_before = {k: d for k, d in before.items() if d.removed_run is None}
     new, changed, removed = [], [], []
-    changed_ids: list[tuple[int, int, int]] = []
+    changed_ids: list[tuple[int, int, int, int]] = []  # versions from and to, and their row ids
     for doc_id, d in after.items():
         old = live_before.get(doc_id)
         if d.removed_run is None and old is None and doc_id not in before:
             new.append(_doc_row(d, names, None))
         elif d.removed_run is None and old is not None and old.version != d.version:
             changed.append(_doc_row(d, names, old))
-            changed_ids.append((doc_id, old.version, d.version))
+            changed_ids.append((old.version, d.version, old.version_id, d.version_id))
         elif d.removed_run is not None and old is not None:
             removed.append(_doc_row(d, names, old))
-    texts = _version_texts(engine, [(i, v) for i, v0, v1 in changed_ids for v in (v0, v1)])
-    for row, (doc_id, v0, v1) in zip(changed, changed_ids, strict=True):
-        row["text_diff"] = text_diff(texts.get((doc_id, v0)), texts.get((doc_id, v1)), v0, v1)
+    texts = _version_texts(engine, [vid for _, _, id0, id1 in changed_ids for vid in (id0, id1)])
+    for row, (v0, v1, id0, id1) in zip(changed, changed_ids, strict=True):
+        row["text_diff"] = text_diff(texts.get(id0), texts.get(id1), v0, v1)
     key = lambda r: (r["portal"], r["url"])  # noqa: E731
-    cov_a = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= a.id], units=units).rows}
-    cov_b = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= b.id], units=units).rows}
-    gained = [{"portal": p, "unit": r["unit"], "doc_number": r["doc_number"], "url": r["url"]}
-              for p, r in cov_b.items() if r["found"] and not cov_a[p]["found"]]
-    lost = [{"portal": p, "unit": r["unit"], "doc_number": cov_a[p]["doc_number"], "url": cov_a[p]["url"]}
-            for p, r in cov_b.items() if not r["found"] and cov_a[p]["found"]]
-    with engine.connect() as conn:
-        health = {(h.run_id, h.portal_id): h for h in conn.execute(
-            select(PortalHealth.run_id, PortalHealth.portal_id, PortalHealth.reachable, PortalHealth.status,
-                   PortalHealth.error).where(PortalHealth.run_id.in_([a.id, b.id])))}
-        widgets = {(w.run_id, w.portal_id): w for w in conn.execute(
-            select(WidgetReading.run_id, WidgetReading.portal_id, WidgetReading.late, WidgetReading.total)
-            .where(WidgetReading.run_id.in_([a.id, b.id])))}
-    down, up = [], []
-    for (run_id, pid), h in sorted(health.items()):
-        if run_id != b.id or (a.id, pid) not in health or a.id == b.id:
-            continue
-        h0 = health[(a.id, pid)]
-        row = {"portal": pid, "unit": names.get(pid, pid), "status_from": h0.status, "status_to": h.status,
-               "error": h.error or h0.error}
-        if h0.reachable and h.reachable is False:
-            down.append(row)
-        elif h0.reachable is False and h.reachable:
-            up.append(row)
-    rose = []
-    for (run_id, pid), w in sorted(widgets.items()):
-        w0 = widgets.get((a.id, pid))
-        if run_id == b.id and w0 is not None and w0.late is not None and w.late is not None and w.late > w0.late:
-            rose.append({"portal": pid, "unit": names.get(pid, pid), "late_from": w0.late, "late_to": w.late,
-                         "increase": w.late - w0.late})
+    gained, lost = coverage_moves(engine, runs, a, b, year, kind, units, [*before.values(), *after.values()])
+    down, up, rose = health_moves(engine, a, b, names)
     data: dict[str, Any] = {
         "from": {"run": a.id, "observed_on": a.observed_on}, "to": {"run": b.id, "observed_on": b.observed_on},
         "year": year, "kind": kind,
@@ -196,3 +166,56 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
 
 
 
+def coverage_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, kind: str,
+                   units: Sequence[UnitInfo], moved: Sequence[DocState]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Units that gained or lost the year's plan between runs `a` and `b`.
+
+    Only a unit one of whose documents moved (`moved`: new, changed or removed between the runs, as
+    read at either run, corrections applied) can change: every other document holds the same version
+    and state in both snapshots, and corrections do not depend on the run. So both coverages are
+    computed for those units alone (all units when most moved, e.g. a diff over the year)."""
+    touched = {d.linked_portal or d.portal_id for d in moved}
+    narrow = len(touched) * 2 < len(units)
+    scope = [u for u in units if u.portal_id in touched] if narrow else list(units)
+    if not scope:
+        return [], []
+    portals = touched if narrow else None
+    cov_a = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= a.id],
+                                              units=scope, portals=portals).rows}
+    cov_b = {r["portal"]: r for r in coverage(engine, year, kind=kind, as_of=None, runs=[r for r in runs if r.id <= b.id],
+                                              units=scope, portals=portals).rows}
+    gained = [{"portal": p, "unit": r["unit"], "doc_number": r["doc_number"], "url": r["url"]}
+              for p, r in cov_b.items() if r["found"] and not cov_a[p]["found"]]
+    lost = [{"portal": p, "unit": r["unit"], "doc_number": cov_a[p]["doc_number"], "url": cov_a[p]["url"]}
+            for p, r in cov_b.items() if not r["found"] and cov_a[p]["found"]]
+    return gained, lost
+
+
+def health_moves(engine: Engine, a: Run, b: Run, names: dict[str, str]
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Portals that went down or came back, and widgets whose late count rose, between runs `a` and
+    `b`: the database pairs the two runs' rows by portal and returns only the portals that moved."""
+    if a.id == b.id:
+        return [], [], []
+    h0, h1 = PortalHealth.__table__.alias("h0"), PortalHealth.__table__.alias("h1")
+    w0, w1 = WidgetReading.__table__.alias("w0"), WidgetReading.__table__.alias("w1")
+    down: list[dict[str, Any]] = []
+    up: list[dict[str, Any]] = []
+    rose: list[dict[str, Any]] = []
+    with engine.connect() as conn:
+        for pid, r0, r1, s0, s1, e0, e1 in conn.execute(
+                select(h1.c.portal_id, h0.c.reachable, h1.c.reachable, h0.c.status, h1.c.status, h0.c.error, h1.c.error)
+                .join(h0, and_(h0.c.portal_id == h1.c.portal_id, h0.c.run_id == a.id))
+                .where(h1.c.run_id == b.id, or_(and_(h0.c.reachable.is_(True), h1.c.reachable.is_(False)),
+                                                and_(h0.c.reachable.is_(False), h1.c.reachable.is_(True))))
+                .order_by(h1.c.portal_id)):
+            row = {"portal": pid, "unit": names.get(pid, pid), "status_from": s0, "status_to": s1, "error": e1 or e0}
+            (down if r0 else up).append(row)
+        for pid, late0, late1 in conn.execute(
+                select(w1.c.portal_id, w0.c.late, w1.c.late)
+                .join(w0, and_(w0.c.portal_id == w1.c.portal_id, w0.c.run_id == a.id))
+                .where(w1.c.run_id == b.id, w0.c.late.is_not(None), w1.c.late.is_not(None), w1.c.late > w0.c.late)
+                .order_by(w1.c.portal_id)):
+            rose.append({"portal": pid, "unit": names.get(pid, pid), "late_from": late0, "late_to": late1,
+                         "increase": late1 - late0})
+    return down, up, rose

@@ -34,8 +34,10 @@ from reports.formatting import Table as OutTable
 from storage import search_index
 from storage.search_index import IndexState, has_index, words
 
-#: Indexed document of an entry on PostgreSQL (the expression of the GIN index ix_search_entries_fts).
-PG_DOC = "to_tsvector('simple'::regconfig, cchc_unaccent(coalesce(e.title, '') || ' ' || coalesce(e.body, '')))"
+#: Indexed document of an entry on PostgreSQL: its stored tsvector (migration 0014: the generated column
+#: ``fts`` of to_tsvector('simple', cchc_unaccent(title || ' ' || body)), GIN index ix_search_entries_fts),
+#: read, not recomputed, when every match is ranked and tested as a phrase.
+PG_DOC = "e.fts"
 ROW_KEYS = ("rank", "score", "portal", "unit", "title", "url", "matched_in", "attachment", "doc_number", "category",
             "plan_year", "snippet", "province", "level", "organ", "in_title", "snippet_text", "highlights")
 #: What --kind accepts: the stored categories (`cchc extract` contract).
@@ -195,14 +197,26 @@ def make_snippet(original: str | None, terms: Sequence[Sequence[str]], width: in
 
 # ------------------------------------------------------------------ the search
 def index_notes(engine: Engine) -> list[str]:
-    """What a reader should know about the index: nothing when complete, else how far it lags."""
+    """What a reader should know about the index: nothing when complete, else how far it lags.
+
+    The watermark the last refresh left (`search_index.lag`: a few keyed lookups) answers it; only a
+    database no refresh has marked yet is counted exactly (`search_index.state`, anti-joins)."""
     if not has_index(engine):
         raise ReportError("this database has no search index: run `cchc db upgrade` first")
+    advice = "results may be incomplete: run `cchc db upgrade` (or the next crawl) to refresh it"
+    lag = search_index.lag(engine)
+    if lag is not None:
+        if lag.current:
+            return []
+        parts = [f"{n} {what}" for n, what in ((lag.runs, "runs not indexed yet"),
+                                                (lag.versions, "versions stored since its last refresh"),
+                                                (lag.attachments, "attachments stored since its last refresh")) if n]
+        return [f"the search index lags the crawled data ({', '.join(parts)}); {advice}"]
     state: IndexState = search_index.state(engine)
     if state.complete:
         return []
     return [(f"the search index lags the crawled data ({state.missing} texts not indexed, {state.outdated} "
-             f"entries outdated); results may be incomplete: run `cchc db upgrade` (or the next crawl) to refresh it")]
+             f"entries outdated); {advice}")]
 
 
 def _sqlite_sql(query: Query, where: str) -> tuple[str, dict[str, Any]]:

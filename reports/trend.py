@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, false, func, select
 
 from core.vntext import fold
 from reports.base import ReportError, Run, UnitInfo, load_documents, load_runs, load_units, plan_candidates
@@ -44,24 +44,62 @@ def _rate(on_time: int | None, total: int | None, stored: float | None) -> float
     return pct(on_time, total) if on_time is not None and total else None
 
 
-def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Readings per portal, one per run, oldest first."""
-    from storage.models import WidgetReading
+def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *, monthly: bool = False
+                  ) -> dict[str, list[dict[str, Any]]]:
+    """Readings per portal, one per run, oldest first; with `monthly`, only each portal's last reading of
+    each observed month (chosen by the database, so a year of daily readings is not read to keep 12)."""
+    from storage.models import CrawlRun, WidgetReading
 
     observed = {r.id: r.observed_on for r in runs}
     out: dict[str, list[dict[str, Any]]] = {p: [] for p in portals}
+    w = WidgetReading
+    query = select(w).where(w.portal_id.in_(list(portals)))
+    if monthly:
+        month = func.extract("year", CrawlRun.observed_on) * 100 + func.extract("month", CrawlRun.observed_on)
+        last = (select(w.portal_id, func.max(w.run_id).label("run_id"))
+                .join(CrawlRun, CrawlRun.id == w.run_id)
+                .where(w.portal_id.in_(list(portals)), _known(w.run_id, observed))
+                .group_by(w.portal_id, month).subquery("last"))
+        query = query.join(last, and_(last.c.portal_id == w.portal_id, last.c.run_id == w.run_id))
     with engine.connect() as conn:
-        rows = conn.execute(select(WidgetReading).where(WidgetReading.portal_id.in_(list(portals)))
-                            .order_by(WidgetReading.portal_id, WidgetReading.run_id)).all()
-    for w in rows:
-        if w.run_id not in observed:
-            continue
-        late_rate = round(w.late_rate, 2) if w.late_rate is not None else (pct(w.late, w.total) if w.late is not None and w.total else None)
-        out[w.portal_id].append({
-            "run": w.run_id, "observed_on": observed[w.run_id], "period": w.period, "total": w.total,
-            "on_time": w.on_time, "late": w.late, "on_time_rate": _rate(w.on_time, w.total, w.on_time_rate),
-            "late_rate": late_rate, "updated_at": w.updated_at, "source": w.source, "issues": w.issues or [],
-        })
+        rows = conn.execute(query.order_by(w.portal_id, w.run_id).execution_options(yield_per=5000))
+        for rec in rows:
+            if rec.run_id not in observed:
+                continue
+            late_rate = round(rec.late_rate, 2) if rec.late_rate is not None else (pct(rec.late, rec.total) if rec.late is not None and rec.total else None)
+            out[rec.portal_id].append({
+                "run": rec.run_id, "observed_on": observed[rec.run_id], "period": rec.period, "total": rec.total,
+                "on_time": rec.on_time, "late": rec.late, "on_time_rate": _rate(rec.on_time, rec.total, rec.on_time_rate),
+                "late_rate": late_rate, "updated_at": rec.updated_at, "source": rec.source, "issues": rec.issues or [],
+            })
+    return out
+
+
+def _known(column: Any, observed: dict[int, Any]) -> Any:
+    """`column` is one of the runs a report knows (a range: runs are read whole, oldest first)."""
+    return column.between(min(observed), max(observed)) if observed else false()
+
+
+def combined_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str]) -> list[dict[str, Any]]:
+    """The portals' summed series: per run, the readings that report counts, summed by the database
+    (dossiers, on time, late), the rates recomputed from the sums."""
+    from storage.models import WidgetReading
+
+    observed = {r.id: r.observed_on for r in runs}
+    w = WidgetReading
+    query = (select(w.run_id, func.count(), func.sum(w.total), func.sum(func.coalesce(w.on_time, 0)),
+                    func.sum(func.coalesce(w.late, 0)))
+             .where(w.portal_id.in_(list(portals)), w.total.is_not(None), _known(w.run_id, observed))
+             .group_by(w.run_id).order_by(w.run_id))
+    out: list[dict[str, Any]] = []
+    with engine.connect() as conn:
+        for run_id, n, total, on_time, late in conn.execute(query):
+            if run_id not in observed:
+                continue
+            total, on_time, late = int(total or 0), int(on_time or 0), int(late or 0)
+            out.append({"run": run_id, "observed_on": observed[run_id], "portals": n, "total": total,
+                        "on_time": on_time, "late": late, "on_time_rate": pct(on_time, total),
+                        "late_rate": pct(late, total)})
     return out
 
 
@@ -82,7 +120,7 @@ def trend(engine: Engine, *, unit: str | None = None, province: str | None = Non
     units = load_units(engine, province=province, level=level, as_units=as_units)
     if unit is not None:
         units = [find_unit(units, unit)]
-    points = widget_points(engine, runs, [u.portal_id for u in units])
+    points = widget_points(engine, runs, [u.portal_id for u in units], monthly=by == "month")
     series: list[dict[str, Any]] = []
     for u in units:
         pts = points[u.portal_id]
@@ -91,16 +129,7 @@ def trend(engine: Engine, *, unit: str | None = None, province: str | None = Non
         series.append({"portal": u.portal_id, "unit": u.unit, "level": u.level, "province": u.province, "points": pts})
     combined: list[dict[str, Any]] = []
     if unit is None:
-        for r in runs:
-            reading = [p for s in series for p in s["points"] if p["run"] == r.id and p["total"] is not None]
-            if not reading:
-                continue
-            total = sum(p["total"] for p in reading)
-            on_time = sum(p["on_time"] or 0 for p in reading)
-            late = sum(p["late"] or 0 for p in reading)
-            combined.append({"run": r.id, "observed_on": r.observed_on, "portals": len(reading), "total": total,
-                             "on_time": on_time, "late": late, "on_time_rate": pct(on_time, total),
-                             "late_rate": pct(late, total)})
+        combined = combined_points(engine, runs, [u.portal_id for u in units])
         if by == "month":
             combined = by_month(combined)
     docs = load_documents(engine, runs, portals=[u.portal_id for u in units], cchc_only=True,

@@ -236,6 +236,8 @@ class DocumentVersion(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "version"),
         Index("ix_document_versions_document_id_content_hash", "document_id", "content_hash"),
+        # "the plans of a year" (reports.base.plan_candidates) from the index alone (migration 0014)
+        Index("ix_document_versions_plan", "category", "plan_year", "plan_period", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
