@@ -144,6 +144,9 @@ DOWNLOADER_MIDDLEWARES = {
 CCHC_FULL_CRAWL = _env_bool("CCHC_FULL_CRAWL", False)
 CCHC_RECHECK_DAYS = _env_int("CCHC_RECHECK_DAYS", 7)
 CCHC_FULL_WALK_DAYS = _env_int("CCHC_FULL_WALK_DAYS", 7)
+# a portal's sitemaps (a full list of its pages: the costliest discovery source) are read one day in
+# this many, spread by portal; feeds and first listing/register pages stay daily (1: every day)
+CCHC_SITEMAP_WALK_DAYS = _env_int("CCHC_SITEMAP_WALK_DAYS", 7)
 
 # One concern per pipeline, gapped priorities so later concerns slot in between.
 ITEM_PIPELINES = {

@@ -9,6 +9,11 @@ spider of a run, and every run of a day, agrees.
   full answer asks for it the same day.
 - A listing (or register) stops paging at the first page that holds only known documents, except on
   the portal's *full-walk* day, one in every ``CCHC_FULL_WALK_DAYS`` (default 7), also spread by hash.
+- A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
+  everything it ever published, the costliest discovery source) are read only on its sitemap-walk
+  day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 7; 1 reads them daily), chosen by the same
+  hash of the portal id as its full-walk day, and on every day while the portal has no known document. The newest-first sources (feeds, first listing page,
+  first register page) are read every day, so a new document is still found the same day.
 - ``CCHC_FULL_CRAWL`` (``cchc crawl --full``) switches all of this off: every page fetched in full,
   no conditional header, every listing walked to its bound, every known document re-checked.
 """
@@ -131,6 +136,12 @@ class KnownPages:
         yield from (row[0] for row in self._con.execute(
             "SELECT url FROM pages WHERE portal_id = ? ORDER BY url", (portal_id,)))
 
+    def knows_portal(self, portal_id: str) -> bool:
+        """Whether the file holds any document of the portal (a portal never crawled before has none)."""
+        if self._con is None:
+            return False
+        return self._con.execute("SELECT 1 FROM pages WHERE portal_id = ? LIMIT 1", (portal_id,)).fetchone() is not None
+
     def __contains__(self, url: str) -> bool:
         return self.get(url) is not None
 
@@ -147,6 +158,7 @@ class Policy:
     walk_days: int
     day: dt.date
     known: KnownPages
+    sitemap_days: int = DEFAULT_PERIOD
 
     @classmethod
     def from_settings(cls, settings: Any, day: dt.date) -> Policy:
@@ -154,6 +166,7 @@ class Policy:
             full=settings.getbool("CCHC_FULL_CRAWL", False),
             recheck_days=max(1, settings.getint("CCHC_RECHECK_DAYS", DEFAULT_PERIOD)),
             walk_days=max(1, settings.getint("CCHC_FULL_WALK_DAYS", DEFAULT_PERIOD)),
+            sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", DEFAULT_PERIOD)),
             day=day,
             known=KnownPages.load(settings.get("CCHC_KNOWN_PAGES")),
         )
@@ -181,3 +194,10 @@ class Policy:
         if self.full or not urls or full_walk_day(portal_id, self.day, self.walk_days):
             return False
         return all(u in self.known for u in urls)
+
+    def read_sitemaps(self, portal_id: str) -> bool:
+        """Whether the portal's sitemaps are read today: a full crawl, a portal with no known
+        document yet (its first crawl is full by nature), or its sitemap-walk day (one in every
+        `sitemap_days`, on the day of its full walk when both periods are equal)."""
+        return (self.full or full_walk_day(portal_id, self.day, self.sitemap_days)
+                or not self.known.knows_portal(portal_id))
