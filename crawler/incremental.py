@@ -12,7 +12,8 @@ spider of a run, and every run of a day, agrees.
 - A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
   everything it ever published, the costliest discovery source) are read only on its sitemap-walk
   day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 7; 1 reads them daily), chosen by the same
-  hash of the portal id as its full-walk day, and on every day while the portal has no known document. The newest-first sources (feeds, first listing page,
+  hash of the portal id as its full-walk day, and on every run until a run before it found documents
+  of the portal (its first crawl, resumed or not, is full by nature). The newest-first sources (feeds, first listing page,
   first register page) are read every day, so a new document is still found the same day.
 - ``CCHC_FULL_CRAWL`` (``cchc crawl --full``) switches all of this off: every page fetched in full,
   no conditional header, every listing walked to its bound, every known document re-checked.
@@ -87,9 +88,11 @@ class KnownPages:
         return cls._loaded[key]
 
     @classmethod
-    def write(cls, path: Path, rows: Iterable[tuple[str, str, str | None, str | None, str | None, str | None]]) -> int:
+    def write(cls, path: Path, rows: Iterable[tuple[str, str, str | None, str | None, str | None, str | None]],
+              crawled: Iterable[str] | None = None) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date) as
-        the file at `path`, replacing it whole; returns the number of rows."""
+        the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
+        portals crawled by an earlier run (`knows_portal`); without it, every portal with a row."""
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
@@ -107,6 +110,11 @@ class KnownPages:
                     n, batch = n + len(batch), []
             con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
+            con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
+            if crawled is None:
+                con.execute("INSERT INTO crawled SELECT DISTINCT portal_id FROM pages")
+            else:
+                con.executemany("INSERT OR IGNORE INTO crawled VALUES (?)", ((p,) for p in crawled))
             con.commit()
         finally:
             con.close()
@@ -137,10 +145,11 @@ class KnownPages:
             "SELECT url FROM pages WHERE portal_id = ? ORDER BY url", (portal_id,)))
 
     def knows_portal(self, portal_id: str) -> bool:
-        """Whether the file holds any document of the portal (a portal never crawled before has none)."""
+        """Whether an earlier run found documents of the portal. Documents the current run stored
+        before it was interrupted do not count: a resumed first crawl stays a full one."""
         if self._con is None:
             return False
-        return self._con.execute("SELECT 1 FROM pages WHERE portal_id = ? LIMIT 1", (portal_id,)).fetchone() is not None
+        return self._con.execute("SELECT 1 FROM crawled WHERE portal_id = ?", (portal_id,)).fetchone() is not None
 
     def __contains__(self, url: str) -> bool:
         return self.get(url) is not None
@@ -196,8 +205,8 @@ class Policy:
         return all(u in self.known for u in urls)
 
     def read_sitemaps(self, portal_id: str) -> bool:
-        """Whether the portal's sitemaps are read today: a full crawl, a portal with no known
-        document yet (its first crawl is full by nature), or its sitemap-walk day (one in every
+        """Whether the portal's sitemaps are read today: a full crawl, a portal no earlier run found
+        documents of (its first crawl is full by nature, also when resumed), or its sitemap-walk day (one in every
         `sitemap_days`, on the day of its full walk when both periods are equal)."""
         return (self.full or full_walk_day(portal_id, self.day, self.sitemap_days)
                 or not self.known.knows_portal(portal_id))

@@ -119,3 +119,17 @@ def test_sitemaps_are_read_on_the_walk_day_of_a_known_portal_and_always_for_a_ne
     # --full reads them every day; a period of 1 as well
     assert all(dataclasses.replace(policy, day=d, full=True).read_sitemaps("p-a") for d in week)
     assert all(dataclasses.replace(policy, day=d, sitemap_days=1).read_sitemaps("p-a") for d in week)
+
+
+def test_a_portal_whose_documents_are_all_from_the_current_run_still_reads_its_sitemaps(tmp_path):
+    """A first crawl interrupted and resumed: the documents it stored before the stop are in the
+    known-pages file, but no earlier run crawled the portal, so the resumed run stays a full one."""
+    day0 = dt.date(2026, 3, 2)
+    other = next(day0 + dt.timedelta(days=k) for k in range(7) if not full_walk_day("p-a", day0 + dt.timedelta(days=k)))
+    path = tmp_path / "pages.sqlite"
+    rows = [(f"https://{p}.gov.vn/x/{i}", p, None, None, None, None) for i in range(3) for p in ("p-a", "p-b")]
+    KnownPages.write(path, iter(rows), crawled=["p-b"])  # p-a's documents are all from this run
+    policy = Policy(full=False, recheck_days=7, walk_days=7, day=other, known=KnownPages(str(path)))
+    assert policy.known.knows_portal("p-b") and not policy.known.knows_portal("p-a")
+    assert policy.read_sitemaps("p-a") is True
+    assert policy.read_sitemaps("p-b") is full_walk_day("p-b", other)
