@@ -67,7 +67,8 @@ def days(tmp_path_factory):
 
         def run(db, *args: str) -> dict[str, int]:
             net.reset_counts()
-            crawl.run(db, "--registry", str(registry), *args)
+            # sitemaps rotated over the week (CCHC_SITEMAP_WALK_DAYS 7; the default reads them daily)
+            crawl.run(db, "--registry", str(registry), *args, env={"CCHC_SITEMAP_WALK_DAYS": "7"})
             return net.reset_counts()
 
         served[1] = run(inc)

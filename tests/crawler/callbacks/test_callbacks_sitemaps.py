@@ -110,7 +110,8 @@ def test_sitemaps_of_a_known_portal_are_read_on_its_walk_day_only(make_spider: C
     def starts(day: dt.date, sources: str = "p-phutho", **settings: Any) -> list[str]:
         monkeypatch.setenv("CCHC_OBSERVED_ON", day.isoformat())
         s: SitemapsSpider = make_spider(SitemapsSpider, sources=sources,
-                                        settings={"CCHC_KNOWN_PAGES": str(known), **settings})
+                                        settings={"CCHC_KNOWN_PAGES": str(known), "CCHC_SITEMAP_WALK_DAYS": 7,
+                                                  **settings})
         return [r.url for p in s.portals.values() for r in s.start_portal(p)]
 
     assert [d for d in week if starts(d)] == [walk]
