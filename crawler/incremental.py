@@ -9,6 +9,12 @@ spider of a run, and every run of a day, agrees.
   full answer asks for it the same day.
 - A listing (or register) stops paging at the first page that holds only known documents, except on
   the portal's *full-walk* day, one in every ``CCHC_FULL_WALK_DAYS`` (default 7), also spread by hash.
+- A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
+  everything it ever published, the costliest discovery source) are read only on its sitemap-walk
+  day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 1: daily; 7 rotates them over the week), chosen by the same
+  hash of the portal id as its full-walk day, and on every run until a run before it found documents
+  of the portal (its first crawl, resumed or not, is full by nature). The newest-first sources (feeds, first listing page,
+  first register page) are read every day, so a new document is still found the same day.
 - ``CCHC_FULL_CRAWL`` (``cchc crawl --full``) switches all of this off: every page fetched in full,
   no conditional header, every listing walked to its bound, every known document re-checked.
 """
@@ -82,9 +88,11 @@ class KnownPages:
         return cls._loaded[key]
 
     @classmethod
-    def write(cls, path: Path, rows: Iterable[tuple[str, str, str | None, str | None, str | None, str | None]]) -> int:
+    def write(cls, path: Path, rows: Iterable[tuple[str, str, str | None, str | None, str | None, str | None]],
+              crawled: Iterable[str] | None = None) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date) as
-        the file at `path`, replacing it whole; returns the number of rows."""
+        the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
+        portals crawled by an earlier run (`knows_portal`); without it, every portal with a row."""
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
@@ -102,6 +110,11 @@ class KnownPages:
                     n, batch = n + len(batch), []
             con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
+            con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
+            if crawled is None:
+                con.execute("INSERT INTO crawled SELECT DISTINCT portal_id FROM pages")
+            else:
+                con.executemany("INSERT OR IGNORE INTO crawled VALUES (?)", ((p,) for p in crawled))
             con.commit()
         finally:
             con.close()
@@ -131,6 +144,13 @@ class KnownPages:
         yield from (row[0] for row in self._con.execute(
             "SELECT url FROM pages WHERE portal_id = ? ORDER BY url", (portal_id,)))
 
+    def knows_portal(self, portal_id: str) -> bool:
+        """Whether an earlier run found documents of the portal. Documents the current run stored
+        before it was interrupted do not count: a resumed first crawl stays a full one."""
+        if self._con is None:
+            return False
+        return self._con.execute("SELECT 1 FROM crawled WHERE portal_id = ?", (portal_id,)).fetchone() is not None
+
     def __contains__(self, url: str) -> bool:
         return self.get(url) is not None
 
@@ -147,6 +167,7 @@ class Policy:
     walk_days: int
     day: dt.date
     known: KnownPages
+    sitemap_days: int = DEFAULT_PERIOD
 
     @classmethod
     def from_settings(cls, settings: Any, day: dt.date) -> Policy:
@@ -154,6 +175,7 @@ class Policy:
             full=settings.getbool("CCHC_FULL_CRAWL", False),
             recheck_days=max(1, settings.getint("CCHC_RECHECK_DAYS", DEFAULT_PERIOD)),
             walk_days=max(1, settings.getint("CCHC_FULL_WALK_DAYS", DEFAULT_PERIOD)),
+            sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", 1)),
             day=day,
             known=KnownPages.load(settings.get("CCHC_KNOWN_PAGES")),
         )
@@ -181,3 +203,10 @@ class Policy:
         if self.full or not urls or full_walk_day(portal_id, self.day, self.walk_days):
             return False
         return all(u in self.known for u in urls)
+
+    def read_sitemaps(self, portal_id: str) -> bool:
+        """Whether the portal's sitemaps are read today: a full crawl, a portal no earlier run found
+        documents of (its first crawl is full by nature, also when resumed), or its sitemap-walk day (one in every
+        `sitemap_days`, on the day of its full walk when both periods are equal)."""
+        return (self.full or full_walk_day(portal_id, self.day, self.sitemap_days)
+                or not self.known.knows_portal(portal_id))

@@ -72,7 +72,7 @@ class RunLifecycle:
         paths.create()
         known = known_pages_path(paths)
         prepare_known_pages(store, [p.id for p in portals], known, settings,
-                            full=settings.getbool("CCHC_FULL_CRAWL"))
+                            full=settings.getbool("CCHC_FULL_CRAWL"), run_id=opened.run_id)
         settings.set("CCHC_RUN_ID", opened.run_id, priority="cmdline")
         settings.set("CCHC_DB", str(store.url), priority="cmdline")
         log.info("run %s %s for spider %s (%d portals)", opened.run_id,

@@ -248,12 +248,12 @@ def known_pages_path(paths: RunPaths) -> Path:
 
 
 def prepare_known_pages(store: Store, portal_ids: Iterable[str], path: Path, settings: Settings, *,
-                        full: bool) -> None:
+                        full: bool, run_id: int | None = None) -> None:
     """Stream the run's known documents and validators from the database into `path` and point the
     crawl's settings at it (incremental crawl and the re-check both read it; spiders know no database)."""
     from storage.incremental import write_known_pages
 
-    write_known_pages(store, list(portal_ids), path)
+    write_known_pages(store, list(portal_ids), path, run_id)
     settings.set("CCHC_KNOWN_PAGES", str(path), priority="cmdline")
     if full:
         settings.set("CCHC_FULL_CRAWL", True, priority="cmdline")
@@ -290,7 +290,8 @@ def crawl_in_process(store: Store, run_id: int, portals: list[Portal], spiders: 
 
     paths.create()
     settings = scrapy_settings(store, run_id, paths, quiet=quiet)
-    prepare_known_pages(store, [p.id for p in portals], known_path or known_pages_path(paths), settings, full=full)
+    prepare_known_pages(store, [p.id for p in portals], known_path or known_pages_path(paths), settings, full=full,
+                        run_id=run_id)
     if tune is not None:
         tune(settings)
     process = _Process(settings)

@@ -13,6 +13,12 @@ by a hash of its id):
 | `lm_ignored` (`vnportal`) | Last-Modified | 200, full page (If-Modified-Since ignored) |
 | `none` (`liferay62`) | nothing | 200, full page |
 
+Feeds, sitemaps, listing and register pages are rebuilt on every request; a server whose output
+cache hashes what it sends (the IIS/SharePoint families: policies `etag+lm` and `etag`) sends a
+strong ETag of those bytes and answers a matching `If-None-Match` with 304; the others (NukeViet,
+VNPortal, Liferay here) send no validator for them (`discovery_validators`). Such a page changes its
+ETag whenever a byte changes (a new item, a date in its chrome), as a real output cache does.
+
 The validators are those of the *document* (its URL, its last modification, its text), as a CMS that
 computes them from the content item does, not of the bytes: the visitor counter in the page's chrome
 moves every day while the document, and so its ETag, stays the same. A document edited on day N
@@ -74,3 +80,15 @@ def not_modified(policy: str, headers: list[tuple[str, str]], if_none_match: str
             return False
         return last <= since
     return False
+
+
+#: policies whose servers also hash the feeds, sitemaps and listing pages they generate (module doc)
+HASHES_GENERATED = {"etag+lm", "etag"}
+
+
+def discovery_validators(portal: SimPortal, body: bytes) -> tuple[list[tuple[str, str]], str]:
+    """The ETag a generated page (feed, sitemap, listing, register page) of `portal` carries, and the
+    policy its server answers conditional requests for it with ("" when it sends none)."""
+    if policy_of(portal) not in HASHES_GENERATED:
+        return [], ""
+    return [("ETag", f'"{hashlib.sha256(body).hexdigest()[:20]}"')], "etag"

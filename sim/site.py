@@ -13,10 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sim.attachments import file_bytes, file_headers
-from sim.conditional import policy_of, validator_headers
+from sim.conditional import discovery_validators, policy_of, validator_headers
 from sim.families import Family, calendar_path, parse_target, widget_block
 from sim.layouts import family
-from sim.model import WidgetFigures
+from sim.model import SimPortal, WidgetFigures
 from sim.textfmt import attr, dmy, esc, fmt_pct
 from sim.view import PortalView
 from sim.world import OLD_DOMAINS, World
@@ -222,6 +222,15 @@ def portal_response(world: World, portal_id: str, scheme: str, host: str, target
     return resp
 
 
+def generated(portal: SimPortal, resp: Response) -> Response:
+    """A feed, sitemap, listing or register page with the validators its server sends for what it
+    generates (`sim.conditional.discovery_validators`: an ETag of the bytes on some families)."""
+    headers, policy = discovery_validators(portal, resp.body)
+    resp.headers += headers
+    resp.validators = policy
+    return resp
+
+
 def _portal_page(world: World, portal_id: str, view: PortalView, fam: Family, target: str, path: str,
                  qs: dict[str, list[str]], origin: str) -> Response:
     """Route one request of a portal: `target` is the full path?query, `path` is relative to its base."""
@@ -232,10 +241,10 @@ def _portal_page(world: World, portal_id: str, view: PortalView, fam: Family, ta
         return html(fam.render_home(view))
     feed = fam.render_feed(view, path)
     if feed is not None:
-        return Response(200, feed, [("Content-Type", "application/rss+xml; charset=utf-8")])
+        return generated(p, Response(200, feed, [("Content-Type", "application/rss+xml; charset=utf-8")]))
     sm = fam.render_sitemap(view, path)
     if sm is not None:
-        return Response(200, sm, [("Content-Type", "application/xml; charset=utf-8")])
+        return generated(p, Response(200, sm, [("Content-Type", "application/xml; charset=utf-8")]))
     art = view.article_at(target)
     if art is not None:
         page = fam.render_register_detail(view, art) if art.section == "register" else fam.render_article(view, art)
@@ -250,12 +259,12 @@ def _portal_page(world: World, portal_id: str, view: PortalView, fam: Family, ta
     listing = fam.parse_listing(path, qs)
     if listing is not None:
         listed = fam.render_listing(view, *listing)
-        return html(listed) if listed is not None else not_found()
+        return generated(p, html(listed)) if listed is not None else not_found()
     if p.has_register:
         reg_page = fam.parse_register(path, qs)
         if reg_page is not None:
             listed = fam.render_register(view, reg_page)
-            return html(listed) if listed is not None else not_found()
+            return generated(p, html(listed)) if listed is not None else not_found()
     if view.endless_calendar and path == "/lich-cong-tac":
         raw = (qs.get("ngay") or [""])[0]
         month = (qs.get("thang") or [""])[0]

@@ -72,11 +72,13 @@ def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id
     }, keep_when_null=False)
 
 
-def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path) -> int:
+def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, run_id: int | None = None) -> int:
     """Stream the known documents of `portal_ids` (not marked removed) with their validators and the
     observed day of their last full answer (of their last sighting when they have none) into the
     run's known-pages file at `path` (`crawler.incremental.KnownPages.write`: an indexed SQLite file
-    the spiders query). Rows are read in batches, never all at once. Returns the number written."""
+    the spiders query), and the portals a run before `run_id` found documents of (the sitemaps'
+    rotation starts after a portal's first crawl, resumed or not). Rows are read in batches, never
+    all at once. Returns the number written."""
     from crawler.incremental import KnownPages
 
     docs, val, runs = table_of(Document), table_of(PageValidator), table_of(CrawlRun)
@@ -96,7 +98,16 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path) ->
                     yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
                            row.observed_on.isoformat() if row.observed_on else None)
 
-    return KnownPages.write(path, rows())
+    def crawled() -> Iterator[str]:
+        """The portals a run before `run_id` found documents of (all with a document without it)."""
+        with store.read() as session:
+            for chunk_start in range(0, len(ids), 500):
+                stmt = select(docs.c.portal_id).distinct().where(docs.c.portal_id.in_(ids[chunk_start:chunk_start + 500]))
+                if run_id is not None:
+                    stmt = stmt.where(docs.c.first_seen_run_id < run_id)
+                yield from session.scalars(stmt)
+
+    return KnownPages.write(path, rows(), crawled())
 
 
 #: item type → writer, merged into `storage.writes.WRITERS`

@@ -8,8 +8,10 @@ known-pages file (`CCHC_KNOWN_PAGES`, `crawler.incremental.KnownPages`, streamed
 
 Incremental crawl (issue 12): only the documents due today are re-checked (`crawler.incremental.due`:
 each one day in every CCHC_RECHECK_DAYS, spread by a hash of its URL; all of them with
-CCHC_FULL_CRAWL), with conditional requests. A 304 or an unchanged body is a sighting without a fetch
-row; another 2xx is a fetch row and a sighting (the page is still there); 404/410 marks it removed.
+CCHC_FULL_CRAWL), with conditional requests. A 304, an unchanged body or another 2xx at the same URL
+is a sighting without a fetch row (the page is still there; this spider does not extract, so a body
+that changed is not looked into here: the discovery spiders fetch a linked document in full on its
+re-check day); a redirect or a failure is a fetch row; 404/410 marks it removed.
 A removal is therefore found within CCHC_RECHECK_DAYS days.
 """
 from __future__ import annotations
@@ -47,12 +49,17 @@ class RecheckSpider(PortalSpider):
         if seen is not None:
             yield seen
             return
-        problem = None if response.status < 300 else f"HTTP {response.status}"
-        yield self.fetch_item(response, problem)
         if 200 <= response.status < 300 and not response.meta.get("redirected_from"):
-            url = response.meta.get("redirected_from", response.request.url if response.request else response.url)
+            # still there, at its own URL: a sighting, and no fetch row (a page that did not go adds
+            # none; the run's figures count the sighting, storage.fetchlog.unchanged_by_portal)
+            self.count_retries(response.meta, ok=True)
+            self.crawler.stats.inc_value("cchc/recheck/still_there")
+            url = response.request.url if response.request else response.url
             yield SeenItem(portal_id=response.meta["portal_id"], url=canonical(url), how="fetched",
                            discovered_by=self.discovery)
+            return
+        problem = None if response.status < 300 else f"HTTP {response.status}"
+        yield self.fetch_item(response, problem)
         if response.status in GONE:
             self.crawler.stats.inc_value("cchc/recheck/gone")
             yield RemovedItem(portal_id=response.meta["portal_id"], url=response.meta.get("redirected_from", response.url), status=response.status)

@@ -15,6 +15,9 @@ to the bound; the first URL left unread is recorded as a fetch with the reason, 
 A gzip sitemap that unpacks beyond the size cap (`DOWNLOAD_MAXSIZE`) is recorded as a failed fetch
 like any other fault, and the crawl goes on; so is a sitemap URL that answers something else (an HTML
 page, a soft 404 with status 200, a feed): "not a sitemap: text/html page".
+
+Incremental crawl (issue 12): a portal's sitemaps are read on its sitemap-walk day only, one day in
+every `CCHC_SITEMAP_WALK_DAYS` (`crawler.incremental.Policy.read_sitemaps`); every day with `--full`.
 """
 from __future__ import annotations
 
@@ -88,6 +91,10 @@ class SitemapsSpider(PortalSpider):
         return self.crawler.settings.getint("CCHC_SITEMAP_MAX_FILES", 50)
 
     def start_portal(self, portal: Portal):
+        if not self.policy.read_sitemaps(portal.id):
+            # not its sitemap-walk day (crawler.incremental): the daily sources find what is new
+            self.crawler.stats.inc_value("cchc/incremental/sitemaps_not_due")
+            return iter(())
         return self.registry_or_discover(portal, portal.sitemaps, self.parse_sitemap,
                                          self.req(urljoin(portal.base_url, "/robots.txt"), portal, self.parse_robots))
 

@@ -15,7 +15,7 @@ import shutil
 import pytest
 from simcrawl import Crawl
 
-from crawler.incremental import due
+from crawler.incremental import due, full_walk_day
 from crawler.registry import load_registry, registry_to_csv
 from sim.calendar import date_of_day
 from sim.conditional import policy_of
@@ -67,7 +67,8 @@ def days(tmp_path_factory):
 
         def run(db, *args: str) -> dict[str, int]:
             net.reset_counts()
-            crawl.run(db, "--registry", str(registry), *args)
+            # sitemaps rotated over the week (CCHC_SITEMAP_WALK_DAYS 7; the default reads them daily)
+            crawl.run(db, "--registry", str(registry), *args, env={"CCHC_SITEMAP_WALK_DAYS": "7"})
             return net.reset_counts()
 
         served[1] = run(inc)
@@ -107,6 +108,19 @@ def test_new_documents_equal_a_full_crawl_of_the_same_day(days):
         assert c.article.url in full, c.article.url
         assert {k: inc[c.article.url][k] for k in SNAPSHOT} == {k: full[c.article.url][k] for k in SNAPSHOT}
         assert inc[c.article.url]["first_seen_run"] == 2
+
+
+def test_new_documents_are_found_the_same_day_on_portals_whose_sitemaps_rotated_away(days):
+    """Sitemaps are read on a portal's walk day only (CCHC_SITEMAP_WALK_DAYS): the day-2 additions of
+    portals not due that day are found by the daily sources (feeds, first listing and register pages)."""
+    day2 = date_of_day(2)
+    rotated = [c for c in days.changes if c.kind == "added" and not full_walk_day(c.portal_id, day2)]
+    assert rotated  # the simulator's day 2 adds documents on portals whose sitemap day it is not
+    assert _stat(days.runs["inc"][1], "cchc/incremental/sitemaps_not_due") > 0
+    assert _stat(days.runs["full"][1], "cchc/incremental/sitemaps_not_due") == 0  # --full reads them all
+    inc = {d["url"]: d for d in Crawl.export(days.inc, "documents")}
+    for c in rotated:
+        assert inc[c.article.url]["first_seen_run"] == 2, c.article.url
 
 
 def test_documents_not_due_and_unchanged_keep_the_full_crawls_snapshot(days):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 
 from crawler.incremental import KnownPages, Policy, due, full_walk_day
@@ -104,3 +105,31 @@ def test_known_pages_file_is_queried_not_loaded(tmp_path):
     assert page is not None and page.portal_id == "p-a" and page.answered_on == dt.date(2026, 3, 2)
     assert known.get("https://b.gov.vn/99999") is None
     assert len(KnownPages.load(tmp_path / "absent.sqlite")) == 0
+
+
+def test_sitemaps_are_read_on_the_walk_day_of_a_known_portal_and_always_for_a_new_one(tmp_path):
+    rows = [{"p": "p-a", "u": f"https://a.gov.vn/x/{i}", "h": None, "d": None} for i in range(3)]
+    day0 = dt.date(2026, 3, 2)
+    week = [day0 + dt.timedelta(days=k) for k in range(7)]
+    policy = _policy(tmp_path, rows)
+    read = [d for d in week if dataclasses.replace(policy, day=d).read_sitemaps("p-a")]
+    assert read == [d for d in week if full_walk_day("p-a", d)] and len(read) == 1  # once a week
+    # a portal the known-pages file has no document of is read every day (its first crawl is full)
+    assert all(dataclasses.replace(policy, day=d).read_sitemaps("p-new") for d in week)
+    # --full reads them every day; a period of 1 as well
+    assert all(dataclasses.replace(policy, day=d, full=True).read_sitemaps("p-a") for d in week)
+    assert all(dataclasses.replace(policy, day=d, sitemap_days=1).read_sitemaps("p-a") for d in week)
+
+
+def test_a_portal_whose_documents_are_all_from_the_current_run_still_reads_its_sitemaps(tmp_path):
+    """A first crawl interrupted and resumed: the documents it stored before the stop are in the
+    known-pages file, but no earlier run crawled the portal, so the resumed run stays a full one."""
+    day0 = dt.date(2026, 3, 2)
+    other = next(day0 + dt.timedelta(days=k) for k in range(7) if not full_walk_day("p-a", day0 + dt.timedelta(days=k)))
+    path = tmp_path / "pages.sqlite"
+    rows = [(f"https://{p}.gov.vn/x/{i}", p, None, None, None, None) for i in range(3) for p in ("p-a", "p-b")]
+    KnownPages.write(path, iter(rows), crawled=["p-b"])  # p-a's documents are all from this run
+    policy = Policy(full=False, recheck_days=7, walk_days=7, day=other, known=KnownPages(str(path)))
+    assert policy.known.knows_portal("p-b") and not policy.known.knows_portal("p-a")
+    assert policy.read_sitemaps("p-a") is True
+    assert policy.read_sitemaps("p-b") is full_walk_day("p-b", other)

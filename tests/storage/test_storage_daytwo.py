@@ -73,3 +73,22 @@ def test_unchanged_discovery_page_adds_no_fetch_row_and_is_counted(store: Store)
     assert store.answered_fetches(r3)[:2] == (1, 0)
     assert store.run_summary(r2)["totals"]["pages"] == 1
     assert yields[r1] == yields[r2] == 1
+
+
+def test_known_pages_file_says_which_portals_an_earlier_run_crawled(store: Store, tmp_path) -> None:
+    """The sitemap rotation starts after a portal's first crawl: documents a run stored before it
+    was interrupted are known to its resumed part, but the portal counts as crawled only for a later run."""
+    from crawler.incremental import KnownPages
+    from storage.incremental import write_known_pages
+
+    store.sync_portals(REGISTRY_ROWS)
+    r1 = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 12), args={})
+    store.save_items(r1, [page(A, TEXT)])
+    resumed = tmp_path / "resumed.sqlite"
+    assert write_known_pages(store, [TQ], resumed, r1) == 1
+    assert A in KnownPages(str(resumed)) and not KnownPages(str(resumed)).knows_portal(TQ)
+    store.finish_run(r1, status="complete", stats={})
+    r2 = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 13), args={})
+    later = tmp_path / "later.sqlite"
+    assert write_known_pages(store, [TQ], later, r2) == 1
+    assert KnownPages(str(later)).knows_portal(TQ)

@@ -46,10 +46,10 @@ def test_recheck_requests_each_known_page_not_already_fetched_by_discovery(reche
     assert request.meta["portal_id"] == "p-phutho"
 
 
-def test_parse_known_on_a_page_still_there_is_a_fetch_and_a_sighting(recheck: RecheckSpider) -> None:
-    fetch, seen = recheck.parse_known(file_response("news_article", meta={"portal_id": "p-phutho"}))
-    assert isinstance(fetch, FetchItem) and (fetch.url, fetch.error, fetch.discovered_by) == (ARTICLE, None, "recheck")
+def test_parse_known_on_a_page_still_there_is_a_sighting_without_a_fetch_row(recheck: RecheckSpider) -> None:
+    (seen,) = recheck.parse_known(file_response("news_article", meta={"portal_id": "p-phutho"}))
     assert isinstance(seen, SeenItem) and (seen.url, seen.how, seen.discovered_by) == (ARTICLE, "fetched", "recheck")
+    assert recheck.crawler.stats.get_value("cchc/recheck/still_there") == 1
 
 
 def test_parse_known_on_a_page_gone_is_a_removal(recheck: RecheckSpider) -> None:

@@ -123,3 +123,33 @@ def test_parse_sitemap_on_a_feed_names_its_root(spider: SitemapsSpider, tmp_path
 def test_parse_sitemap_on_http_404_records_the_status(spider: SitemapsSpider) -> None:
     (fetch,) = spider.parse_sitemap(file_response("news_gone", URLSET, meta={**META, "sitemap_depth": 1}))
     assert isinstance(fetch, FetchItem) and (fetch.status, fetch.error) == (404, "HTTP 404")
+
+
+def test_sitemaps_of_a_known_portal_are_read_on_its_walk_day_only(make_spider: Callable[..., Any], tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Incremental crawl: a portal whose documents are known gets no sitemap request on the other six
+    days of its week (the daily feeds and first listing pages find what is new); `--full`, a period
+    of 1 and a portal with no known document read them every day."""
+    import datetime as dt
+
+    from crawler.incremental import KnownPages, full_walk_day
+
+    known = tmp_path / "pages.sqlite"
+    KnownPages.write(known, [("https://phutho.gov.vn/vi/news/a-1.html", "p-phutho", None, None, None, None)])
+    week = [dt.date(2026, 3, 2) + dt.timedelta(days=k) for k in range(7)]
+    (walk,) = [d for d in week if full_walk_day("p-phutho", d)]
+    robots = "https://phutho.gov.vn/robots.txt"
+
+    def starts(day: dt.date, sources: str = "p-phutho", **settings: Any) -> list[str]:
+        monkeypatch.setenv("CCHC_OBSERVED_ON", day.isoformat())
+        s: SitemapsSpider = make_spider(SitemapsSpider, sources=sources,
+                                        settings={"CCHC_KNOWN_PAGES": str(known), "CCHC_SITEMAP_WALK_DAYS": 7,
+                                                  **settings})
+        return [r.url for p in s.portals.values() for r in s.start_portal(p)]
+
+    assert [d for d in week if starts(d)] == [walk]
+    assert starts(walk) == [robots]
+    other = walk + dt.timedelta(days=1)
+    assert starts(other, CCHC_FULL_CRAWL=True) == [robots]
+    assert starts(other, CCHC_SITEMAP_WALK_DAYS=1) == [robots]
+    assert starts(other, "p-cantho") == ["https://cantho.gov.vn/robots.txt"]  # nothing known of it yet
