@@ -192,7 +192,7 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
     return out
 
 
-def _known_runs(column: Any, known: set[int]) -> Any:
+def run_among(column: Any, known: set[int]) -> Any:
     """`column` (a run id) is one of the `known` runs: a range when they are contiguous (the usual case)."""
     if not known:
         return false()
@@ -231,7 +231,7 @@ def _known_version(engine: Engine, known: set[int]) -> Any:
         return Document.version
     older = DocumentVersion.__table__.alias("older")
     return (select(func.max(older.c.version))
-            .where(older.c.document_id == Document.id, _known_runs(older.c.first_seen_run_id, known))
+            .where(older.c.document_id == Document.id, run_among(older.c.first_seen_run_id, known))
             .scalar_subquery())
 
 
@@ -250,22 +250,8 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
     deadlines (JSON) are read only with `details` (the compliance report's questions).
     """
     observed = {r.id: r.observed_on for r in runs}
-    if upto_run is not None:
-        known = {r.id for r in runs if r.id <= upto_run.id}
-    elif as_of is not None:
-        known = {r.id for r in runs if r.observed_on <= as_of}
-    else:
-        known = set(observed)
-    v = DocumentVersion
-    ver = v.__table__.alias("ver")
-    stmt = (select(Document.id, Document.portal_id, Document.url, Document.first_seen_run_id, Document.removed_run_id,
-                   ver.c.version, ver.c.content_hash, ver.c.title, ver.c.published_at, ver.c.is_cchc, ver.c.category,
-                   ver.c.doc_number, ver.c.doc_type, ver.c.doc_date, ver.c.issuer, ver.c.organ, ver.c.plan_year,
-                   ver.c.id, ver.c.sections if details else null(), ver.c.deadlines if details else null(),
-                   ver.c.plan_period)
-            .join(ver, and_(ver.c.document_id == Document.id, ver.c.version == _known_version(engine, known)))
-            .where(_known_runs(Document.first_seen_run_id, known))
-            .order_by(Document.id))
+    known = snapshot_runs(runs, upto_run=upto_run, as_of=as_of)
+    stmt, _ = documents_select(engine, known, details=details)
     if candidates is not None:
         wanted: ColumnElement[bool] = Document.id.in_(candidates)
         urls = corrected_urls(engine)
@@ -274,27 +260,56 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
         stmt = stmt.where(wanted)
     if portals is not None:
         stmt = stmt.where(Document.portal_id.in_(list(portals)))
-    docs: list[DocState] = []
     try:
         with engine.connect() as conn:
-            for (doc_id, portal_id, url, first_run, removed_run, version, content_hash, title, published_at, is_cchc,
-                 category, doc_number, doc_type, doc_date, issuer, organ, plan_year, version_id, sections, deadlines,
-                 plan_period) in conn.execute(stmt):
-                removed = removed_run if removed_run in known else None
-                docs.append(DocState(
-                    document_id=doc_id, portal_id=portal_id, url=url, version=version, content_hash=content_hash,
-                    first_seen_run=first_run, first_seen_on=observed[first_run], removed_run=removed,
-                    removed_on=observed.get(removed) if removed else None, title=title, published_at=published_at,
-                    is_cchc=is_cchc, category=category, doc_number=doc_number, doc_type=doc_type, doc_date=doc_date,
-                    issuer=issuer, organ=organ, plan_year=plan_year, version_id=version_id, sections=sections,
-                    deadlines=deadlines, plan_period=plan_period,
-                ))
+            docs = [doc_state(row, known, observed) for row in conn.execute(stmt)]
     except DBAPIError as exc:
         raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
     docs = apply_corrections(engine, docs)
     if cchc_only:
         docs = [d for d in docs if d.is_cchc]
     return docs
+
+
+def snapshot_runs(runs: Sequence[Run], *, upto_run: Run | None = None, as_of: dt.date | None = None) -> set[int]:
+    """Ids of the runs a snapshot is made of: up to `upto_run` (by id), up to `as_of` (by day), or all."""
+    if upto_run is not None:
+        return {r.id for r in runs if r.id <= upto_run.id}
+    if as_of is not None:
+        return {r.id for r in runs if r.observed_on <= as_of}
+    return {r.id for r in runs}
+
+
+def documents_select(engine: Engine, known: set[int], *, details: bool = False) -> tuple[Select[Any], Any]:
+    """The documents first seen by a `known` run, each joined to its version known then (`_known_version`),
+    in document order, with the columns `doc_state` reads; and the version table's alias (``ver``), so
+    a caller can filter or rank on the version's columns in SQL (`reports.coverage_pick`)."""
+    ver = DocumentVersion.__table__.alias("ver")
+    stmt = (select(Document.id, Document.portal_id, Document.url, Document.first_seen_run_id, Document.removed_run_id,
+                   ver.c.version, ver.c.content_hash, ver.c.title, ver.c.published_at, ver.c.is_cchc, ver.c.category,
+                   ver.c.doc_number, ver.c.doc_type, ver.c.doc_date, ver.c.issuer, ver.c.organ, ver.c.plan_year,
+                   ver.c.id, ver.c.sections if details else null(), ver.c.deadlines if details else null(),
+                   ver.c.plan_period)
+            .join(ver, and_(ver.c.document_id == Document.id, ver.c.version == _known_version(engine, known)))
+            .where(run_among(Document.first_seen_run_id, known))
+            .order_by(Document.id))
+    return stmt, ver
+
+
+def doc_state(row: Sequence[Any], known: set[int], observed: dict[int, dt.date]) -> DocState:
+    """A `DocState` from a row of `documents_select` (its first 21 columns)."""
+    (doc_id, portal_id, url, first_run, removed_run, version, content_hash, title, published_at, is_cchc,
+     category, doc_number, doc_type, doc_date, issuer, organ, plan_year, version_id, sections, deadlines,
+     plan_period) = tuple(row)[:21]
+    removed = removed_run if removed_run in known else None
+    return DocState(
+        document_id=doc_id, portal_id=portal_id, url=url, version=version, content_hash=content_hash,
+        first_seen_run=first_run, first_seen_on=observed[first_run], removed_run=removed,
+        removed_on=observed.get(removed) if removed else None, title=title, published_at=published_at,
+        is_cchc=is_cchc, category=category, doc_number=doc_number, doc_type=doc_type, doc_date=doc_date,
+        issuer=issuer, organ=organ, plan_year=plan_year, version_id=version_id, sections=sections,
+        deadlines=deadlines, plan_period=plan_period,
+    )
 
 
 def organ_matches(doc_organ: str | None, wanted: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from reports.base import (
     KINDS,
@@ -25,9 +25,11 @@ from reports.base import (
     load_units,
     organ_matches,
     parse_day,
-    plan_candidates,
     run_as_of,
+    snapshot_runs,
 )
+from reports.corrections import corrected_urls
+from reports.coverage_pick import best_plans
 from reports.formatting import Column, Table, pct
 from storage.models import Document, DocumentVersion
 
@@ -79,6 +81,12 @@ def _sort_key(d: DocState) -> tuple:
     return (issued, d.first_seen_run, d.url)
 
 
+def _tie_key(d: DocState) -> tuple:
+    """`_sort_key`, then the order the documents were read in (crawled by id, offline plans after, oldest
+    correction first), which a stable sort kept among full ties."""
+    return (*_sort_key(d), d.document_id < 0, abs(d.document_id))
+
+
 def validate_year(year: int, runs: Sequence[Run]) -> None:
     """Plans are yearly; a year far outside what the runs could hold is a typo, not an empty answer."""
     latest = max(r.observed_on for r in runs)
@@ -104,24 +112,35 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
     day = parse_day(as_of, "--as-of") if isinstance(as_of, str) else as_of
     run = run_as_of(runs, day, "--as-of") if day is not None else runs[-1]
     units = list(units) if units is not None else load_units(engine, level=level, province=province, as_units=as_units)
-    candidates = plan_candidates([kind], year)
+    known = snapshot_runs(runs, as_of=day)
+    corrected = corrected_urls(engine)
+    v = DocumentVersion
+    # the year's plans: chosen per unit by the database, but for corrected documents (`coverage_pick`)
+    candidates = select(v.document_id).where(v.category == kind, v.plan_year == year)
+    # period plans (plan_year null), corrected documents and offline plans: few, read and chosen here
+    others = select(v.document_id).where(v.category == kind, v.plan_year.is_(None), v.plan_period.is_not(None))
     if portals is not None:
-        candidates = candidates.join(Document, Document.id == DocumentVersion.document_id).where(
+        candidates = candidates.join(Document, Document.id == v.document_id).where(
             Document.portal_id.in_(sorted(portals)))
-    docs = load_documents(engine, runs, as_of=day, cchc_only=True, candidates=candidates)
+        others = others.join(Document, Document.id == v.document_id).where(Document.portal_id.in_(sorted(portals)))
+    picked = best_plans(engine, {r.id: r.observed_on for r in runs}, known, kind=kind, year=year, organ=organ,
+                        candidates=candidates, corrected=corrected)
+    docs = load_documents(engine, runs, as_of=day, cchc_only=True, candidates=others)
     matches: dict[str, list[DocState]] = {}
     periods: dict[str, list[DocState]] = {}
     for d in docs:
         if d.removed_run is not None or d.category != kind or not organ_matches(d.organ, organ):
             continue
-        if d.plan_year == year:
+        if d.plan_year == year and (d.document_id < 0 or d.url in corrected):
             matches.setdefault(d.linked_portal or d.portal_id, []).append(d)
         elif d.plan_year is None and spans(d.plan_period, year):
             periods.setdefault(d.linked_portal or d.portal_id, []).append(d)
     rows: list[dict[str, Any]] = []
     for u in units:
-        found = sorted(matches.get(u.portal_id, []), key=_sort_key)
-        best = found[0] if found else None
+        found = matches.get(u.portal_id, [])
+        in_sql, counted = picked.get(u.portal_id, (None, 0))
+        ranked = sorted(found + ([in_sql] if in_sql else []), key=_tie_key)
+        best = ranked[0] if ranked else None
         spanning = sorted(periods.get(u.portal_id, []), key=_sort_key)
         period = spanning[0] if spanning else None
         rows.append({
@@ -132,7 +151,7 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
             "first_seen_run": (best.first_seen_run or None) if best else None,
             "first_seen_on": best.first_seen_on if best and best.first_seen_run else None,
             "content_hash": (best.content_hash or None) if best else None, "title": best.title if best else None,
-            "documents": len(found), "former_names": u.former_names,
+            "documents": len(found) + counted, "former_names": u.former_names,
             "corrections": sorted({c for d in found for c in d.corrections}),
             # a plan for a period that spans the year: shown beside, never counted as the year's plan
             "period_plan": period.plan_period if period else None,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import migrate, search_index
+from storage import search_index
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
     build_engine,
@@ -34,6 +34,7 @@ from storage.errors import (
     corrupt_error,
     sqlite_problem,
 )
+from storage.schema_head import stamped_at_head
 
 
 def translate_error(exc: DBAPIError, where: str, busy_timeout_ms: int) -> StorageError:
@@ -117,10 +118,17 @@ def open_at_head(url: str | None, *, upgrade: bool, create: bool, read_only: boo
 
     A database at an unknown (newer) revision is always refused, untouched; an older one is migrated
     when `upgrade`, else refused with the command that fixes it. The engine is disposed on any error.
+    A database stamped at `HEAD_REVISION` (the usual case) is accepted without importing Alembic or
+    reading the migration scripts (`storage.schema_head`); any other stamp takes the full path.
     """
     engine, resolved = open_engine(url, busy_timeout_ms, create=create, read_only=read_only)
     where = display_url(resolved)
     try:
+        with engine.connect() as conn:
+            if stamped_at_head(conn):
+                return engine, resolved
+        from storage import migrate  # Alembic and the scripts: only for a database not at head
+
         with engine.connect() as conn:
             current = migrate.current_revisions(conn)
         migrate.check_known(current, where)
@@ -147,6 +155,8 @@ def schema_status(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY
     ``state`` is "current", "outdated" (older or empty: `cchc db upgrade` fixes it) or "newer"
     (written by a newer CCHC Watch).
     """
+    from storage import migrate  # a `cchc db` command: Alembic is what it is about
+
     engine, resolved = open_engine(url, busy_timeout_ms, create=False, read_only=True)
     where = display_url(resolved)
     try:
@@ -167,6 +177,8 @@ def schema_status(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY
 
 def upgrade_database(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> tuple[list[str], list[str]]:
     """Bring a database (new or older) to the head revision; returns (revisions before, after)."""
+    from storage import migrate
+
     engine, resolved = open_engine(url, busy_timeout_ms, create=True)
     where = display_url(resolved)
     try:
