@@ -150,6 +150,11 @@ CCHC_FULL_WALK_DAYS = _env_int("CCHC_FULL_WALK_DAYS", 7)
 # canary then sees too few pages to notice a template change (README, "Sitemaps on the walk day")
 CCHC_SITEMAP_WALK_DAYS = _env_int("CCHC_SITEMAP_WALK_DAYS", 1)
 
+# A page's parsed tree and decoded text are dropped once its callback has produced its items, not
+# kept while the items wait for extraction and storage (crawler/release.py: the crawl's memory).
+# Closest to the spider (the highest order): its "done" is the callback's.
+SPIDER_MIDDLEWARES = {"crawler.release.ReleaseParsedPageMiddleware": 990}
+
 # One concern per pipeline, gapped priorities so later concerns slot in between.
 ITEM_PIPELINES = {
     "pipelines.evidence.RawPagesPipeline": 50,      # raw page bytes into the blob store, before any wait

@@ -238,15 +238,20 @@ def crawl_day(net: SimNetwork, db: str, registry: Path, env: dict[str, str], wor
     wall = time.monotonic() - t0
     peaks = watch.stop()
     log = net.record_access(False) or []
-    if proc.returncode != 0:
+    if proc.returncode != 0 or any(ln.startswith("error:") for ln in err.splitlines()):  # cProfile turns SystemExit into 0
         print(out[-2000:], err[-3000:])
         raise SystemExit(f"error: cchc crawl failed with exit {proc.returncode}")
     served = net.reset_counts()
     host, peak, mean = host_rates(log)
+    try:
+        stats = run_stats(db)
+    except Exception:  # the crawl exited 0 without a run: show what it said
+        print(out[-2000:], err[-3000:])
+        raise
     return {"wall": wall, "load": os.getloadavg()[1], "requests": served.get("requests", 0), "not_modified": served.get("not_modified", 0),
             "crawl_cpu": children_cpu() - cpu0, "sim_cpu": self_cpu() - sim0 - watch.own_cpu, "db_growth": db_size(db) - size0,
             "busiest_host": host, "host_peak_1s": peak, "host_mean_rate": mean, "peaks": peaks,
-            **run_stats(db), "summary": out.strip().splitlines()[-3:]}
+            **stats, "summary": out.strip().splitlines()[-3:]}
 
 
 def main() -> None:
@@ -265,7 +270,8 @@ def main() -> None:
     has_workers = "--workers" in helptext
     if a.workers > 1 and not has_workers:
         raise SystemExit(f"error: this `cchc crawl` has no --workers option yet; --workers {a.workers} cannot run")
-    workers = ["--workers", str(a.workers)] if has_workers else []
+    # `--workers 1` is the one-process crawl: passed on only above 1 (`cchc crawl --workers` needs PostgreSQL)
+    workers = ["--workers", str(a.workers)] if has_workers and a.workers > 1 else []
 
     import settings as project
 

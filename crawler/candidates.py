@@ -95,7 +95,7 @@ class StandardDepartment:
         return not self.provinces or province_code in self.provinces
 
 
-DEPARTMENT_KINDS: tuple[str, ...] = ("standard", "conditional", "agency")
+DEPARTMENT_KINDS: tuple[str, ...] = ("standard", "conditional", "agency", "portal")
 
 
 def load_standard_departments(path: Path = DEPARTMENTS_STANDARD_PATH) -> list[StandardDepartment]:

@@ -1,7 +1,7 @@
 """The simulated country (`SimNetwork(country=True)`): every unit of `sim/data/country.csv`, served lazily.
 
-About 4,000 portals (34 provinces, 615 departments and agencies, 3,321 communes, wards and special zones) would cost
-the simulator seconds and megabytes to build up front, beside the crawl it serves; so only the table
+4,004 portals (34 provinces, 649 departments, agencies and Cổng Dịch vụ công, 3,321 communes, wards and
+special zones) would cost the simulator seconds and megabytes to build up front, beside the crawl it serves; so only the table
 is read at start (host -> units), and a unit's site is built on its first request as a one-portal
 `World` (the same templates, articles and widgets as every other portal, a pure function of (seed,
 day, unit)) and kept in a small LRU cache. Fates come from the data file: `ok`, `absent` (no host, or

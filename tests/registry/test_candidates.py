@@ -33,13 +33,13 @@ def test_generate_one_province_counts_match_unit_data(tmp_path: Path) -> None:
     assert len(by_level["commune"]) == len(communes) == 38
     assert {p.unit_code for p in by_level["commune"]} == {u.code for u in communes}
     standard = [d for d in load_standard_departments() if d.applies_to("12")]
-    assert len(by_level["department"]) == len(standard) == 18  # 12 standard, 3 conditional, 3 agencies
+    assert len(by_level["department"]) == len(standard) == 19  # 12 standard, 3 conditional, 3 agencies, 1 portal
     assert all(p.unverified and p.province == "Lai Châu" for p in reg)
-    assert f"({1} province, {18} department, {38} commune)" in res.output
+    assert f"({1} province, {19} department, {38} commune)" in res.output
     # the list is validated as generated: departments the curated units file lacks are notices, not errors
     res = CliRunner().invoke(sources_group, ["validate", "--registry", str(out)])
     assert res.exit_code == 0, res.output
-    assert "OK: 57 portals" in res.output and "error:" not in res.output
+    assert "OK: 58 portals" in res.output and "error:" not in res.output
     assert "notice: d-stp-laichau: department 12-STP of the standard post-2025 list" in res.output
     # a department the list does not have, in the same folder, is still an error
     f = out / "12-laichau.csv"
@@ -59,7 +59,7 @@ def test_every_current_unit_and_listed_department_has_a_candidate(tmp_path: Path
         {("province", u.code) for u in provinces} | {("commune", u.code) for u in _current("commune")}
     deps = {r["notes"].rsplit(" ", 1)[-1] for r in rows if r["level"] == "department"}
     want = {f"{u.code}-{d.abbr}" for u in provinces for d in load_standard_departments() if d.applies_to(u.code)}
-    assert want <= deps and len(want) == 34 * 18 + 3
+    assert want <= deps and len(want) == 34 * 19 + 3
     assert all(r["unverified"] == "1" for r in rows)
     assert len(rows) >= 34 + 3321 + len(want)
 

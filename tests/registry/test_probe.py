@@ -107,7 +107,7 @@ def test_probe_a_province_of_the_simulated_country(tmp_path: Path) -> None:
         res = _run(country, "probe", "--registry", str(cand), "--delay", "0", "--concurrency", "16")
         assert res.returncode == 0, res.stderr[-2000:]
     rows = {r["base_url"]: r for r in csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8"))}
-    assert len(rows) == len(candidates) == 57
+    assert len(rows) == len(candidates) == 58
     want = {"ok": "found", "absent": "not_found", "moved": "moved", "not_portal": "not_portal"}
     # a faulty home page: a 500, a broken TLS handshake, a timeout and a 503 past the one retry are
     # not found; a WAF block page is not a portal; the other faults still serve a page naming the unit
@@ -122,8 +122,8 @@ def test_probe_a_province_of_the_simulated_country(tmp_path: Path) -> None:
         if expected == "found" and unit.level != "province":  # the province host is the registry's portal
             assert row["cms"] == unit.family, (url, row)
     counts = {o: sum(1 for r in rows.values() if r["outcome"] == o) for o in ("found", "moved", "not_found", "not_portal")}
-    assert counts == {"found": 42, "moved": 5, "not_found": 8, "not_portal": 2}
-    assert "42 found, 5 moved, 8 not_found, 2 not_portal, 0 refused" in res.stdout
+    assert counts == {"found": 43, "moved": 5, "not_found": 8, "not_portal": 2}
+    assert "43 found, 5 moved, 8 not_found, 2 not_portal, 0 refused" in res.stdout
 
 
 def test_probe_refuses_a_name_resolving_to_loopback(tmp_path: Path) -> None:
