@@ -11,7 +11,7 @@ spider of a run, and every run of a day, agrees.
   the portal's *full-walk* day, one in every ``CCHC_FULL_WALK_DAYS`` (default 7), also spread by hash.
 - A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
   everything it ever published, the costliest discovery source) are read only on its sitemap-walk
-  day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 1: daily; 7 rotates them over the week), chosen by the same
+  day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 7: rotated over the week; 1 reads them daily), chosen by the same
   hash of the portal id as its full-walk day, and on every run until a run before it found documents
   of the portal (its first crawl, resumed or not, is full by nature). The newest-first sources (feeds, first listing page,
   first register page) are read every day, so a new document is still found the same day.
@@ -59,6 +59,9 @@ class KnownPage:
     last_modified: str | None
     body_sha256: str | None
     answered_on: dt.date | None
+    #: the discovery method of its latest version ("registers": the document is a register row, its
+    #: hash the row's markup, so its own URL's answer cannot be compared with it)
+    source: str | None = None
 
 
 class KnownPages:
@@ -71,7 +74,7 @@ class KnownPages:
     #: answers kept per process: a URL is looked up by the discovery spider that links it, by the
     #: conditional middleware on the request and on the response, and by the listing's stop test
     CACHE_SIZE = 20_000
-    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on")
+    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on", "source")
 
     def __init__(self, path: str | None) -> None:
         self._con: sqlite3.Connection | None = None
@@ -88,9 +91,9 @@ class KnownPages:
         return cls._loaded[key]
 
     @classmethod
-    def write(cls, path: Path, rows: Iterable[tuple[str, str, str | None, str | None, str | None, str | None]],
-              crawled: Iterable[str] | None = None) -> int:
-        """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date) as
+    def write(cls, path: Path, rows: Iterable[tuple[str | None, ...]], crawled: Iterable[str] | None = None) -> int:
+        """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
+        optionally, source: the discovery method of the document's latest version) as
         the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
         portals crawled by an earlier run (`knows_portal`); without it, every portal with a row."""
         tmp = path.with_suffix(path.suffix + ".part")
@@ -99,16 +102,16 @@ class KnownPages:
         try:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
-                        "body_sha256 TEXT, answered_on TEXT) WITHOUT ROWID")
+                        "body_sha256 TEXT, answered_on TEXT, source TEXT) WITHOUT ROWID")
             con.execute("CREATE INDEX pages_portal ON pages (portal_id, url)")
             n = 0
             batch: list[tuple[Any, ...]] = []
             for row in rows:
-                batch.append(row)
+                batch.append(tuple(row) + (None,) * (len(cls.COLUMNS) - len(row)))
                 if len(batch) >= 5000:
-                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
+                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
                     n, batch = n + len(batch), []
-            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)", batch)
+            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
             con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
             if crawled is None:
@@ -128,10 +131,10 @@ class KnownPages:
         if url in self._cache:
             self._cache.move_to_end(url)
             return self._cache[url]
-        row = self._con.execute("SELECT portal_id, url, etag, last_modified, body_sha256, answered_on FROM pages "
+        row = self._con.execute("SELECT portal_id, url, etag, last_modified, body_sha256, answered_on, source FROM pages "
                                 "WHERE url = ?", (canonical_url(url.split("#", 1)[0]),)).fetchone()
         page = None if row is None else KnownPage(
-            row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None)
+            row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None, row[6])
         self._cache[url] = page
         if len(self._cache) > self.CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -175,7 +178,7 @@ class Policy:
             full=settings.getbool("CCHC_FULL_CRAWL", False),
             recheck_days=max(1, settings.getint("CCHC_RECHECK_DAYS", DEFAULT_PERIOD)),
             walk_days=max(1, settings.getint("CCHC_FULL_WALK_DAYS", DEFAULT_PERIOD)),
-            sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", 1)),
+            sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", DEFAULT_PERIOD)),
             day=day,
             known=KnownPages.load(settings.get("CCHC_KNOWN_PAGES")),
         )

@@ -81,22 +81,23 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
     all at once. Returns the number written."""
     from crawler.incremental import KnownPages
 
-    docs, val, runs = table_of(Document), table_of(PageValidator), table_of(CrawlRun)
+    docs, val, runs, vers = table_of(Document), table_of(PageValidator), table_of(CrawlRun), table_of(DocumentVersion)
     ids = list(portal_ids)
 
-    def rows() -> Iterator[tuple[str, str, str | None, str | None, str | None, str | None]]:
+    def rows() -> Iterator[tuple[str | None, ...]]:
         with store.read() as session:
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start:chunk_start + 500]
                 stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
-                               runs.c.observed_on)
+                               runs.c.observed_on, vers.c.discovered_by)
+                        .outerjoin(vers, (vers.c.document_id == docs.c.id) & (vers.c.version == docs.c.version))
                         .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))
                         .join(runs, runs.c.id == func.coalesce(val.c.run_id, docs.c.last_seen_run_id))
                         .where(docs.c.portal_id.in_(chunk), docs.c.removed_run_id.is_(None))
                         .execution_options(yield_per=2000))
                 for row in session.execute(stmt):
                     yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
-                           row.observed_on.isoformat() if row.observed_on else None)
+                           row.observed_on.isoformat() if row.observed_on else None, row.discovered_by)
 
     def crawled() -> Iterator[str]:
         """The portals a run before `run_id` found documents of (all with a document without it)."""

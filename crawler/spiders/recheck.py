@@ -8,10 +8,19 @@ known-pages file (`CCHC_KNOWN_PAGES`, `crawler.incremental.KnownPages`, streamed
 
 Incremental crawl (issue 12): only the documents due today are re-checked (`crawler.incremental.due`:
 each one day in every CCHC_RECHECK_DAYS, spread by a hash of its URL; all of them with
-CCHC_FULL_CRAWL), with conditional requests. A 304, an unchanged body or another 2xx at the same URL
-is a sighting without a fetch row (the page is still there; this spider does not extract, so a body
-that changed is not looked into here: the discovery spiders fetch a linked document in full on its
-re-check day); a redirect or a failure is a fetch row; 404/410 marks it removed.
+CCHC_FULL_CRAWL), with conditional requests. A 304 or an unchanged body (the conditional middleware's
+verdict) is a sighting without a fetch row. A 2xx page at its own URL whose body changed is read the
+way discovery reads an article (`PortalSpider.parse_article`: fetch row, extraction, new validator),
+so an edit to a document that no discovery source links any more, or that only a sitemap links on a
+day its sitemap is not walked (CCHC_SITEMAP_WALK_DAYS), is found on its re-check day.
+A 2xx stays a sighting, as before, for a register-row document (its latest version came from the
+registers spider, `KnownPage.source`) and for an answer that is not a text page (a file): a register
+row's stored URL is its detail page or its PDF/DOCX, but the document is the row's markup (its stored
+hash is the row's), which only the registers spider reads when it walks the register again; and
+discovery never reads a file as an article (files are attachments of a page or of a register row).
+Extracting the detail page here would replace the row's record with the page's, and the next
+register walk would put the row's back: a new version on every re-check day.
+A redirect or a failure is a fetch row; 404/410 marks it removed.
 A removal is therefore found within CCHC_RECHECK_DAYS days.
 """
 from __future__ import annotations
@@ -19,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from crawler.incremental import due
 from crawler.items import RemovedItem, SeenItem
@@ -50,8 +59,13 @@ class RecheckSpider(PortalSpider):
             yield seen
             return
         if 200 <= response.status < 300 and not response.meta.get("redirected_from"):
-            # still there, at its own URL: a sighting, and no fetch row (a page that did not go adds
-            # none; the run's figures count the sighting, storage.fetchlog.unchanged_by_portal)
+            if isinstance(response, TextResponse) and not self.register_row(response):
+                # changed at its own URL: read as discovery reads an article (a new version if the
+                # extracted record changed; a WAF page or other unusable answer is a failed fetch)
+                self.crawler.stats.inc_value("cchc/recheck/changed")
+                yield from self.parse_article(response)
+                return
+            # a file or a register row still there: a sighting, and no fetch row (see the module docstring)
             self.count_retries(response.meta, ok=True)
             self.crawler.stats.inc_value("cchc/recheck/still_there")
             url = response.request.url if response.request else response.url
@@ -63,3 +77,9 @@ class RecheckSpider(PortalSpider):
         if response.status in GONE:
             self.crawler.stats.inc_value("cchc/recheck/gone")
             yield RemovedItem(portal_id=response.meta["portal_id"], url=response.meta.get("redirected_from", response.url), status=response.status)
+
+    def register_row(self, response: Response) -> bool:
+        """Whether the known document at the response's URL is a register row (see the module docstring)."""
+        url = response.request.url if response.request else response.url
+        page = self.policy.known.get(url)
+        return page is not None and page.source == "registers"

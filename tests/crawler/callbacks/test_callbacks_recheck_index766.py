@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from callback_pages import file_response, page_meta
 from scrapy import Request
+from scrapy.http import Response
 
+from crawler.conditional import UNCHANGED
 from crawler.incremental import KnownPages
-from crawler.items import FetchItem, NationalIndexItem, RemovedItem, SeenItem
+from crawler.items import FetchItem, NationalIndexItem, PageItem, RemovedItem, SeenItem, ValidatorItem
 from crawler.spiders import index766
 from crawler.spiders.base import _REQUESTED_ARTICLES
 from crawler.spiders.index766 import Index766Spider
@@ -20,6 +22,8 @@ from crawler.spiders.recheck import RecheckSpider
 
 ARTICLE = page_meta("news_article")["url"]
 GONE = page_meta("news_gone")["url"]
+#: a register row's detail page, known as a register-row document (its stored hash is the row's markup)
+ROW = "https://phutho.gov.vn/van-ban/chi-tiet?id=17"
 
 
 def start_requests(spider: Any) -> list[Request]:
@@ -32,7 +36,8 @@ def start_requests(spider: Any) -> list[Request]:
 def recheck(make_spider: Callable[..., Any], tmp_path: Path) -> RecheckSpider:
     # the run's known-pages file, as crawler.run writes it from the database (url, portal, validators)
     known = tmp_path / "known.pages.sqlite"
-    KnownPages.write(known, [(ARTICLE, "p-phutho", None, None, None, None), (GONE, "p-phutho", None, None, None, None)])
+    KnownPages.write(known, [(ARTICLE, "p-phutho", None, None, None, None), (GONE, "p-phutho", None, None, None, None),
+                        (ROW, "p-phutho", None, None, "0" * 64, "2026-01-01", "registers")])
     # a full crawl: every known page is due today (the re-check calendar is tested in test_incremental_policy)
     spider: RecheckSpider = make_spider(RecheckSpider, sources="p-phutho",
                                         settings={"CCHC_FULL_CRAWL": True, "CCHC_KNOWN_PAGES": str(known)})
@@ -40,16 +45,46 @@ def recheck(make_spider: Callable[..., Any], tmp_path: Path) -> RecheckSpider:
 
 
 def test_recheck_requests_each_known_page_not_already_fetched_by_discovery(recheck: RecheckSpider) -> None:
-    _REQUESTED_ARTICLES.add(GONE)  # a discovery spider of this run fetched it already
+    _REQUESTED_ARTICLES.update({GONE, ROW})  # discovery spiders of this run fetched them already
     (request,) = start_requests(recheck)
     assert (request.url, request.callback, request.priority) == (ARTICLE, recheck.parse_known, -10)
     assert request.meta["portal_id"] == "p-phutho"
 
 
-def test_parse_known_on_a_page_still_there_is_a_sighting_without_a_fetch_row(recheck: RecheckSpider) -> None:
-    (seen,) = recheck.parse_known(file_response("news_article", meta={"portal_id": "p-phutho"}))
-    assert isinstance(seen, SeenItem) and (seen.url, seen.how, seen.discovered_by) == (ARTICLE, "fetched", "recheck")
+def test_parse_known_on_an_unchanged_page_is_a_sighting_without_a_fetch_row(recheck: RecheckSpider) -> None:
+    # the conditional middleware found the body's hash equal to the stored one (a 304 is marked the same way)
+    (seen,) = recheck.parse_known(file_response("news_article", meta={"portal_id": "p-phutho", UNCHANGED: "same_body"}))
+    assert isinstance(seen, SeenItem) and (seen.url, seen.how, seen.discovered_by) == (ARTICLE, "same_body", "recheck")
+    assert recheck.crawler.stats.get_value("cchc/incremental/unchanged/recheck") == 1
+    assert recheck.crawler.stats.get_value("cchc/recheck/changed") is None
+
+
+def test_parse_known_on_a_changed_page_extracts_it_as_discovery_does(recheck: RecheckSpider) -> None:
+    out = list(recheck.parse_known(file_response("news_article", meta={"portal_id": "p-phutho"})))
+    fetch, page = out
+    assert isinstance(fetch, FetchItem) and (fetch.url, fetch.status, fetch.error) == (ARTICLE, 200, None)
+    assert isinstance(page, PageItem) and (page.url, page.discovered_by) == (ARTICLE, "recheck")
+    assert "<html" in page.html.lower() and page.raw is not None
+    assert isinstance(page.validator, ValidatorItem) and page.validator.url == ARTICLE and page.validator.body_sha256
+    # the same records the discovery spiders' shared article parse gives for the same answer
+    assert out == list(recheck.parse_article(file_response("news_article", meta={"portal_id": "p-phutho"})))
+    assert recheck.crawler.stats.get_value("cchc/recheck/changed") == 1
+
+
+def test_parse_known_on_a_file_still_there_is_a_sighting_without_extraction(recheck: RecheckSpider) -> None:
+    url = "https://phutho.gov.vn/uploads/ke-hoach-cchc-2026.pdf"
+    pdf = Response(url=url, body=b"%PDF-1.4 changed bytes", status=200, headers={"Content-Type": "application/pdf"},
+                   request=Request(url, meta={"portal_id": "p-phutho"}))
+    (seen,) = recheck.parse_known(pdf)
+    assert isinstance(seen, SeenItem) and (seen.url, seen.how, seen.discovered_by) == (url, "fetched", "recheck")
     assert recheck.crawler.stats.get_value("cchc/recheck/still_there") == 1
+
+
+def test_parse_known_on_a_register_rows_detail_page_is_a_sighting_without_extraction(recheck: RecheckSpider) -> None:
+    # the answer differs from the stored (row) hash, as it always does: only the registers spider reads the row
+    (seen,) = recheck.parse_known(file_response("news_article", url=ROW, meta={"portal_id": "p-phutho"}))
+    assert isinstance(seen, SeenItem) and (seen.url, seen.how, seen.discovered_by) == (ROW, "fetched", "recheck")
+    assert recheck.crawler.stats.get_value("cchc/recheck/changed") is None
 
 
 def test_parse_known_on_a_page_gone_is_a_removal(recheck: RecheckSpider) -> None:
