@@ -23,11 +23,15 @@ it implies at the default delay; `--profile` adds a cProfile of day 1's main pro
 
 Measured 2026-11-29 on the project machine (2 cores shared with other engineers' niced tests), the whole
 country, `--portals 4017` (4,016 portals, 3,818 hosts; busiest host haiphong.gov.vn with 113 sub-sites), one
-crawl process on SQLite, load average 2.8–11: day 1 3,263 s (54.4 min; target 45), 74,387 requests, 74,167
-responses (22.7 pages/s), 34,868 pages extracted, +497 MB; crawl main 1,524 CPU s / 661 MB peak, extraction
-workers 2 × ~262 CPU s / 126 MB, simulator (this process) 691 CPU s / 745 MB. Day 2: being measured.
+crawl process on SQLite, load average 1.9–13 (5-min mostly 6–9): day 1 3,305 s (55.1 min; target 45), 66,106
+requests served, 74,167 responses (22.4 pages/s), 34,868 pages extracted, +474 MB; crawl main 1,525 CPU s /
+645 MB peak, extraction workers 525 CPU s / 123 MB, simulator (this process) 670 CPU s / 727 MB; busiest host
+haiphong.gov.vn at most 4 requests in a second, 0.50/s on average. Day 2 1,215 s (20.3 min; target 15), 27,610
+requests (2,328 x 304), 37,479 responses, 1,958 extracted, +12.5 MB, main 783 CPU s / 378 MB. Extrapolated to
+15,000: day 1 ~206 min, day 2 ~76 min as measured (CPU-bound ~95 / 49 min): bound by politeness and
+per-spider concurrency, not CPU (README).
 Before the parsed-tree release (crawler/release.py) the main process grew ~1 MB a portal (339 MB at 150,
-588 at 400); after: 228 MB at 150, 661 MB at 4,016. Figures, the extrapolation and the profile: README,
+588 at 400); after: 228 MB at 150, 645 MB at 4,016. Figures, the extrapolation and the profile: README,
 "Country crawl figures".
 """
 from __future__ import annotations
