@@ -11,8 +11,9 @@ small run is a scale model; its figures are extrapolated to 4,000 and 15,000 por
 
 `cchc crawl` runs as a child process with the project's default settings (DOWNLOAD_DELAY, per-host
 concurrency, AutoThrottle, timeouts untouched), day 1 into a fresh database, then the network moves to
-day 2 and the same command crawls incrementally. `--workers N` is passed to `cchc crawl` when that
-command has the option (scrapy-redis workers, another branch); without it only 1 is accepted.
+day 2 and the same command crawls incrementally. `--workers N` is passed to `cchc crawl --workers N`
+(scrapy-redis workers; Redis from `CCHC_REDIS_URL`): on PostgreSQL for every N, on SQLite only N = 1, which
+is the one-process crawl and passes nothing.
 
 Prints per day: wall time, requests the simulator served, responses and pages extracted (the run's
 Scrapy stats), pages/s, the busiest host's requests in any one second and its mean rate, peak memory
@@ -20,10 +21,18 @@ Scrapy stats), pages/s, the busiest host's requests in any one second and its me
 host mix (portals on a host of their own vs sub-sites sharing a province host) and the per-host bound
 it implies at the default delay; `--profile` adds a cProfile of day 1's main process (top functions).
 
-Measured 2026-11-29 on the project machine (2 cores, load average 24–28 from other work), `--portals 400`:
-day 1 1,826 s, 8,454 requests, 3,607 pages extracted, +48.9 MB, main 196 CPU s / 588 MB, simulator 48
-CPU s; day 2 642 s, 4,292 requests (233 × 304), 220 extracted, +7.1 MB, main 81 CPU s. Figures, the
-extrapolation and the profile: README, "Country crawl figures".
+Measured 2026-11-29 on the project machine (2 cores shared with other engineers' niced tests), the whole
+country, `--portals 4017` (4,016 portals, 3,818 hosts; busiest host haiphong.gov.vn with 113 sub-sites), one
+crawl process on SQLite, load average 1.9–13 (5-min mostly 6–9): day 1 3,305 s (55.1 min; target 45), 66,106
+requests served, 74,167 responses (22.4 pages/s), 34,868 pages extracted, +474 MB; crawl main 1,525 CPU s /
+645 MB peak, extraction workers 525 CPU s / 123 MB, simulator (this process) 670 CPU s / 727 MB; busiest host
+haiphong.gov.vn at most 4 requests in a second, 0.50/s on average. Day 2 1,215 s (20.3 min; target 15), 27,610
+requests (2,328 x 304), 37,479 responses, 1,958 extracted, +12.5 MB, main 783 CPU s / 378 MB. Extrapolated to
+15,000: day 1 ~206 min, day 2 ~76 min as measured (CPU-bound ~95 / 49 min): bound by politeness and
+per-spider concurrency, not CPU (README).
+Before the parsed-tree release (crawler/release.py) the main process grew ~1 MB a portal (339 MB at 150,
+588 at 400); after: 228 MB at 150, 645 MB at 4,016. Figures, the extrapolation and the profile: README,
+"Country crawl figures".
 """
 from __future__ import annotations
 
@@ -270,8 +279,10 @@ def main() -> None:
     has_workers = "--workers" in helptext
     if a.workers > 1 and not has_workers:
         raise SystemExit(f"error: this `cchc crawl` has no --workers option yet; --workers {a.workers} cannot run")
-    # `--workers 1` is the one-process crawl: passed on only above 1 (`cchc crawl --workers` needs PostgreSQL)
-    workers = ["--workers", str(a.workers)] if has_workers and a.workers > 1 else []
+    # on SQLite `--workers 1` is the one-process crawl (`cchc crawl --workers` needs PostgreSQL); on
+    # PostgreSQL N workers, 1 included, go through Redis, so 1, 2 and 3 compare like with like
+    pg = (a.db or "").startswith("postgresql")
+    workers = ["--workers", str(a.workers)] if has_workers and (a.workers > 1 or pg) else []
 
     import settings as project
 
