@@ -14,12 +14,12 @@ were 304), responses Scrapy counted, pages extracted, rows stored in `fetches`, 
 crawl's process tree, wall time; then day 2 / day 1 for each.
 
 Measured 2026-11-29 18:44-18:51 UTC, 300 portals, load average 8.2-9.0, with the re-check extracting
-changed bodies and CCHC_SITEMAP_WALK_DAYS 7 as the default: requests 35.1 % (2,042 of 5,812), extractions
+changed bodies and CCHC_SITEMAP_WALK_DAYS 7 (then the default; now opt-in, default 1): requests 35.1 % (2,042 of 5,812), extractions
 5.9 % (200 of 3,402), CPU 36.2 % (36.8 of 101.7 s), wall 24.4 %, 2.11 KB per portal.
 
 Measured 2026-11-29 17:35-17:47 UTC on the project machine (2 cores shared with four other
 engineers; load average 4.7-7.5 during the run, 1.6 at its end), 1,000 portals, sitemaps read on each
-portal's walk day only (CCHC_SITEMAP_WALK_DAYS=7, then set in the environment, now the default),
+portal's walk day only (CCHC_SITEMAP_WALK_DAYS=7, set in the environment; the default is 1),
 about 11.5 minutes for both days:
 
                                     day 1      day 2  day2/day1
