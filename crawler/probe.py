@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.charset import decode_html
 from core.vntext import fold
 from crawler.registry import Portal
 
@@ -58,11 +59,9 @@ def names_unit(text: str, portal: Portal) -> bool:
 
 
 def _page_text(body: bytes, headers: dict[str, str]) -> str:
-    """The page as text, charset from the header, then <meta>, then detection (as Scrapy decides)."""
-    from w3lib.encoding import html_to_unicode
-
+    """The page as text, decoded exactly as the crawl's spiders decode it (`core.charset`)."""
     ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    return html_to_unicode(ctype, body)[1]
+    return decode_html(body, ctype)
 
 
 def classify(portal: Portal, page, text: str, family: str | None) -> tuple[str, str, str]:

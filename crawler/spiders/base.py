@@ -16,6 +16,7 @@ import scrapy
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from core.charset import utf8_if_misdeclared
 from core.clock import observed_on
 from core.vntext import fold
 from crawler.capture import raw_of
@@ -369,19 +370,9 @@ def is_waf_page(text: str) -> bool:
     return is_waf_block(text)
 
 
-_LATIN_FAMILY = {"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii", "us-ascii"}
-
-
 def page_text(response: TextResponse) -> str:
     """The page as text, correcting the commonest charset lie of Vietnamese portals: UTF-8 bytes
-    declared as ISO-8859-1/windows-1252. Bytes that decode as UTF-8 and contain non-ASCII are UTF-8
-    (a real Latin-1 page almost never is valid UTF-8); anything else keeps Scrapy's decision
-    (header, then <meta charset>, then detection), which already handles windows-1258."""
-    if (response.encoding or "").lower() in _LATIN_FAMILY:
-        try:
-            text = response.body.decode("utf-8")
-        except UnicodeDecodeError:
-            return response.text
-        if any(ord(ch) > 127 for ch in text):
-            return text
-    return response.text
+    declared as ISO-8859-1/windows-1252 (`core.charset`, shared with `cchc sources probe`); anything
+    else keeps Scrapy's decision (header, then <meta charset>, then detection)."""
+    fixed = utf8_if_misdeclared(response.encoding, response.body)
+    return response.text if fixed is None else fixed

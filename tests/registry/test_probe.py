@@ -78,6 +78,22 @@ def test_probe_records_each_outcome_and_review_promotes_only_found(net: SimNetwo
     assert into.read_text(encoding="utf-8") == human
 
 
+def test_probe_reads_utf8_declared_as_latin1_like_the_crawl(net: SimNetwork, tmp_path: Path) -> None:
+    """Thái Nguyên's portal serves UTF-8 bytes as ``charset=iso-8859-1`` (sim fault charset_misdeclared):
+    the probe must decode it as the crawl's spiders do, or the unit's name reads as mojibake and a live
+    portal is recorded as not a portal."""
+    cand = tmp_path / "cand"
+    cand.mkdir()
+    (cand / "19-thainguyen.csv").write_text(HEADER + (
+        "p-thainguyen,UBND tỉnh Thái Nguyên,province,Thái Nguyên,https://thainguyen.gov.vn/,unknown,19,1,g\n"),
+        encoding="utf-8")
+    res = _run(net, "probe", "--registry", str(cand), "--delay", "0")
+    assert res.returncode == 0, res.stderr[-2000:]
+    rows = {r["id"]: r for r in csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8"))}
+    assert rows["p-thainguyen"]["outcome"] == "found", rows["p-thainguyen"]
+    assert rows["p-thainguyen"]["cms"] == "liferay62"
+
+
 def test_probe_refuses_a_loopback_candidate(net: SimNetwork, tmp_path: Path) -> None:
     cand = tmp_path / "cand"
     cand.mkdir()
