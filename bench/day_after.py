@@ -13,33 +13,33 @@ Prints, per day: requests the servers received (the simulator's count, 304s incl
 were 304), responses Scrapy counted, pages extracted, rows stored in `fetches`, CPU seconds of the
 crawl's process tree, wall time; then day 2 / day 1 for each.
 
-Measured 2026-11-29 18:44-18:51 UTC, 300 portals, load average 8.2-9.0, with the re-check extracting
-changed bodies and CCHC_SITEMAP_WALK_DAYS 7 (then the default; now opt-in, default 1): requests 35.1 % (2,042 of 5,812), extractions
-5.9 % (200 of 3,402), CPU 36.2 % (36.8 of 101.7 s), wall 24.4 %, 2.11 KB per portal.
-
-Measured 2026-11-29 17:35-17:47 UTC on the project machine (2 cores shared with four other
-engineers; load average 4.7-7.5 during the run, 1.6 at its end), 1,000 portals, sitemaps read on each
-portal's walk day only (CCHC_SITEMAP_WALK_DAYS=7, set in the environment; the default is 1),
-about 11.5 minutes for both days:
+Measured 2026-11-29 20:45-20:50 UTC, 300 portals, default settings (CCHC_SITEMAP_WALK_DAYS 1,
+CCHC_RECHECK_DAYS 7, CCHC_REREAD_DAYS 28), load average 7.6-10.6 on the shared 2-core machine, after
+the re-check by link (a linked document is seen through its link and re-read one day in 28; the
+re-check fetches only documents no run saw for 7 days):
 
                                     day 1      day 2  day2/day1
-    requests served (304s incl.)  19870.0     6784.0      34.1%
-      of which 304                    0.0      809.0
-    responses (Scrapy)            22012.0     8589.0      39.0%
-    pages extracted               11623.0      631.0       5.4%
-    fetch rows stored             17499.0      511.0       2.9%
-    documents seen (sightings)    11623.0    11494.0      98.9%
-    CPU seconds (crawl tree)        243.6       79.8      32.7%
-    wall seconds                    596.1       94.6      15.9%
-    DB growth on day 2: 2.08 KB/portal -> 8.11 MB/day at 4,000 portals (raw copies apart: 13.95 MB)
+    requests served (304s incl.)   5812.0     1923.0      33.1%
+      of which 304                    0.0       57.0
+    responses (Scrapy)             6454.0     2565.0      39.7%
+    pages extracted                3402.0       51.0       1.5%
+    fetch rows stored              5146.0      160.0       3.1%
+    documents seen (sightings)     3402.0     3373.0      99.1%
+    CPU seconds (crawl tree)         56.1       18.0      32.1%
+    wall seconds                    174.1       57.8      33.2%
+    DB growth on day 2: 1.60 KB/portal -> 6.25 MB/day at 4,000 portals (raw copies apart: 8.34 MB)
 
-Day 2's requests per portal: robots.txt ~1, home 1, feeds 1.2, first listing pages 1.1, registers
-0.55, sitemaps 0.18 (their walk day), known documents 1/7 of ~11.6 (the rolling re-check, 304s
-included) and the changes. Home, robots.txt and the re-check alone are ~3.64 of day 1's 19.9 (18.3 %):
-on the simulator's small portals, < 20 % leaves no room for any daily discovery source (README).
-Before the sitemap rotation (same day, 150 portals): 40.1 % requests, 46.8 % CPU; with it 34.8 %, 37.1 %.
-With --compare-full at 60 portals (an earlier round), day 2 crawled --full: requests 92 %,
-extractions 100 %, CPU 97-108 % of day 1.
+The same code before it (same minutes, same load): requests 40.4 % (2,347 of 5,814; 232 304s),
+extractions 5.9 % (201), CPU 43.4 % (20.3 of 46.7 s), 2.27 KB per portal; the documents fetched by
+discovery on day 2 fell from 659 (1/7 due) to 165 (1/28 due), the re-check spider's from 102 to 0 (on
+the day after a full crawl every document was seen the day before; later, only documents no source
+links are re-checked, each once in 7 days). Day 2's requests per portal are now robots.txt ~1, home
+1, feeds 1.2, sitemap files 1.2 (daily by default), first listing pages 1.1,
+registers 0.55, known documents ~0.55 (re-reads 1/28 and sitemap lastmods) and the changes: the
+discovery sources alone exceed 20 % of day 1 on the simulator's small portals (README).
+Earlier rounds (2026-11-29, 60-1,000 portals): --full day 2 92 % requests / 97-108 % CPU; first
+incremental 40.0 % / 45.5 %; sitemap rotation (opt-in 7) 34.1-35.1 % requests, 32.7-36.2 % CPU,
+5.4-5.9 % extractions, 2.08-2.11 KB per portal.
 """
 from __future__ import annotations
 
