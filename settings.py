@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from crawler.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
+from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
 
 
 def _env_float(name: str, default: float) -> float:
@@ -140,7 +140,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.shared.SharedFetchMiddleware": 650,
 }
 
-# Incremental crawl (issue 12, crawler/incremental.py; defaults in crawler/periods.py): conditional
+# Incremental crawl (issue 12, crawler/incremental.py; defaults in core/periods.py): conditional
 # requests, listings that stop at the first page of known items (a full walk every
 # CCHC_FULL_WALK_DAYS), a known document no source linked for CCHC_RECHECK_DAYS re-checked (the
 # removal lag), a linked one re-read every CCHC_REREAD_DAYS (edits nothing signals).

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
+from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
 from storage.values import canonical_url
 
 DEFAULT_PERIOD = RECHECK_DAYS

@@ -16,8 +16,8 @@ import shutil
 import pytest
 from simcrawl import Crawl
 
+from core.periods import RECHECK_DAYS
 from crawler.incremental import full_walk_day
-from crawler.periods import RECHECK_DAYS
 from crawler.registry import load_registry, registry_to_csv
 from sim.calendar import date_of_day
 from sim.conditional import policy_of

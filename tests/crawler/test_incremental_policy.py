@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 
 import settings
+from core.periods import SITEMAP_WALK_DAYS
 from crawler.incremental import KnownPages, Policy, due, full_walk_day
-from crawler.periods import SITEMAP_WALK_DAYS
 from sim.conditional import not_modified, policy_of, validator_headers
 from sim.network import SimNetwork
 
@@ -39,7 +39,7 @@ def test_known_links_are_seen_unless_due_for_their_reread_or_newer_in_the_sitema
     urls = [f"https://a.gov.vn/x/{i}" for i in range(200)]
     rows = [{"p": "p-a", "u": u, "e": None, "m": None, "h": "0" * 64, "d": "2026-03-02"} for u in urls]
     policy = _policy(tmp_path, rows, day=day)
-    assert policy.reread_days == 28  # CCHC_REREAD_DAYS's default (crawler/periods.py)
+    assert policy.reread_days == 28  # CCHC_REREAD_DAYS's default (core/periods.py)
     for u in urls:
         assert policy.skip_known(u) is (not due(u, day, 28))
     # a linked document is re-read one day in 28, not one in 7 (the removal lag does not need it)
@@ -135,7 +135,7 @@ def test_sitemaps_are_read_on_the_walk_day_of_a_known_portal_and_always_for_a_ne
     day0 = dt.date(2026, 3, 2)
     week = [day0 + dt.timedelta(days=k) for k in range(7)]
     daily = _policy(tmp_path, rows)
-    # the default, as settings.py's CCHC_SITEMAP_WALK_DAYS (both from crawler/periods.py): daily
+    # the default, as settings.py's CCHC_SITEMAP_WALK_DAYS (both from core/periods.py): daily
     assert daily.sitemap_days == SITEMAP_WALK_DAYS == settings.CCHC_SITEMAP_WALK_DAYS == 1
     assert daily.recheck_days == settings.CCHC_RECHECK_DAYS and daily.reread_days == settings.CCHC_REREAD_DAYS
     policy = dataclasses.replace(daily, sitemap_days=7)  # opt-in weekly rotation
