@@ -46,7 +46,8 @@ def _slot(key: str, every: int) -> int:
 
 
 def due(url: str, day: dt.date, every: int = DEFAULT_PERIOD) -> bool:
-    """Whether the known document at `url` is re-checked on `day` (one day in every `every`)."""
+    """Whether `day` is the known document's day in every `every` (its re-read day with
+    CCHC_REREAD_DAYS), chosen by a hash of its URL so a portal's documents spread evenly."""
     return _slot(canonical_url(url), every) == day.toordinal() % max(1, every)
 
 

@@ -126,7 +126,7 @@ def test_new_documents_are_found_the_same_day_on_portals_whose_sitemaps_rotated_
 
 def test_documents_not_due_and_unchanged_keep_the_full_crawls_snapshot(days):
     """Every document the full crawl of day 2 holds is in the incremental database with the same
-    snapshot, except the day-2 edit (found on its re-check day) and removal (likewise)."""
+    snapshot, except the day-2 edit (found within the lag) and removal (likewise)."""
     full = {d["url"]: d for d in Crawl.export(days.full, "documents")}
     inc = {d["url"]: d for d in Crawl.export(days.inc, "documents")}
     late = {c.url for c in SimNetwork(day=days.last_day).world.changes if c.kind != "down"
@@ -184,7 +184,7 @@ def test_removed_document_is_detected_within_the_lag(days):
 def test_every_conditional_behaviour_gives_the_full_crawls_documents(days, policy):
     pid = BY_POLICY[policy]
     assert policy_of(days.net.world.portals[pid]) == policy
-    # the day-2 edit and removal are found on their re-check day; what changed on the later days the
+    # the day-2 edit and removal are found within the lag; what changed on the later days the
     # incremental database went on to is not in the full crawl of day 2
     late = {c.url for c in SimNetwork(day=days.last_day).world.changes if c.kind != "down"
             and (c.day > 2 or c.kind in ("edited", "removed"))}
@@ -218,5 +218,5 @@ def test_unchanged_pages_add_no_fetch_row_and_seen_keeps_its_meaning(days):
         full.close()
     assert fetch2 < 0.5 * fetch1
     # seen: fetched, confirmed unchanged, or still linked; the documents no method reached today
-    # and not due for their re-check are the difference
+    # and not yet unseen for the lag are the difference
     assert seen2 > 0.8 * full_seen2
