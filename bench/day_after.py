@@ -1,6 +1,6 @@
 """A simulated day and the day after it (issue 12): what the incremental crawl saves.
 
-    .venv/bin/python bench/day_after.py [--portals 1000] [--churn 0.03] [--compare-full]
+    .venv/bin/python bench/day_after.py [--portals 1000] [--churn 0.03] [--compare-full] [--later-days N]
 
 Generated portals of the five CMS families (`SimNetwork(extra_portals=N)`), whose day 2 changes
 `--churn` of them (a new plan on that share, an edit and a removal on a third as many; the registry
@@ -152,10 +152,15 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=1000)
     ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
     ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
+    ap.add_argument("--later-days", type=int, default=0, metavar="N",
+                    help="then crawl days 3..N+2 incrementally too, one line each: the steady state, once the "
+                         "documents no source links fall due for their re-check (day 8 with CCHC_RECHECK_DAYS 7)")
     ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (to look into it)")
     ap.add_argument("--profile", metavar="FILE", help="profile day 2's main process with cProfile into FILE "
                     "(read with `python -m pstats FILE`; CPU figures then include the profiler's cost)")
     args = ap.parse_args()
+    if args.later_days < 0:
+        sys.exit("error: --later-days must be 0 or more")
 
     from sim.network import SimNetwork
 
@@ -182,6 +187,11 @@ def main() -> None:
             shutil.copy(db, Path(args.keep) / db.name)
         if args.compare_full:
             full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
+        later: list[tuple[int, int, dict[str, Any]]] = []
+        for k in range(3, 3 + args.later_days):
+            net.set_day(k)
+            n_changes = sum(1 for c in net.world.changes if c.day == k and c.portal_id.startswith("b-"))
+            later.append((k, n_changes, crawl_day(net, db, registry, env)))
 
     kinds = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "edited", "removed")}
     print(f"portals: {args.portals} generated (five CMS families); day 2 changes: {kinds}")
@@ -211,6 +221,14 @@ def main() -> None:
         answered = sorted(set(day1["by_spider"][name]) | set(day2["by_spider"].get(name, {})))
         print(f"  {name:10}", ", ".join(f"{k} {day1['by_spider'][name].get(k, 0)}->{day2['by_spider'].get(name, {}).get(k, 0)}"
                                        for k in answered))
+    if later:
+        print("later days / day 1 (requests, of which 304, extractions, CPU; re-check spider responses):")
+    for k, n_changes, fig in later:
+        print(f"  day {k} ({n_changes} changes): requests {fig['requests'] / day1['requests']:.1%} "
+              f"({fig['requests']:.0f}, {fig['not_modified']:.0f} 304s), extractions "
+              f"{fig['extractions'] / day1['extractions']:.1%}, CPU {fig['cpu'] / day1['cpu']:.1%} "
+              f"({fig['cpu']:.1f} s), re-check {fig['by_spider'].get('recheck', {}).get('total', 0)}, "
+              f"DB {fig['db_kb'] / max(1, args.portals):.2f} KB/portal")
     print("target (issue 12): day 2 < 20 % of day 1 in requests, extractions and CPU")
 
 
