@@ -35,7 +35,9 @@ The same code before it (same minutes, same load): requests 40.4 % (2,347 of 5,8
 extractions 5.9 % (201), CPU 43.4 % (20.3 of 46.7 s), 2.27 KB per portal; the documents fetched by
 discovery on day 2 fell from 659 (1/7 due) to 165 (1/28 due), the re-check spider's from 102 to 0 (on
 the day after a full crawl every document was seen the day before; later, only documents no source
-links are re-checked, each once in 7 days). Day 2's requests per portal are now robots.txt ~1, home
+links are re-checked, each once in 7 days). --later-days 7 (21:00-21:10 UTC, load 4.5-14, 15 changes
+a day): days 3-9 requests 32.8-33.5 %, extractions 1.5-2.0 %, CPU 24.3-33.5 %, 1.11-1.36 KB per
+portal; re-check responses 0 on days 3-7, 2 on day 8, 3 on day 9 (removals of days 2 and 3). Day 2's requests per portal are now robots.txt ~1, home
 1, feeds 1.2, sitemap files 1.2 (daily by default), first listing pages 1.1,
 registers 0.55, known documents ~0.55 (re-reads 1/28 and sitemap lastmods) and the changes: the
 discovery sources alone exceed 20 % of day 1 on the simulator's small portals (README).
