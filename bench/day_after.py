@@ -1,6 +1,6 @@
 """A simulated day and the day after it (issue 12): what the incremental crawl saves.
 
-    .venv/bin/python bench/day_after.py [--portals 1000] [--churn 0.03] [--compare-full]
+    .venv/bin/python bench/day_after.py [--portals 1000] [--churn 0.03] [--compare-full] [--later-days N]
 
 Generated portals of the five CMS families (`SimNetwork(extra_portals=N)`), whose day 2 changes
 `--churn` of them (a new plan on that share, an edit and a removal on a third as many; the registry
@@ -13,33 +13,37 @@ Prints, per day: requests the servers received (the simulator's count, 304s incl
 were 304), responses Scrapy counted, pages extracted, rows stored in `fetches`, CPU seconds of the
 crawl's process tree, wall time; then day 2 / day 1 for each.
 
-Measured 2026-11-29 18:44-18:51 UTC, 300 portals, load average 8.2-9.0, with the re-check extracting
-changed bodies and CCHC_SITEMAP_WALK_DAYS 7 (then the default; now opt-in, default 1): requests 35.1 % (2,042 of 5,812), extractions
-5.9 % (200 of 3,402), CPU 36.2 % (36.8 of 101.7 s), wall 24.4 %, 2.11 KB per portal.
-
-Measured 2026-11-29 17:35-17:47 UTC on the project machine (2 cores shared with four other
-engineers; load average 4.7-7.5 during the run, 1.6 at its end), 1,000 portals, sitemaps read on each
-portal's walk day only (CCHC_SITEMAP_WALK_DAYS=7, set in the environment; the default is 1),
-about 11.5 minutes for both days:
+Measured 2026-11-29 20:45-20:50 UTC, 300 portals, default settings (CCHC_SITEMAP_WALK_DAYS 1,
+CCHC_RECHECK_DAYS 7, CCHC_REREAD_DAYS 28), load average 7.6-10.6 on the shared 2-core machine, after
+the re-check by link (a linked document is seen through its link and re-read one day in 28; the
+re-check fetches only documents no run saw for 7 days):
 
                                     day 1      day 2  day2/day1
-    requests served (304s incl.)  19870.0     6784.0      34.1%
-      of which 304                    0.0      809.0
-    responses (Scrapy)            22012.0     8589.0      39.0%
-    pages extracted               11623.0      631.0       5.4%
-    fetch rows stored             17499.0      511.0       2.9%
-    documents seen (sightings)    11623.0    11494.0      98.9%
-    CPU seconds (crawl tree)        243.6       79.8      32.7%
-    wall seconds                    596.1       94.6      15.9%
-    DB growth on day 2: 2.08 KB/portal -> 8.11 MB/day at 4,000 portals (raw copies apart: 13.95 MB)
+    requests served (304s incl.)   5812.0     1923.0      33.1%
+      of which 304                    0.0       57.0
+    responses (Scrapy)             6454.0     2565.0      39.7%
+    pages extracted                3402.0       51.0       1.5%
+    fetch rows stored              5146.0      160.0       3.1%
+    documents seen (sightings)     3402.0     3373.0      99.1%
+    CPU seconds (crawl tree)         56.1       18.0      32.1%
+    wall seconds                    174.1       57.8      33.2%
+    DB growth on day 2: 1.60 KB/portal -> 6.25 MB/day at 4,000 portals (raw copies apart: 8.34 MB)
 
-Day 2's requests per portal: robots.txt ~1, home 1, feeds 1.2, first listing pages 1.1, registers
-0.55, sitemaps 0.18 (their walk day), known documents 1/7 of ~11.6 (the rolling re-check, 304s
-included) and the changes. Home, robots.txt and the re-check alone are ~3.64 of day 1's 19.9 (18.3 %):
-on the simulator's small portals, < 20 % leaves no room for any daily discovery source (README).
-Before the sitemap rotation (same day, 150 portals): 40.1 % requests, 46.8 % CPU; with it 34.8 %, 37.1 %.
-With --compare-full at 60 portals (an earlier round), day 2 crawled --full: requests 92 %,
-extractions 100 %, CPU 97-108 % of day 1.
+With CCHC_SITEMAP_WALK_DAYS=7 (opt-in), same code and load: requests 27.8 % (1,618 of 5,814),
+extractions 1.5 % (50), CPU 31.9 % (15.9 of 49.8 s), 1.40 KB per portal.
+The same code before it (same minutes, same load): requests 40.4 % (2,347 of 5,814; 232 304s),
+extractions 5.9 % (201), CPU 43.4 % (20.3 of 46.7 s), 2.27 KB per portal; the documents fetched by
+discovery on day 2 fell from 659 (1/7 due) to 165 (1/28 due), the re-check spider's from 102 to 0 (on
+the day after a full crawl every document was seen the day before; later, only documents no source
+links are re-checked, each once in 7 days). --later-days 7 (21:00-21:10 UTC, load 4.5-14, 15 changes
+a day): days 3-9 requests 32.8-33.5 %, extractions 1.5-2.0 %, CPU 24.3-33.5 %, 1.11-1.36 KB per
+portal; re-check responses 0 on days 3-7, 2 on day 8, 3 on day 9 (removals of days 2 and 3). Day 2's requests per portal are now robots.txt ~1, home
+1, feeds 1.2, sitemap files 1.2 (daily by default), first listing pages 1.1,
+registers 0.55, known documents ~0.55 (re-reads 1/28 and sitemap lastmods) and the changes: the
+discovery sources alone exceed 20 % of day 1 on the simulator's small portals (README).
+Earlier rounds (2026-11-29, 60-1,000 portals): --full day 2 92 % requests / 97-108 % CPU; first
+incremental 40.0 % / 45.5 %; sitemap rotation (opt-in 7) 34.1-35.1 % requests, 32.7-36.2 % CPU,
+5.4-5.9 % extractions, 2.08-2.11 KB per portal.
 """
 from __future__ import annotations
 
@@ -150,10 +154,15 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=1000)
     ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
     ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
+    ap.add_argument("--later-days", type=int, default=0, metavar="N",
+                    help="then crawl days 3..N+2 incrementally too, one line each: the steady state, once the "
+                         "documents no source links fall due for their re-check (day 8 with CCHC_RECHECK_DAYS 7)")
     ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (to look into it)")
     ap.add_argument("--profile", metavar="FILE", help="profile day 2's main process with cProfile into FILE "
                     "(read with `python -m pstats FILE`; CPU figures then include the profiler's cost)")
     args = ap.parse_args()
+    if args.later_days < 0:
+        sys.exit("error: --later-days must be 0 or more")
 
     from sim.network import SimNetwork
 
@@ -180,6 +189,11 @@ def main() -> None:
             shutil.copy(db, Path(args.keep) / db.name)
         if args.compare_full:
             full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
+        later: list[tuple[int, int, dict[str, Any]]] = []
+        for k in range(3, 3 + args.later_days):
+            net.set_day(k)
+            n_changes = sum(1 for c in net.world.changes if c.day == k and c.portal_id.startswith("b-"))
+            later.append((k, n_changes, crawl_day(net, db, registry, env)))
 
     kinds = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "edited", "removed")}
     print(f"portals: {args.portals} generated (five CMS families); day 2 changes: {kinds}")
@@ -209,6 +223,14 @@ def main() -> None:
         answered = sorted(set(day1["by_spider"][name]) | set(day2["by_spider"].get(name, {})))
         print(f"  {name:10}", ", ".join(f"{k} {day1['by_spider'][name].get(k, 0)}->{day2['by_spider'].get(name, {}).get(k, 0)}"
                                        for k in answered))
+    if later:
+        print("later days / day 1 (requests, of which 304, extractions, CPU; re-check spider responses):")
+    for k, n_changes, fig in later:
+        print(f"  day {k} ({n_changes} changes): requests {fig['requests'] / day1['requests']:.1%} "
+              f"({fig['requests']:.0f}, {fig['not_modified']:.0f} 304s), extractions "
+              f"{fig['extractions'] / day1['extractions']:.1%}, CPU {fig['cpu'] / day1['cpu']:.1%} "
+              f"({fig['cpu']:.1f} s), re-check {fig['by_spider'].get('recheck', {}).get('total', 0)}, "
+              f"DB {fig['db_kb'] / max(1, args.portals):.2f} KB/portal")
     print("target (issue 12): day 2 < 20 % of day 1 in requests, extractions and CPU")
 
 

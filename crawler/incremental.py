@@ -2,11 +2,16 @@
 may stop paging. Pure functions of (URL or portal, day, period) plus the known-pages file, so every
 spider of a run, and every run of a day, agrees.
 
-- A known document is *re-checked* (fetched, conditionally) on one day in every ``CCHC_RECHECK_DAYS``
-  (default 7), the day chosen by a hash of its URL, so the re-checks of a portal spread evenly over
-  the week instead of all falling on one day. On the other days a link to it in a feed, sitemap,
-  listing or register marks it seen without a request. A sitemap ``<lastmod>`` newer than our last
-  full answer asks for it the same day.
+- A known document still linked from a feed, sitemap, listing or register is seen through that link,
+  without a request, except on its *re-read* day: one day in every ``CCHC_REREAD_DAYS`` (default 28),
+  chosen by a hash of its URL so a portal's re-reads spread evenly, when it is fetched conditionally
+  for an edit nothing signals. A sitemap ``<lastmod>`` newer than our last full answer asks for it the
+  same day.
+- A known document that no source of the run linked, and that no run saw for ``CCHC_RECHECK_DAYS``
+  (default 7, the removal lag) days, is *re-checked*: fetched conditionally by the re-check spider, a
+  404/410 marks it removed. A document that went stops being linked, so it is re-checked at most
+  ``CCHC_RECHECK_DAYS`` − 1 days after it went; one that stays linked costs no request until its
+  re-read day (the "seen" of the README: fetched, confirmed unchanged, or still linked).
 - A listing (or register) stops paging at the first page that holds only known documents, except on
   the portal's *full-walk* day, one in every ``CCHC_FULL_WALK_DAYS`` (default 7), also spread by hash.
 - A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
@@ -30,9 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
 from storage.values import canonical_url
 
-DEFAULT_PERIOD = 7
+DEFAULT_PERIOD = RECHECK_DAYS
 
 
 def _slot(key: str, every: int) -> int:
@@ -40,11 +46,12 @@ def _slot(key: str, every: int) -> int:
 
 
 def due(url: str, day: dt.date, every: int = DEFAULT_PERIOD) -> bool:
-    """Whether the known document at `url` is re-checked on `day` (one day in every `every`)."""
+    """Whether `day` is the known document's day in every `every` (its re-read day with
+    CCHC_REREAD_DAYS), chosen by a hash of its URL so a portal's documents spread evenly."""
     return _slot(canonical_url(url), every) == day.toordinal() % max(1, every)
 
 
-def full_walk_day(portal_id: str, day: dt.date, every: int = DEFAULT_PERIOD) -> bool:
+def full_walk_day(portal_id: str, day: dt.date, every: int = FULL_WALK_DAYS) -> bool:
     """Whether `day` is the portal's day to walk its listings and registers to their bound."""
     return _slot("walk:" + portal_id, every) == day.toordinal() % max(1, every)
 
@@ -62,6 +69,8 @@ class KnownPage:
     #: the discovery method of its latest version ("registers": the document is a register row, its
     #: hash the row's markup, so its own URL's answer cannot be compared with it)
     source: str | None = None
+    #: the observed day of the last run that saw it (fetched, confirmed unchanged or still linked)
+    seen_on: dt.date | None = None
 
 
 class KnownPages:
@@ -74,7 +83,7 @@ class KnownPages:
     #: answers kept per process: a URL is looked up by the discovery spider that links it, by the
     #: conditional middleware on the request and on the response, and by the listing's stop test
     CACHE_SIZE = 20_000
-    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on", "source")
+    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on", "source", "seen_on")
 
     def __init__(self, path: str | None) -> None:
         self._con: sqlite3.Connection | None = None
@@ -93,7 +102,8 @@ class KnownPages:
     @classmethod
     def write(cls, path: Path, rows: Iterable[tuple[str | None, ...]], crawled: Iterable[str] | None = None) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
-        optionally, source: the discovery method of the document's latest version) as
+        optionally, source: the discovery method of the document's latest version, and seen_on: the
+        ISO date of its last sighting) as
         the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
         portals crawled by an earlier run (`knows_portal`); without it, every portal with a row."""
         tmp = path.with_suffix(path.suffix + ".part")
@@ -102,16 +112,16 @@ class KnownPages:
         try:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
-                        "body_sha256 TEXT, answered_on TEXT, source TEXT) WITHOUT ROWID")
+                        "body_sha256 TEXT, answered_on TEXT, source TEXT, seen_on TEXT) WITHOUT ROWID")
             con.execute("CREATE INDEX pages_portal ON pages (portal_id, url)")
             n = 0
             batch: list[tuple[Any, ...]] = []
             for row in rows:
                 batch.append(tuple(row) + (None,) * (len(cls.COLUMNS) - len(row)))
                 if len(batch) >= 5000:
-                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
                     n, batch = n + len(batch), []
-            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
             con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
             if crawled is None:
@@ -131,14 +141,28 @@ class KnownPages:
         if url in self._cache:
             self._cache.move_to_end(url)
             return self._cache[url]
-        row = self._con.execute("SELECT portal_id, url, etag, last_modified, body_sha256, answered_on, source FROM pages "
-                                "WHERE url = ?", (canonical_url(url.split("#", 1)[0]),)).fetchone()
-        page = None if row is None else KnownPage(
-            row[0], row[1], row[2], row[3], row[4], dt.date.fromisoformat(row[5]) if row[5] else None, row[6])
+        row = self._con.execute(f"SELECT {self._SELECT} FROM pages WHERE url = ?",
+                                (canonical_url(url.split("#", 1)[0]),)).fetchone()
+        page = None if row is None else self._page(row)
         self._cache[url] = page
         if len(self._cache) > self.CACHE_SIZE:
             self._cache.popitem(last=False)
         return page
+
+    _SELECT = "portal_id, url, etag, last_modified, body_sha256, answered_on, source, seen_on"
+
+    @staticmethod
+    def _page(row: tuple[Any, ...]) -> KnownPage:
+        def day(value: str | None) -> dt.date | None:
+            return dt.date.fromisoformat(value) if value else None
+        return KnownPage(row[0], row[1], row[2], row[3], row[4], day(row[5]), row[6], day(row[7]))
+
+    def pages_of(self, portal_id: str) -> Iterator[KnownPage]:
+        """The portal's known documents in code-point order of URL, streamed (the re-check spider's list)."""
+        if self._con is None:
+            return
+        yield from (self._page(row) for row in self._con.execute(
+            f"SELECT {self._SELECT} FROM pages WHERE portal_id = ? ORDER BY url", (portal_id,)))
 
     def urls_of(self, portal_id: str) -> Iterator[str]:
         """The portal's known document URLs in code-point order, streamed (the re-check spider's list)."""
@@ -166,32 +190,45 @@ class Policy:
     """One run's incremental settings (from Scrapy settings, themselves from CCHC_* variables)."""
 
     full: bool
+    #: the removal lag: a known document no source linked for this many days is re-checked
     recheck_days: int
     walk_days: int
     day: dt.date
     known: KnownPages
-    sitemap_days: int = DEFAULT_PERIOD
+    sitemap_days: int = SITEMAP_WALK_DAYS
+    #: a linked document is re-read (fetched conditionally) one day in this many
+    reread_days: int = REREAD_DAYS
 
     @classmethod
     def from_settings(cls, settings: Any, day: dt.date) -> Policy:
         return cls(
             full=settings.getbool("CCHC_FULL_CRAWL", False),
-            recheck_days=max(1, settings.getint("CCHC_RECHECK_DAYS", DEFAULT_PERIOD)),
-            walk_days=max(1, settings.getint("CCHC_FULL_WALK_DAYS", DEFAULT_PERIOD)),
-            sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", 1)),
+            recheck_days=max(1, settings.getint("CCHC_RECHECK_DAYS", RECHECK_DAYS)),
+            walk_days=max(1, settings.getint("CCHC_FULL_WALK_DAYS", FULL_WALK_DAYS)),
+            sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", SITEMAP_WALK_DAYS)),
+            reread_days=max(1, settings.getint("CCHC_REREAD_DAYS", REREAD_DAYS)),
             day=day,
             known=KnownPages.load(settings.get("CCHC_KNOWN_PAGES")),
         )
 
     def skip_known(self, url: str, lastmod: str | None = None) -> bool:
         """True when a link to known `url` is enough today (seen, not fetched): not a full crawl, not
-        its re-check day, and no sitemap ``lastmod`` newer than the day of our last full answer."""
+        its re-read day, and no sitemap ``lastmod`` newer than the day of our last full answer."""
         if self.full:
             return False
         page = self.known.get(url)
-        if page is None or due(page.url, self.day, self.recheck_days):
+        if page is None or due(page.url, self.day, self.reread_days):
             return False
         return not (lastmod and self._changed_since(page, lastmod))
+
+    def recheck(self, page: KnownPage) -> bool:
+        """Whether the re-check spider fetches known `page`, which no source of this run linked: a
+        full crawl, or no run saw it for `recheck_days` days (a removal is then found at most
+        `recheck_days` − 1 days after the document went: the day after it went is the first it was
+        not seen)."""
+        if self.full or page.seen_on is None:
+            return True
+        return (self.day - page.seen_on).days >= self.recheck_days
 
     def _changed_since(self, page: KnownPage, lastmod: str) -> bool:
         try:

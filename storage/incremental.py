@@ -73,8 +73,9 @@ def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id
 
 
 def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, run_id: int | None = None) -> int:
-    """Stream the known documents of `portal_ids` (not marked removed) with their validators and the
-    observed day of their last full answer (of their last sighting when they have none) into the
+    """Stream the known documents of `portal_ids` (not marked removed) with their validators, the
+    observed day of their last full answer (of their last sighting when they have none) and that of
+    their last sighting (the re-check's removal lag counts from it) into the
     run's known-pages file at `path` (`crawler.incremental.KnownPages.write`: an indexed SQLite file
     the spiders query), and the portals a run before `run_id` found documents of (the sitemaps'
     rotation starts after a portal's first crawl, resumed or not). Rows are read in batches, never
@@ -82,6 +83,7 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
     from crawler.incremental import KnownPages
 
     docs, val, runs, vers = table_of(Document), table_of(PageValidator), table_of(CrawlRun), table_of(DocumentVersion)
+    seen_runs = runs.alias("seen_runs")
     ids = list(portal_ids)
 
     def rows() -> Iterator[tuple[str | None, ...]]:
@@ -89,15 +91,17 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start:chunk_start + 500]
                 stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
-                               runs.c.observed_on, vers.c.discovered_by)
+                               runs.c.observed_on, vers.c.discovered_by, seen_runs.c.observed_on.label("seen_on"))
                         .outerjoin(vers, (vers.c.document_id == docs.c.id) & (vers.c.version == docs.c.version))
                         .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))
                         .join(runs, runs.c.id == func.coalesce(val.c.run_id, docs.c.last_seen_run_id))
+                        .join(seen_runs, seen_runs.c.id == docs.c.last_seen_run_id)
                         .where(docs.c.portal_id.in_(chunk), docs.c.removed_run_id.is_(None))
                         .execution_options(yield_per=2000))
                 for row in session.execute(stmt):
                     yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
-                           row.observed_on.isoformat() if row.observed_on else None, row.discovered_by)
+                           row.observed_on.isoformat() if row.observed_on else None, row.discovered_by,
+                           row.seen_on.isoformat() if row.seen_on else None)
 
     def crawled() -> Iterator[str]:
         """The portals a run before `run_id` found documents of (all with a document without it)."""

@@ -6,13 +6,16 @@ The crawl command runs this spider after the discovery spiders; the known URLs c
 known-pages file (`CCHC_KNOWN_PAGES`, `crawler.incremental.KnownPages`, streamed per portal) that
 `crawler.run` writes for the whole crawl; spiders know no database.
 
-Incremental crawl (issue 12): only the documents due today are re-checked (`crawler.incremental.due`:
-each one day in every CCHC_RECHECK_DAYS, spread by a hash of its URL; all of them with
-CCHC_FULL_CRAWL), with conditional requests. A 304 or an unchanged body (the conditional middleware's
+Incremental crawl (issue 12): a document some discovery source of the run linked is seen through
+that link (or fetched by that spider on its re-read day), never here. Of the others, only those no
+run saw for CCHC_RECHECK_DAYS days are re-checked (`crawler.incremental.Policy.recheck`; all of them
+with CCHC_FULL_CRAWL), with conditional requests: a document that went is no longer linked, so its
+re-check comes at most CCHC_RECHECK_DAYS - 1 days after it went, while one that stays linked costs no
+request here at all (before, 1/7 of all known documents were fetched every day). A 304 or an unchanged body (the conditional middleware's
 verdict) is a sighting without a fetch row. A 2xx page at its own URL whose body changed is read the
 way discovery reads an article (`PortalSpider.parse_article`: fetch row, extraction, new validator),
 so an edit to a document that no discovery source links any more, or that only a sitemap links on a
-day its sitemap is not walked (CCHC_SITEMAP_WALK_DAYS), is found on its re-check day.
+day its sitemap is not walked (CCHC_SITEMAP_WALK_DAYS), is found when it is re-checked.
 A 2xx stays a sighting, as before, for a register-row document (its latest version came from the
 registers spider, `KnownPage.source`) and for an answer that is not a text page (a file): a register
 row's stored URL is its detail page or its PDF/DOCX, but the document is the row's markup (its stored
@@ -30,7 +33,6 @@ from typing import Any
 
 from scrapy.http import Response, TextResponse
 
-from crawler.incremental import due
 from crawler.items import RemovedItem, SeenItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, canonical
@@ -43,15 +45,14 @@ class RecheckSpider(PortalSpider):
     discovery = "recheck"
 
     def start_portal(self, portal: Portal):
-        urls = self.policy.known.urls_of(portal.id)
-        for url in urls:
-            if self.article_requested(canonical(url)):
-                continue  # discovery fetched it in this run already
-            if not self.policy.full and not due(url, self.policy.day, self.policy.recheck_days):
+        for page in self.policy.known.pages_of(portal.id):
+            if self.article_requested(canonical(page.url)):
+                continue  # a discovery source of this run linked it (seen) or fetched it
+            if not self.policy.recheck(page):
                 self.crawler.stats.inc_value("cchc/recheck/not_due")
                 continue
             self.crawler.stats.inc_value("cchc/recheck/requests")
-            yield self.req(url, portal, self.parse_known, priority=-10)
+            yield self.req(page.url, portal, self.parse_known, priority=-10)
 
     def parse_known(self, response: Response) -> Iterator[Any]:
         seen = self.unchanged_item(response)

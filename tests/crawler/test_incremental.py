@@ -1,6 +1,7 @@
 """The incremental crawl (issue 12) on the simulator: day 1, then day 2 crawled incrementally and,
-from a copy of day 1's database, with `--full`; later days incrementally until the day-2 removal and
-edit fall due for their re-check.
+from a copy of day 1's database, with `--full`; later days incrementally until the removal lag
+(CCHC_RECHECK_DAYS, 7) after the day-2 changes ran out: the removal must be detected and the edit
+found by then.
 
 Ground truth is the simulator's change log and its own count of what it served (304s included).
 The portals crawled are those the day-2 changes touch plus one portal of each conditional-request
@@ -15,7 +16,8 @@ import shutil
 import pytest
 from simcrawl import Crawl
 
-from crawler.incremental import due, full_walk_day
+from core.periods import RECHECK_DAYS
+from crawler.incremental import full_walk_day
 from crawler.registry import load_registry, registry_to_csv
 from sim.calendar import date_of_day
 from sim.conditional import policy_of
@@ -56,10 +58,9 @@ def days(tmp_path_factory):
     reg = load_registry()
     registry = tmp / "portals.csv"
     registry.write_text(registry_to_csv([dataclasses.replace(reg[i], parent=None) for i in ids]), encoding="utf-8")
-    removed = next(c for c in changes if c.kind == "removed")
-    edited = next(c for c in changes if c.kind == "edited")
-    # the incremental database is crawled until both the removal and the edit of day 2 fell due
-    last_day = max(next(k for k in range(2, 10) if due(c.url, date_of_day(k))) for c in (removed, edited))
+    # the incremental database is crawled until the removal lag after day 2 ran out (day 8: a document
+    # that went on day 2 was last seen on day 1 and is re-checked once unseen for 7 days)
+    last_day = 2 + RECHECK_DAYS - 1
     inc, full = tmp / "inc.sqlite", tmp / "full.sqlite"
     served: dict[int, dict[str, int]] = {}
     with SimNetwork(day=1) as net:
@@ -125,7 +126,7 @@ def test_new_documents_are_found_the_same_day_on_portals_whose_sitemaps_rotated_
 
 def test_documents_not_due_and_unchanged_keep_the_full_crawls_snapshot(days):
     """Every document the full crawl of day 2 holds is in the incremental database with the same
-    snapshot, except the day-2 edit (found on its re-check day) and removal (likewise)."""
+    snapshot, except the day-2 edit (found within the lag) and removal (likewise)."""
     full = {d["url"]: d for d in Crawl.export(days.full, "documents")}
     inc = {d["url"]: d for d in Crawl.export(days.inc, "documents")}
     late = {c.url for c in SimNetwork(day=days.last_day).world.changes if c.kind != "down"
@@ -138,23 +139,42 @@ def test_documents_not_due_and_unchanged_keep_the_full_crawls_snapshot(days):
         assert mine == {k: row[k] for k in SNAPSHOT if k != "removed_run"}, url
 
 
-def test_edit_is_found_within_the_recheck_lag_with_the_full_crawls_content(days):
+def _version_runs(db: str, url: str) -> dict[int, int]:
+    """version number -> the run that first saw it, for the document at `url`."""
+    from sqlalchemy import select
+
+    from storage import Store
+    from storage.models import Document, DocumentVersion
+
+    store = Store.open(db)
+    try:
+        with store._read() as s:
+            return {v: r for v, r in s.execute(
+                select(DocumentVersion.version, DocumentVersion.first_seen_run_id)
+                .join(Document, Document.id == DocumentVersion.document_id).where(Document.url == url))}
+    finally:
+        store.close()
+
+
+def test_edit_is_found_within_the_lag_with_the_full_crawls_content(days):
+    """The day-2 edit moves the document's sitemap `<lastmod>`: it is read on the portal's sitemap-walk
+    day (weekly in this fixture), on its re-read day, or once nothing linked it for the lag."""
     edited = next(c for c in days.changes if c.kind == "edited")
     full = {d["url"]: d for d in Crawl.export(days.full, "documents")}[edited.url]
     inc = {d["url"]: d for d in Crawl.export(days.inc, "documents")}[edited.url]
     assert full["version"] == 2
     assert inc["version"] == 2 and inc["content_hash"] == full["content_hash"]
-    found_on = next(k for k in range(2, 10) if due(edited.url, date_of_day(k)))
-    assert found_on - 2 < 7
-    assert inc["last_seen_run"] == found_on if days.last_day == found_on else inc["last_seen_run"] >= found_on
+    found_on = _version_runs(days.inc, edited.url)[2]  # run k is day k
+    assert 2 <= found_on and found_on - 2 < RECHECK_DAYS
 
 
 def test_removed_document_is_detected_within_the_lag(days):
     removed = next(c for c in days.changes if c.kind == "removed")
     docs = {d["url"]: d for d in Crawl.export(days.inc, "documents")}
-    detected = next(k for k in range(2, 10) if due(removed.url, date_of_day(k)))
-    assert docs[removed.url]["removed_run"] == detected  # run k is day k
-    assert detected - 2 < 7  # at most CCHC_RECHECK_DAYS (7) days after it went
+    # last seen on day 1, no source links it from day 2 on: re-checked once unseen for the lag
+    assert docs[removed.url]["last_seen_run"] == 1
+    assert docs[removed.url]["removed_run"] == 1 + RECHECK_DAYS  # run k is day k
+    assert docs[removed.url]["removed_run"] - 2 < RECHECK_DAYS  # at most 7 days after it went
     # the full crawl re-checks every known document: it finds the removal the same day
     full = {d["url"]: d for d in Crawl.export(days.full, "documents")}
     assert full[removed.url]["removed_run"] == 2
@@ -164,7 +184,7 @@ def test_removed_document_is_detected_within_the_lag(days):
 def test_every_conditional_behaviour_gives_the_full_crawls_documents(days, policy):
     pid = BY_POLICY[policy]
     assert policy_of(days.net.world.portals[pid]) == policy
-    # the day-2 edit and removal are found on their re-check day; what changed on the later days the
+    # the day-2 edit and removal are found within the lag; what changed on the later days the
     # incremental database went on to is not in the full crawl of day 2
     late = {c.url for c in SimNetwork(day=days.last_day).world.changes if c.kind != "down"
             and (c.day > 2 or c.kind in ("edited", "removed"))}
@@ -198,5 +218,5 @@ def test_unchanged_pages_add_no_fetch_row_and_seen_keeps_its_meaning(days):
         full.close()
     assert fetch2 < 0.5 * fetch1
     # seen: fetched, confirmed unchanged, or still linked; the documents no method reached today
-    # and not due for their re-check are the difference
+    # and not yet unseen for the lag are the difference
     assert seen2 > 0.8 * full_seen2

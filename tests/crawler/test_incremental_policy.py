@@ -5,6 +5,8 @@ import collections
 import dataclasses
 import datetime as dt
 
+import settings
+from core.periods import SITEMAP_WALK_DAYS
 from crawler.incremental import KnownPages, Policy, due, full_walk_day
 from sim.conditional import not_modified, policy_of, validator_headers
 from sim.network import SimNetwork
@@ -27,24 +29,45 @@ def test_rechecks_are_spread_evenly_over_the_period():
 
 def _policy(tmp_path, rows, *, full=False, day=dt.date(2026, 3, 3)) -> Policy:
     path = tmp_path / "pages.sqlite"
-    KnownPages.write(path, ((r["u"], r["p"], r.get("e"), r.get("m"), r.get("h"), r.get("d")) for r in rows))
+    KnownPages.write(path, ((r["u"], r["p"], r.get("e"), r.get("m"), r.get("h"), r.get("d"), None, r.get("s"))
+                            for r in rows))
     return Policy(full=full, recheck_days=7, walk_days=7, day=day, known=KnownPages.load(path))
 
 
-def test_known_links_are_seen_unless_due_or_newer_in_the_sitemap(tmp_path):
+def test_known_links_are_seen_unless_due_for_their_reread_or_newer_in_the_sitemap(tmp_path):
     day = dt.date(2026, 3, 3)
-    urls = [f"https://a.gov.vn/x/{i}" for i in range(40)]
+    urls = [f"https://a.gov.vn/x/{i}" for i in range(200)]
     rows = [{"p": "p-a", "u": u, "e": None, "m": None, "h": "0" * 64, "d": "2026-03-02"} for u in urls]
     policy = _policy(tmp_path, rows, day=day)
+    assert policy.reread_days == 28  # CCHC_REREAD_DAYS's default (core/periods.py)
     for u in urls:
-        assert policy.skip_known(u) is (not due(u, day))
-    not_due = next(u for u in urls if not due(u, day))
+        assert policy.skip_known(u) is (not due(u, day, 28))
+    # a linked document is re-read one day in 28, not one in 7 (the removal lag does not need it)
+    assert 0 < sum(not policy.skip_known(u) for u in urls) < sum(due(u, day) for u in urls)
+    not_due = next(u for u in urls if not due(u, day, 28))
     assert policy.skip_known(not_due, lastmod="2026-03-02") is True   # not newer than our last answer
     assert policy.skip_known(not_due, lastmod="2026-03-03") is False  # modified since: fetch it today
     assert policy.skip_known("https://a.gov.vn/new") is False         # unknown: fetched
     assert policy.skip_known(not_due.replace("https://a.gov.vn", "HTTPS://A.Gov.VN")) is True  # canonical host
     full = Policy(True, 7, 7, day, policy.known)
     assert full.skip_known(not_due) is False
+
+
+def test_documents_no_source_linked_are_rechecked_once_unseen_for_the_removal_lag(tmp_path):
+    day = dt.date(2026, 3, 10)
+    rows = [{"p": "p-a", "u": f"https://a.gov.vn/x/{k}", "h": None, "d": "2026-03-01",
+             "s": (day - dt.timedelta(days=k)).isoformat()} for k in range(10)]
+    rows.append({"p": "p-a", "u": "https://a.gov.vn/never", "h": None, "d": None})
+    policy = _policy(tmp_path, rows, day=day)
+    pages = {p.url: p for p in policy.known.pages_of("p-a")}
+    assert len(pages) == 11 and list(pages) == sorted(pages)
+    assert pages["https://a.gov.vn/x/3"].seen_on == day - dt.timedelta(days=3)
+    # seen within the last 6 days: not fetched; unseen for 7 days or more (or never): re-checked, so a
+    # document that went (no longer linked from its first day gone) is re-checked at most 6 days later
+    assert {u for u, p in pages.items() if policy.recheck(p)} == {
+        *(f"https://a.gov.vn/x/{k}" for k in range(7, 10)), "https://a.gov.vn/never"}
+    assert all(Policy(True, 7, 7, day, policy.known).recheck(p) for p in pages.values())  # --full: all
+    assert sum(Policy(False, 3, 7, day, policy.known).recheck(p) for p in pages.values()) == 8  # lag 3
 
 
 def test_listing_stops_only_on_pages_of_known_items_and_not_on_the_full_walk_day(tmp_path):
@@ -111,7 +134,11 @@ def test_sitemaps_are_read_on_the_walk_day_of_a_known_portal_and_always_for_a_ne
     rows = [{"p": "p-a", "u": f"https://a.gov.vn/x/{i}", "h": None, "d": None} for i in range(3)]
     day0 = dt.date(2026, 3, 2)
     week = [day0 + dt.timedelta(days=k) for k in range(7)]
-    policy = _policy(tmp_path, rows)
+    daily = _policy(tmp_path, rows)
+    # the default, as settings.py's CCHC_SITEMAP_WALK_DAYS (both from core/periods.py): daily
+    assert daily.sitemap_days == SITEMAP_WALK_DAYS == settings.CCHC_SITEMAP_WALK_DAYS == 1
+    assert daily.recheck_days == settings.CCHC_RECHECK_DAYS and daily.reread_days == settings.CCHC_REREAD_DAYS
+    policy = dataclasses.replace(daily, sitemap_days=7)  # opt-in weekly rotation
     read = [d for d in week if dataclasses.replace(policy, day=d).read_sitemaps("p-a")]
     assert read == [d for d in week if full_walk_day("p-a", d)] and len(read) == 1  # once a week
     # a portal the known-pages file has no document of is read every day (its first crawl is full)
@@ -129,7 +156,7 @@ def test_a_portal_whose_documents_are_all_from_the_current_run_still_reads_its_s
     path = tmp_path / "pages.sqlite"
     rows = [(f"https://{p}.gov.vn/x/{i}", p, None, None, None, None) for i in range(3) for p in ("p-a", "p-b")]
     KnownPages.write(path, iter(rows), crawled=["p-b"])  # p-a's documents are all from this run
-    policy = Policy(full=False, recheck_days=7, walk_days=7, day=other, known=KnownPages(str(path)))
+    policy = Policy(full=False, recheck_days=7, walk_days=7, day=other, known=KnownPages(str(path)), sitemap_days=7)
     assert policy.known.knows_portal("p-b") and not policy.known.knows_portal("p-a")
     assert policy.read_sitemaps("p-a") is True
     assert policy.read_sitemaps("p-b") is full_walk_day("p-b", other)

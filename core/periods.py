@@ -1,0 +1,18 @@
+"""The incremental crawl's periods in days (issue 12), in one dependency-free place: `settings.py`
+reads its CCHC_* defaults from here and `crawler.incremental.Policy` falls back to the same values,
+so a run built without the project's settings (a test's `Policy(...)`) behaves as a default crawl.
+
+- ``RECHECK_DAYS`` (CCHC_RECHECK_DAYS, the removal lag): a known document that no feed, sitemap,
+  listing or register linked for this many days is fetched by the re-check spider.
+- ``REREAD_DAYS`` (CCHC_REREAD_DAYS): a document still linked is fetched (conditionally) one day in
+  this many anyway, spread by a hash of its URL, for an edit that nothing signals.
+- ``FULL_WALK_DAYS`` (CCHC_FULL_WALK_DAYS): listings and registers walked to their bound.
+- ``SITEMAP_WALK_DAYS`` (CCHC_SITEMAP_WALK_DAYS): sitemaps read. 1 (daily): with 7 the drift
+  canary misses a template change on a portal's non-walk day (tests/crawler/test_template_change.py).
+"""
+from __future__ import annotations
+
+RECHECK_DAYS = 7
+REREAD_DAYS = 28
+FULL_WALK_DAYS = 7
+SITEMAP_WALK_DAYS = 1
