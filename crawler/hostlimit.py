@@ -23,8 +23,21 @@ one script) would implement the same two methods and be named in ``CCHC_HOST_LIM
 signals — spider, host, when it reached the downloader and when it left it — so a test or an operator
 can check the limit from the outside.
 
-This relies on the pinned Scrapy's Downloader (`_enqueue_request`, `_process_queue`, `Slot`):
-tests/crawler/test_politeness.py checks the limit end to end on the simulator.
+Using the run's time (issue 13): the limit alone let one busy host starve the others. Requests waiting
+for a host's turn sat in their spider's downloader and counted against its CONCURRENT_REQUESTS, so a
+shared province host (haiphong.gov.vn carries 113 sub-sites) or a few timing-out hosts held every slot
+while thousands of hosts idled, and the country crawl ran at half a core. Now (1) the scheduler's queue
+(`HostAwarePriorityQueue`, ``SCHEDULER_PRIORITY_QUEUE``) hands out a request only for a host with room
+in the limiter, hosts taking turns; (2) `SharedLimitDownloader.needs_backout` leaves waiting requests
+out of the count (at most CONCURRENT_REQUESTS of them wait); (3) a host freed by one crawler wakes the
+others' engines (`HostLimiter.add_listener`). The policy per host is unchanged.
+
+This relies on the pinned Scrapy's (2.19) internals: Downloader (`_enqueue_request`, `_process_queue`,
+`needs_backout`, `active`, `total_concurrency`, `Slot.active`/`queue`/`transferring`), the engine's
+`_slot.nextcall` (woken by `_wake`), and `scrapy.pqueues.DownloaderAwarePriorityQueue` (`pqueues`,
+`pqfactory`, `_downloader_interface`, `_path_safe`, its disk-state format for JOBDIR).
+tests/crawler/test_politeness.py checks the limit end to end on the simulator;
+tests/crawler/test_host_starvation.py checks that a busy host no longer starves the others.
 """
 from __future__ import annotations
 
