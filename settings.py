@@ -50,6 +50,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # one per-host limiter shared by the run (crawler/hostlimit.py). CCHC_HOST_LIMITER names its class
 # (in process now; one shared through Redis would fill the same interface).
 DOWNLOADER = "crawler.hostlimit.SharedLimitDownloader"
+# ...and the scheduler hands a request out only for a host with room in that limiter, hosts taking
+# turns, so requests do not pile up behind one busy shared host while others idle (a request waiting
+# for the limiter does not count against CONCURRENT_REQUESTS either). The per-host policy above is
+# unchanged; only the order requests reach it. scrapy-redis workers keep their own queue.
+SCHEDULER_PRIORITY_QUEUE = "crawler.hostlimit.HostAwarePriorityQueue"
 # ...and one keep-alive connection pool and one TLS context for every spider of the process, so the
 # spiders reuse each other's connections to a portal (crawler/download.py).
 DOWNLOAD_HANDLERS = {"http": "crawler.download.SharedPoolDownloadHandler",

@@ -30,6 +30,13 @@ haiphong.gov.vn at most 4 requests in a second, 0.50/s on average. Day 2 1,215 s
 requests (2,328 x 304), 37,479 responses, 1,958 extracted, +12.5 MB, main 783 CPU s / 378 MB. Extrapolated to
 15,000: day 1 ~206 min, day 2 ~76 min as measured (CPU-bound ~95 / 49 min): bound by politeness and
 per-spider concurrency, not CPU (README).
+Host-aware scheduling (issue 13: crawler/hostlimit.py's `HostAwarePriorityQueue`, waiting requests out of
+CONCURRENT_REQUESTS), `--portals 800` (799 portals, 763 hosts, Hải Phòng 21 sub-sites), same session
+2026-11-29: before day 1 411 s (36.6 pages/s, main 126 CPU s), day 2 435 s (17.7 pages/s), load 8.3 / 8.8;
+after day 1 469 s (32.1 pages/s, main 132 CPU s), day 2 425 s (18.1 pages/s), load 11.8 / 8.2; busiest host
+at most 4 requests in a second in all four. No gain at this scale: its tail is the faulty hosts' timeouts
+(30 s x 3 tries), not slots held by waiting requests: after, day 1 with CCHC_DOWNLOAD_TIMEOUT=15 took 358 s
+(42.1 pages/s, load 6.6), the same pages extracted (README, "Country crawl figures").
 Before the parsed-tree release (crawler/release.py) the main process grew ~1 MB a portal (339 MB at 150,
 588 at 400); after: 228 MB at 150, 645 MB at 4,016. Figures, the extrapolation and the profile: README,
 "Country crawl figures".
