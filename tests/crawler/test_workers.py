@@ -127,7 +127,11 @@ def test_a_sigkilled_worker_restarted_changes_nothing(crawl, tmp_path, prefix, p
         assert coordinator.poll() is None, "the run ended before a worker could be killed"
         workers = _children(coordinator.pid)
         assert len(workers) == 2, workers
-        os.kill(workers[0], signal.SIGKILL)
+        # kill a worker while it holds leased requests (under load a worker may be between requests
+        # at any given instant, and killing an idle one would prove nothing about requeueing)
+        victim = _holding_leases(prefix, workers, until=time.monotonic() + 120, alive=coordinator)
+        assert victim is not None, "no worker ever held a leased request"
+        os.kill(victim, signal.SIGKILL)
         # the same worker started again, by hand, as on another machine
         again = _cchc(env, "worker", "--redis", REDIS, "--run", "1", timeout=600)
         out, err = coordinator.communicate(timeout=600)
@@ -142,6 +146,21 @@ def test_a_sigkilled_worker_restarted_changes_nothing(crawl, tmp_path, prefix, p
     # the killed worker held requests: they went back to the queue and were crawled by the others
     assert sum(stats.get("cchc/workers/requeued", 0) for name, stats in run["stats"].items() if name != "workers") > 0
     assert _snapshot(db) == _snapshot(reference)
+
+
+def _holding_leases(prefix: str, workers: list[int], *, until: float, alive: subprocess.Popen) -> int | None:
+    """The first of `workers` seen holding a leased request in Redis (its leases hash is not empty)."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS)
+    while time.monotonic() < until and alive.poll() is None:
+        for key in server.scan_iter(match=prefix + "*:leases:*", count=500):
+            worker = key.decode().rsplit(":leases:", 1)[1]
+            for pid in workers:
+                if f"-{pid}-" in worker and server.hlen(key) > 0:
+                    return pid
+        time.sleep(0.02)
+    return None
 
 
 def _has_table(db: str) -> bool:
