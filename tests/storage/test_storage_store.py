@@ -163,6 +163,34 @@ def test_new_version_only_when_text_or_attachments_change(store: Store) -> None:
     assert document_row(store, A)["version"] == 3
 
 
+def test_unchanged_attachment_fetched_again_rewrites_nothing(store: Store) -> None:
+    """Scrapy reports a file it already holds as "uptodate" (first day: "downloaded"): the same bytes,
+    so the version, its attachments and their search entries stay the rows they were (issue 12)."""
+    from storage import search_index
+
+    store.sync_portals(REGISTRY_ROWS)
+    text = "Kế hoạch tuyên truyền cải cách hành chính năm 2022"
+    first = page(A, text, checksums=("c1",))
+    first["files"][0]["status"] = "downloaded"
+    one_run(store, [first], DAY1)
+
+    def rows() -> tuple:
+        with store.engine.connect() as conn:
+            return (conn.execute(select(DocumentVersion.id, DocumentVersion.record_hash)).all(),
+                    conn.execute(select(Attachment.id)).all(),
+                    conn.execute(select(search_index.entries.c.id).order_by(search_index.entries.c.id)).all())
+
+    before = rows()
+    again = page(A, text, checksums=("c1",))
+    again["files"][0]["status"] = "uptodate"
+    one_run(store, [again], DAY2)
+    assert rows() == before and len(before[2]) == 2  # the version's entry and the attachment's
+    failed = page(A, text, checksums=("c1",))
+    failed["files"][0].update(status="failed", path=None, checksum=None, error="timeout")
+    one_run(store, [failed], DAY3)  # a file that could not be got is a change of the extraction output
+    assert rows()[0] != before[0]
+
+
 def test_first_and_last_seen_across_three_runs(store: Store) -> None:
     store.sync_portals(REGISTRY_ROWS)
     r1 = one_run(store, [page(A, "a"), page(B, "b")], DAY1)
