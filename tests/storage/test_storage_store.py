@@ -248,6 +248,21 @@ def test_one_widget_reading_per_portal_per_run(store: Store) -> None:
     assert [tuple(v) for v in visitors] == [(r1, 1234)]
 
 
+def test_visitor_counter_as_read_is_kept_only_when_the_columns_do_not_say_it(store: Store) -> None:
+    """Integers under the column names are the columns: no copy (issue 12); a text like "24,103" or a
+    key the columns lack keeps the counter as read beside them."""
+    store.sync_portals(REGISTRY_ROWS)
+    plain = {"online": 38, "today": 79, "week": None, "month": None, "total": 24103}
+    one_run(store, [widget(NL, visitors=plain)], DAY1)
+    one_run(store, [widget(NL, visitors={"online": 38, "today": 79, "total": "24,103"})], DAY2)
+    one_run(store, [widget(NL, visitors={"online": 38, "guests": 7})], DAY3)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(VisitorReading.online, VisitorReading.total, VisitorReading.values)
+                            .order_by(VisitorReading.run_id)).all()
+    assert [tuple(r) for r in rows] == [(38, 24103, None), (38, 24103, {"online": 38, "today": 79, "total": "24,103"}),
+                                        (38, None, {"online": 38, "guests": 7})]
+
+
 def test_widget_item_without_widget_keeps_the_reading_and_stores_visitors(store: Store) -> None:
     run = store.start_run(trigger="manual", observed_on=DAY1, args={})
     store.save_items(run, [widget(NL, total=2142)])
