@@ -70,16 +70,22 @@ def children_cpu() -> float:
 EVIDENCE_TABLES = {"blobs", "raw_fetches", "version_evidence", "widget_evidence"}
 
 
-def table_bytes(db: Path) -> dict[str, int]:
-    """Bytes of each table and index of the SQLite file (the `dbstat` virtual table), after a checkpoint."""
+def btree_bytes(db: Path) -> dict[str, int]:
+    """Bytes of each b-tree (table or index) of the SQLite file (the `dbstat` virtual table), after a
+    checkpoint: whole pages, so a b-tree that gained a few rows may show 0 or one page (4 KB)."""
     with sqlite3.connect(db) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        rows = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        return {name: int(size) for name, size in con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")}
+
+
+def table_bytes(db: Path) -> dict[str, int]:
+    """Bytes of each table with its indexes (`btree_bytes` summed by the table an index belongs to)."""
+    with sqlite3.connect(db) as con:
         owner = dict(con.execute("SELECT name, tbl_name FROM sqlite_schema").fetchall())
     out: dict[str, int] = {}
-    for name, size in rows:
+    for name, size in btree_bytes(db).items():
         table = owner.get(name, name)
-        out[table] = out.get(table, 0) + int(size)
+        out[table] = out.get(table, 0) + size
     return out
 
 
@@ -100,6 +106,7 @@ def blob_bytes(db: Path) -> int:
 def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, profile: str | None = None) -> dict[str, Any]:
     """One `cchc crawl` of the network's current day into `db`; its costs."""
     before = table_bytes(db) if db.exists() else {}
+    trees_before = btree_bytes(db) if db.exists() else {}
     blobs_before = blob_bytes(db)
     net.reset_counts()
     cpu0, t0 = children_cpu(), time.monotonic()
@@ -113,6 +120,8 @@ def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, p
     served = net.reset_counts()
     after = table_bytes(db)
     growth = {t: after.get(t, 0) - before.get(t, 0) for t in after}
+    trees_after = btree_bytes(db)
+    trees = {t: trees_after.get(t, 0) - trees_before.get(t, 0) for t in trees_after}
     blobs = blob_bytes(db) - blobs_before
     with sqlite3.connect(db) as con:
         run_id, stats = con.execute("SELECT id, stats FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
@@ -129,7 +138,7 @@ def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, p
         "fetch_rows": fetch_rows, "sightings": sightings, "cpu": cpu, "wall": wall,
         "db_kb": sum(v for t, v in growth.items() if t not in EVIDENCE_TABLES) / 1024,
         "evidence_kb": (sum(v for t, v in growth.items() if t in EVIDENCE_TABLES) + blobs) / 1024,
-        "growth": growth,
+        "growth": growth, "trees": trees,
         "by_spider": {name: {k.removeprefix("cchc/responses/"): int(v) for k, v in s.items()
                              if k.startswith("cchc/responses/")} | {"total": int(s.get("response_received_count", 0))}
                       for name, s in per_spider.items()},
@@ -150,10 +159,14 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=1000)
     ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
     ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
-    ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (to look into it)")
+    ap.add_argument("--days", type=int, default=2, help="crawl days 3..N too (incrementally) and print each one's "
+                    "growth: day 2 alone also pays one-off costs (see the docstring)")
+    ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (day1.sqlite, days.sqlite)")
     ap.add_argument("--profile", metavar="FILE", help="profile day 2's main process with cProfile into FILE "
                     "(read with `python -m pstats FILE`; CPU figures then include the profiler's cost)")
     args = ap.parse_args()
+    if args.days < 2:
+        ap.error("--days must be 2 or more")
 
     from sim.network import SimNetwork
 
@@ -169,6 +182,9 @@ def main() -> None:
         }
         env.pop("CCHC_DB", None)
         day1 = crawl_day(net, db, registry, env)
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(db, Path(args.keep) / "day1.sqlite")
         net.set_day(2)
         changes = [c for c in net.world.changes if c.day == 2 and c.portal_id.startswith("b-")]
         full2 = None
@@ -180,6 +196,10 @@ def main() -> None:
             shutil.copy(db, Path(args.keep) / db.name)
         if args.compare_full:
             full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
+        later = []  # days 3..N, incremental like day 2: their growth no longer holds day 2's one-off costs
+        for n in range(3, args.days + 1):
+            net.set_day(n)
+            later.append((n, crawl_day(net, db, registry, env)))
 
     kinds = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "edited", "removed")}
     print(f"portals: {args.portals} generated (five CMS families); day 2 changes: {kinds}")
@@ -200,10 +220,18 @@ def main() -> None:
     per_portal = day2["db_kb"] / max(1, args.portals)
     print(f"DB growth on day 2: {per_portal:.2f} KB/portal -> {per_portal * 4000 / 1024:.2f} MB/day at 4,000 portals "
           f"(scaled from {args.portals}; evidence apart: {day2['evidence_kb'] / max(1, args.portals) * 4000 / 1024:.2f} MB)")
+    for n, figures in later:
+        kb = figures["db_kb"] / max(1, args.portals)
+        print(f"DB growth on day {n}: {kb:.2f} KB/portal -> {kb * 4000 / 1024:.2f} MB/day at 4,000 portals "
+              f"(fetch rows {figures['fetch_rows']}, pages extracted {figures['extractions']}, requests {figures['requests']}); "
+              "by b-tree (KB):", ", ".join(f"{t} {v / 1024:.0f}" for t, v in
+                                          sorted(((t, v) for t, v in figures["trees"].items() if v), key=lambda tv: -tv[1])))
     for day, figures in (("day 1", day1), ("day 2", day2)):
         top = sorted(((t, v) for t, v in figures["growth"].items() if v), key=lambda tv: -tv[1])
         top = top if day == "day 2" else top[:8]  # day 2: every table (tables and their indexes together)
         print(f"growth by table, {day} (KB):", ", ".join(f"{t} {v / 1024:.0f}" for t, v in top))
+    trees = sorted(((t, v) for t, v in day2["trees"].items() if v), key=lambda tv: -tv[1])
+    print("growth by b-tree, day 2 (KB; each table and index apart):", ", ".join(f"{t} {v / 1024:.0f}" for t, v in trees))
     print("responses by spider and kind (day 1 -> day 2):")
     for name in day1["by_spider"]:
         answered = sorted(set(day1["by_spider"][name]) | set(day2["by_spider"].get(name, {})))
