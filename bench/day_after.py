@@ -21,16 +21,17 @@ run 2 (`documents.last_seen_run_id`, `page_validators.run_id`, `sighting_interva
 by a byte and splits its full pages; from day 3 a rewritten row keeps its size (the same happens once
 more at run 128, and at 32,768). Day 3 is the steady unchanged day.
 
-Measured 2026-11-29 20:59-21:11 UTC, 1,000 portals, `--days 3`, load average 4.2-12.0 (the shared
+Measured 2026-11-29 21:18-21:30 UTC, 1,000 portals, `--days 3`, load average 3.8-9.0 (the shared
 2-core machine), after the record-hash fix (an unchanged attachment is no longer rewritten and
-re-indexed) and the visitor counter copy kept only when it adds something: day 2 grew 1,348 KB
-(1.35 KB per portal: 5.27 MB/day at 4,000 portals; 152 KB of `documents`, 128 of `page_validators`, 44
-of `sighting_intervals` are the one-off above), day 3 1.02 KB per portal (3.97 MB/day at 4,000, under the
-5 MB target): readings 540 KB (widget 148, visitor 160, health 132, yields 100 with their indexes),
-document_versions 180, fetches 176 (mostly 404s answered again: /sitemap.xml probes and register pages),
-search index 52, page_validators 28. Requests 39.3 %, extractions 5.5 %, CPU 26.6 % of day 1.
-At 300 portals (20:54-20:59 UTC, load 7.7-9.7): day 2 1.36, day 3 1.04 KB per portal; before the two
-fixes (20:39-20:44 UTC) day 2 2.25 KB per portal.
+re-indexed), the visitor counter copy kept only when it adds something and repeated 404s of discovery
+pages counted instead of stored (migration 0015): day 2 grew 1,288 KB (1.29 KB per portal: 5.03 MB/day
+at 4,000 portals; `documents` 208 KB, `page_validators` 160, `sighting_intervals` 52 of it, against 20,
+40 and 0 on day 3: mostly the one-off above), day 3 0.91 KB per portal (3.55 MB/day at 4,000, under
+the 5 MB target): readings 540 KB (visitor 160, widget 148, health 132, yields 100, with their indexes),
+document_versions 192, search index 64, page_validators 40, fetches 28 (43 rows). Day 2 stored 45 fetch
+rows (540 before the 404 change, 149 of 160 at 300 portals were 404s answered again). Requests
+39.3 %, extractions 5.5 %, CPU 28.8 % of day 1. The same code at 300 portals (21:13-21:18 UTC): day 2
+1.32, day 3 0.89 KB per portal; before the three changes (20:39-20:44 UTC) day 2 2.25 KB per portal.
 
 Measured 2026-11-29 18:44-18:51 UTC, 300 portals, load average 8.2-9.0, with the re-check extracting
 changed bodies and CCHC_SITEMAP_WALK_DAYS 7 (then the default; now opt-in, default 1): requests 35.1 % (2,042 of 5,812), extractions
