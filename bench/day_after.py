@@ -1,6 +1,6 @@
 """A simulated day and the day after it (issue 12): what the incremental crawl saves.
 
-    .venv/bin/python bench/day_after.py [--portals 1000] [--churn 0.03] [--compare-full] [--later-days N]
+    .venv/bin/python bench/day_after.py [--portals 1000] [--churn 0.03] [--days 2] [--compare-full] [--keep DIR]
 
 Generated portals of the five CMS families (`SimNetwork(extra_portals=N)`), whose day 2 changes
 `--churn` of them (a new plan on that share, an edit and a removal on a third as many; the registry
@@ -11,7 +11,27 @@ database, for the cost the incremental crawl replaces.
 
 Prints, per day: requests the servers received (the simulator's count, 304s included, and how many
 were 304), responses Scrapy counted, pages extracted, rows stored in `fetches`, CPU seconds of the
-crawl's process tree, wall time; then day 2 / day 1 for each.
+crawl's process tree, wall time; then day 2 / day 1 for each. Database growth (the SQLite file's pages
+per b-tree, `dbstat`; raw page copies and their metadata counted apart as evidence) by table and, for
+day 2, by b-tree (each index apart).
+
+`--days N` crawls days 3..N incrementally too and prints each one's growth. Day 2 also pays a one-off:
+SQLite stores the integer 1 in no bytes and 2..127 in one, so every row day 2 rewrites from run 1 to
+run 2 (`documents.last_seen_run_id`, `page_validators.run_id`, `sighting_intervals.last_run_id`) grows
+by a byte and splits its full pages; from day 3 a rewritten row keeps its size (the same happens once
+more at run 128, and at 32,768). Day 3 is the steady unchanged day.
+
+Measured 2026-11-29 21:18-21:30 UTC, 1,000 portals, `--days 3`, load average 3.8-9.0 (the shared
+2-core machine), after the record-hash fix (an unchanged attachment is no longer rewritten and
+re-indexed), the visitor counter copy kept only when it adds something and repeated 404s of discovery
+pages counted instead of stored (migration 0015): day 2 grew 1,288 KB (1.29 KB per portal: 5.03 MB/day
+at 4,000 portals; `documents` 208 KB, `page_validators` 160, `sighting_intervals` 52 of it, against 20,
+40 and 0 on day 3: mostly the one-off above), day 3 0.91 KB per portal (3.55 MB/day at 4,000, under
+the 5 MB target): readings 540 KB (visitor 160, widget 148, health 132, yields 100, with their indexes),
+document_versions 192, search index 64, page_validators 40, fetches 28 (43 rows). Day 2 stored 45 fetch
+rows (540 before the 404 change, 149 of 160 at 300 portals were 404s answered again). Requests
+39.3 %, extractions 5.5 %, CPU 28.8 % of day 1. The same code at 300 portals (21:13-21:18 UTC): day 2
+1.32, day 3 0.89 KB per portal; before the three changes (20:39-20:44 UTC) day 2 2.25 KB per portal.
 
 Measured 2026-11-29 20:45-20:50 UTC, 300 portals, default settings (CCHC_SITEMAP_WALK_DAYS 1,
 CCHC_RECHECK_DAYS 7, CCHC_REREAD_DAYS 28), load average 7.6-10.6 on the shared 2-core machine, after
@@ -35,7 +55,7 @@ The same code before it (same minutes, same load): requests 40.4 % (2,347 of 5,8
 extractions 5.9 % (201), CPU 43.4 % (20.3 of 46.7 s), 2.27 KB per portal; the documents fetched by
 discovery on day 2 fell from 659 (1/7 due) to 165 (1/28 due), the re-check spider's from 102 to 0 (on
 the day after a full crawl every document was seen the day before; later, only documents no source
-links are re-checked, each once in 7 days). --later-days 7 (21:00-21:10 UTC, load 4.5-14, 15 changes
+links are re-checked, each once in 7 days). --days 9 (21:00-21:10 UTC, load 4.5-14, 15 changes
 a day): days 3-9 requests 32.8-33.5 %, extractions 1.5-2.0 %, CPU 24.3-33.5 %, 1.11-1.36 KB per
 portal; re-check responses 0 on days 3-7, 2 on day 8, 3 on day 9 (removals of days 2 and 3). Day 2's requests per portal are now robots.txt ~1, home
 1, feeds 1.2, sitemap files 1.2 (daily by default), first listing pages 1.1,
@@ -74,16 +94,22 @@ def children_cpu() -> float:
 EVIDENCE_TABLES = {"blobs", "raw_fetches", "version_evidence", "widget_evidence"}
 
 
-def table_bytes(db: Path) -> dict[str, int]:
-    """Bytes of each table and index of the SQLite file (the `dbstat` virtual table), after a checkpoint."""
+def btree_bytes(db: Path) -> dict[str, int]:
+    """Bytes of each b-tree (table or index) of the SQLite file (the `dbstat` virtual table), after a
+    checkpoint: whole pages, so a b-tree that gained a few rows may show 0 or one page (4 KB)."""
     with sqlite3.connect(db) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        rows = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        return {name: int(size) for name, size in con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")}
+
+
+def table_bytes(db: Path) -> dict[str, int]:
+    """Bytes of each table with its indexes (`btree_bytes` summed by the table an index belongs to)."""
+    with sqlite3.connect(db) as con:
         owner = dict(con.execute("SELECT name, tbl_name FROM sqlite_schema").fetchall())
     out: dict[str, int] = {}
-    for name, size in rows:
+    for name, size in btree_bytes(db).items():
         table = owner.get(name, name)
-        out[table] = out.get(table, 0) + int(size)
+        out[table] = out.get(table, 0) + size
     return out
 
 
@@ -104,6 +130,7 @@ def blob_bytes(db: Path) -> int:
 def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, profile: str | None = None) -> dict[str, Any]:
     """One `cchc crawl` of the network's current day into `db`; its costs."""
     before = table_bytes(db) if db.exists() else {}
+    trees_before = btree_bytes(db) if db.exists() else {}
     blobs_before = blob_bytes(db)
     net.reset_counts()
     cpu0, t0 = children_cpu(), time.monotonic()
@@ -117,6 +144,8 @@ def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, p
     served = net.reset_counts()
     after = table_bytes(db)
     growth = {t: after.get(t, 0) - before.get(t, 0) for t in after}
+    trees_after = btree_bytes(db)
+    trees = {t: trees_after.get(t, 0) - trees_before.get(t, 0) for t in trees_after}
     blobs = blob_bytes(db) - blobs_before
     with sqlite3.connect(db) as con:
         run_id, stats = con.execute("SELECT id, stats FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
@@ -133,7 +162,7 @@ def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, p
         "fetch_rows": fetch_rows, "sightings": sightings, "cpu": cpu, "wall": wall,
         "db_kb": sum(v for t, v in growth.items() if t not in EVIDENCE_TABLES) / 1024,
         "evidence_kb": (sum(v for t, v in growth.items() if t in EVIDENCE_TABLES) + blobs) / 1024,
-        "growth": growth,
+        "growth": growth, "trees": trees,
         "by_spider": {name: {k.removeprefix("cchc/responses/"): int(v) for k, v in s.items()
                              if k.startswith("cchc/responses/")} | {"total": int(s.get("response_received_count", 0))}
                       for name, s in per_spider.items()},
@@ -154,15 +183,14 @@ def main() -> None:
     ap.add_argument("--portals", type=int, default=1000)
     ap.add_argument("--churn", type=float, default=0.03, help="share of portals with a new document on day 2")
     ap.add_argument("--compare-full", action="store_true", help="also crawl day 2 with --full (on a copy)")
-    ap.add_argument("--later-days", type=int, default=0, metavar="N",
-                    help="then crawl days 3..N+2 incrementally too, one line each: the steady state, once the "
-                         "documents no source links fall due for their re-check (day 8 with CCHC_RECHECK_DAYS 7)")
-    ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (to look into it)")
+    ap.add_argument("--days", type=int, default=2, help="crawl days 3..N too (incrementally) and print each one's "
+                    "growth: day 2 alone also pays one-off costs (see the docstring)")
+    ap.add_argument("--keep", metavar="DIR", help="copy both days' database into DIR (day1.sqlite, days.sqlite)")
     ap.add_argument("--profile", metavar="FILE", help="profile day 2's main process with cProfile into FILE "
                     "(read with `python -m pstats FILE`; CPU figures then include the profiler's cost)")
     args = ap.parse_args()
-    if args.later_days < 0:
-        sys.exit("error: --later-days must be 0 or more")
+    if args.days < 2:
+        ap.error("--days must be 2 or more")
 
     from sim.network import SimNetwork
 
@@ -178,6 +206,9 @@ def main() -> None:
         }
         env.pop("CCHC_DB", None)
         day1 = crawl_day(net, db, registry, env)
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(db, Path(args.keep) / "day1.sqlite")
         net.set_day(2)
         changes = [c for c in net.world.changes if c.day == 2 and c.portal_id.startswith("b-")]
         full2 = None
@@ -189,8 +220,8 @@ def main() -> None:
             shutil.copy(db, Path(args.keep) / db.name)
         if args.compare_full:
             full2 = crawl_day(net, Path(tmp) / "full.sqlite", registry, env, "--full")
-        later: list[tuple[int, int, dict[str, Any]]] = []
-        for k in range(3, 3 + args.later_days):
+        later: list[tuple[int, int, dict[str, Any]]] = []  # days 3..N: no longer holding day 2's one-off costs
+        for k in range(3, args.days + 1):
             net.set_day(k)
             n_changes = sum(1 for c in net.world.changes if c.day == k and c.portal_id.startswith("b-"))
             later.append((k, n_changes, crawl_day(net, db, registry, env)))
@@ -214,10 +245,18 @@ def main() -> None:
     per_portal = day2["db_kb"] / max(1, args.portals)
     print(f"DB growth on day 2: {per_portal:.2f} KB/portal -> {per_portal * 4000 / 1024:.2f} MB/day at 4,000 portals "
           f"(scaled from {args.portals}; evidence apart: {day2['evidence_kb'] / max(1, args.portals) * 4000 / 1024:.2f} MB)")
+    for n, _, figures in later:
+        kb = figures["db_kb"] / max(1, args.portals)
+        print(f"DB growth on day {n}: {kb:.2f} KB/portal -> {kb * 4000 / 1024:.2f} MB/day at 4,000 portals "
+              f"(fetch rows {figures['fetch_rows']}, pages extracted {figures['extractions']}, requests {figures['requests']}); "
+              "by b-tree (KB):", ", ".join(f"{t} {v / 1024:.0f}" for t, v in
+                                          sorted(((t, v) for t, v in figures["trees"].items() if v), key=lambda tv: -tv[1])))
     for day, figures in (("day 1", day1), ("day 2", day2)):
         top = sorted(((t, v) for t, v in figures["growth"].items() if v), key=lambda tv: -tv[1])
         top = top if day == "day 2" else top[:8]  # day 2: every table (tables and their indexes together)
         print(f"growth by table, {day} (KB):", ", ".join(f"{t} {v / 1024:.0f}" for t, v in top))
+    trees = sorted(((t, v) for t, v in day2["trees"].items() if v), key=lambda tv: -tv[1])
+    print("growth by b-tree, day 2 (KB; each table and index apart):", ", ".join(f"{t} {v / 1024:.0f}" for t, v in trees))
     print("responses by spider and kind (day 1 -> day 2):")
     for name in day1["by_spider"]:
         answered = sorted(set(day1["by_spider"][name]) | set(day2["by_spider"].get(name, {})))

@@ -254,8 +254,12 @@ def _replace_children(stmts: Statements, session: Session, version_id: int, reco
 def derived_hash(record: Mapping[str, Any], files: list[Mapping[str, Any]]) -> str:
     """Hash of the whole extraction output for a page (record and files' metadata)."""
     # a file's "raw" (fetch metadata of its copy, new each run) and "blob" (where its bytes are) are
-    # evidence, not extraction output
-    kept = [{k: v for k, v in f.items() if k not in ("raw", "blob")} for f in files]
+    # evidence, not extraction output; nor is the download's "status" once the file was got: Scrapy says
+    # "downloaded" the first day and "uptodate" (or "cached") after, for the same bytes (same checksum),
+    # which rewrote and re-indexed every unchanged page with an attachment on its second fetch (issue 12:
+    # about a third of an unchanged day's growth). "failed" stays: a file that could not be got is news.
+    kept = [{k: v for k, v in f.items() if k not in ("raw", "blob") and not (k == "status" and v != "failed")}
+            for f in files]
     # the page's chrome (its visitor counter, a sidebar widget) moves every day: not the document's
     # extraction, so an unchanged document re-fetched is not rewritten nor re-indexed (issue 12)
     own = {k: v for k, v in record.items() if k not in ("visitors", "widget", "widget_issues")}

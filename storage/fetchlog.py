@@ -14,9 +14,15 @@ row: a failure (it changed, or it is news), a document page with a new or change
 fetched in full whose extracted content is unchanged drops its row, `forget_unchanged_page`, as an
 unchanged document confirmed by a 304 or its hash never had one), a fetch of unknown kind.
 
+A discovery page that answered 404 (``HTTP 404``, `GONE`) is news the first time (a row, and its
+``page_validators`` row remembers ``status`` 404) and counted, not stored, while it answers 404 again
+(migration 0015): a portal without a sitemap answers its /sitemap.xml probe 404 every day, which was
+most of an unchanged day's fetch rows. A 200 after the 404, or a 404 after a 200, is a row again.
+
 The count is read back in SQL where a run's fetches are counted (`answered_unchanged`,
-`unchanged_by_portal`): a run's usable answers, its summary's pages and the drift canary's
-"pages fetched" include the unchanged discovery pages, so an unchanged day is not a "fall".
+`unchanged_by_portal`): a run's usable answers (the repeated 404s among its fetches and its most
+frequent error, not its usable answers), its summary's pages and the drift canary's "pages fetched"
+include the unchanged discovery pages, so an unchanged day is not a "fall".
 A run's count is exact until a later run answers the same page (the row is rewritten); the drift
 canary's per-run figures (``portal_yields``) are taken when the run closes, so they keep it.
 """
@@ -42,24 +48,44 @@ DISCOVERY = frozenset({"parse_home", "parse_feed", "parse_sitemap", "parse_robot
 _V = PageValidator.__table__
 
 
+#: the failure of a discovery page counted, not stored, when the page gave it last time too: "not there"
+#: (a portal without a sitemap answers its /sitemap.xml probe so every day), as the spiders report it
+GONE, GONE_ERROR = 404, "HTTP 404"
+
+
 def counted_only(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> bool:
-    """True when the fetch item is an unchanged discovery answer, now counted (no row to store);
-    False when its ``fetches`` row must be stored (module doc)."""
-    if item.get("kind") not in DISCOVERY or text_or_none(item.get("error")):
+    """True when the fetch item is a discovery answer given as before (usable, or `GONE` again), now
+    counted (no row to store); False when its ``fetches`` row must be stored (module doc)."""
+    if item.get("kind") not in DISCOVERY:
         return False
     status = number(item.get("status"), integer=True)
     url = text_or_none(item.get("url"))
-    if status is None or not 200 <= status < 300 or not url:
+    error = text_or_none(item.get("error"))
+    if status is None or not url:
+        return False
+    if 200 <= status < 300 and not error:
+        failure = None
+    elif status == GONE and error == GONE_ERROR:
+        failure = GONE
+    else:
         return False
     conn = session.connection()
-    params = {"_portal": portal_id, "_url": canonical_url(url), "_run": run.id,
-              "_hash": text_or_none(item.get("content_hash"), 64), "_at": parse_instant(item.get("fetched_at"))}
-    known = conn.execute(stmts.cached("fetchlog.find", lambda: select(_V.c.id, _V.c.run_id).where(
+    params = {"_portal": portal_id, "_url": canonical_url(url), "_run": run.id, "_status": failure,
+              "_hash": None if failure else text_or_none(item.get("content_hash"), 64),
+              "_at": parse_instant(item.get("fetched_at"))}
+    known = conn.execute(stmts.cached("fetchlog.find", lambda: select(_V.c.id, _V.c.run_id, _V.c.status).where(
         _V.c.portal_id == bindparam("_portal"), _V.c.url == bindparam("_url"))), params).one_or_none()
     if known is None:
         conn.execute(stmts.cached("fetchlog.insert", lambda: _V.insert().values(
             portal_id=bindparam("_portal"), url=bindparam("_url"), body_sha256=bindparam("_hash"),
-            run_id=bindparam("_run"), fetched_at=bindparam("_at"))), params)
+            run_id=bindparam("_run"), fetched_at=bindparam("_at"), status=bindparam("_status"))), params)
+        return False
+    if known.status != failure:
+        # gone after a usable answer, or back after a 404: news, stored; the row holds the new answer
+        # (no validators: a conditional request needs those of a usable answer)
+        conn.execute(stmts.cached("fetchlog.change", lambda: _V.update().where(_V.c.id == bindparam("_id")).values(
+            run_id=bindparam("_run"), body_sha256=bindparam("_hash"), fetched_at=bindparam("_at"),
+            status=bindparam("_status"), etag=None, last_modified=None)), {**params, "_id": known.id})
         return False
     if known.run_id == run.id:
         # answered twice in this run (two spiders, a resumed run): stored once already if it was new
@@ -89,9 +115,10 @@ def _has_row(conn: Connection, stmts: Statements, run_id: int, url: str) -> bool
 
 
 def unchanged_answers(run_id: int) -> Any:
-    """SELECT (portal_id, url) of the discovery pages run `run_id` answered as before (no fetch row)."""
+    """SELECT (portal_id, url, status) of the discovery pages run `run_id` answered as before (no fetch
+    row): usable ones (status NULL) and `GONE` ones again (status 404)."""
     f = Fetch.__table__
-    return (select(_V.c.portal_id.label("portal_id"), _V.c.url.label("url"))
+    return (select(_V.c.portal_id.label("portal_id"), _V.c.url.label("url"), _V.c.status.label("status"))
             .where(_V.c.run_id == run_id,
                    ~select(f.c.id).where(f.c.run_id == run_id, f.c.url == _V.c.url).exists(),
                    # a document's validators carry the run of its last full answer: not a discovery page
@@ -105,10 +132,12 @@ def _discovery_only() -> Any:
     return ~select(d.c.id).where(d.c.portal_id == _V.c.portal_id, d.c.url == _V.c.url).exists()
 
 
-def answered_unchanged(session: Session, run_id: int) -> int:
-    """How many discovery pages run `run_id` answered as before (usable answers without a row)."""
+def answered_unchanged(session: Session, run_id: int) -> tuple[int, int]:
+    """How many discovery pages run `run_id` answered as before without a row: (usable answers, 404s)."""
     sub = unchanged_answers(run_id).subquery()
-    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+    usable, gone = session.execute(select(func.count(sub.c.url) - func.count(sub.c.status),
+                                          func.count(sub.c.status))).one()
+    return int(usable or 0), int(gone or 0)
 
 
 def unchanged_by_portal(session: Session, run_id: int) -> dict[str, int]:
@@ -119,7 +148,7 @@ def unchanged_by_portal(session: Session, run_id: int) -> dict[str, int]:
     from storage.sightings import SightingInterval, in_run
 
     f = Fetch.__table__
-    answers = unchanged_answers(run_id)
+    answers = unchanged_answers(run_id).with_only_columns(_V.c.portal_id.label("portal_id"), _V.c.url.label("url"))
     seen = (select(Document.portal_id.label("portal_id"), Document.url.label("url"))
             .select_from(SightingInterval).join(Document, Document.id == SightingInterval.document_id)
             .where(in_run(run_id), ~select(f.c.id).where(f.c.run_id == run_id, f.c.url == Document.url).exists()))

@@ -3,7 +3,8 @@
 (``If-None-Match`` / ``If-Modified-Since``) and recognise an unchanged 200 without extracting it.
 
 One row per page (portal + URL), rewritten by each run that got a 200 for it: the latest answer is
-the only one a conditional request needs, so nothing here grows with the number of runs.
+the only one a conditional request needs, so nothing here grows with the number of runs. A discovery
+page's row also remembers a 404 (`PageValidator.status`), so "still not there" adds no fetch row either.
 """
 from __future__ import annotations
 
@@ -32,3 +33,6 @@ class PageValidator(Base):
     body_sha256: Mapped[str | None] = mapped_column(String(64))
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
     fetched_at: Mapped[dt.datetime | None]
+    #: None: the answer above was usable (2xx); 404: a discovery page that was not there, counted
+    #: without a fetch row while it answers 404 again (`storage.fetchlog`, migration 0015)
+    status: Mapped[int | None] = mapped_column(Integer)

@@ -69,6 +69,7 @@ def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id
         "body_sha256": text_or_none(item.get("body_sha256"), 64),
         "run_id": run.id,
         "fetched_at": parse_instant(item.get("fetched_at")),
+        "status": None,  # a usable answer (a 404 the row held is over)
     }, keep_when_null=False)
 
 

@@ -58,15 +58,28 @@ def save_widget(stmts: Statements, session: Session, run: CrawlRun, portal_id: s
 
 def save_visitors(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, url: str | None,
                   fetched_at: dt.datetime | None, visitors: Mapping[str, Any]) -> None:
-    """The run's one visitor-counter reading for the portal (a counter that is not a number is None)."""
-    values: dict[str, Any] = {"url": url, "fetched_at": fetched_at, "values": exports.json_safe(dict(visitors))}
+    """The run's one visitor-counter reading for the portal (a counter that is not a number is None).
+
+    The counter as read (``values``) is kept only when the columns do not already say all of it (a key
+    they lack, a value that is not the column's integer): the extractor's counters are integers under
+    `VISITOR_FIELDS` names, so on most days the copy repeated the columns, about 80 bytes a portal-day
+    (issue 12)."""
+    values: dict[str, Any] = {"url": url, "fetched_at": fetched_at}
     for name in VISITOR_FIELDS:
         try:
             values[name] = number(visitors.get(name), integer=True)
         except ValueError:
             values[name] = None
+    values["values"] = None if said_by_columns(visitors, values) else exports.json_safe(dict(visitors))
     stmts.upsert(session, VisitorReading, {"run_id": run.id, "portal_id": portal_id}, values,
                  keep_when_null=False)
+
+
+def said_by_columns(visitors: Mapping[str, Any], columns: Mapping[str, Any]) -> bool:
+    """Whether the counter as read is exactly its columns: every key a `VISITOR_FIELDS` name, every value
+    None or the very integer stored (not a text like "1.234", a float or a bool, which the copy keeps)."""
+    return all(name in VISITOR_FIELDS and (value is None or (type(value) is int and columns.get(name) == value))
+               for name, value in visitors.items())
 
 
 def save_health(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:

@@ -136,12 +136,15 @@ def answered_fetches(session: Session, run_id: int) -> tuple[int, int, str | Non
         Fetch.run_id == run_id, Fetch.status >= 200, Fetch.status < 400, Fetch.error.is_(None))) or 0
     usable += session.scalar(select(func.count()).select_from(PortalHealth).where(
         PortalHealth.run_id == run_id, PortalHealth.reachable.is_(True))) or 0
-    unchanged = fetchlog.answered_unchanged(session, run_id)  # answered as before: counted, no row
-    total, usable = total + unchanged, usable + unchanged
-    common = session.execute(
+    unchanged, gone = fetchlog.answered_unchanged(session, run_id)  # answered as before: counted, no row
+    total, usable = total + unchanged + gone, usable + unchanged
+    errors = dict(session.execute(
         select(Fetch.error, func.count().label("n")).where(Fetch.run_id == run_id, Fetch.error.is_not(None))
-        .group_by(Fetch.error).order_by(func.count().desc(), Fetch.error).limit(1)).first()
-    return int(total), int(usable), (common[0] if common else None)
+        .group_by(Fetch.error)).all())
+    if gone:  # the 404s answered again are fetches that failed as their rows did
+        errors[fetchlog.GONE_ERROR] = errors.get(fetchlog.GONE_ERROR, 0) + gone
+    common = min(errors.items(), key=lambda e: (-e[1], e[0]))[0] if errors else None
+    return int(total), int(usable), common
 
 
 def summary(session: Session, run_id: int, where: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from storage.sightings import SightingInterval, in_run
 
 A = "https://tuyenquang.gov.vn/portal/Pages/2022-4-27/ke-hoach-tuyen-truyen-cchc-123.aspx"
 LISTING = "https://tuyenquang.gov.vn/portal/Pages/cai-cach-hanh-chinh.aspx"
+SITEMAP = "https://tuyenquang.gov.vn/sitemap.xml"
 TEXT = "Kế hoạch tuyên truyền cải cách hành chính năm 2022 của Đảng ủy xã Ngọc Liên. " * 5
 
 
@@ -73,6 +74,31 @@ def test_unchanged_discovery_page_adds_no_fetch_row_and_is_counted(store: Store)
     assert store.answered_fetches(r3)[:2] == (1, 0)
     assert store.run_summary(r2)["totals"]["pages"] == 1
     assert yields[r1] == yields[r2] == 1
+
+
+def test_discovery_page_gone_again_adds_no_fetch_row_and_is_counted(store: Store) -> None:
+    """A 404 of a discovery page (a portal without /sitemap.xml) is news once, then counted while it
+    stays 404; a 200 after it, and a 404 after that, are rows again (migration 0015)."""
+    store.sync_portals(REGISTRY_ROWS)
+    probe = {**fetch(SITEMAP, status=404, error="HTTP 404", content_hash="notfound"), "kind": "parse_sitemap"}
+    back = {**fetch(SITEMAP, content_hash="s1"), "kind": "parse_sitemap"}
+    other = {**fetch(SITEMAP, status=410, error="HTTP 410"), "kind": "parse_sitemap"}  # another failure: a row
+    runs, answered, pages = [], [], []
+    for day, item in enumerate((probe, probe, probe, back, back, probe, other, other), 1):
+        runs.append(run_with(store, day, [item]))
+        # read as each run closes: a run's count holds until a later run answers the page (module doc)
+        answered.append(store.answered_fetches(runs[-1]))
+        pages.append(store.run_summary(runs[-1])["totals"]["pages"])
+    with store.engine.connect() as conn:
+        rows = [conn.execute(select(func.count()).select_from(Fetch).where(Fetch.run_id == r)).scalar_one()
+                for r in runs]
+        yields = dict(conn.execute(select(PortalYield.run_id, PortalYield.pages_fetched)
+                                   .where(PortalYield.portal_id == TQ)).all())
+    assert rows == [1, 0, 0, 1, 0, 1, 1, 1]
+    # counted where a run's fetches are counted, as the rows were: a fetch, not a usable one, its error
+    assert answered == [(1, 0, "HTTP 404")] * 3 + [(1, 1, None)] * 2 + [(1, 0, "HTTP 404")] + [(1, 0, "HTTP 410")] * 2
+    assert pages == [1] * 8
+    assert [yields[r] for r in runs] == [1] * 8
 
 
 def test_known_pages_file_says_which_portals_an_earlier_run_crawled(store: Store, tmp_path) -> None:

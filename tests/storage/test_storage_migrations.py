@@ -231,3 +231,32 @@ def test_generated_migrations_use_plain_types() -> None:
     assert migrate.render_item("type", JSONType, ctx).startswith("sa.JSON(none_as_null=True).with_variant(")
     assert ctx.imports == {"from sqlalchemy.dialects import postgresql"}
     assert migrate.render_item("column", UTCDateTime(), ctx) is False
+
+
+def test_0015_repeated_failures_upgrade_keeps_validators_and_downgrade_drops_the_404s(db_url: str) -> None:
+    """0015 adds ``page_validators.status`` (NULL: the usable answers every row held before); going back
+    deletes the rows holding a 404, which the older code would read as usable answers."""
+    from alembic import command
+
+    _create_at_first_revision_with_data(db_url)
+    engine = write_engine(build_engine(resolve_url(db_url)))
+    try:
+        migrate.upgrade(engine, db_url, "0014")
+        rows = [{"id": i, "portal_id": "p-tuyenquang", "url": f"https://tuyenquang.gov.vn/{name}", "run_id": 1,
+                 "body_sha256": "s"} for i, name in ((1, "rss"), (2, "sitemap.xml"))]
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO page_validators (id, portal_id, url, run_id, body_sha256) "
+                              "VALUES (:id, :portal_id, :url, :run_id, :body_sha256)"), rows)
+        assert migrate.upgrade(engine, db_url, "0015")[1] == ("0015",)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT id, status FROM page_validators ORDER BY id")).all() == [(1, None), (2, None)]
+            conn.execute(text("UPDATE page_validators SET status = 404, body_sha256 = NULL WHERE id = 2"))
+        with engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0014")
+        with engine.connect() as conn:
+            assert migrate.current_revisions(conn) == ("0014",)
+            assert conn.execute(text("SELECT id, url FROM page_validators")).all() == [(1, "https://tuyenquang.gov.vn/rss")]
+            assert "status" not in {c["name"] for c in inspect(conn).get_columns("page_validators")}
+        assert migrate.upgrade(engine, db_url, "head")[1] == (migrate.head_revision(),)
+    finally:
+        engine.dispose()

@@ -163,6 +163,34 @@ def test_new_version_only_when_text_or_attachments_change(store: Store) -> None:
     assert document_row(store, A)["version"] == 3
 
 
+def test_unchanged_attachment_fetched_again_rewrites_nothing(store: Store) -> None:
+    """Scrapy reports a file it already holds as "uptodate" (first day: "downloaded"): the same bytes,
+    so the version, its attachments and their search entries stay the rows they were (issue 12)."""
+    from storage import search_index
+
+    store.sync_portals(REGISTRY_ROWS)
+    text = "Kế hoạch tuyên truyền cải cách hành chính năm 2022"
+    first = page(A, text, checksums=("c1",))
+    first["files"][0]["status"] = "downloaded"
+    one_run(store, [first], DAY1)
+
+    def rows() -> tuple:
+        with store.engine.connect() as conn:
+            return (conn.execute(select(DocumentVersion.id, DocumentVersion.record_hash)).all(),
+                    conn.execute(select(Attachment.id)).all(),
+                    conn.execute(select(search_index.entries.c.id).order_by(search_index.entries.c.id)).all())
+
+    before = rows()
+    again = page(A, text, checksums=("c1",))
+    again["files"][0]["status"] = "uptodate"
+    one_run(store, [again], DAY2)
+    assert rows() == before and len(before[2]) == 2  # the version's entry and the attachment's
+    failed = page(A, text, checksums=("c1",))
+    failed["files"][0].update(status="failed", path=None, checksum=None, error="timeout")
+    one_run(store, [failed], DAY3)  # a file that could not be got is a change of the extraction output
+    assert rows()[0] != before[0]
+
+
 def test_first_and_last_seen_across_three_runs(store: Store) -> None:
     store.sync_portals(REGISTRY_ROWS)
     r1 = one_run(store, [page(A, "a"), page(B, "b")], DAY1)
@@ -218,6 +246,21 @@ def test_one_widget_reading_per_portal_per_run(store: Store) -> None:
     # Our own read time is kept apart, normalised to UTC (06:30 +07:00 -> 23:30 UTC the day before).
     assert rows[0][6] == dt.datetime(2022, 8, 11, 23, 30, tzinfo=dt.UTC)
     assert [tuple(v) for v in visitors] == [(r1, 1234)]
+
+
+def test_visitor_counter_as_read_is_kept_only_when_the_columns_do_not_say_it(store: Store) -> None:
+    """Integers under the column names are the columns: no copy (issue 12); a text like "24,103" or a
+    key the columns lack keeps the counter as read beside them."""
+    store.sync_portals(REGISTRY_ROWS)
+    plain = {"online": 38, "today": 79, "week": None, "month": None, "total": 24103}
+    one_run(store, [widget(NL, visitors=plain)], DAY1)
+    one_run(store, [widget(NL, visitors={"online": 38, "today": 79, "total": "24,103"})], DAY2)
+    one_run(store, [widget(NL, visitors={"online": 38, "guests": 7})], DAY3)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(VisitorReading.online, VisitorReading.total, VisitorReading.values)
+                            .order_by(VisitorReading.run_id)).all()
+    assert [tuple(r) for r in rows] == [(38, 24103, None), (38, 24103, {"online": 38, "today": 79, "total": "24,103"}),
+                                        (38, None, {"online": 38, "guests": 7})]
 
 
 def test_widget_item_without_widget_keeps_the_reading_and_stores_visitors(store: Store) -> None:
