@@ -73,6 +73,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = _env_int("CCHC_RETRY_TIMES", 2)
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = _env_int("CCHC_DOWNLOAD_TIMEOUT", 30)
+# a host that did not answer this many requests in a row (timeouts, refused connections, retries
+# included) is retired for the rest of the run: its other requests fail at once (crawler/breaker.py).
+# 0: off
+CCHC_HOST_FAILURES = _env_int("CCHC_HOST_FAILURES", 3)
 
 # Size caps on every download (pages and attachments).
 DOWNLOAD_MAXSIZE = _env_int("CCHC_MAX_BYTES", 25 * 1024 * 1024)
@@ -136,6 +140,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.GuardedRedirectMiddleware": 600,
     # below HttpCompression (590): its process_response sees the decompressed body it hashes
     "crawler.conditional.ConditionalRequestMiddleware": 560,
+    # a host that stopped answering is retired for the run; before retry (550) on the exception path
+    "crawler.breaker.HostBreakerMiddleware": 555,
     # one robots.txt per host per crawl, shared by the spiders of the run (crawler/robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
