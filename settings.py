@@ -140,13 +140,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.GuardedRedirectMiddleware": 600,
     # below HttpCompression (590): its process_response sees the decompressed body it hashes
     "crawler.conditional.ConditionalRequestMiddleware": 560,
-    # a host that stopped answering is retired for the run; before retry (550) on the exception path
-    "crawler.breaker.HostBreakerMiddleware": 555,
     # one robots.txt per host per crawl, shared by the spiders of the run (crawler/robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
     # home pages and robots.txt fetched once per run for every spider (crawler/shared.py)
     "crawler.shared.SharedFetchMiddleware": 650,
+    # a host that stopped answering is retired for the run: checked last before the network (after a
+    # shared fetch's wait), its exception hook before retry's (550)
+    "crawler.breaker.HostBreakerMiddleware": 660,
 }
 
 # Incremental crawl (issue 12, crawler/incremental.py): conditional requests, listings that stop at

@@ -10,9 +10,10 @@ retire such a host (Nutch's ``fetcher.max.exceptions.per.queue``, Heritrix's hos
 How: `HostBreakerMiddleware` (a downloader middleware) counts, per host and for the whole run (one
 `HostBreaker` per ``CCHC_RUN_ID`` in the process, shared by every spider of the run as the run's
 `HostLimiter` is), consecutive failures that mean "the host did not answer": download timeouts and
-connection failures (refused, TCP timeout), a retry's own failure included. Any answer from the host
-(any HTTP status) resets the count. After ``CCHC_HOST_FAILURES`` in a row (default 3, so one request
-and its two retries; 0 turns the breaker off) the host's remaining requests of the run fail at once,
+connection failures (refused, TCP timeout), a retry's own failure included, for at least two URLs (a
+single page or file too slow for the timeout, retried, does not retire a host that answers otherwise).
+Any answer from the host (any HTTP status) resets the count. After ``CCHC_HOST_FAILURES`` in a row (default 3, so one request
+and its two retries, then one more URL; 0 turns the breaker off) the host's remaining requests of the run fail at once,
 with no network: `HostSkippedError`, recorded by the spiders' errbacks as a fetch error like the
 timeout itself. `crawler.failures.failure_reason` names it under the last real failure's kind
 (``"DownloadTimeoutError: skipped: sonla.gov.vn did not answer 3 requests in a row (last: Getting …
@@ -20,9 +21,10 @@ took longer than 30.0 seconds.)"``), so health, reports and the drift canary rea
 out / down exactly as before. Once the breaker is open, failures of requests still in flight are not
 retried (``dont_retry``).
 
-Placed at 555: its ``process_exception`` runs before RetryMiddleware's (550), and its
-``process_request`` before SharedFetchMiddleware's (650), so a spider waiting for another's home page
-of a retired host does not wait at all. DNS failures are not counted: they are quick, and the host
+Placed at 660, the last check before the network: its ``process_request`` runs after
+SharedFetchMiddleware's (650), so the spiders that waited there for another spider's home page or
+robots.txt of a host retired meanwhile do not then send it themselves; its ``process_exception`` runs
+before RetryMiddleware's (550). DNS failures are not counted: they are quick, and the host
 guard (crawler/middlewares.py) names refused resolutions itself.
 
 Scope: one process. Workers sharing a run through Redis (crawler/workers.py) each keep their own
@@ -30,7 +32,7 @@ breaker; a dead host then costs K failures per worker that meets it, still bound
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from scrapy import Request
@@ -59,6 +61,7 @@ class HostSkippedError(Exception):
 @dataclass
 class _HostState:
     failures: int = 0
+    urls: set[str] = field(default_factory=set)  # the URLs that failed in this streak (at most 2 kept)
     last_kind: str = ""
     last_message: str = ""
 
@@ -71,19 +74,23 @@ class HostBreaker:
         self._hosts: dict[str, _HostState] = {}
 
     def is_open(self, host: str) -> bool:
-        """Whether `host` is retired: it did not answer `threshold` requests in a row."""
+        """Whether `host` is retired: it did not answer `threshold` requests in a row, and not all
+        of them for one URL (one page or file too slow for the timeout, retried, is that URL's
+        problem, not the host's)."""
         state = self._hosts.get(host)
-        return state is not None and state.failures >= self.threshold
+        return state is not None and state.failures >= self.threshold and len(state.urls) > 1
 
     def answered(self, host: str) -> None:
         self._hosts.pop(host, None)
 
-    def failed(self, host: str, exception: BaseException) -> bool:
-        """Count one unanswered request; True when the breaker is (now) open for `host`."""
+    def failed(self, host: str, url: str, exception: BaseException) -> bool:
+        """Count one unanswered request for `url`; True when the breaker is (now) open for `host`."""
         state = self._hosts.setdefault(host, _HostState())
         state.failures += 1
+        if len(state.urls) < 2:
+            state.urls.add(url)
         state.last_kind, state.last_message = type(exception).__name__, str(exception)
-        return state.failures >= self.threshold
+        return self.is_open(host)
 
     def skipped(self, host: str) -> HostSkippedError:
         state = self._hosts[host]
@@ -130,7 +137,7 @@ class HostBreakerMiddleware:
             return None
         host = self._host(request)
         was_open = self.breaker.is_open(host)
-        if self.breaker.failed(host, exception):
+        if self.breaker.failed(host, request.url, exception):
             if not was_open:
                 self.stats.inc_value("cchc/breaker/opened")
             request.meta["dont_retry"] = True  # the host is retired: a retry would only wait again
