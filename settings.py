@@ -75,6 +75,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = _env_int("CCHC_RETRY_TIMES", 2)
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = _env_int("CCHC_DOWNLOAD_TIMEOUT", 30)
+# a host that did not answer this many requests in a row (timeouts, refused connections, retries
+# included) is retired for the rest of the run: its other requests fail at once (crawler/breaker.py).
+# 0: off
+CCHC_HOST_FAILURES = _env_int("CCHC_HOST_FAILURES", 3)
 
 # Size caps on every download (pages and attachments).
 DOWNLOAD_MAXSIZE = _env_int("CCHC_MAX_BYTES", 25 * 1024 * 1024)
@@ -143,6 +147,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
     # home pages and robots.txt fetched once per run for every spider (crawler/shared.py)
     "crawler.shared.SharedFetchMiddleware": 650,
+    # a host that stopped answering is retired for the run: checked last before the network (after a
+    # shared fetch's wait), its exception hook before retry's (550)
+    "crawler.breaker.HostBreakerMiddleware": 660,
 }
 
 # Incremental crawl (issue 12, crawler/incremental.py; defaults in core/periods.py): conditional

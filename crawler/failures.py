@@ -15,5 +15,13 @@ def failure_kind(failure: Failure) -> str:
 
 
 def failure_reason(failure: Failure) -> str:
-    """``"<ExceptionClass>: <message>"``, cut to the 500 characters an error column keeps."""
+    """``"<ExceptionClass>: <message>"``, cut to the 500 characters an error column keeps.
+
+    A request the run's host breaker did not send (crawler/breaker.py) is named under the kind of the
+    host's last real failure (``DownloadTimeoutError: skipped: …``), so health and reports read the
+    portal as timed out or down exactly as they read the failures that retired the host."""
+    from crawler.breaker import HostSkippedError
+
+    if isinstance(failure.value, HostSkippedError):
+        return f"{failure.value.last_kind}: {failure.getErrorMessage()}"[:500]
     return f"{failure_kind(failure)}: {failure.getErrorMessage()}"[:500]
