@@ -33,37 +33,32 @@ rows (540 before the 404 change, 149 of 160 at 300 portals were 404s answered ag
 39.3 %, extractions 5.5 %, CPU 28.8 % of day 1. The same code at 300 portals (21:13-21:18 UTC): day 2
 1.32, day 3 0.89 KB per portal; before the three changes (20:39-20:44 UTC) day 2 2.25 KB per portal.
 
-Measured 2026-11-29 20:45-20:50 UTC, 300 portals, default settings (CCHC_SITEMAP_WALK_DAYS 1,
-CCHC_RECHECK_DAYS 7, CCHC_REREAD_DAYS 28), load average 7.6-10.6 on the shared 2-core machine, after
-the re-check by link (a linked document is seen through its link and re-read one day in 28; the
-re-check fetches only documents no run saw for 7 days):
+Measured 2026-11-29 21:27-21:34 UTC, 300 portals, default settings (CCHC_SITEMAP_WALK_DAYS 7,
+CCHC_RECHECK_DAYS 7, CCHC_REREAD_DAYS 28), load average 8.1-10.4 on the shared 2-core machine, with
+sitemaps weekly by default (read on another day only when the home page links none of the portal's
+pages):
 
                                     day 1      day 2  day2/day1
-    requests served (304s incl.)   5812.0     1923.0      33.1%
+    requests served (304s incl.)   5814.0     1618.0      27.8%
       of which 304                    0.0       57.0
-    responses (Scrapy)             6454.0     2565.0      39.7%
-    pages extracted                3402.0       51.0       1.5%
-    fetch rows stored              5146.0      160.0       3.1%
+    responses (Scrapy)             6456.0     2417.0      37.4%
+    pages extracted                3402.0       50.0       1.5%
+    fetch rows stored              5146.0       63.0       1.2%
     documents seen (sightings)     3402.0     3373.0      99.1%
-    CPU seconds (crawl tree)         56.1       18.0      32.1%
-    wall seconds                    174.1       57.8      33.2%
-    DB growth on day 2: 1.60 KB/portal -> 6.25 MB/day at 4,000 portals (raw copies apart: 8.34 MB)
+    CPU seconds (crawl tree)         53.0       17.7      33.4%
+    wall seconds                    134.3       32.1      23.9%
+    DB growth on day 2: 1.49 KB/portal -> 5.83 MB/day at 4,000 portals
 
-With CCHC_SITEMAP_WALK_DAYS=7 (opt-in), same code and load: requests 27.8 % (1,618 of 5,814),
-extractions 1.5 % (50), CPU 31.9 % (15.9 of 49.8 s), 1.40 KB per portal.
-The same code before it (same minutes, same load): requests 40.4 % (2,347 of 5,814; 232 304s),
-extractions 5.9 % (201), CPU 43.4 % (20.3 of 46.7 s), 2.27 KB per portal; the documents fetched by
-discovery on day 2 fell from 659 (1/7 due) to 165 (1/28 due), the re-check spider's from 102 to 0 (on
-the day after a full crawl every document was seen the day before; later, only documents no source
-links are re-checked, each once in 7 days). --days 9 (21:00-21:10 UTC, load 4.5-14, 15 changes
-a day): days 3-9 requests 32.8-33.5 %, extractions 1.5-2.0 %, CPU 24.3-33.5 %, 1.11-1.36 KB per
-portal; re-check responses 0 on days 3-7, 2 on day 8, 3 on day 9 (removals of days 2 and 3). Day 2's requests per portal are now robots.txt ~1, home
-1, feeds 1.2, sitemap files 1.2 (daily by default), first listing pages 1.1,
-registers 0.55, known documents ~0.55 (re-reads 1/28 and sitemap lastmods) and the changes: the
-discovery sources alone exceed 20 % of day 1 on the simulator's small portals (README).
+Right after it, CCHC_SITEMAP_WALK_DAYS=1 (daily, the former default): requests 33.1 % (1,923 of
+5,812), extractions 1.5 % (51), CPU 30.8 % (18.2 of 59.0 s), 1.60 KB per portal. Run two benches one
+after the other: side by side (21:18-21:25) they disturbed each other (one gave 40.4 %, 102 re-checks).
+Day 2's requests per portal: robots.txt ~1, home 1, feeds 1.2, first listing pages 1.1, registers
+0.55, sitemap files 0.19 (weekly), documents ~0.55 (new, edited, re-reads 1/28): the daily discovery
+sources alone exceed 20 % of day 1 on the simulator's small portals (README).
 Earlier rounds (2026-11-29, 60-1,000 portals): --full day 2 92 % requests / 97-108 % CPU; first
-incremental 40.0 % / 45.5 %; sitemap rotation (opt-in 7) 34.1-35.1 % requests, 32.7-36.2 % CPU,
-5.4-5.9 % extractions, 2.08-2.11 KB per portal.
+incremental 40.0 % / 45.5 %; re-check by link with daily sitemaps 33.1 % requests, 1.5 % extractions,
+32.1 % CPU, 1.60 KB per portal; its --days 9: days 3-9 32.8-33.5 % requests, 1.5-2.0 %
+extractions, 24.3-33.5 % CPU, re-check responses 0 on days 3-7, 2 on day 8, 3 on day 9.
 """
 from __future__ import annotations
 

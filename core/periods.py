@@ -7,12 +7,14 @@ so a run built without the project's settings (a test's `Policy(...)`) behaves a
 - ``REREAD_DAYS`` (CCHC_REREAD_DAYS): a document still linked is fetched (conditionally) one day in
   this many anyway, spread by a hash of its URL, for an edit that nothing signals.
 - ``FULL_WALK_DAYS`` (CCHC_FULL_WALK_DAYS): listings and registers walked to their bound.
-- ``SITEMAP_WALK_DAYS`` (CCHC_SITEMAP_WALK_DAYS): sitemaps read. 1 (daily): with 7 the drift
-  canary misses a template change on a portal's non-walk day (tests/crawler/test_template_change.py).
+- ``SITEMAP_WALK_DAYS`` (CCHC_SITEMAP_WALK_DAYS): sitemaps read, weekly (the costliest discovery
+  source; the daily feeds and first listing pages find what is new). On another day they are read
+  when the portal's home page links none of its pages (`crawler.spiders.sitemaps`), so the drift
+  canary still sees a redesign on its day (tests/crawler/test_template_change.py).
 """
 from __future__ import annotations
 
 RECHECK_DAYS = 7
 REREAD_DAYS = 28
 FULL_WALK_DAYS = 7
-SITEMAP_WALK_DAYS = 1
+SITEMAP_WALK_DAYS = 7

@@ -16,9 +16,10 @@ spider of a run, and every run of a day, agrees.
   the portal's *full-walk* day, one in every ``CCHC_FULL_WALK_DAYS`` (default 7), also spread by hash.
 - A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
   everything it ever published, the costliest discovery source) are read only on its sitemap-walk
-  day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 1, daily; 7 rotates them over the week), chosen by the same
+  day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 7, rotated over the week), chosen by the same
   hash of the portal id as its full-walk day, and on every run until a run before it found documents
-  of the portal (its first crawl, resumed or not, is full by nature). The newest-first sources (feeds, first listing page,
+  of the portal (its first crawl, resumed or not, is full by nature); the sitemaps spider also reads
+  them on a day the portal's home page links none of its pages (`SitemapsSpider.parse_home`). The newest-first sources (feeds, first listing page,
   first register page) are read every day, so a new document is still found the same day.
 - ``CCHC_FULL_CRAWL`` (``cchc crawl --full``) switches all of this off: every page fetched in full,
   no conditional header, every listing walked to its bound, every known document re-checked.

@@ -17,7 +17,8 @@ like any other fault, and the crawl goes on; so is a sitemap URL that answers so
 page, a soft 404 with status 200, a feed): "not a sitemap: text/html page".
 
 Incremental crawl (issue 12): a portal's sitemaps are read on its sitemap-walk day only, one day in
-every `CCHC_SITEMAP_WALK_DAYS` (`crawler.incremental.Policy.read_sitemaps`); every day with `--full`.
+every `CCHC_SITEMAP_WALK_DAYS` (`crawler.incremental.Policy.read_sitemaps`); every day with `--full`;
+and on any day when the portal's home page (read daily, shared) links none of its own pages.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
 
 from core.clock import observed_on
 from core.vntext import fold
@@ -92,11 +94,41 @@ class SitemapsSpider(PortalSpider):
 
     def start_portal(self, portal: Portal):
         if not self.policy.read_sitemaps(portal.id):
-            # not its sitemap-walk day (crawler.incremental): the daily sources find what is new
-            self.crawler.stats.inc_value("cchc/incremental/sitemaps_not_due")
-            return iter(())
+            # not its sitemap-walk day (crawler.incremental): the daily sources find what is new, unless
+            # the home page they all start from links nothing (parse_home); the home page is a shared
+            # request (crawler.shared), so asking for it costs no download of its own
+            home = self.req(portal.base_url, portal, self.parse_home, is_home=True)
+            return iter((home.replace(errback=self.home_failed),))
+        return self.walk(portal)
+
+    def walk(self, portal: Portal) -> Iterator[Any]:
         return self.registry_or_discover(portal, portal.sitemaps, self.parse_sitemap,
                                          self.req(urljoin(portal.base_url, "/robots.txt"), portal, self.parse_robots))
+
+    def home_failed(self, failure: Failure) -> None:
+        """The home page asked for on a non-walk day did not answer: the spiders that read it daily
+        record the failure (fetch row, health row); this one only does not read the sitemaps."""
+        self.crawler.stats.inc_value("cchc/incremental/sitemaps_not_due")
+
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        """On a day that is not the portal's sitemap-walk day: read its sitemaps anyway when its home
+        page answered 200 but links none of the portal's own pages (a client-rendered shell after a
+        redesign, a maintenance page). Feeds, listings and registers are found from the home page, so
+        the daily sources found nothing that day; the sitemaps are then the only way to the portal's
+        new documents, and reading them (a redesign regenerates them) is what lets the drift canary
+        see the portal's pages fall on the day it changed, as on a walk day
+        (tests/crawler/test_template_change.py). The home page itself is recorded by the other spiders."""
+        portal = self.portal_of(response)
+        if self.problem(response) or not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("cchc/incremental/sitemaps_not_due")
+            return
+        own = self.same_site(portal)
+        if any(own(response.urljoin(href)) for href in response.css("a::attr(href)").getall()):
+            self.crawler.stats.inc_value("cchc/incremental/sitemaps_not_due")
+            return
+        self.crawler.stats.inc_value("cchc/incremental/sitemaps_home_without_links")
+        self.logger.info("portal %s: home page links none of its pages; sitemaps read today", portal.id)
+        yield from self.walk(portal)
 
     def sitemap_request(self, url: str, portal: Portal, depth: int) -> Iterator[Any]:
         """A request for one more sitemap document of `portal`, unless a bound is reached: then the

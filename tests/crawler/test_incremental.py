@@ -68,8 +68,8 @@ def days(tmp_path_factory):
 
         def run(db, *args: str) -> dict[str, int]:
             net.reset_counts()
-            # sitemaps rotated over the week (CCHC_SITEMAP_WALK_DAYS 7, opt-in: set here)
-            crawl.run(db, "--registry", str(registry), *args, env={"CCHC_SITEMAP_WALK_DAYS": "7"})
+            # sitemaps rotated over the week (CCHC_SITEMAP_WALK_DAYS 7, the default)
+            crawl.run(db, "--registry", str(registry), *args)
             return net.reset_counts()
 
         served[1] = run(inc)

@@ -134,11 +134,10 @@ def test_sitemaps_are_read_on_the_walk_day_of_a_known_portal_and_always_for_a_ne
     rows = [{"p": "p-a", "u": f"https://a.gov.vn/x/{i}", "h": None, "d": None} for i in range(3)]
     day0 = dt.date(2026, 3, 2)
     week = [day0 + dt.timedelta(days=k) for k in range(7)]
-    daily = _policy(tmp_path, rows)
-    # the default, as settings.py's CCHC_SITEMAP_WALK_DAYS (both from core/periods.py): daily
-    assert daily.sitemap_days == SITEMAP_WALK_DAYS == settings.CCHC_SITEMAP_WALK_DAYS == 1
-    assert daily.recheck_days == settings.CCHC_RECHECK_DAYS and daily.reread_days == settings.CCHC_REREAD_DAYS
-    policy = dataclasses.replace(daily, sitemap_days=7)  # opt-in weekly rotation
+    policy = _policy(tmp_path, rows)
+    # the default, as settings.py's CCHC_SITEMAP_WALK_DAYS (both from core/periods.py): weekly
+    assert policy.sitemap_days == SITEMAP_WALK_DAYS == settings.CCHC_SITEMAP_WALK_DAYS == 7
+    assert policy.recheck_days == settings.CCHC_RECHECK_DAYS and policy.reread_days == settings.CCHC_REREAD_DAYS
     read = [d for d in week if dataclasses.replace(policy, day=d).read_sitemaps("p-a")]
     assert read == [d for d in week if full_walk_day("p-a", d)] and len(read) == 1  # once a week
     # a portal the known-pages file has no document of is read every day (its first crawl is full)

@@ -128,8 +128,9 @@ def test_parse_sitemap_on_http_404_records_the_status(spider: SitemapsSpider) ->
 def test_sitemaps_of_a_known_portal_are_read_on_its_walk_day_only(make_spider: Callable[..., Any], tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Incremental crawl: a portal whose documents are known gets no sitemap request on the other six
-    days of its week (the daily feeds and first listing pages find what is new); `--full`, a period
-    of 1 and a portal with no known document read them every day."""
+    days of its week (the daily feeds and first listing pages find what is new), only the shared home
+    page (`parse_home` reads them when it links nothing); `--full`, a period of 1 and a portal with no
+    known document read them every day."""
     import datetime as dt
 
     from crawler.incremental import KnownPages, full_walk_day
@@ -147,9 +148,29 @@ def test_sitemaps_of_a_known_portal_are_read_on_its_walk_day_only(make_spider: C
                                                   **settings})
         return [r.url for p in s.portals.values() for r in s.start_portal(p)]
 
-    assert [d for d in week if starts(d)] == [walk]
+    home = "https://phutho.gov.vn/"
+    assert [d for d in week if starts(d) != [home]] == [walk]
     assert starts(walk) == [robots]
     other = walk + dt.timedelta(days=1)
     assert starts(other, CCHC_FULL_CRAWL=True) == [robots]
     assert starts(other, CCHC_SITEMAP_WALK_DAYS=1) == [robots]
     assert starts(other, "p-cantho") == ["https://cantho.gov.vn/robots.txt"]  # nothing known of it yet
+
+
+def test_parse_home_on_a_non_walk_day_reads_the_sitemaps_only_when_the_home_page_links_nothing(
+        spider: SitemapsSpider) -> None:
+    """The daily sources are all found from the home page: one that answers 200 but links none of the
+    portal's pages (the client-rendered shell of a redesign, sim/redesign.py) leaves the sitemaps as
+    the only way to the portal's documents that day, so they are read; an ordinary home page, a
+    failed one or a WAF page reads nothing more."""
+    from sim.network import SimNetwork
+    from sim.redesign import shell_page
+
+    home = {**META, "is_home": True}
+    assert list(spider.parse_home(file_response("news_home", "https://phutho.gov.vn/", meta=home))) == []
+    assert list(spider.parse_home(file_response("news_gone", "https://phutho.gov.vn/", meta=home))) == []
+    shell = file_response("news_home", "https://phutho.gov.vn/", meta=home)
+    shell = shell.replace(body=shell_page(SimNetwork(day=1).world.portals["p-tayninh"], "/"))
+    assert [r.url for r in requests(list(spider.parse_home(shell)))] == ["https://phutho.gov.vn/robots.txt"]
+    waf = shell.replace(body=b"<html><body>Request Rejected. The requested URL was rejected.</body></html>")
+    assert spider.problem(waf) is not None and list(spider.parse_home(waf)) == []
