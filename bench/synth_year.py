@@ -13,7 +13,21 @@ large transactions; everything that is "one row per portal per run" (health, wid
 rows, sightings) is written by one ``INSERT ... SELECT`` per run computed by the database from a
 temporary per-portal parameter table, so Python never iterates over run x portal rows; portal_yields
 are written by the project's own ``storage.health.record_yields`` (what ``Store.finish_run`` calls),
-and the search index by ``storage.search_index.refresh`` (what every crawl calls).
+and the search index by ``storage.search_index.refresh`` (what every crawl calls). The load itself runs
+without durability (`bench_engine`: SQLite ``journal_mode=OFF``/``synchronous=OFF``, PostgreSQL
+``synchronous_commit=off``; fine for a bench database, which is deleted if the load fails) and the
+run-row tables' non-unique indexes are built after the last run (`drop_secondary_indexes`).
+
+Measured 29/11/2026 on the shared 2-CPU machine, niced, load average 8-14 (the process got ~30 % of a
+CPU): 15,000 portals x 365 days with ``--yields-days 60`` on SQLite in 1,859 s wall: documents
+(475,312 documents, 963,331 versions, 247,577 citations) 426 s, run rows (24.9 M) 63 s, sightings 20 s,
+portal_yields (60 runs x 15,000) 1,040 s, deferred indexes 51 s, search index 203 s, ANALYZE 5 s; 12.5 GB
+(2,287 bytes per portal-day). portal_yields is most of it: `storage.health.record_yields` reads every
+live version's text (``length(text)``) each run, ~17 s a run at this size. 2,000 x 90: SQLite 160 s
+(593 MB), PostgreSQL 153 s (602 MB). Where 1,000 x 60 spent its time before the bulk-load settings and
+the faster `core.vntext.fold` (cProfile, load 13, 92 s wall): SQLite statements 34 s (portal_yields 32 s),
+folding for the search index 17 s, 65 commits 7 s, document inserts 5.5 s; after, unprofiled at load 9:
+31 s wall, 17.8 s CPU.
 
 The volumes follow the users' country: 34 provinces, departments and communes/wards in the proportion
 34 / ~700 / ~3,300 (more portals than that repeat the commune names with a suffix); tens of documents
@@ -27,7 +41,7 @@ statements) whose breach exits non-zero saying what was and was not written.
 
 Usage::
 
-    python bench/synth_year.py --db sqlite:///bench-data/year.sqlite --portals 15000 --days 365
+    python bench/synth_year.py --db sqlite:///bench-data/year.sqlite --portals 15000 --days 365 --yields-days 60
     python bench/synth_year.py --db postgresql+psycopg://root@127.0.0.1/cchc_x --portals 200 --days 30
 
 It prints what it wrote, the time each phase took and the database's size per portal-day.
@@ -65,7 +79,8 @@ from sqlalchemy import (  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 #: Bytes the database grows per portal-day (all tables and indexes): 4,427 measured on SQLite at 4,000
-#: portals x 90 days, 7,196 on PostgreSQL at 1,000 x 30; the disk check asks for twice the estimate.
+#: portals x 90 days, 7,196 on PostgreSQL at 1,000 x 30, 2,287 on SQLite at 15,000 x 365 and 3,344 on
+#: PostgreSQL at 2,000 x 90 (29/11/2026); the disk check asks for twice the estimate.
 EST_BYTES_PER_PORTAL_DAY = 4500
 #: Proportions of the country's portals (34 provinces, ~700 departments, ~3,300 communes and wards).
 DEPARTMENT_SHARE = 700 / 4034
