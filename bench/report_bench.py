@@ -16,6 +16,13 @@ the data; the safe side for anything that grows at most linearly) and a power la
 printed as such; CPU seconds of the command's own process are used because wall time on a shared
 machine moves with the load (on PostgreSQL the server's time is in the wall time only).
 
+Measured 29/11/2026 (shared 2 CPUs, load average 7-13; CPU s of the command, best of 2) on SQLite at
+the target size itself, 15,000 x 365 (12.5 GB, bench/synth_year.py --yields-days 60): --help 0.11,
+coverage 2.13 (target 1), diff of a day 2.07 (1), trend of a province 3.25 (2), search 1.49 and 2.58
+for a word in ~90 % of the texts (1), html 10.9 CPU / 32.8 wall and 548 MB (30 s, 500 MB), health 811 MB,
+diff of a month 718 MB, of the year 30 s and 2,496 MB: every target but --help missed. PostgreSQL at
+2,000 and 4,000 x 90 only (README, "Benchmarks", the report_bench entry).
+
 Usage (the database comes from bench/synth_year.py)::
 
     python bench/report_bench.py --db sqlite:///bench-data/year.sqlite [--db postgresql+psycopg://…] [--repeat 2]

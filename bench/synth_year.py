@@ -13,7 +13,21 @@ large transactions; everything that is "one row per portal per run" (health, wid
 rows, sightings) is written by one ``INSERT ... SELECT`` per run computed by the database from a
 temporary per-portal parameter table, so Python never iterates over run x portal rows; portal_yields
 are written by the project's own ``storage.health.record_yields`` (what ``Store.finish_run`` calls),
-and the search index by ``storage.search_index.refresh`` (what every crawl calls).
+and the search index by ``storage.search_index.refresh`` (what every crawl calls). The load itself runs
+without durability (`bench_engine`: SQLite ``journal_mode=OFF``/``synchronous=OFF``, PostgreSQL
+``synchronous_commit=off``; fine for a bench database, which is deleted if the load fails) and the
+run-row tables' non-unique indexes are built after the last run (`drop_secondary_indexes`).
+
+Measured 29/11/2026 on the shared 2-CPU machine, niced, load average 8-14 (the process got ~30 % of a
+CPU): 15,000 portals x 365 days with ``--yields-days 60`` on SQLite in 1,859 s wall: documents
+(475,312 documents, 963,331 versions, 247,577 citations) 426 s, run rows (24.9 M) 63 s, sightings 20 s,
+portal_yields (60 runs x 15,000) 1,040 s, deferred indexes 51 s, search index 203 s, ANALYZE 5 s; 12.5 GB
+(2,287 bytes per portal-day). portal_yields is most of it: `storage.health.record_yields` reads every
+live version's text (``length(text)``) each run, ~17 s a run at this size. 2,000 x 90: SQLite 160 s
+(593 MB), PostgreSQL 153 s (602 MB). Where 1,000 x 60 spent its time before the bulk-load settings and
+the faster `core.vntext.fold` (cProfile, load 13, 92 s wall): SQLite statements 34 s (portal_yields 32 s),
+folding for the search index 17 s, 65 commits 7 s, document inserts 5.5 s; after, unprofiled at load 9:
+31 s wall, 17.8 s CPU.
 
 The volumes follow the users' country: 34 provinces, departments and communes/wards in the proportion
 34 / ~700 / ~3,300 (more portals than that repeat the commune names with a suffix); tens of documents
@@ -27,7 +41,7 @@ statements) whose breach exits non-zero saying what was and was not written.
 
 Usage::
 
-    python bench/synth_year.py --db sqlite:///bench-data/year.sqlite --portals 15000 --days 365
+    python bench/synth_year.py --db sqlite:///bench-data/year.sqlite --portals 15000 --days 365 --yields-days 60
     python bench/synth_year.py --db postgresql+psycopg://root@127.0.0.1/cchc_x --portals 200 --days 30
 
 It prints what it wrote, the time each phase took and the database's size per portal-day.
@@ -45,7 +59,7 @@ import sys
 import time
 import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +79,8 @@ from sqlalchemy import (  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 #: Bytes the database grows per portal-day (all tables and indexes): 4,427 measured on SQLite at 4,000
-#: portals x 90 days, 7,196 on PostgreSQL at 1,000 x 30; the disk check asks for twice the estimate.
+#: portals x 90 days, 7,196 on PostgreSQL at 1,000 x 30, 2,287 on SQLite at 15,000 x 365 and 3,344 on
+#: PostgreSQL at 2,000 x 90 (29/11/2026); the disk check asks for twice the estimate.
 EST_BYTES_PER_PORTAL_DAY = 4500
 #: Proportions of the country's portals (34 provinces, ~700 departments, ~3,300 communes and wards).
 DEPARTMENT_SHARE = 700 / 4034
@@ -203,7 +218,7 @@ class Doc:
 
 
 def _text(rng: random.Random, portal: SynthPortal, title: str, n_words: int) -> str:
-    body = " ".join(rng.choice(WORDS) for _ in range(n_words))
+    body = " ".join(rng.choices(WORDS, k=n_words))
     return f"{title}\n{portal.name} thông báo về {body}.\nNơi nhận: như trên."
 
 
@@ -211,7 +226,7 @@ def _doc_fields(rng: random.Random, portal: SynthPortal, pub: dt.date, serial: i
                 forced: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """What the extractor records for one page: title, dates, category, number, sections, text."""
     roll = 0.0 if forced == "propaganda_plan" else rng.random()
-    year = pub.year + (1 if pub.month == 12 else 0)
+    year: int | None = pub.year + (1 if pub.month == 12 else 0)
     citations: list[dict[str, Any]] = []
     sections = deadlines = None
     number = None
@@ -344,7 +359,7 @@ def write_runs(conn: Connection, days: int, day0: dt.date) -> list[tuple[int, dt
     """One complete scheduled run a day (the crawl's own columns), ids 1..days."""
     from storage.models import CrawlRun
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for d in range(days):
         day = day0 + dt.timedelta(days=d)
         start = dt.datetime.combine(day, dt.time(1, 0), dt.UTC)
@@ -360,7 +375,9 @@ def write_documents(conn: Connection, batch: Sequence[Doc], day0: dt.date) -> tu
     """Documents, versions (with the raw page compressed as the crawler keeps it) and citations."""
     from storage.models import Citation, Document, DocumentVersion
 
-    docs, versions, cites = [], [], []
+    docs: list[dict[str, Any]] = []
+    versions: list[dict[str, Any]] = []
+    cites: list[dict[str, Any]] = []
     vid = conn.execute(select(func.coalesce(func.max(DocumentVersion.id), 0))).scalar_one()
     for d in batch:
         last = d.versions[-1]
@@ -409,10 +426,11 @@ def write_run_rows(conn: Connection, dialect: str, run_id: int, day: dt.date, st
     """Health, widget, visitor and fetch rows of one run for every portal: INSERT ... SELECT each."""
     jsonb = "CAST({} AS JSONB)" if dialect == "postgresql" else "{}"
     down = f"{_hash('p.k + r.id * 131', 1000)} < 12"  # ~1.2 % of portals down on a day
-    params = {"run": run_id, "doy": day.timetuple().tm_yday, "period": f"{day:%Y-%m}",
-              "updated": f"{day:%Y-%m-%d}T0{run_id % 10}:15:00+07:00", "at": started + dt.timedelta(minutes=5)}
+    at = started + dt.timedelta(minutes=5)
+    params: dict[str, Any] = {"run": run_id, "doy": day.timetuple().tm_yday, "period": f"{day:%Y-%m}",
+              "updated": f"{day:%Y-%m-%d}T0{run_id % 10}:15:00+07:00", "at": at}
     if dialect == "sqlite":
-        params["at"] = params["at"].replace(tzinfo=None)
+        params["at"] = at.replace(tzinfo=None)
     n = 0
     n += conn.execute(text(
         "INSERT INTO portal_health (run_id, portal_id, url, status, reachable, latency_ms, error, waf_blocked, "
@@ -455,6 +473,79 @@ def write_version_fetches(conn: Connection, dialect: str) -> int:
         "INSERT INTO fetches (run_id, portal_id, url, requested_url, status, fetched_at, content_hash, discovered_by, "
         "error) SELECT v.first_seen_run_id, d.portal_id, v.fetched_url, NULL, 200, v.fetched_at, v.html_sha256, "
         "v.discovered_by, NULL FROM document_versions v JOIN documents d ON d.id = v.document_id")).rowcount or 0
+
+
+#: The tables written once per portal per run: their non-unique indexes are built after the last run.
+RUN_ROW_TABLES = ("fetches", "portal_health", "widget_readings", "visitor_readings")
+
+
+def bench_engine(url: str) -> tuple[Engine, Callable[[], None]]:
+    """An engine for the bulk load, and what puts the database back as the crawler keeps it afterwards.
+
+    A bench database is written once by this script and thrown away on failure (the script refuses to
+    write into a database that holds runs), so durability during the load buys nothing: SQLite runs it
+    with ``journal_mode=OFF`` and ``synchronous=OFF`` (a crash mid-load leaves a database to delete), a
+    1 GB page cache and temporary tables in memory; PostgreSQL with ``synchronous_commit=off``. The
+    returned function sets SQLite's journal back to what the migrations left (WAL, as the crawler's
+    engine keeps it), so reports open it exactly as they open a crawled database.
+    """
+    from sqlalchemy import event
+
+    if make_url(url).get_backend_name() == "sqlite":
+        probe = create_engine(url)
+        with probe.connect() as conn:
+            journal = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
+        probe.dispose()
+        engine = create_engine(url)
+
+        @event.listens_for(engine, "connect")
+        def _bulk(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -1000000", "temp_store = MEMORY"):
+                cur.execute(f"PRAGMA {pragma}")
+            cur.close()
+
+        def restore() -> None:
+            again = create_engine(url)
+            with again.connect() as conn:
+                conn.exec_driver_sql(f"PRAGMA journal_mode = {journal}")
+            again.dispose()
+
+        return engine, restore
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _async_commit(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("SET synchronous_commit = off")
+        cur.close()
+        dbapi_conn.commit()
+
+    return engine, lambda: None
+
+
+def drop_secondary_indexes(conn: Connection, tables: Sequence[str]) -> list[str]:
+    """Drop the non-unique indexes of `tables` and return the DDL that recreates them, exactly as the
+    migrations made them (read from the database's catalog).
+
+    Why: each run adds one row per portal to these tables, in portal order, so an index led by
+    ``portal_id`` takes one insert on every leaf page of an ever larger index per run; building it once
+    after the last run is one sort. Unique constraints stay (they are led by ``run_id``: appended at
+    the end, and `storage.health.record_yields` reads the run's rows through them).
+    """
+    names = ", ".join(f"'{t}'" for t in tables)
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({names}) "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'")).all()
+    else:
+        rows = conn.execute(text(
+            f"SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            f"AND i.tablename IN ({names}) AND i.indexdef NOT LIKE 'CREATE UNIQUE%' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)")).all()
+    for name, _ddl in rows:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [str(ddl) for _name, ddl in rows]
 
 
 def disk_check(url: str, engine: Engine, portals: int, days: int) -> None:
@@ -509,6 +600,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     upgrade_database(url)
+    engine.dispose()
+    engine, restore = bench_engine(url)
     dialect = engine.dialect.name
     with engine.connect() as conn:
         if conn.execute(text("SELECT count(*) FROM crawl_runs")).scalar_one():
@@ -523,8 +616,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     written: list[str] = []
     try:
         with engine.begin() as conn:
-            if dialect == "sqlite":
-                conn.exec_driver_sql("PRAGMA cache_size = -200000")
             t0 = time.monotonic()
             portals = make_portals(args.portals, rng)
             write_portals(conn, portals)
@@ -542,6 +633,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             t0 = time.monotonic()
             clock.phase("version fetches", t0, write_version_fetches(conn, dialect))
         written.append("portals, runs, documents, versions, citations")
+        with engine.begin() as conn:
+            deferred = drop_secondary_indexes(conn, RUN_ROW_TABLES)
         t_rows = t_sight = t_yield = 0.0
         n_rows = n_sight = n_yield = 0
         from storage.health import record_yields
@@ -567,6 +660,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{t_sight:8.1f} s\n  {'portal_yields':<18} {n_yield:>12,} rows  {t_yield:8.1f} s", flush=True)
         written.append("every run's rows")
         t0 = time.monotonic()
+        with engine.begin() as conn:
+            for ddl in deferred:
+                conn.exec_driver_sql(ddl)
+        clock.phase("deferred indexes", t0, len(deferred))
+        t0 = time.monotonic()
         from storage import search_index
 
         with engine.begin() as conn:
@@ -585,6 +683,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}; written: {', '.join(written) or 'nothing committed'}. The database is incomplete: "
               "delete it before the next try", file=sys.stderr)
         return 3
+    engine.dispose()
+    restore()
+    engine = create_engine(url)
     size = db_size(engine)
     total = time.monotonic() - clock.start
     print(f"done in {total:.0f} s; database {size / 1e6:.1f} MB = {size / (args.portals * args.days):.0f} bytes per "

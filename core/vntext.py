@@ -18,13 +18,34 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _StripMarks(dict):
+    """str.translate table built lazily: combining marks (category Mn) deleted, every other character kept.
+
+    Only needed for text that is not plain ASCII once the common block of marks (`_COMMON_MARKS`) is
+    gone: `fold` runs on every indexed text (the search index, the extractor's matchers), and a
+    per-character generator calling `unicodedata.category` was most of its cost.
+    """
+
+    def __missing__(self, code: int) -> int | None:
+        out = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = out
+        return out
+
+
+_STRIP_MARKS = _StripMarks()
+#: U+0300..U+036F, Combining Diacritical Marks: all of category Mn, and every mark Vietnamese decomposes to.
+_COMMON_MARKS = re.compile("[\u0300-\u036f]+")
+
+
 def fold(text: str) -> str:
     """Diacritics- and case-insensitive key: "Đảng ủy" -> "dang uy", "TUYÊN TRUYỀN" -> "tuyen truyen".
 
     Whitespace runs (including no-break spaces) collapse to one space.
     """
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = _COMMON_MARKS.sub("", decomposed)
+    if not stripped.isascii():  # other scripts, symbols or rarer marks: every character looked up
+        stripped = stripped.translate(_STRIP_MARKS)
     return _WS.sub(" ", stripped.lower()).strip()
 
 

@@ -25,3 +25,22 @@ def test_clean_space_collapses_nbsp():
 def test_contains_folded():
     assert contains_folded("KẾ HOẠCH TUYÊN TRUYỀN CCHC", "tuyen truyen")
     assert not contains_folded("Tin thể thao", "tuyen truyen")
+
+
+def _fold_by_definition(text: str) -> str:
+    """fold as first written: NFD, every combining mark (Mn) dropped one character at a time, lower case."""
+    import re
+
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", stripped.lower()).strip()
+
+
+def test_fold_equals_its_definition_on_every_code_point():
+    """The table-driven fold (a regex for U+0300..U+036F, a lazy translate table for the rest) drops
+    exactly the marks the per-character definition drops, on ASCII-only, Vietnamese and any text."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert fold(every) == _fold_by_definition(every)
+    for text in ("Kế hoạch số 25/KH-UBND", unicodedata.normalize("NFD", "Ủy ban nhân dân"), "İstanbul ǅ ﬁ",
+                 "a\u0483b\u1ab0c", "x\u0301\u0301", "Ωμέγα 東京 €", ""):
+        assert fold(text) == _fold_by_definition(text)

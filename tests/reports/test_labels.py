@@ -123,3 +123,18 @@ def test_every_sentence_has_the_same_fields_in_both_languages() -> None:
     for key, (vi, en) in labels.TEXTS.items():
         fields = [{f for _, f, _, _ in string.Formatter().parse(s) if f} for s in (vi, en)]
         assert fields[0] == fields[1] and vi != en, key
+
+
+def test_vn_sort_key_tables_equal_the_character_loop_on_every_code_point():
+    """The translate tables give the key the per-character loop (its definition) gives, for every code
+    point between letters and spaces, runs of spaces of every kind, and names past the tables' range."""
+    from reports.collation import _vn_sort_key_loop
+
+    fast = vn_sort_key.__wrapped__
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        name = f"a{chr(code)} \u00a0\u3000b{chr(code)}"
+        assert fast(name) == _vn_sort_key_loop(name), hex(code)
+    for name in ("Thành phố Hồ Chí Minh", "  Đà  Nẵng ", "\U0010ffff x", "", None):
+        assert fast(name) == _vn_sort_key_loop(name)
