@@ -394,7 +394,7 @@ def write_documents(conn: Connection, batch: Sequence[Doc], day0: dt.date) -> tu
             versions.append({
                 "id": vid, "document_id": d.id, "version": v.number, "content_hash": content_hash,
                 "first_seen_run_id": v.first_day + 1, "last_seen_run_id": v.last_day + 1, "fetched_url": d.url,
-                "fetched_at": fetched, "status": 200, "discovered_by": "listings", **v.fields,
+                "fetched_at": fetched, "status": 200, "discovered_by": "listings", **v.fields, "text_chars": len(body),
                 "record": record, "record_hash": hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest(),
                 "html_z": zlib.compress(html, 6), "html_sha256": hashlib.sha256(html).hexdigest(), "html_size": len(html),
                 "html_path": None,

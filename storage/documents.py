@@ -185,6 +185,10 @@ def version_fields(record: Mapping[str, Any], url: str, fetched_at: dt.datetime 
         elif isinstance(value, (list, dict)):
             value = exports.json_safe(value) if value not in (None, "") else None
         values[f.name] = value
+    # its length in characters, stored once (`storage.health.record_yields` reads it every run): the
+    # text is NFC already (`Record`), and len() counts its code points as SQLite's length() and
+    # PostgreSQL's char_length() do (the backfill of migration 0016)
+    values["text_chars"] = len(values["text"]) if values["text"] is not None else None
     values["record"] = exports.json_safe({k: v for k, v in record.items() if k != "text"})
     return values
 

@@ -60,7 +60,9 @@ def record_yields(conn: Connection, run_id: int) -> int:
             func.count().label("n"),
             _yes(and_(v.title.is_not(None), v.title != "")).label("with_title"),
             _yes(and_(v.published_at.is_not(None), v.published_at != "")).label("with_date"),
-            _yes(func.coalesce(func.length(v.text), 0) >= MAIN_TEXT_CHARS).label("with_text"),
+            # the length stored with the version (every writer fills it, migration 0016 filled the
+            # older rows): reading length(text) here read every live text each run (issue 12)
+            _yes(func.coalesce(v.text_chars, 0) >= MAIN_TEXT_CHARS).label("with_text"),
             _yes(v.is_cchc.is_(True)).label("cchc"),
             _yes(and_(v.is_cchc.is_(True), v.doc_number.is_not(None), v.doc_number != "")).label("numbered"),
         )

@@ -253,6 +253,10 @@ class DocumentVersion(Base):
     title: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[str | None] = mapped_column(Text)
+    #: ``len(text)`` in characters (NULL when there is no text), written with the text (migration 0016):
+    #: the drift canary counts pages with a main text every run (`storage.health.record_yields`), and
+    #: computing ``length(text)`` there read every stored text each run (issue 12)
+    text_chars: Mapped[int | None] = mapped_column(Integer)
     is_cchc: Mapped[bool | None] = mapped_column(Boolean, index=True)
     category: Mapped[str | None] = mapped_column(String(120), index=True)
     doc_number: Mapped[str | None] = mapped_column(String(120), index=True)

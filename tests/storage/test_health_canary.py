@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -136,3 +137,45 @@ def test_report_health_command(store: Store, db_url: str, tmp_path) -> None:
     assert changed and changed[0][5] == "Có" and "Tỷ lệ có ngày đăng" in changed[0][6]
     bad = runner.invoke(main, ["report", "health", "--db", db_url, "--portal", "p-nowhere"])
     assert bad.exit_code == 2 and "error: --portal: there is no portal 'p-nowhere'" in bad.stderr
+
+
+def test_main_text_counts_characters_stored_with_each_version(store: Store) -> None:
+    """``text_chars`` is written with each version (new or rewritten in place) as the database's own
+    character count of the stored NFC text, so ``with_text`` equals what ``length(text)`` gave before
+    migration 0016: 199 Vietnamese letters (597 bytes) are not a main text, 200 are, and a text sent
+    decomposed (600 code points) is stored composed and counted as 200."""
+    from sqlalchemy import func, text
+
+    from storage.models import Document, DocumentVersion
+
+    store.sync_portals(REGISTRY_ROWS)
+    base = "https://tuyenquang.gov.vn/tin/"
+
+    def day(n: int, texts: dict[str, str | None], title: str = "Kế hoạch tuyên truyền CCHC năm 2022") -> int:
+        run = store.start_run(trigger="manual", observed_on=dt.date(2026, 3, 1) + dt.timedelta(days=n))
+        store.save_items(run, [page(base + key, body, title=title) for key, body in texts.items()])
+        assert not store.failed_items
+        store.finish_run(run, status="complete")
+        return run
+
+    def stored() -> list[tuple[str, int | None, int | None, str | None]]:
+        with Session(store.engine) as s:
+            return [tuple(r) for r in s.execute(
+                select(Document.url, DocumentVersion.text_chars, func.length(DocumentVersion.text), DocumentVersion.text)
+                .join(Document, Document.id == DocumentVersion.document_id).order_by(DocumentVersion.id))]
+
+    def old_with_text(run: int) -> int:
+        """The count as `record_yields` computed it before 0016: length(text) of the versions the run saw."""
+        with store.engine.connect() as conn:
+            return int(conn.execute(text(
+                "SELECT count(*) FROM sighting_intervals i JOIN document_versions v "
+                "ON v.document_id = i.document_id AND v.version = i.version "
+                "WHERE :run BETWEEN i.first_run_id AND i.last_run_id AND length(v.text) >= 200"), {"run": run}).scalar_one())
+
+    r1 = day(1, {"a": "ệ" * 199, "b": "ệ" * 200, "c": unicodedata.normalize("NFD", "ệ" * 200), "d": None})
+    r2 = day(2, {"a": "ệ" * 250, "b": "ệ" * 200, "c": "ệ" * 200, "d": None}, title="Tiêu đề khác")
+    rows = stored()
+    assert [(url.rsplit("/", 1)[1], chars) for url, chars, _, _ in rows] == [
+        ("a", 199), ("b", 200), ("c", 200), ("d", None), ("a", 250)]
+    assert all(chars == db_chars == (len(body) if body is not None else None) for _, chars, db_chars, body in rows)
+    assert [(_yields(store, r)[TQ].with_text, old_with_text(r)) for r in (r1, r2)] == [(2, 2), (3, 3)]

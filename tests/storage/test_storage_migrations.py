@@ -260,3 +260,34 @@ def test_0015_repeated_failures_upgrade_keeps_validators_and_downgrade_drops_the
         assert migrate.upgrade(engine, db_url, "head")[1] == (migrate.head_revision(),)
     finally:
         engine.dispose()
+
+
+def test_0016_text_chars_backfills_the_stored_texts_and_downgrade_drops_it(db_url: str) -> None:
+    """0016 fills ``document_versions.text_chars`` for the versions already stored with the database's
+    character count (what `storage.health.record_yields` computed each run before): letters with
+    diacritics count once, not per byte; no text stays NULL. Going back drops the column."""
+    from alembic import command
+
+    _create_at_first_revision_with_data(db_url)
+    engine = write_engine(build_engine(resolve_url(db_url)))
+    try:
+        migrate.upgrade(engine, db_url, "0015")
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO document_versions (id, document_id, version, content_hash, first_seen_run_id, "
+                "last_seen_run_id, text) VALUES (:id, 1, :version, :hash, 1, 1, :text)"),
+                [{"id": 2, "version": 2, "hash": "cd" * 32, "text": "ệ" * 200},
+                 {"id": 3, "version": 3, "hash": "ef" * 32, "text": None}])
+        assert migrate.upgrade(engine, db_url, "0016")[1] == ("0016",)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT id, text_chars FROM document_versions ORDER BY id")).all() == [
+                (1, len("Nội dung")), (2, 200), (3, None)]
+        with engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0015")
+        with engine.connect() as conn:
+            assert migrate.current_revisions(conn) == ("0015",)
+            assert "text_chars" not in {c["name"] for c in inspect(conn).get_columns("document_versions")}
+            assert conn.execute(text("SELECT count(*) FROM document_versions")).scalar_one() == 3
+        assert migrate.upgrade(engine, db_url, "head")[1] == (migrate.head_revision(),)
+    finally:
+        engine.dispose()
