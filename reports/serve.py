@@ -92,7 +92,7 @@ COLUMN_LABELS: dict[str, str] = {
     "attachment_id": "Mã tệp", "search_entry_id": "Mã mục tìm kiếm", "document_title": "Tiêu đề văn bản",
     "document_url": "Liên kết văn bản", "removed_run": "Gỡ ở lần quét", "first_seen_run_id": "Lần quét đầu",
     "last_seen_run_id": "Lần quét cuối", "removed_run_id": "Gỡ ở lần quét", "removed_status": "Mã HTTP khi gỡ",
-    "text": "Nội dung", "kind": "Loại tệp", "checksum": "Mã băm tệp", "text_hash": "Mã băm nội dung",
+    "text": "Nội dung", "text_chars": "Số ký tự nội dung", "kind": "Loại tệp", "checksum": "Mã băm tệp", "text_hash": "Mã băm nội dung",
     "latency_ms": "Thời gian trả lời (ms)", "reachable": "Truy cập được", "waf_blocked": "Bị tường lửa chặn",
     "redirected_to": "Chuyển hướng tới", "has_feed": "Có RSS", "has_widget": "Có widget",
     "requested_url": "Địa chỉ yêu cầu", "discovered_by": "Tìm thấy qua", "fetched_url": "Địa chỉ tải",
