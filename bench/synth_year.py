@@ -28,7 +28,8 @@ live version's text (``length(text)``) each run, ~17 s a run at this size. 2,000
 each version (``document_versions.text_chars``, which `write_documents` fills as the crawler does):
 2,000 x 90 with ``--yields-days 30`` on SQLite (29/11/2026, load 5.7-6.6) portal_yields 11.4 s before,
 5.5 s after (0.38 -> 0.18 s a run, the same 60,000 rows); PostgreSQL, same size: 11.9 s before (load
-1.6-2.4), 5.0 s after (load 5.2-6.7). Where 1,000 x 60 spent its time before the bulk-load settings and
+1.6-2.4), 5.0 s after (load 5.2-6.7); 15,000 x 60 with ``--yields-days 5`` on SQLite (load 1.2-1.3)
+16.0 s before, 10.2 s after (3.2 -> 2.0 s a run; what is left reads the live versions' rows). Where 1,000 x 60 spent its time before the bulk-load settings and
 the faster `core.vntext.fold` (cProfile, load 13, 92 s wall): SQLite statements 34 s (portal_yields 32 s),
 folding for the search index 17 s, 65 commits 7 s, document inserts 5.5 s; after, unprofiled at load 9:
 31 s wall, 17.8 s CPU.
