@@ -21,6 +21,14 @@ Scrapy stats), pages/s, the busiest host's requests in any one second and its me
 host mix (portals on a host of their own vs sub-sites sharing a province host) and the per-host bound
 it implies at the default delay; `--profile` adds a cProfile of day 1's main process (top functions).
 
+Measured 2026-11-29 21:46-22:19 UTC after host-aware scheduling, the host breaker and the re-check by
+link, `--portals 4017`, one crawl process on SQLite (load about 6 early in day 1, 1.7 / 1.3 at the ends
+of the days): day 1 1,471 s (24.5 min; target 45), 65,726 requests, 74,170 responses (50.4 pages/s),
+34,868 extracted, +475 MB, crawl tree 587 CPU s, main 773 MB peak; day 2 478 s (8.0 min; target 15),
+22,983 requests (604 x 304), 596 extracted, +8.0 MB, crawl tree 251 CPU s, main 421 MB; busiest host
+at most 4 requests in a second; extrapolated to 15,000: day 1 ~92 min, day 2 ~30 min (targets 180, 60).
+
+Before (the same day, previous code):
 Measured 2026-11-29 on the project machine (2 cores shared with other engineers' niced tests), the whole
 country, `--portals 4017` (4,016 portals, 3,818 hosts; busiest host haiphong.gov.vn with 113 sub-sites), one
 crawl process on SQLite, load average 1.9–13 (5-min mostly 6–9): day 1 3,305 s (55.1 min; target 45), 66,106
