@@ -27,6 +27,14 @@ def _run(net: SimNetwork, *args: str, env_extra: dict[str, str] | None = None) -
                           capture_output=True, text=True, timeout=300, check=False)
 
 
+def _probe_one(net: SimNetwork, tmp: Path, name: str, row: str) -> tuple[Path, subprocess.CompletedProcess]:
+    """`cchc sources probe` over a candidates folder holding one file `name` with one `row`."""
+    cand = tmp / "cand"
+    cand.mkdir()
+    (cand / name).write_text(HEADER + row + "\n", encoding="utf-8")
+    return cand, _run(net, "probe", "--registry", str(cand), "--delay", "0")
+
+
 def test_probe_records_each_outcome_and_review_promotes_only_found(net: SimNetwork, tmp_path: Path) -> None:
     cand = tmp_path / "cand"
     cand.mkdir()
@@ -82,12 +90,8 @@ def test_probe_reads_utf8_declared_as_latin1_like_the_crawl(net: SimNetwork, tmp
     """Thái Nguyên's portal serves UTF-8 bytes as ``charset=iso-8859-1`` (sim fault charset_misdeclared):
     the probe must decode it as the crawl's spiders do, or the unit's name reads as mojibake and a live
     portal is recorded as not a portal."""
-    cand = tmp_path / "cand"
-    cand.mkdir()
-    (cand / "19-thainguyen.csv").write_text(HEADER + (
-        "p-thainguyen,UBND tỉnh Thái Nguyên,province,Thái Nguyên,https://thainguyen.gov.vn/,unknown,19,1,g\n"),
-        encoding="utf-8")
-    res = _run(net, "probe", "--registry", str(cand), "--delay", "0")
+    cand, res = _probe_one(net, tmp_path, "19-thainguyen.csv",
+                           "p-thainguyen,UBND tỉnh Thái Nguyên,province,Thái Nguyên,https://thainguyen.gov.vn/,unknown,19,1,g")
     assert res.returncode == 0, res.stderr[-2000:]
     rows = {r["id"]: r for r in csv.DictReader((cand / "probe" / "results.csv").open(encoding="utf-8"))}
     assert rows["p-thainguyen"]["outcome"] == "found", rows["p-thainguyen"]
@@ -95,12 +99,8 @@ def test_probe_reads_utf8_declared_as_latin1_like_the_crawl(net: SimNetwork, tmp
 
 
 def test_probe_refuses_a_loopback_candidate(net: SimNetwork, tmp_path: Path) -> None:
-    cand = tmp_path / "cand"
-    cand.mkdir()
-    (cand / "44-quangtri.csv").write_text(HEADER + (
-        "x-local-quangtri,UBND xã Nội Bộ,commune,Quảng Trị,https://localhost.gov.vn.localhost/,unknown,19997,1,g\n"),
-        encoding="utf-8")
-    res = _run(net, "probe", "--registry", str(cand), "--delay", "0")
+    cand, res = _probe_one(net, tmp_path, "44-quangtri.csv", "x-local-quangtri,UBND xã Nội Bộ,commune,Quảng Trị,"
+                           "https://localhost.gov.vn.localhost/,unknown,19997,1,g")
     assert res.returncode == 1
     assert "44-quangtri.csv:2: field 'base_url'" in res.stderr and "is this machine (loopback)" in res.stderr
     assert not (cand / "probe").exists()
