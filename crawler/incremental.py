@@ -39,14 +39,12 @@ from typing import Any
 from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
 from storage.values import canonical_url
 
-DEFAULT_PERIOD = RECHECK_DAYS
-
 
 def _slot(key: str, every: int) -> int:
     return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % max(1, every)
 
 
-def due(url: str, day: dt.date, every: int = DEFAULT_PERIOD) -> bool:
+def due(url: str, day: dt.date, every: int) -> bool:
     """Whether `day` is the known document's day in every `every` (its re-read day with
     CCHC_REREAD_DAYS), chosen by a hash of its URL so a portal's documents spread evenly."""
     return _slot(canonical_url(url), every) == day.toordinal() % max(1, every)

@@ -15,11 +15,11 @@ from sim.network import SimNetwork
 def test_rechecks_are_spread_evenly_over_the_period():
     urls = [f"https://example.gov.vn/tin-tuc/bai-{i}.html" for i in range(7000)]
     day0 = dt.date(2026, 3, 2)
-    per_day = [sum(due(u, day0 + dt.timedelta(days=k)) for u in urls) for k in range(7)]
+    per_day = [sum(due(u, day0 + dt.timedelta(days=k), 7) for u in urls) for k in range(7)]
     assert sum(per_day) == len(urls)  # each document exactly once a week
     assert min(per_day) > 900 and max(per_day) < 1100  # about 1000 a day
     # and each again seven days later
-    assert all(due(u, day0 + dt.timedelta(days=7)) == due(u, day0) for u in urls[:500])
+    assert all(due(u, day0 + dt.timedelta(days=7), 7) == due(u, day0, 7) for u in urls[:500])
     # a period of 1 re-checks everything every day
     assert all(due(u, day0, 1) for u in urls[:100])
     walk = collections.Counter(k for k in range(7) for p in range(700)
@@ -43,7 +43,7 @@ def test_known_links_are_seen_unless_due_for_their_reread_or_newer_in_the_sitema
     for u in urls:
         assert policy.skip_known(u) is (not due(u, day, 28))
     # a linked document is re-read one day in 28, not one in 7 (the removal lag does not need it)
-    assert 0 < sum(not policy.skip_known(u) for u in urls) < sum(due(u, day) for u in urls)
+    assert 0 < sum(not policy.skip_known(u) for u in urls) < sum(due(u, day, 7) for u in urls)
     not_due = next(u for u in urls if not due(u, day, 28))
     assert policy.skip_known(not_due, lastmod="2026-03-02") is True   # not newer than our last answer
     assert policy.skip_known(not_due, lastmod="2026-03-03") is False  # modified since: fetch it today
