@@ -109,10 +109,20 @@ class LeasedQueue(PriorityQueue):
         return int(self._requeue(keys=[self.key, leases_key]))
 
 
+def _reissued(request: Request) -> bool:
+    """Whether `request` is a new attempt of one already downloaded: a retry (RetryMiddleware counts
+    ``retry_times``) or a redirect's next hop (``redirect_times``). Both copy the request's meta, the
+    start request's ``is_start_request`` mark included, and set ``dont_filter``: taking such a
+    request for another worker's copy of the start request dropped it, and with it the spider's
+    home page whenever the first answer was a 503 (issue 13: workers' snapshots differed on flaky
+    portals)."""
+    return bool(request.meta.get("retry_times") or request.meta.get("redirect_times"))
+
+
 class LeasedScheduler(Scheduler):
     """scrapy-redis' scheduler with leases, the run's keys, and start requests deduplicated across
-    workers even when marked ``dont_filter`` (every worker yields the same start requests; a retry's
-    ``dont_filter`` still passes, it is a new attempt, not a second discovery)."""
+    workers even when marked ``dont_filter`` (every worker yields the same start requests; a retry or
+    a redirect of one still passes, it is a new attempt, not a second discovery: `_reissued`)."""
 
     queue: LeasedQueue
 
@@ -136,7 +146,8 @@ class LeasedScheduler(Scheduler):
         super().open(spider)
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.dont_filter and request.meta.get("is_start_request") and self.df.request_seen(request):
+        if (request.dont_filter and request.meta.get("is_start_request") and not _reissued(request)
+                and self.df.request_seen(request)):
             self.df.log(request, self.spider)
             return False
         return bool(super().enqueue_request(request))

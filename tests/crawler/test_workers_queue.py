@@ -79,3 +79,47 @@ def test_check_board_refuses_another_run_and_an_empty_redis(server) -> None:
         check_board(server, prefix, url=REDIS, db="postgresql://h/two", run_id=None)
     with pytest.raises(WorkerError, match="holds the queue of run 4, not of run 5"):
         check_board(server, prefix, url=REDIS, db=None, run_id=5)
+
+
+def _scheduler(server: Any, prefix: str, worker: str) -> Any:
+    from crawler.leases import LeasedScheduler
+
+    crawler = get_crawler(_Spider, {"CCHC_WORKER_ID": worker, "CCHC_REDIS_URL": REDIS, "CCHC_REDIS_PREFIX": prefix})
+    crawler.spider = _Spider.from_crawler(crawler)
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    return scheduler
+
+
+def _start(url: str, **kwargs: Any) -> scrapy.Request:
+    return scrapy.Request(url, meta={"is_start_request": True}, **kwargs)
+
+
+def test_a_start_request_yielded_by_every_worker_is_queued_once(server) -> None:
+    server, prefix = server
+    one, two = _scheduler(server, prefix, "w1"), _scheduler(server, prefix, "w2")
+    assert one.enqueue_request(_start("http://a.example/", dont_filter=True)) is True
+    assert two.enqueue_request(_start("http://a.example/", dont_filter=True)) is False
+    assert two.enqueue_request(_start("http://a.example/")) is False
+    assert len(one.queue) == 1
+
+
+def test_a_retry_or_a_redirect_of_a_start_request_is_queued(server) -> None:
+    """A retry copies the start request's meta (``is_start_request`` too) and sets ``dont_filter``:
+    it is a new attempt, not another worker's copy. Dropping it lost the home page of every spider
+    whose first answer was a 503 (a flaky portal), and the workers' snapshots differed."""
+    from scrapy.downloadermiddlewares.retry import get_retry_request
+
+    server, prefix = server
+    scheduler = _scheduler(server, prefix, "w1")
+    home = _start("http://a.example/")
+    assert scheduler.enqueue_request(home) is True
+    popped = scheduler.next_request()
+    assert popped is not None and popped.url == "http://a.example/"
+    retry = get_retry_request(popped, spider=scheduler.spider, reason="503 Service Unavailable")
+    assert retry is not None and retry.dont_filter and retry.meta["is_start_request"]
+    assert scheduler.enqueue_request(retry) is True
+    assert scheduler.next_request().meta["retry_times"] == 1
+    hop = popped.replace(url="http://a.example/", dont_filter=True)
+    hop.meta["redirect_times"] = 1  # the guarded redirect back to the same page (a trailing-slash hop)
+    assert scheduler.enqueue_request(hop) is True
