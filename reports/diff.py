@@ -7,16 +7,18 @@ portal that a run did not crawl is not "down": only portals with a health row in
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select, union
+from sqlalchemy import Engine, and_, func, or_, select, union
 
 from reports.base import DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, resolve_run
 from reports.coverage import coverage
 from reports.formatting import Column, Table
-from storage.models import Document, DocumentVersion, PortalHealth, WidgetReading
+from reports.labels import vn_sort_key
+from reports.vocab import LEVELS
+from storage.models import Document, DocumentVersion, Portal, PortalHealth, WidgetReading
 
 #: Contract (issue 6): the object has at least these lists.
 LIST_KEYS = ("new", "changed", "removed", "coverage_gained", "coverage_lost", "portals_down", "portals_up",
@@ -132,8 +134,7 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     if a.id > b.id:
         raise ReportError(f"--from (run {a.id}) is after --to (run {b.id}): give the older snapshot first")
     year = year if year is not None else b.observed_on.year
-    units = load_units(engine)
-    names = {u.portal_id: u.unit for u in units}
+    names = registry_names(engine)
     moved = changed_between(a, b)
     before = {d.document_id: d for d in load_documents(engine, runs, upto_run=a, candidates=moved)}
     after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b, candidates=moved)}
@@ -153,7 +154,7 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     for row, (v0, v1, id0, id1) in zip(changed, changed_ids, strict=True):
         row["text_diff"] = text_diff(texts.get(id0), texts.get(id1), v0, v1)
     key = lambda r: (r["portal"], r["url"])  # noqa: E731
-    gained, lost = coverage_moves(engine, runs, a, b, year, kind, units, [*before.values(), *after.values()])
+    gained, lost = coverage_moves(engine, runs, a, b, year, kind, None, [*before.values(), *after.values()])
     down, up, rose = health_moves(engine, a, b, names)
     data: dict[str, Any] = {
         "from": {"run": a.id, "observed_on": a.observed_on}, "to": {"run": b.id, "observed_on": b.observed_on},
@@ -166,17 +167,60 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
 
 
 
+def registry_names(engine: Engine) -> dict[str, str]:
+    """Registry portal id -> the unit name a row shows (the name the portal gives itself, as
+    `load_units` names a unit by default). Two columns of the portals table: the diff needs no
+    `UnitInfo` (nor their Vietnamese sort) for the rows it names. An empty registry is an error, as in
+    every report."""
+    with engine.connect() as conn:
+        names = {pid: name for pid, name in conn.execute(select(Portal.id, Portal.name).where(Portal.in_registry.is_(True)))}
+    if not names:
+        raise ReportError("the database holds no registry portal: run `cchc crawl` first")
+    return names
+
+
+def units_of(engine: Engine, portals: Collection[str]) -> list[UnitInfo]:
+    """The registry units of `portals` only, as `load_units` gives them (names as registered) and in
+    its order (province, level, unit name in Vietnamese collation, portal id): the diff over a day
+    computes coverage for the few units whose plans moved, and building and sorting all 15,000 was
+    most of its time."""
+    wanted = sorted(portals)
+    rows: list[Any] = []
+    with engine.connect() as conn:
+        for i in range(0, len(wanted), _CHUNK):
+            rows += conn.execute(select(Portal.id, Portal.name, Portal.level, Portal.province, Portal.parent,
+                                        Portal.unit_id)
+                                 .where(Portal.in_registry.is_(True), Portal.id.in_(wanted[i:i + _CHUNK]))).all()
+    out = [UnitInfo(p.id, p.name, p.level, p.province or "", p.parent, p.unit_id, p.name) for p in rows]
+    order = {lv: i for i, lv in enumerate(LEVELS)}
+    out.sort(key=lambda u: (vn_sort_key(u.province)[:3], order.get(u.level, 9), vn_sort_key(u.unit)[:3], u.portal_id))
+    return out
+
+
 def coverage_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, kind: str,
-                   units: Sequence[UnitInfo], moved: Sequence[DocState]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   units: Sequence[UnitInfo] | None, moved: Sequence[DocState]
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Units that gained or lost the year's plan between runs `a` and `b`.
 
-    Only a unit one of whose documents moved (`moved`: new, changed or removed between the runs, as
-    read at either run, corrections applied) can change: every other document holds the same version
-    and state in both snapshots, and corrections do not depend on the run. So both coverages are
-    computed for those units alone (all units when most moved, e.g. a diff over the year)."""
-    touched = {d.linked_portal or d.portal_id for d in moved}
-    narrow = len(touched) * 2 < len(units)
-    scope = [u for u in units if u.portal_id in touched] if narrow else list(units)
+    Only a unit one of whose plans of `kind` (for `year` or for a period) moved can change: `moved`
+    holds the documents new, changed or removed between the runs, as read at either run, corrections
+    applied; every other document holds the same version and state in both snapshots, corrections do
+    not depend on the run, and a document that is no such plan in either snapshot (most of what moves
+    in a day: news, other documents) is never counted by coverage. So both coverages are computed for
+    those units alone (all units when most moved, e.g. a diff over the year). `units` is every
+    registry unit (`load_units`), or None to read only the ones needed (`units_of`)."""
+    touched = {d.linked_portal or d.portal_id for d in moved
+               if d.category == kind and (d.plan_year is None or d.plan_year == year)}
+    if not touched:
+        return [], []
+    if units is None:
+        with engine.connect() as conn:
+            registry = conn.execute(select(func.count()).select_from(Portal).where(Portal.in_registry.is_(True))).scalar_one()
+        narrow = len(touched) * 2 < registry
+        scope = units_of(engine, touched) if narrow else load_units(engine)
+    else:
+        narrow = len(touched) * 2 < len(units)
+        scope = [u for u in units if u.portal_id in touched] if narrow else list(units)
     if not scope:
         return [], []
     portals = touched if narrow else None

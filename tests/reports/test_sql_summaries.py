@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from reports.base import load_documents, load_runs, load_units
 from reports.coverage import coverage
-from reports.diff import changed_between, coverage_moves, health_moves
+from reports.diff import changed_between, coverage_moves, health_moves, registry_names, units_of
 from reports.trend import by_month, combined_points, widget_points
 from storage.models import CrawlRun, Document, DocumentVersion, PortalHealth, WidgetReading
 
@@ -71,10 +71,20 @@ def test_coverage_moves_equal_full_coverages(engine):
                  *load_documents(engine, runs, upto_run=b, candidates=changed_between(a, b))]
         got_gained, got_lost = coverage_moves(engine, runs, a, b, year, "propaganda_plan", units, moved)
         assert [r["portal"] for r in got_gained] == gained and [r["portal"] for r in got_lost] == lost
+        # what `diff` does: only the units whose plans moved are read (`units_of`), in the same order
+        assert coverage_moves(engine, runs, a, b, year, "propaganda_plan", None, moved) == (got_gained, got_lost)
         for r in got_gained:
             assert (r["doc_number"], r["url"]) == (full_b[r["portal"]]["doc_number"], full_b[r["portal"]]["url"])
         compared += len(gained) + len(lost)
     assert compared > 0  # the crawled days hold plans that appear (day 1 -> 3)
+
+
+def test_units_of_is_load_units_for_those_portals(engine):
+    units = load_units(engine)
+    every_other = {u.portal_id for u in units[::2]}
+    assert units_of(engine, every_other) == [u for u in units if u.portal_id in every_other]
+    assert units_of(engine, {u.portal_id for u in units}) == units
+    assert registry_names(engine) == {u.portal_id: u.unit for u in units}
 
 
 def test_health_moves_equal_pairing_in_python(engine):
