@@ -64,6 +64,18 @@ def _version_texts(engine: Engine, version_ids: Iterable[int]) -> dict[int, str 
     return out
 
 
+def _fill_text_diffs(engine: Engine, changed: Sequence[tuple[dict[str, Any], int, int, int, int]]) -> None:
+    """Set each changed row's `text_diff` (versions from and to, and their row ids, beside it), reading
+    the two versions' texts for `_CHUNK` documents at a time: a month's diff changes tens of thousands
+    of documents whose texts (kilobytes each) were all held at once, where only the bounded diffs are
+    kept."""
+    for i in range(0, len(changed), _CHUNK):
+        part = changed[i:i + _CHUNK]
+        texts = _version_texts(engine, [vid for _, _, _, id0, id1 in part for vid in (id0, id1)])
+        for row, v0, v1, id0, id1 in part:
+            row["text_diff"] = text_diff(texts.get(id0), texts.get(id1), v0, v1)
+
+
 @dataclass
 class DiffResult:
     run_from: Run
@@ -117,10 +129,10 @@ def changed_between(a: Run, b: Run) -> Any:
         select(v.document_id).where(v.first_seen_run_id > a.id, v.first_seen_run_id <= b.id))
 
 
-def _doc_row(d: Any, names: dict[str, str], before: Any | None) -> dict[str, Any]:
+def _doc_row(d: Any, names: dict[str, str], version_from: int | None) -> dict[str, Any]:
     return {"portal": d.portal_id, "unit": names.get(d.portal_id, d.portal_id), "url": d.url, "title": d.title,
             "category": d.category, "doc_number": d.doc_number, "plan_year": d.plan_year,
-            "version_from": before.version if before is not None else None, "version_to": d.version,
+            "version_from": version_from, "version_to": d.version,
             "content_hash": d.content_hash, "first_seen_run": d.first_seen_run, "removed_run": d.removed_run,
             "text_diff": None}
 
@@ -136,25 +148,33 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     year = year if year is not None else b.observed_on.year
     names = registry_names(engine)
     moved = changed_between(a, b)
-    before = {d.document_id: d for d in load_documents(engine, runs, upto_run=a, candidates=moved)}
-    after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b, candidates=moved)}
-    live_before = {k: d for k, d in before.items() if d.removed_run is None}
+    # of the older snapshot only what the rows need (version, live or not, version row id) is kept, and
+    # the units whose plans moved: a month's diff reads tens of thousands of documents at each run
+    before: dict[int, tuple[int, bool, int]] = {}
+    docs = load_documents(engine, runs, upto_run=a, candidates=moved)
+    touched = plan_portals(docs, year, kind)
+    for d in docs:
+        before[d.document_id] = (d.version, d.removed_run is None, d.version_id)
+    docs = load_documents(engine, runs, upto_run=b, candidates=moved)
+    touched |= plan_portals(docs, year, kind)
+    after = {d.document_id: d for d in docs}
+    del docs
     new, changed, removed = [], [], []
-    changed_ids: list[tuple[int, int, int, int]] = []  # versions from and to, and their row ids
+    changed_ids: list[tuple[dict[str, Any], int, int, int, int]] = []  # the row, versions from and to, their ids
     for doc_id, d in after.items():
-        old = live_before.get(doc_id)
-        if d.removed_run is None and old is None and doc_id not in before:
+        old = before.get(doc_id)
+        live = old is not None and old[1]
+        if d.removed_run is None and old is None:
             new.append(_doc_row(d, names, None))
-        elif d.removed_run is None and old is not None and old.version != d.version:
-            changed.append(_doc_row(d, names, old))
-            changed_ids.append((old.version, d.version, old.version_id, d.version_id))
-        elif d.removed_run is not None and old is not None:
-            removed.append(_doc_row(d, names, old))
-    texts = _version_texts(engine, [vid for _, _, id0, id1 in changed_ids for vid in (id0, id1)])
-    for row, (v0, v1, id0, id1) in zip(changed, changed_ids, strict=True):
-        row["text_diff"] = text_diff(texts.get(id0), texts.get(id1), v0, v1)
+        elif d.removed_run is None and old is not None and live and old[0] != d.version:
+            changed.append(_doc_row(d, names, old[0]))
+            changed_ids.append((changed[-1], old[0], d.version, old[2], d.version_id))
+        elif d.removed_run is not None and old is not None and live:
+            removed.append(_doc_row(d, names, old[0]))
+    del after, before
+    _fill_text_diffs(engine, changed_ids)
     key = lambda r: (r["portal"], r["url"])  # noqa: E731
-    gained, lost = coverage_moves(engine, runs, a, b, year, kind, None, [*before.values(), *after.values()])
+    gained, lost = plan_moves(engine, runs, a, b, year, kind, None, touched)
     down, up, rose = health_moves(engine, a, b, names)
     data: dict[str, Any] = {
         "from": {"run": a.id, "observed_on": a.observed_on}, "to": {"run": b.id, "observed_on": b.observed_on},
@@ -209,8 +229,19 @@ def coverage_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: in
     in a day: news, other documents) is never counted by coverage. So both coverages are computed for
     those units alone (all units when most moved, e.g. a diff over the year). `units` is every
     registry unit (`load_units`), or None to read only the ones needed (`units_of`)."""
-    touched = {d.linked_portal or d.portal_id for d in moved
-               if d.category == kind and (d.plan_year is None or d.plan_year == year)}
+    return plan_moves(engine, runs, a, b, year, kind, units, plan_portals(moved, year, kind))
+
+
+def plan_portals(docs: Iterable[DocState], year: int, kind: str) -> set[str]:
+    """The units (portal ids) that `docs` can count for in coverage: those of the plans of `kind` for
+    `year` or for a period (the rule of `coverage_moves`)."""
+    return {d.linked_portal or d.portal_id for d in docs
+            if d.category == kind and (d.plan_year is None or d.plan_year == year)}
+
+
+def plan_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, kind: str,
+               units: Sequence[UnitInfo] | None, touched: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`coverage_moves` given the units whose plans moved (`plan_portals` of the moved documents)."""
     if not touched:
         return [], []
     if units is None:
