@@ -7,13 +7,27 @@ portal that a run did not crawl is not "down": only portals with a health row in
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, union
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
-from reports.base import DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, resolve_run
+from reports.base import (
+    DocState,
+    ReportError,
+    Run,
+    UnitInfo,
+    doc_state,
+    documents_select,
+    load_runs,
+    load_units,
+    resolve_run,
+    snapshot_runs,
+)
+from reports.corrections import apply_corrections, corrected_urls
 from reports.coverage import coverage
 from reports.formatting import Column, Table
 from reports.labels import vn_sort_key
@@ -64,7 +78,7 @@ def _version_texts(engine: Engine, version_ids: Iterable[int]) -> dict[int, str 
     return out
 
 
-def _fill_text_diffs(engine: Engine, changed: Sequence[tuple[dict[str, Any], int, int, int, int]]) -> None:
+def _fill_text_diffs(engine: Engine, changed: Sequence[tuple[DocRow, int, int, int, int]]) -> None:
     """Set each changed row's `text_diff` (versions from and to, and their row ids, beside it), reading
     the two versions' texts for `_CHUNK` documents at a time: a month's diff changes tens of thousands
     of documents whose texts (kilobytes each) were all held at once, where only the bounded diffs are
@@ -73,7 +87,7 @@ def _fill_text_diffs(engine: Engine, changed: Sequence[tuple[dict[str, Any], int
         part = changed[i:i + _CHUNK]
         texts = _version_texts(engine, [vid for _, _, _, id0, id1 in part for vid in (id0, id1)])
         for row, v0, v1, id0, id1 in part:
-            row["text_diff"] = text_diff(texts.get(id0), texts.get(id1), v0, v1)
+            row.set_text_diff(text_diff(texts.get(id0), texts.get(id1), v0, v1))
 
 
 @dataclass
@@ -119,6 +133,40 @@ class DiffResult:
         return out
 
 
+def snapshot_documents(engine: Engine, runs: Sequence[Run], upto_run: Run, candidates: Any) -> Iterator[DocState]:
+    """`load_documents(engine, runs, upto_run=..., candidates=...)`, the same documents in the same order
+    (document id, then offline plans), streamed: a diff over the year reads every document at each run,
+    and 475,000 DocStates held at once were most of its memory.
+
+    Corrections change documents by URL only, so the few corrected documents among the candidates are
+    read first and corrected (`apply_corrections`, which also adds the offline plans); the stream puts
+    each back in its place."""
+    observed = {r.id: r.observed_on for r in runs}
+    known = snapshot_runs(runs, upto_run=upto_run)
+    stmt, _ = documents_select(engine, known)
+    urls = corrected_urls(engine)
+    corrected: dict[int, DocState] = {}
+    extra: list[DocState] = []
+    try:
+        with engine.connect() as conn:
+            if urls:
+                held = [doc_state(row, known, observed) for row in conn.execute(
+                    stmt.where(Document.url.in_(sorted(urls))))]
+                fixed = apply_corrections(engine, held)
+                corrected = {d.document_id: d for d in fixed[:len(held)]}
+                extra = fixed[len(held):]
+            else:
+                extra = apply_corrections(engine, [])
+            wanted: ColumnElement[bool] = Document.id.in_(candidates)
+            if urls:
+                wanted = or_(wanted, Document.url.in_(sorted(urls)))
+            for row in conn.execute(stmt.where(wanted).execution_options(stream_results=True, yield_per=2000)):
+                yield corrected.get(row[0]) or doc_state(row, known, observed)
+    except DBAPIError as exc:
+        raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
+    yield from extra
+
+
 def changed_between(a: Run, b: Run) -> Any:
     """Ids of the documents that can be new, changed or removed between runs `a` and `b`: first seen
     after `a`, removed after `a`, or with a version first seen in (a, b]. Every other document has the
@@ -129,12 +177,49 @@ def changed_between(a: Run, b: Run) -> Any:
         select(v.document_id).where(v.first_seen_run_id > a.id, v.first_seen_run_id <= b.id))
 
 
-def _doc_row(d: Any, names: dict[str, str], version_from: int | None) -> dict[str, Any]:
-    return {"portal": d.portal_id, "unit": names.get(d.portal_id, d.portal_id), "url": d.url, "title": d.title,
-            "category": d.category, "doc_number": d.doc_number, "plan_year": d.plan_year,
-            "version_from": version_from, "version_to": d.version,
-            "content_hash": d.content_hash, "first_seen_run": d.first_seen_run, "removed_run": d.removed_run,
-            "text_diff": None}
+#: where each key of a document row sits in its values (`DocRow`)
+_DOC_INDEX = {k: i for i, k in enumerate(DOC_KEYS)}
+
+
+class DocRow(Mapping[str, Any]):
+    """A new, changed or removed document's row: a read-only mapping of `DOC_KEYS` over one list of
+    values (only `text_diff` is set afterwards, by `set_text_diff`).
+
+    Why not a dict: a diff over the year lists ~475,000 documents, and a 13-key dict costs three times
+    this. Callers read it as a dict (``row[k]``, ``row.get(k)``, ``{**row}``, JSON through
+    `reports.cells.plain`), and it equals the dict of its items."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: list[Any]) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[_DOC_INDEX[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = _DOC_INDEX.get(key)
+        return default if i is None else self._values[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DOC_KEYS)
+
+    def __len__(self) -> int:
+        return len(DOC_KEYS)
+
+    def __contains__(self, key: object) -> bool:
+        return key in _DOC_INDEX
+
+    def __repr__(self) -> str:
+        return f"DocRow({dict(self)!r})"
+
+    def set_text_diff(self, value: str) -> None:
+        self._values[_DOC_INDEX["text_diff"]] = value
+
+
+def _doc_row(d: Any, names: dict[str, str], version_from: int | None) -> DocRow:
+    return DocRow([d.portal_id, names.get(d.portal_id, d.portal_id), d.url, d.title, d.category, d.doc_number,
+                   d.plan_year, version_from, d.version, d.content_hash, d.first_seen_run, d.removed_run, None])
 
 
 def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None, kind: str = "propaganda_plan",
@@ -151,18 +236,19 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     # of the older snapshot only what the rows need (version, live or not, version row id) is kept, and
     # the units whose plans moved: a month's diff reads tens of thousands of documents at each run
     before: dict[int, tuple[int, bool, int]] = {}
-    docs = load_documents(engine, runs, upto_run=a, candidates=moved)
-    touched = plan_portals(docs, year, kind)
-    for d in docs:
+    touched: set[str] = set()
+    for d in snapshot_documents(engine, runs, a, moved):
         before[d.document_id] = (d.version, d.removed_run is None, d.version_id)
-    docs = load_documents(engine, runs, upto_run=b, candidates=moved)
-    touched |= plan_portals(docs, year, kind)
-    after = {d.document_id: d for d in docs}
-    del docs
-    new, changed, removed = [], [], []
-    changed_ids: list[tuple[dict[str, Any], int, int, int, int]] = []  # the row, versions from and to, their ids
-    for doc_id, d in after.items():
-        old = before.get(doc_id)
+        if _is_plan(d, year, kind):
+            touched.add(d.linked_portal or d.portal_id)
+    new: list[DocRow] = []
+    changed: list[DocRow] = []
+    removed: list[DocRow] = []
+    changed_ids: list[tuple[DocRow, int, int, int, int]] = []  # the row, versions from and to, their ids
+    for d in snapshot_documents(engine, runs, b, moved):  # each document once (ids are unique)
+        if _is_plan(d, year, kind):
+            touched.add(d.linked_portal or d.portal_id)
+        old = before.get(d.document_id)
         live = old is not None and old[1]
         if d.removed_run is None and old is None:
             new.append(_doc_row(d, names, None))
@@ -171,7 +257,7 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
             changed_ids.append((changed[-1], old[0], d.version, old[2], d.version_id))
         elif d.removed_run is not None and old is not None and live:
             removed.append(_doc_row(d, names, old[0]))
-    del after, before
+    del before
     _fill_text_diffs(engine, changed_ids)
     key = lambda r: (r["portal"], r["url"])  # noqa: E731
     gained, lost = plan_moves(engine, runs, a, b, year, kind, None, touched)
@@ -235,8 +321,11 @@ def coverage_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: in
 def plan_portals(docs: Iterable[DocState], year: int, kind: str) -> set[str]:
     """The units (portal ids) that `docs` can count for in coverage: those of the plans of `kind` for
     `year` or for a period (the rule of `coverage_moves`)."""
-    return {d.linked_portal or d.portal_id for d in docs
-            if d.category == kind and (d.plan_year is None or d.plan_year == year)}
+    return {d.linked_portal or d.portal_id for d in docs if _is_plan(d, year, kind)}
+
+
+def _is_plan(d: DocState, year: int, kind: str) -> bool:
+    return d.category == kind and (d.plan_year is None or d.plan_year == year)
 
 
 def plan_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, kind: str,
