@@ -303,31 +303,6 @@ class HealthRow(Mapping[str, Any]):
         return f"HealthRow({dict(self)!r})"
 
 
-class _Interned:
-    """One object per distinct value: a row's percentages and dates repeat (100.0, 95.0, a run's day)
-    across hundreds of thousands of rows, and each float or date read or computed is otherwise its own
-    object. Bounded, so a database of all-different figures costs no more than before."""
-
-    LIMIT = 1 << 16
-
-    def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
-
-    def __call__(self, value: Any) -> Any:
-        if value is None:
-            return None
-        got = self._seen.get(value)
-        if got is not None:
-            return got
-        if len(self._seen) < self.LIMIT:
-            self._seen[value] = value
-        return value
-
-
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(100.0 * value, 2)
-
-
 def health_rows(session: Session, *, days: int, portal_id: str | None = None) -> list[dict[str, Any]]:
     """One row per portal and complete run over the last `days` days (of the newest run's date).
 
@@ -345,15 +320,18 @@ def health_rows(session: Session, *, days: int, portal_id: str | None = None) ->
     first_day = newest.observed_on - dt.timedelta(days=days - 1)
     names = dict(session.execute(select(Portal.id, Portal.name)).all()) if portal_id is None else dict(
         session.execute(select(Portal.id, Portal.name).where(Portal.id == portal_id)).all())
-    same = _Interned()
+    # one object per distinct day, percentage and median: they repeat across hundreds of thousands of
+    # rows, and there are few of them (a percentage has two decimals, a median is a count or a half)
+    same: dict[Any, Any] = {}
+    keep = same.setdefault
     rows: list[HealthRow] = []
     for v in verdicts(session, first_day=first_day, upto_run=newest.id, portal_id=portal_id):
+        values, medians = v.values, v.medians
+        pcts = [None if (x := values[m]) is None else keep(r := round(100.0 * x, 2), r) for m in SHARE_METRICS]
+        meds = [None if (x := medians[m]) is None else keep(r := round(100.0 * x, 2), r) for m in SHARE_METRICS]
+        counts = [None if (x := medians[m]) is None else keep(x, x) for m in COUNT_METRICS]
         rows.append(HealthRow((
-            v.portal_id, names.get(v.portal_id, v.portal_id), v.run_id, same(v.observed_on), v.state,
+            v.portal_id, names.get(v.portal_id, v.portal_id), v.run_id, keep(v.observed_on, v.observed_on), v.state,
             v.layout_changed, [f.metric for f in v.fell],
-            int(v.values["pages_fetched"] or 0), int(v.values["pages_extracted"] or 0),
-            *(same(_pct(v.values[m])) for m in SHARE_METRICS),
-            *(same(_pct(v.medians[m])) for m in SHARE_METRICS),
-            *(same(v.medians[m]) for m in COUNT_METRICS),
-        )))
+            int(values["pages_fetched"] or 0), int(values["pages_extracted"] or 0), *pcts, *meds, *counts)))
     return cast(list[dict[str, Any]], rows)
