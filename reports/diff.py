@@ -121,16 +121,19 @@ class DiffResult:
 
         head = (f"Thay đổi từ lần quét {self.run_from.id} ({self.run_from.observed_on:%d/%m/%Y}) "
                 f"đến lần quét {self.run_to.id} ({self.run_to.observed_on:%d/%m/%Y})\n\n")
-        out = head + "\n".join(render_text(t) for t in self.tables())
+        # the parts are joined once: the text of a diff over the year is tens of megabytes, and each
+        # concatenation copied all of it
+        parts = [head]
+        for n, t in enumerate(self.tables()):
+            parts.append(("\n" if n else "") + render_text(t))
         diffs = [r for r in self.data["changed"] if r.get("text_diff")]
         if diffs:
             from reports.formatting import current_lang
             from reports.labels import header
 
-            out += f"\n{header('text_diff', current_lang())} ({len(diffs)})\n"
-            for r in diffs:
-                out += f"\n{r['title'] or r['url']}\n{r['url']}\n{r['text_diff']}\n"
-        return out
+            parts.append(f"\n{header('text_diff', current_lang())} ({len(diffs)})\n")
+            parts += [f"\n{r['title'] or r['url']}\n{r['url']}\n{r['text_diff']}\n" for r in diffs]
+        return "".join(parts)
 
 
 def snapshot_documents(engine: Engine, runs: Sequence[Run], upto_run: Run, candidates: Any) -> Iterator[DocState]:
