@@ -58,6 +58,8 @@ def text_diff(old: str | None, new: str | None, version_from: int, version_to: i
     """
     a = (old or "").splitlines()[:MAX_TEXT_LINES]
     b = (new or "").splitlines()[:MAX_TEXT_LINES]
+    if a == b:  # what unified_diff says of equal lines, without matching them first
+        return ""
     lines = list(difflib.unified_diff(a, b, fromfile=f"phiên bản {version_from}", tofile=f"phiên bản {version_to}",
                                       n=1, lineterm=""))
     kept = [line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + "…" for line in lines[:MAX_DIFF_LINES]]
