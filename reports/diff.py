@@ -7,16 +7,32 @@ portal that a run did not crawl is not "down": only portals with a health row in
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select, union
+from sqlalchemy import Engine, and_, func, or_, select, union
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
-from reports.base import DocState, ReportError, Run, UnitInfo, load_documents, load_runs, load_units, resolve_run
+from reports.base import (
+    DocState,
+    ReportError,
+    Run,
+    UnitInfo,
+    doc_state,
+    documents_select,
+    load_runs,
+    load_units,
+    resolve_run,
+    snapshot_runs,
+)
+from reports.corrections import apply_corrections, corrected_urls
 from reports.coverage import coverage
 from reports.formatting import Column, Table
-from storage.models import Document, DocumentVersion, PortalHealth, WidgetReading
+from reports.labels import vn_sort_key
+from reports.vocab import LEVELS
+from storage.models import Document, DocumentVersion, Portal, PortalHealth, WidgetReading
 
 #: Contract (issue 6): the object has at least these lists.
 LIST_KEYS = ("new", "changed", "removed", "coverage_gained", "coverage_lost", "portals_down", "portals_up",
@@ -42,6 +58,8 @@ def text_diff(old: str | None, new: str | None, version_from: int, version_to: i
     """
     a = (old or "").splitlines()[:MAX_TEXT_LINES]
     b = (new or "").splitlines()[:MAX_TEXT_LINES]
+    if a == b:  # what unified_diff says of equal lines, without matching them first
+        return ""
     lines = list(difflib.unified_diff(a, b, fromfile=f"phiên bản {version_from}", tofile=f"phiên bản {version_to}",
                                       n=1, lineterm=""))
     kept = [line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + "…" for line in lines[:MAX_DIFF_LINES]]
@@ -60,6 +78,18 @@ def _version_texts(engine: Engine, version_ids: Iterable[int]) -> dict[int, str 
             for version_id, text in conn.execute(select(v.id, v.text).where(v.id.in_(wanted[i:i + _CHUNK]))):
                 out[version_id] = text
     return out
+
+
+def _fill_text_diffs(engine: Engine, changed: Sequence[tuple[DocRow, int, int, int, int]]) -> None:
+    """Set each changed row's `text_diff` (versions from and to, and their row ids, beside it), reading
+    the two versions' texts for `_CHUNK` documents at a time: a month's diff changes tens of thousands
+    of documents whose texts (kilobytes each) were all held at once, where only the bounded diffs are
+    kept."""
+    for i in range(0, len(changed), _CHUNK):
+        part = changed[i:i + _CHUNK]
+        texts = _version_texts(engine, [vid for _, _, _, id0, id1 in part for vid in (id0, id1)])
+        for row, v0, v1, id0, id1 in part:
+            row.set_text_diff(text_diff(texts.get(id0), texts.get(id1), v0, v1))
 
 
 @dataclass
@@ -93,16 +123,53 @@ class DiffResult:
 
         head = (f"Thay đổi từ lần quét {self.run_from.id} ({self.run_from.observed_on:%d/%m/%Y}) "
                 f"đến lần quét {self.run_to.id} ({self.run_to.observed_on:%d/%m/%Y})\n\n")
-        out = head + "\n".join(render_text(t) for t in self.tables())
+        # the parts are joined once: the text of a diff over the year is tens of megabytes, and each
+        # concatenation copied all of it
+        parts = [head]
+        for n, t in enumerate(self.tables()):
+            parts.append(("\n" if n else "") + render_text(t))
         diffs = [r for r in self.data["changed"] if r.get("text_diff")]
         if diffs:
             from reports.formatting import current_lang
             from reports.labels import header
 
-            out += f"\n{header('text_diff', current_lang())} ({len(diffs)})\n"
-            for r in diffs:
-                out += f"\n{r['title'] or r['url']}\n{r['url']}\n{r['text_diff']}\n"
-        return out
+            parts.append(f"\n{header('text_diff', current_lang())} ({len(diffs)})\n")
+            parts += [f"\n{r['title'] or r['url']}\n{r['url']}\n{r['text_diff']}\n" for r in diffs]
+        return "".join(parts)
+
+
+def snapshot_documents(engine: Engine, runs: Sequence[Run], upto_run: Run, candidates: Any) -> Iterator[DocState]:
+    """`load_documents(engine, runs, upto_run=..., candidates=...)`, the same documents in the same order
+    (document id, then offline plans), streamed: a diff over the year reads every document at each run,
+    and 475,000 DocStates held at once were most of its memory.
+
+    Corrections change documents by URL only, so the few corrected documents among the candidates are
+    read first and corrected (`apply_corrections`, which also adds the offline plans); the stream puts
+    each back in its place."""
+    observed = {r.id: r.observed_on for r in runs}
+    known = snapshot_runs(runs, upto_run=upto_run)
+    stmt, _ = documents_select(engine, known)
+    urls = corrected_urls(engine)
+    corrected: dict[int, DocState] = {}
+    extra: list[DocState] = []
+    try:
+        with engine.connect() as conn:
+            if urls:
+                held = [doc_state(row, known, observed) for row in conn.execute(
+                    stmt.where(Document.url.in_(sorted(urls))))]
+                fixed = apply_corrections(engine, held)
+                corrected = {d.document_id: d for d in fixed[:len(held)]}
+                extra = fixed[len(held):]
+            else:
+                extra = apply_corrections(engine, [])
+            wanted: ColumnElement[bool] = Document.id.in_(candidates)
+            if urls:
+                wanted = or_(wanted, Document.url.in_(sorted(urls)))
+            for row in conn.execute(stmt.where(wanted).execution_options(stream_results=True, yield_per=2000)):
+                yield corrected.get(row[0]) or doc_state(row, known, observed)
+    except DBAPIError as exc:
+        raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
+    yield from extra
 
 
 def changed_between(a: Run, b: Run) -> Any:
@@ -115,12 +182,49 @@ def changed_between(a: Run, b: Run) -> Any:
         select(v.document_id).where(v.first_seen_run_id > a.id, v.first_seen_run_id <= b.id))
 
 
-def _doc_row(d: Any, names: dict[str, str], before: Any | None) -> dict[str, Any]:
-    return {"portal": d.portal_id, "unit": names.get(d.portal_id, d.portal_id), "url": d.url, "title": d.title,
-            "category": d.category, "doc_number": d.doc_number, "plan_year": d.plan_year,
-            "version_from": before.version if before is not None else None, "version_to": d.version,
-            "content_hash": d.content_hash, "first_seen_run": d.first_seen_run, "removed_run": d.removed_run,
-            "text_diff": None}
+#: where each key of a document row sits in its values (`DocRow`)
+_DOC_INDEX = {k: i for i, k in enumerate(DOC_KEYS)}
+
+
+class DocRow(Mapping[str, Any]):
+    """A new, changed or removed document's row: a read-only mapping of `DOC_KEYS` over one list of
+    values (only `text_diff` is set afterwards, by `set_text_diff`).
+
+    Why not a dict: a diff over the year lists ~475,000 documents, and a 13-key dict costs three times
+    this. Callers read it as a dict (``row[k]``, ``row.get(k)``, ``{**row}``, JSON through
+    `reports.cells.plain`), and it equals the dict of its items."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: list[Any]) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[_DOC_INDEX[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = _DOC_INDEX.get(key)
+        return default if i is None else self._values[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DOC_KEYS)
+
+    def __len__(self) -> int:
+        return len(DOC_KEYS)
+
+    def __contains__(self, key: object) -> bool:
+        return key in _DOC_INDEX
+
+    def __repr__(self) -> str:
+        return f"DocRow({dict(self)!r})"
+
+    def set_text_diff(self, value: str) -> None:
+        self._values[_DOC_INDEX["text_diff"]] = value
+
+
+def _doc_row(d: Any, names: dict[str, str], version_from: int | None) -> DocRow:
+    return DocRow([d.portal_id, names.get(d.portal_id, d.portal_id), d.url, d.title, d.category, d.doc_number,
+                   d.plan_year, version_from, d.version, d.content_hash, d.first_seen_run, d.removed_run, None])
 
 
 def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None, kind: str = "propaganda_plan",
@@ -132,28 +236,36 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
     if a.id > b.id:
         raise ReportError(f"--from (run {a.id}) is after --to (run {b.id}): give the older snapshot first")
     year = year if year is not None else b.observed_on.year
-    units = load_units(engine)
-    names = {u.portal_id: u.unit for u in units}
+    names = registry_names(engine)
     moved = changed_between(a, b)
-    before = {d.document_id: d for d in load_documents(engine, runs, upto_run=a, candidates=moved)}
-    after = {d.document_id: d for d in load_documents(engine, runs, upto_run=b, candidates=moved)}
-    live_before = {k: d for k, d in before.items() if d.removed_run is None}
-    new, changed, removed = [], [], []
-    changed_ids: list[tuple[int, int, int, int]] = []  # versions from and to, and their row ids
-    for doc_id, d in after.items():
-        old = live_before.get(doc_id)
-        if d.removed_run is None and old is None and doc_id not in before:
+    # of the older snapshot only what the rows need (version, live or not, version row id) is kept, and
+    # the units whose plans moved: a month's diff reads tens of thousands of documents at each run
+    before: dict[int, tuple[int, bool, int]] = {}
+    touched: set[str] = set()
+    for d in snapshot_documents(engine, runs, a, moved):
+        before[d.document_id] = (d.version, d.removed_run is None, d.version_id)
+        if _is_plan(d, year, kind):
+            touched.add(d.linked_portal or d.portal_id)
+    new: list[DocRow] = []
+    changed: list[DocRow] = []
+    removed: list[DocRow] = []
+    changed_ids: list[tuple[DocRow, int, int, int, int]] = []  # the row, versions from and to, their ids
+    for d in snapshot_documents(engine, runs, b, moved):  # each document once (ids are unique)
+        if _is_plan(d, year, kind):
+            touched.add(d.linked_portal or d.portal_id)
+        old = before.get(d.document_id)
+        live = old is not None and old[1]
+        if d.removed_run is None and old is None:
             new.append(_doc_row(d, names, None))
-        elif d.removed_run is None and old is not None and old.version != d.version:
-            changed.append(_doc_row(d, names, old))
-            changed_ids.append((old.version, d.version, old.version_id, d.version_id))
-        elif d.removed_run is not None and old is not None:
-            removed.append(_doc_row(d, names, old))
-    texts = _version_texts(engine, [vid for _, _, id0, id1 in changed_ids for vid in (id0, id1)])
-    for row, (v0, v1, id0, id1) in zip(changed, changed_ids, strict=True):
-        row["text_diff"] = text_diff(texts.get(id0), texts.get(id1), v0, v1)
+        elif d.removed_run is None and old is not None and live and old[0] != d.version:
+            changed.append(_doc_row(d, names, old[0]))
+            changed_ids.append((changed[-1], old[0], d.version, old[2], d.version_id))
+        elif d.removed_run is not None and old is not None and live:
+            removed.append(_doc_row(d, names, old[0]))
+    del before
+    _fill_text_diffs(engine, changed_ids)
     key = lambda r: (r["portal"], r["url"])  # noqa: E731
-    gained, lost = coverage_moves(engine, runs, a, b, year, kind, units, [*before.values(), *after.values()])
+    gained, lost = plan_moves(engine, runs, a, b, year, kind, None, touched)
     down, up, rose = health_moves(engine, a, b, names)
     data: dict[str, Any] = {
         "from": {"run": a.id, "observed_on": a.observed_on}, "to": {"run": b.id, "observed_on": b.observed_on},
@@ -166,17 +278,74 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
 
 
 
+def registry_names(engine: Engine) -> dict[str, str]:
+    """Registry portal id -> the unit name a row shows (the name the portal gives itself, as
+    `load_units` names a unit by default). Two columns of the portals table: the diff needs no
+    `UnitInfo` (nor their Vietnamese sort) for the rows it names. An empty registry is an error, as in
+    every report."""
+    with engine.connect() as conn:
+        names = {pid: name for pid, name in conn.execute(select(Portal.id, Portal.name).where(Portal.in_registry.is_(True)))}
+    if not names:
+        raise ReportError("the database holds no registry portal: run `cchc crawl` first")
+    return names
+
+
+def units_of(engine: Engine, portals: Collection[str]) -> list[UnitInfo]:
+    """The registry units of `portals` only, as `load_units` gives them (names as registered) and in
+    its order (province, level, unit name in Vietnamese collation, portal id): the diff over a day
+    computes coverage for the few units whose plans moved, and building and sorting all 15,000 was
+    most of its time."""
+    wanted = sorted(portals)
+    rows: list[Any] = []
+    with engine.connect() as conn:
+        for i in range(0, len(wanted), _CHUNK):
+            rows += conn.execute(select(Portal.id, Portal.name, Portal.level, Portal.province, Portal.parent,
+                                        Portal.unit_id)
+                                 .where(Portal.in_registry.is_(True), Portal.id.in_(wanted[i:i + _CHUNK]))).all()
+    out = [UnitInfo(p.id, p.name, p.level, p.province or "", p.parent, p.unit_id, p.name) for p in rows]
+    order = {lv: i for i, lv in enumerate(LEVELS)}
+    out.sort(key=lambda u: (vn_sort_key(u.province)[:3], order.get(u.level, 9), vn_sort_key(u.unit)[:3], u.portal_id))
+    return out
+
+
 def coverage_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, kind: str,
-                   units: Sequence[UnitInfo], moved: Sequence[DocState]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   units: Sequence[UnitInfo] | None, moved: Sequence[DocState]
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Units that gained or lost the year's plan between runs `a` and `b`.
 
-    Only a unit one of whose documents moved (`moved`: new, changed or removed between the runs, as
-    read at either run, corrections applied) can change: every other document holds the same version
-    and state in both snapshots, and corrections do not depend on the run. So both coverages are
-    computed for those units alone (all units when most moved, e.g. a diff over the year)."""
-    touched = {d.linked_portal or d.portal_id for d in moved}
-    narrow = len(touched) * 2 < len(units)
-    scope = [u for u in units if u.portal_id in touched] if narrow else list(units)
+    Only a unit one of whose plans of `kind` (for `year` or for a period) moved can change: `moved`
+    holds the documents new, changed or removed between the runs, as read at either run, corrections
+    applied; every other document holds the same version and state in both snapshots, corrections do
+    not depend on the run, and a document that is no such plan in either snapshot (most of what moves
+    in a day: news, other documents) is never counted by coverage. So both coverages are computed for
+    those units alone (all units when most moved, e.g. a diff over the year). `units` is every
+    registry unit (`load_units`), or None to read only the ones needed (`units_of`)."""
+    return plan_moves(engine, runs, a, b, year, kind, units, plan_portals(moved, year, kind))
+
+
+def plan_portals(docs: Iterable[DocState], year: int, kind: str) -> set[str]:
+    """The units (portal ids) that `docs` can count for in coverage: those of the plans of `kind` for
+    `year` or for a period (the rule of `coverage_moves`)."""
+    return {d.linked_portal or d.portal_id for d in docs if _is_plan(d, year, kind)}
+
+
+def _is_plan(d: DocState, year: int, kind: str) -> bool:
+    return d.category == kind and (d.plan_year is None or d.plan_year == year)
+
+
+def plan_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, kind: str,
+               units: Sequence[UnitInfo] | None, touched: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`coverage_moves` given the units whose plans moved (`plan_portals` of the moved documents)."""
+    if not touched:
+        return [], []
+    if units is None:
+        with engine.connect() as conn:
+            registry = conn.execute(select(func.count()).select_from(Portal).where(Portal.in_registry.is_(True))).scalar_one()
+        narrow = len(touched) * 2 < registry
+        scope = units_of(engine, touched) if narrow else load_units(engine)
+    else:
+        narrow = len(touched) * 2 < len(units)
+        scope = [u for u in units if u.portal_id in touched] if narrow else list(units)
     if not scope:
         return [], []
     portals = touched if narrow else None

@@ -28,7 +28,8 @@ The parts live beside this module: building blocks in ``reports.htmlkit``, the t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from reports.coverage import CoverageResult, coverage
 from reports.diff import diff
 from reports.formatting import pct
 from reports.html_trends import Point, _province_series, load_trends
-from reports.htmlkit import Cell, Fmt, _kpi, _sorted_provinces, _table, _txt, esc, link, text_diffs_html
+from reports.htmlkit import Cell, Fmt, _kpi, _sorted_provinces, _table, _table_chunks, _txt, esc, link, text_diffs_html
 from reports.labels import LANGS, label, local_time
 from storage.models import PortalHealth
 
@@ -85,6 +86,19 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
     ``as_of`` (a date) gives the page as the database knew it then: every part is computed from the
     runs observed on or before it, so "what changed" and "portals down" are those of that day's run.
     ``deadlines`` is the deadline configuration `cchc report compliance --deadlines` reads.
+    """
+    return "".join(render_chunks(engine, year, kind, lang, as_of, deadlines, now))
+
+
+def render_chunks(engine: Engine, year: int | None = None, kind: str = "propaganda_plan", lang: str = "vi",
+                  as_of: str | dt.date | None = None, deadlines: str | None = None,
+                  now: Callable[[], dt.datetime] | None = None) -> Iterator[str]:
+    """The page (`render`) as pieces in order, for `write_html` to write as they come.
+
+    Everything the page is computed from (and every error a bad option or database gives) is read when
+    this is called; the big parts (the unit tables of 15,000 rows, the trends, the full diff) are made
+    into HTML only as the iterator reaches them, so the page is never held whole, nor two of its big
+    tables at once.
     """
     fmt = Fmt(lang)
     runs = report_runs(engine, lang, as_of)
@@ -181,12 +195,12 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
         return (link(r["url"], r["doc_number"] or fmt.yes_no(True)) or esc(r["doc_number"] or fmt.yes_no(True))), "yes", "1"
 
     by_kind = {k: {r["portal"]: r for r in c.rows} for k, c in covs.items()}
-    kind_rows = [(attrs(r["portal"], portal=r["portal"]),
+    kind_rows = ((attrs(r["portal"], portal=r["portal"]),
                   [_txt(r["unit"]), _txt(fmt.level(r["level"])), _txt(r["province"])]
                   + [found_cell(by_kind[k][r["portal"]]) for k in KINDS])
-                 for r in cov.rows]
-    unit_kind = _table("unit-kind", [fmt.h("unit"), fmt.h("level"), fmt.h("province")] + [fmt.kind(k) for k in KINDS],
-                       kind_rows)
+                 for r in cov.rows)
+    unit_kind = _table_chunks("unit-kind", [fmt.h("unit"), fmt.h("level"), fmt.h("province")]
+                              + [fmt.kind(k) for k in KINDS], kind_rows)
 
     # --- tables
     def yes_no(value: bool | None) -> Cell:
@@ -194,19 +208,19 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
             return "–", "na", ""
         return (esc(fmt.yes_no(value)), "yes", "1") if value else (esc(fmt.yes_no(value)), "no", "0")
 
-    cov_rows = [(attrs(r["portal"], portal=r["portal"], found="1" if r["found"] else "0"),
+    cov_rows = ((attrs(r["portal"], portal=r["portal"], found="1" if r["found"] else "0"),
                  [_txt(r["unit"]), _txt(fmt.level(r["level"])), _txt(r["province"]), yes_no(r["found"]),
                   _txt(fmt.organ(r["organ"])), _txt(r["doc_number"]),
                   (esc(fmt.date(r["doc_date"])), "", esc(r["doc_date"] or "")),
                   (esc(fmt.date(r["published_at"])), "", esc(r["published_at"] or "")),
                   (esc(fmt.int(r["first_seen_run"])) if r["first_seen_run"] else "", "num", esc(r["first_seen_run"] or "")),
                   (link(r["url"], r["title"]), "", ""), _txt(", ".join(f"#{c}" for c in r["corrections"]))])
-                for r in cov.rows]
-    cov_table = _table("coverage", [fmt.h("unit"), fmt.h("level"), fmt.h("province"), fmt.h("found"), fmt.h("organ"),
+                for r in cov.rows)
+    cov_table = _table_chunks("coverage", [fmt.h("unit"), fmt.h("level"), fmt.h("province"), fmt.h("found"), fmt.h("organ"),
                                     fmt.h("doc_number"), fmt.h("doc_date"), fmt.h("published_at"), fmt.h("first_seen_run"),
                                     fmt.t("document"), fmt.h("corrections")], cov_rows)
 
-    comp_rows = [(attrs(r["portal"], portal=r["portal"], status=r["status"]),
+    comp_rows = ((attrs(r["portal"], portal=r["portal"], status=r["status"]),
                   [_txt(r["unit"]), yes_no(r["found"]), _txt(r["doc_number"]),
                    (esc(fmt.date(r["judged_on"])), "", esc(r["judged_on"] or "")),
                    (esc(fmt.date(r["deadline"])), "", esc(r["deadline"] or "")),
@@ -215,8 +229,8 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
                    _txt(", ".join(r["sections_missing"] or [])), yes_no(r["cites_superior"]), yes_no(r["widget_fresh"]),
                    (esc(fmt.pct(r["widget_on_time_rate"])), "num", esc(r["widget_on_time_rate"] or "")),
                    (esc(fmt.int(r["widget_late"])), "num", esc(r["widget_late"] if r["widget_late"] is not None else "")),
-                   _txt("; ".join(r["widget_problems"]))]) for r in comp["rows"]]
-    comp_table = _table("compliance", [fmt.h("unit"), fmt.h("found"), fmt.h("doc_number"), fmt.h("doc_date"),
+                   _txt("; ".join(r["widget_problems"]))]) for r in comp["rows"])
+    comp_table = _table_chunks("compliance", [fmt.h("unit"), fmt.h("found"), fmt.h("doc_number"), fmt.h("doc_date"),
                                        fmt.h("deadline"), fmt.h("status"), fmt.h("days_since_superior_plan"),
                                        fmt.h("sections_missing"), fmt.h("cites_superior"), fmt.h("widget_fresh"),
                                        fmt.h("widget_on_time_rate"), fmt.h("late"), fmt.h("widget_problems")], comp_rows)
@@ -232,49 +246,57 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
     rates += [p.rate for pts in combined.values() for p in pts if p.rate is not None and len(by_province) > 0]
     lo, hi, ticks = shared_scale(rates)
     axis = Axis(lo, hi, tuple(ticks), tuple(trends.buckets))
-    figures: list[str] = []
-    for prov in _sorted_provinces(list(by_province)):
-        series = by_province[prov]
-        head = [fmt.h("unit")] + [b.title if trends.by == "month" else b.label for b in trends.buckets]
-        t_rows = []
-        for n, (u, pts) in enumerate(series):
-            at = {p.bucket: p for p in pts}
-            swatch = f'<span class="swatch" style="background:{PALETTE[n % len(PALETTE)]}"></span>'
-            cells = [(swatch + esc(u["unit"]), "", esc(u["unit"]))]
-            for b in trends.buckets:
-                p = at.get(b.key)
-                cells.append((esc(fmt.pct(p.rate)) if p else "", "num", "" if p is None or p.rate is None else f"{p.rate:g}"))
-            t_rows.append(({"province": prov, "level": u["level"], "portal": u["portal"]}, cells))
-        if len(series) > 1 and combined[prov]:
-            at = {p.bucket: p for p in combined[prov]}
-            cells = [(f"<b>{esc(fmt.t('province_line'))}</b>", "", "")]
-            for b in trends.buckets:
-                p = at.get(b.key)
-                cells.append((esc(fmt.pct(p.rate)) if p else "", "num", "" if p is None or p.rate is None else f"{p.rate:g}"))
-            t_rows.append(({"province": prov}, cells))
-        table = _table(f"trend-table-{len(figures) + 1}", head, t_rows)
-        figures.append(f'<figure class="trend-province f" data-province="{esc(prov)}"><figcaption>{esc(prov)}</figcaption>'
-                       f'{trend_svg(prov, series, combined[prov], axis, fmt)}{table}</figure>')
+    def figures() -> Iterator[str]:
+        """One figure per province with widget readings (its chart and its table), made as written."""
+        for number, prov in enumerate(_sorted_provinces(list(by_province)), start=1):
+            series = by_province[prov]
+            head = [fmt.h("unit")] + [b.title if trends.by == "month" else b.label for b in trends.buckets]
+            t_rows = []
+            for n, (u, pts) in enumerate(series):
+                at = {p.bucket: p for p in pts}
+                swatch = f'<span class="swatch" style="background:{PALETTE[n % len(PALETTE)]}"></span>'
+                cells = [(swatch + esc(u["unit"]), "", esc(u["unit"]))]
+                for b in trends.buckets:
+                    p = at.get(b.key)
+                    cells.append((esc(fmt.pct(p.rate)) if p else "", "num",
+                                  "" if p is None or p.rate is None else f"{p.rate:g}"))
+                t_rows.append(({"province": prov, "level": u["level"], "portal": u["portal"]}, cells))
+            if len(series) > 1 and combined[prov]:
+                at = {p.bucket: p for p in combined[prov]}
+                cells = [(f"<b>{esc(fmt.t('province_line'))}</b>", "", "")]
+                for b in trends.buckets:
+                    p = at.get(b.key)
+                    cells.append((esc(fmt.pct(p.rate)) if p else "", "num",
+                                  "" if p is None or p.rate is None else f"{p.rate:g}"))
+                t_rows.append(({"province": prov}, cells))
+            table = _table(f"trend-table-{number}", head, t_rows)
+            yield (f'<figure class="trend-province f" data-province="{esc(prov)}"><figcaption>{esc(prov)}</figcaption>'
+                   f'{trend_svg(prov, series, combined[prov], axis, fmt)}{table}</figure>')
+
     trends_note = fmt.t("trends_note", lo=fmt.pct(lo, 1), hi=fmt.pct(hi, 1),
                         by=fmt.t("by_run") if trends.by == "run" else fmt.t("by_month"))
 
-    diff_html = f"<p>{esc(fmt.t('one_run'))}</p>"
-    if dif is not None:
+    def diff_html() -> Iterator[str]:
+        """The full diff: every document, portal and widget that moved, then the text changes."""
+        if dif is None:
+            yield f"<p>{esc(fmt.t('one_run'))}</p>"
+            return
         d = dif.data
-        doc_rows = [(attrs(r["portal"], change=k), [_txt(label("change", k, fmt.lang)), _txt(r["unit"]), _txt(r["doc_number"]),
+        doc_rows = ((attrs(r["portal"], change=k), [_txt(label("change", k, fmt.lang)), _txt(r["unit"]), _txt(r["doc_number"]),
                                                     (link(r["url"], r["title"] or r["url"]), "", "")])
-                    for k in ("new", "changed", "removed") for r in d[k]]
-        other = ([(attrs(r["portal"], change="down"), [_txt(fmt.t("down_row")), _txt(r["unit"]),
-                                                        _txt(r["error"] or r["status_to"]), ("", "", "")])
-                  for r in d["portals_down"]]
-                 + [(attrs(r["portal"], change="up"), [_txt(fmt.t("up_row")), _txt(r["unit"]), _txt(r["status_to"]),
-                                                       ("", "", "")]) for r in d["portals_up"]]
-                 + [(attrs(r["portal"], change="late_rose"),
-                     [_txt(fmt.t("late_rose")), _txt(r["unit"]),
-                      _txt(f"{fmt.int(r['late_from'])} → {fmt.int(r['late_to'])}"), ("", "", "")])
-                    for r in d["widgets_late_rose"]])
-        diff_html = _table("diff", [fmt.h("change"), fmt.h("unit"), fmt.t("detail"), fmt.t("document")], doc_rows + other)
-        diff_html += text_diffs_html(d["changed"], fmt.h("text_diff"))
+                    for k in ("new", "changed", "removed") for r in d[k])
+        down_rows = ((attrs(r["portal"], change="down"), [_txt(fmt.t("down_row")), _txt(r["unit"]),
+                                                          _txt(r["error"] or r["status_to"]), ("", "", "")])
+                     for r in d["portals_down"])
+        up_rows = ((attrs(r["portal"], change="up"), [_txt(fmt.t("up_row")), _txt(r["unit"]), _txt(r["status_to"]),
+                                                      ("", "", "")]) for r in d["portals_up"])
+        rose_rows = ((attrs(r["portal"], change="late_rose"),
+                      [_txt(fmt.t("late_rose")), _txt(r["unit"]),
+                       _txt(f"{fmt.int(r['late_from'])} → {fmt.int(r['late_to'])}"), ("", "", "")])
+                     for r in d["widgets_late_rose"])
+        yield from _table_chunks("diff", [fmt.h("change"), fmt.h("unit"), fmt.t("detail"), fmt.t("document")],
+                                 itertools.chain(doc_rows, down_rows, up_rows, rose_rows))
+        yield text_diffs_html(d["changed"], fmt.h("text_diff"))
 
     options_p = "".join(f'<option value="{esc(p)}">{esc(p)}</option>' for p in provinces)
     options_l = "".join(f'<option value="{esc(lv)}">{esc(fmt.level(lv))}</option>' for lv in levels)
@@ -283,7 +305,8 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
     css = resources.files("reports.assets").joinpath("report.css").read_text(encoding="utf-8")
     js = resources.files("reports.assets").joinpath("report.js").read_text(encoding="utf-8")
     kind_text = fmt.kind(kind)
-    return f"""<!DOCTYPE html>
+    def page() -> Iterator[str]:
+        yield f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(fmt.t("title", year=year))}</title><style>{css}</style></head>
 <body>
@@ -309,29 +332,58 @@ def render(engine: Engine, year: int | None = None, kind: str = "propaganda_plan
 </section>
 <section class="page" id="matrices">
 <h2>{esc(fmt.t("matrix"))}</h2>{matrix}
-<h2>{esc(fmt.t("unit_kind"))}</h2>{unit_kind}
+<h2>{esc(fmt.t("unit_kind"))}</h2>"""
+        yield from unit_kind
+        yield f"""
 </section>
 <section class="page" id="trends-section">
 <h2>{esc(fmt.t("trends"))}</h2><p class="meta">{esc(trends_note)}</p>
-<div class="trend-grid" id="trends">{"".join(figures) or "<p>" + esc(fmt.t("no_widgets")) + "</p>"}</div>
+<div class="trend-grid" id="trends">"""
+        if by_province:
+            yield from figures()
+        else:
+            yield "<p>" + esc(fmt.t("no_widgets")) + "</p>"
+        yield f"""</div>
 </section>
-<section class="page" id="coverage-section"><h2>{esc(fmt.t("coverage"))}</h2>{cov_table}</section>
-<section class="page" id="compliance-section"><h2>{esc(fmt.t("compliance"))}</h2>{comp_table}</section>
-<section class="page" id="diff-section"><h2>{esc(fmt.t("diff"))}</h2>{diff_html}</section>
+<section class="page" id="coverage-section"><h2>{esc(fmt.t("coverage"))}</h2>"""
+        yield from cov_table
+        yield f"""</section>
+<section class="page" id="compliance-section"><h2>{esc(fmt.t("compliance"))}</h2>"""
+        yield from comp_table
+        yield f"""</section>
+<section class="page" id="diff-section"><h2>{esc(fmt.t("diff"))}</h2>"""
+        yield from diff_html()
+        yield f"""</section>
 </main>
 <script>{js}</script>
 </body></html>
 """
 
+    return page()
+
 
 def write_html(engine: Engine, out_dir: str | Path, year: int | None = None, kind: str = "propaganda_plan",
                lang: str = "vi", as_of: str | dt.date | None = None, deadlines: str | None = None) -> Path:
-    """Write DIR/index.html (creating DIR only once the page is built, so bad input leaves nothing)."""
+    """Write DIR/index.html, a piece at a time as it is made (`render_chunks`): the page of a year x
+    15,000 portals is tens of megabytes, held once as text and again as bytes when it was written whole.
+    DIR is created only once every input is read, so bad input leaves nothing; a failure while writing
+    leaves no partial index.html (and no DIR it created)."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ReportError(f"--out {out} exists and is not a folder")
-    page = render(engine, year, kind, lang, as_of, deadlines)
+    chunks = render_chunks(engine, year, kind, lang, as_of, deadlines)  # bad input raises here
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     index = out / "index.html"
-    index.write_text(page, encoding="utf-8")
+    part = out / ".index.html.part"
+    try:
+        with part.open("w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        part.replace(index)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
+        raise
     return index

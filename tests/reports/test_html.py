@@ -313,6 +313,32 @@ def test_html_bad_input(db, tmp_path):
     assert proc.returncode == 2
 
 
+def test_html_failure_while_writing_leaves_the_old_page(db, tmp_path, monkeypatch):
+    """The page is written a piece at a time; a failure part-way leaves no half page: a new folder is
+    not created, and a folder holding last week's page keeps it as it was."""
+    from sqlalchemy import create_engine
+
+    import reports.html as H
+
+    engine = create_engine(db)
+    good = H.write_html(engine, tmp_path / "old")
+    page = good.read_text(encoding="utf-8")
+    assert page.rstrip().endswith("</html>") and 'id="diff-section"' in page
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(H, "text_diffs_html", broken)  # the page's last part
+    with pytest.raises(RuntimeError, match="disk full"):
+        H.write_html(engine, tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+    with pytest.raises(RuntimeError, match="disk full"):
+        H.write_html(engine, tmp_path / "old")
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["index.html"]
+    assert good.read_text(encoding="utf-8") == page
+    engine.dispose()
+
+
 @pytest.mark.parametrize("path", ["index_seeks", "window"])
 def test_trend_aggregate_by_month_matches_trend_report(db, monkeypatch, path):
     """Past MAX_RUN_POINTS runs the charts read one point per unit and month, chosen in SQL (one index

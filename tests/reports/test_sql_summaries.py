@@ -19,7 +19,14 @@ from sqlalchemy.engine import Engine
 
 from reports.base import load_documents, load_runs, load_units
 from reports.coverage import coverage
-from reports.diff import changed_between, coverage_moves, health_moves
+from reports.diff import (
+    changed_between,
+    coverage_moves,
+    health_moves,
+    registry_names,
+    snapshot_documents,
+    units_of,
+)
 from reports.trend import by_month, combined_points, widget_points
 from storage.models import CrawlRun, Document, DocumentVersion, PortalHealth, WidgetReading
 
@@ -71,10 +78,54 @@ def test_coverage_moves_equal_full_coverages(engine):
                  *load_documents(engine, runs, upto_run=b, candidates=changed_between(a, b))]
         got_gained, got_lost = coverage_moves(engine, runs, a, b, year, "propaganda_plan", units, moved)
         assert [r["portal"] for r in got_gained] == gained and [r["portal"] for r in got_lost] == lost
+        # what `diff` does: only the units whose plans moved are read (`units_of`), in the same order
+        assert coverage_moves(engine, runs, a, b, year, "propaganda_plan", None, moved) == (got_gained, got_lost)
         for r in got_gained:
             assert (r["doc_number"], r["url"]) == (full_b[r["portal"]]["doc_number"], full_b[r["portal"]]["url"])
         compared += len(gained) + len(lost)
     assert compared > 0  # the crawled days hold plans that appear (day 1 -> 3)
+
+
+def test_diff_streams_the_documents_load_documents_gives(engine):
+    runs = load_runs(engine)
+    for a, b in itertools.combinations(runs, 2):
+        for upto in (a, b):
+            moved = changed_between(a, b)
+            assert list(snapshot_documents(engine, runs, upto, moved)) == load_documents(engine, runs, upto_run=upto,
+                                                                                          candidates=moved)
+
+
+def test_diff_streams_corrected_documents_as_load_documents_does(writable_db):
+    """With corrections (not CCHC, linked to another unit, an offline plan), the streamed snapshot still
+    gives each document as corrected, in its place, and the offline plan last."""
+    from builddb import cchc
+
+    e = create_engine(writable_db)
+    try:
+        runs = load_runs(e)
+        plans = [d for d in load_documents(e, runs) if d.category == "propaganda_plan" and d.removed_run is None]
+        assert len(plans) >= 2
+        for args in (("not-cchc", plans[0].url), ("link", plans[1].url, "--unit", "p-lamdong"),
+                     ("add-offline", "--unit", "p-phutho", "--year", "2026", "--doc-number", "12/KH-UBND",
+                      "--doc-date", "2026-01-20", "--evidence", "Công văn giấy số 12")):
+            proc = cchc("review", *args, "--db", writable_db)
+            assert proc.returncode == 0, proc.stderr
+        a, b = runs[0], runs[-1]
+        for upto in (a, b):
+            got = list(snapshot_documents(e, runs, upto, changed_between(a, b)))
+            assert got == load_documents(e, runs, upto_run=upto, candidates=changed_between(a, b))
+        assert got[-1].document_id < 0 and got[-1].doc_number == "12/KH-UBND"
+        assert any(d.url == plans[1].url and d.linked_portal == "p-lamdong" for d in got)
+    finally:
+        e.dispose()
+
+
+def test_units_of_is_load_units_for_those_portals(engine):
+    units = load_units(engine)
+    every_other = {u.portal_id for u in units[::2]}
+    assert units_of(engine, every_other) == [u for u in units if u.portal_id in every_other]
+    assert units_of(engine, {u.portal_id for u in units}) == units
+    assert registry_names(engine) == {u.portal_id: u.unit for u in units}
 
 
 def test_health_moves_equal_pairing_in_python(engine):
