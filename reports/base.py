@@ -12,7 +12,7 @@ gone when its removal was observed on or before D.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +122,16 @@ class UnitInfo:
     former_names: list[str] = field(default_factory=list)
 
 
+NO_REGISTRY = "the database holds no registry portal: run `cchc crawl` first"
+
+
+def require_registry(engine: Engine) -> None:
+    """`load_units`' error for a database without any registry portal, from one row."""
+    with engine.connect() as conn:
+        if conn.execute(select(Portal.id).where(Portal.in_registry.is_(True)).limit(1)).first() is None:
+            raise ReportError(NO_REGISTRY)
+
+
 def _province_names(engine: Engine) -> set[str]:
     """Every province name the units tables know (former and current), folded."""
     if not inspect(engine).has_table("admin_units"):
@@ -133,21 +143,26 @@ def _province_names(engine: Engine) -> set[str]:
 
 
 def load_units(engine: Engine, *, level: str | None = None, province: str | None = None,
-               as_units: str = "historical") -> list[UnitInfo]:
+               as_units: str = "historical", portals: Collection[str] | None = None) -> list[UnitInfo]:
     """Registry portals (as units) of `level` and `province`, validated; sorted by province, level, name.
 
     Unknown level/province, or a filter that matches no portal, is an error rather than an empty table.
+    `portals` reads only those registry portals, and none of them is no error: `reports.search` names
+    the units of the rows it found, not the 15,000 of a country (`require_registry` checks there is one).
     """
     if level is not None and level not in LEVELS:
         raise ReportError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     if as_units not in AS_UNITS:
         raise ReportError(f"unknown --as-units {as_units!r}: choose historical or current")
     # the columns a unit needs, not whole Portal objects (15,000 rows with their JSON lists)
+    query = select(Portal.id, Portal.name, Portal.level, Portal.province, Portal.parent,
+                   Portal.unit_id).where(Portal.in_registry.is_(True)).order_by(Portal.id)
+    if portals is not None:
+        query = query.where(Portal.id.in_(sorted(portals)))
     with engine.connect() as conn:
-        portals = conn.execute(select(Portal.id, Portal.name, Portal.level, Portal.province, Portal.parent,
-                                      Portal.unit_id).where(Portal.in_registry.is_(True)).order_by(Portal.id)).all()
-    if not portals:
-        raise ReportError("the database holds no registry portal: run `cchc crawl` first")
+        rows = conn.execute(query).all() if portals is None or portals else []
+    if not rows and portals is None:
+        raise ReportError(NO_REGISTRY)
     catalog = None
     if as_units == "current":
         from units.db import load_catalog, tables_exist
@@ -156,7 +171,7 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
             raise ReportError("--as-units current needs the units tables: run `cchc units sync` first")
         catalog = load_catalog(engine)
     out: list[UnitInfo] = []
-    for portal_id, name, level_, province_, parent, unit_id in portals:
+    for portal_id, name, level_, province_, parent, unit_id in rows:
         info = UnitInfo(portal_id, name, level_, province_ or "", parent, unit_id, name)
         if catalog is not None and unit_id is not None:
             unit = catalog.by_id(unit_id)
