@@ -191,10 +191,11 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
                 u.province = u.current_province
     if province is not None:
         key = fold(province)
-        known = {fold(u.province) for u in out} | _province_names(engine)
+        folded = {name: fold(name) for name in {u.province for u in out}}  # a few dozen names, 15,000 units
+        known = set(folded.values()) | _province_names(engine)
         if key not in known:
             raise ReportError(f"unknown province {province!r}")
-        out = [u for u in out if fold(u.province) == key]
+        out = [u for u in out if folded[u.province] == key]
         if not out:
             raise ReportError(f"no registry portal of the province {province!r}"
                               + (" (with --as-units current, give its current province)" if as_units == "current" else ""))

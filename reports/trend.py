@@ -53,7 +53,11 @@ def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *
     observed = {r.id: r.observed_on for r in runs}
     out: dict[str, list[dict[str, Any]]] = {p: [] for p in portals}
     w = WidgetReading
-    query = select(w).where(w.portal_id.in_(list(portals)))
+    # the columns a point shows, not whole rows: the url and the fetch instant (a time-zone conversion
+    # a row) of a year of daily readings were read for nothing
+    query = (select(w.portal_id, w.run_id, w.period, w.total, w.on_time, w.late, w.on_time_rate, w.late_rate,
+                    w.updated_at, w.source, w.issues)
+             .where(w.portal_id.in_(list(portals))))
     if monthly:
         month = func.extract("year", CrawlRun.observed_on) * 100 + func.extract("month", CrawlRun.observed_on)
         last = (select(w.portal_id, func.max(w.run_id).label("run_id"))
@@ -63,14 +67,14 @@ def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *
         query = query.join(last, and_(last.c.portal_id == w.portal_id, last.c.run_id == w.run_id))
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(w.portal_id, w.run_id).execution_options(yield_per=5000))
-        for rec in rows:
-            if rec.run_id not in observed:
+        for portal_id, run_id, period, total, on_time, late, on_time_rate, late_rate, updated_at, source, issues in rows:
+            if run_id not in observed:
                 continue
-            late_rate = round(rec.late_rate, 2) if rec.late_rate is not None else (pct(rec.late, rec.total) if rec.late is not None and rec.total else None)
-            out[rec.portal_id].append({
-                "run": rec.run_id, "observed_on": observed[rec.run_id], "period": rec.period, "total": rec.total,
-                "on_time": rec.on_time, "late": rec.late, "on_time_rate": _rate(rec.on_time, rec.total, rec.on_time_rate),
-                "late_rate": late_rate, "updated_at": rec.updated_at, "source": rec.source, "issues": rec.issues or [],
+            late_rate = round(late_rate, 2) if late_rate is not None else (pct(late, total) if late is not None and total else None)
+            out[portal_id].append({
+                "run": run_id, "observed_on": observed[run_id], "period": period, "total": total,
+                "on_time": on_time, "late": late, "on_time_rate": _rate(on_time, total, on_time_rate),
+                "late_rate": late_rate, "updated_at": updated_at, "source": source, "issues": issues or [],
             })
     return out
 
