@@ -107,8 +107,10 @@ def trend_cmd(unit: str | None, province: str | None, level: str | None, by: str
 
     with open_store(db_url) as store:
         result = trend(store.engine, unit=unit, province=province, level=level, by=by, as_units=as_units)
-    emit(fmt, out_path, json_value=result, text="\n".join(render_text(t) for t in tables(result)),
-         sheets=[("points", POINT_KEYS, flat_points(result)),
+    points = flat_points(result)  # once, for the table and the sheets; the text only when it is the output
+    emit(fmt, out_path, json_value=result,
+         text="\n".join(render_text(t) for t in tables(result, points)) if fmt == "table" else None,
+         sheets=[("points", POINT_KEYS, points),
                  ("combined", ("run", "observed_on", "portals", "total", "on_time", "late", "on_time_rate", "late_rate"),
                   result["combined"]),
                  ("plans_per_month", ("month", "propaganda_plan", "plan", "total"), result["plans_per_month"])])

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import functools
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -135,12 +136,18 @@ class Table:
     part: str | None = None  # the report part (for headers whose meaning depends on it)
 
 
+#: Text made only of characters one terminal column wide each, neither wide nor combining: Latin up to
+#: U+02FF and Latin Extended Additional (every precomposed Vietnamese letter: ế, ạ, ữ…), checked
+#: against the measure below for every character of both ranges; unit names are such text.
+_ONE_COLUMN = re.compile("[\u0000-\u02ff\u1e00-\u1eff]*")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _width(text: str) -> int:
     """Terminal columns of `text`. ASCII is one column a character; other text is measured a character
     at a time, once per distinct string (a table of 15,000 rows repeats its cells' texts a lot, and the
     per-character measure dominated `report health`'s time)."""
-    if text.isascii():
+    if text.isascii() or _ONE_COLUMN.fullmatch(text):
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1)
                for ch in text)
@@ -151,17 +158,50 @@ def _pad(text: str, width: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
+def _cell_text(column: Column, lang: str) -> Any:
+    """`column.human` in `lang` as a function of the value, remembering each distinct value's text.
+
+    Why: a country-size table has 15,000 rows of a dozen cells (issue 12), and most cells repeat a few
+    values (a level, a province, yes/no, blank), so each distinct value is formatted once. Values are
+    remembered by type and value (True and 1 are equal keys, yet one reads "Có", the other "1"); a
+    value that cannot be a key (a list) is formatted each time."""
+    seen: dict[tuple[type, Any], str] = {}
+    human = column.human
+
+    def text(value: Any) -> str:
+        key = (type(value), value)
+        try:
+            return seen[key]
+        except KeyError:
+            out = seen[key] = human(value, lang)
+            return out
+        except TypeError:
+            return human(value, lang)
+
+    return text
+
+
 def render_text(table: Table) -> str:
     """An aligned plain-text table (numbers right-aligned), then its totals and notes."""
     headers = [c.title(part=table.part) for c in table.columns]
-    cells = [[c.human(row.get(c.key)) for c in table.columns] for row in table.rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lang = current_lang()
+    # column by column, each distinct text measured and padded once (`_cell_text`: most repeat)
+    columns = [[text(row.get(c.key)) for row in table.rows] for c in table.columns
+               for text in (_cell_text(c, lang),)]
+    distinct = [set(col) for col in columns]
+    widths = [max([_width(h)] + [_width(v) for v in seen]) for h, seen in zip(headers, distinct)]
     right = [c.kind in ("int", "pct", "number") for c in table.columns]
     lines = [table.title, ""]
     lines.append("  ".join(_pad(h, widths[i], right[i]) for i, h in enumerate(headers)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
-    for r in cells:
-        lines.append("  ".join(_pad(v, widths[i], right[i]) for i, v in enumerate(r)).rstrip())
+    padded = []
+    for i, (col, seen) in enumerate(zip(columns, distinct)):
+        pads = {v: _pad(v, widths[i], right[i]) for v in seen}
+        padded.append([pads[v] for v in col])
+    if padded:
+        lines.extend("  ".join(cells).rstrip() for cells in zip(*padded))
+    else:  # no columns: an empty line a row, as before
+        lines.extend("" for _ in table.rows)
     out = "\n".join(lines) + "\n"
     if table.totals is not None:
         out += "\n" + render_text(table.totals)

@@ -19,16 +19,16 @@ raised before any row is changed (the batch transaction is rolled back).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
 
-from storage import exports, portal_sync, runs, search_index
 from storage.database import (
     Sessions,
     describe_db_error,
@@ -39,9 +39,11 @@ from storage.database import (
 from storage.engine import DEFAULT_BUSY_TIMEOUT_MS, display_url, dispose
 from storage.errors import StorageError
 from storage.models import Base, Document
-from storage.runs import FINAL_STATUSES, RUN_STATUSES, RUN_TRIGGERS
 from storage.statements import Statements
-from storage.writes import MAX_FAILED_KEPT, FailedItem, ItemWriter
+
+if TYPE_CHECKING:
+    from storage.runs import FINAL_STATUSES, RUN_STATUSES, RUN_TRIGGERS
+    from storage.writes import MAX_FAILED_KEPT, FailedItem, ItemWriter
 
 __all__ = [
     "FINAL_STATUSES", "MAX_FAILED_KEPT", "RUN_STATUSES", "RUN_TRIGGERS", "FailedItem", "Store",
@@ -49,6 +51,22 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Names re-exported from the writers' and the run lifecycle's modules, imported on first use: a
+#: report opens the store to read and never needs them (issue 12, start-up; see `storage.__init__`).
+_LAZY = {"FINAL_STATUSES": "storage.runs", "RUN_STATUSES": "storage.runs", "RUN_TRIGGERS": "storage.runs",
+         "MAX_FAILED_KEPT": "storage.writes", "FailedItem": "storage.writes"}
+
+
+def __getattr__(name: str) -> Any:
+    """The names of `_LAZY`, imported from their module when first asked for."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'storage.store' has no attribute {name!r}")
 
 
 class Store:
@@ -63,8 +81,14 @@ class Store:
         self.busy_timeout_ms = busy_timeout_ms
         self._sessions = Sessions(engine, self.display_url, busy_timeout_ms)
         self._statements = Statements(engine.dialect.name)
-        self._writer = ItemWriter(self._statements)
         self._own_runs: set[int] = set()
+
+    @functools.cached_property
+    def _writer(self) -> ItemWriter:
+        """The item writer, built on first write (a reading command never imports the writers)."""
+        from storage.writes import ItemWriter
+
+        return ItemWriter(self._statements)
 
     @property
     def failed_items(self) -> list[FailedItem]:
@@ -141,6 +165,8 @@ class Store:
         that has data is never deleted. The default never touches portals absent from `rows`, so a
         crawl of a filtered registry (``--source``, ``--province``) cannot retire the others.
         """
+        from storage import portal_sync
+
         self._writer.known_portals.clear()
         with self._write() as session:
             return portal_sync.sync(session, rows, prune=prune)
@@ -148,6 +174,8 @@ class Store:
     # ------------------------------------------------------------------ runs
     def start_run(self, *, trigger: str, observed_on: dt.date, args: Mapping[str, Any] | None = None) -> int:
         """Record a new run (status "running") and return its id."""
+        from storage import runs
+
         with self._write() as session:
             run_id = runs.start(session, trigger=trigger, observed_on=observed_on, args=args)
         self._own_runs.add(run_id)
@@ -155,6 +183,8 @@ class Store:
 
     def finish_run(self, run_id: int, *, status: str, stats: Mapping[str, Any] | None = None) -> None:
         """Close a run with its final status and per-spider stats (made JSON-safe)."""
+        from storage import runs
+
         with self._write() as session:
             runs.finish(session, run_id, self.display_url, status=status, stats=stats)
         self._own_runs.discard(run_id)
@@ -163,6 +193,8 @@ class Store:
     def refresh_search_index(self) -> None:
         """Index what the run stored (`storage.search_index`: readers never write it). A failure is
         logged, not raised: the crawled data is stored, and the next refresh catches up."""
+        from storage import search_index
+
         try:
             with self._write() as session:
                 search_index.refresh(session.connection())
@@ -177,6 +209,8 @@ class Store:
         stored are upserts, so re-saving them changes nothing. Refuses runs that are complete, failed
         or still running elsewhere.
         """
+        from storage import runs
+
         with self._write() as session:
             runs.resume(session, run_id, self.display_url)
         self._own_runs.add(run_id)
@@ -189,6 +223,8 @@ class Store:
         Runs of this process (another Store of the same crawl) are live. Runs from another host
         cannot be checked and are left alone.
         """
+        from storage import runs
+
         with self._write() as session:
             return runs.mark_stale(session, self._own_runs)
 
@@ -200,6 +236,8 @@ class Store:
         "running" until then, and a run that died must never look like one in progress. The reason
         is kept in the run's stats under ``error``.
         """
+        from storage import runs
+
         with self._write() as session:
             return runs.fail_of_process(session, pid, reason)
 
@@ -211,12 +249,16 @@ class Store:
         if only with a redirect to a host it may not follow). A run with none found nothing (every
         request refused by the guard, every host down or failing) and is not a complete snapshot.
         """
+        from storage import runs
+
         with self.read() as session:
             return runs.answered_fetches(session, run_id)
 
     # ------------------------------------------------------------------ items
     def save_items(self, run_id: int, items: Sequence[Mapping[str, Any]]) -> None:
         """Store a batch of items in one transaction, each item in its own savepoint (`storage.writes`)."""
+        from storage import runs
+
         with self._write() as session:
             run = runs.get_run(session, run_id, self.display_url, "; call start_run first")
             self._writer.save(session, run, items)
@@ -224,6 +266,8 @@ class Store:
     # ------------------------------------------------------------------ reads
     def known_document_urls(self, portal_id: str) -> list[str]:
         """URLs of the portal's documents not marked removed, to re-fetch them (removal detection)."""
+        from storage import exports
+
         with self.read() as session:
             return list(session.scalars(
                 select(Document.url).where(Document.portal_id == portal_id, Document.removed_run_id.is_(None))
@@ -231,10 +275,14 @@ class Store:
 
     def run_summary(self, run_id: int) -> dict[str, Any]:
         """What one run saw, per portal and in total (the end-of-crawl table and the demo's summary)."""
+        from storage import runs
+
         with self.read() as session:
             return runs.summary(session, run_id, self.display_url)
 
     def export(self, kind: str, fmt: str, out: IO[str]) -> int:
         """Write every stored record of `kind` (documents|widgets|runs|portals) as jsonl or csv."""
+        from storage import exports
+
         with self.read() as session:
             return exports.write(session, kind, fmt, out)
