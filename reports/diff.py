@@ -7,7 +7,7 @@ portal that a run did not crawl is not "down": only portals with a health row in
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from reports.corrections import apply_corrections, corrected_urls
 from reports.coverage import coverage
 from reports.formatting import Column, Table
 from reports.labels import vn_sort_key
+from reports.rows import KeyedRow
 from reports.vocab import LEVELS
 from storage.models import Document, DocumentVersion, Portal, PortalHealth, WidgetReading
 
@@ -182,11 +183,7 @@ def changed_between(a: Run, b: Run) -> Any:
         select(v.document_id).where(v.first_seen_run_id > a.id, v.first_seen_run_id <= b.id))
 
 
-#: where each key of a document row sits in its values (`DocRow`)
-_DOC_INDEX = {k: i for i, k in enumerate(DOC_KEYS)}
-
-
-class DocRow(Mapping[str, Any]):
+class DocRow(KeyedRow):
     """A new, changed or removed document's row: a read-only mapping of `DOC_KEYS` over one list of
     values (only `text_diff` is set afterwards, by `set_text_diff`).
 
@@ -194,32 +191,11 @@ class DocRow(Mapping[str, Any]):
     this. Callers read it as a dict (``row[k]``, ``row.get(k)``, ``{**row}``, JSON through
     `reports.cells.plain`), and it equals the dict of its items."""
 
-    __slots__ = ("_values",)
-
-    def __init__(self, values: list[Any]) -> None:
-        self._values = values
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[_DOC_INDEX[key]]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        i = _DOC_INDEX.get(key)
-        return default if i is None else self._values[i]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(DOC_KEYS)
-
-    def __len__(self) -> int:
-        return len(DOC_KEYS)
-
-    def __contains__(self, key: object) -> bool:
-        return key in _DOC_INDEX
-
-    def __repr__(self) -> str:
-        return f"DocRow({dict(self)!r})"
+    KEYS = DOC_KEYS
+    __slots__ = ()
 
     def set_text_diff(self, value: str) -> None:
-        self._values[_DOC_INDEX["text_diff"]] = value
+        self._values[self.INDEX["text_diff"]] = value  # type: ignore[index]
 
 
 def _doc_row(d: Any, names: dict[str, str], version_from: int | None) -> DocRow:

@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reports.rows import KeyedRow
 from storage.health_models import PortalYield
 from storage.models import CrawlRun
 
@@ -266,10 +267,9 @@ ROW_KEYS = ("portal", "unit", "run", "observed_on", "verdict", "layout_changed",
 
 
 #: where each key of a row sits in its values (`HealthRow`)
-_KEY_INDEX = {k: i for i, k in enumerate(ROW_KEYS)}
 
 
-class HealthRow(Mapping[str, Any]):
+class HealthRow(KeyedRow):
     """One row of the health report: a read-only mapping of `ROW_KEYS` over one tuple of values.
 
     Why not a dict: the report has a row per portal and run (15,000 portals x 14 days = 210,000 rows
@@ -278,29 +278,8 @@ class HealthRow(Mapping[str, Any]):
     ``row.get(k)``, ``{**row}``, JSON through `reports.cells.plain`), and it equals the dict of its items.
     """
 
-    __slots__ = ("_values",)
-
-    def __init__(self, values: tuple[Any, ...]) -> None:
-        self._values = values
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[_KEY_INDEX[key]]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        i = _KEY_INDEX.get(key)
-        return default if i is None else self._values[i]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(ROW_KEYS)
-
-    def __len__(self) -> int:
-        return len(ROW_KEYS)
-
-    def __contains__(self, key: object) -> bool:
-        return key in _KEY_INDEX
-
-    def __repr__(self) -> str:
-        return f"HealthRow({dict(self)!r})"
+    KEYS = ROW_KEYS
+    __slots__ = ()
 
 
 def health_rows(session: Session, *, days: int, portal_id: str | None = None) -> list[dict[str, Any]]:
