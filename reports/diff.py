@@ -7,7 +7,7 @@ portal that a run did not crawl is not "down": only portals with a health row in
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
 from reports.base import (
+    NO_REGISTRY,
     DocState,
     ReportError,
     Run,
@@ -30,9 +31,7 @@ from reports.base import (
 from reports.corrections import apply_corrections, corrected_urls
 from reports.coverage import coverage
 from reports.formatting import Column, Table
-from reports.labels import vn_sort_key
 from reports.rows import KeyedRow
-from reports.vocab import LEVELS
 from storage.models import Document, DocumentVersion, Portal, PortalHealth, WidgetReading
 
 #: Contract (issue 6): the object has at least these lists.
@@ -262,26 +261,8 @@ def registry_names(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         names = {pid: name for pid, name in conn.execute(select(Portal.id, Portal.name).where(Portal.in_registry.is_(True)))}
     if not names:
-        raise ReportError("the database holds no registry portal: run `cchc crawl` first")
+        raise ReportError(NO_REGISTRY)
     return names
-
-
-def units_of(engine: Engine, portals: Collection[str]) -> list[UnitInfo]:
-    """The registry units of `portals` only, as `load_units` gives them (names as registered) and in
-    its order (province, level, unit name in Vietnamese collation, portal id): the diff over a day
-    computes coverage for the few units whose plans moved, and building and sorting all 15,000 was
-    most of its time."""
-    wanted = sorted(portals)
-    rows: list[Any] = []
-    with engine.connect() as conn:
-        for i in range(0, len(wanted), _CHUNK):
-            rows += conn.execute(select(Portal.id, Portal.name, Portal.level, Portal.province, Portal.parent,
-                                        Portal.unit_id)
-                                 .where(Portal.in_registry.is_(True), Portal.id.in_(wanted[i:i + _CHUNK]))).all()
-    out = [UnitInfo(p.id, p.name, p.level, p.province or "", p.parent, p.unit_id, p.name) for p in rows]
-    order = {lv: i for i, lv in enumerate(LEVELS)}
-    out.sort(key=lambda u: (vn_sort_key(u.province)[:3], order.get(u.level, 9), vn_sort_key(u.unit)[:3], u.portal_id))
-    return out
 
 
 def coverage_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, kind: str,
@@ -295,7 +276,7 @@ def coverage_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: in
     not depend on the run, and a document that is no such plan in either snapshot (most of what moves
     in a day: news, other documents) is never counted by coverage. So both coverages are computed for
     those units alone (all units when most moved, e.g. a diff over the year). `units` is every
-    registry unit (`load_units`), or None to read only the ones needed (`units_of`)."""
+    registry unit (`load_units`), or None to read only the ones needed (`load_units(portals=…)`)."""
     return plan_moves(engine, runs, a, b, year, kind, units, plan_portals(moved, year, kind))
 
 
@@ -318,7 +299,7 @@ def plan_moves(engine: Engine, runs: Sequence[Run], a: Run, b: Run, year: int, k
         with engine.connect() as conn:
             registry = conn.execute(select(func.count()).select_from(Portal).where(Portal.in_registry.is_(True))).scalar_one()
         narrow = len(touched) * 2 < registry
-        scope = units_of(engine, touched) if narrow else load_units(engine)
+        scope = load_units(engine, portals=touched) if narrow else load_units(engine)
     else:
         narrow = len(touched) * 2 < len(units)
         scope = [u for u in units if u.portal_id in touched] if narrow else list(units)

@@ -25,7 +25,6 @@ from reports.diff import (
     health_moves,
     registry_names,
     snapshot_documents,
-    units_of,
 )
 from reports.trend import by_month, combined_points, widget_points
 from storage.models import CrawlRun, Document, DocumentVersion, PortalHealth, WidgetReading
@@ -78,7 +77,7 @@ def test_coverage_moves_equal_full_coverages(engine):
                  *load_documents(engine, runs, upto_run=b, candidates=changed_between(a, b))]
         got_gained, got_lost = coverage_moves(engine, runs, a, b, year, "propaganda_plan", units, moved)
         assert [r["portal"] for r in got_gained] == gained and [r["portal"] for r in got_lost] == lost
-        # what `diff` does: only the units whose plans moved are read (`units_of`), in the same order
+        # what `diff` does: only the units whose plans moved are read (`load_units(portals=…)`), in the same order
         assert coverage_moves(engine, runs, a, b, year, "propaganda_plan", None, moved) == (got_gained, got_lost)
         for r in got_gained:
             assert (r["doc_number"], r["url"]) == (full_b[r["portal"]]["doc_number"], full_b[r["portal"]]["url"])
@@ -120,11 +119,12 @@ def test_diff_streams_corrected_documents_as_load_documents_does(writable_db):
         e.dispose()
 
 
-def test_units_of_is_load_units_for_those_portals(engine):
+def test_load_units_of_some_portals_is_those_units_in_the_same_order(engine):
     units = load_units(engine)
     every_other = {u.portal_id for u in units[::2]}
-    assert units_of(engine, every_other) == [u for u in units if u.portal_id in every_other]
-    assert units_of(engine, {u.portal_id for u in units}) == units
+    assert load_units(engine, portals=every_other) == [u for u in units if u.portal_id in every_other]
+    assert load_units(engine, portals={u.portal_id for u in units}) == units
+    assert load_units(engine, portals=set()) == []
     assert registry_names(engine) == {u.portal_id: u.unit for u in units}
 
 
