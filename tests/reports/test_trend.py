@@ -95,3 +95,25 @@ def test_trend_as_current_units(db, worlds):
     w = worlds[3].widget("x-ngoclien-camgiang-haiduong")
     assert series["points"][-1]["total"] == w.processed
     assert result["combined"][-1]["total"] == w.processed
+
+
+def test_a_readings_issues_reach_its_point(writable_db):
+    """The issues a widget reading recorded (read as JSON text and decoded by `widget_points` on SQLite)
+    come out as the list they were, on the point of that run, and the other points keep an empty list."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(writable_db)
+    try:
+        with engine.begin() as conn:
+            run = conn.execute(text("SELECT min(run_id) FROM widget_readings WHERE portal_id = 'p-tuyenquang'")).scalar_one()
+            value = '["tổng số không khớp", "ngày cập nhật cũ"]'
+            sql = ("UPDATE widget_readings SET issues = CAST(:v AS JSONB) WHERE portal_id = 'p-tuyenquang' AND run_id = :r"
+                   if engine.dialect.name == "postgresql" else
+                   "UPDATE widget_readings SET issues = :v WHERE portal_id = 'p-tuyenquang' AND run_id = :r")
+            conn.execute(text(sql), {"v": value, "r": run})
+    finally:
+        engine.dispose()
+    (series,) = run_trend(writable_db, "--unit", "p-tuyenquang")["series"]
+    issues = {p["run"]: p["issues"] for p in series["points"]}
+    assert issues[run] == ["tổng số không khớp", "ngày cập nhật cũ"]
+    assert all(v == [] for r, v in issues.items() if r != run)
