@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage.database import Readable
@@ -80,28 +80,18 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
     run's known-pages file at `path` (`crawler.incremental.KnownPages.write`: an indexed SQLite file
     the spiders query), and the portals a run before `run_id` found documents of (the sitemaps'
     rotation starts after a portal's first crawl, resumed or not). Rows are read in batches, never
-    all at once. Returns the number written.
-
-    Validators that run `run_id` itself wrote are left out (the page stays known, without them): a
-    page's validator and its extracted record are separate items, stored by separate flushes, so a
-    worker killed between the two (or a run interrupted there) leaves the validator of a version it
-    never stored. A worker that joins or restarts mid-run, or the resumed part of a run, writes its
-    file then; trusting that validator made its re-fetch of the killed worker's requeued request a
-    304 or "same body", and the change was never stored. Without it the page is fetched in full and
-    extracted again, and storing the same record twice changes nothing (upserts)."""
+    all at once. Returns the number written."""
     from crawler.incremental import KnownPages
 
     docs, val, runs, vers = table_of(Document), table_of(PageValidator), table_of(CrawlRun), table_of(DocumentVersion)
     seen_runs = runs.alias("seen_runs")
     ids = list(portal_ids)
-    validators = [col if run_id is None else case((val.c.run_id >= run_id, None), else_=col).label(col.name)
-                  for col in (val.c.etag, val.c.last_modified, val.c.body_sha256)]
 
     def rows() -> Iterator[tuple[str | None, ...]]:
         with store.read() as session:
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start:chunk_start + 500]
-                stmt = (select(docs.c.url, docs.c.portal_id, *validators,
+                stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
                                runs.c.observed_on, vers.c.discovered_by, seen_runs.c.observed_on.label("seen_on"))
                         .outerjoin(vers, (vers.c.document_id == docs.c.id) & (vers.c.version == docs.c.version))
                         .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))

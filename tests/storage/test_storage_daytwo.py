@@ -118,32 +118,3 @@ def test_known_pages_file_says_which_portals_an_earlier_run_crawled(store: Store
     later = tmp_path / "later.sqlite"
     assert write_known_pages(store, [TQ], later, r2) == 1
     assert KnownPages(str(later)).knows_portal(TQ)
-
-
-def validator(url: str, etag: str) -> dict:
-    return {"type": "validator", "portal_id": TQ, "url": url, "etag": etag, "last_modified": None,
-            "body_sha256": etag * 8}
-
-
-def test_validators_the_run_itself_wrote_are_not_trusted_by_its_known_pages(store: Store, tmp_path) -> None:
-    """A worker restarted mid-run writes its known-pages file after other workers (or its killed self)
-    stored part of the run: a validator written in the run may belong to a version never stored (the
-    record was still being extracted when the worker died), so the page is known without it and its
-    re-fetch is a full one; the validators of earlier runs are used as before."""
-    from crawler.incremental import KnownPages
-    from storage.incremental import write_known_pages
-
-    store.sync_portals(REGISTRY_ROWS)
-    other = A.replace("123", "456")
-    run_with(store, 1, [page(A, TEXT), validator(A, "a1"), page(other, TEXT + " 2"), validator(other, "b1")])
-    r2 = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 13), args={})
-    store.save_items(r2, [validator(other, "b2")])       # changed; its new record not stored yet
-    assert write_known_pages(store, [TQ], tmp_path / "k.sqlite", r2) == 2
-    known = KnownPages(str(tmp_path / "k.sqlite"))
-    first, second = known.get(A), known.get(other)
-    assert first is not None and (first.etag, first.body_sha256) == ("a1", "a1" * 8)
-    assert second is not None and (second.etag, second.body_sha256) == (None, None)
-    # a file written without a run (a report of what is known) shows the validators as stored
-    assert write_known_pages(store, [TQ], tmp_path / "p.sqlite") == 2
-    stored = KnownPages(str(tmp_path / "p.sqlite")).get(other)
-    assert stored is not None and stored.etag == "b2"
