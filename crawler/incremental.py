@@ -70,6 +70,9 @@ class KnownPage:
     source: str | None = None
     #: the observed day of the last run that saw it (fetched, confirmed unchanged or still linked)
     seen_on: dt.date | None = None
+    #: first stored by the current run itself (before it was interrupted and resumed, or by another
+    #: worker of it before this worker started): known, but no sign of where an earlier walk ended
+    this_run: bool = False
 
 
 class KnownPages:
@@ -82,7 +85,8 @@ class KnownPages:
     #: answers kept per process: a URL is looked up by the discovery spider that links it, by the
     #: conditional middleware on the request and on the response, and by the listing's stop test
     CACHE_SIZE = 20_000
-    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on", "source", "seen_on")
+    COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on", "source", "seen_on",
+               "this_run")
 
     def __init__(self, path: str | None) -> None:
         self._con: sqlite3.Connection | None = None
@@ -99,10 +103,10 @@ class KnownPages:
         return cls._loaded[key]
 
     @classmethod
-    def write(cls, path: Path, rows: Iterable[tuple[str | None, ...]], crawled: Iterable[str] | None = None) -> int:
+    def write(cls, path: Path, rows: Iterable[tuple[Any, ...]], crawled: Iterable[str] | None = None) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
-        optionally, source: the discovery method of the document's latest version, and seen_on: the
-        ISO date of its last sighting) as
+        optionally, source: the discovery method of the document's latest version, seen_on: the
+        ISO date of its last sighting, and this_run: 1 when the current run itself stored it first) as
         the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
         portals crawled by an earlier run (`knows_portal`); without it, every portal with a row."""
         tmp = path.with_suffix(path.suffix + ".part")
@@ -111,16 +115,16 @@ class KnownPages:
         try:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
-                        "body_sha256 TEXT, answered_on TEXT, source TEXT, seen_on TEXT) WITHOUT ROWID")
+                        "body_sha256 TEXT, answered_on TEXT, source TEXT, seen_on TEXT, this_run INTEGER) WITHOUT ROWID")
             con.execute("CREATE INDEX pages_portal ON pages (portal_id, url)")
             n = 0
             batch: list[tuple[Any, ...]] = []
             for row in rows:
                 batch.append(tuple(row) + (None,) * (len(cls.COLUMNS) - len(row)))
                 if len(batch) >= 5000:
-                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
                     n, batch = n + len(batch), []
-            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
             con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
             if crawled is None:
@@ -148,13 +152,13 @@ class KnownPages:
             self._cache.popitem(last=False)
         return page
 
-    _SELECT = "portal_id, url, etag, last_modified, body_sha256, answered_on, source, seen_on"
+    _SELECT = "portal_id, url, etag, last_modified, body_sha256, answered_on, source, seen_on, this_run"
 
     @staticmethod
     def _page(row: tuple[Any, ...]) -> KnownPage:
         def day(value: str | None) -> dt.date | None:
             return dt.date.fromisoformat(value) if value else None
-        return KnownPage(row[0], row[1], row[2], row[3], row[4], day(row[5]), row[6], day(row[7]))
+        return KnownPage(row[0], row[1], row[2], row[3], row[4], day(row[5]), row[6], day(row[7]), bool(row[8]))
 
     def pages_of(self, portal_id: str) -> Iterator[KnownPage]:
         """The portal's known documents in code-point order of URL, streamed (the re-check spider's list)."""
@@ -237,11 +241,22 @@ class Policy:
         return page.answered_on is None or modified > page.answered_on
 
     def stop_paging(self, portal_id: str, urls: list[str]) -> bool:
-        """True when a listing page holding `urls` ends the walk: every item known, not a full crawl,
-        not the portal's full-walk day."""
+        """True when a listing page holding `urls` ends the walk: every item known from an earlier run,
+        not a full crawl, not the portal's full-walk day.
+
+        Documents the current run stored do not count (`KnownPage.this_run`): they say nothing about
+        where yesterday's walk ended. A worker that joins a run late, or restarts after a SIGKILL,
+        writes its known-pages file when other workers have already stored part of the run; counting
+        those made it stop paging a listing whose requeued page it re-read, where a worker that started
+        with the run went on (issue 13: a restarted worker must change nothing). The resumed part of an
+        interrupted run is the same case."""
         if self.full or not urls or full_walk_day(portal_id, self.day, self.walk_days):
             return False
-        return all(u in self.known for u in urls)
+        for url in urls:
+            page = self.known.get(url)
+            if page is None or page.this_run:
+                return False
+        return True
 
     def read_sitemaps(self, portal_id: str) -> bool:
         """Whether the portal's sitemaps are read today: a full crawl, a portal no earlier run found

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from storage.database import Readable
@@ -86,13 +86,16 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
     docs, val, runs, vers = table_of(Document), table_of(PageValidator), table_of(CrawlRun), table_of(DocumentVersion)
     seen_runs = runs.alias("seen_runs")
     ids = list(portal_ids)
+    # first stored by this run itself (an interrupted part, or another worker before this one started)
+    this_run = (docs.c.first_seen_run_id >= run_id if run_id is not None else literal(False)).label("this_run")
 
-    def rows() -> Iterator[tuple[str | None, ...]]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         with store.read() as session:
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start:chunk_start + 500]
                 stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
-                               runs.c.observed_on, vers.c.discovered_by, seen_runs.c.observed_on.label("seen_on"))
+                               runs.c.observed_on, vers.c.discovered_by, seen_runs.c.observed_on.label("seen_on"),
+                               this_run)
                         .outerjoin(vers, (vers.c.document_id == docs.c.id) & (vers.c.version == docs.c.version))
                         .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))
                         .join(runs, runs.c.id == func.coalesce(val.c.run_id, docs.c.last_seen_run_id))
@@ -102,7 +105,7 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                 for row in session.execute(stmt):
                     yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
                            row.observed_on.isoformat() if row.observed_on else None, row.discovered_by,
-                           row.seen_on.isoformat() if row.seen_on else None)
+                           row.seen_on.isoformat() if row.seen_on else None, int(bool(row.this_run)))
 
     def crawled() -> Iterator[str]:
         """The portals a run before `run_id` found documents of (all with a document without it)."""

@@ -29,8 +29,8 @@ def test_rechecks_are_spread_evenly_over_the_period():
 
 def _policy(tmp_path, rows, *, full=False, day=dt.date(2026, 3, 3)) -> Policy:
     path = tmp_path / "pages.sqlite"
-    KnownPages.write(path, ((r["u"], r["p"], r.get("e"), r.get("m"), r.get("h"), r.get("d"), None, r.get("s"))
-                            for r in rows))
+    KnownPages.write(path, ((r["u"], r["p"], r.get("e"), r.get("m"), r.get("h"), r.get("d"), None, r.get("s"),
+                             r.get("new")) for r in rows))
     return Policy(full=full, recheck_days=7, walk_days=7, day=day, known=KnownPages.load(path))
 
 
@@ -82,6 +82,23 @@ def test_listing_stops_only_on_pages_of_known_items_and_not_on_the_full_walk_day
     assert policy.stop_paging("p-a", []) is False
     assert Policy(False, 7, 7, walk, policy.known).stop_paging("p-a", known) is False
     assert Policy(True, 7, 7, other, policy.known).stop_paging("p-a", known) is False
+
+
+def test_listing_does_not_stop_on_documents_the_run_itself_stored(tmp_path):
+    """A worker restarted mid-run (or a resumed run) knows what the run stored before it started: those
+    documents say nothing about where the last walk ended, so a page of them does not end the walk."""
+    day = next(dt.date(2026, 3, 2) + dt.timedelta(days=k) for k in range(7)
+               if not full_walk_day("p-a", dt.date(2026, 3, 2) + dt.timedelta(days=k)))
+    rows = [{"p": "p-a", "u": f"https://a.gov.vn/x/{i}", "new": 1 if i >= 3 else None} for i in range(5)]
+    policy = _policy(tmp_path, rows, day=day)
+    earlier = [f"https://a.gov.vn/x/{i}" for i in range(3)]
+    assert policy.stop_paging("p-a", earlier) is True
+    assert policy.stop_paging("p-a", [*earlier, "https://a.gov.vn/x/3"]) is False
+    assert policy.stop_paging("p-a", ["https://a.gov.vn/x/4"]) is False
+    new = policy.known.get("https://a.gov.vn/x/4")
+    assert new is not None and new.this_run and not policy.known.get(earlier[0]).this_run  # type: ignore[union-attr]
+    # still known: a link to it is a sighting, as before
+    assert policy.skip_known("https://a.gov.vn/x/4") is not due("https://a.gov.vn/x/4", day, 28)
 
 
 def test_simulator_answers_conditional_requests_per_family():

@@ -113,8 +113,11 @@ def test_known_pages_file_says_which_portals_an_earlier_run_crawled(store: Store
     resumed = tmp_path / "resumed.sqlite"
     assert write_known_pages(store, [TQ], resumed, r1) == 1
     assert A in KnownPages(str(resumed)) and not KnownPages(str(resumed)).knows_portal(TQ)
+    # known, but marked as the run's own: it does not end a listing's walk (`Policy.stop_paging`)
+    assert KnownPages(str(resumed)).get(A).this_run  # type: ignore[union-attr]
     store.finish_run(r1, status="complete", stats={})
     r2 = store.start_run(trigger="manual", observed_on=dt.date(2022, 8, 13), args={})
     later = tmp_path / "later.sqlite"
     assert write_known_pages(store, [TQ], later, r2) == 1
     assert KnownPages(str(later)).knows_portal(TQ)
+    assert not KnownPages(str(later)).get(A).this_run  # type: ignore[union-attr]
