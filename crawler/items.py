@@ -92,6 +92,19 @@ class ValidatorItem:
 
 
 @dataclass
+class CoverageItem:
+    """A listing fetched in this run whose first page a feed of the portal covered (`feed_url` and the
+    page's newest item `anchor_url`), or no feed did (both None): the proof the next runs read
+    (`crawler.incremental.Policy.listing_proof`, issue 12)."""
+
+    portal_id: str
+    url: str
+    feed_url: str | None
+    anchor_url: str | None
+    type: str = "coverage"
+
+
+@dataclass
 class WidgetItem:
     """The portal's TTHC widget reading (one per portal per run) and its visitor counter."""
 

@@ -7,9 +7,12 @@
   ``fetches`` row (a page that did not change adds no fetch row: the crawl's stats count them).
 - ``validator`` (portal + URL): the ETag / Last-Modified and body hash of a page's latest 200, one row
   per page (``page_validators``), rewritten in place.
+- ``coverage`` (portal + listing URL): a feed of the portal covered the listing's first page in this
+  run (``source_coverage``, one row per listing, rewritten in place), or, without a feed URL, no
+  feed did any more (the row goes).
 
 `write_known_pages` streams, for the portals of a run, every document not marked removed with its
-validators into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
+validators, and the listings' coverage proofs, into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
 spiders know no database).
 """
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage.database import Readable
-from storage.incr_models import PageValidator
+from storage.incr_models import PageValidator, SourceCoverage
 from storage.models import CrawlRun, Document, DocumentVersion
 from storage.statements import Statements, table_of
 from storage.values import canonical_url, parse_instant, text_or_none
@@ -73,6 +76,23 @@ def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id
     }, keep_when_null=False)
 
 
+def save_coverage(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+    """A listing's coverage proof of this run (see module doc): the row replaced, or deleted when the
+    item names no feed (the listing was fetched and no feed of the portal covered it)."""
+    url = text_or_none(item.get("url"))
+    if not url:
+        raise ValueError("coverage item without url")
+    feed, anchor = text_or_none(item.get("feed_url")), text_or_none(item.get("anchor_url"))
+    keys = {"portal_id": portal_id, "url": canonical_url(url.split("#", 1)[0])}
+    if feed is None or anchor is None:
+        cov = table_of(SourceCoverage)
+        session.connection().execute(stmts.cached("coverage.delete", lambda: cov.delete().where(
+            cov.c.portal_id == bindparam("portal_id"), cov.c.url == bindparam("url"))), keys)
+        return
+    stmts.upsert(session, SourceCoverage, keys, {"feed_url": feed, "anchor_url": anchor, "run_id": run.id},
+                 keep_when_null=False)
+
+
 def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, run_id: int | None = None) -> int:
     """Stream the known documents of `portal_ids` (not marked removed) with their validators, the
     observed day of their last full answer (of their last sighting when they have none) and that of
@@ -104,6 +124,17 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                            row.observed_on.isoformat() if row.observed_on else None, row.discovered_by,
                            row.seen_on.isoformat() if row.seen_on else None)
 
+    def coverage() -> Iterator[tuple[str, str, str, str, str]]:
+        """The listings' coverage proofs with the observed day of the run that made each."""
+        cov = table_of(SourceCoverage)
+        with store.read() as session:
+            for chunk_start in range(0, len(ids), 500):
+                stmt = (select(cov.c.portal_id, cov.c.url, cov.c.feed_url, cov.c.anchor_url, runs.c.observed_on)
+                        .join(runs, runs.c.id == cov.c.run_id)
+                        .where(cov.c.portal_id.in_(ids[chunk_start:chunk_start + 500])))
+                for row in session.execute(stmt):
+                    yield row.portal_id, row.url, row.feed_url, row.anchor_url, row.observed_on.isoformat()
+
     def crawled() -> Iterator[str]:
         """The portals a run before `run_id` found documents of (all with a document without it)."""
         with store.read() as session:
@@ -113,8 +144,9 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                     stmt = stmt.where(docs.c.first_seen_run_id < run_id)
                 yield from session.scalars(stmt)
 
-    return KnownPages.write(path, rows(), crawled())
+    return KnownPages.write(path, rows(), crawled(), coverage())
 
 
 #: item type → writer, merged into `storage.writes.WRITERS`
-SAVERS: dict[str, Callable[[Statements, Session, CrawlRun, str, Mapping[str, Any]], None]] = {"seen": save_seen, "validator": save_validator}
+SAVERS: dict[str, Callable[[Statements, Session, CrawlRun, str, Mapping[str, Any]], None]] = {
+    "seen": save_seen, "validator": save_validator, "coverage": save_coverage}

@@ -42,7 +42,7 @@ WRITERS: dict[str, Writer] = {
     "removed": save_removed,
     "widget": save_widget,
     "health": save_health,
-    **incremental.SAVERS,  # "seen" and "validator" (issue 12, storage/incremental.py)
+    **incremental.SAVERS,  # "seen", "validator" and "coverage" (issue 12, storage/incremental.py)
 }
 
 
