@@ -86,6 +86,8 @@ class StoragePipeline:
                 return defer.succeed(None)
             from twisted.internet import reactor
 
+            self.stats.inc_value("cchc/storage/batches")  # one write transaction each
+
             return deferToThreadPool(reactor, reactor.getThreadPool(), self._write, batch)
 
         self.pending = previous.addCallback(write)
