@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser
 from scrapy.http import Response, TextResponse
 
 from crawler.feedlinks import feed_entries
@@ -92,6 +91,8 @@ def read_feed(spider: PortalSpider, response: Response) -> tuple[list[Any], str 
             entries = list(fast)
             spider.crawler.stats.inc_value("cchc/feeds/read_fast")
         else:
+            import feedparser  # the rare feed lxml cannot read: its import is not paid by every crawl
+
             parsed = feedparser.parse(response.body)
             entries = list(parsed.entries)
             if not parsed.entries and (parsed.bozo or not parsed.version):
