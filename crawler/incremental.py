@@ -67,13 +67,17 @@ def full_walk_day(portal_id: str, day: dt.date, every: int = FULL_WALK_DAYS) -> 
 class Coverage:
     """The proof that a feed covered a listing: on `proven_on` the listing's first page at `url`
     held only entries of the feed at `feed_url`, the newest of them `anchor_url` (stored per portal
-    and listing in ``source_coverage``, migration 0017)."""
+    and listing in ``source_coverage``, migration 0017); or, with a `digest`, only links of the
+    portal's home page."""
 
     portal_id: str
     url: str
     feed_url: str
     anchor_url: str
     proven_on: dt.date
+    #: set when the covering page is the portal's home page (`feed_url`): the SHA-256 of its links to
+    #: the portal's own pages at the proof (`crawler.spiders.listings.home_links`)
+    digest: str | None = None
 
 
 def same_url(url: str) -> str:
@@ -133,14 +137,14 @@ class KnownPages:
 
     @classmethod
     def write(cls, path: Path, rows: Iterable[tuple[str | None, ...]], crawled: Iterable[str] | None = None,
-              coverage: Iterable[tuple[str, str, str, str, str]] = ()) -> int:
+              coverage: Iterable[tuple[str | None, ...]] = ()) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
         optionally, source: the discovery method of the document's latest version, and seen_on: the
         ISO date of its last sighting) as
         the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
         portals crawled by an earlier run (`knows_portal`); without it, every portal with a row.
         `coverage` holds the listings' coverage proofs (portal_id, listing url, feed url, anchor url,
-        ISO date proven: `Coverage`)."""
+        ISO date proven and, optionally, the home page's digest: `Coverage`)."""
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
@@ -159,8 +163,9 @@ class KnownPages:
             con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
             con.execute("CREATE TABLE coverage (portal_id TEXT, url TEXT, feed_url TEXT, anchor_url TEXT, "
-                        "proven_on TEXT, PRIMARY KEY (portal_id, url)) WITHOUT ROWID")
-            con.executemany("INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?)", coverage)
+                        "proven_on TEXT, digest TEXT, PRIMARY KEY (portal_id, url)) WITHOUT ROWID")
+            con.executemany("INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?, ?)",
+                            (tuple(row) + (None,) * (6 - len(row)) for row in coverage))
             con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
             if crawled is None:
                 con.execute("INSERT INTO crawled SELECT DISTINCT portal_id FROM pages")
@@ -213,11 +218,11 @@ class KnownPages:
         """The latest proof that a feed of the portal covered its listing at `url` (None: none)."""
         if self._con is None:
             return None
-        row = self._con.execute("SELECT feed_url, anchor_url, proven_on FROM coverage WHERE portal_id = ? AND url = ?",
-                                (portal_id, same_url(url))).fetchone()
+        row = self._con.execute("SELECT feed_url, anchor_url, proven_on, digest FROM coverage "
+                                "WHERE portal_id = ? AND url = ?", (portal_id, same_url(url))).fetchone()
         if row is None:
             return None
-        return Coverage(portal_id, same_url(url), row[0], row[1], dt.date.fromisoformat(row[2]))
+        return Coverage(portal_id, same_url(url), row[0], row[1], dt.date.fromisoformat(row[2]), row[3])
 
     def knows_portal(self, portal_id: str) -> bool:
         """Whether an earlier run found documents of the portal. Documents the current run stored
@@ -316,6 +321,14 @@ class Policy:
         if same_url(proof.anchor_url) in {same_url(u) for u in entries}:
             return True
         return any(u not in self.known for u in entries)
+
+    def home_vouches(self, proof: Coverage, digest: str | None) -> bool:
+        """Whether the portal's home page, read today with links whose digest is `digest` (None: it
+        gave nothing usable), stands in for a listing it covered: only when it links exactly what it
+        linked at the proof. Anything new on it (a new document in any of its boxes, a new menu)
+        has the listing fetched: unlike a feed, whose new entries the feeds spider requests, a home
+        page's new links are followed only when they read as CCHC headlines."""
+        return proof.digest is not None and digest == proof.digest
 
     def read_sitemaps(self, portal_id: str) -> bool:
         """Whether the portal's sitemaps are read today: a full crawl, a portal no earlier run found

@@ -39,8 +39,9 @@ class PageValidator(Base):
 
 
 class SourceCoverage(Base):
-    """The latest proof that one of a portal's feeds covered one of its listings (issue 12): in run
-    `run_id` the listing's first page held only entries of the feed, the newest `anchor_url`. Between
+    """The latest proof that one of a portal's feeds (or its home page) covered one of its listings
+    (issue 12): in run `run_id` the listing's first page held only entries of the feed, the newest
+    `anchor_url` (or only links of the home page, whose links' digest is `digest`). Between
     the portal's full walks such a listing is read through its feed instead of fetched
     (`crawler.incremental.Policy.listing_proof`); a listing whose feed no longer covers it loses its
     row. One row per listing, rewritten in place: nothing here grows with the number of runs."""
@@ -55,4 +56,6 @@ class SourceCoverage(Base):
     feed_url: Mapped[str] = mapped_column(Text)
     #: the listing's newest item at the proof: a feed that still lists it has not gone stale
     anchor_url: Mapped[str] = mapped_column(Text)
+    #: when the home page (`feed_url`) covered the listing: the SHA-256 of its own links at the proof
+    digest: Mapped[str | None] = mapped_column(String(64))
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)

@@ -5,6 +5,8 @@
   listing or register. It widens the document's and its current version's ``last_seen_run`` and its
   sighting interval (`storage.sightings`), exactly as a re-fetch of unchanged content does; it writes no
   ``fetches`` row (a page that did not change adds no fetch row: the crawl's stats count them).
+- ``seen_batch`` (portal + URLs): the sightings of one callback (`crawler.seenbatch`), each written
+  as a ``seen`` item.
 - ``validator`` (portal + URL): the ETag / Last-Modified and body hash of a page's latest 200, one row
   per page (``page_validators``), rewritten in place.
 - ``coverage`` (portal + listing URL): a feed of the portal covered the listing's first page in this
@@ -61,6 +63,15 @@ def save_seen(stmts: Statements, session: Session, run: CrawlRun, portal_id: str
     stmts.sightings.saw(conn, run.id, found.id, found.version)
 
 
+def save_seen_batch(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+    """Several sightings of one portal (`crawler.seenbatch`), each stored as `save_seen` stores one."""
+    urls = item.get("urls")
+    if not isinstance(urls, list):
+        raise ValueError("seen_batch item without a list of urls")
+    for url in urls:
+        save_seen(stmts, session, run, portal_id, {"url": url})
+
+
 def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
     """The page's latest 200: its validators and body hash (one row per page, replaced)."""
     url = text_or_none(item.get("url"))
@@ -89,7 +100,8 @@ def save_coverage(stmts: Statements, session: Session, run: CrawlRun, portal_id:
         session.connection().execute(stmts.cached("coverage.delete", lambda: cov.delete().where(
             cov.c.portal_id == bindparam("portal_id"), cov.c.url == bindparam("url"))), keys)
         return
-    stmts.upsert(session, SourceCoverage, keys, {"feed_url": feed, "anchor_url": anchor, "run_id": run.id},
+    stmts.upsert(session, SourceCoverage, keys, {"feed_url": feed, "anchor_url": anchor, "run_id": run.id,
+                                                 "digest": text_or_none(item.get("digest"), 64)},
                  keep_when_null=False)
 
 
@@ -124,16 +136,18 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                            row.observed_on.isoformat() if row.observed_on else None, row.discovered_by,
                            row.seen_on.isoformat() if row.seen_on else None)
 
-    def coverage() -> Iterator[tuple[str, str, str, str, str]]:
+    def coverage() -> Iterator[tuple[str | None, ...]]:
         """The listings' coverage proofs with the observed day of the run that made each."""
         cov = table_of(SourceCoverage)
         with store.read() as session:
             for chunk_start in range(0, len(ids), 500):
-                stmt = (select(cov.c.portal_id, cov.c.url, cov.c.feed_url, cov.c.anchor_url, runs.c.observed_on)
+                stmt = (select(cov.c.portal_id, cov.c.url, cov.c.feed_url, cov.c.anchor_url, runs.c.observed_on,
+                               cov.c.digest)
                         .join(runs, runs.c.id == cov.c.run_id)
                         .where(cov.c.portal_id.in_(ids[chunk_start:chunk_start + 500])))
                 for row in session.execute(stmt):
-                    yield row.portal_id, row.url, row.feed_url, row.anchor_url, row.observed_on.isoformat()
+                    yield (row.portal_id, row.url, row.feed_url, row.anchor_url, row.observed_on.isoformat(),
+                           row.digest)
 
     def crawled() -> Iterator[str]:
         """The portals a run before `run_id` found documents of (all with a document without it)."""
@@ -149,4 +163,4 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
 
 #: item type → writer, merged into `storage.writes.WRITERS`
 SAVERS: dict[str, Callable[[Statements, Session, CrawlRun, str, Mapping[str, Any]], None]] = {
-    "seen": save_seen, "validator": save_validator, "coverage": save_coverage}
+    "seen": save_seen, "seen_batch": save_seen_batch, "validator": save_validator, "coverage": save_coverage}

@@ -19,6 +19,7 @@ listing is fetched: at most ``CCHC_FULL_WALK_DAYS`` − 1 days late.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,7 +29,7 @@ from twisted.python.failure import Failure
 from core.clock import observed_on
 from crawler.families import is_article_url, profile
 from crawler.headlines import PageLinks
-from crawler.incremental import covers
+from crawler.incremental import covers, same_url
 from crawler.items import CoverageItem
 from crawler.registry import Portal
 from crawler.shared import SHARED
@@ -48,13 +49,22 @@ class ListingsSpider(PortalSpider):
         self._feeds: dict[str, list[str]] = {}
         #: coverage checks waiting for the portal's home page to name its feeds
         self._pending: dict[str, list[tuple[str, list[str]]]] = {}
+        #: per portal, its home page's links to its own pages (as `hash`es of `same_url`: a few bytes
+        #: each, kept for the run) and their digest (`home_links`), once read; or the portals whose
+        #: home page gave nothing usable today
+        self._home: dict[str, tuple[frozenset[int], str]] = {}
+        self._home_unread: set[str] = set()
+        #: per portal, listings whose proof is its home page, and checks against it, waiting for it
+        self._home_waiting: dict[str, list[str]] = {}
+        self._home_checks: dict[str, list[tuple[str, list[str]]]] = {}
 
     def start_portal(self, portal: Portal):
         """The registry's listings when it names some; the home page always (its menus lead to the
         listings when the registry names none, and its featured CCHC headlines are read either way)."""
         for url in portal.listings:
             yield from self.listing_or_feed(url, portal)
-        yield self.req(portal.base_url, portal, self.parse_home, is_home=True, featured_only=bool(portal.listings))
+        home = self.req(portal.base_url, portal, self.parse_home, is_home=True, featured_only=bool(portal.listings))
+        yield home.replace(errback=self.home_failed)
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
@@ -62,11 +72,17 @@ class ListingsSpider(PortalSpider):
         if self.problem(response):
             self._feeds[portal.id] = []
             self._pending.pop(portal.id, None)
+            yield from self.home_unread(portal)
             return
         assert isinstance(response, TextResponse)
         if portal.id not in self._feeds:
             self._feeds[portal.id] = list(dict.fromkeys(
                 portal.feeds or advertised_feeds(response) or self.family_urls(portal, "feeds")))
+        self._home[portal.id] = home_links(response, self.same_site(portal))
+        for listing in self._home_waiting.pop(portal.id, []):
+            yield from self.listing_or_feed(listing, portal)
+        for listing, items in self._home_checks.pop(portal.id, []):
+            yield from self.home_coverage(portal, listing, items)
         for listing, items in self._pending.pop(portal.id, []):
             yield from self.coverage_check(portal, listing, items, self._feeds[portal.id])
         page = PageLinks(response.selector, response.url)
@@ -87,13 +103,38 @@ class ListingsSpider(PortalSpider):
 
     def listing_or_feed(self, url: str, portal: Portal) -> Iterator[Any]:
         """The listing's first page, or, when a feed covered it (`Policy.listing_proof`), that feed,
-        to decide once it answered (`parse_covering_feed`)."""
+        to decide once it answered (`parse_covering_feed`); when the home page covered it, the
+        decision once the home page was read (`Policy.home_vouches`)."""
         proof = self.policy.listing_proof(portal.id, url)
         if proof is None:
             yield self.listing_request(url, portal)
-            return
-        yield self.req(proof.feed_url, portal, self.parse_covering_feed, dont_filter=True, listing=url,
-                       **{SHARED: True}).replace(errback=self.covering_feed_failed)
+        elif proof.digest is not None:
+            home = self._home.get(portal.id)
+            if home is None and portal.id in self._home_unread:
+                yield self.listing_request(url, portal)
+            elif home is None:
+                self._home_waiting.setdefault(portal.id, []).append(url)
+            elif self.policy.home_vouches(proof, home[1]):
+                self.crawler.stats.inc_value("cchc/incremental/listing_covered")
+            else:
+                self.crawler.stats.inc_value("cchc/incremental/listing_home_changed")
+                yield self.listing_request(url, portal)
+        else:
+            yield self.req(proof.feed_url, portal, self.parse_covering_feed, dont_filter=True, listing=url,
+                           **{SHARED: True}).replace(errback=self.covering_feed_failed)
+
+    def home_failed(self, failure: Failure) -> Iterator[Any]:
+        """The home page did not answer: recorded as any failure, and the listings waiting for it fetched."""
+        yield from self.on_error(failure)
+        yield from self.home_unread(self.portals[failure.request.meta["portal_id"]])  # type: ignore[attr-defined]
+
+    def home_unread(self, portal: Portal) -> Iterator[Any]:
+        """The home page gave nothing usable today: listings it covered are fetched, and no check
+        against it is made (an older proof stays until it lapses)."""
+        self._home_unread.add(portal.id)
+        self._home_checks.pop(portal.id, None)
+        for listing in self._home_waiting.pop(portal.id, []):
+            yield self.listing_request(listing, portal)
 
     def parse_covering_feed(self, response: Response) -> Iterator[Any]:
         """Today's answer of the feed that covered a listing: the listing is not fetched when the
@@ -121,7 +162,13 @@ class ListingsSpider(PortalSpider):
         newest first): the first that covers it is the listing's new proof; when none does, an older
         proof is withdrawn. Shared requests: the feeds spider's own answers."""
         if not feeds:
-            if self.policy.known.coverage(portal.id, listing) is not None:
+            if items and portal.id in self._home:
+                yield from self.home_coverage(portal, listing, items)
+            elif items and portal.id not in self._home_unread:
+                self._home_checks.setdefault(portal.id, []).append((listing, items))
+            elif items:
+                return  # the home page gave nothing today: no proof, and an older one stays until it lapses
+            elif self.policy.known.coverage(portal.id, listing) is not None:
                 yield CoverageItem(portal_id=portal.id, url=listing, feed_url=None, anchor_url=None)
             return
         yield self.req(feeds[0], portal, self.parse_coverage, dont_filter=True, listing=listing, items=items,
@@ -141,6 +188,18 @@ class ListingsSpider(PortalSpider):
     def coverage_failed(self, failure: Failure) -> Iterator[Any]:
         meta = failure.request.meta  # type: ignore[attr-defined]
         yield from self.coverage_check(self.portals[meta["portal_id"]], meta["listing"], meta["items"], meta["feeds_left"])
+
+    def home_coverage(self, portal: Portal, listing: str, items: list[str]) -> Iterator[Any]:
+        """No feed covers the listing: the home page does when it links every item of its first page
+        (the proof then holds the digest of the home page's own links, `home_links`); else an older
+        proof is withdrawn."""
+        links, digest = self._home[portal.id]
+        if items and all(hash(same_url(u)) in links for u in items):
+            self.crawler.stats.inc_value("cchc/incremental/listing_proved")
+            yield CoverageItem(portal_id=portal.id, url=listing, feed_url=portal.base_url, anchor_url=items[0],
+                               digest=digest)
+        elif self.policy.known.coverage(portal.id, listing) is not None:
+            yield CoverageItem(portal_id=portal.id, url=listing, feed_url=None, anchor_url=None)
 
     def prove_coverage(self, portal: Portal, listing: str, items: list[str]) -> Iterator[Any]:
         """After a listing's first page was fetched: check it against the portal's feeds, now or
@@ -185,3 +244,13 @@ class ListingsSpider(PortalSpider):
             return
         for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params, current=depth)[:1]:
             yield self.req(url, portal, self.parse_listing, listing_depth=depth + 1)
+
+
+def home_links(response: TextResponse, own: Any) -> tuple[frozenset[int], str]:
+    """The home page's links to the portal's own pages (`own`: `PortalSpider.same_site`), in the
+    form two links to one page share (as their `hash`, for membership within this process), and the
+    SHA-256 of them sorted: what a listing the home page covers is proved with, and what must stay
+    the same for the home page to stand in for it."""
+    links = sorted({same_url(u) for href in response.css("a::attr(href)").getall()
+                    if (u := response.urljoin(href.strip())) and own(u)})
+    return frozenset(hash(u) for u in links), hashlib.sha256("\n".join(links).encode("utf-8")).hexdigest()

@@ -214,3 +214,21 @@ def test_a_feed_covers_a_listing_page_when_it_lists_every_item():
     assert covers(["https://A.gov.vn/x/1#top", "https://a.gov.vn/x/2"], entries) is True
     assert covers(["https://a.gov.vn/x/1", "https://a.gov.vn/x/9"], entries) is False  # one item only listed
     assert covers([], entries) is False  # an empty page proves nothing
+
+
+def test_a_listing_its_home_page_covered_is_skipped_only_while_the_home_page_links_the_same(tmp_path):
+    day0 = dt.date(2026, 3, 2)
+    walk = next(day0 + dt.timedelta(days=k) for k in range(7) if full_walk_day("p-a", day0 + dt.timedelta(days=k)))
+    path = tmp_path / "pages.sqlite"
+    KnownPages.write(path, iter([]), coverage=[("p-a", LISTING, "https://a.gov.vn/", "https://a.gov.vn/x/0",
+                                                walk.isoformat(), "d" * 64)])
+    policy = Policy(full=False, recheck_days=7, walk_days=7, day=walk + dt.timedelta(days=1), known=KnownPages(str(path)))
+    proof = policy.listing_proof("p-a", LISTING)
+    assert proof is not None and proof.digest == "d" * 64
+    assert policy.home_vouches(proof, "d" * 64) is True     # the home page links exactly what it did
+    assert policy.home_vouches(proof, "e" * 64) is False    # anything new on it: the listing is fetched
+    assert policy.home_vouches(proof, None) is False        # no usable home page today
+    (tmp_path / "feed").mkdir()
+    feed_proof = _covered(tmp_path / "feed", walk, walk + dt.timedelta(days=1)).listing_proof("p-a", LISTING)
+    assert feed_proof is not None and feed_proof.digest is None
+    assert policy.home_vouches(feed_proof, "d" * 64) is False  # a feed's proof is no home page's

@@ -3,7 +3,8 @@
 A daily crawl fetched the first page of every listing of every portal, although on most portals the
 feed, read the same day, lists every item that page holds. A row here is the proof that it did: in
 run ``run_id`` the listing's first page at ``url`` held only entries of the feed at ``feed_url``, the
-newest being ``anchor_url``. Until the portal's next full walk (``CCHC_FULL_WALK_DAYS``) the crawl
+newest being ``anchor_url`` (or, with ``digest``, only links of the home page, the SHA-256 of whose
+links it keeps). Until the portal's next full walk (``CCHC_FULL_WALK_DAYS``) the crawl
 reads such a listing through its feed, and fetches it when the feed fails, looks stale or no longer
 covers it (`crawler.incremental.Policy.listing_proof`). The row is rewritten in place (one per
 listing), so nothing grows with the number of runs.
@@ -36,6 +37,7 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("feed_url", sa.Text(), nullable=False),
         sa.Column("anchor_url", sa.Text(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=True),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["portal_id"], ["portals.id"], name=op.f("fk_source_coverage_portal_id_portals")),
         sa.ForeignKeyConstraint(["run_id"], ["crawl_runs.id"], name=op.f("fk_source_coverage_run_id_crawl_runs"),

@@ -13,9 +13,9 @@ from twisted.python.failure import Failure
 
 from crawler.feedlinks import feed_entries
 from crawler.incremental import KnownPages, full_walk_day
-from crawler.items import CoverageItem, FetchItem, HealthItem
+from crawler.items import CoverageItem, FetchItem, HealthItem, SeenItem
 from crawler.shared import SHARED
-from crawler.spiders.listings import ListingsSpider
+from crawler.spiders.listings import ListingsSpider, home_links
 
 LISTING = "https://cantho.gov.vn/portal/Pages/Cai-cach-hanh-chinh.aspx"
 
@@ -184,7 +184,9 @@ def test_a_fetched_listing_page_renews_its_proof_or_withdraws_it(
     # one item the feed does not list, and no other feed: the stored proof is withdrawn
     items = ["https://phutho.gov.vn/vi/news/cai-cach-hanh-chinh/chi-tren-chuyen-muc-99998.html", *FEED_ENTRIES[2:5]]
     (check,) = spider.prove_coverage(spider.portals["p-phutho"], PHUTHO_CCHC, items)
-    (withdrawn,) = spider.parse_coverage(file_response("news_feed", request=check))
+    # no feed covers it: the home page is asked next, once read (it does not link that item either)
+    assert list(spider.parse_coverage(file_response("news_feed", request=check))) == []
+    (withdrawn,) = [o for o in _home(spider) if isinstance(o, CoverageItem)]
     assert withdrawn == CoverageItem(portal_id="p-phutho", url=PHUTHO_CCHC, feed_url=None, anchor_url=None)
 
 
@@ -192,3 +194,56 @@ def _failure(request: Request) -> Failure:
     failure = Failure(TimeoutError("feed timed out"))
     failure.request = request  # type: ignore[attr-defined]  # as Scrapy hands an errback its request
     return failure
+
+
+# ---- a listing its home page covered (no feed covers it) ------------------------------------------------
+def _home(spider: ListingsSpider, name: str = "news_home") -> list[Any]:
+    return list(spider.parse_home(file_response(name, "https://phutho.gov.vn/", meta={"portal_id": "p-phutho",
+                                                                                      "is_home": True})))
+
+
+def test_a_listing_no_feed_covers_is_proved_by_the_home_page_linking_its_items(
+        make_spider: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spider = _covered_spider(make_spider, tmp_path, monkeypatch, anchor=FEED_ENTRIES[2], day=dt.date(2026, 3, 2))
+    out = _home(spider)
+    # its CCHC headlines (known ones are seen through the link, the others requested)
+    on_home = [o.url for o in out if isinstance(o, SeenItem) or (isinstance(o, Request) and o.callback == spider.parse_article)]
+    assert len(on_home) >= 2
+    spider._feeds["p-phutho"] = []  # a portal without a feed
+    (proof,) = spider.prove_coverage(spider.portals["p-phutho"], PHUTHO_CCHC, on_home)
+    assert (proof.url, proof.feed_url, proof.anchor_url) == (PHUTHO_CCHC, "https://phutho.gov.vn/", on_home[0])
+    assert proof.digest == home_links(file_response("news_home", "https://phutho.gov.vn/"), lambda u: "phutho" in u)[1]
+    # an item the home page does not link: no proof, and the stored one is withdrawn
+    (withdrawn,) = spider.prove_coverage(spider.portals["p-phutho"], PHUTHO_CCHC,
+                                         [*on_home, "https://phutho.gov.vn/vi/news/cai-cach-hanh-chinh/chi-o-day-1.html"])
+    assert (withdrawn.feed_url, withdrawn.digest) == (None, None)
+
+
+def _home_proved(make_spider: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 digest: str) -> ListingsSpider:
+    path = tmp_path / "pages.sqlite"
+    KnownPages.write(path, iter([]), coverage=[("p-phutho", PHUTHO_CCHC, "https://phutho.gov.vn/", FEED_ENTRIES[2],
+                                                "2026-03-02", digest)])
+    monkeypatch.setenv("CCHC_OBSERVED_ON", "2026-03-03")  # the day after the portal's full walk
+    spider: ListingsSpider = make_spider(ListingsSpider, sources="p-phutho", settings={"CCHC_KNOWN_PAGES": str(path)})
+    return spider
+
+
+def test_a_listing_the_home_page_covered_is_not_fetched_while_the_home_page_links_the_same(
+        make_spider: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    digest = home_links(file_response("news_home", "https://phutho.gov.vn/"), lambda u: "phutho.gov.vn" in u)[1]
+    same = _home_proved(make_spider, tmp_path, monkeypatch, digest)
+    assert [r for r in requests(_home(same)) if r.callback == same.parse_listing] == []
+    assert same.crawler.stats.get_value("cchc/incremental/listing_covered") == 1
+    (tmp_path / "moved").mkdir()
+    moved = _home_proved(make_spider, tmp_path / "moved", monkeypatch, "0" * 64)  # the home page links something else
+    (listing,) = [r for r in requests(_home(moved)) if r.callback == moved.parse_listing]
+    assert listing.url == PHUTHO_CCHC
+
+
+def test_a_listing_waiting_for_its_home_page_is_fetched_when_the_home_page_fails(
+        make_spider: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spider = _home_proved(make_spider, tmp_path, monkeypatch, "d" * 64)
+    assert list(spider.listing_or_feed(PHUTHO_CCHC, spider.portals["p-phutho"])) == []  # waits for the home page
+    (listing,) = [r for r in requests(_home(spider, "news_gone")) if r.callback == spider.parse_listing]
+    assert listing.url == PHUTHO_CCHC
