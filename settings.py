@@ -177,7 +177,9 @@ CCHC_SITEMAP_WALK_DAYS = _env_int("CCHC_SITEMAP_WALK_DAYS", SITEMAP_WALK_DAYS)
 # A page's parsed tree and decoded text are dropped once its callback has produced its items, not
 # kept while the items wait for extraction and storage (crawler/release.py: the crawl's memory).
 # Closest to the spider (the highest order): its "done" is the callback's.
-SPIDER_MIDDLEWARES = {"crawler.release.ReleaseParsedPageMiddleware": 990}
+SPIDER_MIDDLEWARES = {"crawler.release.ReleaseParsedPageMiddleware": 990,
+                      # a callback's sightings as one item per portal (issue 12: an unchanged day's items)
+                      "crawler.seenbatch.SeenBatchMiddleware": 980}
 
 # One concern per pipeline, gapped priorities so later concerns slot in between.
 ITEM_PIPELINES = {

@@ -14,13 +14,21 @@ spider of a run, and every run of a day, agrees.
   re-read day (the "seen" of the README: fetched, confirmed unchanged, or still linked).
 - A listing (or register) stops paging at the first page that holds only known documents, except on
   the portal's *full-walk* day, one in every ``CCHC_FULL_WALK_DAYS`` (default 7), also spread by hash.
+- A listing whose first page a feed of the portal *covered* (every item of the page was an entry of
+  the feed, read the same run) is not fetched on the days after, until ``CCHC_FULL_WALK_DAYS`` after
+  that proof and never on the full-walk day, as long as that feed answers usably today and is not
+  stale (it still lists the listing's newest item at the proof, or lists something no run knew):
+  the feed reveals what is new the same day (`Policy.listing_proof`, `Policy.feed_vouches`). A
+  document that appears only on such a listing, not in its feed, is found on the next day the
+  listing is fetched: at most ``CCHC_FULL_WALK_DAYS`` − 1 days late.
 - A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
   everything it ever published, the costliest discovery source) are read only on its sitemap-walk
   day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 7, rotated over the week), chosen by the same
   hash of the portal id as its full-walk day, and on every run until a run before it found documents
   of the portal (its first crawl, resumed or not, is full by nature); the sitemaps spider also reads
-  them on a day the portal's home page links none of its pages (`SitemapsSpider.parse_home`). The newest-first sources (feeds, first listing page,
-  first register page) are read every day, so a new document is still found the same day.
+  them on a day the portal's home page links none of its pages (`SitemapsSpider.parse_home`). The
+  newest-first sources (feeds, first register page, first listing page unless covered as above) are
+  read every day, so a new document is still found the same day.
 - ``CCHC_FULL_CRAWL`` (``cchc crawl --full``) switches all of this off: every page fetched in full,
   no conditional header, every listing walked to its bound, every known document re-checked.
 """
@@ -53,6 +61,35 @@ def due(url: str, day: dt.date, every: int) -> bool:
 def full_walk_day(portal_id: str, day: dt.date, every: int = FULL_WALK_DAYS) -> bool:
     """Whether `day` is the portal's day to walk its listings and registers to their bound."""
     return _slot("walk:" + portal_id, every) == day.toordinal() % max(1, every)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The proof that a feed covered a listing: on `proven_on` the listing's first page at `url`
+    held only entries of the feed at `feed_url`, the newest of them `anchor_url` (stored per portal
+    and listing in ``source_coverage``, migration 0017); or, with a `digest`, only links of the
+    portal's home page."""
+
+    portal_id: str
+    url: str
+    feed_url: str
+    anchor_url: str
+    proven_on: dt.date
+    #: set when the covering page is the portal's home page (`feed_url`): the SHA-256 of its links to
+    #: the portal's own pages at the proof (`crawler.spiders.listings.home_links`)
+    digest: str | None = None
+
+
+def same_url(url: str) -> str:
+    """The form two links to one page share (no fragment, canonical scheme and host)."""
+    return canonical_url(url.split("#", 1)[0])
+
+
+def covers(items: Iterable[str], entries: Iterable[str]) -> bool:
+    """Whether a feed whose entries are `entries` covers a listing page holding `items`: at least
+    one item (an empty page proves nothing) and every item an entry."""
+    wanted = {same_url(u) for u in items}
+    return bool(wanted) and wanted <= {same_url(u) for u in entries}
 
 
 @dataclass(frozen=True)
@@ -103,12 +140,15 @@ class KnownPages:
         return cls._loaded[key]
 
     @classmethod
-    def write(cls, path: Path, rows: Iterable[tuple[Any, ...]], crawled: Iterable[str] | None = None) -> int:
+    def write(cls, path: Path, rows: Iterable[tuple[Any, ...]], crawled: Iterable[str] | None = None,
+              coverage: Iterable[tuple[str | None, ...]] = ()) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
         optionally, source: the discovery method of the document's latest version, seen_on: the
         ISO date of its last sighting, and this_run: 1 when the current run itself stored it first) as
         the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
-        portals crawled by an earlier run (`knows_portal`); without it, every portal with a row."""
+        portals crawled by an earlier run (`knows_portal`); without it, every portal with a row.
+        `coverage` holds the listings' coverage proofs (portal_id, listing url, feed url, anchor url,
+        ISO date proven and, optionally, the home page's digest: `Coverage`)."""
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
@@ -126,6 +166,10 @@ class KnownPages:
                     n, batch = n + len(batch), []
             con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
+            con.execute("CREATE TABLE coverage (portal_id TEXT, url TEXT, feed_url TEXT, anchor_url TEXT, "
+                        "proven_on TEXT, digest TEXT, PRIMARY KEY (portal_id, url)) WITHOUT ROWID")
+            con.executemany("INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?, ?)",
+                            (tuple(row) + (None,) * (6 - len(row)) for row in coverage))
             con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
             if crawled is None:
                 con.execute("INSERT INTO crawled SELECT DISTINCT portal_id FROM pages")
@@ -173,6 +217,16 @@ class KnownPages:
             return
         yield from (row[0] for row in self._con.execute(
             "SELECT url FROM pages WHERE portal_id = ? ORDER BY url", (portal_id,)))
+
+    def coverage(self, portal_id: str, url: str) -> Coverage | None:
+        """The latest proof that a feed of the portal covered its listing at `url` (None: none)."""
+        if self._con is None:
+            return None
+        row = self._con.execute("SELECT feed_url, anchor_url, proven_on, digest FROM coverage "
+                                "WHERE portal_id = ? AND url = ?", (portal_id, same_url(url))).fetchone()
+        if row is None:
+            return None
+        return Coverage(portal_id, same_url(url), row[0], row[1], dt.date.fromisoformat(row[2]), row[3])
 
     def knows_portal(self, portal_id: str) -> bool:
         """Whether an earlier run found documents of the portal. Documents the current run stored
@@ -257,6 +311,39 @@ class Policy:
             if page is None or page.this_run:
                 return False
         return True
+
+    def listing_proof(self, portal_id: str, url: str) -> Coverage | None:
+        """The coverage proof that lets today's crawl read the listing at `url` through its feed
+        instead of fetching it (`feed_vouches` decides once the feed answered), or None when the
+        listing is fetched: a full crawl, the portal's full-walk day, no proof, or a proof
+        `walk_days` days old or more (the listing is then fetched and the proof renewed, so a
+        document only the listing shows is found at most `walk_days` − 1 days late)."""
+        if self.full or full_walk_day(portal_id, self.day, self.walk_days):
+            return None
+        proof = self.known.coverage(portal_id, url)
+        if proof is None or not 0 <= (self.day - proof.proven_on).days < self.walk_days:
+            return None
+        return proof
+
+    def feed_vouches(self, proof: Coverage, entries: list[str] | None) -> bool:
+        """Whether the covering feed's answer today (`entries`: its entry links; None when it failed
+        or was no feed) stands in for the listing: it lists something, and it is not stale: it
+        still lists the listing's newest item at the proof, or it lists a document no run knew (it
+        moved on since). A feed that answers an old copy or another feed lists neither: the listing
+        is fetched."""
+        if not entries:
+            return False
+        if same_url(proof.anchor_url) in {same_url(u) for u in entries}:
+            return True
+        return any(u not in self.known for u in entries)
+
+    def home_vouches(self, proof: Coverage, digest: str | None) -> bool:
+        """Whether the portal's home page, read today with links whose digest is `digest` (None: it
+        gave nothing usable), stands in for a listing it covered: only when it links exactly what it
+        linked at the proof. Anything new on it (a new document in any of its boxes, a new menu)
+        has the listing fetched: unlike a feed, whose new entries the feeds spider requests, a home
+        page's new links are followed only when they read as CCHC headlines."""
+        return proof.digest is not None and digest == proof.digest
 
     def read_sitemaps(self, portal_id: str) -> bool:
         """Whether the portal's sitemaps are read today: a full crawl, a portal no earlier run found

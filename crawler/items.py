@@ -78,6 +78,18 @@ class SeenItem:
 
 
 @dataclass
+class SeenBatchItem:
+    """The sightings one callback produced for one portal, of one kind (`crawler.seenbatch`): stored
+    as that many `SeenItem`s would be."""
+
+    portal_id: str
+    urls: list[str]
+    how: str
+    discovered_by: str
+    type: str = "seen_batch"
+
+
+@dataclass
 class ValidatorItem:
     """A page's latest full answer: ETag, Last-Modified and body hash, for the next run's
     conditional request (issue 12)."""
@@ -89,6 +101,21 @@ class ValidatorItem:
     body_sha256: str | None
     fetched_at: str = field(default_factory=utcnow_iso)
     type: str = "validator"
+
+
+@dataclass
+class CoverageItem:
+    """A listing fetched in this run whose first page a feed of the portal covered (`feed_url` and the
+    page's newest item `anchor_url`), or its home page did (`digest`), or nothing did (both None): the
+    proof the next runs read (`crawler.incremental.Policy.listing_proof`, issue 12)."""
+
+    portal_id: str
+    url: str
+    feed_url: str | None
+    anchor_url: str | None
+    #: the home page's link digest when the home page (`feed_url`) is what covered the listing
+    digest: str | None = None
+    type: str = "coverage"
 
 
 @dataclass

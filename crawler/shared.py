@@ -7,15 +7,18 @@ their sources in it), and the sitemaps spider reads robots.txt for its ``Sitemap
 robots middleware already fetched it. Each spider has its own downloader, so each fetched the same
 bytes again: about 2.5 extra requests per portal per day, on the WAF-guarded servers we must spare.
 
-How: a request marked ``is_home`` (every spider's home request) or for ``/robots.txt`` is *shared*.
+How: a request marked ``is_home`` (every spider's home request) or ``SHARED`` (a feed: the feeds
+spider reads it, and the listings spider reads it too, to know whether it may skip a listing the feed
+covers, `crawler.incremental.Policy.listing_proof`) or for ``/robots.txt`` is *shared*.
 The first spider to ask downloads it; a spider asking while that download is in flight waits for it
 (a Deferred, not a second request); a spider asking later gets the stored answer, replayed as a new
 `Response` through the rest of the middleware chain (decompression, the guarded redirect, the
 spider's own callback). A redirect is stored as the 3xx it is, so its target is a shared request too.
 
 What is not shared: a 5xx or 429 answer, or a download error (those waiters download themselves, so a
-retry is a real retry), and any page that is not a home page or robots.txt: documents, listings,
-feeds and sitemaps are read by one spider each. Bodies are kept zlib-compressed (a home page is tens
+retry is a real retry), and any page that is not a home page, a feed or robots.txt: documents,
+listings and sitemaps are read by one spider each. Sharing is per process: the workers of a
+distributed run (`crawler.workers`) each download what their own spiders ask for. Bodies are kept zlib-compressed (a home page is tens
 of kilobytes, a few once compressed) for the process, one table per run: each crawl is its own
 process (cli/crawl.py).
 
@@ -36,6 +39,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 OWNER = "cchc_shared_owner"
+#: request meta key marking a page every spider that asks for it gets from one download (a feed)
+SHARED = "cchc_shared"
 #: statuses worth replaying to another spider: anything but a server fault or a rate limit
 _UNSHARED = {429}
 
@@ -78,7 +83,7 @@ class SharedFetchMiddleware:
         """The key of a shared request (its URL), or None for a request each spider makes alone."""
         if request.method != "GET":
             return None
-        if request.meta.get("is_home") or urlparse_cached(request).path == "/robots.txt":
+        if request.meta.get("is_home") or request.meta.get(SHARED) or urlparse_cached(request).path == "/robots.txt":
             return request.url
         return None
 

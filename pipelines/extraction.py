@@ -29,7 +29,7 @@ from typing import Any
 
 from core.process import pid_alive
 from crawler.items import PageItem
-from pipelines.extract import PortalContext, attachment_text, extract, register_record
+from pipelines.extract import PortalContext
 from pipelines.file_pointers import file_bytes
 
 
@@ -41,7 +41,10 @@ def build_record(
     files: list[dict[str, Any]],
     files_store: str | None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Pure function run in a worker: the record of one page and the text of its attachments."""
+    """Pure function run in a worker: the record of one page and the text of its attachments. The
+    extractor is imported here, in the worker (preloaded by its forkserver), not by the crawl process."""
+    from pipelines.extract import attachment_text, extract, register_record
+
     ctx = PortalContext(**context) if context else None
     texts = []
     out_files: list[dict[str, Any]] = []

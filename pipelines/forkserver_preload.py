@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import signal
 
+import pipelines.extract.attachments
+import pipelines.extract.extractor
+import pipelines.extract.register  # noqa: F401  (the workers' extraction, loaded once here: module doc)
 from pipelines.extraction import _set_pdeathsig
 
 _set_pdeathsig(signal.SIGKILL)

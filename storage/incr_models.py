@@ -36,3 +36,26 @@ class PageValidator(Base):
     #: None: the answer above was usable (2xx); 404: a discovery page that was not there, counted
     #: without a fetch row while it answers 404 again (`storage.fetchlog`, migration 0015)
     status: Mapped[int | None] = mapped_column(Integer)
+
+
+class SourceCoverage(Base):
+    """The latest proof that one of a portal's feeds (or its home page) covered one of its listings
+    (issue 12): in run `run_id` the listing's first page held only entries of the feed, the newest
+    `anchor_url` (or only links of the home page, whose links' digest is `digest`). Between
+    the portal's full walks such a listing is read through its feed instead of fetched
+    (`crawler.incremental.Policy.listing_proof`); a listing whose feed no longer covers it loses its
+    row. One row per listing, rewritten in place: nothing here grows with the number of runs."""
+
+    __tablename__ = "source_coverage"
+    __table_args__ = (UniqueConstraint("portal_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    portal_id: Mapped[str] = mapped_column(ForeignKey("portals.id"))
+    #: the listing's first page, as the listings spider requests it
+    url: Mapped[str] = mapped_column(Text)
+    feed_url: Mapped[str] = mapped_column(Text)
+    #: the listing's newest item at the proof: a feed that still lists it has not gone stale
+    anchor_url: Mapped[str] = mapped_column(Text)
+    #: when the home page (`feed_url`) covered the listing: the SHA-256 of its own links at the proof
+    digest: Mapped[str | None] = mapped_column(String(64))
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)

@@ -5,11 +5,16 @@
   listing or register. It widens the document's and its current version's ``last_seen_run`` and its
   sighting interval (`storage.sightings`), exactly as a re-fetch of unchanged content does; it writes no
   ``fetches`` row (a page that did not change adds no fetch row: the crawl's stats count them).
+- ``seen_batch`` (portal + URLs): the sightings of one callback (`crawler.seenbatch`), each written
+  as a ``seen`` item.
 - ``validator`` (portal + URL): the ETag / Last-Modified and body hash of a page's latest 200, one row
   per page (``page_validators``), rewritten in place.
+- ``coverage`` (portal + listing URL): a feed of the portal covered the listing's first page in this
+  run (``source_coverage``, one row per listing, rewritten in place), or, without a feed URL, no
+  feed did any more (the row goes).
 
 `write_known_pages` streams, for the portals of a run, every document not marked removed with its
-validators into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
+validators, and the listings' coverage proofs, into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
 spiders know no database).
 """
 from __future__ import annotations
@@ -23,7 +28,7 @@ from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from storage.database import Readable
-from storage.incr_models import PageValidator
+from storage.incr_models import PageValidator, SourceCoverage
 from storage.models import CrawlRun, Document, DocumentVersion
 from storage.statements import Statements, table_of
 from storage.values import canonical_url, parse_instant, text_or_none
@@ -58,6 +63,15 @@ def save_seen(stmts: Statements, session: Session, run: CrawlRun, portal_id: str
     stmts.sightings.saw(conn, run.id, found.id, found.version)
 
 
+def save_seen_batch(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+    """Several sightings of one portal (`crawler.seenbatch`), each stored as `save_seen` stores one."""
+    urls = item.get("urls")
+    if not isinstance(urls, list):
+        raise ValueError("seen_batch item without a list of urls")
+    for url in urls:
+        save_seen(stmts, session, run, portal_id, {"url": url})
+
+
 def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
     """The page's latest 200: its validators and body hash (one row per page, replaced)."""
     url = text_or_none(item.get("url"))
@@ -71,6 +85,24 @@ def save_validator(stmts: Statements, session: Session, run: CrawlRun, portal_id
         "fetched_at": parse_instant(item.get("fetched_at")),
         "status": None,  # a usable answer (a 404 the row held is over)
     }, keep_when_null=False)
+
+
+def save_coverage(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
+    """A listing's coverage proof of this run (see module doc): the row replaced, or deleted when the
+    item names no feed (the listing was fetched and no feed of the portal covered it)."""
+    url = text_or_none(item.get("url"))
+    if not url:
+        raise ValueError("coverage item without url")
+    feed, anchor = text_or_none(item.get("feed_url")), text_or_none(item.get("anchor_url"))
+    keys = {"portal_id": portal_id, "url": canonical_url(url.split("#", 1)[0])}
+    if feed is None or anchor is None:
+        cov = table_of(SourceCoverage)
+        session.connection().execute(stmts.cached("coverage.delete", lambda: cov.delete().where(
+            cov.c.portal_id == bindparam("portal_id"), cov.c.url == bindparam("url"))), keys)
+        return
+    stmts.upsert(session, SourceCoverage, keys, {"feed_url": feed, "anchor_url": anchor, "run_id": run.id,
+                                                 "digest": text_or_none(item.get("digest"), 64)},
+                 keep_when_null=False)
 
 
 def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, run_id: int | None = None) -> int:
@@ -107,6 +139,24 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                            row.observed_on.isoformat() if row.observed_on else None, row.discovered_by,
                            row.seen_on.isoformat() if row.seen_on else None, int(bool(row.this_run)))
 
+    def coverage() -> Iterator[tuple[str | None, ...]]:
+        """The listings' coverage proofs with the observed day of the run that made each."""
+        cov = table_of(SourceCoverage)
+        with store.read() as session:
+            for chunk_start in range(0, len(ids), 500):
+                stmt = (select(cov.c.portal_id, cov.c.url, cov.c.feed_url, cov.c.anchor_url, runs.c.observed_on,
+                               cov.c.digest)
+                        .join(runs, runs.c.id == cov.c.run_id)
+                        .where(cov.c.portal_id.in_(ids[chunk_start:chunk_start + 500])))
+                if run_id is not None:
+                    # proofs of earlier runs only: a worker that joins or restarts mid-run reads the
+                    # listings as a worker that started with the run did (a proof renewed by this run
+                    # replaced its predecessor, so that listing is fetched again: the safe side)
+                    stmt = stmt.where(cov.c.run_id < run_id)
+                for row in session.execute(stmt):
+                    yield (row.portal_id, row.url, row.feed_url, row.anchor_url, row.observed_on.isoformat(),
+                           row.digest)
+
     def crawled() -> Iterator[str]:
         """The portals a run before `run_id` found documents of (all with a document without it)."""
         with store.read() as session:
@@ -116,8 +166,9 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                     stmt = stmt.where(docs.c.first_seen_run_id < run_id)
                 yield from session.scalars(stmt)
 
-    return KnownPages.write(path, rows(), crawled())
+    return KnownPages.write(path, rows(), crawled(), coverage())
 
 
 #: item type → writer, merged into `storage.writes.WRITERS`
-SAVERS: dict[str, Callable[[Statements, Session, CrawlRun, str, Mapping[str, Any]], None]] = {"seen": save_seen, "validator": save_validator}
+SAVERS: dict[str, Callable[[Statements, Session, CrawlRun, str, Mapping[str, Any]], None]] = {
+    "seen": save_seen, "seen_batch": save_seen_batch, "validator": save_validator, "coverage": save_coverage}

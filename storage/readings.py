@@ -9,13 +9,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.widget import COUNT_FIELDS, RATE_FIELDS, TEXT_FIELDS
 from storage import evidence, exports
 from storage.models import CrawlRun, PortalHealth, VisitorReading, WidgetReading
-from storage.statements import Statements
+from storage.statements import Statements, table_of
 from storage.values import bool_or_none, number, parse_instant, text_or_none
 
 VISITOR_FIELDS = ("online", "today", "yesterday", "week", "month", "total")
@@ -83,7 +83,11 @@ def said_by_columns(visitors: Mapping[str, Any], columns: Mapping[str, Any]) -> 
 
 
 def save_health(stmts: Statements, session: Session, run: CrawlRun, portal_id: str, item: Mapping[str, Any]) -> None:
-    """The portal's health in the run, merged over the spiders that fetched its home page."""
+    """The portal's health in the run, merged over the spiders that fetched its home page.
+
+    Core statements built once (`Statements.cached`), not ORM objects: a run stores a health item per
+    spider and portal (issue 12: on an unchanged day the ORM's query, flush and bookkeeping of these
+    rows were a twentieth of the crawl process)."""
     values: dict[str, Any] = {
         "url": text_or_none(item.get("url")),
         "status": number(item.get("status"), integer=True),
@@ -94,27 +98,41 @@ def save_health(stmts: Statements, session: Session, run: CrawlRun, portal_id: s
         "has_feed": bool_or_none(item.get("has_feed")),
         "has_widget": bool_or_none(item.get("has_widget")),
     }
-    health = session.scalar(select(PortalHealth).where(
-        PortalHealth.run_id == run.id, PortalHealth.portal_id == portal_id))
-    if health is None:
-        health = PortalHealth(run_id=run.id, portal_id=portal_id, **values)
-        session.add(health)
-    else:
-        # Several spiders fetch a portal's home page in one run. One usable answer means the
-        # portal was reachable that day: a success replaces an earlier failure's outcome, and a
-        # failure after a success (a timeout under load, a rate-limiting WAF) does not undo it.
-        # Fields that are not about the outcome (has_feed, has_widget, …) merge: non-null wins.
-        was_ok = reachable(health.status, health.waf_blocked, health.error) is True
-        is_ok = reachable(values["status"], values["waf_blocked"], values["error"]) is True
-        outcome = ("status", "latency_ms", "error", "waf_blocked", "url", "redirected_to")
-        for key, value in values.items():
-            if key in outcome and was_ok and not is_ok:
-                continue
-            if key in outcome and is_ok and not was_ok:
-                setattr(health, key, value)
-            elif value is not None:
-                setattr(health, key, value)
-    health.reachable = reachable(health.status, health.waf_blocked, health.error)
+    table = table_of(PortalHealth)
+    conn = session.connection()
+    keys = {"_run": run.id, "_portal": portal_id}
+    found = conn.execute(stmts.cached("health.find", lambda: select(table.c.id, *(table.c[k] for k in HEALTH_FIELDS))
+                                      .where(table.c.run_id == bindparam("_run"), table.c.portal_id == bindparam("_portal"))),
+                         keys).one_or_none()
+    if found is None:
+        row = dict(values, reachable=reachable(values["status"], values["waf_blocked"], values["error"]))
+        conn.execute(stmts.cached("health.insert", lambda: table.insert()), {"run_id": run.id, "portal_id": portal_id, **row})
+        return
+    # Several spiders fetch a portal's home page in one run. One usable answer means the
+    # portal was reachable that day: a success replaces an earlier failure's outcome, and a
+    # failure after a success (a timeout under load, a rate-limiting WAF) does not undo it.
+    # Fields that are not about the outcome (has_feed, has_widget, …) merge: non-null wins.
+    merged = {k: getattr(found, k) for k in HEALTH_FIELDS}
+    was_ok = reachable(merged["status"], merged["waf_blocked"], merged["error"]) is True
+    is_ok = reachable(values["status"], values["waf_blocked"], values["error"]) is True
+    outcome = ("status", "latency_ms", "error", "waf_blocked", "url", "redirected_to")
+    for key, value in values.items():
+        if key in outcome and was_ok and not is_ok:
+            continue
+        if key in outcome and is_ok and not was_ok:
+            merged[key] = value
+        elif value is not None:
+            merged[key] = value
+    merged["reachable"] = reachable(merged["status"], merged["waf_blocked"], merged["error"])
+    if all(merged[k] == getattr(found, k) for k in HEALTH_FIELDS):
+        return  # nothing new: no write
+    conn.execute(stmts.cached("health.update", lambda: table.update().where(table.c.id == bindparam("_id"))),
+                 {"_id": found.id, **merged})
+
+
+#: the columns of a health row a health item fills
+HEALTH_FIELDS = ("url", "status", "latency_ms", "error", "waf_blocked", "redirected_to", "has_feed", "has_widget",
+                 "reachable")
 
 
 def reachable(status: int | None, waf_blocked: bool | None, error: str | None) -> bool | None:

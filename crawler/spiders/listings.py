@@ -6,20 +6,35 @@ text (a menu entry, a box title, a box's "Xem thêm"), their items are the headl
 main block whatever the URLs look like, and the pager is read by its words and numbers
 (`crawler.spiders.paging`). The home page's own CCHC headlines ("Tin nổi bật") are followed too: some
 portals link an article from nowhere else. A family profile only narrows what is already found.
+
+Incremental crawl (issue 12): a listing whose first page a feed of the portal covered (every item on
+it was an entry of the feed, read the same run) is read through that feed on the days after, until the
+portal's next full walk (`crawler.incremental.Policy.listing_proof`): the spider asks for the feed (a
+shared request, `crawler.shared`: the feeds spider's own download) and fetches the listing only when
+the feed failed, looks stale or the proof has lapsed (`Policy.feed_vouches`). Each time the listing's
+first page is fetched, the portal's feeds are read against it and the proof renewed, or withdrawn
+(`CoverageItem`). A document the listing shows and the feed does not is found the next day the
+listing is fetched: at most ``CCHC_FULL_WALK_DAYS`` − 1 days late.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
 from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from core.clock import observed_on
 from crawler.families import is_article_url, profile
 from crawler.headlines import PageLinks
+from crawler.incremental import covers, same_url
+from crawler.items import CoverageItem
 from crawler.registry import Portal
-from crawler.spiders.base import PortalSpider
+from crawler.shared import SHARED
+from crawler.spiders.base import PortalSpider, canonical
+from crawler.spiders.feeds import advertised_feeds, entry_links, read_feed
 from crawler.spiders.paging import dates_in, item_links, next_page_links
 
 
@@ -30,31 +45,171 @@ class ListingsSpider(PortalSpider):
     def __init__(self, *args: Any, since_years: str | int = 7, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cutoff = dt.date(observed_on().year - int(since_years), 1, 1)
+        #: per portal, the feeds its home page leads to (as the feeds spider finds them), once read
+        self._feeds: dict[str, list[str]] = {}
+        #: coverage checks waiting for the portal's home page to name its feeds
+        self._pending: dict[str, list[tuple[str, list[str]]]] = {}
+        #: per portal, its home page's links to its own pages (as `hash`es of `same_url`: a few bytes
+        #: each, kept for the run) and their digest (`home_links`), once read; or the portals whose
+        #: home page gave nothing usable today
+        self._home: dict[str, tuple[frozenset[int], str]] = {}
+        self._home_unread: set[str] = set()
+        #: per portal, listings whose proof is its home page, and checks against it, waiting for it
+        self._home_waiting: dict[str, list[str]] = {}
+        self._home_checks: dict[str, list[tuple[str, list[str]]]] = {}
 
     def start_portal(self, portal: Portal):
         """The registry's listings when it names some; the home page always (its menus lead to the
         listings when the registry names none, and its featured CCHC headlines are read either way)."""
         for url in portal.listings:
-            yield self.req(url, portal, self.parse_listing, listing_depth=1)
-        yield self.req(portal.base_url, portal, self.parse_home, is_home=True, featured_only=bool(portal.listings))
+            yield from self.listing_or_feed(url, portal)
+        home = self.req(portal.base_url, portal, self.parse_home, is_home=True, featured_only=bool(portal.listings))
+        yield home.replace(errback=self.home_failed)
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
         yield self.health_item(response)
         if self.problem(response):
+            self._feeds[portal.id] = []
+            self._pending.pop(portal.id, None)
+            yield from self.home_unread(portal)
             return
         assert isinstance(response, TextResponse)
+        if portal.id not in self._feeds:
+            self._feeds[portal.id] = list(dict.fromkeys(
+                portal.feeds or advertised_feeds(response) or self.family_urls(portal, "feeds")))
+        self._home[portal.id] = home_links(response, self.same_site(portal))
+        for listing in self._home_waiting.pop(portal.id, []):
+            yield from self.listing_or_feed(listing, portal)
+        for listing, items in self._home_checks.pop(portal.id, []):
+            yield from self.home_coverage(portal, listing, items)
+        for listing, items in self._pending.pop(portal.id, []):
+            yield from self.coverage_check(portal, listing, items, self._feeds[portal.id])
         page = PageLinks(response.selector, response.url)
         targets: list[str] = []
         if not response.meta.get("featured_only"):
             targets = self.cchc_listing_links(page, portal) or self.family_urls(portal, "listings")
         for url in targets:
-            yield self.req(url, portal, self.parse_listing, listing_depth=1)
+            yield from self.listing_or_feed(url, portal)
         for link in self.featured_cchc_links(page, portal, exclude=[*targets, *portal.listings]):
             self.crawler.stats.inc_value("cchc/listings/featured")
             req = self.article_request(link.url, portal, {"title": link.text, "listing": response.url})
             if req is not None:
                 yield req
+
+    # ---- listings a feed covers (module doc) --------------------------------------------------
+    def listing_request(self, url: str, portal: Portal) -> Any:
+        return self.req(url, portal, self.parse_listing, listing_depth=1, listing=url)
+
+    def listing_or_feed(self, url: str, portal: Portal) -> Iterator[Any]:
+        """The listing's first page, or, when a feed covered it (`Policy.listing_proof`), that feed,
+        to decide once it answered (`parse_covering_feed`); when the home page covered it, the
+        decision once the home page was read (`Policy.home_vouches`)."""
+        proof = self.policy.listing_proof(portal.id, url)
+        if proof is None:
+            yield self.listing_request(url, portal)
+        elif proof.digest is not None:
+            home = self._home.get(portal.id)
+            if home is None and portal.id in self._home_unread:
+                yield self.listing_request(url, portal)
+            elif home is None:
+                self._home_waiting.setdefault(portal.id, []).append(url)
+            elif self.policy.home_vouches(proof, home[1]):
+                self.crawler.stats.inc_value("cchc/incremental/listing_covered")
+            else:
+                self.crawler.stats.inc_value("cchc/incremental/listing_home_changed")
+                yield self.listing_request(url, portal)
+        else:
+            yield self.req(proof.feed_url, portal, self.parse_covering_feed, dont_filter=True, listing=url,
+                           **{SHARED: True}).replace(errback=self.covering_feed_failed)
+
+    def home_failed(self, failure: Failure) -> Iterator[Any]:
+        """The home page did not answer: recorded as any failure, and the listings waiting for it fetched."""
+        yield from self.on_error(failure)
+        yield from self.home_unread(self.portals[failure.request.meta["portal_id"]])  # type: ignore[attr-defined]
+
+    def home_unread(self, portal: Portal) -> Iterator[Any]:
+        """The home page gave nothing usable today: listings it covered are fetched, and no check
+        against it is made (an older proof stays until it lapses)."""
+        self._home_unread.add(portal.id)
+        self._home_checks.pop(portal.id, None)
+        for listing in self._home_waiting.pop(portal.id, []):
+            yield self.listing_request(listing, portal)
+
+    def parse_covering_feed(self, response: Response) -> Iterator[Any]:
+        """Today's answer of the feed that covered a listing: the listing is not fetched when the
+        feed stands in for it (`Policy.feed_vouches`), and is fetched otherwise. The feed's own
+        fetch row, entries and health are the feeds spider's."""
+        portal = self.portal_of(response)
+        listing = response.meta["listing"]
+        proof = self.policy.listing_proof(portal.id, listing)
+        entries, problem = read_feed(self, response)
+        links = None if problem else entry_links(response, entries, self.allowed_hosts_for(portal.id))
+        if proof is not None and self.policy.feed_vouches(proof, links):
+            self.crawler.stats.inc_value("cchc/incremental/listing_covered")
+            return
+        self.crawler.stats.inc_value("cchc/incremental/listing_feed_refused")
+        yield self.listing_request(listing, portal)
+
+    def covering_feed_failed(self, failure: Failure) -> Iterator[Any]:
+        """The covering feed did not answer: the listing is fetched (the feeds spider records the failure)."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("cchc/incremental/listing_feed_refused")
+        yield self.listing_request(request.meta["listing"], self.portals[request.meta["portal_id"]])
+
+    def coverage_check(self, portal: Portal, listing: str, items: list[str], feeds: list[str]) -> Iterator[Any]:
+        """Read the portal's feeds one after the other against the listing's first page (`items`,
+        newest first): the first that covers it is the listing's new proof; when none does, an older
+        proof is withdrawn. Shared requests: the feeds spider's own answers."""
+        if not feeds:
+            if items and portal.id in self._home:
+                yield from self.home_coverage(portal, listing, items)
+            elif items and portal.id not in self._home_unread:
+                self._home_checks.setdefault(portal.id, []).append((listing, items))
+            elif items:
+                return  # the home page gave nothing today: no proof, and an older one stays until it lapses
+            elif self.policy.known.coverage(portal.id, listing) is not None:
+                yield CoverageItem(portal_id=portal.id, url=listing, feed_url=None, anchor_url=None)
+            return
+        yield self.req(feeds[0], portal, self.parse_coverage, dont_filter=True, listing=listing, items=items,
+                       feeds_left=feeds[1:], **{SHARED: True}).replace(errback=self.coverage_failed)
+
+    def parse_coverage(self, response: Response) -> Iterator[Any]:
+        portal = self.portal_of(response)
+        meta = response.meta
+        entries, problem = read_feed(self, response)
+        if not problem and covers(meta["items"], entry_links(response, entries, self.allowed_hosts_for(portal.id))):
+            self.crawler.stats.inc_value("cchc/incremental/listing_proved")
+            feed = response.request.url if response.request is not None else response.url
+            yield CoverageItem(portal_id=portal.id, url=meta["listing"], feed_url=feed, anchor_url=meta["items"][0])
+            return
+        yield from self.coverage_check(portal, meta["listing"], meta["items"], meta["feeds_left"])
+
+    def coverage_failed(self, failure: Failure) -> Iterator[Any]:
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        yield from self.coverage_check(self.portals[meta["portal_id"]], meta["listing"], meta["items"], meta["feeds_left"])
+
+    def home_coverage(self, portal: Portal, listing: str, items: list[str]) -> Iterator[Any]:
+        """No feed covers the listing: the home page does when it links every item of its first page
+        (the proof then holds the digest of the home page's own links, `home_links`); else an older
+        proof is withdrawn."""
+        links, digest = self._home[portal.id]
+        if items and all(hash(same_url(u)) in links for u in items):
+            self.crawler.stats.inc_value("cchc/incremental/listing_proved")
+            yield CoverageItem(portal_id=portal.id, url=listing, feed_url=portal.base_url, anchor_url=items[0],
+                               digest=digest)
+        elif self.policy.known.coverage(portal.id, listing) is not None:
+            yield CoverageItem(portal_id=portal.id, url=listing, feed_url=None, anchor_url=None)
+
+    def prove_coverage(self, portal: Portal, listing: str, items: list[str]) -> Iterator[Any]:
+        """After a listing's first page was fetched: check it against the portal's feeds, now or
+        once its home page named them (registry feeds are known at once)."""
+        if not items:  # an empty first page proves nothing: an older proof no longer holds
+            yield from self.coverage_check(portal, listing, items, [])
+        elif portal.feeds or portal.id in self._feeds:
+            yield from self.coverage_check(portal, listing, items, self._feeds.get(portal.id) or list(portal.feeds))
+        else:
+            self._pending.setdefault(portal.id, []).append((listing, items))
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         portal = self.portal_of(response)
@@ -67,17 +222,19 @@ class ListingsSpider(PortalSpider):
         self.crawler.stats.inc_value("cchc/listings/pages")
         items = item_links(response.selector, response.url, self.same_site(portal), self.own_article_test(portal),
                            lambda u: is_article_url(u, portal.cms))
-        fresh = 0
+        fresh: list[str] = []
         for link in items:
             dates = dates_in(link.context)
             if dates and max(dates) < self.cutoff:
                 continue
-            fresh += 1
+            fresh.append(canonical(link.url))
             req = self.article_request(link.url, portal, {"title": link.text, "listing": response.url})
             if req is not None:
                 yield req
         depth = int(response.meta.get("listing_depth", 1))
-        if not items or fresh == 0:
+        if depth == 1 and response.meta.get("listing"):
+            yield from self.prove_coverage(portal, response.meta["listing"], fresh)
+        if not items or not fresh:
             return  # an empty or out-of-window page ends the listing (calendar traps end here)
         if self.policy.stop_paging(portal.id, [link.url for link in items]):
             self.crawler.stats.inc_value("cchc/incremental/listing_stopped")
@@ -87,3 +244,13 @@ class ListingsSpider(PortalSpider):
             return
         for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params, current=depth)[:1]:
             yield self.req(url, portal, self.parse_listing, listing_depth=depth + 1)
+
+
+def home_links(response: TextResponse, own: Any) -> tuple[frozenset[int], str]:
+    """The home page's links to the portal's own pages (`own`: `PortalSpider.same_site`), in the
+    form two links to one page share (as their `hash`, for membership within this process), and the
+    SHA-256 of them sorted: what a listing the home page covers is proved with, and what must stay
+    the same for the home page to stand in for it."""
+    links = sorted({same_url(u) for href in response.css("a::attr(href)").getall()
+                    if (u := response.urljoin(href.strip())) and own(u)})
+    return frozenset(hash(u) for u in links), hashlib.sha256("\n".join(links).encode("utf-8")).hexdigest()

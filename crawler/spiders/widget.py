@@ -19,11 +19,13 @@ from crawler.items import HealthItem, WidgetItem
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider, page_text
 from pipelines.extract import (
-    extract_visitors,
     extract_widget,
     widget_from_api,
     widget_source_urls,
 )
+from pipelines.extract.page import load_page
+from pipelines.extract.visitors import visitors_in_page
+from pipelines.extract.widget import widget_in_page
 
 
 class WidgetSpider(PortalSpider):
@@ -40,13 +42,14 @@ class WidgetSpider(PortalSpider):
         if self.problem(response):
             return
         assert isinstance(response, TextResponse)
-        html = page_text(response)
-        visitors = extract_visitors(html)
-        widget, issues = extract_widget(html, response.url)
+        # parsed once for the three readings (each parsed it again before: issue 12, a daily fixed cost)
+        page = load_page(page_text(response), response.url)
+        visitors = visitors_in_page(page)
+        widget, issues = widget_in_page(page)
         if widget:
             yield from self._reading(portal, response.url, "inline", widget, issues, visitors, raw_of(response, "widget"))
             return
-        sources = list(widget_source_urls(html, response.url))
+        sources = list(widget_source_urls(page, response.url))
         configured = portal.widget_url_on(observed_on())
         if configured and configured not in sources:
             sources.append(configured)

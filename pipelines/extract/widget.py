@@ -203,8 +203,9 @@ def extract_widget(html: str | bytes, url: str, now: dt.datetime | None = None) 
     return widget_in_page(load_page(html, url), now)
 
 
-def widget_source_urls(html: str | bytes, url: str) -> list[str]:
-    """Iframe pages and JSON endpoints a widget loads from, absolute, for the crawler to follow."""
+def widget_source_urls(html: str | bytes | Page, url: str) -> list[str]:
+    """Iframe pages and JSON endpoints a widget loads from, absolute, for the crawler to follow (from
+    the page's markup, or from the page already parsed)."""
     page = load_page(html, url) if not isinstance(html, Page) else html
     if page.tree is None:
         return []

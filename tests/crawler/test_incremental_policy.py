@@ -7,7 +7,7 @@ import datetime as dt
 
 import settings
 from core.periods import SITEMAP_WALK_DAYS
-from crawler.incremental import KnownPages, Policy, due, full_walk_day
+from crawler.incremental import KnownPages, Policy, covers, due, full_walk_day
 from sim.conditional import not_modified, policy_of, validator_headers
 from sim.network import SimNetwork
 
@@ -176,3 +176,76 @@ def test_a_portal_whose_documents_are_all_from_the_current_run_still_reads_its_s
     assert policy.known.knows_portal("p-b") and not policy.known.knows_portal("p-a")
     assert policy.read_sitemaps("p-a") is True
     assert policy.read_sitemaps("p-b") is full_walk_day("p-b", other)
+
+
+LISTING, FEED = "https://a.gov.vn/chuyen-muc/cai-cach-hanh-chinh", "https://a.gov.vn/rss"
+
+
+def _covered(tmp_path, proven_on: dt.date, day: dt.date, **kw) -> Policy:
+    """A portal with 5 known documents, its listing covered by its feed on `proven_on` (newest item x/0)."""
+    path = tmp_path / "pages.sqlite"
+    rows = [(f"https://a.gov.vn/x/{i}", "p-a", None, None, None, "2026-03-01") for i in range(5)]
+    KnownPages.write(path, iter(rows), coverage=[("p-a", LISTING, FEED, "https://a.gov.vn/x/0", proven_on.isoformat())])
+    return Policy(**{"full": False, **kw}, recheck_days=7, walk_days=7, day=day, known=KnownPages(str(path)))
+
+
+def test_a_listing_its_feed_covered_is_read_through_the_feed_until_the_next_full_walk(tmp_path):
+    day0 = dt.date(2026, 3, 2)
+    walk = next(day0 + dt.timedelta(days=k) for k in range(7) if full_walk_day("p-a", day0 + dt.timedelta(days=k)))
+    # proven on the full walk: each day after it, until the next walk, the listing is read through its feed
+    between = [walk + dt.timedelta(days=k) for k in range(1, 7)]
+    for day in between:
+        proof = _covered(tmp_path, walk, day).listing_proof("p-a", LISTING)
+        assert proof is not None and (proof.feed_url, proof.anchor_url, proof.proven_on) == (FEED, "https://a.gov.vn/x/0", walk)
+    # the full-walk day fetches it (and renews the proof), as does --full, and so does a lapsed proof
+    assert _covered(tmp_path, walk, walk + dt.timedelta(days=7)).listing_proof("p-a", LISTING) is None
+    assert _covered(tmp_path, walk, walk, full=True).listing_proof("p-a", LISTING) is None
+    lapsed = walk + dt.timedelta(days=8)  # the walk of day +7 did not happen (no crawl that day)
+    assert not full_walk_day("p-a", lapsed) and _covered(tmp_path, walk, lapsed).listing_proof("p-a", LISTING) is None
+    # a listing no feed covered, or of another portal, is fetched
+    policy = _covered(tmp_path, walk, between[0])
+    assert policy.listing_proof("p-a", "https://a.gov.vn/chuyen-muc/tin-tuc") is None
+    assert policy.listing_proof("p-b", LISTING) is None
+    assert policy.listing_proof("p-a", LISTING.replace("https://a.gov.vn", "HTTPS://A.GOV.VN")) is not None
+
+
+def test_the_covering_feed_stands_in_only_when_it_answered_and_is_not_stale(tmp_path):
+    day0 = dt.date(2026, 3, 2)
+    walk = next(day0 + dt.timedelta(days=k) for k in range(7) if full_walk_day("p-a", day0 + dt.timedelta(days=k)))
+    policy = _covered(tmp_path, walk, walk + dt.timedelta(days=1))
+    proof = policy.listing_proof("p-a", LISTING)
+    assert proof is not None
+    known = [f"https://a.gov.vn/x/{i}" for i in range(5)]
+    assert policy.feed_vouches(proof, known) is True                       # as at the proof: nothing new
+    assert policy.feed_vouches(proof, ["https://a.gov.vn/x/new", *known]) is True  # something new on top
+    assert policy.feed_vouches(proof, None) is False                       # the feed failed today
+    assert policy.feed_vouches(proof, []) is False                         # an empty feed proves nothing
+    # stale: an older copy of the feed (the listing's newest item missing, nothing unknown) is refused
+    assert policy.feed_vouches(proof, known[1:]) is False
+    # a feed that moved on so far that the anchor rolled out lists documents no run knew: it vouches
+    assert policy.feed_vouches(proof, [f"https://a.gov.vn/y/{i}" for i in range(20)]) is True
+
+
+def test_a_feed_covers_a_listing_page_when_it_lists_every_item():
+    entries = ["https://a.gov.vn/x/1", "https://a.gov.vn/x/2", "https://a.gov.vn/x/3"]
+    assert covers(["https://A.gov.vn/x/1#top", "https://a.gov.vn/x/2"], entries) is True
+    assert covers(["https://a.gov.vn/x/1", "https://a.gov.vn/x/9"], entries) is False  # one item only listed
+    assert covers([], entries) is False  # an empty page proves nothing
+
+
+def test_a_listing_its_home_page_covered_is_skipped_only_while_the_home_page_links_the_same(tmp_path):
+    day0 = dt.date(2026, 3, 2)
+    walk = next(day0 + dt.timedelta(days=k) for k in range(7) if full_walk_day("p-a", day0 + dt.timedelta(days=k)))
+    path = tmp_path / "pages.sqlite"
+    KnownPages.write(path, iter([]), coverage=[("p-a", LISTING, "https://a.gov.vn/", "https://a.gov.vn/x/0",
+                                                walk.isoformat(), "d" * 64)])
+    policy = Policy(full=False, recheck_days=7, walk_days=7, day=walk + dt.timedelta(days=1), known=KnownPages(str(path)))
+    proof = policy.listing_proof("p-a", LISTING)
+    assert proof is not None and proof.digest == "d" * 64
+    assert policy.home_vouches(proof, "d" * 64) is True     # the home page links exactly what it did
+    assert policy.home_vouches(proof, "e" * 64) is False    # anything new on it: the listing is fetched
+    assert policy.home_vouches(proof, None) is False        # no usable home page today
+    (tmp_path / "feed").mkdir()
+    feed_proof = _covered(tmp_path / "feed", walk, walk + dt.timedelta(days=1)).listing_proof("p-a", LISTING)
+    assert feed_proof is not None and feed_proof.digest is None
+    assert policy.home_vouches(feed_proof, "d" * 64) is False  # a feed's proof is no home page's

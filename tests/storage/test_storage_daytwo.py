@@ -121,3 +121,15 @@ def test_known_pages_file_says_which_portals_an_earlier_run_crawled(store: Store
     assert write_known_pages(store, [TQ], later, r2) == 1
     assert KnownPages(str(later)).knows_portal(TQ)
     assert not KnownPages(str(later)).get(A).this_run  # type: ignore[union-attr]
+
+
+def test_a_batch_of_sightings_is_stored_as_the_single_sightings_are(store: Store) -> None:
+    store.sync_portals(REGISTRY_ROWS)
+    other = A.replace("-123.aspx", "-124.aspx")
+    r1 = run_with(store, 1, [page(A, TEXT), page(other, TEXT + " Khác.")])
+    batch = {"type": "seen_batch", "portal_id": TQ, "urls": [A, other, A.replace("-123", "-999")],
+             "how": "linked", "discovered_by": "feeds"}  # the third is unknown: ignored, as a single sighting is
+    r2 = run_with(store, 2, [batch])
+    assert intervals(store) == [(1, r1, r2), (1, r1, r2)]
+    assert store.failed_items == []
+    assert store.run_summary(r2)["totals"]["documents"] == 2
