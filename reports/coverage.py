@@ -136,13 +136,15 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
         elif d.plan_year is None and spans(d.plan_period, year):
             periods.setdefault(d.linked_portal or d.portal_id, []).append(d)
     rows: list[dict[str, Any]] = []
+    nothing: tuple[DocState | None, int] = (None, 0)
     for u in units:
         found = matches.get(u.portal_id, [])
-        in_sql, counted = picked.get(u.portal_id, (None, 0))
-        ranked = sorted(found + ([in_sql] if in_sql else []), key=_tie_key)
-        best = ranked[0] if ranked else None
-        spanning = sorted(periods.get(u.portal_id, []), key=_sort_key)
-        period = spanning[0] if spanning else None
+        in_sql, counted = picked.get(u.portal_id, nothing)
+        # the first of the order (`min` keeps the first of equals, as the stable sort did); most units
+        # have only the database's choice, or nothing
+        best = min([*found, in_sql] if in_sql else found, key=_tie_key) if found else in_sql
+        spanning = periods.get(u.portal_id)
+        period = min(spanning, key=_sort_key) if spanning else None
         rows.append({
             "unit": u.unit, "portal": u.portal_id, "level": u.level, "province": u.province, "found": best is not None,
             "organ": best.organ if best else None, "doc_number": best.doc_number if best else None,
@@ -152,7 +154,7 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
             "first_seen_on": best.first_seen_on if best and best.first_seen_run else None,
             "content_hash": (best.content_hash or None) if best else None, "title": best.title if best else None,
             "documents": len(found) + counted, "former_names": u.former_names,
-            "corrections": sorted({c for d in found for c in d.corrections}),
+            "corrections": sorted({c for d in found for c in d.corrections}) if found else [],
             # a plan for a period that spans the year: shown beside, never counted as the year's plan
             "period_plan": period.plan_period if period else None,
             "period_plan_number": period.doc_number if period else None,
