@@ -36,6 +36,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -238,6 +239,11 @@ class DocumentVersion(Base):
         Index("ix_document_versions_document_id_content_hash", "document_id", "content_hash"),
         # "the plans of a year" (reports.base.plan_candidates) from the index alone (migration 0014)
         Index("ix_document_versions_plan", "category", "plan_year", "plan_period", "document_id"),
+        # coverage's ranking of a year's plans per unit from the index alone (migration 0017,
+        # reports.coverage_pick): what it reads sits after the main text in the row
+        Index("ix_document_versions_plan_rank", "category", "plan_year", "document_id", "version", "is_cchc", "organ",
+              "doc_date", "published_at", sqlite_where=sql_text("plan_year IS NOT NULL"),
+              postgresql_where=sql_text("plan_year IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
