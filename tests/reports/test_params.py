@@ -94,3 +94,32 @@ def test_report_accepts_what_people_type(db) -> None:
     assert bad.stderr.strip().splitlines() == [
         "error: unknown level 'lang' for --level: choose one of province (tỉnh), department (sở), district (huyện), "
         "commune (xã/phường)"]
+
+
+def test_report_commands_collect_rarely_and_restore_the_collector_after() -> None:
+    """While a report command runs the collector's young threshold is `GC_YOUNG_THRESHOLD` and what
+    existed before is frozen; after it (an answer or an ``error:`` line) Python's settings are back, so
+    a process running many commands (the tests, ``serve``) is not left with them."""
+    import gc
+
+    from cli.reporting import GC_YOUNG_THRESHOLD, report_errors_exit_2
+    from reports.vocab import ReportError
+
+    seen: list[tuple[int, bool]] = []
+
+    @click.command()
+    @click.option("--fail", is_flag=True)
+    @report_errors_exit_2
+    def probe(fail: bool) -> None:
+        seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
+        if fail:
+            raise ReportError("nothing to report")
+        click.echo("ok")
+
+    before = gc.get_threshold()
+    ok = CliRunner().invoke(probe, [])
+    failed = CliRunner().invoke(probe, ["--fail"])
+    assert (ok.exit_code, ok.output) == (0, "ok\n")
+    assert (failed.exit_code, failed.output) == (2, "error: nothing to report\n")
+    assert seen == [(GC_YOUNG_THRESHOLD, True), (GC_YOUNG_THRESHOLD, True)]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
