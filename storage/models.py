@@ -239,7 +239,7 @@ class DocumentVersion(Base):
         Index("ix_document_versions_document_id_content_hash", "document_id", "content_hash"),
         # "the plans of a year" (reports.base.plan_candidates) from the index alone (migration 0014)
         Index("ix_document_versions_plan", "category", "plan_year", "plan_period", "document_id"),
-        # coverage's ranking of a year's plans per unit from the index alone (migration 0017,
+        # coverage's ranking of a year's plans per unit from the index alone (migration 0018,
         # reports.coverage_pick): what it reads sits after the main text in the row
         Index("ix_document_versions_plan_rank", "category", "plan_year", "document_id", "version", "is_cchc", "organ",
               "doc_date", "published_at", sqlite_where=sql_text("plan_year IS NOT NULL"),

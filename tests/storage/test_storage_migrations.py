@@ -293,8 +293,8 @@ def test_0016_text_chars_backfills_the_stored_texts_and_downgrade_drops_it(db_ur
         engine.dispose()
 
 
-def test_0017_plan_rank_index_covers_coverage_ranking_and_downgrade_drops_it(db_url: str) -> None:
-    """0017 adds the partial index coverage ranks a year's plans on (`reports.coverage_pick`): on SQLite
+def test_0018_plan_rank_index_covers_coverage_ranking_and_downgrade_drops_it(db_url: str) -> None:
+    """0018 adds the partial index coverage ranks a year's plans on (`reports.coverage_pick`): on SQLite
     the ranking's reads of the versions come from the index, not from the rows (whose main text sits
     before the ranked columns). Going back drops it; the stored plan is untouched either way."""
     from alembic import command
@@ -302,7 +302,7 @@ def test_0017_plan_rank_index_covers_coverage_ranking_and_downgrade_drops_it(db_
     _create_at_first_revision_with_data(db_url)
     engine = write_engine(build_engine(resolve_url(db_url)))
     try:
-        assert migrate.upgrade(engine, db_url, "0017")[1] == ("0017",)
+        assert migrate.upgrade(engine, db_url, "0018")[1] == ("0018",)
         with engine.connect() as conn:
             index = {i["name"]: i for i in inspect(conn).get_indexes("document_versions")}["ix_document_versions_plan_rank"]
             assert index["column_names"] == ["category", "plan_year", "document_id", "version", "is_cchc", "organ",
@@ -313,9 +313,9 @@ def test_0017_plan_rank_index_covers_coverage_ranking_and_downgrade_drops_it(db_
                     "FROM document_versions v WHERE v.category = 'propaganda_plan' AND v.plan_year = 2022")))
                 assert "COVERING INDEX ix_document_versions_plan_rank" in plan
         with engine.begin() as conn:
-            command.downgrade(migrate.alembic_config(conn), "0016")
+            command.downgrade(migrate.alembic_config(conn), "0017")
         with engine.connect() as conn:
-            assert migrate.current_revisions(conn) == ("0016",)
+            assert migrate.current_revisions(conn) == ("0017",)
             assert "ix_document_versions_plan_rank" not in {i["name"] for i in inspect(conn).get_indexes("document_versions")}
             assert conn.execute(text("SELECT doc_number, plan_year FROM document_versions")).all() == [("41-KH/ĐU", 2022)]
         assert migrate.upgrade(engine, db_url, "head")[1] == (migrate.head_revision(),)
