@@ -42,7 +42,8 @@ GC_YOUNG_THRESHOLD = 100_000
 def few_collections() -> Iterator[None]:
     """While the block runs, collect garbage cycles rarely (`GC_YOUNG_THRESHOLD`) and never look again
     at the objects that exist when it starts (modules, click's commands: `gc.freeze`); both undone
-    after, so a process running many commands (the tests, `serve`) keeps Python's defaults between them."""
+    after, so a process running many commands (the tests) keeps Python's defaults between them.
+    ``cchc serve`` is one command: it collects this rarely for its whole life, still collecting cycles."""
     import gc
 
     before = gc.get_threshold()

@@ -99,7 +99,7 @@ def test_report_accepts_what_people_type(db) -> None:
 def test_report_commands_collect_rarely_and_restore_the_collector_after() -> None:
     """While a report command runs the collector's young threshold is `GC_YOUNG_THRESHOLD` and what
     existed before is frozen; after it (an answer or an ``error:`` line) Python's settings are back, so
-    a process running many commands (the tests, ``serve``) is not left with them."""
+    a process running many commands (the tests) is not left with them."""
     import gc
 
     from cli.reporting import GC_YOUNG_THRESHOLD, report_errors_exit_2
