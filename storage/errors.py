@@ -88,9 +88,13 @@ def is_corruption(message: str) -> bool:
 
 
 def corrupt_error(where: str, detail: str) -> DatabaseCorruptError:
-    """The one sentence a damaged SQLite file gets, wherever it was met."""
+    """The one sentence a damaged SQLite file gets, wherever it was met. SQLite's own detail can span
+    lines (an integrity check lists a line per damaged page): it is folded into the one line, the
+    first three of them and how many more (`cchc db check` lists them all)."""
+    lines = [line.strip() for line in detail.splitlines() if line.strip()]
+    said = "; ".join(lines[:3]) + (f"; and {len(lines) - 3} more" if len(lines) > 3 else "")
     return DatabaseCorruptError(
-        f"the SQLite database {where} is damaged ({detail}): nothing was written to it. Run "
+        f"the SQLite database {where} is damaged ({said}): nothing was written to it. Run "
         f"`cchc db check --db {where}` for the details, then restore the file from a backup "
         "(or point --db / CCHC_DB at another database).",
         detail,

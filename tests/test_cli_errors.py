@@ -92,10 +92,10 @@ CASES = [
          "is damaged (database disk image is malformed)", "damaged"),
     Case("search-damaged-page", ["report", "search", "kế hoạch", "--db", "{damaged}"], 2,
          "database disk image is malformed", "damaged"),
-    Case("units-sync-damaged-page", ["units", "sync", "--db", "{damaged}"], 2, "database disk image is malformed",
+    Case("units-sync-damaged-page", ["units", "sync", "--db", "{damaged}"], 2, "is damaged (",
          "damaged"),
     Case("review-damaged-page", [*OFFLINE, "--year", "2022", "--db", "{damaged}"], 2,
-         "database disk image is malformed", "damaged"),
+         "is damaged (", "damaged"),
     Case("check-damaged-page", ["db", "check", "--db", "{damaged}"], 1, "integrity_check: the file is damaged",
          "damaged"),
     # Crawl arguments refused before any run is recorded (issue 9: bounds and the address guard).
@@ -246,12 +246,12 @@ def world(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     damaged = copy_db(template, tmp_path / "damaged.sqlite")
     conn = sqlite3.connect(damaged)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    # the root pages of the documents and their versions: every command that reads documents meets
-    # one of them (coverage now answers from document_versions and an index of documents alone)
+    # the root pages of the documents and their versions, tables and indexes: every command that
+    # reads documents meets one of them (coverage answers from indexes of both alone: migration 0018)
     roots = [r for (r,) in conn.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name IN ('documents', 'document_versions')")]
+        "SELECT rootpage FROM sqlite_master WHERE tbl_name IN ('documents', 'document_versions') AND rootpage > 0")]
     conn.close()
-    assert len(roots) == 2
+    assert len(roots) > 2
     with damaged.open("r+b") as fh:
         for root in roots:
             fh.seek((root - 1) * page_size)
