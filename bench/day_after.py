@@ -33,32 +33,16 @@ rows (540 before the 404 change, 149 of 160 at 300 portals were 404s answered ag
 39.3 %, extractions 5.5 %, CPU 28.8 % of day 1. The same code at 300 portals (21:13-21:18 UTC): day 2
 1.32, day 3 0.89 KB per portal; before the three changes (20:39-20:44 UTC) day 2 2.25 KB per portal.
 
-Measured 2026-11-29 21:27-21:34 UTC, 300 portals, default settings (CCHC_SITEMAP_WALK_DAYS 7,
-CCHC_RECHECK_DAYS 7, CCHC_REREAD_DAYS 28), load average 8.1-10.4 on the shared 2-core machine, with
-sitemaps weekly by default (read on another day only when the home page links none of the portal's
-pages):
-
-                                    day 1      day 2  day2/day1
-    requests served (304s incl.)   5814.0     1618.0      27.8%
-      of which 304                    0.0       57.0
-    responses (Scrapy)             6456.0     2417.0      37.4%
-    pages extracted                3402.0       50.0       1.5%
-    fetch rows stored              5146.0       63.0       1.2%
-    documents seen (sightings)     3402.0     3373.0      99.1%
-    CPU seconds (crawl tree)         53.0       17.7      33.4%
-    wall seconds                    134.3       32.1      23.9%
-    DB growth on day 2: 1.49 KB/portal -> 5.83 MB/day at 4,000 portals
-
-Right after it, CCHC_SITEMAP_WALK_DAYS=1 (daily, the former default): requests 33.1 % (1,923 of
-5,812), extractions 1.5 % (51), CPU 30.8 % (18.2 of 59.0 s), 1.60 KB per portal. Run two benches one
-after the other: side by side (21:18-21:25) they disturbed each other (one gave 40.4 %, 102 re-checks).
-Day 2's requests per portal: robots.txt ~1, home 1, feeds 1.2, first listing pages 1.1, registers
-0.55, sitemap files 0.19 (weekly), documents ~0.55 (new, edited, re-reads 1/28): the daily discovery
-sources alone exceed 20 % of day 1 on the simulator's small portals (README).
-Earlier rounds (2026-11-29, 60-1,000 portals): --full day 2 92 % requests / 97-108 % CPU; first
-incremental 40.0 % / 45.5 %; re-check by link with daily sitemaps 33.1 % requests, 1.5 % extractions,
-32.1 % CPU, 1.60 KB per portal; its --days 9: days 3-9 32.8-33.5 % requests, 1.5-2.0 %
-extractions, 24.3-33.5 % CPU, re-check responses 0 on days 3-7, 2 on day 8, 3 on day 9.
+Measured 2026-11-30, 300 portals, default settings, before (d66f15c, 04:27-04:35 UTC, load 9.1-5.9) and
+after this round (04:35-04:41 UTC, load 5.9-5.1), back to back: requests 27.9 % -> 23.5 % (1,618 ->
+1,366 of ~5,809), extractions 1.5 % both, day-2 CPU 31.2 -> 19.9 s. Day 1's CPU for the same code
+varied from 53 to 186 s with the load on the shared 2-core machine, so the printed CPU ratio (16.8 % ->
+14.5 %) says little; against a quiet day 1 (53-63 s) day 2 is ~25-33 %. Day 2's requests per portal
+after: robots.txt 1.0, home 1.0, feeds 1.2, first register pages 0.56, first listing pages 0.25 (a
+listing its feed or home page covers is read through it between full walks), sitemap files 0.19,
+documents 0.36 (README, "Incremental crawling").
+Earlier (2026-11-29, 300 portals, load 8.1-10.4): requests 27.8 %, extractions 1.5 %, CPU 33.4 % (17.7
+of 53.0 s); daily sitemaps 33.1 %; --full day 2 92 % of requests, 97-108 % of CPU.
 """
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""Storing a batch of crawl items: one savepoint per item, one writer per item type.
+"""Storing a batch of crawl items: one savepoint per batch (per item when one fails), one writer per
+item type.
 
 Why this shape: a crawl writes in batches (one transaction per batch, so it does not pay a commit
-per page), but one bad item must not cost the others. Each item runs in its own SAVEPOINT: an item
-that fails is rolled back alone and recorded in `ItemWriter.failed_items`, the rest is kept; a lost
-connection or a locked database fails the whole batch. Every writer is an upsert on its item's
+per page), but one bad item must not cost the others. The batch runs in one SAVEPOINT; when an item
+fails, that savepoint is rolled back and each item runs again in its own: the item that fails is
+rolled back alone and recorded in `ItemWriter.failed_items`, the rest is kept (`ItemWriter.save`); a
+lost connection or a locked database fails the whole batch. Every writer is an upsert on its item's
 natural key, so saving the same batch twice, or resuming a killed crawl, never duplicates a row.
 
 A writer is a function ``(statements, session, run, portal_id, item)``; adding an item type means

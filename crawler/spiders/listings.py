@@ -50,9 +50,11 @@ class ListingsSpider(PortalSpider):
         #: coverage checks waiting for the portal's home page to name its feeds
         self._pending: dict[str, list[tuple[str, list[str]]]] = {}
         #: per portal, its home page's links to its own pages (as `hash`es of `same_url`: a few bytes
-        #: each, kept for the run) and their digest (`home_links`), once read; or the portals whose
-        #: home page gave nothing usable today
+        #: each) and their digest (`home_links`), computed only for the portals that need them today
+        #: (a listing proved by the home page, or checked against it); the portals whose home page
+        #: answered usably today, and those whose home page gave nothing usable
         self._home: dict[str, tuple[frozenset[int], str]] = {}
+        self._home_read: set[str] = set()
         self._home_unread: set[str] = set()
         #: per portal, listings whose proof is its home page, and checks against it, waiting for it
         self._home_waiting: dict[str, list[str]] = {}
@@ -78,7 +80,9 @@ class ListingsSpider(PortalSpider):
         if portal.id not in self._feeds:
             self._feeds[portal.id] = list(dict.fromkeys(
                 portal.feeds or advertised_feeds(response) or self.family_urls(portal, "feeds")))
-        self._home[portal.id] = home_links(response, self.same_site(portal))
+        self._home_read.add(portal.id)
+        if portal.id in self._home_waiting or portal.id in self._home_checks:
+            self.read_home_links(portal, response)
         for listing in self._home_waiting.pop(portal.id, []):
             yield from self.listing_or_feed(listing, portal)
         for listing, items in self._home_checks.pop(portal.id, []):
@@ -90,7 +94,7 @@ class ListingsSpider(PortalSpider):
         if not response.meta.get("featured_only"):
             targets = self.cchc_listing_links(page, portal) or self.family_urls(portal, "listings")
         for url in targets:
-            yield from self.listing_or_feed(url, portal)
+            yield from self.listing_or_feed(url, portal, home=response)
         for link in self.featured_cchc_links(page, portal, exclude=[*targets, *portal.listings]):
             self.crawler.stats.inc_value("cchc/listings/featured")
             req = self.article_request(link.url, portal, {"title": link.text, "listing": response.url})
@@ -101,20 +105,55 @@ class ListingsSpider(PortalSpider):
     def listing_request(self, url: str, portal: Portal) -> Any:
         return self.req(url, portal, self.parse_listing, listing_depth=1, listing=url)
 
-    def listing_or_feed(self, url: str, portal: Portal) -> Iterator[Any]:
+    def read_home_links(self, portal: Portal, response: TextResponse) -> tuple[frozenset[int], str]:
+        """The home page's own links and their digest (`home_links`), computed once per portal and run."""
+        if portal.id not in self._home:
+            self._home[portal.id] = home_links(response, self.same_site(portal))
+        return self._home[portal.id]
+
+    def home_again(self, portal: Portal, callback: Any, **meta: Any) -> Any:
+        """The home page read today, asked for again: a replay of the shared answer (`crawler.shared`),
+        no download, for a check that comes after the home page was parsed without its links."""
+        return self.req(portal.base_url, portal, callback, is_home=True, dont_filter=True, **meta).replace(
+            errback=self.home_again_failed)
+
+    def home_again_failed(self, failure: Failure) -> Iterator[Any]:
+        """Not even the replay answered: listings waiting for it are fetched; no proof is made."""
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        if meta.get("decide"):
+            yield self.listing_request(meta["listing"], self.portals[meta["portal_id"]])
+
+    def parse_home_again(self, response: Response) -> Iterator[Any]:
+        """The home page asked for again (`home_again`): decide a listing it proved, or check one."""
+        portal = self.portal_of(response)
+        meta = response.meta
+        if self.problem(response) or not isinstance(response, TextResponse):
+            if meta.get("decide"):
+                yield self.listing_request(meta["listing"], portal)
+            return
+        self.read_home_links(portal, response)
+        if meta.get("decide"):
+            yield from self.listing_or_feed(meta["listing"], portal)
+        else:
+            yield from self.home_coverage(portal, meta["listing"], meta["items"])
+
+    def listing_or_feed(self, url: str, portal: Portal, home: TextResponse | None = None) -> Iterator[Any]:
         """The listing's first page, or, when a feed covered it (`Policy.listing_proof`), that feed,
         to decide once it answered (`parse_covering_feed`); when the home page covered it, the
-        decision once the home page was read (`Policy.home_vouches`)."""
+        decision once the home page was read (`Policy.home_vouches`; `home`: the home page, when this
+        is called while reading it)."""
         proof = self.policy.listing_proof(portal.id, url)
         if proof is None:
             yield self.listing_request(url, portal)
         elif proof.digest is not None:
-            home = self._home.get(portal.id)
-            if home is None and portal.id in self._home_unread:
+            home_read = self.read_home_links(portal, home) if home is not None else self._home.get(portal.id)
+            if home_read is None and portal.id in self._home_unread:
                 yield self.listing_request(url, portal)
-            elif home is None:
+            elif home_read is None and portal.id in self._home_read:
+                yield self.home_again(portal, self.parse_home_again, listing=url, decide=True)
+            elif home_read is None:
                 self._home_waiting.setdefault(portal.id, []).append(url)
-            elif self.policy.home_vouches(proof, home[1]):
+            elif self.policy.home_vouches(proof, home_read[1]):
                 self.crawler.stats.inc_value("cchc/incremental/listing_covered")
             else:
                 self.crawler.stats.inc_value("cchc/incremental/listing_home_changed")
@@ -164,6 +203,8 @@ class ListingsSpider(PortalSpider):
         if not feeds:
             if items and portal.id in self._home:
                 yield from self.home_coverage(portal, listing, items)
+            elif items and portal.id in self._home_read:
+                yield self.home_again(portal, self.parse_home_again, listing=listing, items=items)
             elif items and portal.id not in self._home_unread:
                 self._home_checks.setdefault(portal.id, []).append((listing, items))
             elif items:

@@ -210,7 +210,10 @@ def test_a_listing_no_feed_covers_is_proved_by_the_home_page_linking_its_items(
     on_home = [o.url for o in out if isinstance(o, SeenItem) or (isinstance(o, Request) and o.callback == spider.parse_article)]
     assert len(on_home) >= 2
     spider._feeds["p-phutho"] = []  # a portal without a feed
-    (proof,) = spider.prove_coverage(spider.portals["p-phutho"], PHUTHO_CCHC, on_home)
+    # the home page was read without its links (nothing needed them then): asked again, a shared replay
+    (again,) = spider.prove_coverage(spider.portals["p-phutho"], PHUTHO_CCHC, on_home)
+    assert (again.url, again.callback, again.meta["is_home"]) == ("https://phutho.gov.vn/", spider.parse_home_again, True)
+    (proof,) = spider.parse_home_again(file_response("news_home", request=again))
     assert (proof.url, proof.feed_url, proof.anchor_url) == (PHUTHO_CCHC, "https://phutho.gov.vn/", on_home[0])
     assert proof.digest == home_links(file_response("news_home", "https://phutho.gov.vn/"), lambda u: "phutho" in u)[1]
     # an item the home page does not link: no proof, and the stored one is withdrawn
