@@ -81,8 +81,9 @@ class Coverage:
 
 
 def same_url(url: str) -> str:
-    """The form two links to one page share (no fragment, canonical scheme and host)."""
-    return canonical_url(url.split("#", 1)[0])
+    """The form two links to one page share: `storage.values.canonical_url` (the key documents are
+    stored under; it drops the fragment itself), named here because spiders may not import storage."""
+    return canonical_url(url)
 
 
 def covers(items: Iterable[str], entries: Iterable[str]) -> bool:
@@ -189,7 +190,7 @@ class KnownPages:
             self._cache.move_to_end(url)
             return self._cache[url]
         row = self._con.execute(f"SELECT {self._SELECT} FROM pages WHERE url = ?",
-                                (canonical_url(url.split("#", 1)[0]),)).fetchone()
+                                (same_url(url),)).fetchone()
         page = None if row is None else self._page(row)
         self._cache[url] = page
         if len(self._cache) > self.CACHE_SIZE:

@@ -94,7 +94,7 @@ def save_coverage(stmts: Statements, session: Session, run: CrawlRun, portal_id:
     if not url:
         raise ValueError("coverage item without url")
     feed, anchor = text_or_none(item.get("feed_url")), text_or_none(item.get("anchor_url"))
-    keys = {"portal_id": portal_id, "url": canonical_url(url.split("#", 1)[0])}
+    keys = {"portal_id": portal_id, "url": canonical_url(url)}
     if feed is None or anchor is None:
         cov = table_of(SourceCoverage)
         session.connection().execute(stmts.cached("coverage.delete", lambda: cov.delete().where(
