@@ -7,9 +7,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -21,6 +21,7 @@ from reports.formatting import (
     dumps_json,
     render_text,
     write_csv,
+    write_json,
     write_xlsx,
 )
 from reports.vocab import AS_UNITS, ReportError
@@ -113,13 +114,18 @@ def units_option(func: F) -> F:
 
 
 # One worksheet: (part, keys, rows) or (part, keys, rows, totals row), as reports.xlsx.Sheet takes it.
-SheetSpec = (tuple[str, Sequence[str], Sequence[dict[str, Any]]]
-             | tuple[str, Sequence[str], Sequence[dict[str, Any]], dict[str, Any] | None])
+SheetSpec = (tuple[str, Sequence[str], Iterable[Mapping[str, Any]]]
+             | tuple[str, Sequence[str], Iterable[Mapping[str, Any]], dict[str, Any] | None])
 
 
 def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[SheetSpec],
-         table: Table | None = None, text: str | None = None) -> None:
-    """Write one report in the chosen format; the first sheet is also what CSV holds."""
+         table: Table | None = None, text: str | Callable[[IO[str]], None] | None = None) -> None:
+    """Write one report in the chosen format; the first sheet is also what CSV holds.
+
+    Written as it is made, to the terminal or to `--out` (whose file appears only when complete): a
+    JSON object's row lists that are spools (`reports.spool.RowSpool`) are streamed row by row, CSV
+    rows as they come, and `text` may be a function writing the table itself, so a report of
+    hundreds of thousands of rows (a diff over the year) is never one string in memory."""
     if excel_requested() and fmt != "csv":
         raise ReportError(f"--excel applies to --format csv (CSV for Excel), not to --format {fmt}")
     if fmt == "xlsx":
@@ -131,22 +137,30 @@ def emit(fmt: str, out_path: str | None, *, json_value: Any, sheets: Sequence[Sh
             write_xlsx(sheets, str(tmp))  # in the command's --lang
         click.echo(f"written to {out_path}", err=True)
         return
-    if fmt == "json":
-        payload = dumps_json(json_value)
-    elif fmt == "csv":
-        import io
 
-        buf = io.StringIO()
-        name, keys, rows = sheets[0][:3]
-        write_csv(rows, keys, buf, excel=excel_requested())
-        payload = (BOM if excel_requested() else "") + buf.getvalue()
-    else:
-        payload = text if text is not None else render_text(table) if table is not None else ""
+    def write(fh: IO[str]) -> None:
+        if fmt == "json":
+            if isinstance(json_value, Mapping):
+                write_json(json_value, fh)
+            else:
+                fh.write(dumps_json(json_value))
+        elif fmt == "csv":
+            if excel_requested():
+                fh.write(BOM)
+            name, keys, rows = sheets[0][:3]
+            write_csv(rows, keys, fh, excel=excel_requested())
+        elif callable(text):
+            text(fh)
+        elif text is not None:
+            fh.write(text)
+        elif table is not None:
+            fh.write(render_text(table))  # held whole: its column texts are formatted in C, faster
+
     if out_path:
         from cli.output import open_out
 
         with open_out(Path(out_path)) as fh:
-            fh.write(payload)
+            write(fh)
         click.echo(f"written to {out_path}", err=True)
     else:
-        sys.stdout.write(payload)
+        write(sys.stdout)

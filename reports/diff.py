@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine, and_, func, or_, select, union
 from sqlalchemy.exc import DBAPIError
@@ -32,6 +32,7 @@ from reports.corrections import apply_corrections, corrected_urls
 from reports.coverage import coverage
 from reports.formatting import Column, Table
 from reports.rows import KeyedRow
+from reports.spool import RowSpool
 from storage.models import Document, DocumentVersion, Portal, PortalHealth, WidgetReading
 
 #: Contract (issue 6): the object has at least these lists.
@@ -48,6 +49,8 @@ MAX_DIFF_LINES = 80
 MAX_LINE_CHARS = 300
 #: how many documents' versions are read per query
 _CHUNK = 500
+#: the order of a diff's document rows
+_ORDER = ("portal", "url")
 
 
 def text_diff(old: str | None, new: str | None, version_from: int, version_to: int) -> str:
@@ -82,14 +85,12 @@ def _version_texts(engine: Engine, version_ids: Iterable[int]) -> dict[int, str 
 
 def _fill_text_diffs(engine: Engine, changed: Sequence[tuple[DocRow, int, int, int, int]]) -> None:
     """Set each changed row's `text_diff` (versions from and to, and their row ids, beside it), reading
-    the two versions' texts for `_CHUNK` documents at a time: a month's diff changes tens of thousands
-    of documents whose texts (kilobytes each) were all held at once, where only the bounded diffs are
-    kept."""
-    for i in range(0, len(changed), _CHUNK):
-        part = changed[i:i + _CHUNK]
-        texts = _version_texts(engine, [vid for _, _, _, id0, id1 in part for vid in (id0, id1)])
-        for row, v0, v1, id0, id1 in part:
-            row.set_text_diff(text_diff(texts.get(id0), texts.get(id1), v0, v1))
+    the two versions' texts in one query: `diff` calls it for `_CHUNK` documents at a time, since a
+    month's diff changes tens of thousands of documents whose texts (kilobytes each) were all held at
+    once, where only the bounded diffs are kept."""
+    texts = _version_texts(engine, [vid for _, _, _, id0, id1 in changed for vid in (id0, id1)])
+    for row, v0, v1, id0, id1 in changed:
+        row.set_text_diff(text_diff(texts.get(id0), texts.get(id1), v0, v1))
 
 
 @dataclass
@@ -118,24 +119,34 @@ class DiffResult:
                          self.data["widgets_late_rose"]))
         return out
 
-    def text(self) -> str:
-        from reports.formatting import render_text
+    def write_text(self, out: IO[str]) -> None:
+        """The diff for people, written to `out` as it is made (`write_text_table`: a diff over the year
+        prints ~475,000 rows and ~300,000 text diffs, read back from the spools, never one string)."""
+        from reports.formatting import write_text_table
 
-        head = (f"Thay đổi từ lần quét {self.run_from.id} ({self.run_from.observed_on:%d/%m/%Y}) "
-                f"đến lần quét {self.run_to.id} ({self.run_to.observed_on:%d/%m/%Y})\n\n")
-        # the parts are joined once: the text of a diff over the year is tens of megabytes, and each
-        # concatenation copied all of it
-        parts = [head]
+        out.write(f"Thay đổi từ lần quét {self.run_from.id} ({self.run_from.observed_on:%d/%m/%Y}) "
+                  f"đến lần quét {self.run_to.id} ({self.run_to.observed_on:%d/%m/%Y})\n\n")
         for n, t in enumerate(self.tables()):
-            parts.append(("\n" if n else "") + render_text(t))
-        diffs = [r for r in self.data["changed"] if r.get("text_diff")]
-        if diffs:
+            if n:
+                out.write("\n")
+            write_text_table(t, out)
+        count = sum(1 for r in self.data["changed"] if r.get("text_diff"))
+        if count:
             from reports.formatting import current_lang
             from reports.labels import header
 
-            parts.append(f"\n{header('text_diff', current_lang())} ({len(diffs)})\n")
-            parts += [f"\n{r['title'] or r['url']}\n{r['url']}\n{r['text_diff']}\n" for r in diffs]
-        return "".join(parts)
+            out.write(f"\n{header('text_diff', current_lang())} ({count})\n")
+            for r in self.data["changed"]:
+                if r.get("text_diff"):
+                    out.write(f"\n{r['title'] or r['url']}\n{r['url']}\n{r['text_diff']}\n")
+
+    def text(self) -> str:
+        """`write_text` as one string (a short diff's, for callers that want it whole)."""
+        import io
+
+        buf = io.StringIO()
+        self.write_text(buf)
+        return buf.getvalue()
 
 
 def snapshot_documents(engine: Engine, runs: Sequence[Run], upto_run: Run, candidates: Any) -> Iterator[DocState]:
@@ -221,10 +232,19 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
         before[d.document_id] = (d.version, d.removed_run is None, d.version_id)
         if _is_plan(d, year, kind):
             touched.add(d.linked_portal or d.portal_id)
-    new: list[DocRow] = []
-    changed: list[DocRow] = []
-    removed: list[DocRow] = []
-    changed_ids: list[tuple[DocRow, int, int, int, int]] = []  # the row, versions from and to, their ids
+    # rows are spooled in (portal, url) order (`RowSpool`: on disk past 20,000 rows; a diff over the year
+    # lists ~475,000 new documents and ~300,000 changed ones with their text diffs, 1.3 GB as rows)
+    new: RowSpool[DocRow] = RowSpool(DocRow, _ORDER)
+    changed: RowSpool[DocRow] = RowSpool(DocRow, _ORDER)
+    removed: RowSpool[DocRow] = RowSpool(DocRow, _ORDER)
+    pending: list[tuple[DocRow, int, int, int, int]] = []  # changed rows awaiting their text diff
+
+    def flush() -> None:
+        _fill_text_diffs(engine, pending)
+        for item in pending:
+            changed.append(item[0])
+        pending.clear()
+
     for d in snapshot_documents(engine, runs, b, moved):  # each document once (ids are unique)
         if _is_plan(d, year, kind):
             touched.add(d.linked_portal or d.portal_id)
@@ -233,19 +253,19 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
         if d.removed_run is None and old is None:
             new.append(_doc_row(d, names, None))
         elif d.removed_run is None and old is not None and live and old[0] != d.version:
-            changed.append(_doc_row(d, names, old[0]))
-            changed_ids.append((changed[-1], old[0], d.version, old[2], d.version_id))
+            pending.append((_doc_row(d, names, old[0]), old[0], d.version, old[2], d.version_id))
+            if len(pending) >= _CHUNK:
+                flush()
         elif d.removed_run is not None and old is not None and live:
             removed.append(_doc_row(d, names, old[0]))
+    flush()
     del before
-    _fill_text_diffs(engine, changed_ids)
-    key = lambda r: (r["portal"], r["url"])  # noqa: E731
     gained, lost = plan_moves(engine, runs, a, b, year, kind, None, touched)
     down, up, rose = health_moves(engine, a, b, names)
     data: dict[str, Any] = {
         "from": {"run": a.id, "observed_on": a.observed_on}, "to": {"run": b.id, "observed_on": b.observed_on},
         "year": year, "kind": kind,
-        "new": sorted(new, key=key), "changed": sorted(changed, key=key), "removed": sorted(removed, key=key),
+        "new": new, "changed": changed, "removed": removed,
         "coverage_gained": gained, "coverage_lost": lost, "portals_down": down, "portals_up": up,
         "widgets_late_rose": rose,
     }

@@ -18,12 +18,13 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from reports import labels
 from reports.cells import csv_cell, plain  # re-exported: the writers below and other modules use them
+from reports.rows import Rows
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -130,7 +131,7 @@ class Table:
 
     title: str
     columns: list[Column]
-    rows: list[dict[str, Any]]
+    rows: Rows
     totals: Table | None = None
     notes: list[str] = field(default_factory=list)
     part: str | None = None  # the report part (for headers whose meaning depends on it)
@@ -234,6 +235,68 @@ def render_text(table: Table) -> str:
     return out
 
 
+#: distinct cell texts `write_text_table` remembers per column before it starts again
+_CELL_MEMO = 20_000
+
+
+def _bounded_cell_text(column: Column, lang: str) -> Callable[[Any], str]:
+    """`column.human` in `lang`, remembering at most `_CELL_MEMO` distinct values' texts at a time (a
+    column of 475,000 distinct URLs is not held; one of a few levels or yes/no is formatted once)."""
+    seen: dict[tuple[type, Any], str] = {}
+    human = column.human
+
+    def text(value: Any) -> str:
+        key = (type(value), value)
+        try:
+            return seen[key]
+        except KeyError:
+            if len(seen) >= _CELL_MEMO:
+                seen.clear()
+            out = seen[key] = human(value, lang)
+            return out
+        except TypeError:
+            return human(value, lang)
+
+    return text
+
+
+def write_text_table(table: Table, out: IO[str]) -> None:
+    """`render_text(table)`, written to `out` with memory bounded whatever the rows hold.
+
+    Why: a diff over the year prints ~475,000 document rows, which `render_text` holds as cell lists
+    and one string. Here the rows are read twice (a list, or a `RowSpool` streamed from disk each
+    time): the first pass measures each column, the second writes each line as it is made."""
+    headers = [c.title(part=table.part) for c in table.columns]
+    lang = current_lang()
+    cells = [_bounded_cell_text(c, lang) for c in table.columns]
+    keys = [c.key for c in table.columns]
+    widths = [_width(h) for h in headers]
+    count = 0
+    for row in table.rows:
+        count += 1
+        for i, key in enumerate(keys):
+            w = _width(cells[i](row.get(key)))
+            if w > widths[i]:
+                widths[i] = w
+    right = [c.kind in ("int", "pct", "number") for c in table.columns]
+    out.write(f"{table.title}\n\n")
+    out.write("  ".join(_pad(h, widths[i], right[i]) for i, h in enumerate(headers)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    if keys:
+        for row in table.rows:
+            out.write("  ".join([_pad(cells[i](row.get(key)), widths[i], right[i])
+                                 for i, key in enumerate(keys)]).rstrip() + "\n")
+    else:  # no columns: an empty line a row, as render_text writes
+        out.write("\n" * count)
+    if table.totals is not None:
+        out.write("\n")
+        write_text_table(table.totals, out)
+    for note in table.notes:
+        out.write(f"\n{note}")
+    if table.notes:
+        out.write("\n")
+
+
 def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], out: IO[str], excel: bool = False) -> None:
     """Header row of `keys`, then one line a row (plain values).
 
@@ -255,4 +318,32 @@ def write_xlsx(sheets: Sequence[tuple[Any, ...]], path: str, lang: str | None = 
 def dumps_json(value: Any) -> str:
     """Pretty JSON with Vietnamese letters kept as written."""
     return json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(value: Mapping[str, Any], out: IO[str]) -> None:
+    """`dumps_json(value)` written to `out` piece by piece: each value of the top-level mapping that is
+    neither a list, a tuple nor a mapping but rows read more than once (a `RowSpool`: a diff's
+    documents) is streamed row by row, so a diff over the year is never one string in memory.
+
+    The text is the one `dumps_json` gives (json's indent of 2: a list's rows at depth 2 carry four
+    spaces more on every line; json escapes newlines inside strings, so lines split only between
+    values)."""
+    if not value:
+        out.write("{}\n")
+        return
+    out.write("{")
+    for n, (key, item) in enumerate(value.items()):
+        out.write(("," if n else "") + "\n  " + json.dumps(str(key), ensure_ascii=False) + ": ")
+        if isinstance(item, (list, tuple, Mapping, str)) or not hasattr(item, "__len__") or not hasattr(item, "__iter__"):
+            out.write(json.dumps(plain(item), ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            continue
+        if not len(item):
+            out.write("[]")
+            continue
+        out.write("[")
+        for i, row in enumerate(item):
+            out.write(("," if i else "") + "\n    "
+                      + json.dumps(plain(row), ensure_ascii=False, indent=2).replace("\n", "\n    "))
+        out.write("\n  ]")
+    out.write("\n}\n")
 

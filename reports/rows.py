@@ -9,7 +9,7 @@ Callers read such a row as they read a dict (``row[k]``, ``row.get(k)``, ``{**ro
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 
 class KeyedRow(Mapping[str, Any]):
@@ -44,3 +44,12 @@ class KeyedRow(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({dict(self)!r})"
+
+
+class Rows(Protocol):
+    """What a table's rows must be: sized and readable more than once (a list, or a `RowSpool` read
+    back from disk on each pass)."""
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]: ...
+
+    def __len__(self) -> int: ...

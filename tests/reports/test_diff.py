@@ -93,3 +93,26 @@ def test_diff_table_is_vietnamese(db):
     proc = cchc("report", "diff", "--db", db, "--from", "1", "--to", "2")
     assert proc.returncode == 0
     assert "Cổng ngừng hoạt động (1)" in proc.stdout and "p-lamdong" in proc.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "table", "csv"])
+def test_a_diff_spooled_to_disk_prints_what_one_held_in_memory_prints(db, fmt, monkeypatch):
+    """The year's diff keeps its rows in a temporary file past `MEMORY_ROWS` (issue 12: 1.3 GB held):
+    forcing that here, every format prints byte for byte what the rows held in memory print."""
+    from click.testing import CliRunner
+
+    from cli import main
+    from reports import spool
+
+    def printed() -> str:
+        result = CliRunner().invoke(main, ["report", "diff", "--db", db, "--from", "1", "--to", "3", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    in_memory = printed()
+    monkeypatch.setattr(spool, "MEMORY_ROWS", 1)
+    assert printed() == in_memory
+    if fmt == "json":
+        d = json.loads(in_memory)
+        assert d["new"] and d["changed"]
+        assert [(r["portal"], r["url"]) for r in d["new"]] == sorted((r["portal"], r["url"]) for r in d["new"])
