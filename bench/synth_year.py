@@ -680,10 +680,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             added = search_index.refresh(conn).get("added", 0)
         clock.phase("search index", t0, added)
         t0 = time.monotonic()
-        with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-            conn.commit()
-        clock.phase("analyze", t0, 0)
+        if dialect == "postgresql":
+            # VACUUM as autovacuum would have done over a year of daily runs: it sets the visibility map,
+            # without which PostgreSQL reads the heap for every index entry (coverage's covering index was
+            # a bitmap heap scan of 45,000 pages on a freshly loaded year); outside a transaction
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM (ANALYZE)")
+            clock.phase("vacuum analyze", t0, 0)
+        else:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+            clock.phase("analyze", t0, 0)
     except TimeCap as exc:
         print(f"error: {exc}; written: {', '.join(written) or 'nothing committed'}. The database is incomplete: "
               "delete it before the next try", file=sys.stderr)
