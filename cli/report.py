@@ -12,7 +12,7 @@ The report commands are here; what they share (options, errors, `emit`) is in ``
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -127,9 +127,14 @@ def trend_cmd(unit: str | None, province: str | None, level: str | None, by: str
 
     with open_store(db_url) as store:
         result = trend(store.engine, unit=unit, province=province, level=level, by=by, as_units=as_units)
-    points = flat_points(result)  # once, for the table and the sheets; the text only when it is the output
-    emit(fmt, out_path, json_value=result,
-         text="\n".join(render_text(t) for t in tables(result, points)) if fmt == "table" else None,
+    # once, for the table and the sheets; not for JSON (the trend of every unit by month: 180,000 points)
+    points = flat_points(result) if fmt != "json" else []
+
+    def write_tables(out: IO[str]) -> None:
+        for n, t in enumerate(tables(result, points)):
+            out.write(("\n" if n else "") + render_text(t))  # one table's text at a time
+
+    emit(fmt, out_path, json_value=result, text=write_tables,
          sheets=[("points", POINT_KEYS, points),
                  ("combined", ("run", "observed_on", "portals", "total", "on_time", "late", "on_time_rate", "late_rate"),
                   result["combined"]),

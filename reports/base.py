@@ -12,7 +12,7 @@ gone when its removal was observed on or before D.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,6 +291,44 @@ def load_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None 
     if cchc_only:
         docs = [d for d in docs if d.is_cchc]
     return docs
+
+
+def stream_documents(engine: Engine, runs: Sequence[Run], *, upto_run: Run | None = None, candidates: Any,
+                     portals: Iterable[str] | Select[Any] | None = None) -> Iterator[DocState]:
+    """`load_documents(engine, runs, upto_run=..., candidates=..., portals=...)`, the same documents in the
+    same order (document id, then offline plans), streamed: a diff over the year reads every document at
+    each run, and the trend of every unit every plan of the country; held at once, their DocStates were
+    most of those commands' memory (issue 12). `portals` is a list of portal ids or a SELECT of them.
+
+    Corrections change documents by URL only, so the few corrected documents among the candidates are
+    read first and corrected (`apply_corrections`, which also adds the offline plans); the stream puts
+    each back in its place."""
+    observed = {r.id: r.observed_on for r in runs}
+    known = snapshot_runs(runs, upto_run=upto_run)
+    stmt, _ = documents_select(engine, known)
+    if portals is not None:
+        stmt = stmt.where(Document.portal_id.in_(portals if isinstance(portals, Select) else list(portals)))
+    urls = corrected_urls(engine)
+    corrected: dict[int, DocState] = {}
+    extra: list[DocState] = []
+    try:
+        with engine.connect() as conn:
+            if urls:
+                held = [doc_state(row, known, observed) for row in conn.execute(
+                    stmt.where(Document.url.in_(sorted(urls))))]
+                fixed = apply_corrections(engine, held)
+                corrected = {d.document_id: d for d in fixed[:len(held)]}
+                extra = fixed[len(held):]
+            else:
+                extra = apply_corrections(engine, [])
+            wanted: ColumnElement[bool] = Document.id.in_(candidates)
+            if urls:
+                wanted = or_(wanted, Document.url.in_(sorted(urls)))
+            for row in conn.execute(stmt.where(wanted).execution_options(stream_results=True, yield_per=2000)):
+                yield corrected.get(row[0]) or doc_state(row, known, observed)
+    except DBAPIError as exc:
+        raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
+    yield from extra
 
 
 def snapshot_runs(runs: Sequence[Run], *, upto_run: Run | None = None, as_of: dt.date | None = None) -> set[int]:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from sqlalchemy import Engine, and_, func, or_, select, union
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.elements import ColumnElement
 
 from reports.base import (
     NO_REGISTRY,
@@ -21,14 +19,11 @@ from reports.base import (
     ReportError,
     Run,
     UnitInfo,
-    doc_state,
-    documents_select,
     load_runs,
     load_units,
     resolve_run,
-    snapshot_runs,
+    stream_documents,
 )
-from reports.corrections import apply_corrections, corrected_urls
 from reports.coverage import coverage
 from reports.formatting import Column, Table
 from reports.rows import KeyedRow
@@ -150,37 +145,10 @@ class DiffResult:
 
 
 def snapshot_documents(engine: Engine, runs: Sequence[Run], upto_run: Run, candidates: Any) -> Iterator[DocState]:
-    """`load_documents(engine, runs, upto_run=..., candidates=...)`, the same documents in the same order
-    (document id, then offline plans), streamed: a diff over the year reads every document at each run,
-    and 475,000 DocStates held at once were most of its memory.
-
-    Corrections change documents by URL only, so the few corrected documents among the candidates are
-    read first and corrected (`apply_corrections`, which also adds the offline plans); the stream puts
-    each back in its place."""
-    observed = {r.id: r.observed_on for r in runs}
-    known = snapshot_runs(runs, upto_run=upto_run)
-    stmt, _ = documents_select(engine, known)
-    urls = corrected_urls(engine)
-    corrected: dict[int, DocState] = {}
-    extra: list[DocState] = []
-    try:
-        with engine.connect() as conn:
-            if urls:
-                held = [doc_state(row, known, observed) for row in conn.execute(
-                    stmt.where(Document.url.in_(sorted(urls))))]
-                fixed = apply_corrections(engine, held)
-                corrected = {d.document_id: d for d in fixed[:len(held)]}
-                extra = fixed[len(held):]
-            else:
-                extra = apply_corrections(engine, [])
-            wanted: ColumnElement[bool] = Document.id.in_(candidates)
-            if urls:
-                wanted = or_(wanted, Document.url.in_(sorted(urls)))
-            for row in conn.execute(stmt.where(wanted).execution_options(stream_results=True, yield_per=2000)):
-                yield corrected.get(row[0]) or doc_state(row, known, observed)
-    except DBAPIError as exc:
-        raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
-    yield from extra
+    """`load_documents(engine, runs, upto_run=..., candidates=...)`, the same documents in the same order,
+    streamed (`reports.base.stream_documents`): a diff over the year reads every document at each run,
+    and 475,000 DocStates held at once were most of its memory."""
+    return stream_documents(engine, runs, upto_run=upto_run, candidates=candidates)
 
 
 def changed_between(a: Run, b: Run) -> Any:

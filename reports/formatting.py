@@ -322,8 +322,8 @@ def dumps_json(value: Any) -> str:
 
 def write_json(value: Mapping[str, Any], out: IO[str]) -> None:
     """`dumps_json(value)` written to `out` piece by piece: each value of the top-level mapping that is
-    neither a list, a tuple nor a mapping but rows read more than once (a `RowSpool`: a diff's
-    documents) is streamed row by row, so a diff over the year is never one string in memory.
+    a list, a tuple or other sized rows (a `RowSpool`: a diff's documents) is written item by item, so
+    a diff over the year, or the trend of every unit (15,000 series), is never one string in memory.
 
     The text is the one `dumps_json` gives (json's indent of 2: a list's rows at depth 2 carry four
     spaces more on every line; json escapes newlines inside strings, so lines split only between
@@ -334,7 +334,7 @@ def write_json(value: Mapping[str, Any], out: IO[str]) -> None:
     out.write("{")
     for n, (key, item) in enumerate(value.items()):
         out.write(("," if n else "") + "\n  " + json.dumps(str(key), ensure_ascii=False) + ": ")
-        if isinstance(item, (list, tuple, Mapping, str)) or not hasattr(item, "__len__") or not hasattr(item, "__iter__"):
+        if isinstance(item, (Mapping, str)) or not hasattr(item, "__len__") or not hasattr(item, "__iter__"):
             out.write(json.dumps(plain(item), ensure_ascii=False, indent=2).replace("\n", "\n  "))
             continue
         if not len(item):

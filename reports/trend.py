@@ -11,10 +11,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Text, and_, false, func, select, type_coerce
+from sqlalchemy import Engine, Select, Text, and_, false, func, select, type_coerce
 
 from core.vntext import fold
-from reports.base import ReportError, Run, UnitInfo, load_documents, load_runs, load_units, plan_candidates
+from reports.base import ReportError, Run, UnitInfo, load_runs, load_units, plan_candidates, stream_documents
 from reports.formatting import Column, Table, pct
 
 POINT_KEYS = ("portal", "unit", "run", "observed_on", "period", "total", "on_time", "late", "on_time_rate",
@@ -45,10 +45,11 @@ def _rate(on_time: int | None, total: int | None, stored: float | None) -> float
     return pct(on_time, total) if on_time is not None and total else None
 
 
-def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *, monthly: bool = False
-                  ) -> dict[str, list[dict[str, Any]]]:
+def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *, monthly: bool = False,
+                  every_registry_portal: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Readings per portal, one per run, oldest first; with `monthly`, only each portal's last reading of
-    each observed month (chosen by the database, so a year of daily readings is not read to keep 12)."""
+    each observed month (chosen by the database, so a year of daily readings is not read to keep 12).
+    `every_registry_portal`: `portals` are all of them, filtered in SQL by a join (`_portals_in`)."""
     from storage.models import CrawlRun, WidgetReading
 
     observed = {r.id: r.observed_on for r in runs}
@@ -62,12 +63,12 @@ def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *
     issues_column = type_coerce(w.issues, Text) if as_text else w.issues
     query = (select(w.portal_id, w.run_id, w.period, w.total, w.on_time, w.late, w.on_time_rate, w.late_rate,
                     w.updated_at, w.source, issues_column)
-             .where(w.portal_id.in_(list(portals))))
+             .where(_portals_in(w.portal_id, portals, every_registry_portal)))
     if monthly:
         month = func.extract("year", CrawlRun.observed_on) * 100 + func.extract("month", CrawlRun.observed_on)
         last = (select(w.portal_id, func.max(w.run_id).label("run_id"))
                 .join(CrawlRun, CrawlRun.id == w.run_id)
-                .where(w.portal_id.in_(list(portals)), _known(w.run_id, observed))
+                .where(_portals_in(w.portal_id, portals, every_registry_portal), _known(w.run_id, observed))
                 .group_by(w.portal_id, month).subquery("last"))
         query = query.join(last, and_(last.c.portal_id == w.portal_id, last.c.run_id == w.run_id))
     with engine.connect() as conn:
@@ -86,12 +87,24 @@ def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *
     return out
 
 
+def _portals_in(column: Any, portals: Sequence[str], every_registry_portal: bool) -> Any:
+    """`column` is one of `portals`: as a list of ids, or, when they are every registry portal, as a
+    subquery of the registry. Why: the trend of every unit sent 15,000 ids as one IN list, which
+    PostgreSQL checked against each of a year's 3 million readings (9.5 s of the monthly trend)."""
+    if every_registry_portal:
+        from storage.models import Portal
+
+        return column.in_(select(Portal.id).where(Portal.in_registry.is_(True)))
+    return column.in_(list(portals))
+
+
 def _known(column: Any, observed: dict[int, Any]) -> Any:
     """`column` is one of the runs a report knows (a range: runs are read whole, oldest first)."""
     return column.between(min(observed), max(observed)) if observed else false()
 
 
-def combined_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str]) -> list[dict[str, Any]]:
+def combined_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *,
+                    every_registry_portal: bool = False) -> list[dict[str, Any]]:
     """The portals' summed series: per run, the readings that report counts, summed by the database
     (dossiers, on time, late), the rates recomputed from the sums."""
     from storage.models import WidgetReading
@@ -100,7 +113,8 @@ def combined_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str])
     w = WidgetReading
     query = (select(w.run_id, func.count(), func.sum(w.total), func.sum(func.coalesce(w.on_time, 0)),
                     func.sum(func.coalesce(w.late, 0)))
-             .where(w.portal_id.in_(list(portals)), w.total.is_not(None), _known(w.run_id, observed))
+             .where(_portals_in(w.portal_id, portals, every_registry_portal), w.total.is_not(None),
+                    _known(w.run_id, observed))
              .group_by(w.run_id).order_by(w.run_id))
     out: list[dict[str, Any]] = []
     with engine.connect() as conn:
@@ -131,7 +145,10 @@ def trend(engine: Engine, *, unit: str | None = None, province: str | None = Non
     units = load_units(engine, province=province, level=level, as_units=as_units)
     if unit is not None:
         units = [find_unit(units, unit)]
-    points = widget_points(engine, runs, [u.portal_id for u in units], monthly=by == "month")
+    portals = [u.portal_id for u in units]
+    # every unit of the registry (no filter): the database joins the registry instead of 15,000 ids
+    every = unit is None and province is None and level is None
+    points = widget_points(engine, runs, portals, monthly=by == "month", every_registry_portal=every)
     series: list[dict[str, Any]] = []
     for u in units:
         pts = points[u.portal_id]
@@ -140,30 +157,43 @@ def trend(engine: Engine, *, unit: str | None = None, province: str | None = Non
         series.append({"portal": u.portal_id, "unit": u.unit, "level": u.level, "province": u.province, "points": pts})
     combined: list[dict[str, Any]] = []
     if unit is None:
-        combined = combined_points(engine, runs, [u.portal_id for u in units])
+        combined = combined_points(engine, runs, portals, every_registry_portal=every)
         if by == "month":
             combined = by_month(combined)
-    docs = load_documents(engine, runs, portals=[u.portal_id for u in units], cchc_only=True,
-                          candidates=plan_candidates(PLAN_KINDS))
-    months: dict[str, dict[str, int]] = {}
-    seen: set[tuple] = set()
-    for d in sorted(docs, key=lambda d: d.url):
-        if d.category not in PLAN_KINDS or d.removed_run is not None:
-            continue
-        # one plan published as an article and listed in the register is one plan
-        key = (d.linked_portal or d.portal_id, d.category, d.doc_number or d.url)
-        if key in seen:
-            continue
-        seen.add(key)
-        day = d.published_on or d.doc_date
-        if day is None:
-            continue
-        m = months.setdefault(day.strftime("%Y-%m"), {"propaganda_plan": 0, "plan": 0})
-        m[d.category] += 1
-    plans = [{"month": m, **c, "total": sum(c.values())} for m, c in sorted(months.items())]
+    plans = plans_per_month(engine, runs, portals, every_registry_portal=every)
     return {"scope": {"unit": units[0].portal_id if unit else None, "province": province, "level": level, "by": by},
             "runs": [{"run": r.id, "observed_on": r.observed_on} for r in runs],
             "series": series, "combined": combined, "plans_per_month": plans}
+
+
+def plans_per_month(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *,
+                    every_registry_portal: bool = False) -> list[dict[str, Any]]:
+    """Plans (`PLAN_KINDS`, CCHC, not removed) of the portals by the month they were published (else
+    issued), each plan once: one published as an article and listed in the register is one plan (the
+    same unit, kind and number, else URL), counted by the first of them in URL order.
+
+    The documents are streamed (`stream_documents`) and only each plan's first URL and month kept: the
+    trend of every unit read every plan of the country into memory to sort them (+276 MB at 15,000
+    portals over a year)."""
+    scope: Sequence[str] | Select[Any] = portals
+    if every_registry_portal:
+        from storage.models import Portal
+
+        scope = select(Portal.id).where(Portal.in_registry.is_(True))
+    first: dict[tuple[Any, ...], tuple[str, int, str | None]] = {}  # key -> (url, arrival, month)
+    for n, d in enumerate(stream_documents(engine, runs, candidates=plan_candidates(PLAN_KINDS), portals=scope)):
+        if not d.is_cchc or d.category not in PLAN_KINDS or d.removed_run is not None:
+            continue
+        key = (d.linked_portal or d.portal_id, d.category, d.doc_number or d.url)
+        held = first.get(key)
+        if held is None or (d.url, n) < held[:2]:
+            day = d.published_on or d.doc_date
+            first[key] = (d.url, n, day.strftime("%Y-%m") if day is not None else None)
+    months: dict[str, dict[str, int]] = {}
+    for (_, category, _), (_, _, month) in first.items():
+        if month is not None:
+            months.setdefault(month, {"propaganda_plan": 0, "plan": 0})[category] += 1
+    return [{"month": m, **c, "total": sum(c.values())} for m, c in sorted(months.items())]
 
 
 def flat_points(result: dict[str, Any]) -> list[dict[str, Any]]:

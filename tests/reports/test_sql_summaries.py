@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 
-from reports.base import load_documents, load_runs, load_units
+from reports.base import load_documents, load_runs, load_units, plan_candidates
 from reports.coverage import coverage
 from reports.diff import (
     changed_between,
@@ -26,7 +26,7 @@ from reports.diff import (
     registry_names,
     snapshot_documents,
 )
-from reports.trend import by_month, combined_points, widget_points
+from reports.trend import PLAN_KINDS, by_month, combined_points, plans_per_month, widget_points
 from storage.models import CrawlRun, Document, DocumentVersion, PortalHealth, WidgetReading
 
 
@@ -176,5 +176,52 @@ def test_trend_points_chosen_and_summed_by_the_database(writable_db):
                                sum(p["on_time"] or 0 for p in reading), sum(p["late"] or 0 for p in reading)))
         got = [(c["run"], c["portals"], c["total"], c["on_time"], c["late"]) for c in combined_points(engine, runs, portals)]
         assert got == summed and len(summed) == 3
+        # every registry portal, joined in SQL instead of listed: the same points and sums
+        assert widget_points(engine, runs, portals, monthly=True, every_registry_portal=True) == monthly
+        assert combined_points(engine, runs, portals, every_registry_portal=True) == combined_points(engine, runs, portals)
     finally:
         engine.dispose()
+
+
+def plans_per_month_held(engine: Engine, runs: Any, portals: list[str]) -> list[dict[str, Any]]:
+    """What `trend` counted before it streamed: every plan read, sorted by URL, the first of each key."""
+    docs = load_documents(engine, runs, portals=portals, cchc_only=True, candidates=plan_candidates(PLAN_KINDS))
+    months: dict[str, dict[str, int]] = {}
+    seen: set[tuple[Any, ...]] = set()
+    for d in sorted(docs, key=lambda d: d.url):
+        if d.category not in PLAN_KINDS or d.removed_run is not None:
+            continue
+        key = (d.linked_portal or d.portal_id, d.category, d.doc_number or d.url)
+        if key in seen:
+            continue
+        seen.add(key)
+        day = d.published_on or d.doc_date
+        if day is not None:
+            m = months.setdefault(day.strftime("%Y-%m"), {"propaganda_plan": 0, "plan": 0})
+            m[d.category] += 1
+    return [{"month": m, **c, "total": sum(c.values())} for m, c in sorted(months.items())]
+
+
+def test_plans_per_month_streamed_count_what_the_held_documents_counted(writable_db):
+    """With corrections (not CCHC, linked to another unit, an offline plan): the streamed count equals
+    the count over every plan held and sorted, for a province's portals and for the whole registry."""
+    from builddb import cchc
+
+    e = create_engine(writable_db)
+    try:
+        runs = load_runs(e)
+        plans = [d for d in load_documents(e, runs) if d.category in PLAN_KINDS and d.removed_run is None]
+        for args in (("not-cchc", plans[0].url), ("link", plans[1].url, "--unit", "p-lamdong"),
+                     ("add-offline", "--unit", "p-phutho", "--year", "2026", "--doc-number", "12/KH-UBND",
+                      "--doc-date", "2026-01-20", "--evidence", "Công văn giấy số 12")):
+            proc = cchc("review", *args, "--db", writable_db)
+            assert proc.returncode == 0, proc.stderr
+        everyone = [u.portal_id for u in load_units(e)]
+        some = everyone[: len(everyone) // 2]
+        expected = plans_per_month_held(e, runs, everyone)
+        assert sum(m["total"] for m in expected) > 2
+        assert plans_per_month(e, runs, everyone) == expected
+        assert plans_per_month(e, runs, everyone, every_registry_portal=True) == expected
+        assert plans_per_month(e, runs, some) == plans_per_month_held(e, runs, some)
+    finally:
+        e.dispose()
