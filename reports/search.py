@@ -231,10 +231,9 @@ def _versions_join(alias: str, needed: bool) -> str:
 
 def _sqlite_sql(query: Query, where: str, versions: bool = True, titled_only: bool = False) -> tuple[str, dict[str, Any]]:
     """The ranking query on SQLite's FTS5 index; with `titled_only`, over the entries whose title holds
-    every term (`search`'s first pass). The unary ``+`` keeps FTS5 from taking ``rowid IN (…)`` as a
-    lookup (one full-text query per title hit, seconds); as a filter, BM25 is computed only for the
-    rows it lets through."""
-    only = " AND e.source = 'version' AND +search_fts.rowid IN (SELECT entry_id FROM titled)" if titled_only else ""
+    every term (`search`'s first pass, `_sqlite_titled_sql`)."""
+    if titled_only:
+        return _sqlite_titled_sql(query, where, versions)
     sql = f"""
 WITH titled AS (
   SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qt
@@ -242,7 +241,7 @@ WITH titled AS (
   SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
          -bm25(search_fts, 5.0, 1.0) AS score
   FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
-  WHERE search_fts MATCH :q{only}
+  WHERE search_fts MATCH :q
 ), phrased AS (
   SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qp
 ), scored AS (
@@ -257,6 +256,35 @@ WITH titled AS (
 )
 SELECT entry_id, source, source_id, document_id, version_id, portal_id, score, in_title, as_phrase FROM best
 WHERE rn = 1 ORDER BY in_title DESC, as_phrase DESC, score DESC, document_id LIMIT :limit"""
+    return sql, {"q": query.fts5(), "qt": query.fts5("title"), "qp": f'"{" ".join(query.phrase)}"'}
+
+
+def _sqlite_titled_sql(query: Query, where: str, versions: bool) -> tuple[str, dict[str, Any]]:
+    """The full query's answer when the documents whose title holds every term fill the limit.
+
+    Each such entry is a document's version entry, and a document has one (the index holds its current
+    version only), so it is that document's best entry (a title hit ranks first) and the full query's
+    window per document and its `in_title` test are constants here: the rows are ordered by phrase,
+    score and document alone (0.60 -> 0.39 s of SQL for a title that 66,585 entries share, a year of
+    15,000 portals). `search` checks that no document came twice, and else asks the full query. The
+    unary ``+`` keeps FTS5 from taking ``rowid IN (…)`` as a lookup (one full-text query per title
+    hit, seconds); as a filter, BM25 is computed only for the rows it lets through."""
+    sql = f"""
+WITH titled AS (
+  SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qt
+), hits AS (
+  SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
+         -bm25(search_fts, 5.0, 1.0) AS score
+  FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+  WHERE search_fts MATCH :q AND e.source = 'version' AND +search_fts.rowid IN (SELECT entry_id FROM titled)
+), phrased AS (
+  SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qp
+)
+SELECT h.entry_id, h.source, h.source_id, h.document_id, h.version_id, h.portal_id, h.score, 1 AS in_title,
+       CASE WHEN h.entry_id IN (SELECT entry_id FROM phrased) THEN 1 ELSE 0 END AS as_phrase
+FROM hits h JOIN portals p ON p.id = h.portal_id{_versions_join("h", versions)}
+WHERE p.in_registry {where}
+ORDER BY as_phrase DESC, score DESC, h.document_id LIMIT :limit"""
     return sql, {"q": query.fts5(), "qt": query.fts5("title"), "qp": f'"{" ".join(query.phrase)}"'}
 
 
@@ -329,6 +357,8 @@ def search(engine: Engine, query: str, *, limit: int = 20, province: str | None 
             first, _ = _sqlite_sql(parsed, where.replace("h_portal", "h.portal_id"), filters_read_versions,
                                    titled_only=True)
             ranked = conn.execute(text(first).bindparams(*expanding), {**params, **qparams}).all()
+            if len({r.document_id for r in ranked}) < len(ranked):  # an index holding two entries of a version
+                ranked = []
         if len(ranked) < limit:
             ranked = conn.execute(text(sql).bindparams(*expanding), {**params, **qparams}).all()
         versions, attachments = _details(conn, ranked)

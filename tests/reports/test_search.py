@@ -337,3 +337,32 @@ def test_full_text_index_is_used(db):
             assert re.fullmatch(r"[0-9a-z ]*", body)
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("query", ["kế hoạch", "tuyên truyền", "kế hoạch cải cách hành chính", "UBND", "2026"])
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_sqlite_title_pass_gives_the_full_querys_first_rows(db, query, limit):
+    """SQLite's first pass (documents whose title holds every term, ordered without the full query's
+    window per document) returns, whenever it fills the limit, exactly the full query's first rows."""
+    from reports.search import _sqlite_sql, parse_query
+
+    if not db.startswith("sqlite"):
+        pytest.skip("the title pass is SQLite's")
+    engine = create_engine(db)
+    try:
+        parsed = parse_query(query)
+        params = {"limit": limit}
+        with engine.connect() as conn:
+            sql, p = _sqlite_sql(parsed, "", False, titled_only=True)
+            first = conn.execute(text(sql), {**params, **p}).all()
+            sql, p = _sqlite_sql(parsed, "", False)
+            full = conn.execute(text(sql), {**params, **p}).all()
+            sql, p = _sqlite_sql(parsed, "", False, titled_only=True)
+            everything = conn.execute(text(sql), {"limit": 10_000, **p}).all()
+        assert len({r.document_id for r in everything}) == len(everything)  # one entry a document
+        if len(first) == limit:
+            assert [tuple(r) for r in first] == [tuple(r) for r in full]
+        else:
+            assert len(everything) < limit
+    finally:
+        engine.dispose()
