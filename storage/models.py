@@ -240,10 +240,11 @@ class DocumentVersion(Base):
         # "the plans of a year" (reports.base.plan_candidates) from the index alone (migration 0014)
         Index("ix_document_versions_plan", "category", "plan_year", "plan_period", "document_id"),
         # coverage's ranking of a year's plans per unit from the index alone (migration 0018,
-        # reports.coverage_pick): what it reads sits after the main text in the row
+        # reports.coverage_pick): what it reads sits after the main text in the row; the version id
+        # is in it on PostgreSQL too (0019; SQLite keeps the rowid in every index)
         Index("ix_document_versions_plan_rank", "category", "plan_year", "document_id", "version", "is_cchc", "organ",
               "doc_date", "published_at", sqlite_where=sql_text("plan_year IS NOT NULL"),
-              postgresql_where=sql_text("plan_year IS NOT NULL")),
+              postgresql_where=sql_text("plan_year IS NOT NULL"), postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -293,6 +293,45 @@ def test_0016_text_chars_backfills_the_stored_texts_and_downgrade_drops_it(db_ur
         engine.dispose()
 
 
+def test_0019_plan_rank_index_includes_the_version_id_on_postgresql(db_url: str) -> None:
+    """0019 rebuilds coverage's ranking index on PostgreSQL with the version id included, so the ranking
+    is an index-only scan (SQLite keeps the rowid in every index: nothing changes there); going back
+    restores 0018's index. The stored plan is untouched either way."""
+    from alembic import command
+
+    def included() -> list[str]:
+        with engine.connect() as conn:
+            if conn.dialect.name != "postgresql":
+                return []
+            return list(conn.execute(text(
+                "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                "WHERE c.relname = 'ix_document_versions_plan_rank' "
+                "AND array_position(i.indkey::int2[], a.attnum) >= i.indnkeyatts")).scalars())  # int2vector: 0-based
+
+    _create_at_first_revision_with_data(db_url)
+    engine = write_engine(build_engine(resolve_url(db_url)))
+    try:
+        assert migrate.upgrade(engine, db_url, "0019")[1] == ("0019",)
+        postgresql = engine.dialect.name == "postgresql"
+        assert included() == (["id"] if postgresql else [])
+        with engine.connect() as conn:
+            index = {i["name"]: i for i in inspect(conn).get_indexes("document_versions")}["ix_document_versions_plan_rank"]
+            assert index["column_names"][:8] == ["category", "plan_year", "document_id", "version", "is_cchc", "organ",
+                                                 "doc_date", "published_at"]
+        with engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0018")
+        assert included() == []
+        with engine.connect() as conn:
+            assert migrate.current_revisions(conn) == ("0018",)
+            assert "ix_document_versions_plan_rank" in {i["name"] for i in inspect(conn).get_indexes("document_versions")}
+            assert conn.execute(text("SELECT doc_number, plan_year FROM document_versions")).all() == [("41-KH/ĐU", 2022)]
+        assert migrate.upgrade(engine, db_url, "head")[1] == (migrate.head_revision(),)
+        assert included() == (["id"] if postgresql else [])
+    finally:
+        engine.dispose()
+
+
 def test_0018_plan_rank_index_covers_coverage_ranking_and_downgrade_drops_it(db_url: str) -> None:
     """0018 adds the partial index coverage ranks a year's plans on (`reports.coverage_pick`): on SQLite
     the ranking's reads of the versions come from the index, not from the rows (whose main text sits
