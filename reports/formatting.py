@@ -159,8 +159,9 @@ def _pad(text: str, width: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def _cell_text(column: Column, lang: str) -> Any:
-    """`column.human` in `lang` as a function of the value, remembering each distinct value's text.
+def _cell_text(column: Column, lang: str, limit: int | None = None) -> Callable[[Any], str]:
+    """`column.human` in `lang` as a function of the value, remembering each distinct value's text
+    (with `limit`, at most that many at a time: a column of 475,000 distinct URLs is not held).
 
     Why: a country-size table has 15,000 rows of a dozen cells (issue 12), and most cells repeat a few
     values (a level, a province, yes/no, blank), so each distinct value is formatted once. Values are
@@ -174,6 +175,8 @@ def _cell_text(column: Column, lang: str) -> Any:
         try:
             return seen[key]
         except KeyError:
+            if limit is not None and len(seen) >= limit:
+                seen.clear()
             out = seen[key] = human(value, lang)
             return out
         except TypeError:
@@ -239,27 +242,6 @@ def render_text(table: Table) -> str:
 _CELL_MEMO = 20_000
 
 
-def _bounded_cell_text(column: Column, lang: str) -> Callable[[Any], str]:
-    """`column.human` in `lang`, remembering at most `_CELL_MEMO` distinct values' texts at a time (a
-    column of 475,000 distinct URLs is not held; one of a few levels or yes/no is formatted once)."""
-    seen: dict[tuple[type, Any], str] = {}
-    human = column.human
-
-    def text(value: Any) -> str:
-        key = (type(value), value)
-        try:
-            return seen[key]
-        except KeyError:
-            if len(seen) >= _CELL_MEMO:
-                seen.clear()
-            out = seen[key] = human(value, lang)
-            return out
-        except TypeError:
-            return human(value, lang)
-
-    return text
-
-
 def write_text_table(table: Table, out: IO[str]) -> None:
     """`render_text(table)`, written to `out` with memory bounded whatever the rows hold.
 
@@ -268,7 +250,7 @@ def write_text_table(table: Table, out: IO[str]) -> None:
     time): the first pass measures each column, the second writes each line as it is made."""
     headers = [c.title(part=table.part) for c in table.columns]
     lang = current_lang()
-    cells = [_bounded_cell_text(c, lang) for c in table.columns]
+    cells = [_cell_text(c, lang, _CELL_MEMO) for c in table.columns]
     keys = [c.key for c in table.columns]
     widths = [_width(h) for h in headers]
     count = 0

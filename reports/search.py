@@ -229,22 +229,29 @@ def _versions_join(alias: str, needed: bool) -> str:
     return f" JOIN document_versions v ON v.id = {alias}.version_id" if needed else ""
 
 
-def _sqlite_sql(query: Query, where: str, versions: bool = True, titled_only: bool = False) -> tuple[str, dict[str, Any]]:
-    """The ranking query on SQLite's FTS5 index; with `titled_only`, over the entries whose title holds
-    every term (`search`'s first pass, `_sqlite_titled_sql`)."""
-    if titled_only:
-        return _sqlite_titled_sql(query, where, versions)
-    sql = f"""
+def _sqlite_ctes(only: str = "") -> str:
+    """The CTEs both SQLite queries share: the entries whose title holds every term (`titled`), the
+    matches of every term with their BM25 score (`hits`, narrowed by `only`), the phrase's (`phrased`)."""
+    return f"""
 WITH titled AS (
   SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qt
 ), hits AS (
   SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
          -bm25(search_fts, 5.0, 1.0) AS score
   FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
-  WHERE search_fts MATCH :q
+  WHERE search_fts MATCH :q{only}
 ), phrased AS (
   SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qp
-), scored AS (
+)"""
+
+
+def _sqlite_sql(query: Query, where: str, versions: bool = True, titled_only: bool = False) -> tuple[str, dict[str, Any]]:
+    """The ranking query on SQLite's FTS5 index; with `titled_only`, over the entries whose title holds
+    every term (`search`'s first pass, `_sqlite_titled_sql`)."""
+    params = {"q": query.fts5(), "qt": query.fts5("title"), "qp": f'"{" ".join(query.phrase)}"'}
+    if titled_only:
+        return _sqlite_titled_sql(where, versions), params
+    sql = _sqlite_ctes() + f""", scored AS (
   SELECT h.*, CASE WHEN h.source = 'version' AND h.entry_id IN (SELECT entry_id FROM titled) THEN 1 ELSE 0 END AS in_title,
          CASE WHEN h.entry_id IN (SELECT entry_id FROM phrased) THEN 1 ELSE 0 END AS as_phrase
   FROM hits h JOIN portals p ON p.id = h.portal_id{_versions_join("h", versions)}
@@ -256,10 +263,10 @@ WITH titled AS (
 )
 SELECT entry_id, source, source_id, document_id, version_id, portal_id, score, in_title, as_phrase FROM best
 WHERE rn = 1 ORDER BY in_title DESC, as_phrase DESC, score DESC, document_id LIMIT :limit"""
-    return sql, {"q": query.fts5(), "qt": query.fts5("title"), "qp": f'"{" ".join(query.phrase)}"'}
+    return sql, params
 
 
-def _sqlite_titled_sql(query: Query, where: str, versions: bool) -> tuple[str, dict[str, Any]]:
+def _sqlite_titled_sql(where: str, versions: bool) -> str:
     """The full query's answer when the documents whose title holds every term fill the limit.
 
     Each such entry is a document's version entry, and a document has one (the index holds its current
@@ -269,23 +276,12 @@ def _sqlite_titled_sql(query: Query, where: str, versions: bool) -> tuple[str, d
     15,000 portals). `search` checks that no document came twice, and else asks the full query. The
     unary ``+`` keeps FTS5 from taking ``rowid IN (…)`` as a lookup (one full-text query per title
     hit, seconds); as a filter, BM25 is computed only for the rows it lets through."""
-    sql = f"""
-WITH titled AS (
-  SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qt
-), hits AS (
-  SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
-         -bm25(search_fts, 5.0, 1.0) AS score
-  FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
-  WHERE search_fts MATCH :q AND e.source = 'version' AND +search_fts.rowid IN (SELECT entry_id FROM titled)
-), phrased AS (
-  SELECT rowid AS entry_id FROM search_fts WHERE search_fts MATCH :qp
-)
+    return _sqlite_ctes(" AND e.source = 'version' AND +search_fts.rowid IN (SELECT entry_id FROM titled)") + f"""
 SELECT h.entry_id, h.source, h.source_id, h.document_id, h.version_id, h.portal_id, h.score, 1 AS in_title,
        CASE WHEN h.entry_id IN (SELECT entry_id FROM phrased) THEN 1 ELSE 0 END AS as_phrase
 FROM hits h JOIN portals p ON p.id = h.portal_id{_versions_join("h", versions)}
 WHERE p.in_registry {where}
 ORDER BY as_phrase DESC, score DESC, h.document_id LIMIT :limit"""
-    return sql, {"q": query.fts5(), "qt": query.fts5("title"), "qp": f'"{" ".join(query.phrase)}"'}
 
 
 def _pg_sql(query: Query, where: str, versions: bool = True) -> tuple[str, dict[str, Any]]:
