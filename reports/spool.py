@@ -3,7 +3,8 @@
 Why: a diff over the year lists ~475,000 new documents and ~300,000 changed ones with their text
 diffs; held as Python rows they took 1.3 GB (issue 12: no report command above 500 MB). A `RowSpool`
 keeps the first `MEMORY_ROWS` rows in a list, like a short diff always did, and past that moves them
-into a temporary SQLite file (Python's own `sqlite3`, deleted when the spool is closed or collected),
+into a temporary SQLite file (Python's own `sqlite3`; its name is removed as soon as it is open, so it
+is gone when the spool is closed or the process ends, killed or not),
 which sorts them on disk and hands them back one at a time. Readers see a sized, re-iterable sequence
 of rows in key order either way, so a day's diff costs what it did and a year's stays bounded.
 """
@@ -71,6 +72,10 @@ class RowSpool(Generic[R]):
             db.execute("PRAGMA synchronous=OFF")
             db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
             db.execute("CREATE TABLE rows (seq INTEGER PRIMARY KEY, k BLOB NOT NULL, v BLOB NOT NULL)")
+            # unlinked while open: the file lives as long as the connection, so a report that is killed
+            # leaves no spool behind (with no journal SQLite never opens the file by its name again)
+            os.unlink(self._path)
+            self._path = None
         except (OSError, sqlite3.Error) as exc:
             self.close()
             raise _spool_error(exc) from None
@@ -114,7 +119,7 @@ class RowSpool(Generic[R]):
             yield make(loads(blob))
 
     def close(self) -> None:
-        """Delete the spool's file (also done when the spool is collected)."""
+        """Close the spool's file, which has no name left (also done when the spool is collected)."""
         if self._db is not None:
             self._db.close()
             self._db = None

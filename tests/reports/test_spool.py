@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import random
 
 import pytest
@@ -57,14 +56,19 @@ def test_an_empty_spool_is_empty_and_false():
     assert len(s) == 0 and not s and list(s) == []
 
 
-def test_the_spool_file_is_deleted_on_close(tmp_path, monkeypatch):
+def test_the_spool_file_has_no_name_while_it_is_read(tmp_path, monkeypatch):
+    """The file is unlinked as soon as it is open: a killed report leaves nothing in the temporary
+    folder, and the rows are still read back (twice) from the open file."""
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(spool.tempfile, "tempdir", None)  # read TMPDIR again
+    given = rows(10)
     s: RowSpool[Row] = RowSpool(Row, ("portal", "url"), memory_rows=3)
-    for r in rows(10):
+    for r in given:
         s.append(r)
-    assert len(list(tmp_path.iterdir())) == 1
-    assert len(list(s)) == 10
+    assert "disk" in repr(s)
+    assert list(tmp_path.iterdir()) == []
+    expected = [dict(r) for r in sorted(given, key=lambda r: (r["portal"], r["url"]))]
+    assert [dict(r) for r in s] == expected == [dict(r) for r in s]
     s.close()
     assert list(tmp_path.iterdir()) == []
 
@@ -129,10 +133,3 @@ def test_write_text_table_reads_spooled_rows_from_disk():
     out = io.StringIO()
     write_text_table(Table("t", cols, spooled(given, 5)), out)
     assert out.getvalue() == render_text(Table("t", cols, sorted(given, key=lambda r: (r["portal"], r["url"]))))
-
-
-def test_spool_files_live_in_the_temporary_folder():
-    s = spooled(rows(10), 2)
-    assert s._path is not None and os.path.dirname(s._path) == spool.tempfile.gettempdir()
-    s.close()
-    assert s._path is None
