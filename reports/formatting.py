@@ -18,7 +18,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -316,7 +316,7 @@ def write_json(value: Mapping[str, Any], out: IO[str]) -> None:
     out.write("{")
     for n, (key, item) in enumerate(value.items()):
         out.write(("," if n else "") + "\n  " + json.dumps(str(key), ensure_ascii=False) + ": ")
-        if isinstance(item, (Mapping, str)) or not hasattr(item, "__len__") or not hasattr(item, "__iter__"):
+        if isinstance(item, (Mapping, str)) or not isinstance(item, Sized) or not isinstance(item, Iterable):
             out.write(json.dumps(plain(item), ensure_ascii=False, indent=2).replace("\n", "\n  "))
             continue
         if not len(item):
@@ -328,4 +328,3 @@ def write_json(value: Mapping[str, Any], out: IO[str]) -> None:
                       + json.dumps(plain(row), ensure_ascii=False, indent=2).replace("\n", "\n    "))
         out.write("\n  ]")
     out.write("\n}\n")
-

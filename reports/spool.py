@@ -106,7 +106,7 @@ class RowSpool(Generic[R]):
             if not self._sorted:
                 self._rows.sort(key=lambda r: self._key(r._values))
                 self._sorted = True
-            return iter(list(self._rows))
+            return iter(self._rows)
         return self._read()
 
     def _read(self) -> Iterator[R]:

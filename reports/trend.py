@@ -87,15 +87,21 @@ def widget_points(engine: Engine, runs: Sequence[Run], portals: Sequence[str], *
     return out
 
 
-def _portals_in(column: Any, portals: Sequence[str], every_registry_portal: bool) -> Any:
-    """`column` is one of `portals`: as a list of ids, or, when they are every registry portal, as a
-    subquery of the registry. Why: the trend of every unit sent 15,000 ids as one IN list, which
-    PostgreSQL checked against each of a year's 3 million readings (9.5 s of the monthly trend)."""
+def _scope(portals: Sequence[str], every_registry_portal: bool) -> Sequence[str] | Select[Any]:
+    """`portals` as a list of ids or, when they are every registry portal, as a subquery of the
+    registry. Why: the trend of every unit sent 15,000 ids as one IN list, which PostgreSQL checked
+    against each of a year's 3 million readings (9.5 s of the monthly trend); `trend` asks for the
+    subquery on PostgreSQL only (SQLite indexes the list itself and planned the subquery worse)."""
     if every_registry_portal:
         from storage.models import Portal
 
-        return column.in_(select(Portal.id).where(Portal.in_registry.is_(True)))
-    return column.in_(list(portals))
+        return select(Portal.id).where(Portal.in_registry.is_(True))
+    return list(portals)
+
+
+def _portals_in(column: Any, portals: Sequence[str], every_registry_portal: bool) -> Any:
+    """`column` is one of `portals` (`_scope`)."""
+    return column.in_(_scope(portals, every_registry_portal))
 
 
 def _known(column: Any, observed: dict[int, Any]) -> Any:
@@ -177,11 +183,7 @@ def plans_per_month(engine: Engine, runs: Sequence[Run], portals: Sequence[str],
     The documents are streamed (`stream_documents`) and only each plan's first URL and month kept: the
     trend of every unit read every plan of the country into memory to sort them (+276 MB at 15,000
     portals over a year)."""
-    scope: Sequence[str] | Select[Any] = portals
-    if every_registry_portal:
-        from storage.models import Portal
-
-        scope = select(Portal.id).where(Portal.in_registry.is_(True))
+    scope = _scope(portals, every_registry_portal)
     first: dict[tuple[Any, ...], tuple[str, int, str | None]] = {}  # key -> (url, arrival, month)
     for n, d in enumerate(stream_documents(engine, runs, candidates=plan_candidates(PLAN_KINDS), portals=scope)):
         if not d.is_cchc or d.category not in PLAN_KINDS or d.removed_run is not None:

@@ -116,3 +116,23 @@ def test_a_diff_spooled_to_disk_prints_what_one_held_in_memory_prints(db, fmt, m
         d = json.loads(in_memory)
         assert d["new"] and d["changed"]
         assert [(r["portal"], r["url"]) for r in d["new"]] == sorted((r["portal"], r["url"]) for r in d["new"])
+
+
+def test_diff_as_xlsx_lists_every_document_with_its_change(db, tmp_path):
+    """The spreadsheet's first sheet holds the JSON's new, changed and removed documents, in that order,
+    each with its change named (read from the spools once, as the sheet is written)."""
+    import openpyxl
+
+    d = run_diff(db, "1", "3")
+    out = tmp_path / "diff.xlsx"
+    proc = cchc("report", "diff", "--db", db, "--from", "1", "--to", "3", "--format", "xlsx", "--out", str(out),
+                "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ("Change", "Portal", "Unit", "Link")
+    expected = [(label, r["portal"], r["url"], r["version_to"])
+                for k, label in (("new", "New"), ("changed", "Changed"), ("removed", "Removed")) for r in d[k]]
+    assert len(d["new"]) > 3 and d["changed"]
+    assert [(r[0], r[1], r[3], r[9]) for r in body] == expected
