@@ -44,7 +44,7 @@ def few_collections() -> Iterator[None]:
     """While the block runs, collect garbage cycles rarely (`GC_YOUNG_THRESHOLD`) and never look again
     at the objects that exist when it starts (modules, click's commands: `gc.freeze`); both undone
     after, so a process running many commands (the tests) keeps Python's defaults between them.
-    ``cchc serve`` is one command: it collects this rarely for its whole life, still collecting cycles."""
+    Not for ``cchc serve`` (`long_running_errors_exit_2`)."""
     import gc
 
     before = gc.get_threshold()
@@ -63,13 +63,25 @@ def report_errors_exit_2(func: F) -> F:
     The destination is checked here, before the body opens the database or computes anything: a
     ``--out`` FILE (keyword ``out_path``), ``report html``'s ``--out`` FOLDER (``out_dir``) and
     ``serve --export-sqlite`` (``export_path``), see `cli.output`. The command runs with
-    few garbage collections (`few_collections`).
+    few garbage collections (`few_collections`): it answers and ends.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with few_collections():
             return _checked(func, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def long_running_errors_exit_2(func: F) -> F:
+    """`report_errors_exit_2` for a command that keeps running (``cchc serve``): the same checks and
+    error lines, with Python's own collector settings, since its objects come and go for as long as it
+    serves and rare collections would let their cycles pile up."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return _checked(func, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cli.lazystore import open_store
-from cli.reporting import db_option, report_errors_exit_2
+from cli.reporting import db_option, long_running_errors_exit_2
 from reports.vocab import ReportError
 
 
@@ -18,7 +18,7 @@ from reports.vocab import ReportError
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--export-sqlite", "export_path", default=None, metavar="FILE",
               help="PostgreSQL: copy the database into this new SQLite file and serve the copy.")
-@report_errors_exit_2
+@long_running_errors_exit_2
 def serve_cmd(db_url: str | None, host: str, port: int, export_path: str | None) -> None:
     """Browse the database in Datasette: Vietnamese labels, facets and unaccented full-text search on
     documents and attachments, canned queries (coverage, late widgets, recent plans), a JSON API."""

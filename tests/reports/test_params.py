@@ -123,3 +123,43 @@ def test_report_commands_collect_rarely_and_restore_the_collector_after() -> Non
     assert (failed.exit_code, failed.output) == (2, "error: nothing to report\n")
     assert seen == [(GC_YOUNG_THRESHOLD, True), (GC_YOUNG_THRESHOLD, True)]
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_serve_keeps_pythons_collector_settings_and_its_error_lines(tmp_path, monkeypatch) -> None:
+    """`cchc serve` runs for as long as it serves: it keeps Python's collector settings (nothing
+    frozen, the default young threshold), with the same ``error:`` line and exit status 2; a report
+    command answers and ends, under `few_collections`."""
+    import contextlib
+    import gc
+
+    import cli.reporting
+    from cli import main
+    from cli.reporting import long_running_errors_exit_2
+    from reports.vocab import ReportError
+
+    seen: list[tuple[tuple[int, int, int], int]] = []
+
+    @click.command()
+    @long_running_errors_exit_2
+    def probe() -> None:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        raise ReportError("nothing to serve")
+
+    before = gc.get_threshold()
+    failed = CliRunner().invoke(probe, [])
+    assert (failed.exit_code, failed.output) == (2, "error: nothing to serve\n")
+    assert seen == [(before, 0)]
+
+    entered: list[str] = []
+
+    @contextlib.contextmanager
+    def recording():  # type: ignore[no-untyped-def]
+        entered.append("few_collections")
+        yield
+
+    monkeypatch.setattr(cli.reporting, "few_collections", recording)
+    missing = f"sqlite:///{tmp_path / 'none' / 'x.sqlite'}"
+    served = CliRunner().invoke(main, ["serve", "--db", missing])
+    assert served.exit_code == 2 and served.output.startswith("error: ") and entered == []
+    report = CliRunner().invoke(main, ["report", "coverage", "--year", "2026", "--db", missing])
+    assert report.exit_code == 2 and report.output.startswith("error: ") and entered == ["few_collections"]
