@@ -73,7 +73,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from procmem import children_map, cmdline, peak_kb, process_table, tree  # noqa: E402
+from procmem import become_subreaper, children_map, cmdline, peak_kb, process_table, reap_orphans, tree  # noqa: E402
 
 from crawler.registry import COLUMNS  # noqa: E402
 from sim.network import SimNetwork  # noqa: E402
@@ -260,6 +260,7 @@ def crawl_day(net: SimNetwork, db: str, registry: Path, env: dict[str, str], wor
     watch = TreeWatch(proc.pid)
     out, err = proc.communicate()
     wall = time.monotonic() - t0
+    reap_orphans()  # the extraction pool's forkserver and workers: their CPU counts once reaped
     peaks = watch.stop()
     log = net.record_access(False) or []
     if proc.returncode != 0 or any(ln.startswith("error:") for ln in err.splitlines()):  # cProfile turns SystemExit into 0
@@ -289,6 +290,7 @@ def main() -> None:
     a = ap.parse_args()
     if a.portals < 100 or a.workers < 1:
         raise SystemExit("error: --portals must be at least 100 and --workers at least 1")
+    become_subreaper()  # see bench.procmem: else crawl_cpu misses the extraction pool
     helptext = subprocess.run([sys.executable, "-m", "cli", "crawl", "--help"], cwd=ROOT, capture_output=True,
                               text=True, check=False).stdout
     has_workers = "--workers" in helptext

@@ -61,10 +61,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from procmem import become_subreaper, reap_orphans  # noqa: E402
 
 
 def children_cpu() -> float:
-    """CPU seconds (user + system) of every finished child process tree so far."""
+    """CPU seconds (user + system) of every finished child process tree so far: with `main` a subreaper
+    (`bench.procmem.become_subreaper`) and the orphans reaped after each crawl, that includes the
+    extraction pool's forkserver and workers, which the crawl never waits for."""
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
 
@@ -116,7 +121,9 @@ def crawl_day(net, db: Path, registry: Path, env: dict[str, str], *extra: str, p
     runner = [sys.executable, "-m", "cProfile", "-o", profile] if profile else [sys.executable]
     proc = subprocess.run([*runner, "-m", "cli", "crawl", "--db", str(db), "--registry", str(registry), *extra],
                           cwd=ROOT, env={**env, **net.env()}, capture_output=True, text=True)
-    wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
+    wall = time.monotonic() - t0
+    reap_orphans()
+    cpu = children_cpu() - cpu0
     if proc.returncode != 0:
         print(proc.stdout[-2000:], proc.stderr[-2000:])
         raise SystemExit(f"crawl failed with exit {proc.returncode}")
@@ -170,6 +177,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.days < 2:
         ap.error("--days must be 2 or more")
+    if not become_subreaper():
+        print("note: not a subreaper here: CPU figures miss the extraction pool's workers")
 
     from sim.network import SimNetwork
 

@@ -70,3 +70,35 @@ def test_a_gone_process_reads_as_nothing() -> None:
     assert (procmem.rss_kb(proc.pid), procmem.peak_kb(proc.pid), procmem.pss_kb(proc.pid)) == (0, 0, 0)
     assert procmem.cpu_seconds(proc.pid) is None and procmem.cmdline(proc.pid) is None
     assert procmem.tree_memory_kb(proc.pid) == (0, 0)
+
+
+#: run in its own process (a subreaper adopts every orphan of the process that asks, pytest's too):
+#: a child that leaves a grandchild burning ~0.5 s of CPU behind it, as the crawl leaves its forkserver
+ORPHAN_CPU = (
+    "import os, resource, subprocess, sys, time\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "import procmem\n"
+    "def children():\n"
+    "    ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "    return ru.ru_utime + ru.ru_stime\n"
+    "adopt = sys.argv[2] == '1' and procmem.become_subreaper()\n"
+    "burn = 'import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.5: pass'\n"
+    "leaver = f'import subprocess, sys; subprocess.Popen([sys.executable, \"-c\", {burn!r}])'\n"
+    "subprocess.run([sys.executable, '-c', leaver], check=True)\n"
+    "reaped = procmem.reap_orphans(10.0) if adopt else 0\n"
+    "time.sleep(0 if adopt else 1.5)\n"
+    "print(reaped, round(children(), 2))\n"
+)
+
+
+@pytest.mark.parametrize("adopt", [True, False])
+def test_a_subreaper_counts_the_cpu_of_what_a_child_left_behind(adopt: bool) -> None:
+    out = subprocess.run([sys.executable, "-c", ORPHAN_CPU, str(Path(procmem.__file__).parent), "1" if adopt else "0"],
+                         capture_output=True, text=True, check=True, timeout=60).stdout.split()
+    reaped, cpu = int(out[0]), float(out[1])
+    if adopt:
+        assert reaped == 1
+        assert cpu >= 0.5  # the orphan's burn is in RUSAGE_CHILDREN
+    else:
+        assert reaped == 0
+        assert cpu < 0.5  # without it the orphan's CPU goes to init: what day_after used to miss
