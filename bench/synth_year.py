@@ -670,7 +670,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 conn.exec_driver_sql(ddl)
         clock.phase("deferred indexes", t0, len(deferred))
         t0 = time.monotonic()
-        from storage import search_index
+        from storage import plan_choices, search_index
 
         with engine.begin() as conn:
             if dialect == "postgresql":
@@ -679,6 +679,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                       f"(SELECT MAX(id) FROM {table}))"))
             added = search_index.refresh(conn).get("added", 0)
         clock.phase("search index", t0, added)
+        t0 = time.monotonic()
+        with engine.begin() as conn:
+            chosen = plan_choices.refresh(conn)  # what the end of each run rebuilds (storage/plan_choices.py)
+        clock.phase("plan choices", t0, chosen)
         t0 = time.monotonic()
         if dialect == "postgresql":
             # VACUUM as autovacuum would have done over a year of daily runs: it sets the visibility map,

@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from core.clock import observed_on as today_observed
 from core.vntext import fold
-from reports.collation import vn_sort_text
+from reports.collation import vn_sort_texts
 from reports.corrections import apply_corrections, corrected_urls
 from reports.docstate import DocState
 from reports.labels import vn_sort_key
@@ -205,8 +205,8 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
             raise ReportError(f"no registry portal at level {level!r}" + (f" in {province}" if province else ""))
     # Vietnamese order (Cà Mau before Cao Bằng, every D… before Đ…): the order people expect in a list
     order = {lv: i for i, lv in enumerate(LEVELS)}
-    text_keys = {name: vn_sort_text(name) for name in {u.province for u in out} | {u.unit for u in out}}
-    if None not in text_keys.values():
+    text_keys = vn_sort_texts({u.province for u in out} | {u.unit for u in out})
+    if text_keys is not None:
         # the same order as the weight tuples, compared as strings (`vn_sort_text`): most of the sort's time
         out.sort(key=lambda u: (text_keys[u.province], order.get(u.level, 9), text_keys[u.unit], u.portal_id))
     else:

@@ -22,34 +22,23 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Engine, Integer, Select, String, and_, case, cast, func, literal, not_, or_, select, text
+from sqlalchemy import Engine, Select, and_, func, literal, not_, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
 from reports.base import ReportError, doc_state, document_columns, documents_select, run_among
 from reports.docstate import DocState
-from storage.models import Document, DocumentVersion
+from storage import plan_choices
+from storage.models import CrawlRun, Document, DocumentVersion
 
 #: The "no date" end of the order, as `_sort_key`'s ``dt.date.max``.
-NO_DATE = "9999-12-31"
+NO_DATE = plan_choices.NO_DATE
 
 
 def _issued(engine: Engine, doc_date: ColumnElement[dt.date], published_at: ColumnElement[str]) -> ColumnElement[str]:
-    """The issue date, else the publication date, else `NO_DATE`, as ``YYYY-MM-DD`` text."""
-    day = func.substr(published_at, 1, 10)
-    if engine.dialect.name == "postgresql":
-        issued_text: ColumnElement[str] = func.to_char(doc_date, "YYYY-MM-DD")
-        y, m, d = (cast(func.substr(day, start, n), Integer) for start, n in ((1, 4), (6, 2), (9, 2)))
-        month_end = func.extract("day", func.make_date(y, m, 1) + text("interval '1 month'") - text("interval '1 day'"))
-        # nested CASEs, not AND: make_date must only see a shape-checked year and month (it raises otherwise)
-        published = case((day.op("~")("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-                          case((and_(y >= 1, m.between(1, 12)), case((d.between(1, month_end), day))))))
-    else:
-        issued_text = cast(doc_date, String)
-        # date() with a modifier recomputes the day (02-30 -> 03-02), so equality also checks the calendar
-        published = case((and_(day.op("GLOB")("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"),
-                               func.substr(day, 1, 4) != "0000", func.date(day, "+0 days") == day), day))
-    return func.coalesce(issued_text, published, literal(NO_DATE))
+    """The issue date, else the publication date, else `NO_DATE`, as ``YYYY-MM-DD`` text (the order key
+    the writers rank `storage.plan_choices` by: one definition)."""
+    return plan_choices.issued(engine.dialect.name, doc_date, published_at)
 
 
 def _organ(column: ColumnElement[str], wanted: str) -> ColumnElement[bool]:
@@ -62,18 +51,94 @@ def _organ(column: ColumnElement[str], wanted: str) -> ColumnElement[bool]:
 
 
 def best_plans(engine: Engine, runs_observed: dict[int, dt.date], known: set[int], *, kind: str, year: int,
-               organ: str, candidates: Select[Any], corrected: Collection[str]) -> dict[str, tuple[DocState, int]]:
+               organ: str, candidates: Select[Any], corrected: Collection[str],
+               summary: bool = False) -> dict[str, tuple[DocState, int]]:
     """Portal -> (its first plan of `kind` for `year` known at the snapshot `known`, how many it has).
 
     Only documents among `candidates` (document ids), not removed at the snapshot, CCHC, of the organ
-    asked, whose URL no reviewer corrected (`corrected`: `reports.coverage` handles those)."""
+    asked, whose URL no reviewer corrected (`corrected`: `reports.coverage` handles those).
+
+    With `summary` (the caller asks about every portal, and `candidates` are all the plans of `kind` for
+    `year`), the choice the writers keep (`storage.plan_choices`) answers when it is current and the
+    snapshot is "now" (every run); a portal holding a corrected document is ranked here, as before."""
+    try:
+        with engine.connect() as conn:
+            if summary and _now(conn, known) and plan_choices.current(conn):
+                live = _portals_of(conn, corrected)
+                out = _from_summary(conn, runs_observed, kind=kind, year=year, organ=organ, skip=live)
+                if live:
+                    doc = select(Document.id).where(Document.portal_id.in_(sorted(live)))
+                    out.update(_ranked(conn, runs_observed, known, kind=kind, year=year, organ=organ,
+                                       candidates=candidates.where(DocumentVersion.document_id.in_(doc)),
+                                       corrected=corrected))
+                return out
+            return _ranked(conn, runs_observed, known, kind=kind, year=year, organ=organ, candidates=candidates,
+                           corrected=corrected)
+    except DBAPIError as exc:
+        raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
+
+
+def _now(conn: Any, known: set[int]) -> bool:
+    """Is the snapshot `known` every run of the database (the question `plan_choices` answers)?"""
+
+    count, newest = conn.execute(select(func.count(), func.max(CrawlRun.id))).one()
+    return bool(known) and len(known) == count and max(known) == newest
+
+
+def _portals_of(conn: Any, urls: Collection[str]) -> set[str]:
+    """The portals holding a document at one of `urls` (the corrected ones: few)."""
+    if not urls:
+        return set()
+    return {p for (p,) in conn.execute(select(Document.portal_id).where(Document.url.in_(sorted(urls))).distinct())}
+
+
+def _from_summary(conn: Any, runs_observed: dict[int, dt.date], *, kind: str, year: int, organ: str,
+                  skip: Collection[str]) -> dict[str, tuple[DocState, int]]:
+    """`best_plans` from the writers' choice per portal, kind, year and organ (`storage.plan_choices`):
+    a portal's groups of the organ asked combined in the same order, their counts added.
+
+    The groups are combined here, in one pass over the rows as they come (a unit has one to three):
+    the order key compares in Python as in the database (dates as ``YYYY-MM-DD`` text, the URL in code
+    points, which is UTF-8's byte order), and a window over the table cost more than the pass."""
+    pc = plan_choices.choices
+    where = [pc.c.category == kind, pc.c.plan_year == year, _organ(pc.c.organ, organ)]
+    if skip:
+        where.append(pc.c.portal_id.not_in(sorted(skip)))
+    columns = (pc.c.portal_id, pc.c.documents, pc.c.issued, pc.c.first_seen_run_id, pc.c.url, pc.c.document_id,
+               pc.c.version, pc.c.content_hash, pc.c.title, pc.c.published_at, pc.c.category, pc.c.doc_number,
+               pc.c.doc_type, pc.c.doc_date, pc.c.issuer, pc.c.organ, pc.c.plan_year, pc.c.version_id, pc.c.plan_period)
+    best: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for row in conn.execute(select(*columns).where(*where)):
+        portal = row[0]
+        counts[portal] = counts.get(portal, 0) + row[1]
+        held = best.get(portal)
+        if held is None or row[2:6] < held[2:6]:
+            best[portal] = row
+    out: dict[str, tuple[DocState, int]] = {}
+    for portal, row in best.items():
+        (_p, _n, _issued_on, first_run, url, doc_id, version, content_hash, title, published_at, category, doc_number,
+         doc_type, doc_date, issuer, organ_, plan_year, version_id, plan_period) = row
+        out[portal] = (DocState(
+            document_id=doc_id, portal_id=portal, url=url, version=version, content_hash=content_hash,
+            first_seen_run=first_run, first_seen_on=runs_observed[first_run], removed_run=None, removed_on=None,
+            title=title, published_at=published_at, is_cchc=True, category=category, doc_number=doc_number,
+            doc_type=doc_type, doc_date=doc_date, issuer=issuer, organ=organ_, plan_year=plan_year,
+            version_id=version_id, plan_period=plan_period), counts[portal])
+    return out
+
+
+def _ranked(conn: Any, runs_observed: dict[int, dt.date], known: set[int], *, kind: str, year: int,
+            organ: str, candidates: Select[Any], corrected: Collection[str]) -> dict[str, tuple[DocState, int]]:
+    """`best_plans` ranked by the database from the documents themselves, at any snapshot."""
+    engine = conn.engine
     stmt, ver = documents_select(engine, known)
     removed_known = and_(Document.removed_run_id.is_not(None), run_among(Document.removed_run_id, known))
     stmt = stmt.where(Document.id.in_(candidates), not_(removed_known), ver.c.is_cchc.is_(True),
                       ver.c.category == kind, ver.c.plan_year == year, _organ(ver.c.organ, organ))
     if corrected:
         stmt = stmt.where(Document.url.not_in(sorted(corrected)))
-    url = Document.url.collate("C") if engine.dialect.name == "postgresql" else Document.url
+    url = plan_choices.url_order(engine.dialect.name, Document.url)
     order = (_issued(engine, ver.c.doc_date, ver.c.published_at), Document.first_seen_run_id, url, Document.id)
     # ranked on the ids alone, the full rows read only for the first of each unit: the two window sorts
     # carried every column (titles, issuers…) of every candidate and took two thirds of the time
@@ -89,11 +154,7 @@ def best_plans(engine: Engine, runs_observed: dict[int, dt.date], known: set[int
              .join(best, best.c.id == ranked.c.version_id)
              .where(ranked.c.rank == 1))
     out: dict[str, tuple[DocState, int]] = {}
-    try:
-        with engine.connect() as conn:
-            for row in conn.execute(outer):
-                d = doc_state(row, known, runs_observed)
-                out[d.portal_id] = (d, row.documents)
-    except DBAPIError as exc:
-        raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
+    for row in conn.execute(outer):
+        d = doc_state(row, known, runs_observed)
+        out[d.portal_id] = (d, row.documents)
     return out

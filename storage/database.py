@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import search_index
+from storage import derived
 from storage.engine import (
     DEFAULT_BUSY_TIMEOUT_MS,
     build_engine,
@@ -183,7 +183,7 @@ def upgrade_database(url: str | None = None, *, busy_timeout_ms: int = DEFAULT_B
     where = display_url(resolved)
     try:
         before, after = migrate.upgrade(write_engine(engine), where)
-        search_index.refresh(write_engine(engine))  # readers never write the index (storage/search_index.py)
+        derived.refresh(write_engine(engine))  # readers never write the derived tables (storage/derived.py)
     except DBAPIError as exc:
         raise translate_error(exc, where, busy_timeout_ms) from None
     finally:

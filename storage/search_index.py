@@ -168,7 +168,7 @@ def refresh(engine: Engine | Connection) -> dict[str, int]:
 
 
 def _refresh(conn: Connection) -> dict[str, int]:
-    mark = _watermark(conn)  # taken before the refresh: what is written meanwhile is newer than the mark
+    mark = watermark(conn)  # taken before the refresh: what is written meanwhile is newer than the mark
     removed = conn.execute(delete(entries).where(_outdated_entries())).rowcount or 0
     added = 0
     for source in _sources():
@@ -184,7 +184,7 @@ def _refresh(conn: Connection) -> dict[str, int]:
     return {"added": added, "removed": removed}
 
 
-def _watermark(conn: Connection) -> dict[str, int]:
+def watermark(conn: Connection) -> dict[str, int]:
     """How far the crawled data reaches now: the newest run with no run still open at or before it, and
     the largest version and attachment ids (each a lookup on a primary or indexed key)."""
     from storage.models import Attachment, CrawlRun, DocumentVersion
@@ -228,7 +228,7 @@ def lag(engine: Engine | Connection) -> IndexLag | None:
             return None
         from storage.models import CrawlRun
 
-        now = _watermark(conn)
+        now = watermark(conn)
         runs = CrawlRun.__table__
         # newer than the mark, or open now (a run resumed after the mark was taken may rewrite texts in place)
         later_runs = conn.execute(select(func.count()).select_from(runs)

@@ -188,18 +188,19 @@ class Store:
         with self._write() as session:
             runs.finish(session, run_id, self.display_url, status=status, stats=stats)
         self._own_runs.discard(run_id)
-        self.refresh_search_index()
+        self.refresh_derived()
 
-    def refresh_search_index(self) -> None:
-        """Index what the run stored (`storage.search_index`: readers never write it). A failure is
-        logged, not raised: the crawled data is stored, and the next refresh catches up."""
-        from storage import search_index
+    def refresh_derived(self) -> None:
+        """Index what the run stored and rebuild the other derived tables (`storage.derived`: readers
+        never write them). A failure is logged, not raised: the crawled data is stored, the readers see
+        the tables lag (and do without them), and the next refresh catches up."""
+        from storage import derived
 
         try:
             with self._write() as session:
-                search_index.refresh(session.connection())
+                derived.refresh(session.connection())
         except StorageError as exc:
-            log.warning("search index not refreshed: %s", exc)
+            log.warning("search index and plan choices not refreshed: %s", exc)
 
     def resume_run(self, run_id: int) -> None:
         """Take over an "incomplete" run (its process was killed) to finish it in this process.

@@ -84,9 +84,9 @@ def copy_to(sqlite_path: Path, target_url: str) -> None:
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', '{col.name}'), "
                         f"COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false) "
                         f"WHERE pg_get_serial_sequence('{table.name}', '{col.name}') IS NOT NULL"))
-        from storage import search_index
+        from storage import derived
 
-        search_index.refresh(d)  # the search index is derived: built by the writer, as a crawl does
+        derived.refresh(d)  # the search index and plan choices are derived: built by the writer, as a crawl does
     src.dispose()
     dst.dispose()
 

@@ -13,12 +13,14 @@ import datetime as dt
 from typing import Any
 
 from builddb import cchc
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine, insert, select, update
 from sqlalchemy.engine import Engine
 
-from reports.base import load_documents, load_runs, load_units, organ_matches, plan_candidates
+from reports.base import load_documents, load_runs, load_units, organ_matches, plan_candidates, snapshot_runs
 from reports.coverage import _sort_key, coverage
-from storage.models import Document, DocumentVersion
+from reports.coverage_pick import best_plans
+from storage import plan_choices
+from storage.models import CrawlRun, Document, DocumentVersion
 
 KIND = "propaganda_plan"
 PUBLISHED = ["{y}-03-01T08:00:00+07:00", None, "hôm qua", "{y}-02-30T00:00:00+07:00", "0000-01-01T00:00:00",
@@ -68,6 +70,7 @@ def test_sql_choice_equals_python_choice_with_ties(writable_db):
         runs = load_runs(engine)
         year = runs[-1].observed_on.year
         assert craft(engine, year) > 10
+        plan_choices.refresh(engine)  # the versions were rewritten in place, as only a run does: rebuild as it would
         proc = cchc("review", "add-offline", "--db", writable_db, "--unit", "p-lamdong", "--year", str(year),
                     "--kind", KIND, "--doc-number", "9/KH-UBND", "--doc-date", f"{year}-01-01",
                     "--title", "Kế hoạch", "--evidence", "https://example.vn/offline")
@@ -81,5 +84,80 @@ def test_sql_choice_equals_python_choice_with_ties(writable_db):
         several = [p for p, (*_, n, _c) in python_choice(engine, year, "any").items() if n > 2]
         assert len(several) >= 3  # units with many tied candidates were compared
         assert python_choice(engine, year, "government")["p-lamdong"][1] == "9/KH-UBND"  # the offline plan won
+    finally:
+        engine.dispose()
+
+
+def test_the_writers_choice_answers_as_the_ranking_does(writable_db):
+    """`storage.plan_choices` (kept by the writers) gives each unit the same plan, with every shown field,
+    and the same count as ranking the candidates, for each organ and kind; it is used only while current."""
+    engine = create_engine(writable_db)
+    try:
+        runs = load_runs(engine)
+        year = runs[-1].observed_on.year
+        assert craft(engine, year) > 10
+        assert plan_choices.refresh(engine) > 10
+        observed = {r.id: r.observed_on for r in runs}
+        known = snapshot_runs(runs)
+        with engine.connect() as conn:
+            assert plan_choices.current(conn)
+        compared = 0
+        for kind in (KIND, "plan"):
+            candidates = select(DocumentVersion.document_id).where(DocumentVersion.category == kind,
+                                                                   DocumentVersion.plan_year == year)
+            for organ in ("government", "any", "party"):
+                args = dict(kind=kind, year=year, organ=organ, candidates=candidates, corrected=set())
+                ranked = best_plans(engine, observed, known, **args)
+                kept = best_plans(engine, observed, known, summary=True, **args)
+                assert kept == ranked, (kind, organ)
+                compared += len(ranked)
+                # a corrected URL: its portal is ranked again without it, the others read from the table
+                if ranked:
+                    portal, (doc, _n) = sorted(ranked.items())[0]
+                    fixed = dict(args, corrected={doc.url})
+                    assert best_plans(engine, observed, known, summary=True, **fixed) == \
+                        best_plans(engine, observed, known, **fixed)
+        assert compared > 20
+        # a run opened since the rebuild (it may store anything): not current, the ranking answers
+        with engine.begin() as conn:
+            conn.execute(insert(CrawlRun).values(started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                                                 observed_on=runs[-1].observed_on, trigger="manual", status="running"))
+        with engine.connect() as conn:
+            assert not plan_choices.current(conn)
+        plan_choices.refresh(engine)
+        with engine.connect() as conn:
+            assert not plan_choices.current(conn)  # it is still open
+        with engine.begin() as conn:
+            conn.execute(update(CrawlRun).where(CrawlRun.status == "running").values(status="complete"))
+        with engine.connect() as conn:
+            assert not plan_choices.current(conn)  # closed, newer than the rebuild
+        plan_choices.refresh(engine)  # what its close does
+        with engine.connect() as conn:
+            assert plan_choices.current(conn)
+    finally:
+        engine.dispose()
+
+
+def test_a_stale_choice_is_not_read(writable_db):
+    """A version stored after the rebuild (a larger id) makes the table stale: coverage ranks instead."""
+    engine = create_engine(writable_db)
+    try:
+        runs = load_runs(engine)
+        year = runs[-1].observed_on.year
+        assert craft(engine, year) > 10  # in place, no new id: the table is not told ...
+        with engine.connect() as conn:
+            assert plan_choices.current(conn)
+            (doc_id, version), = conn.execute(select(Document.id, Document.version).limit(1)).all()
+            row = dict(conn.execute(select(DocumentVersion.__table__).where(
+                DocumentVersion.document_id == doc_id, DocumentVersion.version == version)).one()._mapping)
+        with engine.begin() as conn:  # ... a new version is (the way a run stores one)
+            row.pop("id")
+            conn.execute(insert(DocumentVersion).values(**{**row, "version": version + 1, "content_hash": "x" * 64}))
+            conn.execute(update(Document).where(Document.id == doc_id).values(version=version + 1))
+        with engine.connect() as conn:
+            assert not plan_choices.current(conn)
+        got = {r["portal"]: (r["url"], r["documents"]) for r in coverage(engine, year).rows if r["found"]}
+        expected = {p: (url, n) for p, (url, _num, _run, n, _c) in python_choice(engine, year, "government").items()}
+        assert got == expected  # the crafted plans: the table, built before them, would not hold them
     finally:
         engine.dispose()

@@ -138,3 +138,20 @@ def test_vn_sort_key_tables_equal_the_character_loop_on_every_code_point():
         assert fast(name) == _vn_sort_key_loop(name), hex(code)
     for name in ("Thành phố Hồ Chí Minh", "  Đà  Nẵng ", "\U0010ffff x", "", None):
         assert fast(name) == _vn_sort_key_loop(name)
+
+
+def test_sort_texts_of_many_names_order_them_as_the_full_keys() -> None:
+    """`vn_sort_texts` adds tone and case weights only where names share their letters; the order is
+    `vn_sort_key`'s, ties of letters included (ma/mà/mả…, Hà/HÀ, spaces), and a name past the tables is None."""
+    import itertools
+
+    from reports.collation import vn_sort_texts
+
+    names = ["má", "mạ", "mà", "ma", "mã", "mả", "MA", "Ma", "Hà Nội", "HÀ NỘI", "Hà  Nội", "Hải Phòng", "Ha Noi",
+             "Đà Nẵng", "Da Nang", "Dà Nẵng", "Cà Mau", "Cao Bằng", "", "Xã 1", "Xã 10", "Xã 2"]
+    names += [f"{a}{b}" for a, b in itertools.product(["á", "a", "ă"], ["c", "C", "ć"])]
+    keys = vn_sort_texts(names)
+    assert keys is not None
+    assert sorted(names, key=lambda n: (keys[n], n)) == sorted(names, key=lambda n: (vn_sort_key(n)[:3], n))
+    assert len(keys["Cao Bằng"]) == 1 and len(keys["ma"]) == 3  # letters alone where they decide
+    assert vn_sort_texts(["a", "\U0010ffff"]) is None
