@@ -123,10 +123,10 @@ def coverage(engine: Engine, year: int, *, kind: str = "propaganda_plan", level:
         candidates = candidates.join(Document, Document.id == v.document_id).where(
             Document.portal_id.in_(sorted(portals)))
         others = others.join(Document, Document.id == v.document_id).where(Document.portal_id.in_(sorted(portals)))
-    # the writers' choice (`storage.plan_choices`) answers "now" for every portal; `best_plans` checks it is
-    # current and that `known` is every run
+    # the writers' choice (`storage.plan_choices`) answers "now"; `best_plans` checks it is current and
+    # that `known` is every run
     picked = best_plans(engine, {r.id: r.observed_on for r in runs}, known, kind=kind, year=year, organ=organ,
-                        candidates=candidates, corrected=corrected, summary=portals is None)
+                        candidates=candidates, corrected=corrected, summary=True, portals=portals)
     docs = load_documents(engine, runs, as_of=day, cchc_only=True, candidates=others)
     matches: dict[str, list[DocState]] = {}
     periods: dict[str, list[DocState]] = {}

@@ -52,20 +52,22 @@ def _organ(column: ColumnElement[str], wanted: str) -> ColumnElement[bool]:
 
 def best_plans(engine: Engine, runs_observed: dict[int, dt.date], known: set[int], *, kind: str, year: int,
                organ: str, candidates: Select[Any], corrected: Collection[str],
-               summary: bool = False) -> dict[str, tuple[DocState, int]]:
+               summary: bool = False, portals: Collection[str] | None = None) -> dict[str, tuple[DocState, int]]:
     """Portal -> (its first plan of `kind` for `year` known at the snapshot `known`, how many it has).
 
     Only documents among `candidates` (document ids), not removed at the snapshot, CCHC, of the organ
     asked, whose URL no reviewer corrected (`corrected`: `reports.coverage` handles those).
 
-    With `summary` (the caller asks about every portal, and `candidates` are all the plans of `kind` for
-    `year`), the choice the writers keep (`storage.plan_choices`) answers when it is current and the
-    snapshot is "now" (every run); a portal holding a corrected document is ranked here, as before."""
+    With `summary` (`candidates` are all the plans of `kind` for `year`, of the `portals` when given),
+    the choice the writers keep (`storage.plan_choices`) answers when it is current and the snapshot is
+    "now" (every run); a portal holding a corrected document is ranked here, as before."""
     try:
         with engine.connect() as conn:
             if summary and _now(conn, known) and plan_choices.current(conn):
                 live = _portals_of(conn, corrected)
-                out = _from_summary(conn, runs_observed, kind=kind, year=year, organ=organ, skip=live)
+                if portals is not None:
+                    live &= set(portals)
+                out = _from_summary(conn, runs_observed, kind=kind, year=year, organ=organ, skip=live, only=portals)
                 if live:
                     doc = select(Document.id).where(Document.portal_id.in_(sorted(live)))
                     out.update(_ranked(conn, runs_observed, known, kind=kind, year=year, organ=organ,
@@ -93,7 +95,7 @@ def _portals_of(conn: Any, urls: Collection[str]) -> set[str]:
 
 
 def _from_summary(conn: Any, runs_observed: dict[int, dt.date], *, kind: str, year: int, organ: str,
-                  skip: Collection[str]) -> dict[str, tuple[DocState, int]]:
+                  skip: Collection[str], only: Collection[str] | None = None) -> dict[str, tuple[DocState, int]]:
     """`best_plans` from the writers' choice per portal, kind, year and organ (`storage.plan_choices`):
     a portal's groups of the organ asked combined in the same order, their counts added.
 
@@ -104,6 +106,8 @@ def _from_summary(conn: Any, runs_observed: dict[int, dt.date], *, kind: str, ye
     where = [pc.c.category == kind, pc.c.plan_year == year, _organ(pc.c.organ, organ)]
     if skip:
         where.append(pc.c.portal_id.not_in(sorted(skip)))
+    if only is not None:
+        where.append(pc.c.portal_id.in_(sorted(only)))
     columns = (pc.c.portal_id, pc.c.documents, pc.c.issued, pc.c.first_seen_run_id, pc.c.url, pc.c.document_id,
                pc.c.version, pc.c.content_hash, pc.c.title, pc.c.published_at, pc.c.category, pc.c.doc_number,
                pc.c.doc_type, pc.c.doc_date, pc.c.issuer, pc.c.organ, pc.c.plan_year, pc.c.version_id, pc.c.plan_period)

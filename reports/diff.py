@@ -161,6 +161,18 @@ def changed_between(a: Run, b: Run) -> Any:
         select(v.document_id).where(v.first_seen_run_id > a.id, v.first_seen_run_id <= b.id))
 
 
+#: below this many moved documents their ids are read first and passed as values (`among_ids`)
+FEW_IDS = 20_000
+
+
+def _few_ids(engine: Engine, ids: Any) -> Any:
+    """The ids a SELECT gives, as a list, when there are at most `FEW_IDS` (a day's diff: a few
+    thousand); else the SELECT itself (a month or a year: up to every document)."""
+    with engine.connect() as conn:
+        got = [i for (i,) in conn.execute(select(ids.subquery()).limit(FEW_IDS + 1))]
+    return sorted(got) if len(got) <= FEW_IDS else ids
+
+
 class DocRow(KeyedRow):
     """A new, changed or removed document's row: a read-only mapping of `DOC_KEYS` over one list of
     values (only `text_diff` is set afterwards, by `set_text_diff`).
@@ -191,7 +203,7 @@ def diff(engine: Engine, run_from: str, run_to: str, *, year: int | None = None,
         raise ReportError(f"--from (run {a.id}) is after --to (run {b.id}): give the older snapshot first")
     year = year if year is not None else b.observed_on.year
     names = registry_names(engine)
-    moved = changed_between(a, b)
+    moved = _few_ids(engine, changed_between(a, b))
     # of the older snapshot only what the rows need (version, live or not, version row id) is kept, and
     # the units whose plans moved: a month's diff reads tens of thousands of documents at each run
     before: dict[int, tuple[int, bool, int]] = {}

@@ -117,6 +117,12 @@ def test_the_writers_choice_answers_as_the_ranking_does(writable_db):
                     fixed = dict(args, corrected={doc.url})
                     assert best_plans(engine, observed, known, summary=True, **fixed) == \
                         best_plans(engine, observed, known, **fixed)
+                    # some portals only (a diff asks about the units whose plans moved)
+                    some = sorted(ranked)[::2]
+                    narrowed = dict(args, candidates=candidates.join(Document, Document.id == DocumentVersion.document_id)
+                                    .where(Document.portal_id.in_(some)))
+                    assert best_plans(engine, observed, known, summary=True, portals=some, **narrowed) == \
+                        {p: ranked[p] for p in some} == best_plans(engine, observed, known, **narrowed)
         assert compared > 20
         # a run opened since the rebuild (it may store anything): not current, the ranking answers
         with engine.begin() as conn:
