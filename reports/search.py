@@ -284,17 +284,39 @@ WHERE p.in_registry {where}
 ORDER BY as_phrase DESC, score DESC, h.document_id LIMIT :limit"""
 
 
-def _pg_sql(query: Query, where: str, versions: bool = True) -> tuple[str, dict[str, Any]]:
+def _pg_params(query: Query) -> dict[str, Any]:
+    return {"phrase": " ".join(query.phrase), **{f"t{i}": " ".join(term) for i, term in enumerate(query.terms)}}
+
+
+def _pg_from(query: Query, versions: bool) -> str:
+    """The matching entries' FROM clause on PostgreSQL: the entry, the query (``q.q`` every term,
+    ``q.p`` the phrase), its portal, and the version when a filter reads it."""
     tsq = " && ".join(f"phraseto_tsquery('simple'::regconfig, :t{i})" for i in range(len(query.terms)))
+    return f"""search_entries e CROSS JOIN (SELECT {tsq} AS q, phraseto_tsquery('simple'::regconfig, :phrase) AS p) q
+  JOIN portals p ON p.id = e.portal_id{_versions_join("e", versions)}"""
+
+
+def _pg_sql(query: Query, where: str, versions: bool = True, titled_only: bool = False) -> tuple[str, dict[str, Any]]:
+    """The ranking query on PostgreSQL; with `titled_only`, over the entries whose title holds every term
+    (`search`'s first pass, as `_sqlite_titled_sql` on SQLite: each such entry is its document's one
+    version entry and ranks first, so the rows are ordered by phrase, score and document alone).
+    ``e.title_fts`` is the title's stored tsvector (migration 0021), with its own GIN index."""
+    if titled_only:
+        sql = f"""
+SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
+       ts_rank_cd({PG_DOC}, q.q, 1) AS score, 1 AS in_title,
+       CASE WHEN {PG_DOC} @@ q.p THEN 1 ELSE 0 END AS as_phrase
+  FROM {_pg_from(query, versions)}
+  WHERE e.title_fts @@ q.q AND e.source = 'version' AND {PG_DOC} @@ q.q AND p.in_registry {where}
+  ORDER BY as_phrase DESC, score DESC, e.document_id LIMIT :limit"""
+        return sql, _pg_params(query)
     sql = f"""
 WITH scored AS (
   SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
          ts_rank_cd({PG_DOC}, q.q, 1) AS score,
-         CASE WHEN e.source = 'version' AND to_tsvector('simple'::regconfig, coalesce(e.title, '')) @@ q.q
-              THEN 1 ELSE 0 END AS in_title,
+         CASE WHEN e.source = 'version' AND e.title_fts @@ q.q THEN 1 ELSE 0 END AS in_title,
          CASE WHEN {PG_DOC} @@ q.p THEN 1 ELSE 0 END AS as_phrase
-  FROM search_entries e CROSS JOIN (SELECT {tsq} AS q, phraseto_tsquery('simple'::regconfig, :phrase) AS p) q
-  JOIN portals p ON p.id = e.portal_id{_versions_join("e", versions)}
+  FROM {_pg_from(query, versions)}
   WHERE {PG_DOC} @@ q.q AND p.in_registry {where}
 ), best AS (
   SELECT s.*, row_number() OVER (PARTITION BY s.document_id
@@ -303,7 +325,7 @@ WITH scored AS (
 )
 SELECT entry_id, source, source_id, document_id, version_id, portal_id, score, in_title, as_phrase FROM best
 WHERE rn = 1 ORDER BY in_title DESC, as_phrase DESC, score DESC, document_id LIMIT :limit"""
-    return sql, {"phrase": " ".join(query.phrase), **{f"t{i}": " ".join(term) for i, term in enumerate(query.terms)}}
+    return sql, _pg_params(query)
 
 
 def search(engine: Engine, query: str, *, limit: int = 20, province: str | None = None, level: str | None = None,
@@ -345,16 +367,17 @@ def search(engine: Engine, query: str, *, limit: int = 20, province: str | None 
     else:
         sql, qparams = _pg_sql(parsed, where.replace("h_portal", "e.portal_id"), filters_read_versions)
     with engine.connect() as conn:
-        ranked: Sequence[Any] = []
+        # First the documents whose title holds every term: they rank above every other (a document's
+        # best entry is then its title hit), so when there are `limit` of them they are the answer,
+        # found without scoring every body that holds a common word (issue 12); else the full query.
         if sqlite:
-            # First the documents whose title holds every term: they rank above every other (a document's
-            # best entry is then its title hit), so when there are `limit` of them they are the answer,
-            # found without scoring every body that holds a common word (issue 12); else the full query.
             first, _ = _sqlite_sql(parsed, where.replace("h_portal", "h.portal_id"), filters_read_versions,
                                    titled_only=True)
-            ranked = conn.execute(text(first).bindparams(*expanding), {**params, **qparams}).all()
-            if len({r.document_id for r in ranked}) < len(ranked):  # an index holding two entries of a version
-                ranked = []
+        else:
+            first, _ = _pg_sql(parsed, where.replace("h_portal", "e.portal_id"), filters_read_versions, titled_only=True)
+        ranked: Sequence[Any] = conn.execute(text(first).bindparams(*expanding), {**params, **qparams}).all()
+        if len({r.document_id for r in ranked}) < len(ranked):  # an index holding two entries of a version
+            ranked = []
         if len(ranked) < limit:
             ranked = conn.execute(text(sql).bindparams(*expanding), {**params, **qparams}).all()
         versions, attachments = _details(conn, ranked)
