@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from builddb import cchc
-from sqlalchemy import create_engine, insert, select, update
+from sqlalchemy import create_engine, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from reports.base import load_documents, load_runs, load_units, organ_matches, plan_candidates, snapshot_runs
@@ -169,5 +169,44 @@ def test_a_stale_choice_is_not_read(writable_db):
         got = {r["portal"]: (r["url"], r["documents"]) for r in coverage(engine, year).rows if r["found"]}
         expected = {p: (url, n) for p, (url, _num, _run, n, _c) in python_choice(engine, year, "government").items()}
         assert got == expected  # the crafted plans: the table, built before them, would not hold them
+    finally:
+        engine.dispose()
+
+
+def test_two_refreshes_at_once_wait_for_each_other(writable_db):
+    """Two writers refreshing the derived tables at once (two first opens upgrading a new database, a run
+    closing while someone upgrades): the second waits for the first to commit, and both succeed. Without
+    the refresh lock the second failed on the marks' primary key (PostgreSQL; SQLite has one writer)."""
+    import threading
+
+    from storage import derived, search_index
+
+    engine = create_engine(writable_db)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        return
+    try:
+        errors: list[BaseException] = []
+        with engine.connect() as first:
+            tx = first.begin()
+            derived.refresh(first)  # holds its marks uncommitted
+
+            def second() -> None:
+                try:
+                    derived.refresh(engine)
+                except BaseException as exc:  # noqa: BLE001  (reported below)
+                    errors.append(exc)
+
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(1.0)
+            assert thread.is_alive()  # waiting for the first
+            tx.commit()
+        thread.join(30)
+        assert not thread.is_alive() and errors == []
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(search_index.marks)).scalar_one() == 1
+            assert conn.execute(select(func.count()).select_from(plan_choices.marks)).scalar_one() == 1
+            assert plan_choices.current(conn)
     finally:
         engine.dispose()
