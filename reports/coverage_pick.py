@@ -113,7 +113,7 @@ def _from_summary(conn: Any, runs_observed: dict[int, dt.date], *, kind: str, ye
                pc.c.doc_type, pc.c.doc_date, pc.c.issuer, pc.c.organ, pc.c.plan_year, pc.c.version_id, pc.c.plan_period)
     best: dict[str, Any] = {}
     counts: dict[str, int] = {}
-    for row in conn.execute(select(*columns).where(*where)):
+    for row in conn.execute(select(*columns).where(*where)).all():  # one fetch: psycopg row by row cost more
         portal = row[0]
         counts[portal] = counts.get(portal, 0) + row[1]
         held = best.get(portal)
