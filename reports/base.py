@@ -207,7 +207,7 @@ def load_units(engine: Engine, *, level: str | None = None, province: str | None
     order = {lv: i for i, lv in enumerate(LEVELS)}
     text_keys = vn_sort_texts({u.province for u in out} | {u.unit for u in out})
     if text_keys is not None:
-        # the same order as the weight tuples, compared as strings (`vn_sort_text`): most of the sort's time
+        # the same order as the weight tuples, compared as strings (`vn_sort_texts`): most of the sort's time
         out.sort(key=lambda u: (text_keys[u.province], order.get(u.level, 9), text_keys[u.unit], u.portal_id))
     else:
         out.sort(key=lambda u: (vn_sort_key(u.province)[:3], order.get(u.level, 9), vn_sort_key(u.unit)[:3], u.portal_id))
@@ -237,6 +237,12 @@ def plan_candidates(kinds: Sequence[str], year: int | None = None) -> Select[Any
     return stmt
 
 
+def is_whole(conn: Any, known: set[int]) -> bool:
+    """Is the snapshot made of the `known` runs every run of the database (the usual "now" question)?"""
+    count, newest = conn.execute(select(func.count(), func.max(CrawlRun.id))).one()
+    return bool(known) and len(known) == count and max(known) == newest
+
+
 def _known_version(engine: Engine, known: set[int]) -> Any:
     """The version of `Document` a snapshot made of the `known` runs holds: the newest version first
     seen by one of them.
@@ -248,8 +254,8 @@ def _known_version(engine: Engine, known: set[int]) -> Any:
     document; no window over every version of every document either way.
     """
     with engine.connect() as conn:
-        count, newest = conn.execute(select(func.count(), func.max(CrawlRun.id))).one()
-    if known and len(known) == count and max(known) == newest:
+        whole = is_whole(conn, known)
+    if whole:
         return Document.version
     older = DocumentVersion.__table__.alias("older")
     return (select(func.max(older.c.version))

@@ -101,28 +101,17 @@ def _char_key(ch: str) -> tuple[int, int, int]:
     return primary, tone, 0 if letter == low else 1
 
 
-def vn_sort_text(name: str | None) -> tuple[str, str, str] | None:
-    """`vn_sort_key(name)[:3]` as three strings, each weight one character, which compare exactly as the
-    weight tuples do (strings compare by code point, shorter prefix first); None for a name holding a
-    character whose weight does not fit in one (the caller then sorts by `vn_sort_key`).
-
-    Why: sorting the 15,000 unit names of a country-size registry, which every report does, spent most
-    of its time turning each translated string into tuples of ints and comparing those (issue 12)."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", name or ""))
-    if text and max(text) > _MAX_FAST:
-        return None
-    return text.translate(_PRIMARY), text.translate(_SECONDARY), text.translate(_TERTIARY)
-
-
 def vn_sort_texts(names: Iterable[str | None]) -> dict[str | None, tuple[str, ...]] | None:
-    """Sort keys for many names at once that order them as `vn_sort_text` does; None when one of them
-    has no `vn_sort_text` (the caller then sorts by `vn_sort_key`).
+    """Sort keys for many names at once that order them as `vn_sort_key(name)[:3]` does, each weight one
+    character (strings compare by code point, a shorter prefix first, as the weight tuples do); None when
+    a name holds a character whose weight does not fit in one (the caller then sorts by `vn_sort_key`).
 
     A key is the primary weights alone, with the tone and case weights added only for the names whose
     primary weights another name shares: two keys with different primaries are ordered by them (a tuple
     compares its first items first), equal primaries compare the rest, as the full keys do. Why: at a
     country's 15,000 unit names the two later translations were two thirds of sorting them, and they
-    decide between names spelled alike only (issue 12)."""
+    decide between names spelled alike only; comparing the weights as strings rather than tuples of
+    ints was most of the rest (issue 12)."""
     texts: dict[str | None, str] = {}
     for name in names:
         text = _SPACES.sub(" ", unicodedata.normalize("NFC", name or ""))

@@ -31,18 +31,15 @@ from sqlalchemy import Engine, Select, and_, func, literal, not_, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
-from reports.base import ReportError, doc_state, document_columns, documents_select, run_among
+from reports.base import ReportError, doc_state, document_columns, documents_select, is_whole, run_among
 from reports.docstate import DocState
 from storage import plan_choices
-from storage.models import CrawlRun, Document, DocumentVersion
-
-#: The "no date" end of the order, as `_sort_key`'s ``dt.date.max``.
-NO_DATE = plan_choices.NO_DATE
+from storage.models import Document, DocumentVersion
 
 
 def _issued(engine: Engine, doc_date: ColumnElement[dt.date], published_at: ColumnElement[str]) -> ColumnElement[str]:
-    """The issue date, else the publication date, else `NO_DATE`, as ``YYYY-MM-DD`` text (the order key
-    the writers rank `storage.plan_choices` by: one definition)."""
+    """`storage.plan_choices.issued`: the issue date, else the publication date, else "no date", as
+    ``YYYY-MM-DD`` text (the order key the writers rank `plan_choices` by: one definition)."""
     return plan_choices.issued(engine.dialect.name, doc_date, published_at)
 
 
@@ -68,7 +65,7 @@ def best_plans(engine: Engine, runs_observed: dict[int, dt.date], known: set[int
     "now" (every run); a portal holding a corrected document is ranked here, as before."""
     try:
         with engine.connect() as conn:
-            if summary and _now(conn, known) and plan_choices.current(conn):
+            if summary and is_whole(conn, known) and plan_choices.current(conn):
                 live = _portals_of(conn, corrected)
                 if portals is not None:
                     live &= set(portals)
@@ -83,13 +80,6 @@ def best_plans(engine: Engine, runs_observed: dict[int, dt.date], known: set[int
                            corrected=corrected)
     except DBAPIError as exc:
         raise ReportError(f"cannot read the database: {str(exc.orig).strip().splitlines()[0]}") from None
-
-
-def _now(conn: Any, known: set[int]) -> bool:
-    """Is the snapshot `known` every run of the database (the question `plan_choices` answers)?"""
-
-    count, newest = conn.execute(select(func.count(), func.max(CrawlRun.id))).one()
-    return bool(known) and len(known) == count and max(known) == newest
 
 
 def _portals_of(conn: Any, urls: Collection[str]) -> set[str]:

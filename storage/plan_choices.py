@@ -30,7 +30,6 @@ compared with the models, rebuilt from them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -48,7 +47,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    inspect,
     literal,
     or_,
     select,
@@ -122,10 +120,6 @@ def url_order(dialect: str, url: Any) -> ColumnElement[str]:
     return url.collate("C") if dialect == "postgresql" else url
 
 
-def has_table(conn: Engine | Connection) -> bool:
-    return inspect(conn).has_table("plan_choices")
-
-
 def refresh(engine: Engine | Connection) -> int:
     """Rebuild the table from the current documents, in one transaction; how many rows it holds."""
     if isinstance(engine, Connection):
@@ -135,8 +129,6 @@ def refresh(engine: Engine | Connection) -> int:
 
 
 def _refresh(conn: Connection) -> int:
-    if not has_table(conn):
-        return 0
     from storage.models import Document, DocumentVersion
     from storage.search_index import watermark
 
@@ -180,22 +172,13 @@ def _refresh(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(choices)).scalar_one())
 
 
-@dataclass(frozen=True)
-class Mark:
-    run_id: int
-    version_id: int
-
-
 def current(conn: Connection) -> bool:
     """Whether the table answers for "now": rebuilt since the last thing a writer stored (module doc)."""
-    if not has_table(conn):
-        return False
     from storage.models import CrawlRun, DocumentVersion
 
-    row = conn.execute(select(marks.c.run_id, marks.c.version_id)).first()
-    if row is None:
+    mark = conn.execute(select(marks.c.run_id, marks.c.version_id)).first()
+    if mark is None:
         return False
-    mark = Mark(row.run_id, row.version_id)
     runs = CrawlRun.__table__
     later, newest_version = conn.execute(select(
         select(func.count()).select_from(runs).where(or_(runs.c.id > mark.run_id, runs.c.status == "running"))
