@@ -60,12 +60,22 @@ SCHEDULER_PRIORITY_QUEUE = "crawler.hostlimit.HostAwarePriorityQueue"
 DOWNLOAD_HANDLERS = {"http": "crawler.download.SharedPoolDownloadHandler",
                      "https": "crawler.download.SharedPoolDownloadHandler"}
 CCHC_IDLE_CONNECTION_SECONDS = _env_int("CCHC_IDLE_CONNECTION_SECONDS", 60)
+# ...and at most this many idle connections in all, the least recently used closed first: on https an
+# idle connection costs about 200 KB, and a run visits thousands of hosts (crawler/download.py).
+CCHC_IDLE_CONNECTIONS = _env_int("CCHC_IDLE_CONNECTIONS", CONCURRENT_REQUESTS)
 # Scrapy starts CONCURRENT_ITEMS worker tasks for the output of *every* response (100 by default),
 # whatever it yields; ours yield a handful of items and requests each, and the extraction pool bounds
 # the real concurrency. At 100 the task churn was ~10 % of the main process's GIL time on a first day
 # (bench/crawl_bench.py --profile) and the largest cost on an incremental day (bench/day_after.py
 # --profile); a listing yields a few dozen requests, and 16 keeps them flowing.
 CONCURRENT_ITEMS = _env_int("CCHC_CONCURRENT_ITEMS", 16)
+# Scrapy keeps a response, and the tasks handling its output (CONCURRENT_ITEMS + 1 asyncio tasks each),
+# until all of its items have passed the pipelines; the engine stops taking a spider's requests only
+# when its responses held so hold this many bytes (each counted at 1 KB at least). At Scrapy's 5 MB per
+# spider, with the extraction pool the bottleneck, about 1,500 responses waited at once (~25,000 tasks):
+# 597 MiB for the crawl tree on https at 300 portals, politeness off (bench/crawl_bench.py; 2 MB: 517,
+# 1 MB: 476; http 458 -> 398). The pool's two workers need a few dozen pages queued, not thousands.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = _env_int("CCHC_SCRAPER_SLOT_BYTES", 1_000_000)
 # Scrapy checks every callback and errback it calls for "a generator with a return value" by reading
 # its source with inspect and parsing it with ast. Its cache is keyed weakly by the callable, and a
 # request's callback is a bound method made for that request, so the cache never hits: ~2 ms of the

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import threading
+from typing import Any
 
 import pytest
 from scrapy.core.downloader import tls
@@ -121,3 +122,86 @@ def test_spiders_of_a_run_reuse_tunnels_to_an_https_portal(crawl, network, tmp_p
     assert len(busy) >= len(PORTALS), (dict(tunnels), dict(requests))
     for host in busy:
         assert tunnels[host] <= 2 * PER_HOST, (host, tunnels[host], requests[host])
+
+
+class _Transport:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def loseConnection(self) -> None:
+        self.closed = True
+
+
+class _Connection:
+    state = "QUIESCENT"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.transport = _Transport()
+
+    def abort(self) -> Any:
+        from twisted.internet import defer
+
+        self.transport.closed = True
+        return defer.succeed(None)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def test_idle_connections_over_every_host_are_bounded_the_least_recently_used_closed_first():
+    from twisted.internet.task import Clock
+
+    from crawler.download import BoundedConnectionPool
+
+    clock = Clock()
+    pool = BoundedConnectionPool(clock, max_idle=3)
+    pool.maxPersistentPerHost = 2
+    pool.retryAutomatically = False  # hand back the connection itself, not Twisted's retrying wrapper
+    a1, a2, b1, c1, a3 = (_Connection(n) for n in ("a1", "a2", "b1", "c1", "a3"))
+    for key, conn in (("a", a1), ("a", a2), ("b", b1)):
+        pool._putConnection(key, conn)
+    assert not any(c.transport.closed for c in (a1, a2, b1))
+    pool._putConnection("c", c1)  # a fourth idle connection: a1, idle longest, is closed
+    assert a1.transport.closed and not a2.transport.closed
+    assert pool._connections["a"] == [a2] and len(pool._timeouts) == 3
+    # a2 is reused: it is no longer idle, so the next to close is b1, not a2
+    reused = []
+    pool.getConnection("a", endpoint=None).addCallback(reused.append)
+    assert reused == [a2] and len(pool._timeouts) == 2
+    pool._putConnection("a", a3)
+    pool._putConnection("a", a2)  # a2 back: four idle again, b1 (idle longest) closes
+    assert b1.transport.closed and not c1.transport.closed and not a2.transport.closed
+    assert set(pool._idle) == {c1, a3, a2} == set(pool._timeouts)
+    # the idle timeout still closes what is left, and forgets it
+    clock.advance(pool.cachedConnectionTimeout + 1)
+    assert all(c.transport.closed for c in (c1, a3, a2))
+    assert pool._idle == {} and pool._timeouts == {}
+
+
+def test_the_per_host_cap_still_applies_and_the_dropped_connection_is_forgotten():
+    from twisted.internet.task import Clock
+
+    from crawler.download import BoundedConnectionPool
+
+    pool = BoundedConnectionPool(Clock(), max_idle=10)
+    pool.maxPersistentPerHost = 1
+    first, second = _Connection("first"), _Connection("second")
+    pool._putConnection("a", first)
+    pool._putConnection("a", second)
+    assert first.transport.closed and list(pool._idle) == [second]
+    pool.closeCachedConnections()
+    assert second.transport.closed and pool._idle == {}
+
+
+def test_the_idle_bound_is_the_concurrency_unless_set():
+    try:
+        handler = SharedPoolDownloadHandler(_crawler())
+        assert handler._pool.max_idle == 48
+    finally:
+        _Shared.pool, _Shared.context, _Shared.users = None, None, 0
+    try:
+        handler = SharedPoolDownloadHandler(_crawler(CCHC_IDLE_CONNECTIONS=5))
+        assert handler._pool.max_idle == 5
+    finally:
+        _Shared.pool, _Shared.context, _Shared.users = None, None, 0
