@@ -60,8 +60,8 @@ SCHEDULER_PRIORITY_QUEUE = "crawler.hostlimit.HostAwarePriorityQueue"
 DOWNLOAD_HANDLERS = {"http": "crawler.download.SharedPoolDownloadHandler",
                      "https": "crawler.download.SharedPoolDownloadHandler"}
 CCHC_IDLE_CONNECTION_SECONDS = _env_int("CCHC_IDLE_CONNECTION_SECONDS", 60)
-# ...and at most this many idle connections in all, the least recently used closed first: on https an
-# idle connection costs about 200 KB, and a run visits thousands of hosts (crawler/download.py).
+# ...and at most this many idle connections in all, the least recently used closed first: a run visits
+# thousands of hosts, and each idle https connection keeps its TLS state (crawler/download.py).
 CCHC_IDLE_CONNECTIONS = _env_int("CCHC_IDLE_CONNECTIONS", CONCURRENT_REQUESTS)
 # Scrapy starts CONCURRENT_ITEMS worker tasks for the output of *every* response (100 by default),
 # whatever it yields; ours yield a handful of items and requests each, and the extraction pool bounds

@@ -21,9 +21,10 @@ one process-wide `_Shared` (reference-counted: the last handler to close closes 
 * idle connections kept in all are at most ``CCHC_IDLE_CONNECTIONS`` (default ``CONCURRENT_REQUESTS``),
   the least recently used closed first (`BoundedConnectionPool`): a run visits thousands of hosts
   once or twice a minute each, so per-host caps alone kept one to eight idle connections for every
-  host visited in the last minute. On https each holds its TLS state and Twisted's memory BIOs, about
-  200 KB: 1,478 open sockets and 452 MB in the crawl process at 300 portals with politeness off
-  (bench/crawl_bench.py), against 254 MB on http, whose requests share the proxy's few connections;
+  host visited in the last minute: 1,478 open sockets in the crawl process at 300 portals on https
+  with politeness off (bench/crawl_bench.py), each with its TLS state; bounded, at most ~130 stayed
+  open and the process's peak fell from 452 to 386 MB (http requests share the proxy's few
+  connections: nothing changes there);
 * one `CertificateOptions` (hence one OpenSSL context) serves every TLS connection of the process;
   the full handshake happens once per kept connection, not once per request or per spider;
 * the certificate is matched against the host name (Scrapy does it on every handshake, to log a

@@ -386,7 +386,7 @@ def search(engine: Engine, query: str, *, limit: int = 20, province: str | None 
             # frequency as if they were unrelated: 991 rows planned, 66,585 found for "kế hoạch tuyên
             # truyền"), so it plans the ranking of every title hit in one process. Ranking is CPU
             # work that parallel workers share; with their start-up priced at nothing, the planner
-            # uses them (`max_parallel_workers_per_gather` still bounds them): SQL 1.74 -> 1.0 s there.
+            # uses them (`max_parallel_workers_per_gather` still bounds them): SQL 1.4-1.6 -> 1.0-1.2 s there.
             for name in PARALLEL_COSTS:
                 conn.exec_driver_sql(f"SET LOCAL {name} = 0")
         ranked: Sequence[Any] = conn.execute(text(first).bindparams(*expanding), {**params, **qparams}).all()
