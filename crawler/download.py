@@ -174,8 +174,7 @@ class _Shared:
             concurrent = max(settings.getint("CONCURRENT_REQUESTS"), 1)
             pool = BoundedConnectionPool(reactor, persistent=True,
                                          max_idle=settings.getint("CCHC_IDLE_CONNECTIONS", concurrent))
-            pool.maxPersistentPerHost = max(settings.getint("CONCURRENT_REQUESTS"),
-                                            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), 1)
+            pool.maxPersistentPerHost = max(concurrent, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
             pool.cachedConnectionTimeout = settings.getint("CCHC_IDLE_CONNECTION_SECONDS", DEFAULT_IDLE_SECONDS)
             pool._factory = _LenientHTTP11ClientFactory  # as Scrapy's handler does
             cls.pool = pool

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -335,6 +336,26 @@ WHERE rn = 1 ORDER BY in_title DESC, as_phrase DESC, score DESC, document_id LIM
     return sql, _pg_params(query)
 
 
+@contextmanager
+def _parallel_workers_free(conn: Any, on: bool) -> Iterator[None]:
+    """Within the block, PostgreSQL's planner prices starting parallel workers at nothing (`PARALLEL_COSTS`,
+    ``SET LOCAL``, then ``RESET`` for the rest of the transaction).
+
+    Why: for the title pass the planner cannot estimate how many titles hold every term (it multiplies
+    each word's frequency as if they were unrelated: 991 rows planned, 66,585 found for "kế hoạch tuyên
+    truyền"), so it ranked every title hit in one process. Ranking is CPU work that workers share
+    (`max_parallel_workers_per_gather` still bounds them): SQL 1.4-1.6 -> 1.0-1.2 s there."""
+    if on:
+        for name in PARALLEL_COSTS:
+            conn.exec_driver_sql(f"SET LOCAL {name} = 0")
+    try:
+        yield
+    finally:
+        if on:
+            for name in PARALLEL_COSTS:
+                conn.exec_driver_sql(f"RESET {name}")
+
+
 def search(engine: Engine, query: str, *, limit: int = 20, province: str | None = None, level: str | None = None,
            year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """Ranked documents holding every term of `query` (diacritics-insensitive), one row per document
@@ -382,17 +403,8 @@ def search(engine: Engine, query: str, *, limit: int = 20, province: str | None 
                                    titled_only=True)
         else:
             first, _ = _pg_sql(parsed, where.replace("h_portal", "e.portal_id"), filters_read_versions, titled_only=True)
-            # The planner cannot estimate how many titles hold every term (it multiplies each word's
-            # frequency as if they were unrelated: 991 rows planned, 66,585 found for "kế hoạch tuyên
-            # truyền"), so it plans the ranking of every title hit in one process. Ranking is CPU
-            # work that parallel workers share; with their start-up priced at nothing, the planner
-            # uses them (`max_parallel_workers_per_gather` still bounds them): SQL 1.4-1.6 -> 1.0-1.2 s there.
-            for name in PARALLEL_COSTS:
-                conn.exec_driver_sql(f"SET LOCAL {name} = 0")
-        ranked: Sequence[Any] = conn.execute(text(first).bindparams(*expanding), {**params, **qparams}).all()
-        if not sqlite:
-            for name in PARALLEL_COSTS:
-                conn.exec_driver_sql(f"RESET {name}")
+        with _parallel_workers_free(conn, not sqlite):
+            ranked: Sequence[Any] = conn.execute(text(first).bindparams(*expanding), {**params, **qparams}).all()
         if len({r.document_id for r in ranked}) < len(ranked):  # an index holding two entries of a version
             ranked = []
         if len(ranked) < limit:

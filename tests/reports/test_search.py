@@ -372,3 +372,23 @@ def test_title_pass_gives_the_full_querys_first_rows(db, query, limit):
             assert len(everything) < limit
     finally:
         engine.dispose()
+
+
+def test_the_title_pass_frees_parallel_workers_for_its_statement_only(pg_admin):
+    """On PostgreSQL the title pass prices parallel workers at nothing (the planner underestimates title
+    hits: reports.search._parallel_workers_free); the statements after it in the same transaction,
+    such as the full query, are planned with the server's prices again."""
+    from reports.search import PARALLEL_COSTS, _parallel_workers_free
+
+    def prices(conn) -> dict[str, str]:
+        return {name: conn.exec_driver_sql(f"SHOW {name}").scalar_one() for name in PARALLEL_COSTS}
+
+    # a transaction, as the search's own connection has (SET LOCAL does nothing outside one)
+    with pg_admin.connect().execution_options(isolation_level="READ COMMITTED") as conn, conn.begin():
+        before = prices(conn)
+        assert before["parallel_setup_cost"] != "0"
+        with _parallel_workers_free(conn, True):
+            assert set(prices(conn).values()) <= {"0", "0kB"}
+        assert prices(conn) == before
+        with _parallel_workers_free(conn, False):  # SQLite: nothing to set
+            assert prices(conn) == before
