@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
+from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, REREAD_MAX_DAYS, SITEMAP_WALK_DAYS
 
 
 def _env_float(name: str, default: float) -> float:
@@ -171,17 +171,18 @@ DOWNLOADER_MIDDLEWARES = {
 # Incremental crawl (issue 12, crawler/incremental.py; defaults in core/periods.py): conditional
 # requests, listings that stop at the first page of known items (a full walk every
 # CCHC_FULL_WALK_DAYS), a known document no source linked for CCHC_RECHECK_DAYS re-checked (the
-# removal lag), a linked one re-read every CCHC_REREAD_DAYS (edits nothing signals).
+# removal lag), a linked one re-read every CCHC_REREAD_DAYS (edits nothing signals), an older one less
+# often: about once in a quarter of its age, up to CCHC_REREAD_MAX_DAYS.
 # CCHC_FULL_CRAWL=1 (`cchc crawl --full`) fetches everything in full.
 CCHC_FULL_CRAWL = _env_bool("CCHC_FULL_CRAWL", False)
 CCHC_RECHECK_DAYS = _env_int("CCHC_RECHECK_DAYS", RECHECK_DAYS)
 CCHC_REREAD_DAYS = _env_int("CCHC_REREAD_DAYS", REREAD_DAYS)
+CCHC_REREAD_MAX_DAYS = _env_int("CCHC_REREAD_MAX_DAYS", REREAD_MAX_DAYS)
 CCHC_FULL_WALK_DAYS = _env_int("CCHC_FULL_WALK_DAYS", FULL_WALK_DAYS)
 # a portal's sitemaps (a full list of its pages: the costliest discovery source) are read one day in
-# this many, spread by portal; feeds and first listing/register pages stay daily. Default 1 (daily):
-# with 7, tests/crawler/test_template_change.py shows the drift canary missing a template change on a
-# portal's non-walk day (too few of its pages read that day), so the rotation is opt-in until the canary
-# counts re-checked pages alike (README, "Sitemaps on the walk day")
+# this many, spread by portal; feeds and first listing/register pages stay daily. On another day they
+# are read when the home page links none of the portal's pages, so the drift canary still sees a
+# redesign (README, "Sitemaps on the walk day")
 CCHC_SITEMAP_WALK_DAYS = _env_int("CCHC_SITEMAP_WALK_DAYS", SITEMAP_WALK_DAYS)
 
 # A page's parsed tree and decoded text are dropped once its callback has produced its items, not

@@ -6,6 +6,9 @@ so a run built without the project's settings (a test's `Policy(...)`) behaves a
   listing or register linked for this many days is fetched by the re-check spider.
 - ``REREAD_DAYS`` (CCHC_REREAD_DAYS): a document still linked is fetched (conditionally) one day in
   this many anyway, spread by a hash of its URL, for an edit that nothing signals.
+- ``REREAD_MAX_DAYS`` (CCHC_REREAD_MAX_DAYS): an older document is re-read less often, about once in
+  a quarter of its age (its own date: date of issue, else of publication), rounded down to
+  ``REREAD_DAYS`` times a power of two and at most this many days (`crawler.incremental.reread_every`).
 - ``FULL_WALK_DAYS`` (CCHC_FULL_WALK_DAYS): listings and registers walked to their bound.
 - ``SITEMAP_WALK_DAYS`` (CCHC_SITEMAP_WALK_DAYS): sitemaps read, weekly (the costliest discovery
   source; the daily feeds and first listing pages find what is new). On another day they are read
@@ -16,5 +19,6 @@ from __future__ import annotations
 
 RECHECK_DAYS = 7
 REREAD_DAYS = 28
+REREAD_MAX_DAYS = 112
 FULL_WALK_DAYS = 7
 SITEMAP_WALK_DAYS = 7

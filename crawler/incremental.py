@@ -5,7 +5,10 @@ spider of a run, and every run of a day, agrees.
 - A known document still linked from a feed, sitemap, listing or register is seen through that link,
   without a request, except on its *re-read* day: one day in every ``CCHC_REREAD_DAYS`` (default 28),
   chosen by a hash of its URL so a portal's re-reads spread evenly, when it is fetched conditionally
-  for an edit nothing signals. A sitemap ``<lastmod>`` newer than our last full answer asks for it the
+  for an edit nothing signals (a day the portal's listings are walked, `reread_due`, so a document
+  deep in a listing is linked that day); an older document one day in a longer period, about a quarter of its
+  age (`reread_every`: 56 days from an age of 224 days, 112 from 448, the default
+  ``CCHC_REREAD_MAX_DAYS``). A sitemap ``<lastmod>`` newer than our last full answer asks for it the
   same day.
 - A known document that no source of the run linked, and that no run saw for ``CCHC_RECHECK_DAYS``
   (default 7, the removal lag) days, is *re-checked*: fetched conditionally by the re-check spider, a
@@ -44,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, SITEMAP_WALK_DAYS
+from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, REREAD_MAX_DAYS, SITEMAP_WALK_DAYS
 from storage.values import canonical_url
 
 
@@ -58,9 +61,52 @@ def due(url: str, day: dt.date, every: int) -> bool:
     return _slot(canonical_url(url), every) == day.toordinal() % max(1, every)
 
 
+def reread_every(dated: dt.date | None, day: dt.date, base: int = REREAD_DAYS, most: int = REREAD_MAX_DAYS) -> int:
+    """The re-read period of a linked document dated `dated` (its date of issue, else of publication)
+    on `day`: `base` times the largest power of two that keeps it within a quarter of the document's
+    age, and at most `most` (`base` for an undated or recent one: with the defaults 28 days up to an
+    age of 224 days, 56 up to 448, then 112, about the longest revisit interval adaptive crawlers
+    default to: Nutch's is 90 days).
+
+    Why: an edit nothing signals (no sitemap ``<lastmod>``, the page still linked) is what the re-read
+    is for, and a government page is corrected, if ever, in the weeks after it went up; an archive of
+    earlier years' plans is not. A period that grows with age is the revisit policy of adaptive
+    crawlers (a page is re-fetched about as often as it is expected to change), and the archive is most
+    of what a portal holds: at one period for all, a portal of 1,000 old documents was 36 requests a
+    day. Powers of two nest (`due` with period 2p falls on one of the days it falls on with period p),
+    so a document that moves to a longer period is re-read no later than that longer period after its
+    last re-read."""
+    period = max(1, base)
+    if dated is None:
+        return period
+    age = (day - dated).days
+    while period * 2 <= min(most, age // 4):
+        period *= 2
+    return period
+
+
 def full_walk_day(portal_id: str, day: dt.date, every: int = FULL_WALK_DAYS) -> bool:
     """Whether `day` is the portal's day to walk its listings and registers to their bound."""
     return _slot("walk:" + portal_id, every) == day.toordinal() % max(1, every)
+
+
+def reread_due(page: KnownPage, day: dt.date, period: int, walk_days: int = FULL_WALK_DAYS) -> bool:
+    """Whether `day` is the known document's re-read day in every `period` (`reread_every`).
+
+    When the portal's full walks divide the period (7 and 28, 56, 112 by default), the re-read day is
+    one of the portal's full-walk days, one walk in every ``period / walk_days`` chosen by a hash of
+    the URL. Why: a document deep in a listing is linked only on the walk day (on other days the
+    walk stops at the first page of known items), so a re-read day drawn over all days of the period
+    fell on a walk day for 1 document in 7 and the others were never re-read: linked every week,
+    so never unseen long enough to be re-checked. Otherwise (other settings) any day of the period,
+    by `due`. Both nest: the days of period 2p are some of the days of period p."""
+    every = max(1, walk_days)
+    if period % every or every == 1:
+        return due(page.url, day, period)
+    if not full_walk_day(page.portal_id, day, every):
+        return False
+    walks = period // every
+    return _slot(canonical_url(page.url), walks) == (day.toordinal() // every) % walks
 
 
 @dataclass(frozen=True)
@@ -111,6 +157,9 @@ class KnownPage:
     #: first stored by the current run itself (before it was interrupted and resumed, or by another
     #: worker of it before this worker started): known, but no sign of where an earlier walk ended
     this_run: bool = False
+    #: the document's own date (of issue, else of publication) in its latest version: its re-read
+    #: period grows with its age (`reread_every`)
+    dated: dt.date | None = None
 
 
 class KnownPages:
@@ -124,7 +173,7 @@ class KnownPages:
     #: conditional middleware on the request and on the response, and by the listing's stop test
     CACHE_SIZE = 20_000
     COLUMNS = ("url", "portal_id", "etag", "last_modified", "body_sha256", "answered_on", "source", "seen_on",
-               "this_run")
+               "this_run", "dated")
 
     def __init__(self, path: str | None) -> None:
         self._con: sqlite3.Connection | None = None
@@ -145,7 +194,8 @@ class KnownPages:
               coverage: Iterable[tuple[str | None, ...]] = ()) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
         optionally, source: the discovery method of the document's latest version, seen_on: the
-        ISO date of its last sighting, and this_run: 1 when the current run itself stored it first) as
+        ISO date of its last sighting, this_run: 1 when the current run itself stored it first, and dated:
+        the ISO date of the document itself) as
         the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
         portals crawled by an earlier run (`knows_portal`); without it, every portal with a row.
         `coverage` holds the listings' coverage proofs (portal_id, listing url, feed url, anchor url,
@@ -156,16 +206,16 @@ class KnownPages:
         try:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
-                        "body_sha256 TEXT, answered_on TEXT, source TEXT, seen_on TEXT, this_run INTEGER) WITHOUT ROWID")
+                        "body_sha256 TEXT, answered_on TEXT, source TEXT, seen_on TEXT, this_run INTEGER, dated TEXT) WITHOUT ROWID")
             con.execute("CREATE INDEX pages_portal ON pages (portal_id, url)")
             n = 0
             batch: list[tuple[Any, ...]] = []
             for row in rows:
                 batch.append(tuple(row) + (None,) * (len(cls.COLUMNS) - len(row)))
                 if len(batch) >= 5000:
-                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
                     n, batch = n + len(batch), []
-            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
             n += len(batch)
             con.execute("CREATE TABLE coverage (portal_id TEXT, url TEXT, feed_url TEXT, anchor_url TEXT, "
                         "proven_on TEXT, digest TEXT, PRIMARY KEY (portal_id, url)) WITHOUT ROWID")
@@ -197,13 +247,14 @@ class KnownPages:
             self._cache.popitem(last=False)
         return page
 
-    _SELECT = "portal_id, url, etag, last_modified, body_sha256, answered_on, source, seen_on, this_run"
+    _SELECT = "portal_id, url, etag, last_modified, body_sha256, answered_on, source, seen_on, this_run, dated"
 
     @staticmethod
     def _page(row: tuple[Any, ...]) -> KnownPage:
         def day(value: str | None) -> dt.date | None:
             return dt.date.fromisoformat(value) if value else None
-        return KnownPage(row[0], row[1], row[2], row[3], row[4], day(row[5]), row[6], day(row[7]), bool(row[8]))
+        return KnownPage(row[0], row[1], row[2], row[3], row[4], day(row[5]), row[6], day(row[7]), bool(row[8]),
+                         day(row[9]))
 
     def pages_of(self, portal_id: str) -> Iterator[KnownPage]:
         """The portal's known documents in code-point order of URL, streamed (the re-check spider's list)."""
@@ -256,6 +307,8 @@ class Policy:
     sitemap_days: int = SITEMAP_WALK_DAYS
     #: a linked document is re-read (fetched conditionally) one day in this many
     reread_days: int = REREAD_DAYS
+    #: an older one less often, up to one day in this many (`reread_every`)
+    reread_max_days: int = REREAD_MAX_DAYS
 
     @classmethod
     def from_settings(cls, settings: Any, day: dt.date) -> Policy:
@@ -265,17 +318,20 @@ class Policy:
             walk_days=max(1, settings.getint("CCHC_FULL_WALK_DAYS", FULL_WALK_DAYS)),
             sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", SITEMAP_WALK_DAYS)),
             reread_days=max(1, settings.getint("CCHC_REREAD_DAYS", REREAD_DAYS)),
+            reread_max_days=max(1, settings.getint("CCHC_REREAD_MAX_DAYS", REREAD_MAX_DAYS)),
             day=day,
             known=KnownPages.load(settings.get("CCHC_KNOWN_PAGES")),
         )
 
     def skip_known(self, url: str, lastmod: str | None = None) -> bool:
         """True when a link to known `url` is enough today (seen, not fetched): not a full crawl, not
-        its re-read day, and no sitemap ``lastmod`` newer than the day of our last full answer."""
+        its re-read day (`reread_every`: the period grows with the document's age), and no sitemap
+        ``lastmod`` newer than the day of our last full answer."""
         if self.full:
             return False
         page = self.known.get(url)
-        if page is None or due(page.url, self.day, self.reread_days):
+        if page is None or reread_due(page, self.day, reread_every(page.dated, self.day, self.reread_days,
+                                                                  self.reread_max_days), self.walk_days):
             return False
         return not (lastmod and self._changed_since(page, lastmod))
 

@@ -19,6 +19,7 @@ spiders know no database).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -105,6 +106,17 @@ def save_coverage(stmts: Statements, session: Session, run: CrawlRun, portal_id:
                  keep_when_null=False)
 
 
+def _dated(doc_date: dt.date | None, published_at: str | None) -> str | None:
+    """The document's own date as ISO (its date of issue, else the day of its publication timestamp),
+    or None when it has neither: the re-read period grows with it (`crawler.incremental.reread_every`)."""
+    if doc_date is not None:
+        return doc_date.isoformat()
+    try:
+        return dt.date.fromisoformat((published_at or "")[:10]).isoformat()
+    except ValueError:
+        return None
+
+
 def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, run_id: int | None = None) -> int:
     """Stream the known documents of `portal_ids` (not marked removed) with their validators, the
     observed day of their last full answer (of their last sighting when they have none) and that of
@@ -127,7 +139,7 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                 chunk = ids[chunk_start:chunk_start + 500]
                 stmt = (select(docs.c.url, docs.c.portal_id, val.c.etag, val.c.last_modified, val.c.body_sha256,
                                runs.c.observed_on, vers.c.discovered_by, seen_runs.c.observed_on.label("seen_on"),
-                               this_run)
+                               this_run, vers.c.doc_date, vers.c.published_at)
                         .outerjoin(vers, (vers.c.document_id == docs.c.id) & (vers.c.version == docs.c.version))
                         .outerjoin(val, (val.c.portal_id == docs.c.portal_id) & (val.c.url == docs.c.url))
                         .join(runs, runs.c.id == func.coalesce(val.c.run_id, docs.c.last_seen_run_id))
@@ -137,7 +149,8 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                 for row in session.execute(stmt):
                     yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
                            row.observed_on.isoformat() if row.observed_on else None, row.discovered_by,
-                           row.seen_on.isoformat() if row.seen_on else None, int(bool(row.this_run)))
+                           row.seen_on.isoformat() if row.seen_on else None, int(bool(row.this_run)),
+                           _dated(row.doc_date, row.published_at))
 
     def coverage() -> Iterator[tuple[str | None, ...]]:
         """The listings' coverage proofs with the observed day of the run that made each."""

@@ -178,9 +178,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
                # simulator's changes on the day they happen, and an edit the simulator signals only in its
                # own page (no feed entry, no listing change; sitemap lastmod is not relied on) or a
                # removal is found when it is re-checked or re-read (CCHC_RECHECK_DAYS, 7 by default, for a
-               # document no source links; CCHC_REREAD_DAYS, 28, for a linked one: both 1 here, every day;
-               # tests/crawler/test_incremental.py tests the default lag)
-               "CCHC_RECHECK_DAYS": "1", "CCHC_REREAD_DAYS": "1"}
+               # document no source links; CCHC_REREAD_DAYS, 28 to CCHC_REREAD_MAX_DAYS, 112, by its age, for
+               # a linked one: all 1 here, every day; tests/crawler/test_incremental.py tests the defaults)
+               "CCHC_RECHECK_DAYS": "1", "CCHC_REREAD_DAYS": "1", "CCHC_REREAD_MAX_DAYS": "1"}
         for k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "CCHC_DB", "CCHC_OBSERVED_ON",
                   "CCHC_SIM_TEMPLATE_CHANGE"):
             env.pop(k, None)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import settings
 from core.periods import SITEMAP_WALK_DAYS
-from crawler.incremental import KnownPages, Policy, covers, due, full_walk_day
+from crawler.incremental import KnownPage, KnownPages, Policy, covers, due, full_walk_day, reread_due, reread_every
 from sim.conditional import not_modified, policy_of, validator_headers
 from sim.network import SimNetwork
 
@@ -30,27 +30,82 @@ def test_rechecks_are_spread_evenly_over_the_period():
 def _policy(tmp_path, rows, *, full=False, day=dt.date(2026, 3, 3)) -> Policy:
     path = tmp_path / "pages.sqlite"
     KnownPages.write(path, ((r["u"], r["p"], r.get("e"), r.get("m"), r.get("h"), r.get("d"), None, r.get("s"),
-                             r.get("new")) for r in rows))
+                             r.get("new"), r.get("dated")) for r in rows))
     return Policy(full=full, recheck_days=7, walk_days=7, day=day, known=KnownPages.load(path))
 
 
+def _walk_day(portal_id: str, after: dt.date, walk: bool = True) -> dt.date:
+    """The first day from `after` that is (or, with `walk` False, is not) the portal's full-walk day."""
+    return next(d for k in range(14) if full_walk_day(portal_id, d := after + dt.timedelta(days=k)) is walk)
+
+
+def _page(url: str, portal_id: str = "p-a") -> KnownPage:
+    return KnownPage(portal_id, url, None, None, None, None)
+
+
 def test_known_links_are_seen_unless_due_for_their_reread_or_newer_in_the_sitemap(tmp_path):
-    day = dt.date(2026, 3, 3)
+    day = _walk_day("p-a", dt.date(2026, 3, 3))
     urls = [f"https://a.gov.vn/x/{i}" for i in range(200)]
     rows = [{"p": "p-a", "u": u, "e": None, "m": None, "h": "0" * 64, "d": "2026-03-02"} for u in urls]
     policy = _policy(tmp_path, rows, day=day)
     assert policy.reread_days == 28  # CCHC_REREAD_DAYS's default (core/periods.py)
     for u in urls:
-        assert policy.skip_known(u) is (not due(u, day, 28))
-    # a linked document is re-read one day in 28, not one in 7 (the removal lag does not need it)
-    assert 0 < sum(not policy.skip_known(u) for u in urls) < sum(due(u, day, 7) for u in urls)
-    not_due = next(u for u in urls if not due(u, day, 28))
+        assert policy.skip_known(u) is (not reread_due(_page(u), day, 28))
+    # a linked document is re-read one walk day in four (28 days), not on every walk day
+    assert 200 // 4 // 2 < sum(not policy.skip_known(u) for u in urls) < 200 // 4 * 2
+    # and never on a day its portal's listings are not walked (a deep item is not linked that day)
+    (tmp_path / "o").mkdir()
+    other = _policy(tmp_path / "o", rows, day=_walk_day("p-a", dt.date(2026, 3, 3), walk=False))
+    assert all(other.skip_known(u) for u in urls)
+    not_due = next(u for u in urls if not reread_due(_page(u), day, 28))
     assert policy.skip_known(not_due, lastmod="2026-03-02") is True   # not newer than our last answer
     assert policy.skip_known(not_due, lastmod="2026-03-03") is False  # modified since: fetch it today
     assert policy.skip_known("https://a.gov.vn/new") is False         # unknown: fetched
     assert policy.skip_known(not_due.replace("https://a.gov.vn", "HTTPS://A.Gov.VN")) is True  # canonical host
     full = Policy(True, 7, 7, day, policy.known)
     assert full.skip_known(not_due) is False
+
+
+def test_the_reread_period_grows_with_the_documents_age_in_nested_steps():
+    day = dt.date(2026, 3, 3)
+    ages = {None: 28, 0: 28, 223: 28, 224: 56, 447: 56, 448: 112, 895: 112, 896: 112, 5000: 112, -30: 28}
+    for age, period in ages.items():
+        dated = None if age is None else day - dt.timedelta(days=age)
+        assert reread_every(dated, day) == period, age
+    assert reread_every(day - dt.timedelta(days=5000), day, 28, 28) == 28      # CCHC_REREAD_MAX_DAYS=28: as before
+    assert reread_every(day - dt.timedelta(days=5000), day, 7, 100) == 56      # powers of two of the base, within the cap
+    assert reread_every(day - dt.timedelta(days=5000), day, 28, 224) == 224
+    # a longer period's re-read days are some of the shorter one's: moving up never skips past the new period
+    urls = [f"https://example.gov.vn/van-ban/{i}.html" for i in range(300)]
+    days = [day + dt.timedelta(days=k) for k in range(224)]
+    for u in urls:
+        for p in (28, 56, 112):
+            assert all(due(u, d, p) for d in days if due(u, d, 2 * p))
+            assert all(reread_due(_page(u), d, p) for d in days if reread_due(_page(u), d, 2 * p))
+        assert sum(due(u, d, 224) for d in days) == 1
+        # on the portal's walk days: exactly one in each period, so every document is re-read
+        reread = [d for d in days if reread_due(_page(u), d, 112)]
+        assert len(reread) == 2 and all(full_walk_day("p-a", d) for d in reread) and (reread[1] - reread[0]).days == 112
+    # the portal's documents spread over its walk days
+    walks = [d for d in days[:112] if full_walk_day("p-a", d)]
+    per_walk = [sum(reread_due(_page(u), d, 112) for u in urls) for d in walks]
+    assert len(walks) == 16 and sum(per_walk) == len(urls) and max(per_walk) < 3 * len(urls) / 16
+    # with a full walk that does not divide the period, any day of it
+    assert [d for d in days[:28] if reread_due(_page(urls[0]), d, 28, 5)] == [d for d in days[:28] if due(urls[0], d, 28)]
+
+
+def test_an_older_linked_document_is_reread_less_often(tmp_path):
+    day = dt.date(2026, 3, 3)
+    urls = [f"https://a.gov.vn/x/{i}" for i in range(2800)]
+    rows = [{"p": "p-a", "u": u, "h": "0" * 64, "d": "2026-03-02", "dated": "2020-01-15"} for u in urls]
+    day = _walk_day("p-a", day)
+    policy = _policy(tmp_path, rows, day=day)
+    fetched = [u for u in urls if not policy.skip_known(u)]
+    assert fetched == [u for u in urls if reread_due(_page(u), day, 112)]  # a plan of 2020: one walk in 16
+    assert 2800 // 16 // 2 < len(fetched) < 2800 // 4 // 2
+    (tmp_path / "r").mkdir()
+    recent = _policy(tmp_path / "r", [{**r, "dated": "2026-02-01"} for r in rows], day=day)
+    assert [u for u in urls if not recent.skip_known(u)] == [u for u in urls if reread_due(_page(u), day, 28)]
 
 
 def test_documents_no_source_linked_are_rechecked_once_unseen_for_the_removal_lag(tmp_path):
@@ -155,6 +210,7 @@ def test_sitemaps_are_read_on_the_walk_day_of_a_known_portal_and_always_for_a_ne
     # the default, as settings.py's CCHC_SITEMAP_WALK_DAYS (both from core/periods.py): weekly
     assert policy.sitemap_days == SITEMAP_WALK_DAYS == settings.CCHC_SITEMAP_WALK_DAYS == 7
     assert policy.recheck_days == settings.CCHC_RECHECK_DAYS and policy.reread_days == settings.CCHC_REREAD_DAYS
+    assert policy.reread_max_days == settings.CCHC_REREAD_MAX_DAYS == 112
     read = [d for d in week if dataclasses.replace(policy, day=d).read_sitemaps("p-a")]
     assert read == [d for d in week if full_walk_day("p-a", d)] and len(read) == 1  # once a week
     # a portal the known-pages file has no document of is read every day (its first crawl is full)

@@ -123,6 +123,22 @@ def test_known_pages_file_says_which_portals_an_earlier_run_crawled(store: Store
     assert not KnownPages(str(later)).get(A).this_run  # type: ignore[union-attr]
 
 
+def test_known_pages_carry_the_documents_own_date_for_the_reread_period(store: Store, tmp_path) -> None:
+    """The date of issue when the record has one, else the day it was published, else none."""
+    from crawler.incremental import KnownPages
+    from storage.incremental import write_known_pages
+
+    store.sync_portals(REGISTRY_ROWS)
+    issued, published, undated = A, A.replace("-123", "-124"), A.replace("-123", "-125")
+    run_with(store, 1, [page(issued, TEXT), page(published, TEXT + " Hai.", doc_date=None),
+                        page(undated, TEXT + " Ba.", doc_date=None, published_at="chưa rõ")])
+    path = tmp_path / "known.sqlite"
+    assert write_known_pages(store, [TQ], path) == 3
+    known = KnownPages(str(path))
+    assert [known.get(u).dated for u in (issued, published, undated)] == [  # type: ignore[union-attr]
+        dt.date(2022, 4, 18), dt.date(2022, 4, 27), None]
+
+
 def test_a_batch_of_sightings_is_stored_as_the_single_sightings_are(store: Store) -> None:
     store.sync_portals(REGISTRY_ROWS)
     other = A.replace("-123.aspx", "-124.aspx")
