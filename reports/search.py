@@ -310,13 +310,22 @@ def _pg_sql(query: Query, where: str, versions: bool = True, titled_only: bool =
         # holding the phrase answers the phrase test before the whole text is searched for it (OR
         # stops at its first true). Each test of the whole tsvector costs about as much as ranking it
         # (0.4-0.5 s over the 66,585 titles of "kế hoạch tuyên truyền", a year of 15,000 portals).
+        #
+        # The subquery is a fence (OFFSET 0): the planner cannot estimate how many titles hold every
+        # term (it planned 864 rows for the 66,585 above), so it sorted the matches before joining
+        # `portals`, which left each row's tsvectors in the sort (about 2 KB a row: an unbounded sort
+        # spilling 6 MB per worker to disk) and ranked the 20 rows kept a second time. Fenced, the
+        # rank and the phrase test are computed once per match below it and only narrow rows are
+        # sorted, by a top-N heapsort of `limit` rows.
         sql = f"""
-SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
-       ts_rank_cd({PG_DOC}, q.q, 1) AS score, 1 AS in_title,
-       CASE WHEN e.title_fts @@ q.p OR {PG_DOC} @@ q.p THEN 1 ELSE 0 END AS as_phrase
-  FROM {_pg_from(query, versions)}
-  WHERE e.title_fts @@ q.q AND e.source = 'version' AND p.in_registry {where}
-  ORDER BY as_phrase DESC, score DESC, e.document_id LIMIT :limit"""
+SELECT * FROM (
+  SELECT e.id AS entry_id, e.source, e.source_id, e.document_id, e.version_id, e.portal_id,
+         ts_rank_cd({PG_DOC}, q.q, 1) AS score, 1 AS in_title,
+         CASE WHEN e.title_fts @@ q.p OR {PG_DOC} @@ q.p THEN 1 ELSE 0 END AS as_phrase
+    FROM {_pg_from(query, versions)}
+    WHERE e.title_fts @@ q.q AND e.source = 'version' AND p.in_registry {where}
+  OFFSET 0) titled
+ORDER BY as_phrase DESC, score DESC, document_id LIMIT :limit"""
         return sql, _pg_params(query)
     sql = f"""
 WITH scored AS (

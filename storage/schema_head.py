@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 #: The newest revision in ``storage/migrations/versions`` (the one with no successor).
-HEAD_REVISION = "0021"
+HEAD_REVISION = "0022"
 
 
 def stamped_at_head(connection: Connection) -> bool:

@@ -360,3 +360,48 @@ def test_0018_plan_rank_index_covers_coverage_ranking_and_downgrade_drops_it(db_
         assert migrate.upgrade(engine, db_url, "head")[1] == (migrate.head_revision(),)
     finally:
         engine.dispose()
+
+
+def test_0022_keeps_the_search_tsvectors_in_the_row_and_rewrites_the_stored_ones(db_url: str) -> None:
+    """0022 sets the two tsvectors of `search_entries` to STORAGE MAIN on PostgreSQL (compressed in the
+    row; the body goes to TOAST first) and rewrites the table so the entries already stored take that
+    layout, without changing one of them; going back restores the default storage. SQLite: nothing."""
+    from alembic import command
+
+    from storage import search_index
+
+    def storage() -> dict[str, str]:
+        with engine.connect() as conn:
+            if conn.dialect.name != "postgresql":
+                return {}
+            return dict(conn.execute(text(
+                "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'search_entries'::regclass "
+                "AND attname IN ('fts', 'title_fts')")).all())
+
+    def entries() -> list[tuple]:
+        with engine.connect() as conn:
+            fts = "md5(fts::text), md5(title_fts::text)" if conn.dialect.name == "postgresql" else "title"
+            return [tuple(r) for r in conn.execute(text(f"SELECT id, text_hash, {fts} FROM search_entries ORDER BY id"))]
+
+    _create_at_first_revision_with_data(db_url)
+    engine = write_engine(build_engine(resolve_url(db_url)))
+    try:
+        assert migrate.upgrade(engine, db_url, "0021")[1] == ("0021",)
+        search_index.refresh(engine)
+        before = entries()
+        assert before  # the first revision's document is indexed
+        postgresql = engine.dialect.name == "postgresql"
+        assert storage() == ({"fts": "x", "title_fts": "x"} if postgresql else {})
+        assert migrate.upgrade(engine, db_url, "0022")[1] == ("0022",)
+        assert storage() == ({"fts": "m", "title_fts": "m"} if postgresql else {})
+        assert entries() == before
+        if postgresql:  # the rewrite leaves no clustering mark behind
+            with engine.connect() as conn:
+                assert not conn.execute(text("SELECT bool_or(indisclustered) FROM pg_index "
+                                             "WHERE indrelid = 'search_entries'::regclass")).scalar_one()
+        with engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0021")
+        assert storage() == ({"fts": "x", "title_fts": "x"} if postgresql else {})
+        assert entries() == before
+    finally:
+        engine.dispose()
