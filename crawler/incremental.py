@@ -5,11 +5,11 @@ spider of a run, and every run of a day, agrees.
 - A known document still linked from a feed, sitemap, listing or register is seen through that link,
   without a request, except on its *re-read* day: one day in every ``CCHC_REREAD_DAYS`` (default 28),
   chosen by a hash of its URL so a portal's re-reads spread evenly, when it is fetched conditionally
-  for an edit nothing signals (a day the portal's listings are walked, `reread_due`, so a document
-  deep in a listing is linked that day); an older document one day in a longer period, about a quarter of its
-  age (`reread_every`: 56 days from an age of 224 days, 112 from 448, the default
-  ``CCHC_REREAD_MAX_DAYS``). A sitemap ``<lastmod>`` newer than our last full answer asks for it the
-  same day.
+  for an edit nothing signals (a day the portal's listings and sitemaps are walked, `reread_due`, so
+  a document deep in a listing or only in a sitemap is linked that day); an older document one day in
+  a longer period, about a quarter of its age (`reread_every`: 56 days from an age of 224 days, 112
+  from 448, the default ``CCHC_REREAD_MAX_DAYS``). A sitemap ``<lastmod>`` newer than our last full
+  answer asks for it the same day.
 - A known document that no source of the run linked, and that no run saw for ``CCHC_RECHECK_DAYS``
   (default 7, the removal lag) days, is *re-checked*: fetched conditionally by the re-check spider, a
   404/410 marks it removed. A document that went stops being linked, so it is re-checked at most
@@ -96,9 +96,10 @@ def reread_due(page: KnownPage, day: dt.date, period: int, walk_days: int = FULL
     When the portal's full walks divide the period (7 and 28, 56, 112 by default), the re-read day is
     one of the portal's full-walk days, one walk in every ``period / walk_days`` chosen by a hash of
     the URL. Why: a document deep in a listing is linked only on the walk day (on other days the
-    walk stops at the first page of known items), so a re-read day drawn over all days of the period
-    fell on a walk day for 1 document in 7 and the others were never re-read: linked every week,
-    so never unseen long enough to be re-checked. Otherwise (other settings) any day of the period,
+    walk stops at the first page of known items), and one only a sitemap lists only on the sitemap
+    walk (the same day by default), so a re-read day drawn over all days of the period fell on a
+    walk day for 1 such document in 7 and the others were never re-read: linked every week, so
+    never unseen long enough to be re-checked. Otherwise (other settings) any day of the period,
     by `due`. Both nest: the days of period 2p are some of the days of period p."""
     every = max(1, walk_days)
     if period % every or every == 1:
@@ -195,8 +196,7 @@ class KnownPages:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
         optionally, source: the discovery method of the document's latest version, seen_on: the
         ISO date of its last sighting, this_run: 1 when the current run itself stored it first, and dated:
-        the ISO date of the document itself) as
-        the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
+        the ISO date of the document itself) as the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
         portals crawled by an earlier run (`knows_portal`); without it, every portal with a row.
         `coverage` holds the listings' coverage proofs (portal_id, listing url, feed url, anchor url,
         ISO date proven and, optionally, the home page's digest: `Coverage`)."""
@@ -208,14 +208,15 @@ class KnownPages:
             con.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, portal_id TEXT, etag TEXT, last_modified TEXT, "
                         "body_sha256 TEXT, answered_on TEXT, source TEXT, seen_on TEXT, this_run INTEGER, dated TEXT) WITHOUT ROWID")
             con.execute("CREATE INDEX pages_portal ON pages (portal_id, url)")
+            insert = f"INSERT OR REPLACE INTO pages VALUES ({', '.join('?' * len(cls.COLUMNS))})"
             n = 0
             batch: list[tuple[Any, ...]] = []
             for row in rows:
                 batch.append(tuple(row) + (None,) * (len(cls.COLUMNS) - len(row)))
                 if len(batch) >= 5000:
-                    con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                    con.executemany(insert, batch)
                     n, batch = n + len(batch), []
-            con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+            con.executemany(insert, batch)
             n += len(batch)
             con.execute("CREATE TABLE coverage (portal_id TEXT, url TEXT, feed_url TEXT, anchor_url TEXT, "
                         "proven_on TEXT, digest TEXT, PRIMARY KEY (portal_id, url)) WITHOUT ROWID")
