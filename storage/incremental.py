@@ -19,7 +19,6 @@ spiders know no database).
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -32,7 +31,7 @@ from storage.database import Readable
 from storage.incr_models import PageValidator, SourceCoverage
 from storage.models import CrawlRun, Document, DocumentVersion
 from storage.statements import Statements, table_of
-from storage.values import canonical_url, parse_instant, text_or_none
+from storage.values import canonical_url, parse_date, parse_instant, text_or_none
 
 log = logging.getLogger(__name__)
 
@@ -106,17 +105,6 @@ def save_coverage(stmts: Statements, session: Session, run: CrawlRun, portal_id:
                  keep_when_null=False)
 
 
-def _dated(doc_date: dt.date | None, published_at: str | None) -> str | None:
-    """The document's own date as ISO (its date of issue, else the day of its publication timestamp),
-    or None when it has neither: the re-read period grows with it (`crawler.incremental.reread_every`)."""
-    if doc_date is not None:
-        return doc_date.isoformat()
-    try:
-        return dt.date.fromisoformat((published_at or "")[:10]).isoformat()
-    except ValueError:
-        return None
-
-
 def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, run_id: int | None = None) -> int:
     """Stream the known documents of `portal_ids` (not marked removed) with their validators, the
     observed day of their last full answer (of their last sighting when they have none) and that of
@@ -147,10 +135,12 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                         .where(docs.c.portal_id.in_(chunk), docs.c.removed_run_id.is_(None))
                         .execution_options(yield_per=2000))
                 for row in session.execute(stmt):
+                    # the document's own date, for its re-read period (`crawler.incremental.reread_every`)
+                    dated = row.doc_date or parse_date(row.published_at)
                     yield (row.url, row.portal_id, row.etag, row.last_modified, row.body_sha256,
                            row.observed_on.isoformat() if row.observed_on else None, row.discovered_by,
                            row.seen_on.isoformat() if row.seen_on else None, int(bool(row.this_run)),
-                           _dated(row.doc_date, row.published_at))
+                           dated.isoformat() if dated else None)
 
     def coverage() -> Iterator[tuple[str | None, ...]]:
         """The listings' coverage proofs with the observed day of the run that made each."""
