@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, REREAD_MAX_DAYS, SITEMAP_WALK_DAYS
+from core.periods import FULL_WALK_DAYS, PROBE_DAYS, RECHECK_DAYS, REREAD_DAYS, REREAD_MAX_DAYS, SITEMAP_WALK_DAYS
 
 
 def _env_float(name: str, default: float) -> float:
@@ -179,6 +179,10 @@ CCHC_RECHECK_DAYS = _env_int("CCHC_RECHECK_DAYS", RECHECK_DAYS)
 CCHC_REREAD_DAYS = _env_int("CCHC_REREAD_DAYS", REREAD_DAYS)
 CCHC_REREAD_MAX_DAYS = _env_int("CCHC_REREAD_MAX_DAYS", REREAD_MAX_DAYS)
 CCHC_FULL_WALK_DAYS = _env_int("CCHC_FULL_WALK_DAYS", FULL_WALK_DAYS)
+# a page the portal's CMS family usually has (a guess: the portal names none) that answered 404 at
+# its last try is asked again one day in this many, on a full-walk day (a portal without a register
+# or a sitemap answers the guess 404 every day)
+CCHC_PROBE_DAYS = _env_int("CCHC_PROBE_DAYS", PROBE_DAYS)
 # a portal's sitemaps (a full list of its pages: the costliest discovery source) are read one day in
 # this many, spread by portal; feeds and first listing/register pages stay daily. On another day they
 # are read when the home page links none of the portal's pages, so the drift canary still sees a

@@ -14,6 +14,9 @@ so a run built without the project's settings (a test's `Policy(...)`) behaves a
   source; the daily feeds and first listing pages find what is new). On another day they are read
   when the portal's home page links none of its pages (`crawler.spiders.sitemaps`), so the drift
   canary still sees a redesign on its day (tests/crawler/test_template_change.py).
+- ``PROBE_DAYS`` (CCHC_PROBE_DAYS): a page the portal's CMS family usually has (its feed, register,
+  listing or sitemap path: a guess, asked for when the portal names none) that answered 404 at its
+  last try is asked again one day in this many, on one of the portal's full-walk days.
 """
 from __future__ import annotations
 
@@ -22,3 +25,4 @@ REREAD_DAYS = 28
 REREAD_MAX_DAYS = 112
 FULL_WALK_DAYS = 7
 SITEMAP_WALK_DAYS = 7
+PROBE_DAYS = 28

@@ -24,6 +24,16 @@ spider of a run, and every run of a day, agrees.
   the feed reveals what is new the same day (`Policy.listing_proof`, `Policy.feed_vouches`). A
   document that appears only on such a listing, not in its feed, is found on the next day the
   listing is fetched: at most ``CCHC_FULL_WALK_DAYS`` − 1 days late.
+- A feed whose every entry the portal's home page linked when it was last read is not fetched on the
+  days after, until ``CCHC_FULL_WALK_DAYS`` after that proof and never on the full-walk day, while
+  the home page (read daily for the widget) links exactly what it linked at the proof
+  (`Policy.feed_proof`, `Policy.home_vouches`): its entries are seen through the home page's links,
+  and a new entry would be a new link there. A feed every entry of which an earlier feed of the
+  portal listed (a category's feed beside the portal's main one) is, on the same terms, read
+  through that feed while it stands in for it (`Policy.feed_vouches`, as for a listing). A listing a
+  feed covered is decided on whatever stands for that feed today (`Policy.read_as`). A document
+  only such a feed lists, and the source standing for it does not, is found on the next day the
+  feed is fetched: at most ``CCHC_FULL_WALK_DAYS`` − 1 days late.
 - A portal's sitemaps (robots.txt ``Sitemap:`` lines, indexes and their urlsets: a full list of
   everything it ever published, the costliest discovery source) are read only on its sitemap-walk
   day, one in every ``CCHC_SITEMAP_WALK_DAYS`` (default 7, rotated over the week), chosen by the same
@@ -47,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.periods import FULL_WALK_DAYS, RECHECK_DAYS, REREAD_DAYS, REREAD_MAX_DAYS, SITEMAP_WALK_DAYS
+from core.periods import FULL_WALK_DAYS, PROBE_DAYS, RECHECK_DAYS, REREAD_DAYS, REREAD_MAX_DAYS, SITEMAP_WALK_DAYS
 from storage.values import canonical_url
 
 
@@ -95,19 +105,26 @@ def reread_due(page: KnownPage, day: dt.date, period: int, walk_days: int = FULL
 
     When the portal's full walks divide the period (7 and 28, 56, 112 by default), the re-read day is
     one of the portal's full-walk days, one walk in every ``period / walk_days`` chosen by a hash of
-    the URL. Why: a document deep in a listing is linked only on the walk day (on other days the
-    walk stops at the first page of known items), and one only a sitemap lists only on the sitemap
-    walk (the same day by default), so a re-read day drawn over all days of the period fell on a
-    walk day for 1 such document in 7 and the others were never re-read: linked every week, so
+    the URL (`walk_due`). Why: a document deep in a listing is linked only on the walk day (on other
+    days the walk stops at the first page of known items), and one only a sitemap lists only on the
+    sitemap walk (the same day by default), so a re-read day drawn over all days of the period fell
+    on a walk day for 1 such document in 7 and the others were never re-read: linked every week, so
     never unseen long enough to be re-checked. Otherwise (other settings) any day of the period,
     by `due`. Both nest: the days of period 2p are some of the days of period p."""
+    return walk_due(page.portal_id, page.url, day, period, walk_days)
+
+
+def walk_due(portal_id: str, url: str, day: dt.date, period: int, walk_days: int = FULL_WALK_DAYS) -> bool:
+    """Whether `day` is the day in every `period` of the page at `url` of the portal: one of the
+    portal's full-walk days, one walk in every ``period / walk_days`` chosen by a hash of the URL,
+    when the walks divide the period; else any day of the period (`due`)."""
     every = max(1, walk_days)
     if period % every or every == 1:
-        return due(page.url, day, period)
-    if not full_walk_day(page.portal_id, day, every):
+        return due(url, day, period)
+    if not full_walk_day(portal_id, day, every):
         return False
     walks = period // every
-    return _slot(canonical_url(page.url), walks) == (day.toordinal() // every) % walks
+    return _slot(canonical_url(url), walks) == (day.toordinal() // every) % walks
 
 
 @dataclass(frozen=True)
@@ -192,14 +209,15 @@ class KnownPages:
 
     @classmethod
     def write(cls, path: Path, rows: Iterable[tuple[Any, ...]], crawled: Iterable[str] | None = None,
-              coverage: Iterable[tuple[str | None, ...]] = ()) -> int:
+              coverage: Iterable[tuple[str | None, ...]] = (), absent: Iterable[tuple[str, str]] = ()) -> int:
         """Write `rows` (url, portal_id, etag, last_modified, body_sha256, answered_on ISO date and,
         optionally, source: the discovery method of the document's latest version, seen_on: the
         ISO date of its last sighting, this_run: 1 when the current run itself stored it first, and dated:
         the ISO date of the document itself) as the file at `path`, replacing it whole; returns the number of rows. `crawled` names the
         portals crawled by an earlier run (`knows_portal`); without it, every portal with a row.
         `coverage` holds the listings' coverage proofs (portal_id, listing url, feed url, anchor url,
-        ISO date proven and, optionally, the home page's digest: `Coverage`)."""
+        ISO date proven and, optionally, the home page's digest: `Coverage`). `absent` holds the
+        discovery pages (portal_id, url) that answered 404 at their last try (`Policy.probe`)."""
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
@@ -222,6 +240,8 @@ class KnownPages:
                         "proven_on TEXT, digest TEXT, PRIMARY KEY (portal_id, url)) WITHOUT ROWID")
             con.executemany("INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?, ?)",
                             (tuple(row) + (None,) * (6 - len(row)) for row in coverage))
+            con.execute("CREATE TABLE absent (url TEXT, portal_id TEXT, PRIMARY KEY (url, portal_id)) WITHOUT ROWID")
+            con.executemany("INSERT OR IGNORE INTO absent VALUES (?, ?)", ((same_url(u), p) for p, u in absent))
             con.execute("CREATE TABLE crawled (portal_id TEXT PRIMARY KEY) WITHOUT ROWID")
             if crawled is None:
                 con.execute("INSERT INTO crawled SELECT DISTINCT portal_id FROM pages")
@@ -281,6 +301,17 @@ class KnownPages:
             return None
         return Coverage(portal_id, same_url(url), row[0], row[1], dt.date.fromisoformat(row[2]), row[3])
 
+    def absent(self, portal_id: str, url: str) -> bool:
+        """Whether the portal's discovery page at `url` answered 404 at its last try."""
+        if self._con is None:
+            return False
+        try:
+            row = self._con.execute("SELECT 1 FROM absent WHERE url = ? AND portal_id = ?",
+                                    (same_url(url), portal_id)).fetchone()
+        except sqlite3.OperationalError:  # a file written before the table existed
+            return False
+        return row is not None
+
     def knows_portal(self, portal_id: str) -> bool:
         """Whether an earlier run found documents of the portal. Documents the current run stored
         before it was interrupted do not count: a resumed first crawl stays a full one."""
@@ -310,6 +341,8 @@ class Policy:
     reread_days: int = REREAD_DAYS
     #: an older one less often, up to one day in this many (`reread_every`)
     reread_max_days: int = REREAD_MAX_DAYS
+    #: a family-guessed discovery page that answered 404 is asked again one day in this many (`probe`)
+    probe_days: int = PROBE_DAYS
 
     @classmethod
     def from_settings(cls, settings: Any, day: dt.date) -> Policy:
@@ -320,6 +353,7 @@ class Policy:
             sitemap_days=max(1, settings.getint("CCHC_SITEMAP_WALK_DAYS", SITEMAP_WALK_DAYS)),
             reread_days=max(1, settings.getint("CCHC_REREAD_DAYS", REREAD_DAYS)),
             reread_max_days=max(1, settings.getint("CCHC_REREAD_MAX_DAYS", REREAD_MAX_DAYS)),
+            probe_days=max(1, settings.getint("CCHC_PROBE_DAYS", PROBE_DAYS)),
             day=day,
             known=KnownPages.load(settings.get("CCHC_KNOWN_PAGES")),
         )
@@ -383,6 +417,32 @@ class Policy:
             return None
         return proof
 
+    def feed_proof(self, portal_id: str, feed_url: str) -> Coverage | None:
+        """The proof that today the feed at `feed_url` is read through another source: the portal's
+        home page, which linked every entry of the feed when it was last read (a `digest`), or another
+        feed of the portal, which listed every entry (a `feed_url`); on the terms of a listing's
+        (`listing_proof`: not on a full crawl or the full-walk day, and younger than `walk_days`), or
+        None: the feed is fetched today. `home_vouches` or `feed_vouches` then decides."""
+        proof = self.listing_proof(portal_id, feed_url)
+        if proof is None or (proof.digest is None and same_url(proof.feed_url) == same_url(feed_url)):
+            return None
+        return proof
+
+    def read_as(self, portal_id: str, feed_url: str) -> tuple[str, Coverage | None]:
+        """What stands for the feed at `feed_url` today, following its proofs (`feed_proof`): the feed
+        whose answer is read (itself, or the feed that covered it, or the one that covered that), and
+        the home page's proof when the last of them is read through the home page (else None). A
+        cycle of proofs (two feeds listing the same entries) ends where it closes."""
+        feed, seen = feed_url, {same_url(feed_url)}
+        while (proof := self.feed_proof(portal_id, feed)) is not None:
+            if proof.digest is not None:
+                return feed, proof
+            if same_url(proof.feed_url) in seen:
+                break
+            seen.add(same_url(proof.feed_url))
+            feed = proof.feed_url
+        return feed, None
+
     def feed_vouches(self, proof: Coverage, entries: list[str] | None) -> bool:
         """Whether the covering feed's answer today (`entries`: its entry links; None when it failed
         or was no feed) stands in for the listing: it lists something, and it is not stale: it
@@ -402,6 +462,18 @@ class Policy:
         has the listing fetched: unlike a feed, whose new entries the feeds spider requests, a home
         page's new links are followed only when they read as CCHC headlines."""
         return proof.digest is not None and digest == proof.digest
+
+    def probe(self, portal_id: str, url: str) -> bool:
+        """Whether a page the portal's CMS family usually has (a guess: the portal names none for
+        this source) is asked for today: a full crawl, a page that did not answer 404 at its last
+        try, or its day in every `probe_days` (one of the portal's full-walk days, `walk_due`).
+
+        Why: a portal without a register, or without a sitemap, answers the family's path 404 every
+        day, a request a day for nothing (0.1 a portal a day on the simulator). A source the portal
+        adds later is found from its home page (the menus, ``<link rel="alternate">``, robots.txt)
+        the same day; the guess is asked again at most `probe_days` later."""
+        return (self.full or not self.known.absent(portal_id, url)
+                or walk_due(portal_id, url, self.day, self.probe_days, self.walk_days))
 
     def read_sitemaps(self, portal_id: str) -> bool:
         """Whether the portal's sitemaps are read today: a full crawl, a portal no earlier run found

@@ -14,7 +14,7 @@
   feed did any more (the row goes).
 
 `write_known_pages` streams, for the portals of a run, every document not marked removed with its
-validators, and the listings' coverage proofs, into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
+validators, the listings' and feeds' coverage proofs and the discovery pages that answered 404, into the run's known-pages file (a small SQLite file the spiders query one URL at a time;
 spiders know no database).
 """
 from __future__ import annotations
@@ -169,7 +169,16 @@ def write_known_pages(store: Readable, portal_ids: Iterable[str], path: Path, ru
                     stmt = stmt.where(docs.c.first_seen_run_id < run_id)
                 yield from session.scalars(stmt)
 
-    return KnownPages.write(path, rows(), crawled(), coverage())
+    def absent() -> Iterator[tuple[str, str]]:
+        """The discovery pages that answered 404 at their last try (``page_validators.status``,
+        `storage.fetchlog`): a guessed one is asked again only on its day (`Policy.probe`)."""
+        with store.read() as session:
+            for chunk_start in range(0, len(ids), 500):
+                stmt = select(val.c.portal_id, val.c.url).where(
+                    val.c.portal_id.in_(ids[chunk_start:chunk_start + 500]), val.c.status == 404)
+                yield from ((row.portal_id, row.url) for row in session.execute(stmt))
+
+    return KnownPages.write(path, rows(), crawled(), coverage(), absent())
 
 
 #: item type → writer, merged into `storage.writes.WRITERS`

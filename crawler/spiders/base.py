@@ -27,7 +27,7 @@ from crawler.families import FAMILIES, is_article_url, profile
 from crawler.guard import is_forbidden_host
 from crawler.headlines import Link, PageLinks, category_links, featured_links
 from crawler.hosts import allows, host_of, owner_of
-from crawler.incremental import Policy
+from crawler.incremental import Policy, same_url
 from crawler.items import (
     FetchItem,
     HealthItem,
@@ -358,11 +358,19 @@ class PortalSpider(scrapy.Spider):
         return featured_links(page, self.same_site(portal), is_cchc_text, exclude)
 
     def family_urls(self, portal: Portal, kind: str) -> list[str]:
-        """Registry values first; the family's default paths when the registry has none."""
+        """Registry values first; the family's default paths when the registry has none, less those
+        that answered 404 at their last try and are not due to be asked again (`Policy.probe`)."""
         own = list(getattr(portal, kind) or ())
         if own:
             return own
-        return [urljoin(portal.base_url, p) for p in getattr(profile(portal.cms), kind)]
+        return self.probes(portal, [urljoin(portal.base_url, p) for p in getattr(profile(portal.cms), kind)])
+
+    def probes(self, portal: Portal, guesses: list[str]) -> list[str]:
+        """The guessed discovery pages (`guesses`) asked for today (`Policy.probe`)."""
+        asked = [u for u in guesses if self.policy.probe(portal.id, u)]
+        if len(asked) < len(guesses):
+            self.crawler.stats.inc_value("cchc/incremental/probe_not_due", len(guesses) - len(asked))
+        return asked
 
 
 def is_waf_page(text: str) -> bool:
@@ -376,3 +384,13 @@ def page_text(response: TextResponse) -> str:
     else keeps Scrapy's decision (header, then <meta charset>, then detection)."""
     fixed = utf8_if_misdeclared(response.encoding, response.body)
     return response.text if fixed is None else fixed
+
+
+def home_links(response: TextResponse, own: Any) -> tuple[frozenset[int], str]:
+    """The home page's links to the portal's own pages (`own`: `PortalSpider.same_site`), in the
+    form two links to one page share (as their `hash`, for membership within this process), and the
+    SHA-256 of them sorted: what a listing or a feed the home page covers is proved with, and what
+    must stay the same for the home page to stand in for it (`crawler.incremental.Policy.home_vouches`)."""
+    links = sorted({same_url(u) for href in response.css("a::attr(href)").getall()
+                    if (u := response.urljoin(href.strip())) and own(u)})
+    return frozenset(hash(u) for u in links), hashlib.sha256("\n".join(links).encode("utf-8")).hexdigest()

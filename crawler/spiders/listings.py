@@ -18,8 +18,8 @@ listing is fetched: at most ``CCHC_FULL_WALK_DAYS`` − 1 days late.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,11 +29,11 @@ from twisted.python.failure import Failure
 from core.clock import observed_on
 from crawler.families import is_article_url, profile
 from crawler.headlines import PageLinks
-from crawler.incremental import covers, same_url
+from crawler.incremental import Coverage, covers, same_url
 from crawler.items import CoverageItem
 from crawler.registry import Portal
 from crawler.shared import SHARED
-from crawler.spiders.base import PortalSpider, canonical
+from crawler.spiders.base import PortalSpider, canonical, home_links
 from crawler.spiders.feeds import advertised_feeds, entry_links, read_feed
 from crawler.spiders.paging import dates_in, item_links, next_page_links
 
@@ -138,11 +138,19 @@ class ListingsSpider(PortalSpider):
             yield from self.home_coverage(portal, meta["listing"], meta["items"])
 
     def listing_or_feed(self, url: str, portal: Portal, home: TextResponse | None = None) -> Iterator[Any]:
-        """The listing's first page, or, when a feed covered it (`Policy.listing_proof`), that feed,
-        to decide once it answered (`parse_covering_feed`); when the home page covered it, the
-        decision once the home page was read (`Policy.home_vouches`; `home`: the home page, when this
-        is called while reading it)."""
+        """The listing's first page, or, when a feed covered it (`Policy.listing_proof`), that feed
+        (or the feed standing for it today, `Policy.read_as`: the feeds spider reads that one), to
+        decide once it answered (`parse_covering_feed`); when the home page covered it, or stands for
+        that feed, the decision once the home page was read (`Policy.home_vouches`; `home`: the
+        home page, when this is called while reading it)."""
         proof = self.policy.listing_proof(portal.id, url)
+        via_feed = None
+        if proof is not None and proof.digest is None:
+            # what stands for that feed today: itself, a feed that covered it, or the home page
+            read, by_home = self.policy.read_as(portal.id, proof.feed_url)
+            proof = dataclasses.replace(proof, feed_url=read)
+            if by_home is not None:
+                via_feed, proof = proof, by_home
         if proof is None:
             yield self.listing_request(url, portal)
         elif proof.digest is not None:
@@ -157,10 +165,15 @@ class ListingsSpider(PortalSpider):
                 self.crawler.stats.inc_value("cchc/incremental/listing_covered")
             else:
                 self.crawler.stats.inc_value("cchc/incremental/listing_home_changed")
-                yield self.listing_request(url, portal)
+                # the home page changed: the feed is fetched today, and decides for a listing it covered
+                yield self.covering_feed(via_feed, url, portal) if via_feed else self.listing_request(url, portal)
         else:
-            yield self.req(proof.feed_url, portal, self.parse_covering_feed, dont_filter=True, listing=url,
-                           **{SHARED: True}).replace(errback=self.covering_feed_failed)
+            yield self.covering_feed(proof, url, portal)
+
+    def covering_feed(self, proof: Coverage, url: str, portal: Portal) -> Any:
+        """The feed that covered the listing at `url`, asked for to decide on it (a shared request)."""
+        return self.req(proof.feed_url, portal, self.parse_covering_feed, dont_filter=True, listing=url,
+                        **{SHARED: True}).replace(errback=self.covering_feed_failed)
 
     def home_failed(self, failure: Failure) -> Iterator[Any]:
         """The home page did not answer: recorded as any failure, and the listings waiting for it fetched."""
@@ -199,7 +212,10 @@ class ListingsSpider(PortalSpider):
     def coverage_check(self, portal: Portal, listing: str, items: list[str], feeds: list[str]) -> Iterator[Any]:
         """Read the portal's feeds one after the other against the listing's first page (`items`,
         newest first): the first that covers it is the listing's new proof; when none does, an older
-        proof is withdrawn. Shared requests: the feeds spider's own answers."""
+        proof is withdrawn. Shared requests: the feeds spider's own answers. A feed another source
+        stands for (`Policy.feed_proof`) is left out: the feeds spider may not fetch it today (the
+        home page, which linked all its entries, or the feed that listed them, is checked instead)."""
+        feeds = [f for f in feeds if self.policy.feed_proof(portal.id, f) is None]
         if not feeds:
             if items and portal.id in self._home:
                 yield from self.home_coverage(portal, listing, items)
@@ -286,12 +302,3 @@ class ListingsSpider(PortalSpider):
         for url in next_page_links(response.selector, response.url, profile(portal.cms).page_params, current=depth)[:1]:
             yield self.req(url, portal, self.parse_listing, listing_depth=depth + 1)
 
-
-def home_links(response: TextResponse, own: Any) -> tuple[frozenset[int], str]:
-    """The home page's links to the portal's own pages (`own`: `PortalSpider.same_site`), in the
-    form two links to one page share (as their `hash`, for membership within this process), and the
-    SHA-256 of them sorted: what a listing the home page covers is proved with, and what must stay
-    the same for the home page to stand in for it."""
-    links = sorted({same_url(u) for href in response.css("a::attr(href)").getall()
-                    if (u := response.urljoin(href.strip())) and own(u)})
-    return frozenset(hash(u) for u in links), hashlib.sha256("\n".join(links).encode("utf-8")).hexdigest()

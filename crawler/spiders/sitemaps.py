@@ -160,7 +160,7 @@ class SitemapsSpider(PortalSpider):
         if response.status == 200:
             found = [urljoin(response.url, u) for u in sitemap_urls_from_robots(response.body, base_url=response.url)]
         if not found:
-            found = self.family_urls(portal, "sitemaps") or [urljoin(portal.base_url, "/sitemap.xml")]
+            found = self.family_urls(portal, "sitemaps") or self.probes(portal, [urljoin(portal.base_url, "/sitemap.xml")])
         for url in dict.fromkeys(found):
             yield from self.sitemap_request(url, portal, 0)
 

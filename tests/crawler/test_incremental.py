@@ -104,6 +104,11 @@ def test_day_two_costs_a_fraction_of_day_one(days):
     # to 112 for an old one: `crawler.incremental.reread_every`) brings 304s within the week
     assert sum(days.served[d].get("not_modified", 0) for d in range(2, days.last_day + 1)) > 0
     assert days.served_full.get("not_modified", 0) == 0  # --full sends no conditional header
+    # feeds another source stands for (the home page that links every entry, an earlier feed that
+    # lists every entry) are proved on day 1 and read through it on the days after (README)
+    assert _stat(day1, "cchc/incremental/feed_proved") > 0
+    assert sum(_stat(run, "cchc/incremental/feed_covered") for run in days.runs["inc"][1:]) > 0
+    assert _stat(days.runs["full"][1], "cchc/incremental/feed_covered") == 0
 
 
 def test_new_documents_equal_a_full_crawl_of_the_same_day(days):

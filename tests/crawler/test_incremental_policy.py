@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 import settings
-from core.periods import SITEMAP_WALK_DAYS
+from core.periods import PROBE_DAYS, SITEMAP_WALK_DAYS
 from crawler.incremental import KnownPage, KnownPages, Policy, covers, due, full_walk_day, reread_due, reread_every
 from sim.conditional import not_modified, policy_of, validator_headers
 from sim.network import SimNetwork
@@ -305,3 +305,27 @@ def test_a_listing_its_home_page_covered_is_skipped_only_while_the_home_page_lin
     feed_proof = _covered(tmp_path / "feed", walk, walk + dt.timedelta(days=1)).listing_proof("p-a", LISTING)
     assert feed_proof is not None and feed_proof.digest is None
     assert policy.home_vouches(feed_proof, "d" * 64) is False  # a feed's proof is no home page's
+
+
+def test_a_guessed_discovery_page_that_answered_404_is_asked_again_once_in_the_probe_period(tmp_path):
+    """A portal without a register answers the family's register path 404 every day: asked again on
+    one full-walk day in every CCHC_PROBE_DAYS (28), not daily; any other page every day."""
+    gone, there = "https://a.gov.vn/Trang/VanBan.aspx", "https://a.gov.vn/sitemap.xml"
+    path = tmp_path / "pages.sqlite"
+    KnownPages.write(path, iter([]), absent=[("p-a", gone), ("p-b", there)])
+    known = KnownPages.load(path)
+    assert known.absent("p-a", gone) and not known.absent("p-a", there) and not known.absent("p-b", gone)
+    day0 = dt.date(2026, 3, 2)
+    policy = Policy(full=False, recheck_days=7, walk_days=7, day=day0, known=known)
+    assert policy.probe_days == PROBE_DAYS == settings.CCHC_PROBE_DAYS == 28
+    days = [day0 + dt.timedelta(days=k) for k in range(56)]
+    asked = [d for d in days if dataclasses.replace(policy, day=d).probe("p-a", gone)]
+    assert len(asked) == 2 and asked[1] - asked[0] == dt.timedelta(days=28)  # once a period, 28 days apart
+    assert all(full_walk_day("p-a", d) for d in asked)  # on the portal's full-walk day
+    assert all(dataclasses.replace(policy, day=d).probe("p-a", there) for d in days)  # no 404 on record
+    assert all(dataclasses.replace(policy, day=d, full=True).probe("p-a", gone) for d in days[:7])  # --full
+    # a file written before the table existed: nothing is absent
+    import sqlite3
+    old = tmp_path / "old.sqlite"
+    sqlite3.connect(old).execute("CREATE TABLE pages (url TEXT)").connection.commit()
+    assert not KnownPages(str(old)).absent("p-a", gone)

@@ -139,6 +139,23 @@ def test_known_pages_carry_the_documents_own_date_for_the_reread_period(store: S
         dt.date(2022, 4, 18), dt.date(2022, 4, 27), None]
 
 
+def test_known_pages_name_the_discovery_pages_that_answered_404_at_their_last_try(store: Store, tmp_path) -> None:
+    """What `Policy.probe` reads: a discovery page whose last answer was 404, not one that answered
+    since, nor another portal's."""
+    from crawler.incremental import KnownPages
+    from storage.incremental import write_known_pages
+
+    store.sync_portals(REGISTRY_ROWS)
+    probe = {**fetch(SITEMAP, status=404, error="HTTP 404", content_hash="notfound"), "kind": "parse_sitemap"}
+    listing = {**fetch(LISTING, status=404, error="HTTP 404", content_hash="notfound"), "kind": "parse_listing"}
+    run_with(store, 1, [probe, listing])
+    run_with(store, 2, [probe, {**fetch(LISTING), "kind": "parse_listing"}])  # the listing is back
+    path = tmp_path / "known.sqlite"
+    write_known_pages(store, [TQ], path)
+    known = KnownPages(str(path))
+    assert known.absent(TQ, SITEMAP) and not known.absent(TQ, LISTING) and not known.absent("p-other", SITEMAP)
+
+
 def test_a_batch_of_sightings_is_stored_as_the_single_sightings_are(store: Store) -> None:
     store.sync_portals(REGISTRY_ROWS)
     other = A.replace("-123.aspx", "-124.aspx")

@@ -15,6 +15,7 @@ from crawler.feedlinks import feed_entries
 from crawler.incremental import KnownPages, full_walk_day
 from crawler.items import CoverageItem, FetchItem, HealthItem, SeenItem
 from crawler.shared import SHARED
+from crawler.spiders.base import _REQUESTED_ARTICLES
 from crawler.spiders.listings import ListingsSpider, home_links
 
 LISTING = "https://cantho.gov.vn/portal/Pages/Cai-cach-hanh-chinh.aspx"
@@ -250,3 +251,56 @@ def test_a_listing_waiting_for_its_home_page_is_fetched_when_the_home_page_fails
     assert list(spider.listing_or_feed(PHUTHO_CCHC, spider.portals["p-phutho"])) == []  # waits for the home page
     (listing,) = [r for r in requests(_home(spider, "news_gone")) if r.callback == spider.parse_listing]
     assert listing.url == PHUTHO_CCHC
+
+
+def test_a_listing_whose_covering_feed_the_home_page_covered_is_decided_on_the_home_page(
+        make_spider: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed that covered the listing is read through the home page (the feeds spider does not fetch
+    it while the home page links the same, `Policy.feed_proof`): so is the listing."""
+    digest = home_links(file_response("news_home", "https://phutho.gov.vn/"), lambda u: "phutho.gov.vn" in u)[1]
+
+    def spider_with(home_digest: str, where: Path) -> ListingsSpider:
+        where.mkdir(exist_ok=True)
+        KnownPages.write(where / "pages.sqlite", ((u, "p-phutho", None, None, None, "2026-03-02") for u in FEED_ENTRIES),
+                         coverage=[("p-phutho", PHUTHO_CCHC, PHUTHO_FEED, FEED_ENTRIES[2], "2026-03-02"),
+                                   ("p-phutho", PHUTHO_FEED, "https://phutho.gov.vn/", FEED_ENTRIES[0], "2026-03-02",
+                                    home_digest)])
+        monkeypatch.setenv("CCHC_OBSERVED_ON", "2026-03-03")  # the day after the portal's full walk
+        spider: ListingsSpider = make_spider(ListingsSpider, sources="p-phutho",
+                                             settings={"CCHC_KNOWN_PAGES": str(where / "pages.sqlite")})
+        return spider
+
+    same = spider_with(digest, tmp_path / "same")
+    assert _home_requests(same) == []  # neither the listing nor its feed
+    assert same.crawler.stats.get_value("cchc/incremental/listing_covered") == 1
+    # a listing fetched today is not checked against that feed (it may not be fetched): the home page instead
+    on_home = FEED_ENTRIES[2:5]
+    (check,) = same.prove_coverage(same.portals["p-phutho"], PHUTHO_CCHC, on_home)
+    assert (check.url, check.callback) == (f"{PHUTHO_FEED}cai-cach-hanh-chinh/", same.parse_coverage)  # the other feed
+    same._feeds["p-phutho"] = [PHUTHO_FEED]  # a portal with that feed only
+    (proof,) = same.prove_coverage(same.portals["p-phutho"], PHUTHO_CCHC, on_home)
+    assert (proof.feed_url, proof.digest) == ("https://phutho.gov.vn/", digest)
+    _REQUESTED_ARTICLES.clear()
+    moved = spider_with("0" * 64, tmp_path / "moved")  # the home page links something else: the feed decides
+    (feed,) = _home_requests(moved)
+    assert (feed.url, feed.callback, feed.meta["listing"], feed.meta[SHARED]) == (
+        PHUTHO_FEED, moved.parse_covering_feed, PHUTHO_CCHC, True)
+    assert moved.crawler.stats.get_value("cchc/incremental/listing_home_changed") == 1
+
+
+def test_a_listing_whose_covering_feed_another_feed_covered_is_decided_on_that_feed(
+        make_spider: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The category feed that covered the listing is read through the main feed today (the feeds
+    spider does not fetch it while the main feed stands in for it): the listing is decided on the main
+    feed's answer, the one the feeds spider downloads (`Policy.read_as`)."""
+    cchc_feed = f"{PHUTHO_FEED}cai-cach-hanh-chinh/"
+    KnownPages.write(tmp_path / "pages.sqlite", ((u, "p-phutho", None, None, None, "2026-03-02") for u in FEED_ENTRIES),
+                     coverage=[("p-phutho", PHUTHO_CCHC, cchc_feed, FEED_ENTRIES[2], "2026-03-02"),
+                               ("p-phutho", cchc_feed, PHUTHO_FEED, FEED_ENTRIES[2], "2026-03-02")])
+    monkeypatch.setenv("CCHC_OBSERVED_ON", "2026-03-03")
+    spider: ListingsSpider = make_spider(ListingsSpider, sources="p-phutho",
+                                         settings={"CCHC_KNOWN_PAGES": str(tmp_path / "pages.sqlite")})
+    (feed,) = _home_requests(spider)
+    assert (feed.url, feed.callback, feed.meta["listing"]) == (PHUTHO_FEED, spider.parse_covering_feed, PHUTHO_CCHC)
+    assert list(spider.parse_covering_feed(file_response("news_feed", request=feed))) == []
+    assert spider.crawler.stats.get_value("cchc/incremental/listing_covered") == 1
