@@ -124,6 +124,8 @@ class FeedsSpider(PortalSpider):
         # yielded once every wait is known: a request may be serialised as soon as it is yielded
         for url in fetched:
             yield self.feed_request(portal, url, waiting[url])
+        if skipped:  # a feed read through another source is still the portal's feed (its health says so)
+            yield HealthItem(portal_id=portal.id, url=portal.base_url, has_feed=True)
         if through_home and home is not None:
             yield from self.home_sightings(portal, home)
 

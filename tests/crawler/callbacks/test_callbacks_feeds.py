@@ -125,6 +125,8 @@ def test_a_feed_the_home_page_covered_is_not_fetched_while_the_home_page_links_t
     out = list(spider.parse_home(file_response("news_home", meta=HOME)))
     assert _feeds_asked(out, spider) == [CCHC_FEED]  # the category feed has no proof: fetched
     assert spider.crawler.stats.get_value("cchc/incremental/feed_covered") == 1
+    (health,) = [o for o in out if isinstance(o, HealthItem)]
+    assert (health.portal_id, health.has_feed) == ("p-phutho", True)  # the portal still has its feed
     # the known documents the home page links are seen through it, as the feed's entries would be
     seen = [o for o in out if isinstance(o, SeenItem)]
     assert {s.url for s in seen} == {same_url(u) for u in ENTRIES} & ON_HOME and len(seen) == 10
