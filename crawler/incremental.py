@@ -27,7 +27,7 @@ spider of a run, and every run of a day, agrees.
 - A feed whose every entry the portal's home page linked when it was last read is not fetched on the
   days after, until ``CCHC_FULL_WALK_DAYS`` after that proof and never on the full-walk day, while
   the home page (read daily for the widget) links exactly what it linked at the proof
-  (`Policy.feed_proof`, `Policy.home_vouches`): its entries are seen through the home page's links,
+  (`Policy.listing_proof`, `Policy.home_vouches`): its entries are seen through the home page's links,
   and a new entry would be a new link there. A feed every entry of which an earlier feed of the
   portal listed (a category's feed beside the portal's main one) is, on the same terms, read
   through that feed while it stands in for it (`Policy.feed_vouches`, as for a listing). A listing a
@@ -305,12 +305,8 @@ class KnownPages:
         """Whether the portal's discovery page at `url` answered 404 at its last try."""
         if self._con is None:
             return False
-        try:
-            row = self._con.execute("SELECT 1 FROM absent WHERE url = ? AND portal_id = ?",
-                                    (same_url(url), portal_id)).fetchone()
-        except sqlite3.OperationalError:  # a file written before the table existed
-            return False
-        return row is not None
+        return self._con.execute("SELECT 1 FROM absent WHERE url = ? AND portal_id = ?",
+                                 (same_url(url), portal_id)).fetchone() is not None
 
     def knows_portal(self, portal_id: str) -> bool:
         """Whether an earlier run found documents of the portal. Documents the current run stored
@@ -409,7 +405,10 @@ class Policy:
         instead of fetching it (`feed_vouches` decides once the feed answered), or None when the
         listing is fetched: a full crawl, the portal's full-walk day, no proof, or a proof
         `walk_days` days old or more (the listing is then fetched and the proof renewed, so a
-        document only the listing shows is found at most `walk_days` − 1 days late)."""
+        document only the listing shows is found at most `walk_days` − 1 days late). A feed's proof
+        is found the same way under the feed's URL (`source_coverage` keys a listing or a feed): the
+        portal's home page linked every entry of it (a `digest`: `home_vouches` decides), or an
+        earlier feed of the portal listed every entry (`feed_vouches` decides)."""
         if self.full or full_walk_day(portal_id, self.day, self.walk_days):
             return None
         proof = self.known.coverage(portal_id, url)
@@ -417,24 +416,13 @@ class Policy:
             return None
         return proof
 
-    def feed_proof(self, portal_id: str, feed_url: str) -> Coverage | None:
-        """The proof that today the feed at `feed_url` is read through another source: the portal's
-        home page, which linked every entry of the feed when it was last read (a `digest`), or another
-        feed of the portal, which listed every entry (a `feed_url`); on the terms of a listing's
-        (`listing_proof`: not on a full crawl or the full-walk day, and younger than `walk_days`), or
-        None: the feed is fetched today. `home_vouches` or `feed_vouches` then decides."""
-        proof = self.listing_proof(portal_id, feed_url)
-        if proof is None or (proof.digest is None and same_url(proof.feed_url) == same_url(feed_url)):
-            return None
-        return proof
-
     def read_as(self, portal_id: str, feed_url: str) -> tuple[str, Coverage | None]:
-        """What stands for the feed at `feed_url` today, following its proofs (`feed_proof`): the feed
+        """What stands for the feed at `feed_url` today, following its proofs (`listing_proof`): the feed
         whose answer is read (itself, or the feed that covered it, or the one that covered that), and
         the home page's proof when the last of them is read through the home page (else None). A
         cycle of proofs (two feeds listing the same entries) ends where it closes."""
         feed, seen = feed_url, {same_url(feed_url)}
-        while (proof := self.feed_proof(portal_id, feed)) is not None:
+        while (proof := self.listing_proof(portal_id, feed)) is not None:
             if proof.digest is not None:
                 return feed, proof
             if same_url(proof.feed_url) in seen:

@@ -12,7 +12,7 @@ Incremental crawl (issue 12): a feed whose every entry the portal's home page li
 was last read is *covered* by the home page (`CoverageItem` with the digest of the home page's own
 links, `home_links`). On the days after, until the portal's next full walk, the feed is not fetched
 while the home page, read daily anyway (the widget is on it), links exactly what it linked at that
-proof (`Policy.feed_proof`, `Policy.home_vouches`): the entries it had are all still linked from the
+proof (`Policy.listing_proof`, `Policy.home_vouches`): the entries it had are all still linked from the
 home page, so they are seen through it (the known documents it links are handed to
 `PortalSpider.article_request`, as the feed's entries would be: a sighting, or a conditional re-read
 on the document's re-read day), and a new entry would be a new link on it. Anything new on the home
@@ -95,17 +95,15 @@ class FeedsSpider(PortalSpider):
         order = list(dict.fromkeys(feeds))
         self._order[portal.id] = order
         digest = self._home[portal.id][1] if home is not None and portal.id in self._home else None
-        skipped: set[str] = set()
-        through_home = False
+        skipped: set[str] = set()  # read through the home page today (directly, or through a feed that is)
         waiting: dict[str, dict[str, Any]] = {}  # a feed -> the feeds waiting for it (each with its own)
         fetched: list[str] = []
         for i, url in enumerate(order):
-            proof = self.policy.feed_proof(portal.id, url)
+            proof = self.policy.listing_proof(portal.id, url)
             if proof is not None and proof.digest is not None and home is not None:
                 if self.policy.home_vouches(proof, digest):
                     self.crawler.stats.inc_value("cchc/incremental/feed_covered")
                     skipped.add(same_url(url))
-                    through_home = True
                     continue
             elif proof is not None and proof.digest is None:
                 cover = next((f for f in order[:i] if same_url(f) == same_url(proof.feed_url)), None)
@@ -124,9 +122,10 @@ class FeedsSpider(PortalSpider):
         # yielded once every wait is known: a request may be serialised as soon as it is yielded
         for url in fetched:
             yield self.feed_request(portal, url, waiting[url])
-        if skipped:  # a feed read through another source is still the portal's feed (its health says so)
+        if skipped and home is not None:
+            # a feed read through the home page is still the portal's feed (its health says so), and
+            # its entries are seen through the home page's links
             yield HealthItem(portal_id=portal.id, url=portal.base_url, has_feed=True)
-        if through_home and home is not None:
             yield from self.home_sightings(portal, home)
 
     def feed_request(self, portal: Portal, url: str, waiting: dict[str, Any] | None = None) -> Request:
@@ -151,7 +150,7 @@ class FeedsSpider(PortalSpider):
         in for that feed (`Policy.feed_vouches`; what waits for that one is decided the same way),
         and fetched otherwise; once the portal's last feed request answered, the proofs (`prove`)."""
         for behind, its_waiting in waiting.items():
-            proof = self.policy.feed_proof(portal.id, behind)
+            proof = self.policy.listing_proof(portal.id, behind)
             if links is not None and proof is not None and self.policy.feed_vouches(proof, links):
                 self.crawler.stats.inc_value("cchc/incremental/feed_covered")
                 yield from self.feed_done(portal, behind, links, its_waiting, answered=False)

@@ -213,9 +213,9 @@ class ListingsSpider(PortalSpider):
         """Read the portal's feeds one after the other against the listing's first page (`items`,
         newest first): the first that covers it is the listing's new proof; when none does, an older
         proof is withdrawn. Shared requests: the feeds spider's own answers. A feed another source
-        stands for (`Policy.feed_proof`) is left out: the feeds spider may not fetch it today (the
+        stands for (`Policy.listing_proof`) is left out: the feeds spider may not fetch it today (the
         home page, which linked all its entries, or the feed that listed them, is checked instead)."""
-        feeds = [f for f in feeds if self.policy.feed_proof(portal.id, f) is None]
+        feeds = [f for f in feeds if self.policy.listing_proof(portal.id, f) is None]
         if not feeds:
             if items and portal.id in self._home:
                 yield from self.home_coverage(portal, listing, items)

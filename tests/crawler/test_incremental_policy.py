@@ -324,8 +324,28 @@ def test_a_guessed_discovery_page_that_answered_404_is_asked_again_once_in_the_p
     assert all(full_walk_day("p-a", d) for d in asked)  # on the portal's full-walk day
     assert all(dataclasses.replace(policy, day=d).probe("p-a", there) for d in days)  # no 404 on record
     assert all(dataclasses.replace(policy, day=d, full=True).probe("p-a", gone) for d in days[:7])  # --full
-    # a file written before the table existed: nothing is absent
-    import sqlite3
-    old = tmp_path / "old.sqlite"
-    sqlite3.connect(old).execute("CREATE TABLE pages (url TEXT)").connection.commit()
-    assert not KnownPages(str(old)).absent("p-a", gone)
+
+
+def test_what_stands_for_a_feed_follows_its_proofs_to_the_home_page_and_stops_on_a_cycle(tmp_path):
+    """`Policy.read_as`: the category feed is read as the main feed, which is read through the home
+    page; two feeds proving each other end where the cycle closes."""
+    day0 = dt.date(2026, 3, 2)
+    walk = next(day0 + dt.timedelta(days=k) for k in range(7) if full_walk_day("p-a", day0 + dt.timedelta(days=k)))
+    main, cchc, other = "https://a.gov.vn/rss/", "https://a.gov.vn/rss/cchc/", "https://a.gov.vn/rss/khac/"
+    path = tmp_path / "pages.sqlite"
+    KnownPages.write(path, iter([]), coverage=[
+        ("p-a", cchc, main, "https://a.gov.vn/x/0", walk.isoformat()),
+        ("p-a", main, "https://a.gov.vn/", "https://a.gov.vn/x/0", walk.isoformat(), "d" * 64),
+        ("p-a", other, cchc, "https://a.gov.vn/x/1", walk.isoformat()),
+    ])
+    policy = Policy(full=False, recheck_days=7, walk_days=7, day=walk + dt.timedelta(days=1), known=KnownPages(str(path)))
+    read, home = policy.read_as("p-a", other)
+    assert read == main and home is not None and home.digest == "d" * 64
+    assert policy.read_as("p-a", "https://a.gov.vn/rss/unproved/") == ("https://a.gov.vn/rss/unproved/", None)
+    assert dataclasses.replace(policy, day=walk).read_as("p-a", other) == (other, None)  # the walk day: itself
+    (tmp_path / "cycle").mkdir()
+    KnownPages.write(tmp_path / "cycle" / "pages.sqlite", iter([]), coverage=[
+        ("p-a", main, cchc, "https://a.gov.vn/x/0", walk.isoformat()),
+        ("p-a", cchc, main, "https://a.gov.vn/x/0", walk.isoformat())])
+    cycle = dataclasses.replace(policy, known=KnownPages(str(tmp_path / "cycle" / "pages.sqlite")))
+    assert cycle.read_as("p-a", main) == (cchc, None)

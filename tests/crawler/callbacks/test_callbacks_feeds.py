@@ -86,7 +86,7 @@ def test_parse_feed_on_http_404_records_the_status_as_the_error(spider: FeedsSpi
     assert isinstance(fetch, FetchItem) and (fetch.status, fetch.error) == (404, "HTTP 404")
 
 
-# ---- a feed the home page covered (crawler.incremental.Policy.feed_proof) -------------------------------
+# ---- a feed the home page covered (crawler.incremental.Policy.listing_proof) -------------------------------
 HOME_URL = "https://phutho.gov.vn/"
 MAIN_FEED = "https://phutho.gov.vn/vi/news/rss/"
 CCHC_FEED = "https://phutho.gov.vn/vi/news/rss/cai-cach-hanh-chinh/"

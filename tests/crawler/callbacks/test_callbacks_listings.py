@@ -256,7 +256,7 @@ def test_a_listing_waiting_for_its_home_page_is_fetched_when_the_home_page_fails
 def test_a_listing_whose_covering_feed_the_home_page_covered_is_decided_on_the_home_page(
         make_spider: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The feed that covered the listing is read through the home page (the feeds spider does not fetch
-    it while the home page links the same, `Policy.feed_proof`): so is the listing."""
+    it while the home page links the same, `Policy.listing_proof`): so is the listing."""
     digest = home_links(file_response("news_home", "https://phutho.gov.vn/"), lambda u: "phutho.gov.vn" in u)[1]
 
     def spider_with(home_digest: str, where: Path) -> ListingsSpider:
